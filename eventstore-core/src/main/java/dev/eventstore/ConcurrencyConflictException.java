@@ -1,0 +1,40 @@
+package dev.eventstore;
+
+/**
+ * Thrown when an append's {@link ExpectedVersion} does not match the stream's actual version;
+ * nothing of the append was stored.
+ */
+public class ConcurrencyConflictException extends EventStoreException {
+
+	private static final long serialVersionUID = 1L;
+
+	private final String streamId;
+
+	private final transient ExpectedVersion expectedVersion;
+
+	private final long actualVersion;
+
+	public ConcurrencyConflictException(String streamId, ExpectedVersion expectedVersion, long actualVersion) {
+		super("Concurrency conflict on stream '" + streamId + "': expected " + expectedVersion.describe()
+				+ " but its version is " + actualVersion);
+		this.streamId = streamId;
+		this.expectedVersion = expectedVersion;
+		this.actualVersion = actualVersion;
+	}
+
+	/** The stream the append was aimed at. */
+	public String streamId() {
+		return this.streamId;
+	}
+
+	/** What the caller expected. */
+	public ExpectedVersion expectedVersion() {
+		return this.expectedVersion;
+	}
+
+	/** The stream's version when the append was checked (0 for an empty stream). */
+	public long actualVersion() {
+		return this.actualVersion;
+	}
+
+}

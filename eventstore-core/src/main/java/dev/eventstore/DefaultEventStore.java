@@ -1,0 +1,155 @@
+package dev.eventstore;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import dev.eventstore.journal.Journal;
+
+/**
+ * The store over a {@link Journal}: validates input, appends through the journal, delivers to
+ * subscribers. Thread-safe.
+ */
+final class DefaultEventStore implements EventStore {
+
+	private final Journal journal;
+
+	private final Clock clock;
+
+	private final LiveDispatcher dispatcher;
+
+	private final CommitSignal commits = new CommitSignal();
+
+	private final Set<CatchUpSubscription> catchUps = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean closed;
+
+	DefaultEventStore(Journal journal, Clock clock) {
+		this.journal = journal;
+		this.clock = clock;
+		this.dispatcher = new LiveDispatcher(journal.lastPosition());
+	}
+
+	@Override
+	public List<StoredEvent> appendBatch(String streamId, List<NewEvent> events, ExpectedVersion expected) {
+		requireStreamId(streamId);
+		if (events == null || events.isEmpty()) {
+			throw new IllegalArgumentException("A batch needs at least one event (stream '" + streamId + "')");
+		}
+		for (int i = 0; i < events.size(); i++) {
+			if (events.get(i) == null) {
+				throw new IllegalArgumentException("Event " + i + " of the batch for stream '" + streamId + "' is null");
+			}
+		}
+		if (expected == null) {
+			throw new IllegalArgumentException("Expected version must not be null; use ExpectedVersion.any()");
+		}
+		ensureOpen();
+		List<StoredEvent> stored = this.journal.append(streamId, List.copyOf(events), expected, this.clock.instant());
+		this.dispatcher.publish(stored);
+		if (!this.catchUps.isEmpty()) {
+			this.commits.wakeAll();
+		}
+		return stored;
+	}
+
+	@Override
+	public List<StoredEvent> readStream(String streamId, long fromVersion, int maxCount) {
+		requireStreamId(streamId);
+		if (fromVersion < 1) {
+			throw new IllegalArgumentException("fromVersion must be >= 1 (versions start at 1), was " + fromVersion);
+		}
+		requireMaxCount(maxCount);
+		ensureOpen();
+		return this.journal.readStream(streamId, fromVersion, maxCount);
+	}
+
+	@Override
+	public List<StoredEvent> readAll(long fromPosition, int maxCount) {
+		requireFromPosition(fromPosition);
+		requireMaxCount(maxCount);
+		ensureOpen();
+		return this.journal.readAll(fromPosition, maxCount);
+	}
+
+	@Override
+	public long streamVersion(String streamId) {
+		requireStreamId(streamId);
+		ensureOpen();
+		return this.journal.streamVersion(streamId);
+	}
+
+	@Override
+	public long lastPosition() {
+		ensureOpen();
+		return this.journal.lastPosition();
+	}
+
+	@Override
+	public Subscription subscribe(Consumer<StoredEvent> subscriber) {
+		requireSubscriber(subscriber);
+		ensureOpen();
+		return this.dispatcher.subscribe(subscriber);
+	}
+
+	@Override
+	public Subscription subscribe(long fromPosition, Consumer<StoredEvent> subscriber) {
+		requireFromPosition(fromPosition);
+		requireSubscriber(subscriber);
+		ensureOpen();
+		CatchUpSubscription[] self = new CatchUpSubscription[1];
+		self[0] = new CatchUpSubscription(this.journal, this.commits, fromPosition, subscriber,
+				() -> this.catchUps.remove(self[0]));
+		this.catchUps.add(self[0]);
+		return self[0].start();
+	}
+
+	@Override
+	public synchronized void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		for (CatchUpSubscription subscription : List.copyOf(this.catchUps)) {
+			subscription.close();
+		}
+		this.dispatcher.closeAll();
+		this.journal.close();
+	}
+
+	@Override
+	public String toString() {
+		return "EventStore[" + this.journal.location() + "]";
+	}
+
+	private void ensureOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("EventStore on " + this.journal.location() + " is closed");
+		}
+	}
+
+	private static void requireStreamId(String streamId) {
+		NewEvent.requireText(streamId, "Stream id");
+	}
+
+	private static void requireFromPosition(long fromPosition) {
+		if (fromPosition < 1) {
+			throw new IllegalArgumentException("fromPosition must be >= 1 (positions start at 1), was " + fromPosition);
+		}
+	}
+
+	private static void requireMaxCount(int maxCount) {
+		if (maxCount < 0) {
+			throw new IllegalArgumentException("maxCount must be >= 0, was " + maxCount);
+		}
+	}
+
+	private static void requireSubscriber(Consumer<StoredEvent> subscriber) {
+		if (subscriber == null) {
+			throw new IllegalArgumentException("Subscriber must not be null");
+		}
+	}
+
+}

@@ -1,0 +1,250 @@
+package dev.eventstore;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+import dev.eventstore.journal.Journal;
+import dev.eventstore.journal.file.FileJournal;
+import dev.eventstore.journal.memory.InMemoryJournal;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An event store: events appended to named streams, each given a stream version and a gapless
+ * global position, read back by stream or as one log, and delivered to subscribers once each, in
+ * position order.
+ *
+ * <p>
+ * Guarantees: an append (single or batch) is atomic and returns only once its events are stored as
+ * durably as the journal promises; an {@link ExpectedVersion} is checked before anything is
+ * written, and a conflict changes nothing; invalid input raises {@link IllegalArgumentException}
+ * before anything is stored; stored events are immutable. Live subscribers have received an
+ * append's events when the append returns. Thread-safe. Use after {@link #close()} raises
+ * {@link IllegalStateException}.
+ */
+public interface EventStore extends AutoCloseable {
+
+	/** A store on the heap; nothing survives the process. */
+	static EventStore inMemory() {
+		return builder().build();
+	}
+
+	/**
+	 * A store on an NDJSON journal file, fsynced before each append returns. Creates the file and
+	 * its directories when missing; recovers it after a crash.
+	 * @param journal the journal file
+	 * @return the open store, holding the journal's lock until closed
+	 */
+	static EventStore open(Path journal) {
+		return builder().persistPath(journal).build();
+	}
+
+	/** A builder for a store with a chosen journal, fsync policy or clock. */
+	static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Appends one event to the end of a stream.
+	 * @param streamId the stream, not blank
+	 * @param event the event
+	 * @return the stored event
+	 */
+	default StoredEvent append(String streamId, NewEvent event) {
+		return append(streamId, event, ExpectedVersion.any());
+	}
+
+	/**
+	 * Appends one event if the stream is at the expected version.
+	 * @param streamId the stream, not blank
+	 * @param event the event
+	 * @param expected the condition on the stream's current version
+	 * @return the stored event
+	 * @throws ConcurrencyConflictException if the condition fails; nothing is stored
+	 */
+	default StoredEvent append(String streamId, NewEvent event, ExpectedVersion expected) {
+		if (event == null) {
+			throw new IllegalArgumentException("Event must not be null");
+		}
+		return appendBatch(streamId, List.of(event), expected).get(0);
+	}
+
+	/**
+	 * Appends events to the end of a stream, atomically.
+	 * @param streamId the stream, not blank
+	 * @param events the events, at least one
+	 * @return the stored events, on consecutive positions
+	 */
+	default List<StoredEvent> appendBatch(String streamId, List<NewEvent> events) {
+		return appendBatch(streamId, events, ExpectedVersion.any());
+	}
+
+	/**
+	 * Appends events to a stream atomically if it is at the expected version: all of them are
+	 * stored, on consecutive positions, or none.
+	 * @param streamId the stream, not blank
+	 * @param events the events, at least one
+	 * @param expected the condition on the stream's current version
+	 * @return the stored events
+	 * @throws ConcurrencyConflictException if the condition fails; nothing is stored
+	 */
+	List<StoredEvent> appendBatch(String streamId, List<NewEvent> events, ExpectedVersion expected);
+
+	/**
+	 * All events of a stream in version order.
+	 * @param streamId the stream
+	 * @return its events, empty for an unknown stream
+	 */
+	default List<StoredEvent> readStream(String streamId) {
+		return readStream(streamId, 1, Integer.MAX_VALUE);
+	}
+
+	/**
+	 * Events of a stream in version order.
+	 * @param streamId the stream
+	 * @param fromVersion the first version returned (inclusive), at least 1
+	 * @param maxCount the most events returned, at least 0
+	 * @return the events
+	 */
+	List<StoredEvent> readStream(String streamId, long fromVersion, int maxCount);
+
+	/**
+	 * Events of the whole log in position order.
+	 * @param fromPosition the first position returned (inclusive), at least 1
+	 * @param maxCount the most events returned, at least 0
+	 * @return the events
+	 */
+	List<StoredEvent> readAll(long fromPosition, int maxCount);
+
+	/**
+	 * A stream's current version.
+	 * @param streamId the stream
+	 * @return the version of its last event, 0 for an unknown stream
+	 */
+	long streamVersion(String streamId);
+
+	/** The position of the last stored event, 0 when the store is empty. */
+	long lastPosition();
+
+	/**
+	 * Subscribes to events appended from now on. The subscriber is called synchronously, on the
+	 * appending thread or another appender's, in position order, once per event: when an append
+	 * returns, the subscriber has received its events. A subscriber that throws is logged and
+	 * isolated. A subscriber may append; that append's events reach subscribers after the current
+	 * event, and that append returns before they do.
+	 * @param subscriber the subscriber
+	 * @return the subscription; close it to stop delivery
+	 */
+	Subscription subscribe(Consumer<StoredEvent> subscriber);
+
+	/**
+	 * Subscribes from a position: delivers the stored events from {@code fromPosition} on, then
+	 * every new one, once each and in position order, on a thread of the subscription's own.
+	 * @param fromPosition the first position delivered (inclusive), at least 1
+	 * @param subscriber the subscriber
+	 * @return the subscription; close it to stop delivery
+	 */
+	Subscription subscribe(long fromPosition, Consumer<StoredEvent> subscriber);
+
+	/**
+	 * Stops subscriptions, flushes and fsyncs the journal and releases its lock. Idempotent.
+	 */
+	@Override
+	void close();
+
+	/**
+	 * Builds an {@link EventStore}. Without a journal or persist path, the store is in memory.
+	 */
+	final class Builder {
+
+		private @Nullable Journal journal;
+
+		private @Nullable Path persistPath;
+
+		private FsyncPolicy fsync = FsyncPolicy.ALWAYS;
+
+		private Duration fsyncInterval = FileJournal.DEFAULT_FSYNC_INTERVAL;
+
+		private Clock clock = Clock.systemUTC();
+
+		Builder() {
+		}
+
+		/**
+		 * Keeps events in an NDJSON journal file.
+		 * @param path the journal file
+		 * @return this builder
+		 */
+		public Builder persistPath(Path path) {
+			this.persistPath = Objects.requireNonNull(path, "persistPath");
+			return this;
+		}
+
+		/**
+		 * When the journal file is forced to disk; {@link FsyncPolicy#ALWAYS} by default.
+		 * @param fsync the policy
+		 * @return this builder
+		 */
+		public Builder fsync(FsyncPolicy fsync) {
+			this.fsync = Objects.requireNonNull(fsync, "fsync");
+			return this;
+		}
+
+		/**
+		 * How often {@link FsyncPolicy#INTERVAL} forces the file; 100 ms by default.
+		 * @param interval a positive duration
+		 * @return this builder
+		 */
+		public Builder fsyncInterval(Duration interval) {
+			Objects.requireNonNull(interval, "fsyncInterval");
+			if (interval.isNegative() || interval.isZero()) {
+				throw new IllegalArgumentException("fsync interval must be positive, was " + interval);
+			}
+			this.fsyncInterval = interval;
+			return this;
+		}
+
+		/**
+		 * The clock that timestamps events; the system UTC clock by default.
+		 * @param clock the clock
+		 * @return this builder
+		 */
+		public Builder clock(Clock clock) {
+			this.clock = Objects.requireNonNull(clock, "clock");
+			return this;
+		}
+
+		/**
+		 * Keeps events in a journal of your own (a PostgreSQL journal, say) instead of a file. The
+		 * store closes it when closed.
+		 * @param journal the journal
+		 * @return this builder
+		 */
+		public Builder journal(Journal journal) {
+			this.journal = Objects.requireNonNull(journal, "journal");
+			return this;
+		}
+
+		/**
+		 * Opens the journal and builds the store.
+		 * @return the open store
+		 * @throws IllegalStateException if both a journal and a persist path were given
+		 */
+		public EventStore build() {
+			if (this.journal != null && this.persistPath != null) {
+				throw new IllegalStateException("Give either a journal or a persist path, not both");
+			}
+			Journal chosen = this.journal;
+			if (chosen == null) {
+				chosen = (this.persistPath != null) ? FileJournal.open(this.persistPath, this.fsync, this.fsyncInterval)
+						: new InMemoryJournal();
+			}
+			return new DefaultEventStore(chosen, this.clock);
+		}
+
+	}
+
+}

@@ -1,0 +1,190 @@
+package dev.eventstore;
+
+import java.lang.System.Logger.Level;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Delivers stored events to live subscribers synchronously, in position order, once each, even when
+ * appends on several threads finish out of order. Each appender hands its batch over and waits
+ * until it is delivered; one thread at a time (the drainer) delivers every batch that is next in
+ * line, its own or others'. A subscriber that appends from inside its callback runs on the drainer:
+ * its batch is queued and delivered by the same drainer after the current one, so nothing
+ * deadlocks and order holds.
+ *
+ * <p>
+ * Thread-safe; the lock is never held while a subscriber runs.
+ */
+final class LiveDispatcher {
+
+	private static final System.Logger logger = System.getLogger(LiveDispatcher.class.getName());
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Condition progress = this.lock.newCondition();
+
+	private final CopyOnWriteArrayList<LiveSubscription> subscriptions = new CopyOnWriteArrayList<>();
+
+	/** Batches waiting for delivery, by their first position. Guarded by lock. */
+	private final Map<Long, List<StoredEvent>> pending = new HashMap<>();
+
+	/** The next position to hand to subscribers. Guarded by lock. */
+	private long next;
+
+	/** Every position up to this one has been delivered. Guarded by lock. */
+	private long delivered;
+
+	/** The thread delivering, or null. Guarded by lock. */
+	private @Nullable Thread drainer;
+
+	LiveDispatcher(long lastPosition) {
+		this.next = lastPosition + 1;
+		this.delivered = lastPosition;
+	}
+
+	Subscription subscribe(Consumer<StoredEvent> subscriber) {
+		this.lock.lock();
+		try {
+			LiveSubscription subscription = new LiveSubscription(subscriber, this.next);
+			this.subscriptions.add(subscription);
+			return subscription;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Delivers a stored batch after all batches before it; returns once it is delivered, or at once
+	 * when called from inside a subscriber.
+	 */
+	void publish(List<StoredEvent> batch) {
+		long first = batch.get(0).position();
+		long last = batch.get(batch.size() - 1).position();
+		this.lock.lock();
+		try {
+			this.pending.put(first, batch);
+			if (this.drainer == Thread.currentThread()) {
+				return;
+			}
+			while (this.delivered < last) {
+				if (this.drainer == null && this.pending.containsKey(this.next)) {
+					drain();
+				}
+				else {
+					this.progress.awaitUninterruptibly();
+				}
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Called with the lock held; delivers batches while the next one in line is there. */
+	private void drain() {
+		this.drainer = Thread.currentThread();
+		try {
+			List<StoredEvent> batch;
+			while ((batch = this.pending.remove(this.next)) != null) {
+				long last = batch.get(batch.size() - 1).position();
+				this.next = last + 1;
+				this.lock.unlock();
+				try {
+					deliver(batch);
+				}
+				finally {
+					this.lock.lock();
+				}
+				this.delivered = last;
+				this.progress.signalAll();
+			}
+		}
+		finally {
+			this.drainer = null;
+			this.progress.signalAll();
+		}
+	}
+
+	private void deliver(List<StoredEvent> batch) {
+		if (this.subscriptions.isEmpty()) {
+			return;
+		}
+		for (StoredEvent event : batch) {
+			for (LiveSubscription subscription : this.subscriptions) {
+				if (!subscription.closed && event.position() >= subscription.from) {
+					Subscribers.deliver(subscription.subscriber, event);
+				}
+			}
+		}
+	}
+
+	/** Ends every subscription. */
+	void closeAll() {
+		for (LiveSubscription subscription : this.subscriptions) {
+			subscription.close();
+		}
+	}
+
+	private final class LiveSubscription implements Subscription {
+
+		final Consumer<StoredEvent> subscriber;
+
+		/** The first position this subscription receives. */
+		final long from;
+
+		volatile boolean closed;
+
+		LiveSubscription(Consumer<StoredEvent> subscriber, long from) {
+			this.subscriber = subscriber;
+			this.from = from;
+		}
+
+		@Override
+		public void close() {
+			this.closed = true;
+			LiveDispatcher.this.subscriptions.remove(this);
+		}
+
+		@Override
+		public boolean isClosed() {
+			return this.closed;
+		}
+
+		@Override
+		public String toString() {
+			return "LiveSubscription[" + this.subscriber + ", from position " + this.from + "]";
+		}
+
+	}
+
+	/** Calls subscribers, isolating their failures. */
+	static final class Subscribers {
+
+		private Subscribers() {
+		}
+
+		static void deliver(Consumer<StoredEvent> subscriber, StoredEvent event) {
+			try {
+				subscriber.accept(event);
+			}
+			catch (RuntimeException | Error ex) {
+				if (ex instanceof VirtualMachineError) {
+					throw ex;
+				}
+				logger.log(Level.WARNING, "Subscriber " + subscriber + " failed on event at position " + event.position()
+						+ " ('" + event.type() + "' in stream '" + event.streamId() + "'); the event counts as delivered",
+						ex);
+			}
+		}
+
+	}
+
+}

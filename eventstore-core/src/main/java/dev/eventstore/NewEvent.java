@@ -1,0 +1,96 @@
+package dev.eventstore;
+
+import java.util.Map;
+
+import dev.eventstore.internal.JsonValues;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An event to append: a type name, a JSON object of data and optional metadata. Construction
+ * validates and deeply copies both, so a {@code NewEvent} is immutable and cannot hold anything that
+ * would fail to serialise: a cycle, NaN, a thread or other non-data object raises
+ * {@link IllegalArgumentException} here, before anything is stored.
+ *
+ * @param type the event type name, not blank
+ * @param data the event data as an immutable JSON object
+ * @param metadata immutable metadata, empty when none
+ */
+public record NewEvent(String type, Map<String, Object> data, Map<String, Object> metadata) {
+
+	public NewEvent {
+		type = requireText(type, "Event type");
+		data = JsonValues.toObject(data, "Data", type);
+		metadata = (metadata == null || metadata.isEmpty()) ? JsonValues.emptyObject()
+				: JsonValues.toObject(metadata, "Metadata", type);
+	}
+
+	/**
+	 * An event of the given type.
+	 * @param type the event type name, not blank
+	 * @param data a {@link Map} or any Jackson-serialisable object (a record, say) that serialises to
+	 * a JSON object
+	 * @return the event
+	 */
+	public static NewEvent of(String type, Object data) {
+		return of(type, data, null);
+	}
+
+	/**
+	 * An event of the given type with metadata (correlation ids, the user who caused it, ...).
+	 * @param type the event type name, not blank
+	 * @param data a {@link Map} or any Jackson-serialisable object that serialises to a JSON object
+	 * @param metadata metadata, may be null or empty
+	 * @return the event
+	 */
+	public static NewEvent of(String type, Object data, @Nullable Map<String, ?> metadata) {
+		String name = requireText(type, "Event type");
+		Map<String, Object> meta = (metadata == null) ? null
+				: JsonValues.toObject(metadata, "Metadata", name);
+		return new NewEvent(name, JsonValues.toObject(data, "Data", name), meta);
+	}
+
+	/**
+	 * An event whose type name is taken from the payload's class: its {@link EventType} annotation,
+	 * else its simple name.
+	 * @param payload a record or bean that serialises to a JSON object
+	 * @return the event
+	 */
+	public static NewEvent of(Object payload) {
+		if (payload == null) {
+			throw new IllegalArgumentException("Event payload must not be null");
+		}
+		if (payload instanceof Map<?, ?> || payload instanceof Iterable<?> || payload instanceof CharSequence
+				|| payload instanceof Number || payload instanceof Boolean) {
+			throw new IllegalArgumentException("NewEvent.of(payload) takes a typed payload such as a record, not a "
+					+ payload.getClass().getName() + "; use NewEvent.of(type, data) to name the type yourself");
+		}
+		return of(typeNameOf(payload.getClass()), payload);
+	}
+
+	/**
+	 * The event type name a payload class is stored under: its {@link EventType} annotation, else its
+	 * simple name.
+	 * @param payloadClass the payload class
+	 * @return the type name
+	 */
+	public static String typeNameOf(Class<?> payloadClass) {
+		EventType annotation = payloadClass.getAnnotation(EventType.class);
+		if (annotation != null) {
+			return requireText(annotation.value(), "@EventType value on " + payloadClass.getName());
+		}
+		String simpleName = payloadClass.getSimpleName();
+		if (simpleName.isEmpty()) {
+			throw new IllegalArgumentException("Cannot derive an event type name from the anonymous class "
+					+ payloadClass.getName() + "; annotate a named class with @EventType");
+		}
+		return simpleName;
+	}
+
+	static String requireText(@Nullable String value, String what) {
+		if (value == null || value.isBlank()) {
+			throw new IllegalArgumentException(what + " must not be null or blank");
+		}
+		return value;
+	}
+
+}

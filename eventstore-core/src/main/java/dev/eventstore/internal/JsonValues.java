@@ -1,0 +1,452 @@
+package dev.eventstore.internal;
+
+import java.lang.reflect.Array;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.AbstractList;
+import java.util.AbstractMap;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamWriteConstraints;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.json.JsonWriteFeature;
+import tools.jackson.databind.BeanDescription;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.SerializationConfig;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.ser.ValueSerializerModifier;
+import tools.jackson.databind.ser.bean.BeanSerializerBase;
+
+/**
+ * Turns event data into deeply immutable JSON values and back. A JSON value here is {@code null}, a
+ * {@link String}, {@link Boolean}, {@link Integer}, {@link Long}, {@link BigInteger}, finite
+ * {@link Double}, an immutable {@link List} of JSON values, or an immutable {@link Map} from
+ * {@link String} to JSON values. Numbers are normalised the way a JSON parser reads them back, so an
+ * event's data is equal before and after a restart.
+ */
+public final class JsonValues {
+
+	/** Deepest nesting of objects and arrays accepted in event data. */
+	public static final int MAX_DEPTH = 200;
+
+	/** The one mapper of the store: immutable, thread-safe. */
+	public static final JsonMapper MAPPER = JsonMapper
+		.builder(JsonFactory.builder()
+			.streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+			.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 10).build())
+			.rootValueSeparator((String) null)
+			.build())
+		.disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.addModule(new SimpleModule("eventstore-data-only").setSerializerModifier(new RejectJdkBeans()))
+		.build();
+
+	private static final Map<String, Object> EMPTY = new FrozenMap(new LinkedHashMap<>());
+
+	private JsonValues() {
+	}
+
+	/** The empty immutable JSON object. */
+	public static Map<String, Object> emptyObject() {
+		return EMPTY;
+	}
+
+	/**
+	 * Deeply copies {@code value} into an immutable JSON object.
+	 * @param value a {@link Map} or any Jackson-serialisable object (a record, say)
+	 * @param part which part of the event it is, for messages: {@code "Data"} or {@code "Metadata"}
+	 * @param eventType the event's type name, for messages
+	 * @return the immutable copy
+	 * @throws IllegalArgumentException if the value is null, is not a JSON object, or holds something
+	 * that is not data: a cycle, NaN or infinity, a JDK object such as a thread, nesting deeper than
+	 * {@value #MAX_DEPTH}
+	 */
+	public static Map<String, Object> toObject(@Nullable Object value, String part, String eventType) {
+		if (value instanceof FrozenMap frozen) {
+			return frozen;
+		}
+		String what = part + " of event '" + eventType + "'";
+		if (value == null) {
+			throw new IllegalArgumentException(what + " must not be null");
+		}
+		Object normalized = normalize(value, what, "$", 0, new IdentityHashMap<>());
+		if (!(normalized instanceof FrozenMap frozen)) {
+			throw new IllegalArgumentException(
+					what + " must be a JSON object (a Map or a record/bean), but " + value.getClass().getName()
+							+ " serialises to " + describeKind(normalized));
+		}
+		return frozen;
+	}
+
+	private static String describeKind(@Nullable Object normalized) {
+		if (normalized == null) {
+			return "null";
+		}
+		if (normalized instanceof List) {
+			return "an array";
+		}
+		return "a " + normalized.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+	}
+
+	private static @Nullable Object normalize(@Nullable Object value, String what, String path, int depth,
+			IdentityHashMap<Object, Boolean> ancestors) {
+		if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
+				|| value instanceof Long || value instanceof FrozenMap || value instanceof FrozenList) {
+			return value;
+		}
+		if (value instanceof Double d) {
+			return finite(d, what, path);
+		}
+		if (value instanceof Float f) {
+			return finite(Double.parseDouble(Float.toString(f)), what, path);
+		}
+		if (value instanceof Short || value instanceof Byte) {
+			return ((Number) value).intValue();
+		}
+		if (value instanceof BigInteger big) {
+			return integral(big);
+		}
+		if (value instanceof BigDecimal dec) {
+			return finite(dec.doubleValue(), what, path);
+		}
+		if (value instanceof Character c) {
+			return c.toString();
+		}
+		if (value instanceof Map<?, ?> || value instanceof Collection<?> || value.getClass().isArray()) {
+			if (depth >= MAX_DEPTH) {
+				throw new IllegalArgumentException(
+						what + " is nested deeper than " + MAX_DEPTH + " levels at " + path);
+			}
+			if (ancestors.put(value, Boolean.TRUE) != null) {
+				throw new IllegalArgumentException(what + " contains a cycle at " + path);
+			}
+			try {
+				return (value instanceof Map<?, ?> map) ? normalizeMap(map, what, path, depth, ancestors)
+						: normalizeList(value, what, path, depth, ancestors);
+			}
+			finally {
+				ancestors.remove(value);
+			}
+		}
+		if (value.getClass() == Object.class) {
+			throw new IllegalArgumentException(what + " holds a plain java.lang.Object at " + path + ", which is not data");
+		}
+		return viaJackson(value, what, path);
+	}
+
+	private static Object normalizeMap(Map<?, ?> map, String what, String path, int depth,
+			IdentityHashMap<Object, Boolean> ancestors) {
+		LinkedHashMap<String, Object> copy = new LinkedHashMap<>(capacity(map.size()));
+		for (Map.Entry<?, ?> entry : map.entrySet()) {
+			Object key = entry.getKey();
+			if (!(key instanceof String || key instanceof Number || key instanceof Boolean || key instanceof Character
+					|| key instanceof Enum<?>)) {
+				throw new IllegalArgumentException(what + " has a map key at " + path + " that is "
+						+ ((key == null) ? "null" : "a " + key.getClass().getName()) + "; keys must be strings");
+			}
+			String name = (key instanceof Enum<?> e) ? e.name() : key.toString();
+			copy.put(name, normalize(entry.getValue(), what, path + "." + name, depth + 1, ancestors));
+		}
+		return new FrozenMap(copy);
+	}
+
+	private static Object normalizeList(Object value, String what, String path, int depth,
+			IdentityHashMap<Object, Boolean> ancestors) {
+		Object[] items;
+		if (value instanceof Collection<?> collection) {
+			items = collection.toArray();
+		}
+		else {
+			items = new Object[Array.getLength(value)];
+			for (int i = 0; i < items.length; i++) {
+				items[i] = Array.get(value, i);
+			}
+		}
+		for (int i = 0; i < items.length; i++) {
+			items[i] = normalize(items[i], what, path + "[" + i + "]", depth + 1, ancestors);
+		}
+		return new FrozenList(items);
+	}
+
+	private static @Nullable Object viaJackson(Object value, String what, String path) {
+		byte[] json;
+		try {
+			json = MAPPER.writeValueAsBytes(value);
+		}
+		catch (JacksonException | NotDataException ex) {
+			throw new IllegalArgumentException(what + " is not serialisable to JSON at " + path + ": "
+					+ firstLine(ex.getMessage()), ex);
+		}
+		catch (StackOverflowError ex) {
+			// A cycle through getters that Jackson does not detect itself.
+			throw new IllegalArgumentException(what + " is not serialisable to JSON at " + path
+					+ ": it nests without end (a cycle?)", ex);
+		}
+		try (JsonParser parser = MAPPER.createParser(json)) {
+			parser.nextToken();
+			return read(parser);
+		}
+		catch (JacksonException ex) {
+			// Non-finite numbers come out as bare NaN/Infinity tokens that a strict parser refuses.
+			throw new IllegalArgumentException(what + " is not valid JSON data at " + path + ": "
+					+ firstLine(ex.getMessage()), ex);
+		}
+	}
+
+	private static String firstLine(@Nullable String message) {
+		if (message == null) {
+			return "";
+		}
+		int newline = message.indexOf('\n');
+		return (newline < 0) ? message : message.substring(0, newline);
+	}
+
+	private static Double finite(double d, String what, String path) {
+		if (!Double.isFinite(d)) {
+			throw new IllegalArgumentException(what + " holds " + d + " at " + path + "; JSON has no NaN or infinity");
+		}
+		return d;
+	}
+
+	private static Object integral(BigInteger big) {
+		if (big.bitLength() < 32) {
+			return big.intValue();
+		}
+		if (big.bitLength() < 64) {
+			return big.longValue();
+		}
+		return big;
+	}
+
+	private static int capacity(int size) {
+		return (int) (size / 0.75f) + 1;
+	}
+
+	/**
+	 * Reads the JSON value at the parser's current token into an immutable JSON value, leaving the
+	 * parser on the value's last token.
+	 * @param parser a parser positioned on a value token
+	 * @return the value
+	 */
+	public static @Nullable Object read(JsonParser parser) {
+		JsonToken token = parser.currentToken();
+		if (token == null) {
+			throw new IllegalStateException("Parser is not on a value");
+		}
+		switch (token) {
+			case START_OBJECT: {
+				LinkedHashMap<String, Object> map = new LinkedHashMap<>();
+				String name;
+				while ((name = parser.nextName()) != null) {
+					parser.nextToken();
+					map.put(name, read(parser));
+				}
+				return new FrozenMap(map);
+			}
+			case START_ARRAY: {
+				java.util.ArrayList<Object> list = new java.util.ArrayList<>();
+				while (parser.nextToken() != JsonToken.END_ARRAY) {
+					list.add(read(parser));
+				}
+				return new FrozenList(list.toArray());
+			}
+			case VALUE_STRING:
+				return parser.getString();
+			case VALUE_NUMBER_INT:
+				return switch (parser.getNumberType()) {
+					case INT -> parser.getIntValue();
+					case LONG -> parser.getLongValue();
+					default -> integral(parser.getBigIntegerValue());
+				};
+			case VALUE_NUMBER_FLOAT:
+				return parser.getDoubleValue();
+			case VALUE_TRUE:
+				return Boolean.TRUE;
+			case VALUE_FALSE:
+				return Boolean.FALSE;
+			case VALUE_NULL:
+				return null;
+			default:
+				throw new IllegalStateException("Unexpected JSON token " + token);
+		}
+	}
+
+	/**
+	 * Writes a JSON value (as produced by this class) to a generator.
+	 * @param generator the generator
+	 * @param value the value
+	 */
+	public static void write(JsonGenerator generator, @Nullable Object value) {
+		if (value == null) {
+			generator.writeNull();
+		}
+		else if (value instanceof String s) {
+			generator.writeString(s);
+		}
+		else if (value instanceof Integer i) {
+			generator.writeNumber(i);
+		}
+		else if (value instanceof Long l) {
+			generator.writeNumber(l);
+		}
+		else if (value instanceof Double d) {
+			generator.writeNumber(d);
+		}
+		else if (value instanceof Boolean b) {
+			generator.writeBoolean(b);
+		}
+		else if (value instanceof BigInteger big) {
+			generator.writeNumber(big);
+		}
+		else if (value instanceof FrozenMap map) {
+			generator.writeStartObject();
+			for (Map.Entry<String, Object> entry : map.entrySet()) {
+				generator.writeName(entry.getKey());
+				write(generator, entry.getValue());
+			}
+			generator.writeEndObject();
+		}
+		else if (value instanceof FrozenList list) {
+			generator.writeStartArray();
+			for (Object item : list.items) {
+				write(generator, item);
+			}
+			generator.writeEndArray();
+		}
+		else {
+			throw new IllegalArgumentException("Not a normalised JSON value: " + value.getClass().getName());
+		}
+	}
+
+	/**
+	 * Converts a JSON object into an instance of {@code type} through the store's mapper.
+	 * @param <T> the target type
+	 * @param data the JSON object
+	 * @param type the target type
+	 * @return the converted value
+	 * @throws IllegalArgumentException if the data does not fit the type
+	 */
+	public static <T> T convert(Map<String, Object> data, Class<T> type) {
+		try {
+			return MAPPER.convertValue(data, type);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException("Cannot convert event data to " + type.getName() + ": "
+					+ firstLine(ex.getMessage()), ex);
+		}
+	}
+
+	/** An immutable insertion-ordered map; only this class creates them, so they are known normalised. */
+	static final class FrozenMap extends AbstractMap<String, Object> {
+
+		private final LinkedHashMap<String, Object> map;
+
+		private final Set<Map.Entry<String, Object>> entries;
+
+		FrozenMap(LinkedHashMap<String, Object> map) {
+			this.map = map;
+			this.entries = Collections.unmodifiableMap(map).entrySet();
+		}
+
+		@Override
+		public Set<Map.Entry<String, Object>> entrySet() {
+			return this.entries;
+		}
+
+		@Override
+		public @Nullable Object get(@Nullable Object key) {
+			return this.map.get(key);
+		}
+
+		@Override
+		public boolean containsKey(@Nullable Object key) {
+			return this.map.containsKey(key);
+		}
+
+		@Override
+		public int size() {
+			return this.map.size();
+		}
+
+	}
+
+	/** An immutable list; only this class creates them, so they are known normalised. */
+	static final class FrozenList extends AbstractList<Object> implements java.util.RandomAccess {
+
+		private final @Nullable Object[] items;
+
+		FrozenList(@Nullable Object[] items) {
+			this.items = items;
+		}
+
+		@Override
+		public @Nullable Object get(int index) {
+			return this.items[index];
+		}
+
+		@Override
+		public int size() {
+			return this.items.length;
+		}
+
+	}
+
+	/** Raised by the serializer that refuses JDK classes Jackson would otherwise treat as beans. */
+	static final class NotDataException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		NotDataException(String message) {
+			super(message);
+		}
+
+	}
+
+	/**
+	 * Jackson serialises any object through its getters, so a {@link Thread} or a class loader would
+	 * come out as pages of state. Classes of the JDK that Jackson has no dedicated serializer for are
+	 * not data; refuse them.
+	 */
+	static final class RejectJdkBeans extends ValueSerializerModifier {
+
+		private static final long serialVersionUID = 1L;
+
+		@Override
+		public ValueSerializer<?> modifySerializer(SerializationConfig config, BeanDescription.Supplier beanDesc,
+				ValueSerializer<?> serializer) {
+			Class<?> type = beanDesc.getBeanClass();
+			if (serializer instanceof BeanSerializerBase && isJdk(type)) {
+				return new ValueSerializer<Object>() {
+					@Override
+					public void serialize(Object value, JsonGenerator gen, SerializationContext ctxt) {
+						throw new NotDataException(type.getName() + " is not data (a JDK class with no JSON form)");
+					}
+				};
+			}
+			return serializer;
+		}
+
+		private static boolean isJdk(Class<?> type) {
+			String name = type.getName();
+			return name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
+					|| name.startsWith("sun.") || name.startsWith("com.sun.");
+		}
+
+	}
+
+}

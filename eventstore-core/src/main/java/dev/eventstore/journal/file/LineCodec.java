@@ -1,0 +1,335 @@
+package dev.eventstore.journal.file;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+import dev.eventstore.NewEvent;
+import dev.eventstore.StoredEvent;
+import dev.eventstore.internal.JsonValues;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+
+/**
+ * Writes and reads journal lines. A line is one JSON object:
+ *
+ * <pre>
+ * {"event_id":7,"stream_id":"order-1","event_type":"OrderPlaced","version":2,"data":{...},
+ *  "metadata":null,"timestamp":"2026-05-29T11:15:00.123456Z","batch_end":9,"crc":"1a2b3c4d"}
+ * </pre>
+ *
+ * {@code batch_end}, present on every line of a batch of more than one event, is the position of
+ * the batch's last event: recovery keeps a batch only when all its lines are there. {@code crc} is
+ * the CRC-32C, as 8 hex digits, of the line's bytes before {@code ,"crc"}. Lines without them
+ * (written by the original Python store) are read as single-event batches without a checksum.
+ * Encoding is not thread-safe: the journal guards its codec with its write lock; decoding is
+ * stateless.
+ */
+final class LineCodec {
+
+	private static final byte[] CRC_PREFIX = ",\"crc\":\"".getBytes(StandardCharsets.US_ASCII);
+
+	/** {@code ,"crc":"} + 8 hex digits + {@code "}}. */
+	private static final int CRC_SUFFIX_LENGTH = CRC_PREFIX.length + 8 + 2;
+
+	private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+	private final Buffer buffer = new Buffer();
+
+	private final JsonGenerator generator = JsonValues.MAPPER.createGenerator(this.buffer);
+
+	private final CRC32C crc = new CRC32C();
+
+	/**
+	 * Encodes a batch into the codec's buffer, replacing what it held.
+	 * @return the start offset, within the buffer, of each line; the buffer's size closes the last
+	 */
+	int[] encode(String streamId, long firstPosition, long firstVersion, List<NewEvent> events, Instant timestamp) {
+		this.buffer.size = 0;
+		int[] starts = new int[events.size()];
+		String time = timestamp.toString();
+		long batchEnd = firstPosition + events.size() - 1;
+		for (int i = 0; i < starts.length; i++) {
+			NewEvent event = events.get(i);
+			starts[i] = this.buffer.size;
+			JsonGenerator gen = this.generator;
+			gen.writeStartObject();
+			gen.writeName("event_id");
+			gen.writeNumber(firstPosition + i);
+			gen.writeName("stream_id");
+			gen.writeString(streamId);
+			gen.writeName("event_type");
+			gen.writeString(event.type());
+			gen.writeName("version");
+			gen.writeNumber(firstVersion + i);
+			gen.writeName("data");
+			JsonValues.write(gen, event.data());
+			gen.writeName("metadata");
+			JsonValues.write(gen, event.metadata().isEmpty() ? null : event.metadata());
+			gen.writeName("timestamp");
+			gen.writeString(time);
+			if (starts.length > 1) {
+				gen.writeName("batch_end");
+				gen.writeNumber(batchEnd);
+			}
+			gen.flush();
+			this.crc.reset();
+			this.crc.update(this.buffer.bytes, starts[i], this.buffer.size - starts[i]);
+			appendCrcSuffix((int) this.crc.getValue());
+			// The suffix closed the object in the buffer; close it in the generator too and drop its brace.
+			gen.writeEndObject();
+			gen.flush();
+			this.buffer.discardFrom(this.buffer.size - 1);
+		}
+		return starts;
+	}
+
+	private void appendCrcSuffix(int crc) {
+		Buffer b = this.buffer;
+		b.write(CRC_PREFIX, 0, CRC_PREFIX.length);
+		for (int shift = 28; shift >= 0; shift -= 4) {
+			b.write(HEX[(crc >>> shift) & 0xF]);
+		}
+		b.write('"');
+		b.write('}');
+		b.write('\n');
+	}
+
+	byte[] bytes() {
+		return this.buffer.bytes;
+	}
+
+	int size() {
+		return this.buffer.size;
+	}
+
+	/**
+	 * Decodes the fields recovery needs, validating the whole line (checksum, JSON syntax, field
+	 * types).
+	 * @param line the bytes
+	 * @param offset where the line starts
+	 * @param length its length without the newline
+	 * @return the header
+	 * @throws LineFormatException if the line is damaged
+	 */
+	static Decoded decodeHeader(byte[] line, int offset, int length) {
+		return decode(line, offset, length, false);
+	}
+
+	/** Decodes a whole event; see {@link #decodeHeader}. */
+	static Decoded decodeEvent(byte[] line, int offset, int length) {
+		return decode(line, offset, length, true);
+	}
+
+	private static Decoded decode(byte[] line, int offset, int length, boolean full) {
+		int jsonLength = length;
+		if (hasCrcSuffix(line, offset, length)) {
+			int expected = parseHex(line, offset + length - 10);
+			CRC32C crc = new CRC32C();
+			crc.update(line, offset, length - CRC_SUFFIX_LENGTH);
+			if ((int) crc.getValue() != expected) {
+				throw new LineFormatException("checksum mismatch (crc " + String.format("%08x", expected)
+						+ " recorded, " + String.format("%08x", (int) crc.getValue()) + " computed)");
+			}
+		}
+		long position = -1;
+		long version = -1;
+		long batchEnd = -1;
+		String streamId = null;
+		String type = null;
+		String time = null;
+		boolean sawData = false;
+		Map<String, Object> data = null;
+		Map<String, Object> metadata = null;
+		try (JsonParser parser = JsonValues.MAPPER.createParser(line, offset, jsonLength)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				throw new LineFormatException("not a JSON object");
+			}
+			String name;
+			while ((name = parser.nextName()) != null) {
+				JsonToken token = parser.nextToken();
+				switch (name) {
+					case "event_id" -> position = longField(parser, token, name);
+					case "version" -> version = longField(parser, token, name);
+					case "batch_end" -> batchEnd = longField(parser, token, name);
+					case "stream_id" -> streamId = textField(parser, token, name);
+					case "event_type" -> type = textField(parser, token, name);
+					case "timestamp" -> time = textField(parser, token, name);
+					case "data" -> {
+						if (token != JsonToken.START_OBJECT) {
+							throw new LineFormatException("\"data\" is not a JSON object");
+						}
+						sawData = true;
+						data = objectField(parser, full);
+					}
+					case "metadata" -> {
+						if (token != JsonToken.START_OBJECT && token != JsonToken.VALUE_NULL) {
+							throw new LineFormatException("\"metadata\" is neither a JSON object nor null");
+						}
+						metadata = objectField(parser, full);
+					}
+					default -> parser.skipChildren();
+				}
+			}
+			if (parser.nextToken() != null) {
+				throw new LineFormatException("trailing content after the JSON object");
+			}
+		}
+		catch (JacksonException ex) {
+			throw new LineFormatException("not valid JSON: " + firstLine(ex.getOriginalMessage()));
+		}
+		if (position < 1) {
+			throw new LineFormatException("missing or invalid \"event_id\"");
+		}
+		if (streamId == null || streamId.isBlank()) {
+			throw new LineFormatException("missing \"stream_id\"");
+		}
+		if (type == null || type.isBlank()) {
+			throw new LineFormatException("missing \"event_type\"");
+		}
+		if (!sawData) {
+			throw new LineFormatException("missing \"data\"");
+		}
+		if (time == null) {
+			throw new LineFormatException("missing \"timestamp\"");
+		}
+		Instant timestamp = full ? parseTimestamp(time) : null;
+		return new Decoded(position, streamId, type, version, batchEnd, data, metadata, timestamp);
+	}
+
+	private static @Nullable Map<String, Object> objectField(JsonParser parser, boolean full) {
+		if (!full) {
+			parser.skipChildren();
+			return null;
+		}
+		@SuppressWarnings("unchecked")
+		Map<String, Object> value = (Map<String, Object>) JsonValues.read(parser);
+		return value;
+	}
+
+	private static long longField(JsonParser parser, JsonToken token, String name) {
+		if (token != JsonToken.VALUE_NUMBER_INT) {
+			throw new LineFormatException("\"" + name + "\" is not an integer");
+		}
+		return parser.getLongValue();
+	}
+
+	private static String textField(JsonParser parser, JsonToken token, String name) {
+		if (token != JsonToken.VALUE_STRING) {
+			throw new LineFormatException("\"" + name + "\" is not a string");
+		}
+		return parser.getString();
+	}
+
+	/** ISO-8601 with an offset, or naive (as the Python store wrote them) read as UTC. */
+	static Instant parseTimestamp(String text) {
+		try {
+			TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(text, Instant::from,
+					LocalDateTime::from);
+			return (parsed instanceof Instant instant) ? instant : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
+		}
+		catch (DateTimeParseException ex) {
+			throw new LineFormatException("\"timestamp\" is not ISO-8601: " + text);
+		}
+	}
+
+	private static boolean hasCrcSuffix(byte[] line, int offset, int length) {
+		if (length < CRC_SUFFIX_LENGTH + 2) {
+			return false;
+		}
+		int start = offset + length - CRC_SUFFIX_LENGTH;
+		return Arrays.equals(line, start, start + CRC_PREFIX.length, CRC_PREFIX, 0, CRC_PREFIX.length)
+				&& line[offset + length - 2] == '"' && line[offset + length - 1] == '}';
+	}
+
+	private static int parseHex(byte[] bytes, int offset) {
+		int value = 0;
+		for (int i = 0; i < 8; i++) {
+			int digit = Character.digit(bytes[offset + i], 16);
+			if (digit < 0) {
+				throw new LineFormatException("\"crc\" is not 8 hex digits");
+			}
+			value = (value << 4) | digit;
+		}
+		return value;
+	}
+
+	private static String firstLine(@Nullable String message) {
+		if (message == null) {
+			return "";
+		}
+		int newline = message.indexOf('\n');
+		return (newline < 0) ? message : message.substring(0, newline);
+	}
+
+	/**
+	 * A decoded line; {@code version} and {@code batchEnd} are -1 where the line does not carry them,
+	 * {@code data}, {@code metadata} and {@code timestamp} are null in a header-only decode.
+	 */
+	record Decoded(long position, String streamId, String type, long version, long batchEnd,
+			@Nullable Map<String, Object> data, @Nullable Map<String, Object> metadata, @Nullable Instant timestamp) {
+
+		StoredEvent toEvent(long derivedVersion) {
+			return new StoredEvent(this.position, this.streamId, derivedVersion, this.type,
+					(this.data != null) ? this.data : JsonValues.emptyObject(), this.metadata,
+					java.util.Objects.requireNonNull(this.timestamp));
+		}
+
+	}
+
+	/** A damaged line: the reason says what is wrong with it. */
+	static final class LineFormatException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		LineFormatException(String reason) {
+			super(reason, null, false, false);
+		}
+
+	}
+
+	/** A growable byte buffer the generator writes into; reused for every batch. */
+	static final class Buffer extends OutputStream {
+
+		byte[] bytes = new byte[16 * 1024];
+
+		int size;
+
+		@Override
+		public void write(int b) {
+			ensure(1);
+			this.bytes[this.size++] = (byte) b;
+		}
+
+		@Override
+		public void write(byte[] b, int off, int len) {
+			ensure(len);
+			System.arraycopy(b, off, this.bytes, this.size, len);
+			this.size += len;
+		}
+
+		void discardFrom(int newSize) {
+			this.size = newSize;
+		}
+
+		private void ensure(int extra) {
+			if (this.size + extra > this.bytes.length) {
+				this.bytes = Arrays.copyOf(this.bytes, Math.max(this.bytes.length * 2, this.size + extra));
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,216 @@
+package dev.eventstore.journal.file;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.eventstore.JournalCorruptedException;
+import dev.eventstore.journal.file.LineCodec.LineFormatException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads a journal file once at open: validates every line, builds the index, and finds where the
+ * last whole batch ends. What follows it (a torn line, a damaged last line, an incomplete batch) is
+ * what a crash mid-write leaves, and is to be cut off; a damaged line with valid lines after it is
+ * corruption, and fails the open.
+ */
+final class Recovery {
+
+	private final Path path;
+
+	private final JournalIndex index = new JournalIndex();
+
+	private long lineNumber;
+
+	private long expectedPosition = 1;
+
+	/** Position of the last event of the batch being read, or -1 outside a batch. */
+	private long openBatchEnd = -1;
+
+	private @Nullable String openBatchStream;
+
+	/** End of the last whole batch: everything before it is kept. */
+	private long keptEnd;
+
+	private long keptPosition;
+
+	private @Nullable DamagedLine firstDamaged;
+
+	private Recovery(Path path) {
+		this.path = path;
+	}
+
+	/**
+	 * Scans a journal.
+	 * @param path the journal, for messages
+	 * @param channel a channel to read it
+	 * @return what to keep
+	 * @throws JournalCorruptedException if a damaged line is followed by valid ones
+	 * @throws IOException if the file cannot be read
+	 */
+	static Result scan(Path path, FileChannel channel) throws IOException {
+		Recovery recovery = new Recovery(path);
+		long fileSize = channel.size();
+		boolean tornTail = recovery.readLines(channel);
+		return recovery.result(fileSize, tornTail);
+	}
+
+	/** Feeds each complete line to {@link #line}; returns whether bytes without a newline remain. */
+	private boolean readLines(FileChannel channel) throws IOException {
+		byte[] buffer = new byte[1 << 20];
+		long bufferOffset = 0;
+		int filled = 0;
+		int scan = 0;
+		boolean eof = false;
+		while (true) {
+			int newline = indexOf(buffer, scan, filled, (byte) '\n');
+			if (newline >= 0) {
+				long start = bufferOffset + scan;
+				line(buffer, scan, newline - scan, start, start + (newline - scan) + 1);
+				scan = newline + 1;
+				continue;
+			}
+			if (eof) {
+				return scan < filled;
+			}
+			System.arraycopy(buffer, scan, buffer, 0, filled - scan);
+			bufferOffset += scan;
+			filled -= scan;
+			scan = 0;
+			if (filled == buffer.length) {
+				buffer = Arrays.copyOf(buffer, buffer.length * 2);
+			}
+			ByteBuffer target = ByteBuffer.wrap(buffer, filled, buffer.length - filled);
+			int read = channel.read(target, bufferOffset + filled);
+			if (read < 0) {
+				eof = true;
+			}
+			else {
+				filled += read;
+			}
+		}
+	}
+
+	private void line(byte[] bytes, int offset, int length, long start, long end) {
+		this.lineNumber++;
+		if (isBlank(bytes, offset, length)) {
+			if (this.openBatchEnd == -1 && this.firstDamaged == null) {
+				this.keptEnd = end;
+			}
+			return;
+		}
+		LineCodec.Decoded line;
+		try {
+			line = LineCodec.decodeHeader(bytes, offset, length);
+		}
+		catch (LineFormatException ex) {
+			if (this.firstDamaged == null) {
+				this.firstDamaged = new DamagedLine(this.lineNumber, start, ex.getMessage());
+			}
+			return;
+		}
+		if (this.firstDamaged != null) {
+			DamagedLine damaged = this.firstDamaged;
+			throw new JournalCorruptedException(this.path, damaged.line(), damaged.offset(), damaged.reason()
+					+ "; valid events follow it at line " + this.lineNumber + ", so it is not a torn write");
+		}
+		if (line.position() != this.expectedPosition) {
+			throw corrupted(start, "event_id " + line.position() + " where " + this.expectedPosition + " was expected");
+		}
+		long derivedVersion = this.index.streamVersion(line.streamId()) + 1;
+		if (line.version() != -1 && line.version() != derivedVersion) {
+			throw corrupted(start, "version " + line.version() + " of stream '" + line.streamId()
+					+ "' where the events before it make it " + derivedVersion);
+		}
+		checkBatch(line, start);
+		this.index.add(line.streamId(), new long[] { start }, end);
+		this.expectedPosition++;
+		if (this.openBatchEnd == -1 || line.position() == this.openBatchEnd) {
+			this.openBatchEnd = -1;
+			this.openBatchStream = null;
+			this.keptEnd = end;
+			this.keptPosition = line.position();
+		}
+	}
+
+	private void checkBatch(LineCodec.Decoded line, long start) {
+		if (line.batchEnd() == -1) {
+			if (this.openBatchEnd != -1) {
+				throw corrupted(start, "a single event inside the batch ending at position " + this.openBatchEnd);
+			}
+			return;
+		}
+		if (line.batchEnd() < line.position()) {
+			throw corrupted(start, "batch_end " + line.batchEnd() + " before the event's own position");
+		}
+		if (this.openBatchEnd == -1) {
+			this.openBatchEnd = line.batchEnd();
+			this.openBatchStream = line.streamId();
+		}
+		else if (line.batchEnd() != this.openBatchEnd || !line.streamId().equals(this.openBatchStream)) {
+			throw corrupted(start, "the event does not belong to the batch of stream '" + this.openBatchStream
+					+ "' ending at position " + this.openBatchEnd + " that it interrupts");
+		}
+	}
+
+	private JournalCorruptedException corrupted(long offset, String reason) {
+		return new JournalCorruptedException(this.path, this.lineNumber, offset, reason);
+	}
+
+	private Result result(long fileSize, boolean tornTail) {
+		List<String> reasons = new ArrayList<>();
+		if (this.openBatchEnd != -1) {
+			reasons.add("an incomplete batch (its last event, position " + this.openBatchEnd + ", is missing)");
+		}
+		if (this.firstDamaged != null) {
+			reasons.add("a damaged last line " + this.firstDamaged.line() + " (" + this.firstDamaged.reason() + ")");
+		}
+		if (tornTail) {
+			reasons.add("a torn last line (no newline)");
+		}
+		this.index.truncate(this.keptPosition, this.keptEnd);
+		String reason = reasons.isEmpty() ? null : String.join(", ", reasons);
+		return new Result(this.index, this.keptEnd, this.keptPosition, fileSize, reason);
+	}
+
+	private static boolean isBlank(byte[] bytes, int offset, int length) {
+		for (int i = offset; i < offset + length; i++) {
+			byte b = bytes[i];
+			if (b != ' ' && b != '\t' && b != '\r') {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static int indexOf(byte[] bytes, int from, int to, byte value) {
+		for (int i = from; i < to; i++) {
+			if (bytes[i] == value) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	/**
+	 * What a scan found.
+	 * @param index the index of the kept events
+	 * @param keptEnd where the last whole batch ends; the file is cut back to it
+	 * @param lastPosition the position of the last kept event
+	 * @param fileSize the file's size before recovery
+	 * @param truncationReason why bytes after {@code keptEnd} are dropped, null when none are
+	 */
+	record Result(JournalIndex index, long keptEnd, long lastPosition, long fileSize,
+			@Nullable String truncationReason) {
+
+	}
+
+	private record DamagedLine(long line, long offset, String reason) {
+
+	}
+
+}

@@ -1,0 +1,126 @@
+package dev.eventstore.journal.memory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import dev.eventstore.ConcurrencyConflictException;
+import dev.eventstore.ExpectedVersion;
+import dev.eventstore.NewEvent;
+import dev.eventstore.StoredEvent;
+import dev.eventstore.journal.Journal;
+
+/**
+ * A journal on the heap: nothing survives the process. Thread-safe: appends are serialised by a
+ * write lock, reads share a read lock.
+ */
+public final class InMemoryJournal implements Journal {
+
+	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+	private final ArrayList<StoredEvent> log = new ArrayList<>();
+
+	private final Map<String, ArrayList<StoredEvent>> streams = new HashMap<>();
+
+	@Override
+	public List<StoredEvent> append(String streamId, List<NewEvent> events, ExpectedVersion expected,
+			Instant timestamp) {
+		this.lock.writeLock().lock();
+		try {
+			ArrayList<StoredEvent> stream = this.streams.get(streamId);
+			long version = (stream != null) ? stream.size() : 0;
+			if (!expected.matches(version)) {
+				throw new ConcurrencyConflictException(streamId, expected, version);
+			}
+			List<StoredEvent> stored = new ArrayList<>(events.size());
+			long position = this.log.size();
+			for (NewEvent event : events) {
+				stored.add(new StoredEvent(++position, streamId, ++version, event.type(), event.data(), event.metadata(),
+						timestamp));
+			}
+			if (stream == null) {
+				stream = new ArrayList<>();
+				this.streams.put(streamId, stream);
+			}
+			this.log.addAll(stored);
+			stream.addAll(stored);
+			return List.copyOf(stored);
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	@Override
+	public List<StoredEvent> readStream(String streamId, long fromVersion, int maxCount) {
+		this.lock.readLock().lock();
+		try {
+			ArrayList<StoredEvent> stream = this.streams.get(streamId);
+			return (stream != null) ? slice(stream, fromVersion - 1, maxCount) : List.of();
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	@Override
+	public List<StoredEvent> readAll(long fromPosition, int maxCount) {
+		this.lock.readLock().lock();
+		try {
+			return slice(this.log, fromPosition - 1, maxCount);
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	private static List<StoredEvent> slice(List<StoredEvent> events, long from, int maxCount) {
+		if (from >= events.size()) {
+			return List.of();
+		}
+		int start = (int) from;
+		int end = (int) Math.min(events.size(), start + (long) maxCount);
+		return List.copyOf(events.subList(start, end));
+	}
+
+	@Override
+	public long streamVersion(String streamId) {
+		this.lock.readLock().lock();
+		try {
+			ArrayList<StoredEvent> stream = this.streams.get(streamId);
+			return (stream != null) ? stream.size() : 0;
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	@Override
+	public long lastPosition() {
+		this.lock.readLock().lock();
+		try {
+			return this.log.size();
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	@Override
+	public String location() {
+		return "in-memory";
+	}
+
+	@Override
+	public long sizeBytes() {
+		return -1;
+	}
+
+	@Override
+	public void close() {
+	}
+
+}
