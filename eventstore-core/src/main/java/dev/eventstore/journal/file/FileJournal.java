@@ -527,16 +527,29 @@ public final class FileJournal implements Journal {
 			long[] range = this.index.range(from, to);
 			byte[] bytes = read(range[0], (int) (range[1] - range[0]));
 			int lineStart = 0;
-			for (long position = from; position <= to; position++) {
+			long position = from;
+			while (position <= to) {
 				int newline = lineStart;
 				while (bytes[newline] != '\n') {
 					newline++;
 				}
-				events.add(decode(bytes, lineStart, newline - lineStart + 1, range[0] + lineStart, position, -1));
+				if (!isBlank(bytes, lineStart, newline)) {
+					events.add(decode(bytes, lineStart, newline - lineStart + 1, range[0] + lineStart, position, -1));
+					position++;
+				}
 				lineStart = newline + 1;
 			}
 		}
 		return events;
+	}
+
+	private static boolean isBlank(byte[] bytes, int from, int to) {
+		for (int i = from; i < to; i++) {
+			if (bytes[i] != ' ' && bytes[i] != '\t' && bytes[i] != '\r') {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/** Decodes one line (its newline included) that the index says holds {@code position}. */

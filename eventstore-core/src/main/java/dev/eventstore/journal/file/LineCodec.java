@@ -133,7 +133,11 @@ final class LineCodec {
 		return decode(line, offset, length, true);
 	}
 
-	private static Decoded decode(byte[] line, int offset, int length, boolean full) {
+	private static Decoded decode(byte[] line, int offset, int untrimmedLength, boolean full) {
+		int length = untrimmedLength;
+		while (length > 0 && isWhitespace(line[offset + length - 1])) {
+			length--;
+		}
 		int jsonLength = length;
 		if (hasCrcSuffix(line, offset, length)) {
 			int expected = parseHex(line, offset + length - 10);
@@ -243,6 +247,10 @@ final class LineCodec {
 		catch (DateTimeParseException ex) {
 			throw new LineFormatException("\"timestamp\" is not ISO-8601: " + text);
 		}
+	}
+
+	private static boolean isWhitespace(byte b) {
+		return b == '\n' || b == '\r' || b == ' ' || b == '\t';
 	}
 
 	private static boolean hasCrcSuffix(byte[] line, int offset, int length) {

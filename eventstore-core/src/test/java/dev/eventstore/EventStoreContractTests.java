@@ -1,0 +1,511 @@
+package dev.eventstore;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The behaviour every journal must give an {@link EventStore}. A journal's test extends this class
+ * and supplies fresh stores; never copy these tests per journal.
+ */
+public abstract class EventStoreContractTests {
+
+	protected EventStore store;
+
+	/** A new, empty store. Called once per test, possibly again by {@link #reopen()}. */
+	protected abstract EventStore createStore();
+
+	/**
+	 * Closes the store and opens it again on the same storage; journals that keep nothing across a
+	 * close return null and the restart tests are skipped.
+	 */
+	protected EventStore reopen() {
+		return null;
+	}
+
+	@BeforeEach
+	void openStore() {
+		this.store = createStore();
+	}
+
+	@AfterEach
+	void closeStore() {
+		if (this.store != null) {
+			this.store.close();
+		}
+	}
+
+	record OrderPlaced(String orderId, int quantity, double price) {
+	}
+
+	@EventType("order-shipped")
+	record OrderShipped(String orderId, Instant at) {
+	}
+
+	// --- appends and reads
+
+	@Test
+	void appendAssignsGaplessPositionsAndPerStreamVersions() {
+		StoredEvent a1 = this.store.append("a", NewEvent.of("Created", Map.of("n", 1)));
+		StoredEvent b1 = this.store.append("b", NewEvent.of("Created", Map.of("n", 2)));
+		StoredEvent a2 = this.store.append("a", NewEvent.of("Renamed", Map.of("n", 3)));
+		assertThat(List.of(a1.position(), b1.position(), a2.position())).containsExactly(1L, 2L, 3L);
+		assertThat(List.of(a1.version(), b1.version(), a2.version())).containsExactly(1L, 1L, 2L);
+		assertThat(this.store.lastPosition()).isEqualTo(3);
+		assertThat(this.store.streamVersion("a")).isEqualTo(2);
+		assertThat(this.store.streamVersion("unknown")).isZero();
+	}
+
+	@Test
+	void emptyStoreHasPositionZeroAndNoEvents() {
+		assertThat(this.store.lastPosition()).isZero();
+		assertThat(this.store.readAll(1, 10)).isEmpty();
+		assertThat(this.store.readStream("nothing")).isEmpty();
+	}
+
+	@Test
+	void readStreamReturnsTheStoredEventsWithTheirData() {
+		StoredEvent stored = this.store.append("order-1",
+				NewEvent.of("OrderPlaced", Map.of("sku", "A-1", "qty", 2), Map.of("user", "ann")));
+		List<StoredEvent> read = this.store.readStream("order-1");
+		assertThat(read).containsExactly(stored);
+		StoredEvent event = read.get(0);
+		assertThat(event.streamId()).isEqualTo("order-1");
+		assertThat(event.type()).isEqualTo("OrderPlaced");
+		assertThat(event.data()).containsEntry("sku", "A-1").containsEntry("qty", 2);
+		assertThat(event.metadata()).containsExactly(Map.entry("user", "ann"));
+		assertThat(event.timestamp()).isNotNull();
+	}
+
+	@Test
+	void readStreamFromVersionIsInclusiveAndBounded() {
+		for (int i = 1; i <= 5; i++) {
+			this.store.append("s", NewEvent.of("E", Map.of("i", i)));
+			this.store.append("other", NewEvent.of("E", Map.of("i", i)));
+		}
+		assertThat(this.store.readStream("s", 2, 3)).extracting(StoredEvent::version).containsExactly(2L, 3L, 4L);
+		assertThat(this.store.readStream("s", 5, 10)).extracting(StoredEvent::version).containsExactly(5L);
+		assertThat(this.store.readStream("s", 6, 10)).isEmpty();
+		assertThat(this.store.readStream("s", 1, 0)).isEmpty();
+	}
+
+	@Test
+	void readAllFromPositionIsInclusiveAndBounded() {
+		for (int i = 1; i <= 10; i++) {
+			this.store.append("s-" + (i % 3), NewEvent.of("E", Map.of("i", i)));
+		}
+		assertThat(this.store.readAll(4, 3)).extracting(StoredEvent::position).containsExactly(4L, 5L, 6L);
+		assertThat(this.store.readAll(9, 100)).extracting(StoredEvent::position).containsExactly(9L, 10L);
+		assertThat(this.store.readAll(11, 100)).isEmpty();
+		assertThat(this.store.readAll(1, 100)).extracting(e -> e.data().get("i"))
+			.containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+	}
+
+	@Test
+	void readAllGivesEachEventItsStreamVersion() {
+		this.store.append("x", NewEvent.of("E", Map.of()));
+		this.store.append("y", NewEvent.of("E", Map.of()));
+		this.store.append("x", NewEvent.of("E", Map.of()));
+		assertThat(this.store.readAll(1, 10)).extracting(StoredEvent::streamId, StoredEvent::version)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("x", 1L), org.assertj.core.groups.Tuple.tuple("y", 1L),
+					org.assertj.core.groups.Tuple.tuple("x", 2L));
+	}
+
+	@Test
+	void batchTakesConsecutivePositionsAndVersions() {
+		this.store.append("other", NewEvent.of("E", Map.of()));
+		List<StoredEvent> batch = this.store.appendBatch("s",
+				List.of(NewEvent.of("A", Map.of()), NewEvent.of("B", Map.of()), NewEvent.of("C", Map.of())),
+				ExpectedVersion.noStream());
+		assertThat(batch).extracting(StoredEvent::position).containsExactly(2L, 3L, 4L);
+		assertThat(batch).extracting(StoredEvent::version).containsExactly(1L, 2L, 3L);
+		assertThat(this.store.readStream("s")).isEqualTo(batch);
+	}
+
+	@Test
+	void typedPayloadsRoundTripThroughDataAs() {
+		Instant at = Instant.parse("2026-05-29T11:15:00.123456Z");
+		StoredEvent placed = this.store.append("o", NewEvent.of(new OrderPlaced("o", 3, 9.5)));
+		StoredEvent shipped = this.store.append("o", NewEvent.of(new OrderShipped("o", at)));
+		assertThat(placed.type()).isEqualTo("OrderPlaced");
+		assertThat(shipped.type()).isEqualTo("order-shipped");
+		List<StoredEvent> read = this.store.readStream("o");
+		assertThat(read.get(0).dataAs(OrderPlaced.class)).isEqualTo(new OrderPlaced("o", 3, 9.5));
+		assertThat(read.get(1).dataAs(OrderShipped.class)).isEqualTo(new OrderShipped("o", at));
+	}
+
+	// --- optimistic concurrency
+
+	@Test
+	void expectedVersionGuardsAppends() {
+		this.store.append("s", NewEvent.of("A", Map.of()), ExpectedVersion.noStream());
+		this.store.append("s", NewEvent.of("B", Map.of()), ExpectedVersion.exactly(1));
+		assertThatThrownBy(() -> this.store.append("s", NewEvent.of("C", Map.of()), ExpectedVersion.exactly(1)))
+			.isInstanceOfSatisfying(ConcurrencyConflictException.class, (ex) -> {
+				assertThat(ex.streamId()).isEqualTo("s");
+				assertThat(ex.expectedVersion()).isEqualTo(ExpectedVersion.exactly(1));
+				assertThat(ex.actualVersion()).isEqualTo(2);
+				assertThat(ex).hasMessageContaining("'s'").hasMessageContaining("version 1").hasMessageContaining("2");
+			});
+		assertThatThrownBy(() -> this.store.append("s", NewEvent.of("C", Map.of()), ExpectedVersion.noStream()))
+			.isInstanceOf(ConcurrencyConflictException.class);
+		assertThat(this.store.append("new", NewEvent.of("A", Map.of()), ExpectedVersion.exactly(0)).version())
+			.isEqualTo(1);
+	}
+
+	@Test
+	void conflictingBatchChangesNothing() {
+		this.store.append("s", NewEvent.of("A", Map.of()));
+		List<StoredEvent> subscriberSaw = new CopyOnWriteArrayList<>();
+		this.store.subscribe(subscriberSaw::add);
+		assertThatThrownBy(() -> this.store.appendBatch("s",
+				List.of(NewEvent.of("B", Map.of()), NewEvent.of("C", Map.of())), ExpectedVersion.noStream()))
+			.isInstanceOf(ConcurrencyConflictException.class);
+		assertThat(this.store.lastPosition()).isEqualTo(1);
+		assertThat(this.store.streamVersion("s")).isEqualTo(1);
+		assertThat(this.store.readAll(1, 10)).hasSize(1);
+		assertThat(subscriberSaw).isEmpty();
+		assertThat(this.store.append("s", NewEvent.of("B", Map.of())).position()).isEqualTo(2);
+	}
+
+	@Test
+	void concurrentAppendsKeepPositionsGaplessAndVersionsContiguous() throws Exception {
+		int threads = 8;
+		int perThread = 150;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		AtomicInteger conflicts = new AtomicInteger();
+		AtomicInteger guardedSuccesses = new AtomicInteger();
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<?>> futures = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			int thread = t;
+			futures.add(pool.submit(() -> {
+				start.await();
+				for (int i = 0; i < perThread; i++) {
+					if (i % 3 == 0) {
+						// Everyone competes for the shared stream with a read-then-append.
+						long version = this.store.streamVersion("shared");
+						try {
+							this.store.append("shared", NewEvent.of("Guarded", Map.of("t", thread)),
+									ExpectedVersion.exactly(version));
+							guardedSuccesses.incrementAndGet();
+						}
+						catch (ConcurrencyConflictException ex) {
+							assertThat(ex.actualVersion()).isGreaterThan(version);
+							conflicts.incrementAndGet();
+						}
+					}
+					else if (i % 3 == 1) {
+						this.store.appendBatch("t-" + thread,
+								List.of(NewEvent.of("B1", Map.of("i", i)), NewEvent.of("B2", Map.of("i", i))));
+					}
+					else {
+						this.store.append("any-" + (i % 4), NewEvent.of("Any", Map.of("t", thread)));
+					}
+				}
+				return null;
+			}));
+		}
+		start.countDown();
+		for (Future<?> future : futures) {
+			future.get(60, TimeUnit.SECONDS);
+		}
+		pool.shutdown();
+		List<StoredEvent> all = this.store.readAll(1, Integer.MAX_VALUE);
+		int guardedAttempts = threads * ((perThread + 2) / 3);
+		assertThat(guardedSuccesses.get() + conflicts.get()).isEqualTo(guardedAttempts);
+		assertThat(this.store.streamVersion("shared")).isEqualTo(guardedSuccesses.get());
+		int batches = threads * (perThread / 3);
+		int anys = threads * perThread - guardedAttempts - batches;
+		assertThat(all).hasSize(guardedSuccesses.get() + batches * 2 + anys);
+		EventLogAssertions.assertConsistentLog(all);
+		// A batch's events sit on consecutive positions.
+		for (int i = 0; i < all.size(); i++) {
+			if (all.get(i).type().equals("B1")) {
+				assertThat(all.get(i + 1).type()).isEqualTo("B2");
+				assertThat(all.get(i + 1).streamId()).isEqualTo(all.get(i).streamId());
+			}
+		}
+	}
+
+	// --- validation before mutation
+
+	@Test
+	void rejectsBadStreamIdsWithoutStoringAnything() {
+		NewEvent event = NewEvent.of("E", Map.of());
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.append(null, event))
+			.withMessageContaining("Stream id");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.append("  ", event))
+			.withMessageContaining("Stream id");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.append("s", null))
+			.withMessageContaining("Event");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.appendBatch("s", List.of()))
+			.withMessageContaining("at least one event");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.store.appendBatch("s", java.util.Arrays.asList(event, null)))
+			.withMessageContaining("Event 1");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.appendBatch("s", List.of(event), null))
+			.withMessageContaining("Expected version");
+		assertThat(this.store.lastPosition()).isZero();
+	}
+
+	@Test
+	void rejectsBadReadArguments() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.readAll(0, 10))
+			.withMessageContaining("fromPosition must be >= 1");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.readAll(1, -1))
+			.withMessageContaining("maxCount");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.readStream("s", 0, 10))
+			.withMessageContaining("fromVersion must be >= 1");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.subscribe(0, (e) -> {
+		})).withMessageContaining("fromPosition");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.subscribe(null))
+			.withMessageContaining("Subscriber");
+	}
+
+	@Test
+	void storedDataIsADeepCopyThatNobodyCanChange() {
+		Map<String, Object> inner = new HashMap<>(Map.of("k", "v"));
+		List<Object> list = new ArrayList<>(List.of(1, 2));
+		Map<String, Object> data = new HashMap<>();
+		data.put("inner", inner);
+		data.put("list", list);
+		NewEvent event = NewEvent.of("E", data);
+		StoredEvent stored = this.store.append("s", event);
+		data.put("added", true);
+		inner.put("k", "changed");
+		list.add(3);
+		StoredEvent read = this.store.readStream("s").get(0);
+		for (StoredEvent e : List.of(stored, read)) {
+			assertThat(e.data()).containsOnlyKeys("inner", "list");
+			assertThat(e.data().get("inner")).isEqualTo(Map.of("k", "v"));
+			assertThat(e.data().get("list")).isEqualTo(List.of(1, 2));
+			assertThatThrownBy(() -> e.data().put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+			@SuppressWarnings("unchecked")
+			Map<String, Object> nested = (Map<String, Object>) e.data().get("inner");
+			assertThatThrownBy(() -> nested.put("k", "x")).isInstanceOf(UnsupportedOperationException.class);
+			@SuppressWarnings("unchecked")
+			List<Object> nestedList = (List<Object>) e.data().get("list");
+			assertThatThrownBy(() -> nestedList.add(9)).isInstanceOf(UnsupportedOperationException.class);
+			assertThatThrownBy(() -> e.metadata().put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+		}
+	}
+
+	@Test
+	void numbersReadBackAsTheyWereStored() {
+		Map<String, Object> data = new HashMap<>();
+		data.put("int", 7);
+		data.put("long", 10_000_000_000L);
+		data.put("double", 2.5);
+		data.put("big", new java.math.BigInteger("123456789012345678901234567890"));
+		data.put("null", null);
+		data.put("bool", true);
+		StoredEvent stored = this.store.append("s", NewEvent.of("E", data));
+		assertThat(this.store.readStream("s").get(0).data()).isEqualTo(stored.data()).isEqualTo(data);
+	}
+
+	// --- subscriptions
+
+	@Test
+	void liveSubscriberHasEventsWhenAppendReturns() {
+		List<StoredEvent> seen = new ArrayList<>();
+		this.store.append("before", NewEvent.of("E", Map.of()));
+		this.store.subscribe(seen::add);
+		StoredEvent single = this.store.append("s", NewEvent.of("A", Map.of()));
+		assertThat(seen).containsExactly(single);
+		List<StoredEvent> batch = this.store.appendBatch("s", List.of(NewEvent.of("B", Map.of()), NewEvent.of("C", Map.of())));
+		assertThat(seen).containsExactly(single, batch.get(0), batch.get(1));
+	}
+
+	@Test
+	void liveSubscribersSeeEveryEventOnceInOrderUnderConcurrentAppends() throws Exception {
+		List<Long> first = Collections.synchronizedList(new ArrayList<>());
+		List<Long> second = Collections.synchronizedList(new ArrayList<>());
+		this.store.subscribe((e) -> first.add(e.position()));
+		this.store.subscribe((e) -> second.add(e.position()));
+		runConcurrently(6, 100, (thread, i) -> {
+			if (i % 2 == 0) {
+				this.store.append("s-" + thread, NewEvent.of("E", Map.of()));
+			}
+			else {
+				this.store.appendBatch("b-" + thread, List.of(NewEvent.of("E", Map.of()), NewEvent.of("E", Map.of())));
+			}
+		});
+		long last = this.store.lastPosition();
+		assertThat(last).isEqualTo(6 * (50 + 100));
+		List<Long> expected = java.util.stream.LongStream.rangeClosed(1, last).boxed().toList();
+		assertThat(first).isEqualTo(expected);
+		assertThat(second).isEqualTo(expected);
+	}
+
+	@Test
+	void throwingSubscriberIsIsolated() {
+		List<StoredEvent> others = new ArrayList<>();
+		this.store.subscribe((e) -> {
+			throw new IllegalStateException("boom");
+		});
+		this.store.subscribe(others::add);
+		StoredEvent stored = this.store.append("s", NewEvent.of("E", Map.of()));
+		assertThat(others).containsExactly(stored);
+		assertThat(this.store.readStream("s")).containsExactly(stored);
+	}
+
+	@Test
+	void subscriberMayAppendFromItsCallbackWithoutDeadlockOrDisorder() throws Exception {
+		List<Long> seen = Collections.synchronizedList(new ArrayList<>());
+		this.store.subscribe((e) -> {
+			seen.add(e.position());
+			if (e.type().equals("Command")) {
+				this.store.append("reactions", NewEvent.of("Reaction", Map.of("to", e.position())));
+			}
+		});
+		runConcurrently(4, 25, (thread, i) -> this.store.append("c-" + thread, NewEvent.of("Command", Map.of())));
+		long last = this.store.lastPosition();
+		assertThat(last).isEqualTo(200);
+		assertThat(seen).isEqualTo(java.util.stream.LongStream.rangeClosed(1, last).boxed().toList());
+		assertThat(this.store.readStream("reactions")).hasSize(100);
+	}
+
+	@Test
+	void liveSubscriptionStartsNowAndStopsWhenClosed() {
+		this.store.append("s", NewEvent.of("Old", Map.of()));
+		List<StoredEvent> seen = new ArrayList<>();
+		Subscription subscription = this.store.subscribe(seen::add);
+		StoredEvent next = this.store.append("s", NewEvent.of("New", Map.of()));
+		subscription.close();
+		assertThat(subscription.isClosed()).isTrue();
+		this.store.append("s", NewEvent.of("Later", Map.of()));
+		assertThat(seen).containsExactly(next);
+	}
+
+	@Test
+	void catchUpSubscriptionDeliversHistoryThenLiveEventsOnceInOrder() throws Exception {
+		for (int i = 0; i < 700; i++) {
+			this.store.append("s-" + (i % 5), NewEvent.of("E", Map.of("i", i)));
+		}
+		List<Long> seen = Collections.synchronizedList(new ArrayList<>());
+		CountDownLatch done = new CountDownLatch(1);
+		Subscription subscription = this.store.subscribe(3, (e) -> {
+			seen.add(e.position());
+			if (e.position() == 1500) {
+				done.countDown();
+			}
+		});
+		runConcurrently(4, 200, (thread, i) -> this.store.append("live-" + thread, NewEvent.of("E", Map.of())));
+		assertThat(done.await(30, TimeUnit.SECONDS)).as("caught up to 1500").isTrue();
+		subscription.close();
+		assertThat(seen).isEqualTo(java.util.stream.LongStream.rangeClosed(3, 1500).boxed().toList());
+		int before = seen.size();
+		this.store.append("s", NewEvent.of("AfterClose", Map.of()));
+		Thread.sleep(50);
+		assertThat(seen).hasSize(before);
+	}
+
+	@Test
+	void catchUpSubscriberMayAppendFromItsCallback() throws Exception {
+		this.store.append("s", NewEvent.of("Command", Map.of()));
+		CountDownLatch reacted = new CountDownLatch(1);
+		this.store.subscribe(1, (e) -> {
+			if (e.type().equals("Command")) {
+				this.store.append("r", NewEvent.of("Reaction", Map.of()));
+			}
+			else {
+				reacted.countDown();
+			}
+		});
+		assertThat(reacted.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.store.readStream("r")).hasSize(1);
+	}
+
+	// --- lifecycle
+
+	@Test
+	void useAfterCloseFailsClearly() {
+		this.store.close();
+		this.store.close();
+		assertThatIllegalStateException().isThrownBy(() -> this.store.append("s", NewEvent.of("E", Map.of())))
+			.withMessageContaining("closed");
+		assertThatIllegalStateException().isThrownBy(() -> this.store.readAll(1, 1)).withMessageContaining("closed");
+		assertThatIllegalStateException().isThrownBy(() -> this.store.readStream("s")).withMessageContaining("closed");
+		assertThatIllegalStateException().isThrownBy(() -> this.store.lastPosition()).withMessageContaining("closed");
+		assertThatIllegalStateException().isThrownBy(() -> this.store.subscribe((e) -> {
+		})).withMessageContaining("closed");
+		this.store = null;
+	}
+
+	@Test
+	void closingTheStoreStopsCatchUpSubscriptions() {
+		Subscription subscription = this.store.subscribe(1, (e) -> {
+		});
+		this.store.close();
+		assertThat(subscription.isClosed()).isTrue();
+		this.store = null;
+	}
+
+	@Test
+	void eventsSurviveARestart() {
+		List<StoredEvent> written = new ArrayList<>();
+		written.add(this.store.append("a", NewEvent.of("E", Map.of("x", List.of(1, "two", Map.of("three", 3.0))))));
+		written.addAll(this.store.appendBatch("b", List.of(NewEvent.of("F", Map.of()), NewEvent.of("G", Map.of()))));
+		this.store.close();
+		this.store = reopen();
+		org.junit.jupiter.api.Assumptions.assumeTrue(this.store != null, "this journal keeps nothing across a restart");
+		assertThat(this.store.readAll(1, 10)).isEqualTo(written);
+		assertThat(this.store.streamVersion("b")).isEqualTo(2);
+		assertThat(this.store.append("a", NewEvent.of("E", Map.of()), ExpectedVersion.exactly(1)).position())
+			.isEqualTo(4);
+	}
+
+	/** Runs {@code action(thread, i)} for i in 0..perThread-1 on each of {@code threads} threads. */
+	protected static void runConcurrently(int threads, int perThread, ThreadAction action) throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<?>> futures = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				int thread = t;
+				futures.add(pool.submit(() -> {
+					start.await();
+					for (int i = 0; i < perThread; i++) {
+						action.run(thread, i);
+					}
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> future : futures) {
+				future.get(60, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@FunctionalInterface
+	protected interface ThreadAction {
+
+		void run(int thread, int i) throws Exception;
+
+	}
+
+}

@@ -1,0 +1,71 @@
+package dev.eventstore.journal.file;
+
+import java.nio.file.Path;
+
+import dev.eventstore.EventStore;
+import dev.eventstore.EventStoreContractTests;
+import dev.eventstore.FsyncPolicy;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileEventStoreTests {
+
+	@Nested
+	class FsyncAlways extends EventStoreContractTests {
+
+		@TempDir
+		Path dir;
+
+		@Override
+		protected EventStore createStore() {
+			return EventStore.open(this.dir.resolve("events.ndjson"));
+		}
+
+		@Override
+		protected EventStore reopen() {
+			return createStore();
+		}
+
+	}
+
+	@Nested
+	class FsyncInterval extends EventStoreContractTests {
+
+		@TempDir
+		Path dir;
+
+		@Override
+		protected EventStore createStore() {
+			return EventStore.builder()
+				.persistPath(this.dir.resolve("events.ndjson"))
+				.fsync(FsyncPolicy.INTERVAL)
+				.fsyncInterval(java.time.Duration.ofMillis(5))
+				.build();
+		}
+
+		@Override
+		protected EventStore reopen() {
+			return createStore();
+		}
+
+	}
+
+	@Nested
+	class FsyncNever extends EventStoreContractTests {
+
+		@TempDir
+		Path dir;
+
+		@Override
+		protected EventStore createStore() {
+			return EventStore.builder().persistPath(this.dir.resolve("events.ndjson")).fsync(FsyncPolicy.NEVER).build();
+		}
+
+		@Override
+		protected EventStore reopen() {
+			return createStore();
+		}
+
+	}
+
+}

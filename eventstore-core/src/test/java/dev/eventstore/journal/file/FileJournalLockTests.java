@@ -1,0 +1,75 @@
+package dev.eventstore.journal.file;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.eventstore.EventStore;
+import dev.eventstore.EventStoreException;
+import dev.eventstore.NewEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** One writer per journal, in this process or another. */
+class FileJournalLockTests {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void secondStoreInTheSameProcessFailsFastNamingThePath() {
+		Path journal = this.dir.resolve("events.ndjson");
+		try (EventStore first = EventStore.open(journal)) {
+			first.append("s", NewEvent.of("E", Map.of()));
+			assertThatThrownBy(() -> EventStore.open(journal)).isInstanceOf(EventStoreException.class)
+				.hasMessageContaining(journal.toString())
+				.hasMessageContaining("locked by another EventStore");
+			assertThat(first.append("s", NewEvent.of("E", Map.of())).position()).isEqualTo(2);
+		}
+		try (EventStore again = EventStore.open(journal)) {
+			assertThat(again.lastPosition()).isEqualTo(2);
+		}
+	}
+
+	@Test
+	void storeInAnotherProcessHoldsTheLock() throws Exception {
+		Path journal = this.dir.resolve("events.ndjson");
+		Process holder = ChildJvm.start(HoldJournal.class, List.of(), journal.toString());
+		try (BufferedReader out = new BufferedReader(
+				new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+			assertThat(out.readLine()).isEqualTo("open");
+			assertThatThrownBy(() -> EventStore.open(journal)).isInstanceOf(EventStoreException.class)
+				.hasMessageContaining(journal.toString())
+				.hasMessageContaining("in this or another process");
+		}
+		finally {
+			holder.destroyForcibly();
+			holder.waitFor(10, TimeUnit.SECONDS);
+		}
+		// The OS releases the lock with the process, even one killed with SIGKILL.
+		try (EventStore store = EventStore.open(journal)) {
+			assertThat(store.readStream("held")).hasSize(1);
+		}
+	}
+
+	/** Opens a journal, appends one event, says so and waits to be killed. */
+	static final class HoldJournal {
+
+		public static void main(String[] args) throws Exception {
+			EventStore store = EventStore.open(Path.of(args[0]));
+			store.append("held", NewEvent.of("E", Map.of()));
+			System.out.println("open");
+			System.out.flush();
+			Thread.sleep(60_000);
+		}
+
+	}
+
+}

@@ -1,0 +1,215 @@
+package dev.eventstore.journal.file;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.eventstore.EventStore;
+import dev.eventstore.EventStoreException;
+import dev.eventstore.ExpectedVersion;
+import dev.eventstore.JournalCorruptedException;
+import dev.eventstore.NewEvent;
+import dev.eventstore.StoredEvent;
+import dev.eventstore.internal.JsonValues;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FileJournalRecoveryTests {
+
+	@TempDir
+	Path dir;
+
+	private Path journal() {
+		return this.dir.resolve("events.ndjson");
+	}
+
+	private List<StoredEvent> writeSample() {
+		try (EventStore store = EventStore.open(journal())) {
+			store.append("a", NewEvent.of("One", Map.of("n", 1)));
+			store.appendBatch("b", List.of(NewEvent.of("Two", Map.of("n", 2)), NewEvent.of("Three", Map.of("n", 3)),
+					NewEvent.of("Four", Map.of("n", 4))));
+			store.append("a", NewEvent.of("Five", Map.of("n", 5)));
+			return store.readAll(1, 100);
+		}
+	}
+
+	private List<String> lines() throws IOException {
+		return Files.readAllLines(journal());
+	}
+
+	@Test
+	void linesFollowTheDocumentedFormat() throws IOException {
+		writeSample();
+		List<String> lines = lines();
+		assertThat(lines).hasSize(5);
+		JsonNode single = JsonValues.MAPPER.readTree(lines.get(0));
+		assertThat(single.propertyNames()).containsExactly("event_id", "stream_id", "event_type", "version", "data",
+				"metadata", "timestamp", "crc");
+		assertThat(single.get("event_id").asLong()).isEqualTo(1);
+		assertThat(single.get("metadata").isNull()).isTrue();
+		assertThat(Instant.parse(single.get("timestamp").asString())).isNotNull();
+		JsonNode inBatch = JsonValues.MAPPER.readTree(lines.get(2));
+		assertThat(inBatch.propertyNames()).contains("batch_end");
+		assertThat(inBatch.get("batch_end").asLong()).isEqualTo(4);
+		assertThat(inBatch.get("version").asLong()).isEqualTo(2);
+		assertThat(inBatch.get("data").get("n").asInt()).isEqualTo(3);
+	}
+
+	@Test
+	void tornLastLineIsTruncatedOnOpen() throws IOException {
+		List<StoredEvent> written = writeSample();
+		long size = Files.size(journal());
+		Files.writeString(journal(), "{\"event_id\":6,\"stream_id\":\"a\",\"eve", StandardOpenOption.APPEND);
+		try (EventStore store = EventStore.open(journal())) {
+			assertThat(store.readAll(1, 100)).isEqualTo(written);
+			assertThat(Files.size(journal())).isEqualTo(size);
+			assertThat(store.append("a", NewEvent.of("Six", Map.of())).position()).isEqualTo(6);
+		}
+		try (EventStore store = EventStore.open(journal())) {
+			assertThat(store.readAll(1, 100)).hasSize(6);
+		}
+	}
+
+	@Test
+	void incompleteTrailingBatchIsDroppedWhole() throws IOException {
+		List<StoredEvent> written = writeSample();
+		List<String> lines = lines();
+		// Keep the single event and two of the batch's three lines.
+		Files.writeString(journal(), String.join("\n", lines.subList(0, 3)) + "\n");
+		try (EventStore store = EventStore.open(journal())) {
+			assertThat(store.readAll(1, 100)).containsExactly(written.get(0));
+			assertThat(store.streamVersion("b")).isZero();
+			assertThat(store.appendBatch("b", List.of(NewEvent.of("Again", Map.of())), ExpectedVersion.noStream()).get(0)
+				.position()).isEqualTo(2);
+		}
+	}
+
+	@Test
+	void damagedLineInTheMiddleFailsTheOpenNamingFileLineAndOffset() throws IOException {
+		writeSample();
+		List<String> lines = lines();
+		long offset = lines.get(0).length() + 1;
+		lines.set(1, lines.get(1).replace("\"stream_id\"", "\"stream_id\"\"broken"));
+		Files.write(journal(), lines);
+		assertThatThrownBy(() -> EventStore.open(journal())).isInstanceOfSatisfying(JournalCorruptedException.class,
+				(ex) -> {
+					assertThat(ex.file()).isEqualTo(journal().toAbsolutePath());
+					assertThat(ex.line()).isEqualTo(2);
+					assertThat(ex.offset()).isEqualTo(offset);
+					assertThat(ex).hasMessageContaining(journal().getFileName().toString())
+						.hasMessageContaining("line 2")
+						.hasMessageContaining("not a torn write");
+				});
+		// The store did not cut anything off the damaged file.
+		assertThat(lines()).hasSize(5);
+	}
+
+	@Test
+	void silentlyChangedDataInTheMiddleIsCaughtByTheChecksum() throws IOException {
+		writeSample();
+		List<String> lines = lines();
+		lines.set(0, lines.get(0).replace("\"n\":1", "\"n\":7"));
+		Files.write(journal(), lines);
+		assertThatThrownBy(() -> EventStore.open(journal())).isInstanceOf(JournalCorruptedException.class)
+			.hasMessageContaining("line 1")
+			.hasMessageContaining("checksum mismatch");
+	}
+
+	@Test
+	void eventIdOutOfSequenceIsCorruption() throws IOException {
+		writeSample();
+		List<String> lines = lines();
+		Files.write(journal(), List.of(lines.get(0), lines.get(4)));
+		assertThatThrownBy(() -> EventStore.open(journal())).isInstanceOf(JournalCorruptedException.class)
+			.hasMessageContaining("event_id 5 where 2 was expected");
+	}
+
+	@Test
+	void damagedLastLineIsTreatedAsATornWrite() throws IOException {
+		List<StoredEvent> written = writeSample();
+		List<String> lines = lines();
+		lines.set(4, lines.get(4).replace("\"n\":5", "\"n\":6"));
+		Files.write(journal(), lines);
+		try (EventStore store = EventStore.open(journal())) {
+			assertThat(store.readAll(1, 100)).isEqualTo(written.subList(0, 4));
+		}
+	}
+
+	@Test
+	void zeroFilledTailIsTruncated() throws IOException {
+		List<StoredEvent> written = writeSample();
+		long size = Files.size(journal());
+		Files.write(journal(), new byte[4096], StandardOpenOption.APPEND);
+		try (EventStore store = EventStore.open(journal())) {
+			assertThat(store.readAll(1, 100)).isEqualTo(written);
+		}
+		assertThat(Files.size(journal())).isEqualTo(size);
+	}
+
+	@Test
+	void loadsJournalsWrittenByThePythonStore() throws IOException {
+		Files.writeString(journal(), """
+				{"event_id": 1, "stream_id": "order-1", "event_type": "OrderPlaced", "data": {"sku": "A", "qty": 2}, "metadata": null, "timestamp": "2026-05-29T11:15:00.123456"}
+				{"event_id": 2, "stream_id": "order-2", "event_type": "OrderPlaced", "data": {"sku": "B", "qty": 1}, "metadata": {"user": "bob"}, "timestamp": "2026-05-29T11:16:00"}
+				{"event_id": 3, "stream_id": "order-1", "event_type": "OrderShipped", "data": {}, "metadata": null, "timestamp": "2026-05-29T11:17:00.5+02:00"}
+				""");
+		try (EventStore store = EventStore.open(journal())) {
+			List<StoredEvent> all = store.readAll(1, 10);
+			assertThat(all).extracting(StoredEvent::streamId, StoredEvent::version)
+				.containsExactly(org.assertj.core.groups.Tuple.tuple("order-1", 1L),
+						org.assertj.core.groups.Tuple.tuple("order-2", 1L),
+						org.assertj.core.groups.Tuple.tuple("order-1", 2L));
+			assertThat(all.get(0).timestamp()).isEqualTo(Instant.parse("2026-05-29T11:15:00.123456Z"));
+			assertThat(all.get(2).timestamp()).isEqualTo(Instant.parse("2026-05-29T09:17:00.5Z"));
+			assertThat(all.get(1).metadata()).containsEntry("user", "bob");
+			assertThat(store.readStream("order-1")).extracting(StoredEvent::type)
+				.containsExactly("OrderPlaced", "OrderShipped");
+			StoredEvent next = store.append("order-1", NewEvent.of("OrderDelivered", Map.of()),
+					ExpectedVersion.exactly(2));
+			assertThat(next.position()).isEqualTo(4);
+			assertThat(next.version()).isEqualTo(3);
+		}
+		try (EventStore store = EventStore.open(journal())) {
+			assertThat(store.readStream("order-1")).hasSize(3);
+		}
+	}
+
+	@Test
+	void createsMissingParentDirectories() {
+		Path nested = this.dir.resolve("a/b/c/events.ndjson");
+		try (EventStore store = EventStore.open(nested)) {
+			store.append("s", NewEvent.of("E", Map.of()));
+		}
+		assertThat(nested).exists();
+	}
+
+	@Test
+	void aDirectoryIsNotAJournal() throws IOException {
+		Path directory = Files.createDirectories(this.dir.resolve("not-a-file"));
+		assertThatThrownBy(() -> EventStore.open(directory)).isInstanceOf(EventStoreException.class)
+			.hasMessageContaining(directory.toString())
+			.hasMessageContaining("is a directory");
+	}
+
+	@Test
+	void blankLinesAreSkipped() throws IOException {
+		List<StoredEvent> written = writeSample();
+		List<String> lines = lines();
+		Files.writeString(journal(), lines.get(0) + "\n\n" + String.join("\r\n", lines.subList(1, 5)) + "\n\n");
+		try (EventStore store = EventStore.open(journal())) {
+			assertThat(store.readAll(1, 100)).isEqualTo(written);
+			assertThat(store.readStream("a")).containsExactly(written.get(0), written.get(4));
+			assertThat(store.readStream("b")).isEqualTo(written.subList(1, 4));
+		}
+	}
+
+}

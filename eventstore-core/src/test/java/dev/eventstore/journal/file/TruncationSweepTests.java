@@ -1,0 +1,71 @@
+package dev.eventstore.journal.file;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.eventstore.EventStore;
+import dev.eventstore.FsyncPolicy;
+import dev.eventstore.NewEvent;
+import dev.eventstore.StoredEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A crash can stop a write at any byte. For every length the journal could have been cut to, the
+ * reopened store must hold exactly the whole batches that fit.
+ */
+class TruncationSweepTests {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void everyTruncatedLengthRecoversToAPrefixOfWholeBatches() throws IOException {
+		Path original = this.dir.resolve("original.ndjson");
+		List<StoredEvent> events = new ArrayList<>();
+		// batchEnds.get(k) = file length once batch k is written; batchCounts.get(k) = events then.
+		List<Long> batchEnds = new ArrayList<>(List.of(0L));
+		List<Integer> batchCounts = new ArrayList<>(List.of(0));
+		try (EventStore store = EventStore.open(original)) {
+			int[] sizes = { 1, 3, 1, 2, 4, 1 };
+			for (int b = 0; b < sizes.length; b++) {
+				List<NewEvent> batch = new ArrayList<>();
+				for (int i = 0; i < sizes[b]; i++) {
+					batch.add(NewEvent.of("E" + b, Map.of("batch", b, "i", i, "text", "ünïcødé ✓")));
+				}
+				events.addAll(store.appendBatch("stream-" + (b % 2), batch));
+				batchEnds.add(Files.size(original));
+				batchCounts.add(events.size());
+			}
+		}
+		byte[] bytes = Files.readAllBytes(original);
+		Path copy = this.dir.resolve("copy.ndjson");
+		int checked = 0;
+		for (int length = 0; length <= bytes.length; length++) {
+			Files.write(copy, java.util.Arrays.copyOf(bytes, length));
+			int whole = 0;
+			while (whole + 1 < batchEnds.size() && batchEnds.get(whole + 1) <= length) {
+				whole++;
+			}
+			try (EventStore store = EventStore.builder()
+				.persistPath(copy)
+				.fsync(FsyncPolicy.NEVER)
+				.fsyncInterval(Duration.ofSeconds(1))
+				.build()) {
+				assertThat(store.readAll(1, 100)).as("journal cut to %d bytes", length)
+					.isEqualTo(events.subList(0, batchCounts.get(whole)));
+			}
+			assertThat(Files.size(copy)).as("file cut back to the last whole batch").isEqualTo(batchEnds.get(whole));
+			checked++;
+		}
+		assertThat(checked).isEqualTo(bytes.length + 1);
+	}
+
+}

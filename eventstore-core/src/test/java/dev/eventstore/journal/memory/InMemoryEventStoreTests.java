@@ -1,0 +1,13 @@
+package dev.eventstore.journal.memory;
+
+import dev.eventstore.EventStore;
+import dev.eventstore.EventStoreContractTests;
+
+class InMemoryEventStoreTests extends EventStoreContractTests {
+
+	@Override
+	protected EventStore createStore() {
+		return EventStore.inMemory();
+	}
+
+}
