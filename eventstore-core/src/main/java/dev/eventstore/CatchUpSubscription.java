@@ -9,8 +9,9 @@ import java.util.function.Consumer;
 import dev.eventstore.journal.Journal;
 
 /**
- * A subscription that reads the log from a position on its own thread: first what is stored, then
- * each new event as it is committed, once each and in order. Never holds up appenders.
+ * A subscription that reads the log from a position on its own thread: first what is
+ * stored, then each new event as it is committed, once each and in order. Never holds up
+ * appenders.
  */
 final class CatchUpSubscription implements Subscription {
 

@@ -5,9 +5,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Wakes catch-up subscriptions when events are committed. A counter read before looking at the log
- * makes the wait race-free: an append between the look and the wait changes it, and the wait
- * returns at once. Thread-safe.
+ * Wakes catch-up subscriptions when events are committed. A counter read before looking
+ * at the log makes the wait race-free: an append between the look and the wait changes
+ * it, and the wait returns at once. Thread-safe.
  */
 final class CommitSignal {
 

@@ -1,8 +1,8 @@
 package dev.eventstore;
 
 /**
- * Thrown when an append's {@link ExpectedVersion} does not match the stream's actual version;
- * nothing of the append was stored.
+ * Thrown when an append's {@link ExpectedVersion} does not match the stream's actual
+ * version; nothing of the append was stored.
  */
 public class ConcurrencyConflictException extends EventStoreException {
 

@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 import dev.eventstore.journal.Journal;
 
 /**
- * The store over a {@link Journal}: validates input, appends through the journal, delivers to
- * subscribers. Thread-safe.
+ * The store over a {@link Journal}: validates input, appends through the journal,
+ * delivers to subscribers. Thread-safe.
  */
 final class DefaultEventStore implements EventStore {
 
@@ -40,7 +40,8 @@ final class DefaultEventStore implements EventStore {
 		}
 		for (int i = 0; i < events.size(); i++) {
 			if (events.get(i) == null) {
-				throw new IllegalArgumentException("Event " + i + " of the batch for stream '" + streamId + "' is null");
+				throw new IllegalArgumentException(
+						"Event " + i + " of the batch for stream '" + streamId + "' is null");
 			}
 		}
 		if (expected == null) {

@@ -13,17 +13,17 @@ import dev.eventstore.journal.memory.InMemoryJournal;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An event store: events appended to named streams, each given a stream version and a gapless
- * global position, read back by stream or as one log, and delivered to subscribers once each, in
- * position order.
+ * An event store: events appended to named streams, each given a stream version and a
+ * gapless global position, read back by stream or as one log, and delivered to
+ * subscribers once each, in position order.
  *
  * <p>
- * Guarantees: an append (single or batch) is atomic and returns only once its events are stored as
- * durably as the journal promises; an {@link ExpectedVersion} is checked before anything is
- * written, and a conflict changes nothing; invalid input raises {@link IllegalArgumentException}
- * before anything is stored; stored events are immutable. Live subscribers have received an
- * append's events when the append returns. Thread-safe. Use after {@link #close()} raises
- * {@link IllegalStateException}.
+ * Guarantees: an append (single or batch) is atomic and returns only once its events are
+ * stored as durably as the journal promises; an {@link ExpectedVersion} is checked before
+ * anything is written, and a conflict changes nothing; invalid input raises
+ * {@link IllegalArgumentException} before anything is stored; stored events are
+ * immutable. Live subscribers have received an append's events when the append returns.
+ * Thread-safe. Use after {@link #close()} raises {@link IllegalStateException}.
  */
 public interface EventStore extends AutoCloseable {
 
@@ -33,8 +33,8 @@ public interface EventStore extends AutoCloseable {
 	}
 
 	/**
-	 * A store on an NDJSON journal file, fsynced before each append returns. Creates the file and
-	 * its directories when missing; recovers it after a crash.
+	 * A store on an NDJSON journal file, fsynced before each append returns. Creates the
+	 * file and its directories when missing; recovers it after a crash.
 	 * @param journal the journal file
 	 * @return the open store, holding the journal's lock until closed
 	 */
@@ -83,8 +83,8 @@ public interface EventStore extends AutoCloseable {
 	}
 
 	/**
-	 * Appends events to a stream atomically if it is at the expected version: all of them are
-	 * stored, on consecutive positions, or none.
+	 * Appends events to a stream atomically if it is at the expected version: all of them
+	 * are stored, on consecutive positions, or none.
 	 * @param streamId the stream, not blank
 	 * @param events the events, at least one
 	 * @param expected the condition on the stream's current version
@@ -130,19 +130,20 @@ public interface EventStore extends AutoCloseable {
 	long lastPosition();
 
 	/**
-	 * Subscribes to events appended from now on. The subscriber is called synchronously, on the
-	 * appending thread or another appender's, in position order, once per event: when an append
-	 * returns, the subscriber has received its events. A subscriber that throws is logged and
-	 * isolated. A subscriber may append; that append's events reach subscribers after the current
-	 * event, and that append returns before they do.
+	 * Subscribes to events appended from now on. The subscriber is called synchronously,
+	 * on the appending thread or another appender's, in position order, once per event:
+	 * when an append returns, the subscriber has received its events. A subscriber that
+	 * throws is logged and isolated. A subscriber may append; that append's events reach
+	 * subscribers after the current event, and that append returns before they do.
 	 * @param subscriber the subscriber
 	 * @return the subscription; close it to stop delivery
 	 */
 	Subscription subscribe(Consumer<StoredEvent> subscriber);
 
 	/**
-	 * Subscribes from a position: delivers the stored events from {@code fromPosition} on, then
-	 * every new one, once each and in position order, on a thread of the subscription's own.
+	 * Subscribes from a position: delivers the stored events from {@code fromPosition}
+	 * on, then every new one, once each and in position order, on a thread of the
+	 * subscription's own.
 	 * @param fromPosition the first position delivered (inclusive), at least 1
 	 * @param subscriber the subscriber
 	 * @return the subscription; close it to stop delivery
@@ -150,13 +151,15 @@ public interface EventStore extends AutoCloseable {
 	Subscription subscribe(long fromPosition, Consumer<StoredEvent> subscriber);
 
 	/**
-	 * Stops subscriptions, flushes and fsyncs the journal and releases its lock. Idempotent.
+	 * Stops subscriptions, flushes and fsyncs the journal and releases its lock.
+	 * Idempotent.
 	 */
 	@Override
 	void close();
 
 	/**
-	 * Builds an {@link EventStore}. Without a journal or persist path, the store is in memory.
+	 * Builds an {@link EventStore}. Without a journal or persist path, the store is in
+	 * memory.
 	 */
 	final class Builder {
 
@@ -218,8 +221,8 @@ public interface EventStore extends AutoCloseable {
 		}
 
 		/**
-		 * Keeps events in a journal of your own (a PostgreSQL journal, say) instead of a file. The
-		 * store closes it when closed.
+		 * Keeps events in a journal of your own (a PostgreSQL journal, say) instead of a
+		 * file. The store closes it when closed.
 		 * @param journal the journal
 		 * @return this builder
 		 */

@@ -1,8 +1,8 @@
 package dev.eventstore;
 
 /**
- * The condition an append places on a stream's current version (optimistic concurrency). A failed
- * condition raises {@link ConcurrencyConflictException} and stores nothing.
+ * The condition an append places on a stream's current version (optimistic concurrency).
+ * A failed condition raises {@link ConcurrencyConflictException} and stores nothing.
  */
 public sealed interface ExpectedVersion permits ExpectedVersion.Any, ExpectedVersion.NoStream, ExpectedVersion.Exactly {
 
@@ -17,8 +17,8 @@ public sealed interface ExpectedVersion permits ExpectedVersion.Any, ExpectedVer
 	}
 
 	/**
-	 * The stream's version must be exactly {@code version}: the version of the last event the caller
-	 * saw, 0 for an empty stream.
+	 * The stream's version must be exactly {@code version}: the version of the last event
+	 * the caller saw, 0 for an empty stream.
 	 * @param version the expected current version, at least 0
 	 * @return the condition
 	 */
@@ -72,13 +72,15 @@ public sealed interface ExpectedVersion permits ExpectedVersion.Any, ExpectedVer
 
 	/**
 	 * See {@link ExpectedVersion#exactly(long)}.
+	 *
 	 * @param version the expected current version
 	 */
 	record Exactly(long version) implements ExpectedVersion {
 
 		public Exactly {
 			if (version < 0) {
-				throw new IllegalArgumentException("Expected version must be >= 0 (0 means an empty stream), was " + version);
+				throw new IllegalArgumentException(
+						"Expected version must be >= 0 (0 means an empty stream), was " + version);
 			}
 		}
 

@@ -1,25 +1,27 @@
 package dev.eventstore;
 
 /**
- * When a file journal forces its writes to the disk, trading latency for what a power loss may take.
+ * When a file journal forces its writes to the disk, trading latency for what a power
+ * loss may take.
  */
 public enum FsyncPolicy {
 
 	/**
-	 * An append returns only after its events are on the disk. Concurrent appends share one fsync
-	 * (group commit), so throughput grows with the number of appending threads.
+	 * An append returns only after its events are on the disk. Concurrent appends share
+	 * one fsync (group commit), so throughput grows with the number of appending threads.
 	 */
 	ALWAYS,
 
 	/**
-	 * A background thread forces the journal at a fixed interval; a power loss may take the events
-	 * acknowledged during the last interval, a crash of the process alone takes none.
+	 * A background thread forces the journal at a fixed interval; a power loss may take
+	 * the events acknowledged during the last interval, a crash of the process alone
+	 * takes none.
 	 */
 	INTERVAL,
 
 	/**
-	 * The operating system decides when to write its buffers; a process crash loses nothing, a power
-	 * loss may lose whatever the OS had not yet written.
+	 * The operating system decides when to write its buffers; a process crash loses
+	 * nothing, a power loss may lose whatever the OS had not yet written.
 	 */
 	NEVER
 

@@ -3,8 +3,8 @@ package dev.eventstore;
 import java.nio.file.Path;
 
 /**
- * Thrown when a journal holds data that cannot be trusted, such as a damaged line in the middle of
- * the file; the store refuses to open rather than silently drop events.
+ * Thrown when a journal holds data that cannot be trusted, such as a damaged line in the
+ * middle of the file; the store refuses to open rather than silently drop events.
  */
 public class JournalCorruptedException extends EventStoreException {
 

@@ -12,12 +12,12 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Delivers stored events to live subscribers synchronously, in position order, once each, even when
- * appends on several threads finish out of order. Each appender hands its batch over and waits
- * until it is delivered; one thread at a time (the drainer) delivers every batch that is next in
- * line, its own or others'. A subscriber that appends from inside its callback runs on the drainer:
- * its batch is queued and delivered by the same drainer after the current one, so nothing
- * deadlocks and order holds.
+ * Delivers stored events to live subscribers synchronously, in position order, once each,
+ * even when appends on several threads finish out of order. Each appender hands its batch
+ * over and waits until it is delivered; one thread at a time (the drainer) delivers every
+ * batch that is next in line, its own or others'. A subscriber that appends from inside
+ * its callback runs on the drainer: its batch is queued and delivered by the same drainer
+ * after the current one, so nothing deadlocks and order holds.
  *
  * <p>
  * Thread-safe; the lock is never held while a subscriber runs.
@@ -62,8 +62,8 @@ final class LiveDispatcher {
 	}
 
 	/**
-	 * Delivers a stored batch after all batches before it; returns once it is delivered, or at once
-	 * when called from inside a subscriber.
+	 * Delivers a stored batch after all batches before it; returns once it is delivered,
+	 * or at once when called from inside a subscriber.
 	 */
 	void publish(List<StoredEvent> batch) {
 		long first = batch.get(0).position();
@@ -88,7 +88,9 @@ final class LiveDispatcher {
 		}
 	}
 
-	/** Called with the lock held; delivers batches while the next one in line is there. */
+	/**
+	 * Called with the lock held; delivers batches while the next one in line is there.
+	 */
 	private void drain() {
 		this.drainer = Thread.currentThread();
 		try {
@@ -179,8 +181,10 @@ final class LiveDispatcher {
 				if (ex instanceof VirtualMachineError) {
 					throw ex;
 				}
-				logger.log(Level.WARNING, "Subscriber " + subscriber + " failed on event at position " + event.position()
-						+ " ('" + event.type() + "' in stream '" + event.streamId() + "'); the event counts as delivered",
+				logger.log(Level.WARNING,
+						"Subscriber " + subscriber + " failed on event at position " + event.position() + " ('"
+								+ event.type() + "' in stream '" + event.streamId()
+								+ "'); the event counts as delivered",
 						ex);
 			}
 		}

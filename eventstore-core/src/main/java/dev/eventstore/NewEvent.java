@@ -6,10 +6,11 @@ import dev.eventstore.internal.JsonValues;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An event to append: a type name, a JSON object of data and optional metadata. Construction
- * validates and deeply copies both, so a {@code NewEvent} is immutable and cannot hold anything that
- * would fail to serialise: a cycle, NaN, a thread or other non-data object raises
- * {@link IllegalArgumentException} here, before anything is stored.
+ * An event to append: a type name, a JSON object of data and optional metadata.
+ * Construction validates and deeply copies both, so a {@code NewEvent} is immutable and
+ * cannot hold anything that would fail to serialise: a cycle, NaN, a thread or other
+ * non-data object raises {@link IllegalArgumentException} here, before anything is
+ * stored.
  *
  * @param type the event type name, not blank
  * @param data the event data as an immutable JSON object
@@ -27,8 +28,8 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 	/**
 	 * An event of the given type.
 	 * @param type the event type name, not blank
-	 * @param data a {@link Map} or any Jackson-serialisable object (a record, say) that serialises to
-	 * a JSON object
+	 * @param data a {@link Map} or any Jackson-serialisable object (a record, say) that
+	 * serialises to a JSON object
 	 * @return the event
 	 */
 	public static NewEvent of(String type, Object data) {
@@ -36,22 +37,23 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 	}
 
 	/**
-	 * An event of the given type with metadata (correlation ids, the user who caused it, ...).
+	 * An event of the given type with metadata (correlation ids, the user who caused it,
+	 * ...).
 	 * @param type the event type name, not blank
-	 * @param data a {@link Map} or any Jackson-serialisable object that serialises to a JSON object
+	 * @param data a {@link Map} or any Jackson-serialisable object that serialises to a
+	 * JSON object
 	 * @param metadata metadata, may be null or empty
 	 * @return the event
 	 */
 	public static NewEvent of(String type, Object data, @Nullable Map<String, ?> metadata) {
 		String name = requireText(type, "Event type");
-		Map<String, Object> meta = (metadata == null) ? null
-				: JsonValues.toObject(metadata, "Metadata", name);
+		Map<String, Object> meta = (metadata == null) ? null : JsonValues.toObject(metadata, "Metadata", name);
 		return new NewEvent(name, JsonValues.toObject(data, "Data", name), meta);
 	}
 
 	/**
-	 * An event whose type name is taken from the payload's class: its {@link EventType} annotation,
-	 * else its simple name.
+	 * An event whose type name is taken from the payload's class: its {@link EventType}
+	 * annotation, else its simple name.
 	 * @param payload a record or bean that serialises to a JSON object
 	 * @return the event
 	 */
@@ -68,8 +70,8 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 	}
 
 	/**
-	 * The event type name a payload class is stored under: its {@link EventType} annotation, else its
-	 * simple name.
+	 * The event type name a payload class is stored under: its {@link EventType}
+	 * annotation, else its simple name.
 	 * @param payloadClass the payload class
 	 * @return the type name
 	 */

@@ -6,10 +6,11 @@ import java.util.Map;
 import dev.eventstore.internal.JsonValues;
 
 /**
- * An event as the store holds it: immutable, with its place in the global log and in its stream.
- * {@code data} and {@code metadata} are deeply unmodifiable JSON values (maps, lists, strings,
- * numbers, booleans, nulls); numbers read back as {@link Integer}, {@link Long},
- * {@link java.math.BigInteger} or {@link Double}, the same before and after a restart.
+ * An event as the store holds it: immutable, with its place in the global log and in its
+ * stream. {@code data} and {@code metadata} are deeply unmodifiable JSON values (maps,
+ * lists, strings, numbers, booleans, nulls); numbers read back as {@link Integer},
+ * {@link Long}, {@link java.math.BigInteger} or {@link Double}, the same before and after
+ * a restart.
  *
  * @param position the event's global position, 1-based and gapless across the whole store
  * @param streamId the stream it belongs to
@@ -51,8 +52,8 @@ public record StoredEvent(long position, String streamId, long version, String t
 			return JsonValues.convert(this.data, type);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("Event at position " + this.position + " ('" + this.type + "' in stream '"
-					+ this.streamId + "'): " + ex.getMessage(), ex);
+			throw new IllegalArgumentException("Event at position " + this.position + " ('" + this.type
+					+ "' in stream '" + this.streamId + "'): " + ex.getMessage(), ex);
 		}
 	}
 

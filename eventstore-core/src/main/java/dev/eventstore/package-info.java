@@ -1,5 +1,6 @@
 /**
- * The event store API: append events to streams, read them back, and subscribe to the log.
+ * The event store API: append events to streams, read them back, and subscribe to the
+ * log.
  */
 @NullMarked
 package dev.eventstore;

@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The behaviour every journal must give an {@link EventStore}. A journal's test extends this class
- * and supplies fresh stores; never copy these tests per journal.
+ * The behaviour every journal must give an {@link EventStore}. A journal's test extends
+ * this class and supplies fresh stores; never copy these tests per journal.
  */
 public abstract class EventStoreContractTests {
 
@@ -35,8 +35,8 @@ public abstract class EventStoreContractTests {
 	protected abstract EventStore createStore();
 
 	/**
-	 * Closes the store and opens it again on the same storage; journals that keep nothing across a
-	 * close return null and the restart tests are skipped.
+	 * Closes the store and opens it again on the same storage; journals that keep nothing
+	 * across a close return null and the restart tests are skipped.
 	 */
 	protected EventStore reopen() {
 		return null;
@@ -202,7 +202,8 @@ public abstract class EventStoreContractTests {
 				start.await();
 				for (int i = 0; i < perThread; i++) {
 					if (i % 3 == 0) {
-						// Everyone competes for the shared stream with a read-then-append.
+						// Everyone competes for the shared stream with a
+						// read-then-append.
 						long version = this.store.streamVersion("shared");
 						try {
 							this.store.append("shared", NewEvent.of("Guarded", Map.of("t", thread)),
@@ -332,7 +333,8 @@ public abstract class EventStoreContractTests {
 		this.store.subscribe(seen::add);
 		StoredEvent single = this.store.append("s", NewEvent.of("A", Map.of()));
 		assertThat(seen).containsExactly(single);
-		List<StoredEvent> batch = this.store.appendBatch("s", List.of(NewEvent.of("B", Map.of()), NewEvent.of("C", Map.of())));
+		List<StoredEvent> batch = this.store.appendBatch("s",
+				List.of(NewEvent.of("B", Map.of()), NewEvent.of("C", Map.of())));
 		assertThat(seen).containsExactly(single, batch.get(0), batch.get(1));
 	}
 
@@ -475,7 +477,10 @@ public abstract class EventStoreContractTests {
 			.isEqualTo(4);
 	}
 
-	/** Runs {@code action(thread, i)} for i in 0..perThread-1 on each of {@code threads} threads. */
+	/**
+	 * Runs {@code action(thread, i)} for i in 0..perThread-1 on each of {@code threads}
+	 * threads.
+	 */
 	protected static void runConcurrently(int threads, int perThread, ThreadAction action) throws Exception {
 		ExecutorService pool = Executors.newFixedThreadPool(threads);
 		try {

@@ -54,8 +54,7 @@ class NewEventTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of("E", Thread.currentThread()))
 			.withMessageContaining("Data of event 'E'")
 			.withMessageContaining("java.lang.Thread is not data");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> NewEvent.of(new WithThread("w", Thread.currentThread())))
+		assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of(new WithThread("w", Thread.currentThread())))
 			.withMessageContaining("java.lang.Thread is not data");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> NewEvent.of("E", Map.of("worker", Thread.currentThread())))

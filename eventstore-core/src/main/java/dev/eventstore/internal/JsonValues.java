@@ -33,11 +33,12 @@ import tools.jackson.databind.ser.ValueSerializerModifier;
 import tools.jackson.databind.ser.bean.BeanSerializerBase;
 
 /**
- * Turns event data into deeply immutable JSON values and back. A JSON value here is {@code null}, a
- * {@link String}, {@link Boolean}, {@link Integer}, {@link Long}, {@link BigInteger}, finite
- * {@link Double}, an immutable {@link List} of JSON values, or an immutable {@link Map} from
- * {@link String} to JSON values. Numbers are normalised the way a JSON parser reads them back, so an
- * event's data is equal before and after a restart.
+ * Turns event data into deeply immutable JSON values and back. A JSON value here is
+ * {@code null}, a {@link String}, {@link Boolean}, {@link Integer}, {@link Long},
+ * {@link BigInteger}, finite {@link Double}, an immutable {@link List} of JSON values, or
+ * an immutable {@link Map} from {@link String} to JSON values. Numbers are normalised the
+ * way a JSON parser reads them back, so an event's data is equal before and after a
+ * restart.
  */
 public final class JsonValues {
 
@@ -69,12 +70,13 @@ public final class JsonValues {
 	/**
 	 * Deeply copies {@code value} into an immutable JSON object.
 	 * @param value a {@link Map} or any Jackson-serialisable object (a record, say)
-	 * @param part which part of the event it is, for messages: {@code "Data"} or {@code "Metadata"}
+	 * @param part which part of the event it is, for messages: {@code "Data"} or
+	 * {@code "Metadata"}
 	 * @param eventType the event's type name, for messages
 	 * @return the immutable copy
-	 * @throws IllegalArgumentException if the value is null, is not a JSON object, or holds something
-	 * that is not data: a cycle, NaN or infinity, a JDK object such as a thread, nesting deeper than
-	 * {@value #MAX_DEPTH}
+	 * @throws IllegalArgumentException if the value is null, is not a JSON object, or
+	 * holds something that is not data: a cycle, NaN or infinity, a JDK object such as a
+	 * thread, nesting deeper than {@value #MAX_DEPTH}
 	 */
 	public static Map<String, Object> toObject(@Nullable Object value, String part, String eventType) {
 		if (value instanceof FrozenMap frozen) {
@@ -86,9 +88,8 @@ public final class JsonValues {
 		}
 		Object normalized = normalize(value, what, "$", 0, new IdentityHashMap<>());
 		if (!(normalized instanceof FrozenMap frozen)) {
-			throw new IllegalArgumentException(
-					what + " must be a JSON object (a Map or a record/bean), but " + value.getClass().getName()
-							+ " serialises to " + describeKind(normalized));
+			throw new IllegalArgumentException(what + " must be a JSON object (a Map or a record/bean), but "
+					+ value.getClass().getName() + " serialises to " + describeKind(normalized));
 		}
 		return frozen;
 	}
@@ -129,8 +130,7 @@ public final class JsonValues {
 		}
 		if (value instanceof Map<?, ?> || value instanceof Collection<?> || value.getClass().isArray()) {
 			if (depth >= MAX_DEPTH) {
-				throw new IllegalArgumentException(
-						what + " is nested deeper than " + MAX_DEPTH + " levels at " + path);
+				throw new IllegalArgumentException(what + " is nested deeper than " + MAX_DEPTH + " levels at " + path);
 			}
 			if (ancestors.put(value, Boolean.TRUE) != null) {
 				throw new IllegalArgumentException(what + " contains a cycle at " + path);
@@ -144,7 +144,8 @@ public final class JsonValues {
 			}
 		}
 		if (value.getClass() == Object.class) {
-			throw new IllegalArgumentException(what + " holds a plain java.lang.Object at " + path + ", which is not data");
+			throw new IllegalArgumentException(
+					what + " holds a plain java.lang.Object at " + path + ", which is not data");
 		}
 		return viaJackson(value, what, path);
 	}
@@ -189,22 +190,23 @@ public final class JsonValues {
 			json = MAPPER.writeValueAsBytes(value);
 		}
 		catch (JacksonException | NotDataException ex) {
-			throw new IllegalArgumentException(what + " is not serialisable to JSON at " + path + ": "
-					+ firstLine(ex.getMessage()), ex);
+			throw new IllegalArgumentException(
+					what + " is not serialisable to JSON at " + path + ": " + firstLine(ex.getMessage()), ex);
 		}
 		catch (StackOverflowError ex) {
 			// A cycle through getters that Jackson does not detect itself.
-			throw new IllegalArgumentException(what + " is not serialisable to JSON at " + path
-					+ ": it nests without end (a cycle?)", ex);
+			throw new IllegalArgumentException(
+					what + " is not serialisable to JSON at " + path + ": it nests without end (a cycle?)", ex);
 		}
 		try (JsonParser parser = MAPPER.createParser(json)) {
 			parser.nextToken();
 			return read(parser);
 		}
 		catch (JacksonException ex) {
-			// Non-finite numbers come out as bare NaN/Infinity tokens that a strict parser refuses.
-			throw new IllegalArgumentException(what + " is not valid JSON data at " + path + ": "
-					+ firstLine(ex.getMessage()), ex);
+			// Non-finite numbers come out as bare NaN/Infinity tokens that a strict
+			// parser refuses.
+			throw new IllegalArgumentException(
+					what + " is not valid JSON data at " + path + ": " + firstLine(ex.getMessage()), ex);
 		}
 	}
 
@@ -238,8 +240,8 @@ public final class JsonValues {
 	}
 
 	/**
-	 * Reads the JSON value at the parser's current token into an immutable JSON value, leaving the
-	 * parser on the value's last token.
+	 * Reads the JSON value at the parser's current token into an immutable JSON value,
+	 * leaving the parser on the value's last token.
 	 * @param parser a parser positioned on a value token
 	 * @return the value
 	 */
@@ -346,12 +348,15 @@ public final class JsonValues {
 			return MAPPER.convertValue(data, type);
 		}
 		catch (JacksonException ex) {
-			throw new IllegalArgumentException("Cannot convert event data to " + type.getName() + ": "
-					+ firstLine(ex.getMessage()), ex);
+			throw new IllegalArgumentException(
+					"Cannot convert event data to " + type.getName() + ": " + firstLine(ex.getMessage()), ex);
 		}
 	}
 
-	/** An immutable insertion-ordered map; only this class creates them, so they are known normalised. */
+	/**
+	 * An immutable insertion-ordered map; only this class creates them, so they are known
+	 * normalised.
+	 */
 	static final class FrozenMap extends AbstractMap<String, Object> {
 
 		private final LinkedHashMap<String, Object> map;
@@ -406,7 +411,10 @@ public final class JsonValues {
 
 	}
 
-	/** Raised by the serializer that refuses JDK classes Jackson would otherwise treat as beans. */
+	/**
+	 * Raised by the serializer that refuses JDK classes Jackson would otherwise treat as
+	 * beans.
+	 */
 	static final class NotDataException extends RuntimeException {
 
 		private static final long serialVersionUID = 1L;
@@ -418,9 +426,9 @@ public final class JsonValues {
 	}
 
 	/**
-	 * Jackson serialises any object through its getters, so a {@link Thread} or a class loader would
-	 * come out as pages of state. Classes of the JDK that Jackson has no dedicated serializer for are
-	 * not data; refuse them.
+	 * Jackson serialises any object through its getters, so a {@link Thread} or a class
+	 * loader would come out as pages of state. Classes of the JDK that Jackson has no
+	 * dedicated serializer for are not data; refuse them.
 	 */
 	static final class RejectJdkBeans extends ValueSerializerModifier {
 

@@ -9,24 +9,25 @@ import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 
 /**
- * The storage behind an {@link dev.eventstore.EventStore} (SPI): an append-only log of events that
- * assigns each its global position and stream version. Users plug one in with
+ * The storage behind an {@link dev.eventstore.EventStore} (SPI): an append-only log of
+ * events that assigns each its global position and stream version. Users plug one in with
  * {@code EventStore.builder().journal(...)}; they call the store, never the journal.
  *
  * <p>
- * A journal is the authority on positions and versions: it checks the expected version and assigns
- * positions atomically with the write, so a journal shared by several processes stays consistent.
- * Implementations are thread-safe. Arguments arrive validated by the store.
+ * A journal is the authority on positions and versions: it checks the expected version
+ * and assigns positions atomically with the write, so a journal shared by several
+ * processes stays consistent. Implementations are thread-safe. Arguments arrive validated
+ * by the store.
  */
 public interface Journal extends AutoCloseable {
 
 	/**
-	 * Appends events to one stream atomically: all of them or none become readable. Returns only
-	 * once the events are as durable as the journal promises.
+	 * Appends events to one stream atomically: all of them or none become readable.
+	 * Returns only once the events are as durable as the journal promises.
 	 * @param streamId the stream
 	 * @param events the events, at least one
-	 * @param expected the condition on the stream's current version, checked before anything is
-	 * written
+	 * @param expected the condition on the stream's current version, checked before
+	 * anything is written
 	 * @param timestamp the timestamp the events get
 	 * @return the stored events, in order, on consecutive positions
 	 * @throws ConcurrencyConflictException if the condition fails; nothing is written
@@ -44,7 +45,8 @@ public interface Journal extends AutoCloseable {
 	List<StoredEvent> readStream(String streamId, long fromVersion, int maxCount);
 
 	/**
-	 * Events of the whole log in position order, starting at {@code fromPosition} (inclusive).
+	 * Events of the whole log in position order, starting at {@code fromPosition}
+	 * (inclusive).
 	 * @param fromPosition the first position to return, at least 1
 	 * @param maxCount the most events to return, at least 0
 	 * @return the events
@@ -62,21 +64,26 @@ public interface Journal extends AutoCloseable {
 	long lastPosition();
 
 	/**
-	 * Whether other processes may append to this journal too. The store then cannot learn of every
-	 * event from its own appends and reads new positions from the journal instead.
+	 * Whether other processes may append to this journal too. The store then cannot learn
+	 * of every event from its own appends and reads new positions from the journal
+	 * instead.
 	 */
 	default boolean isShared() {
 		return false;
 	}
 
-	/** Where the journal keeps its events, for logs and health: a path, a URL, "in-memory". */
+	/**
+	 * Where the journal keeps its events, for logs and health: a path, a URL,
+	 * "in-memory".
+	 */
 	String location();
 
 	/** The journal's size in bytes on its medium, or -1 where that is not known. */
 	long sizeBytes();
 
 	/**
-	 * Flushes what the journal holds to durable storage and releases its resources. Idempotent.
+	 * Flushes what the journal holds to durable storage and releases its resources.
+	 * Idempotent.
 	 */
 	@Override
 	void close();

@@ -30,25 +30,28 @@ import dev.eventstore.journal.file.LineCodec.LineFormatException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A journal in one append-only NDJSON file (format in {@link LineCodec}), written by one store at a
- * time. An append is written with one write call and becomes readable only once it is as durable as
- * the {@link FsyncPolicy} promises; under {@link FsyncPolicy#ALWAYS} concurrent appends share one
- * fsync (group commit). A failed write or fsync is cut off the file and rolled back in the index, so
- * it leaves no trace. On open, a torn or incomplete tail is cut off and a damaged line in the
- * middle fails the open.
+ * A journal in one append-only NDJSON file (format in {@link LineCodec}), written by one
+ * store at a time. An append is written with one write call and becomes readable only
+ * once it is as durable as the {@link FsyncPolicy} promises; under
+ * {@link FsyncPolicy#ALWAYS} concurrent appends share one fsync (group commit). A failed
+ * write or fsync is cut off the file and rolled back in the index, so it leaves no trace.
+ * On open, a torn or incomplete tail is cut off and a damaged line in the middle fails
+ * the open.
  *
  * <p>
- * The file is guarded against a second writer by an OS lock on a sibling {@code <name>.lock} file.
- * The index (positions to file offsets, streams to positions) stays in memory; event bodies are
- * read from the file on demand.
+ * The file is guarded against a second writer by an OS lock on a sibling
+ * {@code <name>.lock} file. The index (positions to file offsets, streams to positions)
+ * stays in memory; event bodies are read from the file on demand.
  *
  * <p>
- * Thread-safe: appends are serialised by a write lock, fsyncs by a sync lock (taken after the
- * write lock when both are needed), reads run concurrently with positional reads.
+ * Thread-safe: appends are serialised by a write lock, fsyncs by a sync lock (taken after
+ * the write lock when both are needed), reads run concurrently with positional reads.
  */
 public final class FileJournal implements Journal {
 
-	/** The interval {@link FsyncPolicy#INTERVAL} forces the file at unless told otherwise. */
+	/**
+	 * The interval {@link FsyncPolicy#INTERVAL} forces the file at unless told otherwise.
+	 */
 	public static final Duration DEFAULT_FSYNC_INTERVAL = Duration.ofMillis(100);
 
 	private static final System.Logger logger = System.getLogger(FileJournal.class.getName());
@@ -80,7 +83,10 @@ public final class FileJournal implements Journal {
 	/** Guarded by writeLock. */
 	private long writeOffset;
 
-	/** Guarded by writeLock: a failed write left bytes the file could not yet be cut back from. */
+	/**
+	 * Guarded by writeLock: a failed write left bytes the file could not yet be cut back
+	 * from.
+	 */
 	private boolean needsTruncate;
 
 	/** What has been written: read by the flusher without the write lock. */
@@ -96,10 +102,16 @@ public final class FileJournal implements Journal {
 	/** Guarded by syncLock. */
 	private boolean flushing;
 
-	/** Guarded by writeLock and syncLock (either suffices to read): bumped by each rollback. */
+	/**
+	 * Guarded by writeLock and syncLock (either suffices to read): bumped by each
+	 * rollback.
+	 */
 	private long epoch;
 
-	/** Guarded by syncLock: {@code cutOffsets.get(e)} is where the rollback that ended epoch e cut the file. */
+	/**
+	 * Guarded by syncLock: {@code cutOffsets.get(e)} is where the rollback that ended
+	 * epoch e cut the file.
+	 */
 	private final List<Long> cutOffsets = new ArrayList<>();
 
 	private volatile @Nullable IOException lastSyncFailure;
@@ -134,9 +146,10 @@ public final class FileJournal implements Journal {
 	 * @param fsync when to force writes to disk
 	 * @param fsyncInterval how often {@link FsyncPolicy#INTERVAL} forces the file
 	 * @return the open journal, holding the file's lock until closed
-	 * @throws EventStoreException if the file is a directory, cannot be opened, or is locked by
-	 * another store
-	 * @throws JournalCorruptedException if the file holds a damaged line before valid ones
+	 * @throws EventStoreException if the file is a directory, cannot be opened, or is
+	 * locked by another store
+	 * @throws JournalCorruptedException if the file holds a damaged line before valid
+	 * ones
 	 */
 	public static FileJournal open(Path path, FsyncPolicy fsync, Duration fsyncInterval) {
 		return open(path, fsync, fsyncInterval, JournalWriter.RandomAccess::new);
@@ -159,8 +172,8 @@ public final class FileJournal implements Journal {
 			Files.createDirectories(directory);
 		}
 		catch (IOException ex) {
-			throw new EventStoreException("Cannot create the directory " + directory + " of journal " + file + ": " + ex,
-					ex);
+			throw new EventStoreException(
+					"Cannot create the directory " + directory + " of journal " + file + ": " + ex, ex);
 		}
 		FileChannel lockChannel = openLockChannel(file);
 		FileLock lock = acquireLock(file, lockChannel);
@@ -201,7 +214,8 @@ public final class FileJournal implements Journal {
 			return FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
 		}
 		catch (IOException ex) {
-			throw new EventStoreException("Cannot open the lock file " + lockFile + " of journal " + file + ": " + ex, ex);
+			throw new EventStoreException("Cannot open the lock file " + lockFile + " of journal " + file + ": " + ex,
+					ex);
 		}
 	}
 
@@ -230,7 +244,8 @@ public final class FileJournal implements Journal {
 			dir.force(true);
 		}
 		catch (IOException ex) {
-			// Some platforms cannot open a directory for sync; the file's own fsyncs still hold.
+			// Some platforms cannot open a directory for sync; the file's own fsyncs
+			// still hold.
 			logger.log(Level.DEBUG, "Could not fsync directory " + directory, ex);
 		}
 	}
@@ -258,7 +273,10 @@ public final class FileJournal implements Journal {
 		return this.fsync;
 	}
 
-	/** The last fsync failure, if any; a failure under {@code ALWAYS} also rolled its appends back. */
+	/**
+	 * The last fsync failure, if any; a failure under {@code ALWAYS} also rolled its
+	 * appends back.
+	 */
 	public @Nullable IOException lastSyncFailure() {
 		return this.lastSyncFailure;
 	}
@@ -336,17 +354,23 @@ public final class FileJournal implements Journal {
 			this.needsTruncate = false;
 		}
 		catch (IOException ex) {
-			throw new EventStoreException("Journal " + this.path + " still holds the bytes of a failed write after byte "
-					+ "offset " + this.writeOffset + " and cannot cut them off: " + ex.getMessage(), ex);
+			throw new EventStoreException(
+					"Journal " + this.path + " still holds the bytes of a failed write after byte " + "offset "
+							+ this.writeOffset + " and cannot cut them off: " + ex.getMessage(),
+					ex);
 		}
 	}
 
-	/** Waits until the file is forced up to {@code end}, forcing it itself when no other thread is. */
+	/**
+	 * Waits until the file is forced up to {@code end}, forcing it itself when no other
+	 * thread is.
+	 */
 	private void awaitDurable(long end, long appendEpoch) {
 		this.syncLock.lock();
 		try {
 			while (true) {
-				// The first rollback after this append decides its fate: later ones cut only beyond it.
+				// The first rollback after this append decides its fate: later ones cut
+				// only beyond it.
 				if (this.epoch != appendEpoch && this.cutOffsets.get((int) appendEpoch) < end) {
 					throw new EventStoreException("Could not fsync journal " + this.path + ": "
 							+ messageOf(this.lastSyncFailure) + "; the append was rolled back", this.lastSyncFailure);
@@ -359,7 +383,8 @@ public final class FileJournal implements Journal {
 					continue;
 				}
 				if (this.closed) {
-					throw new IllegalStateException("Journal " + this.path + " was closed before the append was durable");
+					throw new IllegalStateException(
+							"Journal " + this.path + " was closed before the append was durable");
 				}
 				flushAsLeader(true);
 			}
@@ -370,11 +395,11 @@ public final class FileJournal implements Journal {
 	}
 
 	/**
-	 * Forces everything written so far; called with syncLock held and no flush under way, returns
-	 * with it held. The lock is released while forcing so that other appends can write and queue up
-	 * behind this fsync.
-	 * @param rollBackOnFailure whether unforced appends are to be cut off after a failure (they have
-	 * not been acknowledged) or kept (they have)
+	 * Forces everything written so far; called with syncLock held and no flush under way,
+	 * returns with it held. The lock is released while forcing so that other appends can
+	 * write and queue up behind this fsync.
+	 * @param rollBackOnFailure whether unforced appends are to be cut off after a failure
+	 * (they have not been acknowledged) or kept (they have)
 	 * @return the failure, or null
 	 */
 	private @Nullable IOException flushAsLeader(boolean rollBackOnFailure) {
@@ -410,7 +435,10 @@ public final class FileJournal implements Journal {
 		return failure;
 	}
 
-	/** After a failed fsync nothing beyond the last durable offset can be trusted: cut it off. */
+	/**
+	 * After a failed fsync nothing beyond the last durable offset can be trusted: cut it
+	 * off.
+	 */
 	private void rollBackUnsynced(IOException failure) {
 		this.writeLock.lock();
 		try {
@@ -450,7 +478,10 @@ public final class FileJournal implements Journal {
 		}
 	}
 
-	/** Forces what is written, waiting for a flush under way first; keeps appends on failure. */
+	/**
+	 * Forces what is written, waiting for a flush under way first; keeps appends on
+	 * failure.
+	 */
 	private @Nullable IOException flushNow() {
 		this.syncLock.lock();
 		try {
@@ -552,7 +583,9 @@ public final class FileJournal implements Journal {
 		return true;
 	}
 
-	/** Decodes one line (its newline included) that the index says holds {@code position}. */
+	/**
+	 * Decodes one line (its newline included) that the index says holds {@code position}.
+	 */
 	private StoredEvent decode(byte[] bytes, int offset, int lengthWithNewline, long fileOffset, long position,
 			long knownVersion) {
 		LineCodec.Decoded line;
@@ -589,7 +622,8 @@ public final class FileJournal implements Journal {
 					return bytes;
 				}
 				catch (ClosedChannelException ex) {
-					// An interrupted reader closes a FileChannel for everyone: reopen it unless we are closing.
+					// An interrupted reader closes a FileChannel for everyone: reopen it
+					// unless we are closing.
 					ensureOpen();
 					interrupted |= Thread.interrupted();
 					if (attempt == 3) {
@@ -651,8 +685,8 @@ public final class FileJournal implements Journal {
 	}
 
 	/**
-	 * Forces what was written, releases the file lock and closes the file. Appends waiting for an
-	 * fsync complete first.
+	 * Forces what was written, releases the file lock and closes the file. Appends
+	 * waiting for an fsync complete first.
 	 */
 	@Override
 	public void close() {
@@ -708,7 +742,9 @@ public final class FileJournal implements Journal {
 		return "FileJournal[" + this.path + ", fsync " + this.fsync + "]";
 	}
 
-	/** A point in the file: where the last written line ends and the position it holds. */
+	/**
+	 * A point in the file: where the last written line ends and the position it holds.
+	 */
 	private record Mark(long offset, long position) {
 
 	}

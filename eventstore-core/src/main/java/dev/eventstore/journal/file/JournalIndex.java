@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Where each event's line lies in the journal file, and which positions each stream holds. Bodies
- * stay on disk; the index costs about 16 bytes an event plus one entry a stream. Thread-safe: the
- * journal's single writer adds and truncates under the index's write lock, readers share its read
- * lock.
+ * Where each event's line lies in the journal file, and which positions each stream
+ * holds. Bodies stay on disk; the index costs about 16 bytes an event plus one entry a
+ * stream. Thread-safe: the journal's single writer adds and truncates under the index's
+ * write lock, readers share its read lock.
  */
 final class JournalIndex {
 
@@ -62,7 +62,8 @@ final class JournalIndex {
 	}
 
 	/**
-	 * Forgets every position after {@code lastPosition}: the lines behind them were removed.
+	 * Forgets every position after {@code lastPosition}: the lines behind them were
+	 * removed.
 	 * @param lastPosition the last position kept
 	 * @param end where its line ends
 	 */
@@ -118,7 +119,8 @@ final class JournalIndex {
 			Positions positions = this.streams.get(streamId);
 			int index = (positions != null) ? Arrays.binarySearch(positions.values, 0, positions.size, position) : -1;
 			if (index < 0) {
-				throw new IllegalStateException("Position " + position + " is not indexed in stream '" + streamId + "'");
+				throw new IllegalStateException(
+						"Position " + position + " is not indexed in stream '" + streamId + "'");
 			}
 			return index + 1;
 		}
@@ -128,8 +130,8 @@ final class JournalIndex {
 	}
 
 	/**
-	 * Positions of one stream from {@code fromVersion} on, at most {@code maxCount}, none after
-	 * {@code maxPosition}.
+	 * Positions of one stream from {@code fromVersion} on, at most {@code maxCount}, none
+	 * after {@code maxPosition}.
 	 */
 	long[] streamPositions(String streamId, long fromVersion, int maxCount, long maxPosition) {
 		this.lock.readLock().lock();
@@ -148,8 +150,9 @@ final class JournalIndex {
 	}
 
 	/**
-	 * File ranges of the given positions, read under one lock: {@code ranges[2i]} is where the line of
-	 * {@code positions[i]} starts, {@code ranges[2i + 1]} where it ends (its newline included).
+	 * File ranges of the given positions, read under one lock: {@code ranges[2i]} is
+	 * where the line of {@code positions[i]} starts, {@code ranges[2i + 1]} where it ends
+	 * (its newline included).
 	 */
 	long[] ranges(long[] positions) {
 		this.lock.readLock().lock();

@@ -6,12 +6,15 @@ import java.nio.file.Path;
 
 /**
  * The write side of a journal file: append, cut back, force. Implementations need not be
- * thread-safe for writes and truncation (the journal serialises them); {@link #sync()} may run
- * concurrently with a write.
+ * thread-safe for writes and truncation (the journal serialises them); {@link #sync()}
+ * may run concurrently with a write.
  */
 interface JournalWriter extends AutoCloseable {
 
-	/** Appends bytes at the end of the file. On failure some of them may have been written. */
+	/**
+	 * Appends bytes at the end of the file. On failure some of them may have been
+	 * written.
+	 */
 	void write(byte[] bytes, int offset, int length) throws IOException;
 
 	/** Cuts the file back to {@code size} bytes; later writes go there. */
@@ -32,9 +35,9 @@ interface JournalWriter extends AutoCloseable {
 	}
 
 	/**
-	 * Writes through a {@link RandomAccessFile}: unlike a {@link java.nio.channels.FileChannel}, its
-	 * I/O is not interruptible, so a caller's thread interrupt cannot close the journal under
-	 * everyone else.
+	 * Writes through a {@link RandomAccessFile}: unlike a
+	 * {@link java.nio.channels.FileChannel}, its I/O is not interruptible, so a caller's
+	 * thread interrupt cannot close the journal under everyone else.
 	 */
 	final class RandomAccess implements JournalWriter {
 

@@ -30,12 +30,12 @@ import tools.jackson.core.JsonToken;
  *  "metadata":null,"timestamp":"2026-05-29T11:15:00.123456Z","batch_end":9,"crc":"1a2b3c4d"}
  * </pre>
  *
- * {@code batch_end}, present on every line of a batch of more than one event, is the position of
- * the batch's last event: recovery keeps a batch only when all its lines are there. {@code crc} is
- * the CRC-32C, as 8 hex digits, of the line's bytes before {@code ,"crc"}. Lines without them
- * (written by the original Python store) are read as single-event batches without a checksum.
- * Encoding is not thread-safe: the journal guards its codec with its write lock; decoding is
- * stateless.
+ * {@code batch_end}, present on every line of a batch of more than one event, is the
+ * position of the batch's last event: recovery keeps a batch only when all its lines are
+ * there. {@code crc} is the CRC-32C, as 8 hex digits, of the line's bytes before
+ * {@code ,"crc"}. Lines without them (written by the original Python store) are read as
+ * single-event batches without a checksum. Encoding is not thread-safe: the journal
+ * guards its codec with its write lock; decoding is stateless.
  */
 final class LineCodec {
 
@@ -54,7 +54,8 @@ final class LineCodec {
 
 	/**
 	 * Encodes a batch into the codec's buffer, replacing what it held.
-	 * @return the start offset, within the buffer, of each line; the buffer's size closes the last
+	 * @return the start offset, within the buffer, of each line; the buffer's size closes
+	 * the last
 	 */
 	int[] encode(String streamId, long firstPosition, long firstVersion, List<NewEvent> events, Instant timestamp) {
 		this.buffer.size = 0;
@@ -88,7 +89,8 @@ final class LineCodec {
 			this.crc.reset();
 			this.crc.update(this.buffer.bytes, starts[i], this.buffer.size - starts[i]);
 			appendCrcSuffix((int) this.crc.getValue());
-			// The suffix closed the object in the buffer; close it in the generator too and drop its brace.
+			// The suffix closed the object in the buffer; close it in the generator too
+			// and drop its brace.
 			gen.writeEndObject();
 			gen.flush();
 			this.buffer.discardFrom(this.buffer.size - 1);
@@ -116,8 +118,8 @@ final class LineCodec {
 	}
 
 	/**
-	 * Decodes the fields recovery needs, validating the whole line (checksum, JSON syntax, field
-	 * types).
+	 * Decodes the fields recovery needs, validating the whole line (checksum, JSON
+	 * syntax, field types).
 	 * @param line the bytes
 	 * @param offset where the line starts
 	 * @param length its length without the newline
@@ -283,8 +285,9 @@ final class LineCodec {
 	}
 
 	/**
-	 * A decoded line; {@code version} and {@code batchEnd} are -1 where the line does not carry them,
-	 * {@code data}, {@code metadata} and {@code timestamp} are null in a header-only decode.
+	 * A decoded line; {@code version} and {@code batchEnd} are -1 where the line does not
+	 * carry them, {@code data}, {@code metadata} and {@code timestamp} are null in a
+	 * header-only decode.
 	 */
 	record Decoded(long position, String streamId, String type, long version, long batchEnd,
 			@Nullable Map<String, Object> data, @Nullable Map<String, Object> metadata, @Nullable Instant timestamp) {

@@ -13,10 +13,10 @@ import dev.eventstore.journal.file.LineCodec.LineFormatException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads a journal file once at open: validates every line, builds the index, and finds where the
- * last whole batch ends. What follows it (a torn line, a damaged last line, an incomplete batch) is
- * what a crash mid-write leaves, and is to be cut off; a damaged line with valid lines after it is
- * corruption, and fails the open.
+ * Reads a journal file once at open: validates every line, builds the index, and finds
+ * where the last whole batch ends. What follows it (a torn line, a damaged last line, an
+ * incomplete batch) is what a crash mid-write leaves, and is to be cut off; a damaged
+ * line with valid lines after it is corruption, and fails the open.
  */
 final class Recovery {
 
@@ -59,7 +59,10 @@ final class Recovery {
 		return recovery.result(fileSize, tornTail);
 	}
 
-	/** Feeds each complete line to {@link #line}; returns whether bytes without a newline remain. */
+	/**
+	 * Feeds each complete line to {@link #line}; returns whether bytes without a newline
+	 * remain.
+	 */
 	private boolean readLines(FileChannel channel) throws IOException {
 		byte[] buffer = new byte[1 << 20];
 		long bufferOffset = 0;
@@ -198,11 +201,13 @@ final class Recovery {
 
 	/**
 	 * What a scan found.
+	 *
 	 * @param index the index of the kept events
 	 * @param keptEnd where the last whole batch ends; the file is cut back to it
 	 * @param lastPosition the position of the last kept event
 	 * @param fileSize the file's size before recovery
-	 * @param truncationReason why bytes after {@code keptEnd} are dropped, null when none are
+	 * @param truncationReason why bytes after {@code keptEnd} are dropped, null when none
+	 * are
 	 */
 	record Result(JournalIndex index, long keptEnd, long lastPosition, long fileSize,
 			@Nullable String truncationReason) {

@@ -14,8 +14,8 @@ import dev.eventstore.StoredEvent;
 import dev.eventstore.journal.Journal;
 
 /**
- * A journal on the heap: nothing survives the process. Thread-safe: appends are serialised by a
- * write lock, reads share a read lock.
+ * A journal on the heap: nothing survives the process. Thread-safe: appends are
+ * serialised by a write lock, reads share a read lock.
  */
 public final class InMemoryJournal implements Journal {
 
@@ -38,8 +38,8 @@ public final class InMemoryJournal implements Journal {
 			List<StoredEvent> stored = new ArrayList<>(events.size());
 			long position = this.log.size();
 			for (NewEvent event : events) {
-				stored.add(new StoredEvent(++position, streamId, ++version, event.type(), event.data(), event.metadata(),
-						timestamp));
+				stored.add(new StoredEvent(++position, streamId, ++version, event.type(), event.data(),
+						event.metadata(), timestamp));
 			}
 			if (stream == null) {
 				stream = new ArrayList<>();

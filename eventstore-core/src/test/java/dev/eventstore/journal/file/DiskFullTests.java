@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Fills a real, tiny tmpfs until the disk is full. Needs root and permission to mount; skipped
- * with the reason elsewhere.
+ * Fills a real, tiny tmpfs until the disk is full. Needs root and permission to mount;
+ * skipped with the reason elsewhere.
  */
 class DiskFullTests {
 
@@ -57,9 +57,9 @@ class DiskFullTests {
 		try (EventStore store = EventStore.open(journal)) {
 			for (int i = 0; i < 10_000 && failure == null; i++) {
 				try {
-					acknowledged.addAll(store.appendBatch("s-" + (i % 3), List.of(
-							NewEvent.of("E", Map.of("i", i, "pad", "x".repeat(300))),
-							NewEvent.of("E", Map.of("i", i, "pad", "y".repeat(300))))));
+					acknowledged.addAll(store.appendBatch("s-" + (i % 3),
+							List.of(NewEvent.of("E", Map.of("i", i, "pad", "x".repeat(300))),
+									NewEvent.of("E", Map.of("i", i, "pad", "y".repeat(300))))));
 				}
 				catch (EventStoreException ex) {
 					failure = ex;

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Writes a real journal file through {@link JournalWriter.RandomAccess} and fails on command, the
- * way a full or failing disk does: a write can stop halfway.
+ * Writes a real journal file through {@link JournalWriter.RandomAccess} and fails on
+ * command, the way a full or failing disk does: a write can stop halfway.
  */
 final class FaultyWriter implements JournalWriter {
 

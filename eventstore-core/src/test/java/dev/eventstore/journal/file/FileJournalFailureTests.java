@@ -19,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A failed write or fsync leaves no trace, and the store works on once the cause is gone. */
+/**
+ * A failed write or fsync leaves no trace, and the store works on once the cause is gone.
+ */
 class FileJournalFailureTests {
 
 	@TempDir

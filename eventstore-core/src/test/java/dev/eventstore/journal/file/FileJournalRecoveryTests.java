@@ -88,7 +88,8 @@ class FileJournalRecoveryTests {
 		try (EventStore store = EventStore.open(journal())) {
 			assertThat(store.readAll(1, 100)).containsExactly(written.get(0));
 			assertThat(store.streamVersion("b")).isZero();
-			assertThat(store.appendBatch("b", List.of(NewEvent.of("Again", Map.of())), ExpectedVersion.noStream()).get(0)
+			assertThat(store.appendBatch("b", List.of(NewEvent.of("Again", Map.of())), ExpectedVersion.noStream())
+				.get(0)
 				.position()).isEqualTo(2);
 		}
 	}
@@ -157,11 +158,12 @@ class FileJournalRecoveryTests {
 
 	@Test
 	void loadsJournalsWrittenByThePythonStore() throws IOException {
-		Files.writeString(journal(), """
-				{"event_id": 1, "stream_id": "order-1", "event_type": "OrderPlaced", "data": {"sku": "A", "qty": 2}, "metadata": null, "timestamp": "2026-05-29T11:15:00.123456"}
-				{"event_id": 2, "stream_id": "order-2", "event_type": "OrderPlaced", "data": {"sku": "B", "qty": 1}, "metadata": {"user": "bob"}, "timestamp": "2026-05-29T11:16:00"}
-				{"event_id": 3, "stream_id": "order-1", "event_type": "OrderShipped", "data": {}, "metadata": null, "timestamp": "2026-05-29T11:17:00.5+02:00"}
-				""");
+		Files.writeString(journal(),
+				"""
+						{"event_id": 1, "stream_id": "order-1", "event_type": "OrderPlaced", "data": {"sku": "A", "qty": 2}, "metadata": null, "timestamp": "2026-05-29T11:15:00.123456"}
+						{"event_id": 2, "stream_id": "order-2", "event_type": "OrderPlaced", "data": {"sku": "B", "qty": 1}, "metadata": {"user": "bob"}, "timestamp": "2026-05-29T11:16:00"}
+						{"event_id": 3, "stream_id": "order-1", "event_type": "OrderShipped", "data": {}, "metadata": null, "timestamp": "2026-05-29T11:17:00.5+02:00"}
+						""");
 		try (EventStore store = EventStore.open(journal())) {
 			List<StoredEvent> all = store.readAll(1, 10);
 			assertThat(all).extracting(StoredEvent::streamId, StoredEvent::version)

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A child JVM appends with fsync ALWAYS and reports every acknowledged position; it is killed with
- * SIGKILL at a random moment. The reopened journal must hold every acknowledged event, whole
- * batches only, and a gapless log. Rounds: a few by default, many with
- * {@code -Deventstore.torture=true}.
+ * A child JVM appends with fsync ALWAYS and reports every acknowledged position; it is
+ * killed with SIGKILL at a random moment. The reopened journal must hold every
+ * acknowledged event, whole batches only, and a gapless log. Rounds: a few by default,
+ * many with {@code -Deventstore.torture=true}.
  */
 class KillTests {
 
@@ -88,7 +88,10 @@ class KillTests {
 			.hasSize((Integer) events.get(0).data().get("size")));
 	}
 
-	/** Appends batches of random size forever, printing the last position of each acknowledged one. */
+	/**
+	 * Appends batches of random size forever, printing the last position of each
+	 * acknowledged one.
+	 */
 	static final class Appender {
 
 		public static void main(String[] args) {
@@ -99,8 +102,8 @@ class KillTests {
 					int size = 1 + random.nextInt(6);
 					List<NewEvent> batch = new ArrayList<>();
 					for (int i = 0; i < size; i++) {
-						batch.add(NewEvent.of("E",
-								Map.of("batch", round + "-" + b, "size", size, "i", i, "pad", "x".repeat(random.nextInt(600)))));
+						batch.add(NewEvent.of("E", Map.of("batch", round + "-" + b, "size", size, "i", i, "pad",
+								"x".repeat(random.nextInt(600)))));
 					}
 					List<StoredEvent> stored = store.appendBatch("stream-" + random.nextInt(8), batch);
 					System.out.println(stored.get(stored.size() - 1).position());

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The index holds offsets, not bodies: a 1,000,000-event journal opens and serves reads in 256 MB. */
+/**
+ * The index holds offsets, not bodies: a 1,000,000-event journal opens and serves reads
+ * in 256 MB.
+ */
 class LargeJournalTests {
 
 	private static final int EVENTS = 1_000_000;
@@ -38,10 +41,17 @@ class LargeJournalTests {
 		String output = new String(child.getInputStream().readAllBytes());
 		assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
 		assertThat(child.exitValue()).as("child output: %s", output).isZero();
-		assertThat(output).contains("last=" + EVENTS).contains("stream=100").contains("page=1000").contains("appended=" + (EVENTS + 1)).contains("problems=[]");
+		assertThat(output).contains("last=" + EVENTS)
+			.contains("stream=100")
+			.contains("page=1000")
+			.contains("appended=" + (EVENTS + 1))
+			.contains("problems=[]");
 	}
 
-	/** Writes the lines the store would, without the store's fsyncs, to build the file quickly. */
+	/**
+	 * Writes the lines the store would, without the store's fsyncs, to build the file
+	 * quickly.
+	 */
 	private static void writeJournal(Path journal) throws IOException {
 		LineCodec codec = new LineCodec();
 		Instant now = Instant.parse("2026-11-24T10:00:00Z");
@@ -76,8 +86,8 @@ class LargeJournalTests {
 					problems.add("wrong page start " + page.get(0));
 				}
 				long appended = store.append("stream-1", NewEvent.of("After", Map.of())).position();
-				System.out.println("last=" + opened + " stream=" + stream.size() + " page=" + page.size()
-						+ " appended=" + appended + " problems=" + problems);
+				System.out.println("last=" + opened + " stream=" + stream.size() + " page=" + page.size() + " appended="
+						+ appended + " problems=" + problems);
 				if (!problems.isEmpty()) {
 					System.exit(1);
 				}

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A crash can stop a write at any byte. For every length the journal could have been cut to, the
- * reopened store must hold exactly the whole batches that fit.
+ * A crash can stop a write at any byte. For every length the journal could have been cut
+ * to, the reopened store must hold exactly the whole batches that fit.
  */
 class TruncationSweepTests {
 
@@ -30,7 +30,8 @@ class TruncationSweepTests {
 	void everyTruncatedLengthRecoversToAPrefixOfWholeBatches() throws IOException {
 		Path original = this.dir.resolve("original.ndjson");
 		List<StoredEvent> events = new ArrayList<>();
-		// batchEnds.get(k) = file length once batch k is written; batchCounts.get(k) = events then.
+		// batchEnds.get(k) = file length once batch k is written; batchCounts.get(k) =
+		// events then.
 		List<Long> batchEnds = new ArrayList<>(List.of(0L));
 		List<Integer> batchCounts = new ArrayList<>(List.of(0));
 		try (EventStore store = EventStore.open(original)) {
