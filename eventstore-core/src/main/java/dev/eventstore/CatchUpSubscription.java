@@ -37,9 +37,12 @@ final class CatchUpSubscription implements Subscription {
 
 	private long next;
 
-	CatchUpSubscription(Journal journal, CommitSignal signal, long fromPosition, Consumer<StoredEvent> subscriber,
-			Runnable onClose) {
+	private final Observers observers;
+
+	CatchUpSubscription(Journal journal, CommitSignal signal, Observers observers, long fromPosition,
+			Consumer<StoredEvent> subscriber, Runnable onClose) {
 		this.journal = journal;
+		this.observers = observers;
 		this.signal = signal;
 		this.next = fromPosition;
 		this.subscriber = subscriber;
@@ -79,7 +82,7 @@ final class CatchUpSubscription implements Subscription {
 				if (this.closed) {
 					return;
 				}
-				LiveDispatcher.Subscribers.deliver(this.subscriber, event);
+				this.observers.deliver(this.subscriber, event);
 				this.next = event.position() + 1;
 			}
 		}

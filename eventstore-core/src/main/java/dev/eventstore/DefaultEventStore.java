@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import dev.eventstore.journal.Journal;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The store over a {@link Journal}: validates input, appends through the journal,
@@ -24,12 +25,18 @@ final class DefaultEventStore implements EventStore {
 
 	private final Set<CatchUpSubscription> catchUps = ConcurrentHashMap.newKeySet();
 
+	private final Observers observers;
+
 	private volatile boolean closed;
 
-	DefaultEventStore(Journal journal, Clock clock) {
+	/** Why the last append could not be written; cleared by the next append that is. */
+	private volatile @Nullable String writeFailure;
+
+	DefaultEventStore(Journal journal, Clock clock, List<EventStoreObserver> observers) {
 		this.journal = journal;
 		this.clock = clock;
-		this.dispatcher = new LiveDispatcher(journal.lastPosition());
+		this.observers = new Observers(observers);
+		this.dispatcher = new LiveDispatcher(journal.lastPosition(), this.observers);
 	}
 
 	@Override
@@ -48,7 +55,25 @@ final class DefaultEventStore implements EventStore {
 			throw new IllegalArgumentException("Expected version must not be null; use ExpectedVersion.any()");
 		}
 		ensureOpen();
-		List<StoredEvent> stored = this.journal.append(streamId, List.copyOf(events), expected, this.clock.instant());
+		List<NewEvent> batch = List.copyOf(events);
+		long start = System.nanoTime();
+		List<StoredEvent> stored;
+		try {
+			stored = this.journal.append(streamId, batch, expected, this.clock.instant());
+		}
+		catch (ConcurrencyConflictException ex) {
+			this.observers.appendFailed(streamId, ex, System.nanoTime() - start);
+			throw ex;
+		}
+		catch (EventStoreException ex) {
+			this.writeFailure = ex.getMessage();
+			this.observers.appendFailed(streamId, ex, System.nanoTime() - start);
+			throw ex;
+		}
+		if (this.writeFailure != null) {
+			this.writeFailure = null;
+		}
+		this.observers.appended(batch, stored, System.nanoTime() - start);
 		this.dispatcher.publish(stored);
 		if (!this.catchUps.isEmpty()) {
 			this.commits.wakeAll();
@@ -101,10 +126,26 @@ final class DefaultEventStore implements EventStore {
 		requireSubscriber(subscriber);
 		ensureOpen();
 		CatchUpSubscription[] self = new CatchUpSubscription[1];
-		self[0] = new CatchUpSubscription(this.journal, this.commits, fromPosition, subscriber,
+		self[0] = new CatchUpSubscription(this.journal, this.commits, this.observers, fromPosition, subscriber,
 				() -> this.catchUps.remove(self[0]));
 		this.catchUps.add(self[0]);
 		return self[0].start();
+	}
+
+	@Override
+	public EventStoreStatus status() {
+		boolean open = !this.closed;
+		long lastPosition = -1;
+		if (open) {
+			try {
+				lastPosition = this.journal.lastPosition();
+			}
+			catch (IllegalStateException ex) {
+				open = false;
+			}
+		}
+		return new EventStoreStatus(this.journal.location(), open, lastPosition, this.journal.sizeBytes(),
+				this.journal.details(), this.writeFailure);
 	}
 
 	@Override

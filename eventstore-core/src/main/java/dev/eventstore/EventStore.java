@@ -151,6 +151,12 @@ public interface EventStore extends AutoCloseable {
 	Subscription subscribe(long fromPosition, Consumer<StoredEvent> subscriber);
 
 	/**
+	 * The store's state for health checks and gauges; works after {@link #close()} too.
+	 * @return a snapshot
+	 */
+	EventStoreStatus status();
+
+	/**
 	 * Stops subscriptions, flushes and fsyncs the journal and releases its lock.
 	 * Idempotent.
 	 */
@@ -172,6 +178,8 @@ public interface EventStore extends AutoCloseable {
 		private Duration fsyncInterval = FileJournal.DEFAULT_FSYNC_INTERVAL;
 
 		private Clock clock = Clock.systemUTC();
+
+		private final List<EventStoreObserver> observers = new java.util.ArrayList<>();
 
 		Builder() {
 		}
@@ -221,6 +229,16 @@ public interface EventStore extends AutoCloseable {
 		}
 
 		/**
+		 * Adds an observer that hears of appends, failed appends and failing subscribers.
+		 * @param observer the observer
+		 * @return this builder
+		 */
+		public Builder observer(EventStoreObserver observer) {
+			this.observers.add(Objects.requireNonNull(observer, "observer"));
+			return this;
+		}
+
+		/**
 		 * Keeps events in a journal of your own (a PostgreSQL journal, say) instead of a
 		 * file. The store closes it when closed.
 		 * @param journal the journal
@@ -245,7 +263,7 @@ public interface EventStore extends AutoCloseable {
 				chosen = (this.persistPath != null) ? FileJournal.open(this.persistPath, this.fsync, this.fsyncInterval)
 						: new InMemoryJournal();
 			}
-			return new DefaultEventStore(chosen, this.clock);
+			return new DefaultEventStore(chosen, this.clock, this.observers);
 		}
 
 	}

@@ -1,6 +1,5 @@
 package dev.eventstore;
 
-import java.lang.System.Logger.Level;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +23,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class LiveDispatcher {
 
-	private static final System.Logger logger = System.getLogger(LiveDispatcher.class.getName());
-
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final Condition progress = this.lock.newCondition();
@@ -44,7 +41,10 @@ final class LiveDispatcher {
 	/** The thread delivering, or null. Guarded by lock. */
 	private @Nullable Thread drainer;
 
-	LiveDispatcher(long lastPosition) {
+	private final Observers observers;
+
+	LiveDispatcher(long lastPosition, Observers observers) {
+		this.observers = observers;
 		this.next = lastPosition + 1;
 		this.delivered = lastPosition;
 	}
@@ -122,7 +122,7 @@ final class LiveDispatcher {
 		for (StoredEvent event : batch) {
 			for (LiveSubscription subscription : this.subscriptions) {
 				if (!subscription.closed && event.position() >= subscription.from) {
-					Subscribers.deliver(subscription.subscriber, event);
+					this.observers.deliver(subscription.subscriber, event);
 				}
 			}
 		}
@@ -163,30 +163,6 @@ final class LiveDispatcher {
 		@Override
 		public String toString() {
 			return "LiveSubscription[" + this.subscriber + ", from position " + this.from + "]";
-		}
-
-	}
-
-	/** Calls subscribers, isolating their failures. */
-	static final class Subscribers {
-
-		private Subscribers() {
-		}
-
-		static void deliver(Consumer<StoredEvent> subscriber, StoredEvent event) {
-			try {
-				subscriber.accept(event);
-			}
-			catch (RuntimeException | Error ex) {
-				if (ex instanceof VirtualMachineError) {
-					throw ex;
-				}
-				logger.log(Level.WARNING,
-						"Subscriber " + subscriber + " failed on event at position " + event.position() + " ('"
-								+ event.type() + "' in stream '" + event.streamId()
-								+ "'); the event counts as delivered",
-						ex);
-			}
 		}
 
 	}

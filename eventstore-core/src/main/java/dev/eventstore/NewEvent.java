@@ -15,14 +15,27 @@ import org.jspecify.annotations.Nullable;
  * @param type the event type name, not blank
  * @param data the event data as an immutable JSON object
  * @param metadata immutable metadata, empty when none
+ * @param payloadType the class the data came from when built by {@link #of(Object)}, else
+ * null; integrations use it to map the type name back to the class
  */
-public record NewEvent(String type, Map<String, Object> data, Map<String, Object> metadata) {
+public record NewEvent(String type, Map<String, Object> data, Map<String, Object> metadata,
+		@Nullable Class<?> payloadType) {
 
 	public NewEvent {
 		type = requireText(type, "Event type");
 		data = JsonValues.toObject(data, "Data", type);
 		metadata = (metadata == null || metadata.isEmpty()) ? JsonValues.emptyObject()
 				: JsonValues.toObject(metadata, "Metadata", type);
+	}
+
+	/**
+	 * An event with no payload class.
+	 * @param type the event type name, not blank
+	 * @param data the data, a {@link Map} or an object that serialises to a JSON object
+	 * @param metadata metadata, may be null or empty
+	 */
+	public NewEvent(String type, Map<String, Object> data, @Nullable Map<String, Object> metadata) {
+		this(type, data, metadata, null);
 	}
 
 	/**
@@ -66,7 +79,8 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 			throw new IllegalArgumentException("NewEvent.of(payload) takes a typed payload such as a record, not a "
 					+ payload.getClass().getName() + "; use NewEvent.of(type, data) to name the type yourself");
 		}
-		return of(typeNameOf(payload.getClass()), payload);
+		String type = typeNameOf(payload.getClass());
+		return new NewEvent(type, JsonValues.toObject(payload, "Data", type), null, payload.getClass());
 	}
 
 	/**

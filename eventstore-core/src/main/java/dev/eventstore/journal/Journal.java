@@ -82,6 +82,14 @@ public interface Journal extends AutoCloseable {
 	long sizeBytes();
 
 	/**
+	 * Facts about the journal for health reports, such as its fsync policy; empty by
+	 * default.
+	 */
+	default java.util.Map<String, Object> details() {
+		return java.util.Map.of();
+	}
+
+	/**
 	 * Flushes what the journal holds to durable storage and releases its resources.
 	 * Idempotent.
 	 */

@@ -678,6 +678,13 @@ public final class FileJournal implements Journal {
 		return this.written.offset();
 	}
 
+	@Override
+	public java.util.Map<String, Object> details() {
+		IOException syncFailure = this.lastSyncFailure;
+		return (syncFailure != null) ? java.util.Map.of("fsync", this.fsync.name(), "lastSyncFailure",
+				String.valueOf(syncFailure.getMessage())) : java.util.Map.of("fsync", this.fsync.name());
+	}
+
 	private void ensureOpen() {
 		if (this.closed) {
 			throw new IllegalStateException("Journal " + this.path + " is closed");

@@ -70,9 +70,13 @@ class FileJournalFailureTests {
 		assertThat(this.store.streamVersion("s")).isEqualTo(1);
 		assertThat(this.store.readAll(1, 10)).containsExactly(first);
 		assertThat(this.delivered).containsExactly(first);
+		assertThat(this.store.status().writeFailure()).contains("No space left on device");
+		assertThat(this.store.status().healthy()).isFalse();
 		StoredEvent next = this.store.append("s", NewEvent.of("After", Map.of()));
 		assertThat(next.position()).isEqualTo(2);
 		assertThat(next.version()).isEqualTo(2);
+		assertThat(this.store.status().writeFailure()).isNull();
+		assertThat(this.store.status().details()).containsEntry("fsync", "ALWAYS");
 		reopenAndAssert(first, next);
 	}
 
