@@ -1,0 +1,155 @@
+package dev.eventstore.spring.boot.events;
+
+import java.util.function.BiConsumer;
+
+import dev.eventstore.EventStore;
+import dev.eventstore.StoredEvent;
+import dev.eventstore.Subscription;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.SimpleApplicationEventMulticaster;
+import org.springframework.context.support.AbstractApplicationContext;
+import org.springframework.util.ErrorHandler;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Publishes every stored event through the {@link ApplicationEventPublisher} once it is
+ * durable, in position order: first the {@link StoredEvent} itself, so
+ * {@code @EventListener void
+ * on(StoredEvent event)} receives every event, then, for a type the
+ * {@link EventTypeRegistry} maps to a class, the payload as that class, so
+ * {@code @EventListener void on(OrderPlaced event)} receives it. Publishing is
+ * synchronous: when an append returns, its listeners have run.
+ *
+ * <p>
+ * A listener that throws does not fail the append and does not stop the other listeners:
+ * on the context's own event multicaster the bridge installs an error handler that logs
+ * and reports failures of listeners of its events, and rethrows all others as Spring
+ * would. (An application that defines its own {@code applicationEventMulticaster} keeps
+ * its own error handling.)
+ */
+public final class ApplicationEventBridge implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(ApplicationEventBridge.class);
+
+	/** The event being published by this thread, if any. */
+	private static final ThreadLocal<StoredEvent> publishing = new ThreadLocal<>();
+
+	private final EventStore store;
+
+	private final EventTypeRegistry types;
+
+	private final ApplicationEventPublisher publisher;
+
+	private final BiConsumer<StoredEvent, Throwable> failures;
+
+	private volatile @Nullable Subscription subscription;
+
+	/**
+	 * @param store the store whose events to publish
+	 * @param types how type names map to payload classes
+	 * @param context the context to publish in
+	 * @param failures told of every listener failure
+	 */
+	public ApplicationEventBridge(EventStore store, EventTypeRegistry types, ConfigurableApplicationContext context,
+			BiConsumer<StoredEvent, Throwable> failures) {
+		this.store = store;
+		this.types = types;
+		this.publisher = context;
+		this.failures = failures;
+		isolateListenerFailures(context);
+	}
+
+	private void isolateListenerFailures(ConfigurableApplicationContext context) {
+		String name = AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME;
+		if (context.getBeanFactory().containsBeanDefinition(name)) {
+			logger.info("The application defines its own " + name + "; listener failures on stored events are "
+					+ "handled by it");
+			return;
+		}
+		if (context.getBeanFactory().containsSingleton(name)
+				&& context.getBean(name) instanceof SimpleApplicationEventMulticaster multicaster) {
+			multicaster.setErrorHandler(new IsolateStoredEventListeners());
+		}
+	}
+
+	@Override
+	public void start() {
+		this.subscription = this.store.subscribe(this::publish);
+	}
+
+	@Override
+	public void stop() {
+		Subscription current = this.subscription;
+		if (current != null) {
+			current.close();
+			this.subscription = null;
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.subscription != null;
+	}
+
+	/** Starts before other lifecycle beans (a web server, say) and stops after them. */
+	@Override
+	public int getPhase() {
+		return Integer.MIN_VALUE + 1000;
+	}
+
+	void publish(StoredEvent event) {
+		publishing.set(event);
+		try {
+			this.publisher.publishEvent(event);
+			Class<?> payloadType = this.types.classFor(event.type()).orElse(null);
+			if (payloadType != null) {
+				Object payload;
+				try {
+					payload = event.dataAs(payloadType);
+				}
+				catch (IllegalArgumentException ex) {
+					report(event, ex);
+					return;
+				}
+				this.publisher.publishEvent(payload);
+			}
+		}
+		finally {
+			publishing.remove();
+		}
+	}
+
+	private void report(StoredEvent event, Throwable failure) {
+		logger.warn(
+				"Listener failed on stored event at position " + event.position() + " ('" + event.type()
+						+ "' in stream '" + event.streamId() + "'); the append stands and other listeners still run",
+				failure);
+		this.failures.accept(event, failure);
+	}
+
+	/**
+	 * Handles failures of listeners while this thread publishes a stored event; rethrows
+	 * all others unchanged.
+	 */
+	private final class IsolateStoredEventListeners implements ErrorHandler {
+
+		@Override
+		public void handleError(Throwable failure) {
+			StoredEvent event = publishing.get();
+			if (event == null || failure instanceof VirtualMachineError) {
+				ReflectionUtils.rethrowRuntimeException(failure);
+			}
+			else {
+				report(event, failure);
+			}
+		}
+
+	}
+
+}

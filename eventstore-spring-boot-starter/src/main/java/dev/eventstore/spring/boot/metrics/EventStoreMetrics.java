@@ -1,0 +1,124 @@
+package dev.eventstore.spring.boot.metrics;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+import dev.eventstore.ConcurrencyConflictException;
+import dev.eventstore.EventStoreObserver;
+import dev.eventstore.EventStoreStatus;
+import dev.eventstore.NewEvent;
+import dev.eventstore.StoredEvent;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Micrometer meters of an event store, fed as the store's {@link EventStoreObserver}:
+ * <ul>
+ * <li>{@code eventstore.appends} counter: events appended;</li>
+ * <li>{@code eventstore.conflicts} counter: appends rejected by a concurrency
+ * conflict;</li>
+ * <li>{@code eventstore.listener.errors} counter: subscriber and listener failures;</li>
+ * <li>{@code eventstore.append} timer: append calls, single and batch, tagged
+ * {@code outcome} {@code success}, {@code conflict} or {@code error}, with
+ * p50/p95/p99;</li>
+ * <li>{@code eventstore.position} gauge: the last global position;</li>
+ * <li>{@code eventstore.journal.size} gauge: the journal's size in bytes.</li>
+ * </ul>
+ * Counts made before the binder is bound are kept. Thread-safe.
+ */
+public class EventStoreMetrics implements MeterBinder, EventStoreObserver {
+
+	private final Supplier<@Nullable EventStoreStatus> status;
+
+	private final LongAdder appends = new LongAdder();
+
+	private final LongAdder conflicts = new LongAdder();
+
+	private final LongAdder listenerErrors = new LongAdder();
+
+	private final List<Timers> timers = new CopyOnWriteArrayList<>();
+
+	/**
+	 * @param status supplies the store's current status for the gauges, or null when
+	 * there is no store
+	 */
+	public EventStoreMetrics(Supplier<@Nullable EventStoreStatus> status) {
+		this.status = status;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		FunctionCounter.builder("eventstore.appends", this.appends, LongAdder::doubleValue)
+			.description("Events appended to the event store")
+			.baseUnit("events")
+			.register(registry);
+		FunctionCounter.builder("eventstore.conflicts", this.conflicts, LongAdder::doubleValue)
+			.description("Appends rejected because the stream was not at the expected version")
+			.register(registry);
+		FunctionCounter.builder("eventstore.listener.errors", this.listenerErrors, LongAdder::doubleValue)
+			.description("Subscribers and event listeners that threw while handling a stored event")
+			.register(registry);
+		Gauge.builder("eventstore.position", this, (metrics) -> metrics.statusValue(EventStoreStatus::lastPosition))
+			.description("Global position of the last stored event")
+			.register(registry);
+		Gauge
+			.builder("eventstore.journal.size", this,
+					(metrics) -> metrics.statusValue(EventStoreStatus::journalSizeBytes))
+			.description("Size of the event store's journal")
+			.baseUnit("bytes")
+			.register(registry);
+		this.timers.add(new Timers(timer(registry, "success"), timer(registry, "conflict"), timer(registry, "error")));
+	}
+
+	private static Timer timer(MeterRegistry registry, String outcome) {
+		return Timer.builder("eventstore.append")
+			.description("Append calls to the event store, single and batch, until durable")
+			.tag("outcome", outcome)
+			.publishPercentiles(0.5, 0.95, 0.99)
+			.register(registry);
+	}
+
+	private double statusValue(java.util.function.ToLongFunction<EventStoreStatus> value) {
+		EventStoreStatus current = this.status.get();
+		if (current == null || !current.open()) {
+			return Double.NaN;
+		}
+		long result = value.applyAsLong(current);
+		return (result < 0) ? Double.NaN : result;
+	}
+
+	@Override
+	public void appended(List<NewEvent> events, List<StoredEvent> stored, long nanos) {
+		this.appends.add(stored.size());
+		for (Timers bound : this.timers) {
+			bound.success().record(nanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	@Override
+	public void appendFailed(String streamId, RuntimeException failure, long nanos) {
+		boolean conflict = failure instanceof ConcurrencyConflictException;
+		if (conflict) {
+			this.conflicts.increment();
+		}
+		for (Timers bound : this.timers) {
+			(conflict ? bound.conflict() : bound.error()).record(nanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	@Override
+	public void subscriberFailed(StoredEvent event, Throwable failure) {
+		this.listenerErrors.increment();
+	}
+
+	private record Timers(Timer success, Timer conflict, Timer error) {
+	}
+
+}

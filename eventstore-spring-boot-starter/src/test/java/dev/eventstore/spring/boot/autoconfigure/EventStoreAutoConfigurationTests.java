@@ -1,0 +1,216 @@
+package dev.eventstore.spring.boot.autoconfigure;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import dev.eventstore.EventStore;
+import dev.eventstore.FsyncPolicy;
+import dev.eventstore.NewEvent;
+import dev.eventstore.spring.boot.autoconfigure.health.EventStoreHealthContributorAutoConfiguration;
+import dev.eventstore.spring.boot.autoconfigure.metrics.EventStoreMetricsAutoConfiguration;
+import dev.eventstore.spring.boot.events.ApplicationEventBridge;
+import dev.eventstore.spring.boot.events.EventTypeRegistry;
+import dev.eventstore.spring.boot.health.EventStoreHealthIndicator;
+import dev.eventstore.spring.boot.metrics.EventStoreMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(OutputCaptureExtension.class)
+class EventStoreAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(EventStoreAutoConfiguration.class,
+				EventStoreMetricsAutoConfiguration.class, EventStoreHealthContributorAutoConfiguration.class));
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void withoutPropertiesTheStoreIsInMemoryAndSaysSo(CapturedOutput output) {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(EventStore.class)
+				.hasSingleBean(EventTypeRegistry.class)
+				.hasSingleBean(ApplicationEventBridge.class);
+			assertThat(context.getBean(EventStore.class).status().journal()).isEqualTo("in-memory");
+			assertThat(output).contains("eventstore.persist-path is not set")
+				.contains("events will not survive a restart");
+		});
+	}
+
+	@Test
+	void persistPathGivesADurableFileStore() {
+		Path journal = this.dir.resolve("data/events.ndjson");
+		this.contextRunner.withPropertyValues("eventstore.persist-path=" + journal).run((context) -> {
+			EventStore store = context.getBean(EventStore.class);
+			store.append("s", NewEvent.of("E", Map.of()));
+			assertThat(store.status().journal()).isEqualTo(journal.toString());
+			assertThat(store.status().details()).containsEntry("fsync", "ALWAYS");
+		});
+		assertThat(journal).exists().isNotEmptyFile();
+	}
+
+	@Test
+	void fsyncPropertiesReachTheJournal() {
+		this.contextRunner
+			.withPropertyValues("eventstore.persist-path=" + this.dir.resolve("events.ndjson"),
+					"eventstore.fsync=interval", "eventstore.fsync-interval=20ms")
+			.run((context) -> assertThat(context.getBean(EventStore.class).status().details()).containsEntry("fsync",
+					"INTERVAL"));
+	}
+
+	@Test
+	void storeIsClosedAndItsLockReleasedWithTheContext() {
+		Path journal = this.dir.resolve("events.ndjson");
+		EventStore[] captured = new EventStore[1];
+		this.contextRunner.withPropertyValues("eventstore.persist-path=" + journal).run((context) -> {
+			captured[0] = context.getBean(EventStore.class);
+			captured[0].append("s", NewEvent.of("E", Map.of()));
+		});
+		assertThat(captured[0].status().open()).isFalse();
+		try (EventStore reopened = EventStore.open(journal)) {
+			assertThat(reopened.lastPosition()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void backsOffWhenUserDefinesEventStore() {
+		this.contextRunner.withUserConfiguration(UserStoreConfiguration.class)
+			.withPropertyValues("eventstore.persist-path=" + this.dir.resolve("ignored.ndjson"))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(EventStore.class);
+				assertThat(context.getBean(EventStore.class)).isSameAs(context.getBean("userStore"));
+				assertThat(this.dir.resolve("ignored.ndjson")).doesNotExist();
+			});
+	}
+
+	@Test
+	void publishEventsOffRemovesTheBridge() {
+		this.contextRunner.withPropertyValues("eventstore.publish-events=false")
+			.run((context) -> assertThat(context).hasSingleBean(EventStore.class)
+				.doesNotHaveBean(ApplicationEventBridge.class));
+	}
+
+	@Test
+	void metricsNeedAMeterRegistry() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(EventStoreMetrics.class));
+		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> assertThat(context).hasSingleBean(EventStoreMetrics.class));
+	}
+
+	@Test
+	void metricsNeedMicrometerOnTheClassPath() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+			.run((context) -> assertThat(context).hasSingleBean(EventStore.class)
+				.doesNotHaveBean(EventStoreMetrics.class));
+	}
+
+	@Test
+	void healthIndicatorIsContributedWithActuatorOnTheClassPath() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(EventStoreHealthIndicator.class)
+			.hasBean("eventstoreHealthIndicator"));
+	}
+
+	@Test
+	void healthIndicatorNeedsSpringBootHealth() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(AbstractHealthIndicator.class))
+			.run((context) -> assertThat(context).hasSingleBean(EventStore.class)
+				.doesNotHaveBean(EventStoreHealthIndicator.class));
+	}
+
+	@Test
+	void healthIndicatorCanBeDisabled() {
+		this.contextRunner.withPropertyValues("management.health.eventstore.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(EventStoreHealthIndicator.class));
+	}
+
+	@Test
+	void persistPathThatIsADirectoryFailsStartUpNamingTheProperty() throws IOException {
+		Path directory = Files.createDirectories(this.dir.resolve("a-directory"));
+		this.contextRunner.withPropertyValues("eventstore.persist-path=" + directory).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("is a directory");
+			EventStoreConfigurationException failure = findCause(context.getStartupFailure());
+			assertThat(failure.property()).isEqualTo("eventstore.persist-path");
+			FailureAnalysis analysis = new EventStoreFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("Property: eventstore.persist-path")
+				.contains("Value: " + directory)
+				.contains("is a directory");
+			assertThat(analysis.getAction()).contains("eventstore.persist-path");
+		});
+	}
+
+	@Test
+	void lockedJournalFailsStartUpNamingThePropertyAndTheLock() {
+		Path journal = this.dir.resolve("events.ndjson");
+		try (EventStore holder = EventStore.open(journal)) {
+			assertThat(holder.status().open()).isTrue();
+			this.contextRunner.withPropertyValues("eventstore.persist-path=" + journal).run((context) -> {
+				assertThat(context).hasFailed();
+				EventStoreConfigurationException failure = findCause(context.getStartupFailure());
+				assertThat(failure).hasMessageContaining("eventstore.persist-path=" + journal)
+					.hasMessageContaining("locked by another EventStore");
+			});
+		}
+	}
+
+	@Test
+	void nonPositiveFsyncIntervalFailsStartUpNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("eventstore.persist-path=" + this.dir.resolve("events.ndjson"),
+					"eventstore.fsync=interval", "eventstore.fsync-interval=0s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(findCause(context.getStartupFailure()).property()).isEqualTo("eventstore.fsync-interval");
+			});
+	}
+
+	@Test
+	void defaultValuesAreConsistent() {
+		EventStoreProperties properties = new EventStoreProperties();
+		try (EventStore store = EventStore.builder().persistPath(this.dir.resolve("defaults.ndjson")).build()) {
+			assertThat(store.status().details()).containsEntry("fsync", properties.getFsync().name());
+		}
+		assertThat(properties.getFsync()).isEqualTo(FsyncPolicy.ALWAYS);
+		assertThat(properties.getFsyncInterval())
+			.isEqualTo(dev.eventstore.journal.file.FileJournal.DEFAULT_FSYNC_INTERVAL);
+		assertThat(properties.isPublishEvents()).isTrue();
+		assertThat(properties.getPersistPath()).isNull();
+	}
+
+	private static EventStoreConfigurationException findCause(Throwable failure) {
+		Throwable current = failure;
+		while (current != null && !(current instanceof EventStoreConfigurationException)) {
+			current = current.getCause();
+		}
+		assertThat(current).as("an EventStoreConfigurationException in %s", failure).isNotNull();
+		return (EventStoreConfigurationException) current;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserStoreConfiguration {
+
+		@Bean
+		EventStore userStore() {
+			return EventStore.inMemory();
+		}
+
+	}
+
+}

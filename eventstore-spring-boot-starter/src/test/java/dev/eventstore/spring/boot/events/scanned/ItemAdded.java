@@ -1,0 +1,4 @@
+package dev.eventstore.spring.boot.events.scanned;
+
+public record ItemAdded(String sku, int quantity) {
+}

@@ -1,0 +1,7 @@
+package dev.eventstore.spring.boot.events.scanned;
+
+import dev.eventstore.EventType;
+
+@EventType("item-renamed")
+public record Renamed(String name) {
+}

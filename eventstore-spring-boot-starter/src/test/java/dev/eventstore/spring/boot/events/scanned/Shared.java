@@ -1,0 +1,4 @@
+package dev.eventstore.spring.boot.events.scanned;
+
+public record Shared(int a) {
+}

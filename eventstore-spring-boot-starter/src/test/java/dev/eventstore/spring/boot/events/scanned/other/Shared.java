@@ -1,0 +1,4 @@
+package dev.eventstore.spring.boot.events.scanned.other;
+
+public record Shared(String b) {
+}

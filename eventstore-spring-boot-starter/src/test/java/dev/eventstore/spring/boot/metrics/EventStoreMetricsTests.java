@@ -1,0 +1,49 @@
+package dev.eventstore.spring.boot.metrics;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.eventstore.ConcurrencyConflictException;
+import dev.eventstore.EventStore;
+import dev.eventstore.ExpectedVersion;
+import dev.eventstore.NewEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventStoreMetricsTests {
+
+	@Test
+	void countsAppendsConflictsListenerErrorsAndTimesAppends() {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		AtomicReference<EventStore> holder = new AtomicReference<>();
+		EventStoreMetrics metrics = new EventStoreMetrics(() -> holder.get().status());
+		try (EventStore store = EventStore.builder().observer(metrics).build()) {
+			holder.set(store);
+			store.append("s", NewEvent.of("Before", Map.of()));
+			metrics.bindTo(registry);
+			store.subscribe((e) -> {
+				if (e.type().equals("Bad")) {
+					throw new IllegalStateException("boom");
+				}
+			});
+			store.appendBatch("s", List.of(NewEvent.of("Bad", Map.of()), NewEvent.of("Fine", Map.of())));
+			assertThatThrownBy(() -> store.append("s", NewEvent.of("E", Map.of()), ExpectedVersion.noStream()))
+				.isInstanceOf(ConcurrencyConflictException.class);
+
+			assertThat(registry.get("eventstore.appends").functionCounter().count()).isEqualTo(3);
+			assertThat(registry.get("eventstore.conflicts").functionCounter().count()).isEqualTo(1);
+			assertThat(registry.get("eventstore.listener.errors").functionCounter().count()).isEqualTo(1);
+			assertThat(registry.get("eventstore.append").tag("outcome", "success").timer().count()).isEqualTo(1);
+			assertThat(registry.get("eventstore.append").tag("outcome", "conflict").timer().count()).isEqualTo(1);
+			assertThat(registry.get("eventstore.append").tag("outcome", "error").timer().count()).isZero();
+			assertThat(registry.get("eventstore.position").gauge().value()).isEqualTo(3);
+			assertThat(registry.get("eventstore.journal.size").gauge().value()).isNaN();
+		}
+		assertThat(registry.get("eventstore.position").gauge().value()).as("closed store").isNaN();
+	}
+
+}
