@@ -124,9 +124,8 @@ class StarterApplicationTests {
 	}
 
 	private static ConfigurableApplicationContext start(Path journal) {
-		return new SpringApplicationBuilder(TestApplication.class)
-			.properties("eventstore.persist-path=" + journal, "spring.main.banner-mode=off")
-			.run();
+		return new SpringApplicationBuilder(TestApplication.class).run("--eventstore.persist-path=" + journal,
+				"--spring.main.banner-mode=off");
 	}
 
 	private double counter(String name) {

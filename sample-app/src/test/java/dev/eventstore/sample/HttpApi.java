@@ -1,0 +1,65 @@
+package dev.eventstore.sample;
+
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestClient;
+
+/** A small HTTP client for the sample's API that returns every response, error or not. */
+final class HttpApi {
+
+	private final RestClient client;
+
+	HttpApi(int port) {
+		this.client = RestClient.builder()
+			.baseUrl("http://localhost:" + port)
+			.defaultStatusHandler((status) -> true, (request, response) -> {
+			})
+			.build();
+	}
+
+	ResponseEntity<JsonNode> get(String path) {
+		return this.client.get().uri(path).retrieve().toEntity(JsonNode.class);
+	}
+
+	ResponseEntity<JsonNode> addItem(String cart, String sku, int quantity) {
+		return addItem(cart, Map.of("sku", sku, "quantity", quantity), null);
+	}
+
+	ResponseEntity<JsonNode> addItem(String cart, Map<String, Object> body, @Nullable String ifMatch) {
+		RestClient.RequestBodySpec request = this.client.post()
+			.uri("/carts/{id}/items", cart)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(body);
+		if (ifMatch != null) {
+			request.header("If-Match", ifMatch);
+		}
+		return request.retrieve().toEntity(JsonNode.class);
+	}
+
+	ResponseEntity<JsonNode> removeItem(String cart, String sku) {
+		return this.client.method(HttpMethod.DELETE)
+			.uri("/carts/{id}/items/{sku}", cart, sku)
+			.retrieve()
+			.toEntity(JsonNode.class);
+	}
+
+	ResponseEntity<JsonNode> checkout(String cart, @Nullable String ifMatch) {
+		RestClient.RequestBodySpec request = this.client.post().uri("/carts/{id}/checkout", cart);
+		if (ifMatch != null) {
+			request.header("If-Match", ifMatch);
+		}
+		return request.retrieve().toEntity(JsonNode.class);
+	}
+
+	double metric(String name) {
+		JsonNode body = get("/actuator/metrics/" + name).getBody();
+		return (body != null) ? body.get("measurements").get(0).get("value").asDouble() : Double.NaN;
+	}
+
+}
