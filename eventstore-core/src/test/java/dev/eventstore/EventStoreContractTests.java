@@ -191,46 +191,30 @@ public abstract class EventStoreContractTests {
 	void concurrentAppendsKeepPositionsGaplessAndVersionsContiguous() throws Exception {
 		int threads = 8;
 		int perThread = 150;
-		ExecutorService pool = Executors.newFixedThreadPool(threads);
 		AtomicInteger conflicts = new AtomicInteger();
 		AtomicInteger guardedSuccesses = new AtomicInteger();
-		CountDownLatch start = new CountDownLatch(1);
-		List<Future<?>> futures = new ArrayList<>();
-		for (int t = 0; t < threads; t++) {
-			int thread = t;
-			futures.add(pool.submit(() -> {
-				start.await();
-				for (int i = 0; i < perThread; i++) {
-					if (i % 3 == 0) {
-						// Everyone competes for the shared stream with a
-						// read-then-append.
-						long version = this.store.streamVersion("shared");
-						try {
-							this.store.append("shared", NewEvent.of("Guarded", Map.of("t", thread)),
-									ExpectedVersion.exactly(version));
-							guardedSuccesses.incrementAndGet();
-						}
-						catch (ConcurrencyConflictException ex) {
-							assertThat(ex.actualVersion()).isGreaterThan(version);
-							conflicts.incrementAndGet();
-						}
-					}
-					else if (i % 3 == 1) {
-						this.store.appendBatch("t-" + thread,
-								List.of(NewEvent.of("B1", Map.of("i", i)), NewEvent.of("B2", Map.of("i", i))));
-					}
-					else {
-						this.store.append("any-" + (i % 4), NewEvent.of("Any", Map.of("t", thread)));
-					}
+		runConcurrently(threads, perThread, (thread, i) -> {
+			if (i % 3 == 0) {
+				// Everyone competes for the shared stream with a read-then-append.
+				long version = this.store.streamVersion("shared");
+				try {
+					this.store.append("shared", NewEvent.of("Guarded", Map.of("t", thread)),
+							ExpectedVersion.exactly(version));
+					guardedSuccesses.incrementAndGet();
 				}
-				return null;
-			}));
-		}
-		start.countDown();
-		for (Future<?> future : futures) {
-			future.get(60, TimeUnit.SECONDS);
-		}
-		pool.shutdown();
+				catch (ConcurrencyConflictException ex) {
+					assertThat(ex.actualVersion()).isGreaterThan(version);
+					conflicts.incrementAndGet();
+				}
+			}
+			else if (i % 3 == 1) {
+				this.store.appendBatch("t-" + thread,
+						List.of(NewEvent.of("B1", Map.of("i", i)), NewEvent.of("B2", Map.of("i", i))));
+			}
+			else {
+				this.store.append("any-" + (i % 4), NewEvent.of("Any", Map.of("t", thread)));
+			}
+		});
 		List<StoredEvent> all = this.store.readAll(1, Integer.MAX_VALUE);
 		int guardedAttempts = threads * ((perThread + 2) / 3);
 		assertThat(guardedSuccesses.get() + conflicts.get()).isEqualTo(guardedAttempts);
