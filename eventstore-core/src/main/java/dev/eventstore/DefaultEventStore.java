@@ -19,13 +19,21 @@ final class DefaultEventStore implements EventStore {
 
 	private final Clock clock;
 
-	private final LiveDispatcher dispatcher;
+	private final Dispatcher dispatcher;
+
+	private final AutoCloseable commitWatch;
 
 	private final CommitSignal commits = new CommitSignal();
 
 	private final Set<CatchUpSubscription> catchUps = ConcurrentHashMap.newKeySet();
 
 	private final Observers observers;
+
+	/**
+	 * How often subscribers of a shared journal look for others' events without a
+	 * notification.
+	 */
+	private static final long SHARED_POLL_MILLIS = 500;
 
 	private volatile boolean closed;
 
@@ -36,7 +44,15 @@ final class DefaultEventStore implements EventStore {
 		this.journal = journal;
 		this.clock = clock;
 		this.observers = new Observers(observers);
-		this.dispatcher = new LiveDispatcher(journal.lastPosition(), this.observers);
+		if (journal.isShared()) {
+			this.dispatcher = new SharedLogDispatcher(journal, this.observers, this.commits, SHARED_POLL_MILLIS);
+			this.commitWatch = journal.watchCommits(this.commits::wakeAll);
+		}
+		else {
+			this.dispatcher = new LiveDispatcher(journal.lastPosition(), this.observers);
+			this.commitWatch = () -> {
+			};
+		}
 	}
 
 	@Override
@@ -74,10 +90,10 @@ final class DefaultEventStore implements EventStore {
 			this.writeFailure = null;
 		}
 		this.observers.appended(batch, stored, System.nanoTime() - start);
-		this.dispatcher.publish(stored);
-		if (!this.catchUps.isEmpty()) {
+		if (!this.catchUps.isEmpty() || this.journal.isShared()) {
 			this.commits.wakeAll();
 		}
+		this.dispatcher.publish(stored);
 		return stored;
 	}
 
@@ -157,7 +173,14 @@ final class DefaultEventStore implements EventStore {
 		for (CatchUpSubscription subscription : List.copyOf(this.catchUps)) {
 			subscription.close();
 		}
-		this.dispatcher.closeAll();
+		this.dispatcher.close();
+		try {
+			this.commitWatch.close();
+		}
+		catch (Exception ex) {
+			System.getLogger(DefaultEventStore.class.getName())
+				.log(System.Logger.Level.WARNING, "Could not stop watching " + this.journal.location(), ex);
+		}
 		this.journal.close();
 	}
 

@@ -11,17 +11,18 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Delivers stored events to live subscribers synchronously, in position order, once each,
- * even when appends on several threads finish out of order. Each appender hands its batch
- * over and waits until it is delivered; one thread at a time (the drainer) delivers every
- * batch that is next in line, its own or others'. A subscriber that appends from inside
- * its callback runs on the drainer: its batch is queued and delivered by the same drainer
- * after the current one, so nothing deadlocks and order holds.
+ * For a journal this process alone writes. Delivers stored events to live subscribers
+ * synchronously, in position order, once each, even when appends on several threads
+ * finish out of order. Each appender hands its batch over and waits until it is
+ * delivered; one thread at a time (the drainer) delivers every batch that is next in
+ * line, its own or others'. A subscriber that appends from inside its callback runs on
+ * the drainer: its batch is queued and delivered by the same drainer after the current
+ * one, so nothing deadlocks and order holds.
  *
  * <p>
  * Thread-safe; the lock is never held while a subscriber runs.
  */
-final class LiveDispatcher {
+final class LiveDispatcher implements Dispatcher {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
@@ -49,7 +50,8 @@ final class LiveDispatcher {
 		this.delivered = lastPosition;
 	}
 
-	Subscription subscribe(Consumer<StoredEvent> subscriber) {
+	@Override
+	public Subscription subscribe(Consumer<StoredEvent> subscriber) {
 		this.lock.lock();
 		try {
 			LiveSubscription subscription = new LiveSubscription(subscriber, this.next);
@@ -65,7 +67,8 @@ final class LiveDispatcher {
 	 * Delivers a stored batch after all batches before it; returns once it is delivered,
 	 * or at once when called from inside a subscriber.
 	 */
-	void publish(List<StoredEvent> batch) {
+	@Override
+	public void publish(List<StoredEvent> batch) {
 		long first = batch.get(0).position();
 		long last = batch.get(batch.size() - 1).position();
 		this.lock.lock();
@@ -128,8 +131,8 @@ final class LiveDispatcher {
 		}
 	}
 
-	/** Ends every subscription. */
-	void closeAll() {
+	@Override
+	public void close() {
 		for (LiveSubscription subscription : this.subscriptions) {
 			subscription.close();
 		}

@@ -60,7 +60,10 @@ public interface Journal extends AutoCloseable {
 	 */
 	long streamVersion(String streamId);
 
-	/** The position of the last readable event, 0 when the log is empty. */
+	/**
+	 * The position of the last readable event, 0 when the log is empty. For a shared
+	 * journal, the last position committed and visible to new readers.
+	 */
 	long lastPosition();
 
 	/**
@@ -70,6 +73,18 @@ public interface Journal extends AutoCloseable {
 	 */
 	default boolean isShared() {
 		return false;
+	}
+
+	/**
+	 * Asks to be told when other processes may have committed events, so that subscribers
+	 * see them early instead of at the next poll. Journals that are not shared need not
+	 * call it.
+	 * @param onCommit called, on a thread of the journal's, after others' commits
+	 * @return a handle that stops the watching
+	 */
+	default AutoCloseable watchCommits(Runnable onCommit) {
+		return () -> {
+		};
 	}
 
 	/**

@@ -1,0 +1,557 @@
+package dev.eventstore.postgres;
+
+import java.lang.System.Logger.Level;
+import java.lang.reflect.Method;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import javax.sql.DataSource;
+
+import dev.eventstore.ConcurrencyConflictException;
+import dev.eventstore.EventStoreException;
+import dev.eventstore.ExpectedVersion;
+import dev.eventstore.NewEvent;
+import dev.eventstore.StoredEvent;
+import dev.eventstore.internal.JsonValues;
+import dev.eventstore.journal.Journal;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+
+/**
+ * A journal in a PostgreSQL table that several processes share, each through its own
+ * {@link dev.eventstore.EventStore}. An append locks the one head row, checks the
+ * expected version, inserts its events on the next positions and commits: appends are
+ * serialised, so positions are gapless and commit in order, and a reader that asks for
+ * "everything after position p" can never skip an event committed late. Reads see
+ * committed events only. A {@code NOTIFY} at each commit wakes the other processes'
+ * subscribers (with the PostgreSQL JDBC driver; others poll).
+ *
+ * <p>
+ * Timestamps are kept to the microsecond, as PostgreSQL does. Thread-safe: each call uses
+ * its own connection.
+ */
+public final class PostgresJournal implements Journal {
+
+	private static final System.Logger logger = System.getLogger(PostgresJournal.class.getName());
+
+	private final DataSource dataSource;
+
+	private final ConnectionSource appendConnections;
+
+	private final TablePrefix prefix;
+
+	private final String location;
+
+	private final String insertSql;
+
+	private final String selectColumns;
+
+	private volatile boolean closed;
+
+	private PostgresJournal(DataSource dataSource, ConnectionSource appendConnections, TablePrefix prefix,
+			String location) {
+		this.dataSource = dataSource;
+		this.appendConnections = appendConnections;
+		this.prefix = prefix;
+		this.location = location;
+		this.insertSql = "INSERT INTO " + prefix.events()
+				+ " (position, stream_id, version, event_type, data, metadata, created_at)"
+				+ " VALUES (?, ?, ?, ?, ?::json, ?::json, ?)";
+		this.selectColumns = "SELECT position, stream_id, version, event_type, data, metadata, created_at FROM "
+				+ prefix.events();
+	}
+
+	/**
+	 * A builder for a journal over a pool of connections.
+	 * @param dataSource the pool; its connections must reach PostgreSQL
+	 * @return the builder
+	 */
+	public static Builder builder(DataSource dataSource) {
+		return new Builder(dataSource);
+	}
+
+	/**
+	 * The SQL that creates the journal's tables with the given prefix, for migration
+	 * tools.
+	 */
+	public static String schemaScript(String tablePrefix) {
+		return Schema.script(new TablePrefix(tablePrefix));
+	}
+
+	@Override
+	public List<StoredEvent> append(String streamId, List<NewEvent> events, ExpectedVersion expected,
+			Instant timestamp) {
+		ensureOpen();
+		requireNoNul(streamId, "Stream id");
+		for (NewEvent event : events) {
+			requireNoNul(event.type(), "Event type");
+		}
+		Instant time = timestamp.truncatedTo(ChronoUnit.MICROS);
+		Connection connection = acquire(streamId);
+		boolean joined = this.appendConnections.isInCallerTransaction(connection);
+		boolean committing = false;
+		try {
+			boolean autoCommit = connection.getAutoCommit();
+			if (!joined && autoCommit) {
+				connection.setAutoCommit(false);
+			}
+			try {
+				List<StoredEvent> stored = insert(connection, streamId, events, expected, time);
+				if (!joined) {
+					committing = true;
+					connection.commit();
+				}
+				return stored;
+			}
+			catch (SQLException | RuntimeException ex) {
+				if (!joined && !committing) {
+					rollbackQuietly(connection, ex);
+				}
+				throw ex;
+			}
+			finally {
+				if (!joined && autoCommit) {
+					restoreAutoCommit(connection);
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw appendFailure(streamId, ex, joined, committing);
+		}
+		finally {
+			try {
+				this.appendConnections.release(connection);
+			}
+			catch (SQLException ex) {
+				logger.log(Level.DEBUG, "Could not release a connection", ex);
+			}
+		}
+	}
+
+	private List<StoredEvent> insert(Connection connection, String streamId, List<NewEvent> events,
+			ExpectedVersion expected, Instant time) throws SQLException {
+		long last;
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement
+					.executeQuery("SELECT last_position FROM " + this.prefix.head() + " WHERE id = 1 FOR UPDATE")) {
+			if (!rs.next()) {
+				throw new EventStoreException("Table " + this.prefix.head() + " has no head row; apply the schema ("
+						+ Schema.SCRIPT + ") or enable initialize-schema");
+			}
+			last = rs.getLong(1);
+		}
+		long version = queryVersion(connection, streamId);
+		if (!expected.matches(version)) {
+			throw new ConcurrencyConflictException(streamId, expected, version);
+		}
+		List<StoredEvent> stored = new ArrayList<>(events.size());
+		try (PreparedStatement insert = connection.prepareStatement(this.insertSql)) {
+			OffsetDateTime created = OffsetDateTime.ofInstant(time, ZoneOffset.UTC);
+			for (int i = 0; i < events.size(); i++) {
+				NewEvent event = events.get(i);
+				long position = last + 1 + i;
+				insert.setLong(1, position);
+				insert.setString(2, streamId);
+				insert.setLong(3, version + 1 + i);
+				insert.setString(4, event.type());
+				insert.setString(5, JsonValues.MAPPER.writeValueAsString(event.data()));
+				insert.setString(6,
+						event.metadata().isEmpty() ? null : JsonValues.MAPPER.writeValueAsString(event.metadata()));
+				insert.setObject(7, created);
+				insert.addBatch();
+				stored.add(new StoredEvent(position, streamId, version + 1 + i, event.type(), event.data(),
+						event.metadata(), time));
+			}
+			insert.executeBatch();
+		}
+		long newLast = last + events.size();
+		try (PreparedStatement head = connection
+			.prepareStatement("UPDATE " + this.prefix.head() + " SET last_position = ? WHERE id = 1")) {
+			head.setLong(1, newLast);
+			head.executeUpdate();
+		}
+		try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+			notify.setString(1, this.prefix.events());
+			notify.setString(2, Long.toString(newLast));
+			notify.execute();
+		}
+		return stored;
+	}
+
+	private long queryVersion(Connection connection, String streamId) throws SQLException {
+		try (PreparedStatement query = connection.prepareStatement(
+				"SELECT version FROM " + this.prefix.events() + " WHERE stream_id = ? ORDER BY version DESC LIMIT 1")) {
+			query.setString(1, streamId);
+			try (ResultSet rs = query.executeQuery()) {
+				return rs.next() ? rs.getLong(1) : 0;
+			}
+		}
+	}
+
+	private Connection acquire(String streamId) {
+		try {
+			return this.appendConnections.acquire();
+		}
+		catch (SQLException ex) {
+			throw new EventStoreException("Cannot get a connection to append to stream '" + streamId + "' in "
+					+ this.location + ": " + ex.getMessage() + "; nothing was stored", ex);
+		}
+	}
+
+	private EventStoreException appendFailure(String streamId, SQLException ex, boolean joined, boolean committing) {
+		String outcome;
+		if (joined) {
+			outcome = "the caller's transaction must roll back";
+		}
+		else if (committing) {
+			outcome = "the commit's outcome is unknown: read the stream to see whether the events are there";
+		}
+		else {
+			outcome = "the transaction was rolled back and nothing was stored";
+		}
+		String state = (ex.getSQLState() != null) ? " (SQL state " + ex.getSQLState() + ")" : "";
+		return new EventStoreException("Could not append to stream '" + streamId + "' in " + this.location + state
+				+ ": " + ex.getMessage() + "; " + outcome, ex);
+	}
+
+	/**
+	 * A broken connection cannot take it back; its pool discards it, and the real failure
+	 * must show.
+	 */
+	private static void restoreAutoCommit(Connection connection) {
+		try {
+			connection.setAutoCommit(true);
+		}
+		catch (SQLException ex) {
+			logger.log(Level.DEBUG, "Could not restore auto-commit on a connection", ex);
+		}
+	}
+
+	private static void rollbackQuietly(Connection connection, Exception failure) {
+		try {
+			connection.rollback();
+		}
+		catch (SQLException ex) {
+			failure.addSuppressed(ex);
+		}
+	}
+
+	private static void requireNoNul(String value, String what) {
+		if (value.indexOf('\0') >= 0) {
+			throw new IllegalArgumentException(
+					what + " must not contain NUL characters (PostgreSQL text cannot hold them)");
+		}
+	}
+
+	@Override
+	public List<StoredEvent> readStream(String streamId, long fromVersion, int maxCount) {
+		return query(this.selectColumns + " WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?", (ps) -> {
+			ps.setString(1, streamId);
+			ps.setLong(2, fromVersion);
+			ps.setInt(3, maxCount);
+		});
+	}
+
+	@Override
+	public List<StoredEvent> readAll(long fromPosition, int maxCount) {
+		return query(this.selectColumns + " WHERE position >= ? ORDER BY position LIMIT ?", (ps) -> {
+			ps.setLong(1, fromPosition);
+			ps.setInt(2, maxCount);
+		});
+	}
+
+	@Override
+	public long streamVersion(String streamId) {
+		ensureOpen();
+		try (Connection connection = this.dataSource.getConnection()) {
+			return queryVersion(connection, streamId);
+		}
+		catch (SQLException ex) {
+			throw readFailure(ex);
+		}
+	}
+
+	@Override
+	public long lastPosition() {
+		ensureOpen();
+		try (Connection connection = this.dataSource.getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet rs = statement
+					.executeQuery("SELECT last_position FROM " + this.prefix.head() + " WHERE id = 1")) {
+			return rs.next() ? rs.getLong(1) : 0;
+		}
+		catch (SQLException ex) {
+			throw readFailure(ex);
+		}
+	}
+
+	private List<StoredEvent> query(String sql, Binder binder) {
+		ensureOpen();
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement ps = connection.prepareStatement(sql)) {
+			binder.bind(ps);
+			try (ResultSet rs = ps.executeQuery()) {
+				List<StoredEvent> events = new ArrayList<>();
+				while (rs.next()) {
+					events.add(new StoredEvent(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+							parseObject(rs.getString(5)), parseObject(rs.getString(6)),
+							rs.getObject(7, OffsetDateTime.class).toInstant()));
+				}
+				return events;
+			}
+		}
+		catch (SQLException ex) {
+			throw readFailure(ex);
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> parseObject(@Nullable String json) {
+		if (json == null) {
+			return JsonValues.emptyObject();
+		}
+		try (JsonParser parser = JsonValues.MAPPER.createParser(json)) {
+			parser.nextToken();
+			return (Map<String, Object>) Objects.requireNonNull(JsonValues.read(parser));
+		}
+		catch (JacksonException | ClassCastException ex) {
+			throw new EventStoreException(
+					"Table " + this.prefix.events() + " holds data that is not a JSON object: " + json, ex);
+		}
+	}
+
+	private EventStoreException readFailure(SQLException ex) {
+		return new EventStoreException("Cannot read " + this.location + ": " + ex.getMessage(), ex);
+	}
+
+	@Override
+	public boolean isShared() {
+		return true;
+	}
+
+	@Override
+	public AutoCloseable watchCommits(Runnable onCommit) {
+		CommitListener listener = new CommitListener(onCommit);
+		listener.start();
+		return listener::stop;
+	}
+
+	@Override
+	public String location() {
+		return this.location;
+	}
+
+	@Override
+	public long sizeBytes() {
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement ps = connection.prepareStatement("SELECT pg_total_relation_size(?::regclass)")) {
+			ps.setString(1, this.prefix.events());
+			try (ResultSet rs = ps.executeQuery()) {
+				return rs.next() ? rs.getLong(1) : -1;
+			}
+		}
+		catch (SQLException ex) {
+			return -1;
+		}
+	}
+
+	@Override
+	public Map<String, Object> details() {
+		return Map.of("table", this.prefix.events());
+	}
+
+	private void ensureOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("Journal " + this.location + " is closed");
+		}
+	}
+
+	/** The journal leaves the pool open: it is the application's. */
+	@Override
+	public void close() {
+		this.closed = true;
+	}
+
+	@Override
+	public String toString() {
+		return "PostgresJournal[" + this.location + "]";
+	}
+
+	@FunctionalInterface
+	private interface Binder {
+
+		void bind(PreparedStatement statement) throws SQLException;
+
+	}
+
+	/**
+	 * Holds one connection that LISTENs for the journal's commit notifications. Uses the
+	 * PostgreSQL driver's API through reflection, to keep this module on plain JDBC; with
+	 * another driver it gives up and subscribers poll.
+	 */
+	private final class CommitListener implements Runnable {
+
+		private final Runnable onCommit;
+
+		private final Thread thread;
+
+		private volatile boolean stopped;
+
+		CommitListener(Runnable onCommit) {
+			this.onCommit = onCommit;
+			this.thread = new Thread(this, "eventstore-listen-" + PostgresJournal.this.prefix.events());
+			this.thread.setDaemon(true);
+		}
+
+		void start() {
+			this.thread.start();
+		}
+
+		void stop() throws InterruptedException {
+			this.stopped = true;
+			this.thread.join(5_000);
+		}
+
+		@Override
+		public void run() {
+			Class<?> pgConnection;
+			Method getNotifications;
+			try {
+				pgConnection = Class.forName("org.postgresql.PGConnection");
+				getNotifications = pgConnection.getMethod("getNotifications", int.class);
+			}
+			catch (ReflectiveOperationException ex) {
+				logger.log(Level.INFO, "No PostgreSQL JDBC driver API; subscribers poll for other instances' events");
+				return;
+			}
+			while (!this.stopped) {
+				try (Connection connection = PostgresJournal.this.dataSource.getConnection()) {
+					try (Statement statement = connection.createStatement()) {
+						statement.execute("LISTEN " + PostgresJournal.this.prefix.events());
+					}
+					Object pg = connection.unwrap(pgConnection);
+					while (!this.stopped) {
+						Object[] notifications = (Object[]) getNotifications.invoke(pg, 250);
+						if (notifications != null && notifications.length > 0) {
+							this.onCommit.run();
+						}
+					}
+				}
+				catch (Exception ex) {
+					if (!this.stopped) {
+						logger.log(Level.WARNING,
+								"Lost the LISTEN connection of " + PostgresJournal.this.location + "; reconnecting",
+								ex);
+						sleepQuietly();
+					}
+				}
+			}
+		}
+
+		private void sleepQuietly() {
+			try {
+				Thread.sleep(1_000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				this.stopped = true;
+			}
+		}
+
+	}
+
+	/** Builds a {@link PostgresJournal}. */
+	public static final class Builder {
+
+		private final DataSource dataSource;
+
+		private ConnectionSource appendConnections;
+
+		private String tablePrefix = "eventstore_";
+
+		private boolean initializeSchema;
+
+		Builder(DataSource dataSource) {
+			this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+			this.appendConnections = ConnectionSource.of(dataSource);
+		}
+
+		/**
+		 * The prefix of the journal's tables ({@code <prefix>events},
+		 * {@code <prefix>head}); {@code eventstore_} by default.
+		 * @param tablePrefix lower-case letters, digits and underscores
+		 * @return this builder
+		 */
+		public Builder tablePrefix(String tablePrefix) {
+			this.tablePrefix = tablePrefix;
+			return this;
+		}
+
+		/**
+		 * Whether to create the tables when missing; off by default, for schemas managed
+		 * by a migration tool (see {@link PostgresJournal#schemaScript(String)}).
+		 * @param initializeSchema whether to apply the schema script on build
+		 * @return this builder
+		 */
+		public Builder initializeSchema(boolean initializeSchema) {
+			this.initializeSchema = initializeSchema;
+			return this;
+		}
+
+		/**
+		 * Where appends get their connection; a source that returns connections of a
+		 * caller's transaction makes appends join it.
+		 * @param connections the source
+		 * @return this builder
+		 */
+		public Builder appendConnections(ConnectionSource connections) {
+			this.appendConnections = Objects.requireNonNull(connections, "connections");
+			return this;
+		}
+
+		/**
+		 * Validates the configuration, applies the schema if asked, and checks the tables
+		 * are there.
+		 * @return the journal
+		 * @throws IllegalArgumentException if the table prefix is not valid
+		 * @throws EventStoreException if the database cannot be reached or lacks the
+		 * tables
+		 */
+		public PostgresJournal build() {
+			TablePrefix prefix = new TablePrefix(this.tablePrefix);
+			String url;
+			try (Connection connection = this.dataSource.getConnection()) {
+				url = connection.getMetaData().getURL();
+				if (this.initializeSchema) {
+					Schema.apply(connection, prefix);
+				}
+				try (Statement statement = connection.createStatement()) {
+					statement.executeQuery("SELECT last_position FROM " + prefix.head() + " WHERE id = 1").close();
+				}
+			}
+			catch (SQLException ex) {
+				throw new EventStoreException(
+						"Cannot use PostgreSQL tables " + prefix.events() + "/" + prefix.head() + ": " + ex.getMessage()
+								+ (this.initializeSchema ? ""
+										: " (create them with initialize-schema or the script " + Schema.SCRIPT + ")"),
+						ex);
+			}
+			return new PostgresJournal(this.dataSource, this.appendConnections, prefix,
+					"postgresql " + url + " table " + prefix.events());
+		}
+
+	}
+
+}

@@ -1,0 +1,74 @@
+package dev.eventstore.postgres;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Applies the versioned schema script, once, even when several instances start together.
+ */
+final class Schema {
+
+	static final String SCRIPT = "V1__eventstore_journal.sql";
+
+	private Schema() {
+	}
+
+	static String script(TablePrefix prefix) {
+		try (InputStream in = Schema.class.getResourceAsStream(SCRIPT)) {
+			if (in == null) {
+				throw new IllegalStateException("Schema script " + SCRIPT + " is missing from the jar");
+			}
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${prefix}", prefix.value());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read schema script " + SCRIPT, ex);
+		}
+	}
+
+	static void apply(Connection connection, TablePrefix prefix) throws SQLException {
+		boolean autoCommit = connection.getAutoCommit();
+		connection.setAutoCommit(false);
+		try {
+			try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+				lock.setString(1, prefix.events() + " schema");
+				lock.execute();
+			}
+			try (Statement statement = connection.createStatement()) {
+				for (String sql : statements(script(prefix))) {
+					statement.execute(sql);
+				}
+			}
+			connection.commit();
+		}
+		catch (SQLException ex) {
+			connection.rollback();
+			throw ex;
+		}
+		finally {
+			connection.setAutoCommit(autoCommit);
+		}
+	}
+
+	private static java.util.List<String> statements(String script) {
+		java.util.List<String> statements = new java.util.ArrayList<>();
+		StringBuilder current = new StringBuilder();
+		for (String line : script.split("\n")) {
+			String trimmed = line.strip();
+			if (trimmed.startsWith("--") || trimmed.isEmpty()) {
+				continue;
+			}
+			current.append(line).append('\n');
+			if (trimmed.endsWith(";")) {
+				statements.add(current.toString().strip());
+				current.setLength(0);
+			}
+		}
+		return statements;
+	}
+
+}

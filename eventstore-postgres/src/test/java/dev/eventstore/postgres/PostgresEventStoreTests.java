@@ -1,0 +1,30 @@
+package dev.eventstore.postgres;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.eventstore.EventStore;
+import dev.eventstore.EventStoreContractTests;
+import org.junit.jupiter.api.AfterEach;
+
+/** The contract every journal keeps, run against real PostgreSQL. */
+class PostgresEventStoreTests extends EventStoreContractTests {
+
+	private final HikariDataSource pool = EmbeddedPostgresServer.pool(12);
+
+	private final String prefix = EmbeddedPostgresServer.freshPrefix();
+
+	@Override
+	protected EventStore createStore() {
+		return EventStore.builder().journal(EmbeddedPostgresServer.journal(this.pool, this.prefix)).build();
+	}
+
+	@Override
+	protected EventStore reopen() {
+		return createStore();
+	}
+
+	@AfterEach
+	void closePool() {
+		this.pool.close();
+	}
+
+}
