@@ -53,6 +53,7 @@ final class EmbeddedPostgresServer {
 		config.setJdbcUrl(jdbcUrl());
 		config.setUsername("postgres");
 		config.setMaximumPoolSize(size);
+		config.setMinimumIdle(1);
 		config.setPoolName("test-" + prefixes.get());
 		return new HikariDataSource(config);
 	}

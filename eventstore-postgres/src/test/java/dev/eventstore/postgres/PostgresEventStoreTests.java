@@ -22,8 +22,16 @@ class PostgresEventStoreTests extends EventStoreContractTests {
 		return createStore();
 	}
 
+	/**
+	 * Runs before the suite's own close: the store must let go of its connections before
+	 * the pool shuts.
+	 */
 	@AfterEach
-	void closePool() {
+	void closeStoreThenPool() {
+		if (this.store != null) {
+			this.store.close();
+			this.store = null;
+		}
 		this.pool.close();
 	}
 
