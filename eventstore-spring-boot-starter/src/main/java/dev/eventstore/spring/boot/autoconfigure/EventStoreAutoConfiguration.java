@@ -2,9 +2,13 @@ package dev.eventstore.spring.boot.autoconfigure;
 
 import java.util.List;
 
+import javax.sql.DataSource;
+
 import dev.eventstore.EventStore;
 import dev.eventstore.EventStoreException;
 import dev.eventstore.EventStoreObserver;
+import dev.eventstore.journal.Journal;
+import dev.eventstore.postgres.PostgresJournal;
 import dev.eventstore.spring.boot.events.ApplicationEventBridge;
 import dev.eventstore.spring.boot.events.EventTypeRegistry;
 import org.apache.commons.logging.Log;
@@ -14,20 +18,24 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Auto-configures an {@link EventStore}: on the journal file named by
- * {@code eventstore.persist-path}, else in memory; and, unless
+ * Auto-configures an {@link EventStore}: on a {@link Journal} bean when there is one (the
+ * PostgreSQL journal with {@code eventstore.journal=postgres}), else on the journal file
+ * named by {@code eventstore.persist-path}, else in memory; and, unless
  * {@code eventstore.publish-events} is false, publishes its events as Spring application
  * events. Every bean backs off when the application defines its own.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @EnableConfigurationProperties(EventStoreProperties.class)
 public final class EventStoreAutoConfiguration {
 
@@ -48,9 +56,19 @@ public final class EventStoreAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	EventStore eventStore(EventStoreProperties properties, ObjectProvider<EventStoreObserver> observers) {
+	EventStore eventStore(EventStoreProperties properties, ObjectProvider<EventStoreObserver> observers,
+			ObjectProvider<Journal> journal) {
 		EventStore.Builder builder = EventStore.builder();
 		observers.orderedStream().forEach(builder::observer);
+		Journal custom = journal.getIfAvailable();
+		if (custom != null) {
+			return builder.journal(custom).build();
+		}
+		if (properties.getJournal() == EventStoreProperties.JournalType.POSTGRES) {
+			throw new EventStoreConfigurationException("eventstore.journal", "postgres",
+					new IllegalStateException("A PostgreSQL journal needs a DataSource bean, and "
+							+ "dev.eventstore:eventstore-postgres and spring-jdbc on the class path"));
+		}
 		if (properties.getPersistPath() == null) {
 			logger.warn("eventstore.persist-path is not set: using an in-memory event store; "
 					+ "events will not survive a restart");
@@ -69,6 +87,35 @@ public final class EventStoreAutoConfiguration {
 		catch (EventStoreException ex) {
 			throw new EventStoreConfigurationException("eventstore.persist-path", properties.getPersistPath(), ex);
 		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(
+			name = { "dev.eventstore.postgres.PostgresJournal", "org.springframework.jdbc.datasource.DataSourceUtils" })
+	@ConditionalOnProperty(name = "eventstore.journal", havingValue = "postgres")
+	@ConditionalOnBean(DataSource.class)
+	static class PostgresJournalConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(Journal.class)
+		PostgresJournal eventStorePostgresJournal(DataSource dataSource, EventStoreProperties properties) {
+			EventStoreProperties.Postgres postgres = properties.getPostgres();
+			try {
+				return PostgresJournal.builder(dataSource)
+					.tablePrefix(postgres.getTablePrefix())
+					.initializeSchema(postgres.isInitializeSchema())
+					.appendConnections(new SpringTransactionConnections(dataSource))
+					.build();
+			}
+			catch (IllegalArgumentException ex) {
+				throw new EventStoreConfigurationException("eventstore.postgres.table-prefix",
+						postgres.getTablePrefix(), ex);
+			}
+			catch (EventStoreException ex) {
+				throw new EventStoreConfigurationException("eventstore.journal", "postgres", ex);
+			}
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

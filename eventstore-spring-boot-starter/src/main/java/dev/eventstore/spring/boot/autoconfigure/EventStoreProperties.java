@@ -38,6 +38,15 @@ public class EventStoreProperties {
 	 */
 	private boolean publishEvents = true;
 
+	/**
+	 * Which journal keeps the events: 'file' (the persist-path file, or memory when it is
+	 * unset) or 'postgres' (tables in the application's DataSource, shared by all its
+	 * instances).
+	 */
+	private JournalType journal = JournalType.FILE;
+
+	private final Postgres postgres = new Postgres();
+
 	public @Nullable Path getPersistPath() {
 		return this.persistPath;
 	}
@@ -62,12 +71,68 @@ public class EventStoreProperties {
 		this.fsyncInterval = fsyncInterval;
 	}
 
+	public JournalType getJournal() {
+		return this.journal;
+	}
+
+	public void setJournal(JournalType journal) {
+		this.journal = journal;
+	}
+
+	public Postgres getPostgres() {
+		return this.postgres;
+	}
+
 	public boolean isPublishEvents() {
 		return this.publishEvents;
 	}
 
 	public void setPublishEvents(boolean publishEvents) {
 		this.publishEvents = publishEvents;
+	}
+
+	/** Where events are kept. */
+	public enum JournalType {
+
+		/** A file journal at persist-path, or memory when it is unset. */
+		FILE,
+
+		/** A PostgreSQL journal in the application's DataSource. */
+		POSTGRES
+
+	}
+
+	/** Configuration of the PostgreSQL journal. */
+	public static class Postgres {
+
+		/**
+		 * Whether to create the journal's tables on start-up when they are missing. Leave
+		 * it off when a migration tool applies the schema script.
+		 */
+		private boolean initializeSchema;
+
+		/**
+		 * Prefix of the journal's table names: 1 to 40 lower-case letters, digits or
+		 * underscores.
+		 */
+		private String tablePrefix = "eventstore_";
+
+		public boolean isInitializeSchema() {
+			return this.initializeSchema;
+		}
+
+		public void setInitializeSchema(boolean initializeSchema) {
+			this.initializeSchema = initializeSchema;
+		}
+
+		public String getTablePrefix() {
+			return this.tablePrefix;
+		}
+
+		public void setTablePrefix(String tablePrefix) {
+			this.tablePrefix = tablePrefix;
+		}
+
 	}
 
 }

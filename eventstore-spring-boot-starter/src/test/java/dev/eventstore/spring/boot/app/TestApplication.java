@@ -13,9 +13,10 @@ import org.springframework.core.annotation.Order;
 
 /**
  * An application that uses the starter the way users do: listeners for stored and typed
- * events.
+ * events. It has no database (the JDBC starter is on the test class path for the
+ * PostgreSQL tests).
  */
-@SpringBootApplication
+@SpringBootApplication(excludeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 public class TestApplication {
 
 	public record ItemAdded(String sku, int quantity) {

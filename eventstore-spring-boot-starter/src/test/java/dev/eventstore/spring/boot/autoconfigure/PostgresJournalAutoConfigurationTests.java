@@ -1,0 +1,150 @@
+package dev.eventstore.spring.boot.autoconfigure;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import dev.eventstore.EventStore;
+import dev.eventstore.NewEvent;
+import dev.eventstore.StoredEvent;
+import dev.eventstore.postgres.PostgresJournal;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code eventstore.journal=postgres} against a real, embedded PostgreSQL. */
+class PostgresJournalAutoConfigurationTests {
+
+	private static EmbeddedPostgres postgres;
+
+	private static int prefixes;
+
+	@BeforeAll
+	static void startPostgres() throws IOException {
+		postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
+	}
+
+	@AfterAll
+	static void stopPostgres() throws IOException {
+		postgres.close();
+	}
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, EventStoreAutoConfiguration.class));
+
+	private ApplicationContextRunner withPostgres() {
+		return this.contextRunner.withPropertyValues(
+				"spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"), "eventstore.journal=postgres",
+				"eventstore.postgres.initialize-schema=true",
+				"eventstore.postgres.table-prefix=p" + (++prefixes) + "_");
+	}
+
+	@Test
+	void journalPostgresKeepsEventsInTheDataSource() {
+		withPostgres().run((context) -> {
+			assertThat(context).hasSingleBean(PostgresJournal.class).hasSingleBean(EventStore.class);
+			EventStore store = context.getBean(EventStore.class);
+			store.append("s", NewEvent.of("E", Map.of("n", 1)));
+			assertThat(store.status().details()).containsEntry("table", "p" + prefixes + "_events");
+			int rows = new JdbcTemplate(context.getBean(DataSource.class))
+				.queryForObject("SELECT count(*) FROM p" + prefixes + "_events", Integer.class);
+			assertThat(rows).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void aDataSourceAloneDoesNotMoveTheEvents() {
+		this.contextRunner.withPropertyValues("spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"))
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(PostgresJournal.class);
+				assertThat(context.getBean(EventStore.class).status().journal()).isEqualTo("in-memory");
+			});
+	}
+
+	@Test
+	void journalPostgresWithoutADataSourceFailsNamingTheProperty() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(EventStoreAutoConfiguration.class))
+			.withPropertyValues("eventstore.journal=postgres")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("needs a DataSource");
+				assertThat(findConfigurationFailure(context.getStartupFailure()).property())
+					.isEqualTo("eventstore.journal");
+			});
+	}
+
+	@Test
+	void invalidTablePrefixFailsNamingTheProperty() {
+		withPostgres().withPropertyValues("eventstore.postgres.table-prefix=x; drop table y").run((context) -> {
+			assertThat(context).hasFailed();
+			EventStoreConfigurationException failure = findConfigurationFailure(context.getStartupFailure());
+			assertThat(failure.property()).isEqualTo("eventstore.postgres.table-prefix");
+			assertThat(failure).hasMessageContaining("Table prefix");
+		});
+	}
+
+	@Test
+	void appendsJoinTheCallersTransactionAndCommitOrRollBackWithItsData() {
+		withPostgres().run((context) -> {
+			DataSource dataSource = context.getBean(DataSource.class);
+			EventStore store = context.getBean(EventStore.class);
+			JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+			jdbc.execute("CREATE TABLE IF NOT EXISTS orders_" + prefixes + " (id TEXT PRIMARY KEY)");
+			String orders = "orders_" + prefixes;
+			TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+			List<StoredEvent> delivered = new CopyOnWriteArrayList<>();
+			store.subscribe(delivered::add);
+
+			transaction.executeWithoutResult((status) -> {
+				jdbc.update("INSERT INTO " + orders + " (id) VALUES ('rolled-back')");
+				store.append("order-rolled-back", NewEvent.of("OrderPlaced", Map.of()));
+				status.setRollbackOnly();
+			});
+			assertThat(jdbc.queryForObject("SELECT count(*) FROM " + orders, Integer.class)).isZero();
+			assertThat(store.readStream("order-rolled-back")).isEmpty();
+			assertThat(store.lastPosition()).isZero();
+
+			transaction.executeWithoutResult((status) -> {
+				jdbc.update("INSERT INTO " + orders + " (id) VALUES ('committed')");
+				store.append("order-committed", NewEvent.of("OrderPlaced", Map.of()));
+				assertThat(delivered).as("nothing delivered before the commit").isEmpty();
+				assertThat(store.readStream("order-committed")).as("invisible outside the transaction").isEmpty();
+			});
+			assertThat(jdbc.queryForObject("SELECT count(*) FROM " + orders, Integer.class)).isEqualTo(1);
+			List<StoredEvent> stored = store.readStream("order-committed");
+			assertThat(stored).singleElement().satisfies((e) -> assertThat(e.position()).isEqualTo(1));
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (delivered.isEmpty() && System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
+			assertThat(delivered).as("delivered once committed").isEqualTo(stored);
+
+			StoredEvent outside = store.append("order-committed", NewEvent.of("OrderPaid", Map.of()));
+			assertThat(delivered).as("a plain append is delivered before it returns").endsWith(outside);
+		});
+	}
+
+	private static EventStoreConfigurationException findConfigurationFailure(Throwable failure) {
+		Throwable current = failure;
+		while (current != null && !(current instanceof EventStoreConfigurationException)) {
+			current = current.getCause();
+		}
+		assertThat(current).as("an EventStoreConfigurationException in %s", failure).isNotNull();
+		return (EventStoreConfigurationException) current;
+	}
+
+}
