@@ -136,6 +136,28 @@ class SharedStoreTests {
 	}
 
 	@Test
+	void otherInstancesCommitsAreAnnouncedByNotify() throws Exception {
+		HikariDataSource listenerPool = EmbeddedPostgresServer.pool(2);
+		this.resources.add(listenerPool);
+		PostgresJournal listening = EmbeddedPostgresServer.journal(listenerPool, this.prefix);
+		CountDownLatch notified = new CountDownLatch(1);
+		AutoCloseable watch = listening.watchCommits(notified::countDown);
+		try {
+			EventStore writer = instance();
+			// The listener connects on its own thread; keep committing until it hears
+			// one.
+			for (int i = 0; i < 100 && notified.getCount() > 0; i++) {
+				writer.append("s", NewEvent.of("E", Map.of()));
+				notified.await(100, TimeUnit.MILLISECONDS);
+			}
+			assertThat(notified.getCount()).as("a NOTIFY reached the other instance").isZero();
+		}
+		finally {
+			watch.close();
+		}
+	}
+
+	@Test
 	void readerPollingByPositionNeverSkipsAnEventCommittedLate() throws Exception {
 		EventStore writer = instance();
 		HikariDataSource readerPool = EmbeddedPostgresServer.pool(2);
