@@ -127,6 +127,132 @@ final class LineCodec {
 	 * @throws LineFormatException if the line is damaged
 	 */
 	static Decoded decodeHeader(byte[] line, int offset, int length) {
+		Decoded fast = decodeOwnHeader(line, offset, length);
+		return (fast != null) ? fast : decode(line, offset, length, false);
+	}
+
+	private static final byte[] EVENT_ID = "{\"event_id\":".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] STREAM_ID = ",\"stream_id\":\"".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] EVENT_TYPE = "\",\"event_type\":\"".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] VERSION = "\",\"version\":".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] BATCH_END = ",\"batch_end\":".getBytes(StandardCharsets.US_ASCII);
+
+	/**
+	 * Reads the header of a line this codec wrote, by position, without tokenising the
+	 * JSON: a matching checksum proves the line is the one written, so its layout is
+	 * known. Returns null for anything else (no or a wrong checksum, escapes in the
+	 * names, another layout), which then takes the full decode.
+	 */
+	private static @Nullable Decoded decodeOwnHeader(byte[] line, int offset, int length) {
+		if (!hasCrcSuffix(line, offset, length)) {
+			return null;
+		}
+		int crcAt = offset + length - CRC_SUFFIX_LENGTH;
+		CRC32C crc = new CRC32C();
+		crc.update(line, offset, crcAt - offset);
+		int expected;
+		try {
+			expected = parseHex(line, offset + length - 10);
+		}
+		catch (LineFormatException ex) {
+			return null;
+		}
+		if ((int) crc.getValue() != expected || !startsWith(line, offset, EVENT_ID)) {
+			return null;
+		}
+		int at = offset + EVENT_ID.length;
+		int digitsEnd = digits(line, at, crcAt);
+		if (digitsEnd == at || !startsWith(line, digitsEnd, STREAM_ID)) {
+			return null;
+		}
+		long position = parseLong(line, at, digitsEnd);
+		int streamStart = digitsEnd + STREAM_ID.length;
+		int streamEnd = plainStringEnd(line, streamStart, crcAt);
+		if (streamEnd < 0 || !startsWith(line, streamEnd, EVENT_TYPE)) {
+			return null;
+		}
+		int typeStart = streamEnd + EVENT_TYPE.length;
+		int typeEnd = plainStringEnd(line, typeStart, crcAt);
+		if (typeEnd < 0 || !startsWith(line, typeEnd, VERSION)) {
+			return null;
+		}
+		int versionStart = typeEnd + VERSION.length;
+		int versionEnd = digits(line, versionStart, crcAt);
+		if (versionEnd == versionStart) {
+			return null;
+		}
+		long batchEnd = -1;
+		int batchDigitsStart = crcAt;
+		while (batchDigitsStart > versionEnd && isDigit(line[batchDigitsStart - 1])) {
+			batchDigitsStart--;
+		}
+		if (batchDigitsStart < crcAt && startsWithBefore(line, batchDigitsStart, BATCH_END)) {
+			batchEnd = parseLong(line, batchDigitsStart, crcAt);
+		}
+		String streamId = new String(line, streamStart, streamEnd - streamStart, StandardCharsets.UTF_8);
+		String type = new String(line, typeStart, typeEnd - typeStart, StandardCharsets.UTF_8);
+		if (position < 1 || streamId.isBlank() || type.isBlank()) {
+			return null;
+		}
+		return new Decoded(position, streamId, type, parseLong(line, versionStart, versionEnd), batchEnd, null, null,
+				null);
+	}
+
+	private static boolean startsWith(byte[] bytes, int at, byte[] prefix) {
+		return at + prefix.length <= bytes.length
+				&& Arrays.equals(bytes, at, at + prefix.length, prefix, 0, prefix.length);
+	}
+
+	private static boolean startsWithBefore(byte[] bytes, int end, byte[] suffix) {
+		return end - suffix.length >= 0 && Arrays.equals(bytes, end - suffix.length, end, suffix, 0, suffix.length);
+	}
+
+	private static boolean isDigit(byte b) {
+		return b >= '0' && b <= '9';
+	}
+
+	private static int digits(byte[] bytes, int from, int limit) {
+		int at = from;
+		while (at < limit && at - from < 18 && isDigit(bytes[at])) {
+			at++;
+		}
+		return at;
+	}
+
+	private static long parseLong(byte[] bytes, int from, int to) {
+		long value = 0;
+		for (int i = from; i < to; i++) {
+			value = value * 10 + (bytes[i] - '0');
+		}
+		return value;
+	}
+
+	/**
+	 * Where a JSON string without escapes ends (its closing quote), or -1 if it has
+	 * escapes.
+	 */
+	private static int plainStringEnd(byte[] bytes, int from, int limit) {
+		for (int i = from; i < limit; i++) {
+			byte b = bytes[i];
+			if (b == '"') {
+				return i;
+			}
+			if (b == '\\') {
+				return -1;
+			}
+		}
+		return -1;
+	}
+
+	/**
+	 * The header by full JSON parsing, never the fast path; for tests that compare the
+	 * two.
+	 */
+	static Decoded decodeHeaderByParsing(byte[] line, int offset, int length) {
 		return decode(line, offset, length, false);
 	}
 

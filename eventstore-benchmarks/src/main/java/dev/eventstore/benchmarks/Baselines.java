@@ -1,0 +1,212 @@
+package dev.eventstore.benchmarks;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The machine's own limits, and the seed's naive design, measured the same way as the
+ * store.
+ */
+final class Baselines {
+
+	private static final JsonMapper mapper = JsonMapper.builder().build();
+
+	private Baselines() {
+	}
+
+	static byte[] line(int length) {
+		byte[] line = "x".repeat(length - 1).concat("\n").getBytes(StandardCharsets.UTF_8);
+		return line;
+	}
+
+	/** Pre-serialised lines through a FileChannel with a 64 KiB buffer. */
+	static Measurement.Result bufferedWrites(Path file, Settings settings) throws Exception {
+		byte[] line = line(200);
+		try (FileChannel channel = open(file)) {
+			ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+			return Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), false, (t, i) -> {
+				if (buffer.remaining() < line.length) {
+					buffer.flip();
+					channel.write(buffer);
+					buffer.clear();
+				}
+				buffer.put(line);
+			});
+		}
+	}
+
+	/** Jackson serialisation of each event plus the buffered write. */
+	static Measurement.Result serializeAndWrite(Path file, Settings settings) throws Exception {
+		try (FileChannel channel = open(file)) {
+			ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+			return Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), false, (t, i) -> {
+				byte[] json = mapper
+					.writeValueAsBytes(Workload.journalLine(i + 1, "stream-" + (i % 1000), i / 1000 + 1));
+				if (buffer.remaining() < json.length + 1) {
+					buffer.flip();
+					channel.write(buffer);
+					buffer.clear();
+				}
+				buffer.put(json).put((byte) '\n');
+			});
+		}
+	}
+
+	/**
+	 * One 200-byte write and a force per operation, one thread: the disk's fsync rate.
+	 */
+	static Measurement.Result fsyncs(Path file, Settings settings) throws Exception {
+		byte[] line = line(200);
+		try (FileChannel channel = open(file)) {
+			return Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), true, (t, i) -> {
+				channel.write(ByteBuffer.wrap(line));
+				channel.force(false);
+			});
+		}
+	}
+
+	/**
+	 * A minimal group commit: writers hand lines to one flusher that writes all it has
+	 * and forces once per round; each writer waits for the round that took its line.
+	 */
+	static Measurement.Result groupCommit(Path file, int threads, Settings settings) throws Exception {
+		try (FileChannel channel = open(file); GroupCommit commit = new GroupCommit(channel)) {
+			byte[] line = line(200);
+			return Measurement.run(threads, settings.warmupMillis(), settings.measureMillis(), true,
+					(t, i) -> commit.append(line));
+		}
+	}
+
+	/**
+	 * The seed's design, per event: serialise, open the file in append mode, write one
+	 * line, close.
+	 */
+	static Measurement.Result naive(Path file, Settings settings) throws Exception {
+		return Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), false, (t, i) -> {
+			byte[] json = mapper.writeValueAsBytes(Workload.line(i));
+			byte[] line = new byte[json.length + 1];
+			System.arraycopy(json, 0, line, 0, json.length);
+			line[json.length] = '\n';
+			Files.write(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+		});
+	}
+
+	static FileChannel open(Path file) throws IOException {
+		Files.deleteIfExists(file);
+		return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+	}
+
+	/** The raw group commit. */
+	static final class GroupCommit implements AutoCloseable {
+
+		private final FileChannel channel;
+
+		private final ReentrantLock lock = new ReentrantLock();
+
+		private final Condition changed = this.lock.newCondition();
+
+		private List<byte[]> pending = new ArrayList<>();
+
+		private long queued;
+
+		private long flushed;
+
+		private volatile boolean closed;
+
+		private final Thread flusher;
+
+		GroupCommit(FileChannel channel) {
+			this.channel = channel;
+			this.flusher = new Thread(this::flushLoop, "raw-group-commit");
+			this.flusher.setDaemon(true);
+			this.flusher.start();
+		}
+
+		void append(byte[] line) throws InterruptedException {
+			this.lock.lock();
+			try {
+				this.pending.add(line);
+				long mine = ++this.queued;
+				this.changed.signalAll();
+				while (this.flushed < mine) {
+					this.changed.await();
+				}
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		private void flushLoop() {
+			ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+			while (!this.closed) {
+				List<byte[]> round;
+				long upTo;
+				this.lock.lock();
+				try {
+					while (this.pending.isEmpty() && !this.closed) {
+						this.changed.awaitUninterruptibly();
+					}
+					round = this.pending;
+					this.pending = new ArrayList<>();
+					upTo = this.queued;
+				}
+				finally {
+					this.lock.unlock();
+				}
+				try {
+					buffer.clear();
+					for (byte[] line : round) {
+						if (buffer.remaining() < line.length) {
+							buffer.flip();
+							this.channel.write(buffer);
+							buffer.clear();
+						}
+						buffer.put(line);
+					}
+					buffer.flip();
+					this.channel.write(buffer);
+					this.channel.force(false);
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException(ex);
+				}
+				this.lock.lock();
+				try {
+					this.flushed = upTo;
+					this.changed.signalAll();
+				}
+				finally {
+					this.lock.unlock();
+				}
+			}
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			this.closed = true;
+			this.lock.lock();
+			try {
+				this.changed.signalAll();
+			}
+			finally {
+				this.lock.unlock();
+			}
+			this.flusher.join(5_000);
+		}
+
+	}
+
+}

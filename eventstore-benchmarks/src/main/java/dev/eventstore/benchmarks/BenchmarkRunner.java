@@ -1,0 +1,198 @@
+package dev.eventstore.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import dev.eventstore.EventStore;
+import dev.eventstore.FsyncPolicy;
+
+/**
+ * Measures the store and, in the same process and the same way, the machine's own limits,
+ * and prints one table: each store figure beside its baseline, with the ratio and p50/p99
+ * latency. {@code --quick} runs every row briefly (a smoke test, under two minutes); the
+ * full run takes a few minutes.
+ */
+public final class BenchmarkRunner {
+
+	private final Settings settings;
+
+	private final List<String> rows = new ArrayList<>();
+
+	private BenchmarkRunner(Settings settings) {
+		this.settings = settings;
+	}
+
+	public static void main(String[] args) throws Exception {
+		Settings settings = Settings.parse(args);
+		Files.createDirectories(settings.dir());
+		long start = System.nanoTime();
+		new BenchmarkRunner(settings).runAll();
+		System.out.printf(Locale.ROOT, "%nTook %.0f s (%s run, journal directory %s).%n",
+				(System.nanoTime() - start) / 1e9, settings.quick() ? "quick" : "full",
+				settings.dir().toAbsolutePath());
+	}
+
+	private Path file(String name) {
+		return this.settings.dir().resolve(name + ".ndjson");
+	}
+
+	private void runAll() throws Exception {
+		Settings s = this.settings;
+		System.out.printf(Locale.ROOT, "eventstore benchmarks on %d cores, %s, heap %d MiB%n",
+				Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
+				Runtime.getRuntime().maxMemory() >> 20);
+
+		Measurement.Result buffered = Baselines.bufferedWrites(file("raw-buffered"), s);
+		row("raw: buffered 200-byte lines", 1, buffered, "lines/s", null, Double.NaN, "");
+		Measurement.Result serialized = Baselines.serializeAndWrite(file("raw-serialized"), s);
+		row("raw: Jackson serialise + buffered write", 1, serialized, "lines/s", null, Double.NaN, "");
+		Measurement.Result fsyncs = Baselines.fsyncs(file("raw-fsync"), s);
+		row("raw: 200-byte write + force", 1, fsyncs, "fsyncs/s", null, Double.NaN, "");
+		Measurement.Result naive = Baselines.naive(file("naive"), s);
+		row("seed design: open, append, close per event", 1, naive, "events/s", null, Double.NaN, "");
+		int[] groupThreads = { 1, 4, 16, 64, 256 };
+		Measurement.Result[] group = new Measurement.Result[groupThreads.length];
+		for (int k = 0; k < groupThreads.length; k++) {
+			group[k] = Baselines.groupCommit(file("raw-group-" + groupThreads[k]), groupThreads[k], s);
+			row("raw: group commit", groupThreads[k], group[k], "lines/s", null, Double.NaN, "");
+		}
+
+		try (EventStore memory = EventStore.inMemory()) {
+			row("store: in-memory append", 1, StoreScenarios.append(memory, 1, s, false), "appends/s", "target",
+					3_000_000, ">= 1.0 x 3 M/s");
+		}
+		Measurement.Result neverOne = null;
+		for (int threads : new int[] { 1, 2, 4, 8 }) {
+			try (EventStore store = StoreScenarios.fileStore(file("never-" + threads), FsyncPolicy.NEVER)) {
+				Measurement.Result result = StoreScenarios.append(store, threads, s, threads == 1);
+				if (threads == 1) {
+					neverOne = result;
+					row("store: append, fsync NEVER", 1, result, "appends/s", "raw serialise+write",
+							serialized.opsPerSecond(), ">= 0.5");
+					row("store: append, fsync NEVER", 1, result, "appends/s", "seed design", naive.opsPerSecond(),
+							">= 20");
+				}
+				else {
+					row("store: append, fsync NEVER", threads, result, "appends/s", "NEVER at 1 thread",
+							neverOne.opsPerSecond(), ">= 1.0");
+				}
+			}
+		}
+		for (int threads : new int[] { 1, 4, 16, 64 }) {
+			try (EventStore store = StoreScenarios.fileStore(file("interval-" + threads), FsyncPolicy.INTERVAL)) {
+				row("store: append, fsync INTERVAL", threads, StoreScenarios.append(store, threads, s, true),
+						"appends/s", "raw serialise+write", serialized.opsPerSecond(), "");
+			}
+		}
+		Measurement.Result always64 = null;
+		for (int k = 0; k < groupThreads.length; k++) {
+			int threads = groupThreads[k];
+			try (EventStore store = StoreScenarios.fileStore(file("always-" + threads), FsyncPolicy.ALWAYS)) {
+				Measurement.Result result = StoreScenarios.append(store, threads, s, true);
+				if (threads == 1) {
+					row("store: append, fsync ALWAYS", 1, result, "appends/s", "raw write + force",
+							fsyncs.opsPerSecond(), ">= 0.85");
+					row("  p99 latency vs raw p99", 1, result, "", "raw p99 (inverse)", Double.NaN,
+							String.format(Locale.ROOT, "p99 %.0f us <= 2 x %.0f us: %s", result.p99Micros(),
+									fsyncs.p99Micros(),
+									(result.p99Micros() <= 2 * fsyncs.p99Micros()) ? "MET" : "MISSED"));
+				}
+				else if (threads == 256) {
+					row("store: append, fsync ALWAYS", threads, result, "appends/s", "ALWAYS at 64 threads",
+							always64.opsPerSecond(), ">= 0.9");
+				}
+				else {
+					if (threads == 64) {
+						always64 = result;
+					}
+					row("store: append, fsync ALWAYS", threads, result, "appends/s", "raw group commit, same threads",
+							group[k].opsPerSecond(), (threads >= 16) ? ">= 0.8" : "");
+				}
+			}
+		}
+		for (FsyncPolicy policy : new FsyncPolicy[] { FsyncPolicy.ALWAYS, FsyncPolicy.NEVER }) {
+			for (int size : new int[] { 10, 100 }) {
+				try (EventStore store = StoreScenarios.fileStore(file("batch-" + policy + "-" + size), policy)) {
+					Measurement.Result result = StoreScenarios.appendBatch(store, size, s);
+					Measurement.Result base = (policy == FsyncPolicy.ALWAYS) ? fsyncs : serialized;
+					row("store: appendBatch of " + size + ", fsync " + policy, 1, result, "events/s",
+							(policy == FsyncPolicy.ALWAYS) ? "raw write + force" : "raw serialise+write",
+							base.opsPerSecond(), "");
+				}
+			}
+		}
+
+		StoreScenarios.LargeJournal large = StoreScenarios.largeJournal(file("large"), s);
+		String size = String.format(Locale.ROOT, "%,d-event journal", large.events());
+		row("store: open " + size, 1, Measurement.Result.of(large.openEventsPerSecond()), "events/s", "target",
+				1_000_000, ">= 1.0 x 1 M/s");
+		row("store: heap retained by " + size, 1, Measurement.Result.of(large.retainedBytesPerEvent()), "bytes/event",
+				"target", 100, "<= 1.0 x 100 B");
+		row("store: readStream of 100 events, " + size, 1, large.readStream(), "reads/s", null, Double.NaN,
+				String.format(Locale.ROOT, "p50 %.0f us <= 1000 us: %s", large.readStream().p50Micros(),
+						(large.readStream().p50Micros() <= 1000) ? "MET" : "MISSED"));
+		row("store: readAll pages of 1,000, " + size, 1, large.readAllPages(), "events/s", null, Double.NaN, "");
+
+		if (this.settings.postgres()) {
+			try (PostgresScenarios postgres = new PostgresScenarios()) {
+				for (int threads : new int[] { 1, 16 }) {
+					Measurement.Result raw = postgres.rawInserts(threads, s);
+					row("raw: PostgreSQL INSERT + commit", threads, raw, "rows/s", null, Double.NaN, "");
+					row("store: append, PostgreSQL journal", threads, postgres.store(threads, s), "appends/s",
+							"raw INSERT, same pool", raw.opsPerSecond(), "");
+				}
+			}
+			catch (Exception | LinkageError ex) {
+				System.out.println("PostgreSQL rows skipped: " + ex);
+			}
+		}
+		printTable();
+	}
+
+	private void row(String name, int threads, Measurement.Result result, String unit, String baseline,
+			double baselineValue, String target) {
+		String ratio = "";
+		if (!Double.isNaN(baselineValue) && baselineValue > 0) {
+			double r = result.opsPerSecond() / baselineValue;
+			ratio = String.format(Locale.ROOT, "%.2f", r);
+			if (target.startsWith(">= ")) {
+				double want = Double.parseDouble(target.substring(3).split(" ")[0]);
+				target = target + ((r >= want) ? "  MET" : "  MISSED");
+			}
+			else if (target.startsWith("<= ")) {
+				double want = Double.parseDouble(target.substring(3).split(" ")[0]);
+				target = target + ((r <= want) ? "  MET" : "  MISSED");
+			}
+		}
+		String line = String.format(Locale.ROOT, "| %-52s | %3d | %13s | %-11s | %8s | %8s | %-31s | %5s | %-30s |",
+				name, threads, unit.isEmpty() ? "" : format(result.opsPerSecond()), unit, micros(result.p50Micros()),
+				micros(result.p99Micros()), (baseline != null) ? baseline : "", ratio, target);
+		this.rows.add(line);
+		System.out.println(line);
+	}
+
+	private void printTable() {
+		System.out.println();
+		System.out
+			.println(String.format(Locale.ROOT, "| %-52s | %3s | %13s | %-11s | %8s | %8s | %-31s | %5s | %-30s |",
+					"measurement", "thr", "result", "unit", "p50 us", "p99 us", "baseline", "ratio", "target"));
+		System.out.println("|" + "-".repeat(54) + "|-----|" + "-".repeat(15) + "|" + "-".repeat(13) + "|"
+				+ "-".repeat(10) + "|" + "-".repeat(10) + "|" + "-".repeat(33) + "|-------|" + "-".repeat(32) + "|");
+		this.rows.forEach(System.out::println);
+	}
+
+	private static String format(double value) {
+		if (Double.isNaN(value)) {
+			return "";
+		}
+		return (value >= 100) ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.1f", value);
+	}
+
+	private static String micros(double value) {
+		return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%.0f", value);
+	}
+
+}

@@ -1,0 +1,75 @@
+package dev.eventstore.benchmarks;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.eventstore.EventStore;
+import dev.eventstore.postgres.PostgresJournal;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The PostgreSQL journal beside plain INSERTs of the same rows through the same pool. */
+final class PostgresScenarios implements AutoCloseable {
+
+	private static final JsonMapper mapper = JsonMapper.builder().build();
+
+	private final EmbeddedPostgres server;
+
+	private final HikariDataSource pool;
+
+	PostgresScenarios() throws Exception {
+		this.server = EmbeddedPostgres.builder().start();
+		HikariConfig config = new HikariConfig();
+		config.setJdbcUrl(this.server.getJdbcUrl("postgres", "postgres"));
+		config.setUsername("postgres");
+		config.setMaximumPoolSize(24);
+		this.pool = new HikariDataSource(config);
+		try (Connection connection = this.pool.getConnection(); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE raw_events (position BIGSERIAL PRIMARY KEY, stream_id TEXT NOT NULL, "
+					+ "version BIGINT NOT NULL, event_type TEXT NOT NULL, data JSON NOT NULL, metadata JSON, "
+					+ "created_at TIMESTAMPTZ NOT NULL)");
+		}
+	}
+
+	Measurement.Result store(int threads, Settings settings) throws Exception {
+		PostgresJournal journal = PostgresJournal.builder(this.pool)
+			.tablePrefix("bench" + threads + "_")
+			.initializeSchema(true)
+			.build();
+		try (EventStore store = EventStore.builder().journal(journal).build()) {
+			return StoreScenarios.append(store, threads, settings, true);
+		}
+	}
+
+	Measurement.Result rawInserts(int threads, Settings settings) throws Exception {
+		return Measurement.run(threads, settings.warmupMillis(), settings.measureMillis(), true, (t, i) -> {
+			try (Connection connection = this.pool.getConnection();
+					PreparedStatement insert = connection.prepareStatement("INSERT INTO raw_events "
+							+ "(stream_id, version, event_type, data, metadata, created_at) VALUES (?, ?, ?, ?::json, ?::json, ?)")) {
+				connection.setAutoCommit(false);
+				insert.setString(1, "stream-" + t + "-" + (i % 1000));
+				insert.setLong(2, i + 1);
+				insert.setString(3, "OrderPlaced");
+				insert.setString(4, mapper.writeValueAsString(Workload.payload(i)));
+				insert.setString(5, null);
+				insert.setObject(6, OffsetDateTime.now(ZoneOffset.UTC));
+				insert.addBatch();
+				insert.executeBatch();
+				connection.commit();
+				connection.setAutoCommit(true);
+			}
+		});
+	}
+
+	@Override
+	public void close() throws Exception {
+		this.pool.close();
+		this.server.close();
+	}
+
+}

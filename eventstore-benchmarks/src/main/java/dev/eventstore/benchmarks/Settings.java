@@ -1,0 +1,26 @@
+package dev.eventstore.benchmarks;
+
+import java.nio.file.Path;
+
+/** How long and how big: the full run or the quick one. */
+record Settings(boolean quick, Path dir, long warmupMillis, long measureMillis, int journalEvents, boolean postgres) {
+
+	static Settings parse(String[] args) {
+		boolean quick = false;
+		boolean postgres = true;
+		Path dir = Path.of("target", "bench");
+		for (int i = 0; i < args.length; i++) {
+			switch (args[i]) {
+				case "--quick" -> quick = true;
+				case "--full" -> quick = false;
+				case "--no-postgres" -> postgres = false;
+				case "--dir" -> dir = Path.of(args[++i]);
+				default -> throw new IllegalArgumentException(
+						"Unknown argument " + args[i] + "; use --quick, --full, --no-postgres, --dir <directory>");
+			}
+		}
+		return quick ? new Settings(true, dir, 150, 400, 200_000, postgres)
+				: new Settings(false, dir, 1_000, 3_000, 1_000_000, postgres);
+	}
+
+}

@@ -1,0 +1,94 @@
+package dev.eventstore.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import dev.eventstore.EventStore;
+import dev.eventstore.FsyncPolicy;
+import dev.eventstore.NewEvent;
+
+/** The store under the same measurement as the baselines. */
+final class StoreScenarios {
+
+	private StoreScenarios() {
+	}
+
+	static EventStore fileStore(Path file, FsyncPolicy fsync) throws Exception {
+		Files.deleteIfExists(file);
+		Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".lock"));
+		return EventStore.builder().persistPath(file).fsync(fsync).fsyncInterval(Duration.ofMillis(100)).build();
+	}
+
+	static Measurement.Result append(EventStore store, int threads, Settings settings, boolean latencies)
+			throws Exception {
+		return Measurement.run(threads, settings.warmupMillis(), settings.measureMillis(), latencies,
+				(t, i) -> store.append(Workload.stream(t, i), Workload.event(i)));
+	}
+
+	static Measurement.Result appendBatch(EventStore store, int size, Settings settings) throws Exception {
+		Measurement.Result batches = Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), true,
+				(t, i) -> {
+					List<NewEvent> batch = new ArrayList<>(size);
+					for (int k = 0; k < size; k++) {
+						batch.add(Workload.event(i * size + k));
+					}
+					store.appendBatch(Workload.stream(0, i), batch);
+				});
+		return new Measurement.Result(batches.opsPerSecond() * size, batches.p50Micros(), batches.p99Micros());
+	}
+
+	/** What opening, reading and holding a large journal costs. */
+	record LargeJournal(int events, double openEventsPerSecond, double retainedBytesPerEvent,
+			Measurement.Result readStream, Measurement.Result readAllPages) {
+	}
+
+	static LargeJournal largeJournal(Path file, Settings settings) throws Exception {
+		int events = settings.journalEvents();
+		int streams = events / 100;
+		try (EventStore store = fileStore(file, FsyncPolicy.NEVER)) {
+			for (int round = 0; round < 100; round++) {
+				for (int s = 0; s < streams; s++) {
+					store.append("stream-" + s, Workload.event((long) round * streams + s));
+				}
+			}
+		}
+		long heapBefore = usedHeapAfterGc();
+		long start = System.nanoTime();
+		EventStore store = EventStore.builder().persistPath(file).fsync(FsyncPolicy.NEVER).build();
+		double seconds = (System.nanoTime() - start) / 1e9;
+		long heapAfter = usedHeapAfterGc();
+		try {
+			if (store.lastPosition() != events) {
+				throw new IllegalStateException("Opened " + store.lastPosition() + " events, wrote " + events);
+			}
+			Measurement.Result readStream = Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), true,
+					(t, i) -> {
+						int stream = ThreadLocalRandom.current().nextInt(streams);
+						if (store.readStream("stream-" + stream).size() != 100) {
+							throw new IllegalStateException("stream-" + stream + " lacks events");
+						}
+					});
+			Measurement.Result pages = Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), true,
+					(t, i) -> store.readAll(1 + ThreadLocalRandom.current().nextInt(events - 1000), 1000));
+			return new LargeJournal(events, events / seconds, (heapAfter - heapBefore) / (double) events, readStream,
+					new Measurement.Result(pages.opsPerSecond() * 1000, pages.p50Micros(), pages.p99Micros()));
+		}
+		finally {
+			store.close();
+		}
+	}
+
+	static long usedHeapAfterGc() throws InterruptedException {
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+			Thread.sleep(50);
+		}
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+	}
+
+}

@@ -1,0 +1,87 @@
+package dev.eventstore.benchmarks;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.eventstore.NewEvent;
+
+/** The benchmark's small event: a 6-field payload of about 150 bytes of JSON. */
+final class Workload {
+
+	private Workload() {
+	}
+
+	static Map<String, Object> payload(long i) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("orderId", "order-" + (100_000 + i % 900_000));
+		data.put("customerId", "customer-" + (i % 5_000));
+		data.put("sku", "SKU-" + (10_000 + i % 90_000));
+		data.put("quantity", (int) (1 + i % 9));
+		data.put("unitPrice", 19.99);
+		data.put("note", "standard delivery, leave the parcel at the door");
+		return data;
+	}
+
+	private static final int PREPARED = 4096;
+
+	private static final NewEvent[] events = new NewEvent[PREPARED];
+
+	private static final Map<String, Object>[] lines = prepareLines();
+
+	private static final String[][] streams = new String[256][1024];
+
+	static {
+		for (int i = 0; i < PREPARED; i++) {
+			events[i] = NewEvent.of("OrderPlaced", payload(i));
+		}
+		for (int t = 0; t < streams.length; t++) {
+			for (int k = 0; k < streams[t].length; k++) {
+				streams[t][k] = "stream-" + t + "-" + k;
+			}
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object>[] prepareLines() {
+		Map<String, Object>[] prepared = new Map[PREPARED];
+		for (int i = 0; i < PREPARED; i++) {
+			prepared[i] = journalLine(i + 1, "stream-" + (i % 1000), i / 1000 + 1);
+		}
+		return prepared;
+	}
+
+	/**
+	 * One of 4,096 prepared events: a {@link NewEvent} is immutable, so an application
+	 * may append the same one many times, and building payloads is the caller's cost, not
+	 * the store's.
+	 */
+	static NewEvent event(long i) {
+		return events[(int) (i & (PREPARED - 1))];
+	}
+
+	/**
+	 * A prepared journal line with the same payload, for the raw baselines to serialise.
+	 */
+	static Map<String, Object> line(long i) {
+		return lines[(int) (i & (PREPARED - 1))];
+	}
+
+	/** A prepared stream id: 1,024 streams per thread. */
+	static String stream(int thread, long i) {
+		return streams[thread & 255][(int) (i & 1023)];
+	}
+
+	/** What the raw baselines serialise: the journal's fields around the same payload. */
+	static Map<String, Object> journalLine(long position, String streamId, long version) {
+		Map<String, Object> line = new LinkedHashMap<>();
+		line.put("event_id", position);
+		line.put("stream_id", streamId);
+		line.put("event_type", "OrderPlaced");
+		line.put("version", version);
+		line.put("data", payload(position));
+		line.put("metadata", null);
+		line.put("timestamp", "2026-11-24T10:15:00.123456Z");
+		return line;
+	}
+
+}

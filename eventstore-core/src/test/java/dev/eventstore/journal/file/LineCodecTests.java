@@ -1,0 +1,60 @@
+package dev.eventstore.journal.file;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.eventstore.NewEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LineCodecTests {
+
+	@ParameterizedTest
+	@ValueSource(strings = { "order-1", "ünïcødé ✓", "quote\"inside", "back\\slash", "tab\there", "a,\"version\":9" })
+	void headerReadByPositionEqualsHeaderReadByParsing(String streamId) {
+		LineCodec codec = new LineCodec();
+		List<NewEvent> batch = List.of(NewEvent.of("Type \"x\"", Map.of("a", 1)), NewEvent.of("Plain", Map.of()),
+				NewEvent.of("Other", Map.of("batch_end", 7)));
+		int[] starts = codec.encode(streamId, 41, 3, batch, Instant.parse("2026-11-24T10:00:00Z"));
+		List<LineCodec.Decoded> fast = new ArrayList<>();
+		List<LineCodec.Decoded> parsed = new ArrayList<>();
+		for (int i = 0; i < starts.length; i++) {
+			int end = (i + 1 < starts.length) ? starts[i + 1] : codec.size();
+			fast.add(LineCodec.decodeHeader(codec.bytes(), starts[i], end - starts[i] - 1));
+			parsed.add(LineCodec.decodeHeaderByParsing(codec.bytes(), starts[i], end - starts[i] - 1));
+		}
+		assertThat(fast).isEqualTo(parsed);
+		assertThat(fast).extracting(LineCodec.Decoded::position).containsExactly(41L, 42L, 43L);
+		assertThat(fast).extracting(LineCodec.Decoded::version).containsExactly(3L, 4L, 5L);
+		assertThat(fast).extracting(LineCodec.Decoded::batchEnd).containsOnly(43L);
+		assertThat(fast).extracting(LineCodec.Decoded::streamId).containsOnly(streamId);
+	}
+
+	@Test
+	void singleEventsCarryNoBatchEnd() {
+		LineCodec codec = new LineCodec();
+		codec.encode("s", 1, 1, List.of(NewEvent.of("E", Map.of("batch_end", 5))), Instant.EPOCH);
+		LineCodec.Decoded header = LineCodec.decodeHeader(codec.bytes(), 0, codec.size() - 1);
+		assertThat(header.batchEnd()).isEqualTo(-1);
+		assertThat(header).isEqualTo(LineCodec.decodeHeaderByParsing(codec.bytes(), 0, codec.size() - 1));
+	}
+
+	@Test
+	void aChangedByteFailsTheChecksumOnEitherPath() {
+		LineCodec codec = new LineCodec();
+		codec.encode("s", 1, 1, List.of(NewEvent.of("E", Map.of("n", 1))), Instant.EPOCH);
+		byte[] bytes = java.util.Arrays.copyOf(codec.bytes(), codec.size());
+		int digit = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).indexOf("\"n\":1") + 4;
+		bytes[digit] = '2';
+		assertThatThrownBy(() -> LineCodec.decodeHeader(bytes, 0, bytes.length - 1))
+			.isInstanceOf(LineCodec.LineFormatException.class)
+			.hasMessageContaining("checksum mismatch");
+	}
+
+}
