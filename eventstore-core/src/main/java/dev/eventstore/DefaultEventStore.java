@@ -49,7 +49,7 @@ final class DefaultEventStore implements EventStore {
 			this.commitWatch = journal.watchCommits(this.commits::wakeAll);
 		}
 		else {
-			this.dispatcher = new LiveDispatcher(journal.lastPosition(), this.observers);
+			this.dispatcher = new LiveDispatcher(journal::lastPosition, this.observers);
 			this.commitWatch = () -> {
 			};
 		}

@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -44,17 +45,29 @@ final class LiveDispatcher implements Dispatcher {
 
 	private final Observers observers;
 
-	LiveDispatcher(long lastPosition, Observers observers) {
+	/** The journal's last committed position. */
+	private final LongSupplier lastPosition;
+
+	LiveDispatcher(LongSupplier lastPosition, Observers observers) {
 		this.observers = observers;
-		this.next = lastPosition + 1;
-		this.delivered = lastPosition;
+		this.lastPosition = lastPosition;
+		this.next = lastPosition.getAsLong() + 1;
+		this.delivered = this.next - 1;
 	}
 
 	@Override
 	public Subscription subscribe(Consumer<StoredEvent> subscriber) {
 		this.lock.lock();
 		try {
-			LiveSubscription subscription = new LiveSubscription(subscriber, this.next);
+			// Appends skip delivery while nobody listens; they all committed before this
+			// point.
+			long from = Math.max(this.next, this.lastPosition.getAsLong() + 1);
+			if (from > this.next) {
+				this.next = from;
+				this.delivered = from - 1;
+				this.pending.keySet().removeIf((first) -> first < from);
+			}
+			LiveSubscription subscription = new LiveSubscription(subscriber, from);
 			this.subscriptions.add(subscription);
 			return subscription;
 		}
@@ -69,10 +82,18 @@ final class LiveDispatcher implements Dispatcher {
 	 */
 	@Override
 	public void publish(List<StoredEvent> batch) {
+		if (this.subscriptions.isEmpty()) {
+			// Read after the commit: a subscriber that registers later starts after this
+			// batch.
+			return;
+		}
 		long first = batch.get(0).position();
 		long last = batch.get(batch.size() - 1).position();
 		this.lock.lock();
 		try {
+			if (last < this.next) {
+				return;
+			}
 			this.pending.put(first, batch);
 			if (this.drainer == Thread.currentThread()) {
 				return;

@@ -14,8 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.eventstore.ConcurrencyConflictException;
@@ -56,6 +59,19 @@ public final class FileJournal implements Journal {
 
 	private static final System.Logger logger = System.getLogger(FileJournal.class.getName());
 
+	/**
+	 * Most appends under {@link FsyncPolicy#ALWAYS} in flight at once. More threads than
+	 * this gain nothing from a bigger group commit and only thrash the locks; the rest
+	 * queue here, parked.
+	 */
+	static final int MAX_APPENDS_IN_FLIGHT = 64;
+
+	private final java.util.concurrent.Semaphore appendPermits = new java.util.concurrent.Semaphore(
+			MAX_APPENDS_IN_FLIGHT);
+
+	/** Most appends written by one combiner call. */
+	private static final int MAX_GROUP = 1024;
+
 	/** Most events decoded from one read of the file. */
 	private static final int READ_CHUNK = 1024;
 
@@ -71,11 +87,16 @@ public final class FileJournal implements Journal {
 
 	private final JournalIndex index;
 
+	/** Guarded by writeLock: the buffer a group of appends is composed in. */
 	private final LineCodec codec = new LineCodec();
 
 	private volatile FileChannel readChannel;
 
+	/** Held by the thread writing a group of appends (the combiner). */
 	private final ReentrantLock writeLock = new ReentrantLock();
+
+	/** Appends waiting for a combiner. */
+	private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
 
 	/** Guarded by writeLock. */
 	private long nextPosition;
@@ -89,30 +110,11 @@ public final class FileJournal implements Journal {
 	 */
 	private boolean needsTruncate;
 
-	/** What has been written: read by the flusher without the write lock. */
-	private volatile Mark written;
+	/** What has been written: read by the interval syncer without the write lock. */
+	private volatile long writtenOffset;
 
-	private final ReentrantLock syncLock = new ReentrantLock();
-
-	private final Condition syncDone = this.syncLock.newCondition();
-
-	/** Guarded by syncLock. */
-	private long durableOffset;
-
-	/** Guarded by syncLock. */
-	private boolean flushing;
-
-	/**
-	 * Guarded by writeLock and syncLock (either suffices to read): bumped by each
-	 * rollback.
-	 */
-	private long epoch;
-
-	/**
-	 * Guarded by syncLock: {@code cutOffsets.get(e)} is where the rollback that ended
-	 * epoch e cut the file.
-	 */
-	private final List<Long> cutOffsets = new ArrayList<>();
+	/** Serialises forces of the interval syncer and of close. */
+	private final Object syncMonitor = new Object();
 
 	private volatile @Nullable IOException lastSyncFailure;
 
@@ -134,8 +136,7 @@ public final class FileJournal implements Journal {
 		this.writer = writer;
 		this.nextPosition = recovered.lastPosition() + 1;
 		this.writeOffset = recovered.keptEnd();
-		this.durableOffset = recovered.keptEnd();
-		this.written = new Mark(recovered.keptEnd(), recovered.lastPosition());
+		this.writtenOffset = recovered.keptEnd();
 		this.committed = recovered.lastPosition();
 		this.intervalSyncer = (fsync == FsyncPolicy.INTERVAL) ? startIntervalSyncer(interval) : null;
 	}
@@ -284,64 +285,179 @@ public final class FileJournal implements Journal {
 	@Override
 	public List<StoredEvent> append(String streamId, List<NewEvent> events, ExpectedVersion expected,
 			Instant timestamp) {
-		List<StoredEvent> stored = new ArrayList<>(events.size());
-		long end;
-		long appendEpoch;
-		this.writeLock.lock();
+		ensureOpen();
+		Request request = new Request(streamId, events, expected, timestamp,
+				LineCodec.encodeBodies(streamId, events, timestamp));
+		if (this.fsync != FsyncPolicy.ALWAYS) {
+			return submit(request);
+		}
+		this.appendPermits.acquireUninterruptibly();
+		try {
+			return submit(request);
+		}
+		finally {
+			this.appendPermits.release();
+		}
+	}
+
+	/**
+	 * Queues the request and waits for a combiner to write it, becoming the combiner when
+	 * the write lock is free: one thread writes (and, under ALWAYS, forces) everything
+	 * queued with one call, so concurrent appends share a write and an fsync.
+	 */
+	private List<StoredEvent> submit(Request request) {
+		this.queue.add(request);
+		boolean interrupted = false;
+		while (!request.done) {
+			if (this.writeLock.tryLock()) {
+				try {
+					while (!request.done && !this.queue.isEmpty()) {
+						combine();
+					}
+				}
+				finally {
+					this.writeLock.unlock();
+				}
+				// Appends queued while we held the lock may have found it taken: wake one
+				// to combine.
+				Request waiting = this.queue.peek();
+				if (waiting != null) {
+					LockSupport.unpark(waiting.thread);
+				}
+			}
+			else if (!request.done) {
+				LockSupport.park(this);
+				// An interrupt would make park return at once: remember it, wait on,
+				// restore it after.
+				interrupted |= Thread.interrupted();
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+		if (request.failure != null) {
+			throw request.failure;
+		}
+		return java.util.Objects.requireNonNull(request.stored);
+	}
+
+	/** Writes one group of queued appends. Called with the write lock held. */
+	private void combine() {
+		List<Request> group = new ArrayList<>();
+		Request next;
+		while (group.size() < MAX_GROUP && (next = this.queue.poll()) != null) {
+			group.add(next);
+		}
 		try {
 			ensureOpen();
 			repairIfNeeded();
-			long version = this.index.streamVersion(streamId);
-			if (!expected.matches(version)) {
-				throw new ConcurrencyConflictException(streamId, expected, version);
-			}
-			long first = this.nextPosition;
-			int[] lineStarts = this.codec.encode(streamId, first, version + 1, events, timestamp);
-			long start = this.writeOffset;
-			writeOrUndo(start);
-			long[] starts = new long[lineStarts.length];
-			for (int i = 0; i < starts.length; i++) {
-				starts[i] = start + lineStarts[i];
-			}
-			end = start + this.codec.size();
-			this.writeOffset = end;
-			this.index.add(streamId, starts, end);
-			long last = first + events.size() - 1;
-			this.nextPosition = last + 1;
-			this.written = new Mark(end, last);
-			if (this.fsync != FsyncPolicy.ALWAYS) {
-				this.committed = last;
-			}
-			appendEpoch = this.epoch;
-			for (int i = 0; i < events.size(); i++) {
-				NewEvent event = events.get(i);
-				stored.add(new StoredEvent(first + i, streamId, version + 1 + i, event.type(), event.data(),
-						event.metadata(), timestamp));
+			writeGroup(group);
+		}
+		catch (RuntimeException ex) {
+			for (Request request : group) {
+				if (request.stored == null && request.failure == null) {
+					request.failure = ex;
+				}
 			}
 		}
 		finally {
-			this.writeLock.unlock();
+			for (Request request : group) {
+				request.done = true;
+				LockSupport.unpark(request.thread);
+			}
 		}
-		if (this.fsync == FsyncPolicy.ALWAYS) {
-			awaitDurable(end, appendEpoch);
-		}
-		return stored;
 	}
 
-	private void writeOrUndo(long start) {
+	/**
+	 * Checks each request's expected version in queue order, composes the lines of those
+	 * that pass into one buffer, writes it with one call and, under ALWAYS, forces it.
+	 * Only then are the events indexed and readable; a failed write or force is cut off
+	 * the file and fails every request of the group, leaving no trace.
+	 */
+	private void writeGroup(List<Request> group) {
+		this.codec.reset();
+		long start = this.writeOffset;
+		long position = this.nextPosition;
+		Map<String, Long> versions = new HashMap<>();
+		List<Request> written = new ArrayList<>(group.size());
+		for (Request request : group) {
+			long version = versions.computeIfAbsent(request.streamId, this.index::streamVersion);
+			if (!request.expected.matches(version)) {
+				request.failure = new ConcurrencyConflictException(request.streamId, request.expected, version);
+				continue;
+			}
+			request.firstPosition = position;
+			request.firstVersion = version + 1;
+			request.lineStarts = this.codec.append(request.bodies, position, version + 1);
+			request.end = this.codec.size();
+			position += request.events.size();
+			versions.put(request.streamId, version + request.events.size());
+			written.add(request);
+		}
+		if (written.isEmpty()) {
+			return;
+		}
 		try {
 			this.writer.write(this.codec.bytes(), 0, this.codec.size());
 		}
 		catch (IOException ex) {
+			cutBack(start, ex);
+			fail(written, new EventStoreException("Could not append to journal " + this.path + " at byte offset "
+					+ start + ": " + ex.getMessage() + "; nothing was stored", ex));
+			return;
+		}
+		if (this.fsync == FsyncPolicy.ALWAYS) {
 			try {
-				this.writer.truncate(start);
+				this.writer.sync();
 			}
-			catch (IOException truncateFailure) {
-				this.needsTruncate = true;
-				ex.addSuppressed(truncateFailure);
+			catch (IOException ex) {
+				// After a failed fsync the written bytes cannot be trusted to be on disk:
+				// cut them off.
+				cutBack(start, ex);
+				this.lastSyncFailure = ex;
+				logger.log(Level.ERROR, "fsync of journal " + this.path + " failed; its appends were rolled back", ex);
+				fail(written, new EventStoreException("Could not fsync journal " + this.path + ": " + ex.getMessage()
+						+ "; the append was rolled back", ex));
+				return;
 			}
-			throw new EventStoreException("Could not append to journal " + this.path + " at byte offset " + start + ": "
-					+ ex.getMessage() + "; nothing was stored", ex);
+		}
+		for (Request request : written) {
+			long[] starts = new long[request.lineStarts.length];
+			for (int i = 0; i < starts.length; i++) {
+				starts[i] = start + request.lineStarts[i];
+			}
+			this.index.add(request.streamId, starts, start + request.end);
+			List<StoredEvent> stored = new ArrayList<>(request.events.size());
+			for (int i = 0; i < request.events.size(); i++) {
+				NewEvent event = request.events.get(i);
+				stored.add(new StoredEvent(request.firstPosition + i, request.streamId, request.firstVersion + i,
+						event.type(), event.data(), event.metadata(), request.timestamp));
+			}
+			request.stored = stored;
+		}
+		this.nextPosition = position;
+		this.writeOffset = start + this.codec.size();
+		this.writtenOffset = this.writeOffset;
+		this.committed = position - 1;
+	}
+
+	private static void fail(List<Request> requests, RuntimeException failure) {
+		for (Request request : requests) {
+			request.failure = failure;
+		}
+	}
+
+	/**
+	 * Removes the bytes of a group that failed, or marks them to be removed before the
+	 * next write.
+	 */
+	private void cutBack(long start, IOException failure) {
+		try {
+			this.writer.truncate(start);
+		}
+		catch (IOException ex) {
+			this.needsTruncate = true;
+			failure.addSuppressed(ex);
 		}
 	}
 
@@ -361,165 +477,83 @@ public final class FileJournal implements Journal {
 		}
 	}
 
-	/**
-	 * Waits until the file is forced up to {@code end}, forcing it itself when no other
-	 * thread is.
-	 */
-	private void awaitDurable(long end, long appendEpoch) {
-		this.syncLock.lock();
-		try {
-			while (true) {
-				// The first rollback after this append decides its fate: later ones cut
-				// only beyond it.
-				if (this.epoch != appendEpoch && this.cutOffsets.get((int) appendEpoch) < end) {
-					throw new EventStoreException("Could not fsync journal " + this.path + ": "
-							+ messageOf(this.lastSyncFailure) + "; the append was rolled back", this.lastSyncFailure);
-				}
-				if (this.durableOffset >= end) {
-					return;
-				}
-				if (this.flushing) {
-					this.syncDone.awaitUninterruptibly();
-					continue;
-				}
-				if (this.closed) {
-					throw new IllegalStateException(
-							"Journal " + this.path + " was closed before the append was durable");
-				}
-				flushAsLeader(true);
-			}
-		}
-		finally {
-			this.syncLock.unlock();
-		}
-	}
-
-	/**
-	 * Forces everything written so far; called with syncLock held and no flush under way,
-	 * returns with it held. The lock is released while forcing so that other appends can
-	 * write and queue up behind this fsync.
-	 * @param rollBackOnFailure whether unforced appends are to be cut off after a failure
-	 * (they have not been acknowledged) or kept (they have)
-	 * @return the failure, or null
-	 */
-	private @Nullable IOException flushAsLeader(boolean rollBackOnFailure) {
-		this.flushing = true;
-		Mark target = this.written;
-		this.syncLock.unlock();
-		IOException failure = null;
-		try {
-			this.writer.sync();
-		}
-		catch (IOException ex) {
-			failure = ex;
-		}
-		if (failure != null && rollBackOnFailure) {
-			rollBackUnsynced(failure);
-		}
-		this.syncLock.lock();
-		this.flushing = false;
-		if (failure == null) {
-			if (target.offset() > this.durableOffset) {
-				this.durableOffset = target.offset();
-				if (target.position() > this.committed) {
-					this.committed = target.position();
-				}
-			}
-		}
-		else {
-			this.lastSyncFailure = failure;
-			logger.log(Level.ERROR, "fsync of journal " + this.path + " failed"
-					+ (rollBackOnFailure ? "; appends not yet durable were rolled back" : ""), failure);
-		}
-		this.syncDone.signalAll();
-		return failure;
-	}
-
-	/**
-	 * After a failed fsync nothing beyond the last durable offset can be trusted: cut it
-	 * off.
-	 */
-	private void rollBackUnsynced(IOException failure) {
-		this.writeLock.lock();
-		try {
-			long keepOffset;
-			long keepPosition;
-			this.syncLock.lock();
-			try {
-				keepOffset = this.durableOffset;
-				keepPosition = this.committed;
-			}
-			finally {
-				this.syncLock.unlock();
-			}
-			try {
-				this.writer.truncate(keepOffset);
-			}
-			catch (IOException ex) {
-				this.needsTruncate = true;
-				failure.addSuppressed(ex);
-			}
-			this.index.truncate(keepPosition, keepOffset);
-			this.writeOffset = keepOffset;
-			this.nextPosition = keepPosition + 1;
-			this.written = new Mark(keepOffset, keepPosition);
-			this.syncLock.lock();
-			try {
-				this.lastSyncFailure = failure;
-				this.cutOffsets.add(keepOffset);
-				this.epoch++;
-			}
-			finally {
-				this.syncLock.unlock();
-			}
-		}
-		finally {
-			this.writeLock.unlock();
-		}
-	}
-
-	/**
-	 * Forces what is written, waiting for a flush under way first; keeps appends on
-	 * failure.
-	 */
+	/** Forces what is written; keeps appends on failure (they were acknowledged). */
 	private @Nullable IOException flushNow() {
-		this.syncLock.lock();
-		try {
-			while (this.flushing) {
-				this.syncDone.awaitUninterruptibly();
-			}
-			if (this.written.offset() <= this.durableOffset) {
+		synchronized (this.syncMonitor) {
+			try {
+				this.writer.sync();
 				return null;
 			}
-			return flushAsLeader(false);
-		}
-		finally {
-			this.syncLock.unlock();
+			catch (IOException ex) {
+				this.lastSyncFailure = ex;
+				logger.log(Level.ERROR, "fsync of journal " + this.path + " failed", ex);
+				return ex;
+			}
 		}
 	}
 
 	private Thread startIntervalSyncer(Duration interval) {
-		long nanos = interval.toNanos();
+		long millis = Math.max(1, interval.toMillis());
 		Thread thread = new Thread(() -> {
+			long synced = -1;
 			while (!this.closed) {
-				this.syncLock.lock();
-				try {
-					this.syncDone.awaitNanos(nanos);
+				synchronized (this.syncMonitor) {
+					try {
+						this.syncMonitor.wait(millis);
+					}
+					catch (InterruptedException ex) {
+						return;
+					}
 				}
-				catch (InterruptedException ex) {
-					return;
-				}
-				finally {
-					this.syncLock.unlock();
-				}
-				if (!this.closed) {
-					flushNow();
+				long written = this.writtenOffset;
+				if (!this.closed && written != synced && flushNow() == null) {
+					synced = written;
 				}
 			}
 		}, "eventstore-fsync-" + this.path.getFileName());
 		thread.setDaemon(true);
 		thread.start();
 		return thread;
+	}
+
+	/** One caller's append on its way through a group. */
+	private static final class Request {
+
+		final String streamId;
+
+		final List<NewEvent> events;
+
+		final ExpectedVersion expected;
+
+		final Instant timestamp;
+
+		final LineCodec.Bodies bodies;
+
+		final Thread thread = Thread.currentThread();
+
+		long firstPosition;
+
+		long firstVersion;
+
+		int[] lineStarts = new int[0];
+
+		int end;
+
+		@Nullable List<StoredEvent> stored;
+
+		@Nullable RuntimeException failure;
+
+		volatile boolean done;
+
+		Request(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp,
+				LineCodec.Bodies bodies) {
+			this.streamId = streamId;
+			this.events = events;
+			this.expected = expected;
+			this.timestamp = timestamp;
+			this.bodies = bodies;
+		}
+
 	}
 
 	@Override
@@ -675,7 +709,7 @@ public final class FileJournal implements Journal {
 
 	@Override
 	public long sizeBytes() {
-		return this.written.offset();
+		return this.writtenOffset;
 	}
 
 	@Override
@@ -692,8 +726,8 @@ public final class FileJournal implements Journal {
 	}
 
 	/**
-	 * Forces what was written, releases the file lock and closes the file. Appends
-	 * waiting for an fsync complete first.
+	 * Forces what was written, releases the file lock and closes the file. Appends still
+	 * queued fail with {@link IllegalStateException}.
 	 */
 	@Override
 	public void close() {
@@ -707,17 +741,16 @@ public final class FileJournal implements Journal {
 		finally {
 			this.writeLock.unlock();
 		}
+		for (Request waiting : this.queue) {
+			LockSupport.unpark(waiting.thread);
+		}
 		if (this.intervalSyncer != null) {
-			this.syncLock.lock();
-			try {
-				this.syncDone.signalAll();
-			}
-			finally {
-				this.syncLock.unlock();
+			synchronized (this.syncMonitor) {
+				this.syncMonitor.notifyAll();
 			}
 			joinQuietly(this.intervalSyncer);
 		}
-		IOException failure = flushNow();
+		IOException failure = (this.fsync == FsyncPolicy.ALWAYS) ? null : flushNow();
 		List<AutoCloseable> resources = List.of(this.writer, this.readChannel, this.fileLock, this.lockChannel);
 		if (failure != null) {
 			closeQuietly(resources, failure);
@@ -740,20 +773,9 @@ public final class FileJournal implements Journal {
 		}
 	}
 
-	private static String messageOf(@Nullable Throwable failure) {
-		return (failure != null) ? String.valueOf(failure.getMessage()) : "unknown failure";
-	}
-
 	@Override
 	public String toString() {
 		return "FileJournal[" + this.path + ", fsync " + this.fsync + "]";
-	}
-
-	/**
-	 * A point in the file: where the last written line ends and the position it holds.
-	 */
-	private record Mark(long offset, long position) {
-
 	}
 
 }

@@ -35,19 +35,20 @@ public final class InMemoryJournal implements Journal {
 			if (!expected.matches(version)) {
 				throw new ConcurrencyConflictException(streamId, expected, version);
 			}
-			List<StoredEvent> stored = new ArrayList<>(events.size());
 			long position = this.log.size();
-			for (NewEvent event : events) {
-				stored.add(new StoredEvent(++position, streamId, ++version, event.type(), event.data(),
-						event.metadata(), timestamp));
-			}
 			if (stream == null) {
 				stream = new ArrayList<>();
 				this.streams.put(streamId, stream);
 			}
-			this.log.addAll(stored);
-			stream.addAll(stored);
-			return List.copyOf(stored);
+			StoredEvent[] stored = new StoredEvent[events.size()];
+			for (int i = 0; i < stored.length; i++) {
+				NewEvent event = events.get(i);
+				stored[i] = new StoredEvent(++position, streamId, ++version, event.type(), event.data(),
+						event.metadata(), timestamp);
+				this.log.add(stored[i]);
+				stream.add(stored[i]);
+			}
+			return List.of(stored);
 		}
 		finally {
 			this.lock.writeLock().unlock();
