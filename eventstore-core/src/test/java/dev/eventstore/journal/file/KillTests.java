@@ -16,7 +16,9 @@ import dev.eventstore.EventStore;
 import dev.eventstore.EventLogAssertions;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
-import org.junit.jupiter.api.Test;
+import dev.eventstore.FsyncPolicy;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,15 +36,20 @@ class KillTests {
 	@TempDir
 	Path dir;
 
-	@Test
-	void everyAcknowledgedAppendSurvivesSigkill() throws Exception {
+	/**
+	 * ALWAYS writes and forces each group; NEVER copies into a mapped file. A process
+	 * crash must lose no acknowledged event under either.
+	 */
+	@ParameterizedTest
+	@EnumSource(value = FsyncPolicy.class, names = { "ALWAYS", "NEVER" })
+	void everyAcknowledgedAppendSurvivesSigkill(FsyncPolicy fsync) throws Exception {
 		Path journal = this.dir.resolve("events.ndjson");
 		int rounds = TORTURE ? 60 : 4;
 		Random random = new Random();
 		long acknowledgedTotal = 0;
 		for (int round = 0; round < rounds; round++) {
 			Process child = ChildJvm.start(Appender.class, List.of("-Xmx64m"), journal.toString(),
-					String.valueOf(round));
+					String.valueOf(round), fsync.name());
 			AtomicLong lastAcknowledged = new AtomicLong();
 			Thread reader = new Thread(() -> {
 				try (BufferedReader out = new BufferedReader(
@@ -97,7 +104,10 @@ class KillTests {
 		public static void main(String[] args) {
 			Random random = new Random();
 			String round = args[1];
-			try (EventStore store = EventStore.open(Path.of(args[0]))) {
+			try (EventStore store = EventStore.builder()
+				.persistPath(Path.of(args[0]))
+				.fsync(FsyncPolicy.valueOf(args[2]))
+				.build()) {
 				for (int b = 0;; b++) {
 					int size = 1 + random.nextInt(6);
 					List<NewEvent> batch = new ArrayList<>();
