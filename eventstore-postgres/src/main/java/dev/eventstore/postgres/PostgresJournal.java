@@ -15,6 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.HashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
@@ -60,6 +64,14 @@ public final class PostgresJournal implements Journal {
 
 	private volatile boolean closed;
 
+	/** Held by the thread writing a group of this process's appends. */
+	private final ReentrantLock combineLock = new ReentrantLock();
+
+	private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+
+	/** Most appends written in one transaction. */
+	private static final int MAX_GROUP = 256;
+
 	private PostgresJournal(DataSource dataSource, ConnectionSource appendConnections, TablePrefix prefix,
 			String location) {
 		this.dataSource = dataSource;
@@ -100,35 +112,11 @@ public final class PostgresJournal implements Journal {
 		}
 		Instant time = timestamp.truncatedTo(ChronoUnit.MICROS);
 		Connection connection = acquire(streamId);
-		boolean joined = this.appendConnections.isInCallerTransaction(connection);
-		boolean committing = false;
 		try {
-			boolean autoCommit = connection.getAutoCommit();
-			if (!joined && autoCommit) {
-				connection.setAutoCommit(false);
+			if (this.appendConnections.isInCallerTransaction(connection)) {
+				return appendInCallerTransaction(connection, streamId, events, expected, time);
 			}
-			try {
-				List<StoredEvent> stored = insert(connection, streamId, events, expected, time);
-				if (!joined) {
-					committing = true;
-					connection.commit();
-				}
-				return stored;
-			}
-			catch (SQLException | RuntimeException ex) {
-				if (!joined && !committing) {
-					rollbackQuietly(connection, ex);
-				}
-				throw ex;
-			}
-			finally {
-				if (!joined && autoCommit) {
-					restoreAutoCommit(connection);
-				}
-			}
-		}
-		catch (SQLException ex) {
-			throw appendFailure(streamId, ex, joined, committing);
+			return appendCombined(connection, new Request(streamId, events, expected, time));
 		}
 		finally {
 			try {
@@ -140,9 +128,141 @@ public final class PostgresJournal implements Journal {
 		}
 	}
 
-	private List<StoredEvent> insert(Connection connection, String streamId, List<NewEvent> events,
-			ExpectedVersion expected, Instant time) throws SQLException {
-		long last;
+	/** Joins the caller's transaction: neither commits nor rolls back. */
+	private List<StoredEvent> appendInCallerTransaction(Connection connection, String streamId, List<NewEvent> events,
+			ExpectedVersion expected, Instant time) {
+		Request request = new Request(streamId, events, expected, time);
+		try {
+			long last = lockHead(connection);
+			long version = queryVersion(connection, streamId);
+			if (!expected.matches(version)) {
+				throw new ConcurrencyConflictException(streamId, expected, version);
+			}
+			insertRows(connection, List.of(request), last, Map.of(streamId, version));
+			advanceHead(connection, last + events.size());
+			return request.stored;
+		}
+		catch (SQLException ex) {
+			throw appendFailure(streamId, ex, true, false);
+		}
+	}
+
+	/**
+	 * Queues the append and waits for a combiner: the thread that takes the lock writes
+	 * every queued append of this process in one transaction, with one head lock and one
+	 * commit. The waiting thread keeps its connection, so it can combine in turn.
+	 */
+	private List<StoredEvent> appendCombined(Connection connection, Request request) {
+		this.queue.add(request);
+		boolean interrupted = false;
+		while (!request.done) {
+			if (this.combineLock.tryLock()) {
+				try {
+					while (!request.done && !this.queue.isEmpty()) {
+						combine(connection);
+					}
+				}
+				finally {
+					this.combineLock.unlock();
+				}
+				Request waiting = this.queue.peek();
+				if (waiting != null) {
+					LockSupport.unpark(waiting.thread);
+				}
+			}
+			else if (!request.done) {
+				LockSupport.park(this);
+				interrupted |= Thread.interrupted();
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+		if (request.failure != null) {
+			throw request.failure;
+		}
+		return request.stored;
+	}
+
+	/**
+	 * Writes one group of queued appends in one transaction. Called with the combine lock
+	 * held.
+	 */
+	private void combine(Connection connection) {
+		List<Request> group = new ArrayList<>();
+		Request next;
+		while (group.size() < MAX_GROUP && (next = this.queue.poll()) != null) {
+			group.add(next);
+		}
+		boolean committing = false;
+		try {
+			ensureOpen();
+			boolean autoCommit = connection.getAutoCommit();
+			if (autoCommit) {
+				connection.setAutoCommit(false);
+			}
+			try {
+				long last = lockHead(connection);
+				Map<String, Long> versions = new HashMap<>();
+				List<Request> writing = new ArrayList<>(group.size());
+				long events = 0;
+				for (Request request : group) {
+					long version = versions.containsKey(request.streamId) ? versions.get(request.streamId)
+							: queryVersion(connection, request.streamId);
+					if (!request.expected.matches(version)) {
+						request.failure = new ConcurrencyConflictException(request.streamId, request.expected, version);
+						versions.put(request.streamId, version);
+						continue;
+					}
+					versions.put(request.streamId, version + request.events.size());
+					request.firstVersion = version + 1;
+					events += request.events.size();
+					writing.add(request);
+				}
+				if (!writing.isEmpty()) {
+					insertRows(connection, writing, last, null);
+					advanceHead(connection, last + events);
+				}
+				committing = true;
+				connection.commit();
+			}
+			catch (SQLException | RuntimeException ex) {
+				if (!committing) {
+					rollbackQuietly(connection, ex);
+				}
+				throw ex;
+			}
+			finally {
+				if (autoCommit) {
+					restoreAutoCommit(connection);
+				}
+			}
+		}
+		catch (SQLException ex) {
+			for (Request request : group) {
+				if (request.failure == null) {
+					request.stored = List.of();
+					request.failure = appendFailure(request.streamId, ex, false, committing);
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			for (Request request : group) {
+				if (request.failure == null) {
+					request.stored = List.of();
+					request.failure = ex;
+				}
+			}
+		}
+		finally {
+			for (Request request : group) {
+				request.done = true;
+				LockSupport.unpark(request.thread);
+			}
+		}
+	}
+
+	private long lockHead(Connection connection) throws SQLException {
 		try (Statement statement = connection.createStatement();
 				ResultSet rs = statement
 					.executeQuery("SELECT last_position FROM " + this.prefix.head() + " WHERE id = 1 FOR UPDATE")) {
@@ -150,33 +270,46 @@ public final class PostgresJournal implements Journal {
 				throw new EventStoreException("Table " + this.prefix.head() + " has no head row; apply the schema ("
 						+ Schema.SCRIPT + ") or enable initialize-schema");
 			}
-			last = rs.getLong(1);
+			return rs.getLong(1);
 		}
-		long version = queryVersion(connection, streamId);
-		if (!expected.matches(version)) {
-			throw new ConcurrencyConflictException(streamId, expected, version);
-		}
-		List<StoredEvent> stored = new ArrayList<>(events.size());
+	}
+
+	/**
+	 * Inserts the requests' events on the positions after {@code last}, in one batch, and
+	 * sets each request's stored events. {@code versions}, when given, holds each
+	 * stream's version before the append; otherwise each request carries its first
+	 * version.
+	 */
+	private void insertRows(Connection connection, List<Request> requests, long last,
+			@Nullable Map<String, Long> versions) throws SQLException {
+		long position = last;
 		try (PreparedStatement insert = connection.prepareStatement(this.insertSql)) {
-			OffsetDateTime created = OffsetDateTime.ofInstant(time, ZoneOffset.UTC);
-			for (int i = 0; i < events.size(); i++) {
-				NewEvent event = events.get(i);
-				long position = last + 1 + i;
-				insert.setLong(1, position);
-				insert.setString(2, streamId);
-				insert.setLong(3, version + 1 + i);
-				insert.setString(4, event.type());
-				insert.setString(5, JsonValues.MAPPER.writeValueAsString(event.data()));
-				insert.setString(6,
-						event.metadata().isEmpty() ? null : JsonValues.MAPPER.writeValueAsString(event.metadata()));
-				insert.setObject(7, created);
-				insert.addBatch();
-				stored.add(new StoredEvent(position, streamId, version + 1 + i, event.type(), event.data(),
-						event.metadata(), time));
+			for (Request request : requests) {
+				long firstVersion = (versions != null) ? versions.get(request.streamId) + 1 : request.firstVersion;
+				OffsetDateTime created = OffsetDateTime.ofInstant(request.time, ZoneOffset.UTC);
+				List<StoredEvent> stored = new ArrayList<>(request.events.size());
+				for (int i = 0; i < request.events.size(); i++) {
+					NewEvent event = request.events.get(i);
+					position++;
+					insert.setLong(1, position);
+					insert.setString(2, request.streamId);
+					insert.setLong(3, firstVersion + i);
+					insert.setString(4, event.type());
+					insert.setString(5, JsonValues.MAPPER.writeValueAsString(event.data()));
+					insert.setString(6,
+							event.metadata().isEmpty() ? null : JsonValues.MAPPER.writeValueAsString(event.metadata()));
+					insert.setObject(7, created);
+					insert.addBatch();
+					stored.add(new StoredEvent(position, request.streamId, firstVersion + i, event.type(), event.data(),
+							event.metadata(), request.time));
+				}
+				request.stored = stored;
 			}
 			insert.executeBatch();
 		}
-		long newLast = last + events.size();
+	}
+
+	private void advanceHead(Connection connection, long newLast) throws SQLException {
 		try (PreparedStatement head = connection
 			.prepareStatement("UPDATE " + this.prefix.head() + " SET last_position = ? WHERE id = 1")) {
 			head.setLong(1, newLast);
@@ -187,7 +320,6 @@ public final class PostgresJournal implements Journal {
 			notify.setString(2, Long.toString(newLast));
 			notify.execute();
 		}
-		return stored;
 	}
 
 	private long queryVersion(Connection connection, String streamId) throws SQLException {
@@ -387,6 +519,36 @@ public final class PostgresJournal implements Journal {
 	@Override
 	public String toString() {
 		return "PostgresJournal[" + this.location + "]";
+	}
+
+	/** One caller's append on its way through a group. */
+	private static final class Request {
+
+		final String streamId;
+
+		final List<NewEvent> events;
+
+		final ExpectedVersion expected;
+
+		final Instant time;
+
+		final Thread thread = Thread.currentThread();
+
+		long firstVersion;
+
+		List<StoredEvent> stored = List.of();
+
+		@Nullable RuntimeException failure;
+
+		volatile boolean done;
+
+		Request(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant time) {
+			this.streamId = streamId;
+			this.events = events;
+			this.expected = expected;
+			this.time = time;
+		}
+
 	}
 
 	@FunctionalInterface
