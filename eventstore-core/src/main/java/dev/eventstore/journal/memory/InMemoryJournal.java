@@ -21,7 +21,15 @@ public final class InMemoryJournal implements Journal {
 
 	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
-	private final ArrayList<StoredEvent> log = new ArrayList<>();
+	/**
+	 * The log in chunks of {@value #CHUNK}: growing it never copies, nor asks for one
+	 * huge array.
+	 */
+	private final ArrayList<StoredEvent[]> log = new ArrayList<>();
+
+	private static final int CHUNK = 1 << 14;
+
+	private int size;
 
 	private final Map<String, ArrayList<StoredEvent>> streams = new HashMap<>();
 
@@ -35,7 +43,7 @@ public final class InMemoryJournal implements Journal {
 			if (!expected.matches(version)) {
 				throw new ConcurrencyConflictException(streamId, expected, version);
 			}
-			long position = this.log.size();
+			long position = this.size;
 			if (stream == null) {
 				stream = new ArrayList<>();
 				this.streams.put(streamId, stream);
@@ -45,7 +53,11 @@ public final class InMemoryJournal implements Journal {
 				NewEvent event = events.get(i);
 				stored[i] = new StoredEvent(++position, streamId, ++version, event.type(), event.data(),
 						event.metadata(), timestamp);
-				this.log.add(stored[i]);
+				if ((this.size & (CHUNK - 1)) == 0) {
+					this.log.add(new StoredEvent[CHUNK]);
+				}
+				this.log.get(this.size >>> 14)[this.size & (CHUNK - 1)] = stored[i];
+				this.size++;
 				stream.add(stored[i]);
 			}
 			return List.of(stored);
@@ -71,7 +83,16 @@ public final class InMemoryJournal implements Journal {
 	public List<StoredEvent> readAll(long fromPosition, int maxCount) {
 		this.lock.readLock().lock();
 		try {
-			return slice(this.log, fromPosition - 1, maxCount);
+			if (fromPosition > this.size) {
+				return List.of();
+			}
+			int from = (int) (fromPosition - 1);
+			int to = (int) Math.min(this.size, from + (long) maxCount);
+			StoredEvent[] page = new StoredEvent[to - from];
+			for (int i = from; i < to; i++) {
+				page[i - from] = this.log.get(i >>> 14)[i & (CHUNK - 1)];
+			}
+			return List.of(page);
 		}
 		finally {
 			this.lock.readLock().unlock();
@@ -103,7 +124,7 @@ public final class InMemoryJournal implements Journal {
 	public long lastPosition() {
 		this.lock.readLock().lock();
 		try {
-			return this.log.size();
+			return this.size;
 		}
 		finally {
 			this.lock.readLock().unlock();
