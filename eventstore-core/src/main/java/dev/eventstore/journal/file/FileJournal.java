@@ -76,6 +76,14 @@ public final class FileJournal implements Journal {
 	/** How long an appender without fsync spins for its group before it parks. */
 	private static final int SPINS = 2_000;
 
+	/**
+	 * How many appenders may spin at once: fewer than the cores, leaving one to the
+	 * combiner.
+	 */
+	private static final int SPINNING_CORES = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+
+	private final java.util.concurrent.atomic.AtomicInteger spinners = new java.util.concurrent.atomic.AtomicInteger();
+
 	/** Most appends written by one combiner call. */
 	private static final int MAX_GROUP = 1024;
 
@@ -356,9 +364,13 @@ public final class FileJournal implements Journal {
 		if (this.fsync == FsyncPolicy.ALWAYS) {
 			return request.done;
 		}
-		for (int spin = 0; spin < SPINS && !request.done; spin++) {
-			Thread.onSpinWait();
+		// More spinners than cores would starve the combiner they wait for.
+		if (this.spinners.incrementAndGet() <= SPINNING_CORES) {
+			for (int spin = 0; spin < SPINS && !request.done; spin++) {
+				Thread.onSpinWait();
+			}
 		}
+		this.spinners.decrementAndGet();
 		return request.done;
 	}
 
