@@ -16,9 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.HashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
@@ -27,6 +24,7 @@ import dev.eventstore.EventStoreException;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.internal.GroupCommitter;
 import dev.eventstore.internal.JsonValues;
 import dev.eventstore.journal.Journal;
 import org.jspecify.annotations.Nullable;
@@ -64,10 +62,8 @@ public final class PostgresJournal implements Journal {
 
 	private volatile boolean closed;
 
-	/** Held by the thread writing a group of this process's appends. */
-	private final ReentrantLock combineLock = new ReentrantLock();
-
-	private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+	/** Writes this process's concurrent appends in shared transactions. */
+	private final GroupCommitter<Request> committer = new GroupCommitter<>(MAX_GROUP, 0, this::writeGroup);
 
 	/** Most appends written in one transaction. */
 	private static final int MAX_GROUP = 256;
@@ -112,11 +108,12 @@ public final class PostgresJournal implements Journal {
 		}
 		Instant time = timestamp.truncatedTo(ChronoUnit.MICROS);
 		Connection connection = acquire(streamId);
+		boolean joined;
 		try {
-			if (this.appendConnections.isInCallerTransaction(connection)) {
+			joined = this.appendConnections.isInCallerTransaction(connection);
+			if (joined) {
 				return appendInCallerTransaction(connection, streamId, events, expected, time);
 			}
-			return appendCombined(connection, new Request(streamId, events, expected, time));
 		}
 		finally {
 			try {
@@ -126,6 +123,9 @@ public final class PostgresJournal implements Journal {
 				logger.log(Level.DEBUG, "Could not release a connection", ex);
 			}
 		}
+		Request request = new Request(streamId, events, expected, time);
+		this.committer.submit(request);
+		return request.stored;
 	}
 
 	/** Joins the caller's transaction: neither commits nor rolls back. */
@@ -148,59 +148,15 @@ public final class PostgresJournal implements Journal {
 	}
 
 	/**
-	 * Queues the append and waits for a combiner: the thread that takes the lock writes
-	 * every queued append of this process in one transaction, with one head lock and one
-	 * commit. The waiting thread keeps its connection, so it can combine in turn.
+	 * Writes a group of this process's appends in one transaction, with one head lock and
+	 * one commit: each request's expected version is checked in queue order, against the
+	 * versions the group's earlier requests leave.
 	 */
-	private List<StoredEvent> appendCombined(Connection connection, Request request) {
-		this.queue.add(request);
-		boolean interrupted = false;
-		while (!request.done) {
-			if (this.combineLock.tryLock()) {
-				try {
-					while (!request.done && !this.queue.isEmpty()) {
-						combine(connection);
-					}
-				}
-				finally {
-					this.combineLock.unlock();
-				}
-				Request waiting = this.queue.peek();
-				if (waiting != null) {
-					LockSupport.unpark(waiting.thread);
-				}
-			}
-			else if (!request.done) {
-				LockSupport.park(this);
-				interrupted |= Thread.interrupted();
-			}
-		}
-		if (interrupted) {
-			Thread.currentThread().interrupt();
-		}
-		if (request.failure != null) {
-			throw request.failure;
-		}
-		return request.stored;
-	}
-
-	/**
-	 * Writes one group of queued appends in one transaction. Called with the combine lock
-	 * held.
-	 */
-	private void combine(Connection connection) {
-		List<Request> group = new ArrayList<>();
-		Request next;
-		while (group.size() < MAX_GROUP && (next = this.queue.poll()) != null) {
-			group.add(next);
-		}
+	private void writeGroup(List<Request> group) {
+		ensureOpen();
 		boolean committing = false;
-		try {
-			ensureOpen();
-			boolean autoCommit = connection.getAutoCommit();
-			if (autoCommit) {
-				connection.setAutoCommit(false);
-			}
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
 			try {
 				long last = lockHead(connection);
 				Map<String, Long> versions = new HashMap<>();
@@ -209,9 +165,9 @@ public final class PostgresJournal implements Journal {
 				for (Request request : group) {
 					long version = versions.containsKey(request.streamId) ? versions.get(request.streamId)
 							: queryVersion(connection, request.streamId);
+					versions.put(request.streamId, version);
 					if (!request.expected.matches(version)) {
-						request.failure = new ConcurrencyConflictException(request.streamId, request.expected, version);
-						versions.put(request.streamId, version);
+						request.fail(new ConcurrencyConflictException(request.streamId, request.expected, version));
 						continue;
 					}
 					versions.put(request.streamId, version + request.events.size());
@@ -225,6 +181,7 @@ public final class PostgresJournal implements Journal {
 				}
 				committing = true;
 				connection.commit();
+				writing.forEach(Request::succeeded);
 			}
 			catch (SQLException | RuntimeException ex) {
 				if (!committing) {
@@ -232,32 +189,12 @@ public final class PostgresJournal implements Journal {
 				}
 				throw ex;
 			}
-			finally {
-				if (autoCommit) {
-					restoreAutoCommit(connection);
-				}
-			}
 		}
 		catch (SQLException ex) {
 			for (Request request : group) {
-				if (request.failure == null) {
-					request.stored = List.of();
-					request.failure = appendFailure(request.streamId, ex, false, committing);
+				if (!request.failed()) {
+					request.fail(appendFailure(request.streamId, ex, false, committing));
 				}
-			}
-		}
-		catch (RuntimeException ex) {
-			for (Request request : group) {
-				if (request.failure == null) {
-					request.stored = List.of();
-					request.failure = ex;
-				}
-			}
-		}
-		finally {
-			for (Request request : group) {
-				request.done = true;
-				LockSupport.unpark(request.thread);
 			}
 		}
 	}
@@ -356,19 +293,6 @@ public final class PostgresJournal implements Journal {
 		String state = (ex.getSQLState() != null) ? " (SQL state " + ex.getSQLState() + ")" : "";
 		return new EventStoreException("Could not append to stream '" + streamId + "' in " + this.location + state
 				+ ": " + ex.getMessage() + "; " + outcome, ex);
-	}
-
-	/**
-	 * A broken connection cannot take it back; its pool discards it, and the real failure
-	 * must show.
-	 */
-	private static void restoreAutoCommit(Connection connection) {
-		try {
-			connection.setAutoCommit(true);
-		}
-		catch (SQLException ex) {
-			logger.log(Level.DEBUG, "Could not restore auto-commit on a connection", ex);
-		}
 	}
 
 	private static void rollbackQuietly(Connection connection, Exception failure) {
@@ -522,7 +446,7 @@ public final class PostgresJournal implements Journal {
 	}
 
 	/** One caller's append on its way through a group. */
-	private static final class Request {
+	private static final class Request extends GroupCommitter.Request {
 
 		final String streamId;
 
@@ -532,15 +456,9 @@ public final class PostgresJournal implements Journal {
 
 		final Instant time;
 
-		final Thread thread = Thread.currentThread();
-
 		long firstVersion;
 
 		List<StoredEvent> stored = List.of();
-
-		@Nullable RuntimeException failure;
-
-		volatile boolean done;
 
 		Request(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant time) {
 			this.streamId = streamId;

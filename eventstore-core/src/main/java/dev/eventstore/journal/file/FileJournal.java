@@ -16,10 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.EventStoreException;
@@ -28,6 +25,7 @@ import dev.eventstore.FsyncPolicy;
 import dev.eventstore.JournalCorruptedException;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.internal.GroupCommitter;
 import dev.eventstore.journal.Journal;
 import dev.eventstore.journal.file.LineCodec.LineFormatException;
 import org.jspecify.annotations.Nullable;
@@ -73,17 +71,6 @@ public final class FileJournal implements Journal {
 	private final java.util.concurrent.Semaphore appendPermits = new java.util.concurrent.Semaphore(
 			MAX_APPENDS_IN_FLIGHT);
 
-	/** How long an appender without fsync spins for its group before it parks. */
-	private static final int SPINS = 2_000;
-
-	/**
-	 * How many appenders may spin at once: fewer than the cores, leaving one to the
-	 * combiner.
-	 */
-	private static final int SPINNING_CORES = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
-
-	private final java.util.concurrent.atomic.AtomicInteger spinners = new java.util.concurrent.atomic.AtomicInteger();
-
 	/** Most appends written by one combiner call. */
 	private static final int MAX_GROUP = 1024;
 
@@ -102,26 +89,26 @@ public final class FileJournal implements Journal {
 
 	private final JournalIndex index;
 
-	/** Guarded by writeLock: the buffer a group of appends is composed in. */
+	/** Guarded by the committer's lock: the buffer a group of appends is composed in. */
 	private final LineCodec codec = new LineCodec();
 
 	private volatile FileChannel readChannel;
 
-	/** Held by the thread writing a group of appends (the combiner). */
-	private final ReentrantLock writeLock = new ReentrantLock();
+	/**
+	 * Writes queued appends in groups; its lock guards nextPosition, writeOffset,
+	 * needsTruncate and the codec.
+	 */
+	private final GroupCommitter<Request> committer;
 
-	/** Appends waiting for a combiner. */
-	private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
-
-	/** Guarded by writeLock. */
+	/** Guarded by the committer's lock. */
 	private long nextPosition;
 
-	/** Guarded by writeLock. */
+	/** Guarded by the committer's lock. */
 	private long writeOffset;
 
 	/**
-	 * Guarded by writeLock: a failed write left bytes the file could not yet be cut back
-	 * from.
+	 * Guarded by the committer's lock: a failed write left bytes the file could not yet
+	 * be cut back from.
 	 */
 	private boolean needsTruncate;
 
@@ -153,6 +140,13 @@ public final class FileJournal implements Journal {
 		this.writeOffset = recovered.keptEnd();
 		this.writtenOffset = recovered.keptEnd();
 		this.committed = recovered.lastPosition();
+		// Without fsync a group completes in microseconds: waiting appenders spin before
+		// parking.
+		this.committer = new GroupCommitter<>(MAX_GROUP, (fsync == FsyncPolicy.ALWAYS) ? 0 : 2_000, (group) -> {
+			ensureOpen();
+			repairIfNeeded();
+			writeGroup(group);
+		});
 		this.intervalSyncer = (fsync == FsyncPolicy.INTERVAL) ? startIntervalSyncer(interval) : null;
 	}
 
@@ -315,90 +309,9 @@ public final class FileJournal implements Journal {
 		}
 	}
 
-	/**
-	 * Queues the request and waits for a combiner to write it, becoming the combiner when
-	 * the write lock is free: one thread writes (and, under ALWAYS, forces) everything
-	 * queued with one call, so concurrent appends share a write and an fsync.
-	 */
 	private List<StoredEvent> submit(Request request) {
-		this.queue.add(request);
-		boolean interrupted = false;
-		while (!request.done) {
-			if (this.writeLock.tryLock()) {
-				try {
-					while (!request.done && !this.queue.isEmpty()) {
-						combine();
-					}
-				}
-				finally {
-					this.writeLock.unlock();
-				}
-				// Appends queued while we held the lock may have found it taken: wake one
-				// to combine.
-				Request waiting = this.queue.peek();
-				if (waiting != null) {
-					LockSupport.unpark(waiting.thread);
-				}
-			}
-			else if (!awaitBriefly(request)) {
-				LockSupport.park(this);
-				// An interrupt would make park return at once: remember it, wait on,
-				// restore it after.
-				interrupted |= Thread.interrupted();
-			}
-		}
-		if (interrupted) {
-			Thread.currentThread().interrupt();
-		}
-		if (request.failure != null) {
-			throw request.failure;
-		}
+		this.committer.submit(request);
 		return java.util.Objects.requireNonNull(request.stored);
-	}
-
-	/**
-	 * Spins a few microseconds for the request to complete before the caller parks: a
-	 * group without fsync completes that fast, and parking and waking cost more.
-	 */
-	private boolean awaitBriefly(Request request) {
-		if (this.fsync == FsyncPolicy.ALWAYS) {
-			return request.done;
-		}
-		// More spinners than cores would starve the combiner they wait for.
-		if (this.spinners.incrementAndGet() <= SPINNING_CORES) {
-			for (int spin = 0; spin < SPINS && !request.done; spin++) {
-				Thread.onSpinWait();
-			}
-		}
-		this.spinners.decrementAndGet();
-		return request.done;
-	}
-
-	/** Writes one group of queued appends. Called with the write lock held. */
-	private void combine() {
-		List<Request> group = new ArrayList<>();
-		Request next;
-		while (group.size() < MAX_GROUP && (next = this.queue.poll()) != null) {
-			group.add(next);
-		}
-		try {
-			ensureOpen();
-			repairIfNeeded();
-			writeGroup(group);
-		}
-		catch (RuntimeException ex) {
-			for (Request request : group) {
-				if (request.stored == null && request.failure == null) {
-					request.failure = ex;
-				}
-			}
-		}
-		finally {
-			for (Request request : group) {
-				request.done = true;
-				LockSupport.unpark(request.thread);
-			}
-		}
 	}
 
 	/**
@@ -416,7 +329,7 @@ public final class FileJournal implements Journal {
 		for (Request request : group) {
 			long version = versions.computeIfAbsent(request.streamId, this.index::streamVersion);
 			if (!request.expected.matches(version)) {
-				request.failure = new ConcurrencyConflictException(request.streamId, request.expected, version);
+				request.fail(new ConcurrencyConflictException(request.streamId, request.expected, version));
 				continue;
 			}
 			request.firstPosition = position;
@@ -467,6 +380,7 @@ public final class FileJournal implements Journal {
 						event.type(), event.data(), event.metadata(), request.timestamp));
 			}
 			request.stored = stored;
+			request.succeeded();
 		}
 		this.nextPosition = position;
 		this.writeOffset = start + this.codec.size();
@@ -476,7 +390,7 @@ public final class FileJournal implements Journal {
 
 	private static void fail(List<Request> requests, RuntimeException failure) {
 		for (Request request : requests) {
-			request.failure = failure;
+			request.fail(failure);
 		}
 	}
 
@@ -550,7 +464,7 @@ public final class FileJournal implements Journal {
 	}
 
 	/** One caller's append on its way through a group. */
-	private static final class Request {
+	private static final class Request extends GroupCommitter.Request {
 
 		final String streamId;
 
@@ -562,8 +476,6 @@ public final class FileJournal implements Journal {
 
 		final LineCodec.Bodies bodies;
 
-		final Thread thread = Thread.currentThread();
-
 		long firstPosition;
 
 		long firstVersion;
@@ -573,10 +485,6 @@ public final class FileJournal implements Journal {
 		int end;
 
 		@Nullable List<StoredEvent> stored;
-
-		@Nullable RuntimeException failure;
-
-		volatile boolean done;
 
 		Request(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp,
 				LineCodec.Bodies bodies) {
@@ -764,7 +672,7 @@ public final class FileJournal implements Journal {
 	 */
 	@Override
 	public void close() {
-		this.writeLock.lock();
+		this.committer.lock();
 		try {
 			if (this.closed) {
 				return;
@@ -772,11 +680,9 @@ public final class FileJournal implements Journal {
 			this.closed = true;
 		}
 		finally {
-			this.writeLock.unlock();
+			this.committer.unlock();
 		}
-		for (Request waiting : this.queue) {
-			LockSupport.unpark(waiting.thread);
-		}
+		this.committer.wakeAll();
 		if (this.intervalSyncer != null) {
 			synchronized (this.syncMonitor) {
 				this.syncMonitor.notifyAll();
