@@ -146,7 +146,8 @@ class EventStoreAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("eventstore.persist-path=" + directory).run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("is a directory");
-			EventStoreConfigurationException failure = findCause(context.getStartupFailure());
+			EventStoreConfigurationException failure = StartupFailures
+				.configurationFailure(context.getStartupFailure());
 			assertThat(failure.property()).isEqualTo("eventstore.persist-path");
 			FailureAnalysis analysis = new EventStoreFailureAnalyzer().analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("Property: eventstore.persist-path")
@@ -163,7 +164,8 @@ class EventStoreAutoConfigurationTests {
 			assertThat(holder.status().open()).isTrue();
 			this.contextRunner.withPropertyValues("eventstore.persist-path=" + journal).run((context) -> {
 				assertThat(context).hasFailed();
-				EventStoreConfigurationException failure = findCause(context.getStartupFailure());
+				EventStoreConfigurationException failure = StartupFailures
+					.configurationFailure(context.getStartupFailure());
 				assertThat(failure).hasMessageContaining("eventstore.persist-path=" + journal)
 					.hasMessageContaining("locked by another EventStore");
 			});
@@ -177,7 +179,8 @@ class EventStoreAutoConfigurationTests {
 					"eventstore.fsync=interval", "eventstore.fsync-interval=0s")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(findCause(context.getStartupFailure()).property()).isEqualTo("eventstore.fsync-interval");
+				assertThat(StartupFailures.configurationFailure(context.getStartupFailure()).property())
+					.isEqualTo("eventstore.fsync-interval");
 			});
 	}
 
@@ -192,15 +195,6 @@ class EventStoreAutoConfigurationTests {
 			.isEqualTo(dev.eventstore.journal.file.FileJournal.DEFAULT_FSYNC_INTERVAL);
 		assertThat(properties.isPublishEvents()).isTrue();
 		assertThat(properties.getPersistPath()).isNull();
-	}
-
-	private static EventStoreConfigurationException findCause(Throwable failure) {
-		Throwable current = failure;
-		while (current != null && !(current instanceof EventStoreConfigurationException)) {
-			current = current.getCause();
-		}
-		assertThat(current).as("an EventStoreConfigurationException in %s", failure).isNotNull();
-		return (EventStoreConfigurationException) current;
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -82,7 +82,7 @@ class PostgresJournalAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("needs a DataSource");
-				assertThat(findConfigurationFailure(context.getStartupFailure()).property())
+				assertThat(StartupFailures.configurationFailure(context.getStartupFailure()).property())
 					.isEqualTo("eventstore.journal");
 			});
 	}
@@ -91,7 +91,8 @@ class PostgresJournalAutoConfigurationTests {
 	void invalidTablePrefixFailsNamingTheProperty() {
 		withPostgres().withPropertyValues("eventstore.postgres.table-prefix=x; drop table y").run((context) -> {
 			assertThat(context).hasFailed();
-			EventStoreConfigurationException failure = findConfigurationFailure(context.getStartupFailure());
+			EventStoreConfigurationException failure = StartupFailures
+				.configurationFailure(context.getStartupFailure());
 			assertThat(failure.property()).isEqualTo("eventstore.postgres.table-prefix");
 			assertThat(failure).hasMessageContaining("Table prefix");
 		});
@@ -136,15 +137,6 @@ class PostgresJournalAutoConfigurationTests {
 			StoredEvent outside = store.append("order-committed", NewEvent.of("OrderPaid", Map.of()));
 			assertThat(delivered).as("a plain append is delivered before it returns").endsWith(outside);
 		});
-	}
-
-	private static EventStoreConfigurationException findConfigurationFailure(Throwable failure) {
-		Throwable current = failure;
-		while (current != null && !(current instanceof EventStoreConfigurationException)) {
-			current = current.getCause();
-		}
-		assertThat(current).as("an EventStoreConfigurationException in %s", failure).isNotNull();
-		return (EventStoreConfigurationException) current;
 	}
 
 }
