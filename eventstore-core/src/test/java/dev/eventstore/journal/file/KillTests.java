@@ -33,6 +33,8 @@ class KillTests {
 
 	private static final boolean TORTURE = Boolean.getBoolean("eventstore.torture");
 
+	private static final int ROUNDS_PER_JOURNAL = 10;
+
 	@TempDir
 	Path dir;
 
@@ -48,7 +50,14 @@ class KillTests {
 		Random random = new Random();
 		long acknowledgedTotal = 0;
 		for (int round = 0; round < rounds; round++) {
-			Process child = ChildJvm.start(Appender.class, List.of("-Xmx64m"), journal.toString(),
+			if (round > 0 && round % ROUNDS_PER_JOURNAL == 0) {
+				// Each journal lives through ten crashes and recoveries; then a fresh one
+				// keeps the
+				// input small (NEVER appends hundreds of thousands of events a round).
+				journal = this.dir.resolve("events-" + round + ".ndjson");
+				acknowledgedTotal = 0;
+			}
+			Process child = ChildJvm.start(Appender.class, List.of("-Xmx128m"), journal.toString(),
 					String.valueOf(round), fsync.name());
 			AtomicLong lastAcknowledged = new AtomicLong();
 			Thread reader = new Thread(() -> {
