@@ -67,7 +67,7 @@ final class LiveDispatcher implements Dispatcher {
 				this.delivered = from - 1;
 				this.pending.keySet().removeIf((first) -> first < from);
 			}
-			LiveSubscription subscription = new LiveSubscription(subscriber, from);
+			LiveSubscription subscription = new LiveSubscription(subscriber, from, this.subscriptions);
 			this.subscriptions.add(subscription);
 			return subscription;
 		}
@@ -145,7 +145,7 @@ final class LiveDispatcher implements Dispatcher {
 		}
 		for (StoredEvent event : batch) {
 			for (LiveSubscription subscription : this.subscriptions) {
-				if (!subscription.closed && event.position() >= subscription.from) {
+				if (subscription.wants(event)) {
 					this.observers.deliver(subscription.subscriber, event);
 				}
 			}
@@ -157,38 +157,6 @@ final class LiveDispatcher implements Dispatcher {
 		for (LiveSubscription subscription : this.subscriptions) {
 			subscription.close();
 		}
-	}
-
-	private final class LiveSubscription implements Subscription {
-
-		final Consumer<StoredEvent> subscriber;
-
-		/** The first position this subscription receives. */
-		final long from;
-
-		volatile boolean closed;
-
-		LiveSubscription(Consumer<StoredEvent> subscriber, long from) {
-			this.subscriber = subscriber;
-			this.from = from;
-		}
-
-		@Override
-		public void close() {
-			this.closed = true;
-			LiveDispatcher.this.subscriptions.remove(this);
-		}
-
-		@Override
-		public boolean isClosed() {
-			return this.closed;
-		}
-
-		@Override
-		public String toString() {
-			return "LiveSubscription[" + this.subscriber + ", from position " + this.from + "]";
-		}
-
 	}
 
 }

@@ -39,7 +39,7 @@ final class SharedLogDispatcher implements Dispatcher {
 
 	private final Condition progress = this.lock.newCondition();
 
-	private final CopyOnWriteArrayList<Live> subscriptions = new CopyOnWriteArrayList<>();
+	private final CopyOnWriteArrayList<LiveSubscription> subscriptions = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Every position before this one has been delivered (or had no subscriber). Guarded
@@ -67,7 +67,7 @@ final class SharedLogDispatcher implements Dispatcher {
 	@Override
 	public Subscription subscribe(Consumer<StoredEvent> subscriber) {
 		long from = this.journal.lastPosition() + 1;
-		Live subscription = new Live(subscriber, from);
+		LiveSubscription subscription = new LiveSubscription(subscriber, from, this.subscriptions);
 		this.subscriptions.add(subscription);
 		return subscription;
 	}
@@ -133,8 +133,8 @@ final class SharedLogDispatcher implements Dispatcher {
 				try {
 					page = this.journal.readAll(from, PAGE);
 					for (StoredEvent event : page) {
-						for (Live subscription : this.subscriptions) {
-							if (!subscription.closed && event.position() >= subscription.from) {
+						for (LiveSubscription subscription : this.subscriptions) {
+							if (subscription.wants(event)) {
 								this.observers.deliver(subscription.subscriber, event);
 							}
 						}
@@ -158,8 +158,8 @@ final class SharedLogDispatcher implements Dispatcher {
 
 	private long firstWanted() {
 		long first = Long.MAX_VALUE;
-		for (Live subscription : this.subscriptions) {
-			first = Math.min(first, subscription.from);
+		for (LiveSubscription subscription : this.subscriptions) {
+			first = Math.min(first, subscription.from());
 		}
 		return (first == Long.MAX_VALUE) ? this.next : first;
 	}
@@ -167,7 +167,7 @@ final class SharedLogDispatcher implements Dispatcher {
 	@Override
 	public void close() {
 		this.closed = true;
-		for (Live subscription : this.subscriptions) {
+		for (LiveSubscription subscription : this.subscriptions) {
 			subscription.close();
 		}
 		this.commits.wakeAll();
@@ -186,32 +186,6 @@ final class SharedLogDispatcher implements Dispatcher {
 				Thread.currentThread().interrupt();
 			}
 		}
-	}
-
-	private final class Live implements Subscription {
-
-		final Consumer<StoredEvent> subscriber;
-
-		final long from;
-
-		volatile boolean closed;
-
-		Live(Consumer<StoredEvent> subscriber, long from) {
-			this.subscriber = subscriber;
-			this.from = from;
-		}
-
-		@Override
-		public void close() {
-			this.closed = true;
-			SharedLogDispatcher.this.subscriptions.remove(this);
-		}
-
-		@Override
-		public boolean isClosed() {
-			return this.closed;
-		}
-
 	}
 
 }
