@@ -1,5 +1,7 @@
 package dev.eventstore;
 
+import dev.eventstore.internal.Texts;
+
 /**
  * Thrown when an append's {@link ExpectedVersion} does not match the stream's actual
  * version; nothing of the append was stored.
@@ -15,7 +17,7 @@ public class ConcurrencyConflictException extends EventStoreException {
 	private final long actualVersion;
 
 	public ConcurrencyConflictException(String streamId, ExpectedVersion expectedVersion, long actualVersion) {
-		super("Concurrency conflict on stream '" + streamId + "': expected " + expectedVersion.describe()
+		super("Concurrency conflict on stream " + Texts.quote(streamId) + ": expected " + expectedVersion.describe()
 				+ " but its version is " + actualVersion);
 		this.streamId = streamId;
 		this.expectedVersion = expectedVersion;

@@ -1,11 +1,14 @@
 package dev.eventstore;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+import dev.eventstore.internal.Texts;
 import dev.eventstore.journal.Journal;
 import org.jspecify.annotations.Nullable;
 
@@ -58,24 +61,27 @@ final class DefaultEventStore implements EventStore {
 	@Override
 	public List<StoredEvent> appendBatch(String streamId, List<NewEvent> events, ExpectedVersion expected) {
 		requireStreamId(streamId);
-		if (events == null || events.isEmpty()) {
-			throw new IllegalArgumentException("A batch needs at least one event (stream '" + streamId + "')");
+		if (events == null) {
+			throw new IllegalArgumentException("Events must not be null (stream " + Texts.quote(streamId) + ")");
 		}
 		for (int i = 0; i < events.size(); i++) {
 			if (events.get(i) == null) {
 				throw new IllegalArgumentException(
-						"Event " + i + " of the batch for stream '" + streamId + "' is null");
+						"Event " + i + " of the batch for stream " + Texts.quote(streamId) + " is null");
 			}
 		}
 		if (expected == null) {
 			throw new IllegalArgumentException("Expected version must not be null; use ExpectedVersion.any()");
+		}
+		if (events.isEmpty()) {
+			return checkOnly(streamId, expected);
 		}
 		ensureOpen();
 		List<NewEvent> batch = List.copyOf(events);
 		long start = System.nanoTime();
 		List<StoredEvent> stored;
 		try {
-			stored = this.journal.append(streamId, batch, expected, this.clock.instant());
+			stored = this.journal.append(streamId, batch, expected, now());
 		}
 		catch (ConcurrencyConflictException ex) {
 			this.observers.appendFailed(streamId, ex, System.nanoTime() - start);
@@ -95,6 +101,21 @@ final class DefaultEventStore implements EventStore {
 		}
 		this.dispatcher.publish(stored);
 		return stored;
+	}
+
+	/**
+	 * An empty batch, as the original design has it: the expected version is checked,
+	 * nothing is written and nobody is notified.
+	 */
+	private List<StoredEvent> checkOnly(String streamId, ExpectedVersion expected) {
+		ensureOpen();
+		long version = this.journal.streamVersion(streamId);
+		if (!expected.matches(version)) {
+			ConcurrencyConflictException conflict = new ConcurrencyConflictException(streamId, expected, version);
+			this.observers.appendFailed(streamId, conflict, 0);
+			throw conflict;
+		}
+		return List.of();
 	}
 
 	@Override
@@ -189,6 +210,14 @@ final class DefaultEventStore implements EventStore {
 		return "EventStore[" + this.journal.location() + "]";
 	}
 
+	/**
+	 * The clock's time to the microsecond, the finest that every journal keeps, so that
+	 * an event reads back the same from each.
+	 */
+	private Instant now() {
+		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+	}
+
 	private void ensureOpen() {
 		if (this.closed) {
 			throw new IllegalStateException("EventStore on " + this.journal.location() + " is closed");
@@ -196,7 +225,7 @@ final class DefaultEventStore implements EventStore {
 	}
 
 	private static void requireStreamId(String streamId) {
-		NewEvent.requireText(streamId, "Stream id");
+		Texts.requireStreamId(streamId);
 	}
 
 	private static void requireFromPosition(long fromPosition) {

@@ -75,7 +75,7 @@ public interface EventStore extends AutoCloseable {
 	/**
 	 * Appends events to the end of a stream, atomically.
 	 * @param streamId the stream, not blank
-	 * @param events the events, at least one
+	 * @param events the events; an empty list stores nothing and returns an empty list
 	 * @return the stored events, on consecutive positions
 	 */
 	default List<StoredEvent> appendBatch(String streamId, List<NewEvent> events) {
@@ -84,9 +84,12 @@ public interface EventStore extends AutoCloseable {
 
 	/**
 	 * Appends events to a stream atomically if it is at the expected version: all of them
-	 * are stored, on consecutive positions, or none.
+	 * are stored, on consecutive positions, or none. An empty list, as in the original
+	 * design, still checks the expected version, then writes nothing, notifies nobody and
+	 * returns an empty list: a command handler that decided to do nothing can so assert
+	 * that the stream did not move.
 	 * @param streamId the stream, not blank
-	 * @param events the events, at least one
+	 * @param events the events, possibly none
 	 * @param expected the condition on the stream's current version
 	 * @return the stored events
 	 * @throws ConcurrencyConflictException if the condition fails; nothing is stored

@@ -3,14 +3,16 @@ package dev.eventstore;
 import java.util.Map;
 
 import dev.eventstore.internal.JsonValues;
+import dev.eventstore.internal.Texts;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An event to append: a type name, a JSON object of data and optional metadata.
  * Construction validates and deeply copies both, so a {@code NewEvent} is immutable and
- * cannot hold anything that would fail to serialise: a cycle, NaN, a thread or other
- * non-data object raises {@link IllegalArgumentException} here, before anything is
- * stored.
+ * cannot hold anything that would fail to serialise or to read back: a cycle, NaN, a
+ * thread, a stream, a lambda or other non-data object, text that is not valid Unicode, or
+ * anything beyond {@link EventLimits} raises {@link IllegalArgumentException} here,
+ * before anything is stored.
  *
  * @param type the event type name, not blank
  * @param data the event data as an immutable JSON object
@@ -22,10 +24,11 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 		@Nullable Class<?> payloadType) {
 
 	public NewEvent {
-		type = requireText(type, "Event type");
+		type = Texts.requireType(type);
 		data = JsonValues.toObject(data, "Data", type);
 		metadata = (metadata == null || metadata.isEmpty()) ? JsonValues.emptyObject()
 				: JsonValues.toObject(metadata, "Metadata", type);
+		JsonValues.checkLimits(data, metadata, type);
 	}
 
 	/**

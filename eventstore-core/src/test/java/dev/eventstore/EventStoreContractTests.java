@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -243,14 +244,185 @@ public abstract class EventStoreContractTests {
 			.withMessageContaining("Stream id");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.store.append("s", null))
 			.withMessageContaining("Event");
-		assertThatIllegalArgumentException().isThrownBy(() -> this.store.appendBatch("s", List.of()))
-			.withMessageContaining("at least one event");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.appendBatch("s", null))
+			.withMessageContaining("Events must not be null");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.store.appendBatch("s", java.util.Arrays.asList(event, null)))
 			.withMessageContaining("Event 1");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.store.appendBatch("s", List.of(event), null))
 			.withMessageContaining("Expected version");
 		assertThat(this.store.lastPosition()).isZero();
+	}
+
+	// --- the empty batch of the original design
+
+	@Test
+	void emptyBatchChecksTheExpectedVersionAndStoresNothing() {
+		this.store.append("s", NewEvent.of("E", Map.of()));
+		List<StoredEvent> seen = new CopyOnWriteArrayList<>();
+		this.store.subscribe(seen::add);
+		assertThat(this.store.appendBatch("s", List.of(), ExpectedVersion.exactly(1))).isEmpty();
+		assertThat(this.store.appendBatch("s", List.of(), ExpectedVersion.any())).isEmpty();
+		assertThat(this.store.appendBatch("new", List.of(), ExpectedVersion.noStream())).isEmpty();
+		assertThat(this.store.appendBatch("new", List.of())).isEmpty();
+		assertThat(this.store.lastPosition()).isEqualTo(1);
+		assertThat(this.store.streamVersion("new")).isZero();
+		assertThat(seen).isEmpty();
+	}
+
+	@Test
+	void emptyBatchWithAWrongExpectedVersionConflicts() {
+		this.store.append("s", NewEvent.of("E", Map.of()));
+		assertThatExceptionOfType(ConcurrencyConflictException.class)
+			.isThrownBy(() -> this.store.appendBatch("s", List.of(), ExpectedVersion.exactly(0)))
+			.satisfies((ex) -> assertThat(ex.actualVersion()).isEqualTo(1));
+		assertThatExceptionOfType(ConcurrencyConflictException.class)
+			.isThrownBy(() -> this.store.appendBatch("s", List.of(), ExpectedVersion.noStream()));
+		assertThatExceptionOfType(ConcurrencyConflictException.class)
+			.isThrownBy(() -> this.store.appendBatch("other", List.of(), ExpectedVersion.exactly(3)))
+			.withMessageContaining("'other'");
+		assertThat(this.store.lastPosition()).isEqualTo(1);
+	}
+
+	// --- limits: whatever is accepted reads back, on every journal, after a restart
+
+	/** A stream id of {@code length} characters that JSON must escape. */
+	private static String escapedStreamId(int length) {
+		StringBuilder id = new StringBuilder("\"quoted\\ \t");
+		while (id.length() < length) {
+			id.append('x');
+		}
+		return id.toString();
+	}
+
+	private static Map<String, Object> nested(int depth) {
+		Map<String, Object> data = Map.of("leaf", 1);
+		for (int i = 1; i < depth; i++) {
+			data = Map.of("n", data);
+		}
+		return data;
+	}
+
+	private static String digits(int count) {
+		return "9".repeat(count);
+	}
+
+	@Test
+	void appendsAtEveryLimitReadBackAfterARestart() {
+		int limit = EventLimits.MAX_EVENT_BYTES;
+		Map<String, NewEvent> atLimit = new java.util.LinkedHashMap<>();
+		atLimit.put("type", NewEvent.of("T".repeat(EventLimits.MAX_TYPE_LENGTH), Map.of()));
+		atLimit.put("name", NewEvent.of("E", Map.of("k".repeat(EventLimits.MAX_NAME_LENGTH), 1)));
+		atLimit.put("number",
+				NewEvent.of("E", Map.of("n", new java.math.BigInteger(digits(EventLimits.MAX_NUMBER_LENGTH)),
+						"negative", new java.math.BigInteger("-" + digits(EventLimits.MAX_NUMBER_LENGTH - 1)))));
+		atLimit.put("depth", NewEvent.of("E", nested(EventLimits.MAX_NESTING_DEPTH)));
+		// {"s":"…"} is 8 bytes around the string.
+		atLimit.put("size", NewEvent.of("E", Map.of("s", "x".repeat(limit - 8))));
+		atLimit.put("metadata",
+				NewEvent.of("E", Map.of("a", "x".repeat(limit / 2 - 8)), Map.of("m", "y".repeat(limit / 2 - 8))));
+		String streamId = escapedStreamId(EventLimits.MAX_STREAM_ID_LENGTH);
+		List<StoredEvent> written = new ArrayList<>();
+		for (NewEvent event : atLimit.values()) {
+			written.add(this.store.append(streamId, event));
+			written.add(this.store.append(streamId, NewEvent.of("After", Map.of("i", written.size()))));
+		}
+		assertThat(this.store.readAll(1, 100)).isEqualTo(written);
+		this.store.close();
+		this.store = reopen();
+		org.junit.jupiter.api.Assumptions.assumeTrue(this.store != null, "this journal keeps nothing across a restart");
+		assertThat(this.store.readAll(1, 100)).isEqualTo(written);
+		assertThat(this.store.readStream(streamId)).isEqualTo(written);
+		assertThat(this.store.append(streamId, NewEvent.of("Last", Map.of())).position()).isEqualTo(written.size() + 1);
+	}
+
+	@Test
+	void refusesOnePastEveryLimitStoringNothing() {
+		int limit = EventLimits.MAX_EVENT_BYTES;
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.store.append(escapedStreamId(EventLimits.MAX_STREAM_ID_LENGTH + 1),
+					NewEvent.of("E", Map.of())))
+			.withMessageContaining("Stream id")
+			.withMessageContaining("longer than the limit of 512")
+			.satisfies((ex) -> assertThat(ex.getMessage()).hasSizeLessThan(300));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> NewEvent.of("T".repeat(EventLimits.MAX_TYPE_LENGTH + 1), Map.of()))
+			.withMessageContaining("Event type")
+			.withMessageContaining("limit of 512");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> NewEvent.of("E", Map.of("k".repeat(EventLimits.MAX_NAME_LENGTH + 1), 1)))
+			.withMessageContaining("key of 10001 characters");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> NewEvent.of("E",
+					Map.of("n", new java.math.BigInteger(digits(EventLimits.MAX_NUMBER_LENGTH + 1)))))
+			.withMessageContaining("number of 1001 characters at $.n");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> NewEvent.of("E",
+					Map.of("n", new java.math.BigInteger("-" + digits(EventLimits.MAX_NUMBER_LENGTH)))))
+			.withMessageContaining("number of 1001 characters");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> NewEvent.of("E", nested(EventLimits.MAX_NESTING_DEPTH + 1)))
+			.withMessageContaining("nested deeper than 200 levels");
+		assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of("E", Map.of("s", "x".repeat(limit - 7))))
+			.withMessageContaining("takes " + (limit + 1) + " bytes")
+			.withMessageContaining("MAX_EVENT_BYTES");
+		assertThatIllegalArgumentException().isThrownBy(
+				() -> NewEvent.of("E", Map.of("a", "x".repeat(limit / 2 - 8)), Map.of("m", "y".repeat(limit / 2 - 7))))
+			.withMessageContaining("takes " + (limit + 1) + " bytes");
+		assertThat(this.store.lastPosition()).isZero();
+	}
+
+	@Test
+	void refusesTextThatIsNotValidUnicodeOrHoldsNulWhereJournalsDiffer() {
+		String lone = "s\ud800";
+		NewEvent ok = NewEvent.of("E", Map.of());
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.append(lone, ok))
+			.withMessageContaining("Stream id")
+			.withMessageContaining("lone surrogate U+D800 at index 1");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.append("s\udc00x", ok))
+			.withMessageContaining("lone surrogate U+DC00");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.append("s\0", ok))
+			.withMessageContaining("NUL");
+		assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of("E\0", Map.of()))
+			.withMessageContaining("NUL");
+		assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of("E\ud800", Map.of()))
+			.withMessageContaining("lone surrogate");
+		assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of("E", Map.of("v", "x\udbff")))
+			.withMessageContaining("Data of event 'E' holds a string at $.v that is not valid Unicode");
+		assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of("E", Map.of("k\udfff", 1)))
+			.withMessageContaining("holds a key at $");
+		assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of("E", Map.of("list", List.of("ok", "\ud800"))))
+			.withMessageContaining("$.list[1]");
+		assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of("E", Map.of(), Map.of("m", "\ud800")))
+			.withMessageContaining("Metadata of event 'E'");
+		assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of("E", new Note("\ud800")))
+			.withMessageContaining("$.text");
+		assertThat(this.store.lastPosition()).isZero();
+	}
+
+	record Note(String text) {
+	}
+
+	@Test
+	void storesAnyValidUnicodeAndControlCharactersExactly() {
+		String text = "pair \ud83d\ude00 nul \0 bell \u0007 line\u2028 \uffff quote \" slash \\";
+		String streamId = "stream \ud83d\ude00 \u0007 \"q\"";
+		StoredEvent stored = this.store.append(streamId,
+				NewEvent.of("Type \ud83d\ude00", Map.of(text, text), Map.of("m", text)));
+		assertThat(this.store.readStream(streamId)).containsExactly(stored);
+		assertThat(stored.data()).containsEntry(text, text);
+		this.store.close();
+		this.store = reopen();
+		org.junit.jupiter.api.Assumptions.assumeTrue(this.store != null, "this journal keeps nothing across a restart");
+		assertThat(this.store.readStream(streamId)).containsExactly(stored);
+		assertThat(this.store.readStream("stream ?? \u0007 \"q\"")).isEmpty();
+	}
+
+	@Test
+	void timestampsReadBackExactly() {
+		StoredEvent stored = this.store.append("s", NewEvent.of("E", Map.of()));
+		assertThat(stored.timestamp().getNano() % 1_000).isZero();
+		assertThat(this.store.readStream("s").get(0).timestamp()).isEqualTo(stored.timestamp());
 	}
 
 	@Test
@@ -467,40 +639,8 @@ public abstract class EventStoreContractTests {
 			.isEqualTo(4);
 	}
 
-	/**
-	 * Runs {@code action(thread, i)} for i in 0..perThread-1 on each of {@code threads}
-	 * threads.
-	 */
-	protected static void runConcurrently(int threads, int perThread, ThreadAction action) throws Exception {
-		ExecutorService pool = Executors.newFixedThreadPool(threads);
-		try {
-			CountDownLatch start = new CountDownLatch(1);
-			List<Future<?>> futures = new ArrayList<>();
-			for (int t = 0; t < threads; t++) {
-				int thread = t;
-				futures.add(pool.submit(() -> {
-					start.await();
-					for (int i = 0; i < perThread; i++) {
-						action.run(thread, i);
-					}
-					return null;
-				}));
-			}
-			start.countDown();
-			for (Future<?> future : futures) {
-				future.get(60, TimeUnit.SECONDS);
-			}
-		}
-		finally {
-			pool.shutdownNow();
-		}
-	}
-
-	@FunctionalInterface
-	protected interface ThreadAction {
-
-		void run(int thread, int i) throws Exception;
-
+	protected static void runConcurrently(int threads, int perThread, Concurrently.Action action) throws Exception {
+		Concurrently.run(threads, perThread, action);
 	}
 
 }

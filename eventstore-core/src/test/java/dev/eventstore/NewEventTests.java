@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.eventstore.internal.JsonValues;
+import dev.eventstore.internal.Texts;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,6 +41,64 @@ class NewEventTests {
 		assertThat(NewEvent.of(new Plain("x")).type()).isEqualTo("Plain");
 		assertThat(NewEvent.of(new Annotated("x")).type()).isEqualTo("renamed-type");
 		assertThat(NewEvent.of(new Plain("x")).data()).isEqualTo(Map.of("name", "x"));
+	}
+
+	record Holder(Object value) {
+	}
+
+	record Marker() {
+	}
+
+	@Test
+	void refusesValuesWithNoJsonForm() {
+		Runnable lambda = () -> {
+		};
+		Map<String, Object> notData = Map.of("an input stream", new java.io.ByteArrayInputStream(new byte[3]),
+				"a lambda", lambda, "a plain object", new Object(), "a reader", new java.io.StringReader("x"));
+		notData.forEach((what, value) -> {
+			assertThatIllegalArgumentException().as(what)
+				.isThrownBy(() -> NewEvent.of("E", Map.of("v", value)))
+				.withMessageContaining("Data of event 'E'")
+				.withMessageContaining("$.v");
+			assertThatIllegalArgumentException().as(what + " in a record")
+				.isThrownBy(() -> NewEvent.of("E", new Holder(value)));
+			assertThatIllegalArgumentException().as(what + " in metadata")
+				.isThrownBy(() -> NewEvent.of("E", Map.of(), Map.of("m", value)));
+		});
+	}
+
+	@Test
+	void anEmptyRecordIsAnEmptyObject() {
+		assertThat(NewEvent.of(new Marker()).data()).isEmpty();
+	}
+
+	@Test
+	void encodedSizeIsExactlyWhatTheGeneratorWrites() {
+		java.util.Random random = new java.util.Random(7);
+		for (int run = 0; run < 200; run++) {
+			StringBuilder text = new StringBuilder();
+			for (int i = random.nextInt(50); i > 0; i--) {
+				int kind = random.nextInt(5);
+				if (kind == 0) {
+					text.append((char) random.nextInt(0x80));
+				}
+				else if (kind == 1) {
+					text.append((char) (0x80 + random.nextInt(0x780)));
+				}
+				else if (kind == 2) {
+					text.append((char) (0x800 + random.nextInt(0xD000 - 0x800)));
+				}
+				else if (kind == 3) {
+					text.appendCodePoint(0x10000 + random.nextInt(0xFFFFF));
+				}
+				else {
+					String special = "\"\\\b\t\n\f\r\u0000\u001f/\u007f\u2028";
+					text.append(special.charAt(random.nextInt(special.length())));
+				}
+			}
+			String value = text.toString();
+			assertThat(Texts.jsonSize(value)).as(value).isEqualTo(JsonValues.MAPPER.writeValueAsBytes(value).length);
+		}
 	}
 
 	@Test

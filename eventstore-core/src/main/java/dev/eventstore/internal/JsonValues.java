@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.eventstore.EventLimits;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
@@ -24,6 +25,7 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.SerializationConfig;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.ValueSerializer;
@@ -43,17 +45,35 @@ import tools.jackson.databind.ser.bean.BeanSerializerBase;
 public final class JsonValues {
 
 	/** Deepest nesting of objects and arrays accepted in event data. */
-	public static final int MAX_DEPTH = 200;
+	public static final int MAX_DEPTH = EventLimits.MAX_NESTING_DEPTH;
+
+	/**
+	 * Room the parser and generator leave above the limits that appends are checked
+	 * against, so that anything accepted reads back: a journal line nests the data one
+	 * level deeper, and Jackson counts some lengths in bytes where the limits count
+	 * characters.
+	 */
+	private static final int MARGIN = 1024;
 
 	/** The one mapper of the store: immutable, thread-safe. */
 	public static final JsonMapper MAPPER = JsonMapper
 		.builder(JsonFactory.builder()
-			.streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
-			.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 10).build())
+			.streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH + 10).build())
+			.streamReadConstraints(StreamReadConstraints.builder()
+				.maxNestingDepth(MAX_DEPTH + 10)
+				.maxNumberLength(EventLimits.MAX_NUMBER_LENGTH + MARGIN)
+				.maxNameLength(6 * EventLimits.MAX_NAME_LENGTH + MARGIN)
+				.maxStringLength(EventLimits.MAX_EVENT_BYTES + MARGIN)
+				.maxDocumentLength(-1)
+				.maxTokenCount(-1)
+				.build())
 			.rootValueSeparator((String) null)
 			.build())
 		.disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		// Jackson 3 writes an object without properties (an InputStream, say) as {}:
+		// that is no JSON form of it.
+		.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
 		.addModule(new SimpleModule("eventstore-data-only").setSerializerModifier(new RejectJdkBeans()))
 		.build();
 
@@ -92,6 +112,83 @@ public final class JsonValues {
 					+ value.getClass().getName() + " serialises to " + describeKind(normalized));
 		}
 		return frozen;
+	}
+
+	/**
+	 * Checks an event's normalised data and metadata against {@link EventLimits}: text is
+	 * valid Unicode, keys and numbers are short enough, nesting is shallow enough, and
+	 * both together encode to at most {@link EventLimits#MAX_EVENT_BYTES} bytes of JSON.
+	 * @param data the data, from {@link #toObject}
+	 * @param metadata the metadata, from {@link #toObject}
+	 * @param eventType the event's type name, for messages
+	 * @throws IllegalArgumentException naming the first limit exceeded and where
+	 */
+	public static void checkLimits(Map<String, Object> data, Map<String, Object> metadata, String eventType) {
+		long size = sizeOf(data, "Data of event '" + eventType + "'", "$", 1);
+		if (!metadata.isEmpty()) {
+			size += sizeOf(metadata, "Metadata of event '" + eventType + "'", "$", 1);
+		}
+		if (size > EventLimits.MAX_EVENT_BYTES) {
+			throw new IllegalArgumentException(
+					"Event '" + eventType + "' takes " + size + " bytes of JSON data and metadata; the limit is "
+							+ EventLimits.MAX_EVENT_BYTES + " (EventLimits.MAX_EVENT_BYTES)");
+		}
+	}
+
+	/** The compact JSON size of a normalised value, checking the limits on the way. */
+	private static long sizeOf(@Nullable Object value, String what, String path, int depth) {
+		if (value == null) {
+			return 4;
+		}
+		if (value instanceof String s) {
+			requireUnicode(s, what, path, "a string");
+			return Texts.jsonSize(s);
+		}
+		if (value instanceof Boolean b) {
+			return b ? 4 : 5;
+		}
+		if (value instanceof Integer || value instanceof Long || value instanceof Double
+				|| value instanceof BigInteger) {
+			int length = value.toString().length();
+			if (length > EventLimits.MAX_NUMBER_LENGTH) {
+				throw new IllegalArgumentException(what + " holds a number of " + length + " characters at " + path
+						+ "; the limit is " + EventLimits.MAX_NUMBER_LENGTH + " (EventLimits.MAX_NUMBER_LENGTH)");
+			}
+			return length;
+		}
+		if (depth > EventLimits.MAX_NESTING_DEPTH) {
+			throw new IllegalArgumentException(
+					what + " is nested deeper than " + EventLimits.MAX_NESTING_DEPTH + " levels at " + path);
+		}
+		if (value instanceof FrozenMap map) {
+			long size = 2 + Math.max(0, map.size() - 1);
+			for (Map.Entry<String, Object> entry : map.entrySet()) {
+				String name = entry.getKey();
+				if (name.length() > EventLimits.MAX_NAME_LENGTH) {
+					throw new IllegalArgumentException(
+							what + " has a key of " + name.length() + " characters at " + path + "; the limit is "
+									+ EventLimits.MAX_NAME_LENGTH + " (EventLimits.MAX_NAME_LENGTH)");
+				}
+				requireUnicode(name, what, path, "a key");
+				size += Texts.jsonSize(name) + 1 + sizeOf(entry.getValue(), what, path + "." + name, depth + 1);
+			}
+			return size;
+		}
+		FrozenList list = (FrozenList) value;
+		long size = 2 + Math.max(0, list.size() - 1);
+		for (int i = 0; i < list.size(); i++) {
+			size += sizeOf(list.get(i), what, path + "[" + i + "]", depth + 1);
+		}
+		return size;
+	}
+
+	private static void requireUnicode(String text, String what, String path, String kind) {
+		int lone = Texts.loneSurrogate(text);
+		if (lone >= 0) {
+			throw new IllegalArgumentException(
+					what + " holds " + kind + " at " + path + " that is not valid Unicode: a lone surrogate "
+							+ String.format("U+%04X", (int) text.charAt(lone)) + " at index " + lone);
+		}
 	}
 
 	private static String describeKind(@Nullable Object normalized) {
@@ -438,11 +535,12 @@ public final class JsonValues {
 		public ValueSerializer<?> modifySerializer(SerializationConfig config, BeanDescription.Supplier beanDesc,
 				ValueSerializer<?> serializer) {
 			Class<?> type = beanDesc.getBeanClass();
-			if (serializer instanceof BeanSerializerBase && isJdk(type)) {
+			// A lambda or other generated class has no data of its own.
+			if ((serializer instanceof BeanSerializerBase && isJdk(type)) || type.isSynthetic() || type.isHidden()) {
 				return new ValueSerializer<Object>() {
 					@Override
 					public void serialize(Object value, JsonGenerator gen, SerializationContext ctxt) {
-						throw new NotDataException(type.getName() + " is not data (a JDK class with no JSON form)");
+						throw new NotDataException(type.getName() + " is not data (it has no JSON form)");
 					}
 				};
 			}

@@ -26,6 +26,7 @@ import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.internal.GroupCommitter;
 import dev.eventstore.internal.JsonValues;
+import dev.eventstore.internal.Texts;
 import dev.eventstore.journal.Journal;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -102,10 +103,6 @@ public final class PostgresJournal implements Journal {
 	public List<StoredEvent> append(String streamId, List<NewEvent> events, ExpectedVersion expected,
 			Instant timestamp) {
 		ensureOpen();
-		requireNoNul(streamId, "Stream id");
-		for (NewEvent event : events) {
-			requireNoNul(event.type(), "Event type");
-		}
 		Instant time = timestamp.truncatedTo(ChronoUnit.MICROS);
 		Connection connection = acquire(streamId);
 		boolean joined;
@@ -191,12 +188,28 @@ public final class PostgresJournal implements Journal {
 			}
 		}
 		catch (SQLException ex) {
-			for (Request request : group) {
-				if (!request.failed()) {
-					request.fail(appendFailure(request.streamId, ex, false, committing));
-				}
+			List<Request> pending = group.stream().filter((request) -> !request.failed()).toList();
+			if (!committing && pending.size() > 1 && !isConnectionFailure(ex)) {
+				// One request's statement failed the whole transaction: write each alone,
+				// so
+				// that it fails only its own caller. Nothing was committed, so positions
+				// stay gapless.
+				logger.log(Level.DEBUG, "A group of " + pending.size() + " appends failed; writing each alone", ex);
+				pending.forEach((request) -> writeGroup(List.of(request)));
+				return;
+			}
+			for (Request request : pending) {
+				request.fail(appendFailure(request.streamId, ex, false, committing));
 			}
 		}
+	}
+
+	/**
+	 * Whether the database is out of reach (SQL state class 08), not just one statement.
+	 */
+	private static boolean isConnectionFailure(SQLException ex) {
+		String state = ex.getSQLState();
+		return state == null || state.startsWith("08");
 	}
 
 	private long lockHead(Connection connection) throws SQLException {
@@ -274,8 +287,8 @@ public final class PostgresJournal implements Journal {
 			return this.appendConnections.acquire();
 		}
 		catch (SQLException ex) {
-			throw new EventStoreException("Cannot get a connection to append to stream '" + streamId + "' in "
-					+ this.location + ": " + ex.getMessage() + "; nothing was stored", ex);
+			throw new EventStoreException("Cannot get a connection to append to stream " + Texts.quote(streamId)
+					+ " in " + this.location + ": " + ex.getMessage() + "; nothing was stored", ex);
 		}
 	}
 
@@ -291,8 +304,8 @@ public final class PostgresJournal implements Journal {
 			outcome = "the transaction was rolled back and nothing was stored";
 		}
 		String state = (ex.getSQLState() != null) ? " (SQL state " + ex.getSQLState() + ")" : "";
-		return new EventStoreException("Could not append to stream '" + streamId + "' in " + this.location + state
-				+ ": " + ex.getMessage() + "; " + outcome, ex);
+		return new EventStoreException("Could not append to stream " + Texts.quote(streamId) + " in " + this.location
+				+ state + ": " + Texts.abbreviate(String.valueOf(ex.getMessage())) + "; " + outcome, ex);
 	}
 
 	private static void rollbackQuietly(Connection connection, Exception failure) {
@@ -301,13 +314,6 @@ public final class PostgresJournal implements Journal {
 		}
 		catch (SQLException ex) {
 			failure.addSuppressed(ex);
-		}
-	}
-
-	private static void requireNoNul(String value, String what) {
-		if (value.indexOf('\0') >= 0) {
-			throw new IllegalArgumentException(
-					what + " must not contain NUL characters (PostgreSQL text cannot hold them)");
 		}
 	}
 

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.eventstore.Concurrently;
 import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.EventLogAssertions;
 import dev.eventstore.EventStore;
@@ -248,6 +249,74 @@ class SharedStoreTests {
 		}
 		assertThat(store.readStream("s")).extracting(StoredEvent::type).containsExactly("Before");
 		assertThat(store.append("s", NewEvent.of("After", Map.of())).position()).isEqualTo(2);
+	}
+
+	@Test
+	void oneCallersFailingStatementFailsOnlyThatCaller() throws Exception {
+		EventStore store = instance();
+		// A statement failure that no validation can foresee: the database refuses one
+		// stream's rows.
+		try (HikariDataSource admin = EmbeddedPostgresServer.pool(1);
+				Connection connection = admin.getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE FUNCTION " + this.prefix + "refuse() RETURNS trigger LANGUAGE plpgsql AS "
+					+ "$$ BEGIN RAISE EXCEPTION 'poisoned stream %', NEW.stream_id; END $$");
+			statement.execute("CREATE TRIGGER " + this.prefix + "refuse BEFORE INSERT ON " + this.prefix
+					+ "events FOR EACH ROW WHEN (NEW.stream_id LIKE 'poison%') EXECUTE FUNCTION " + this.prefix
+					+ "refuse()");
+		}
+		int threads = 8;
+		int perThread = 250;
+		AtomicInteger poisonFailures = new AtomicInteger();
+		List<Throwable> otherFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+		Concurrently.run(threads, perThread, (thread, i) -> {
+			if (thread == 0 && i % 5 == 0) {
+				try {
+					store.append("poison-" + i, NewEvent.of("Bad", Map.of()));
+					otherFailures.add(new AssertionError("a poisoned append succeeded"));
+				}
+				catch (EventStoreException ex) {
+					assertThat(ex).hasMessageContaining("poisoned stream").hasMessageContaining("nothing was stored");
+					poisonFailures.incrementAndGet();
+				}
+				return;
+			}
+			try {
+				store.append("good-" + thread, NewEvent.of("Good", Map.of("i", i)));
+			}
+			catch (RuntimeException ex) {
+				otherFailures.add(ex);
+			}
+		});
+		assertThat(otherFailures).isEmpty();
+		assertThat(poisonFailures).hasValue(perThread / 5);
+		int good = threads * perThread - perThread / 5;
+		assertThat(store.lastPosition()).isEqualTo(good);
+		assertThat(store.readAll(1, good + 10)).extracting(StoredEvent::position).isEqualTo(range(1, good));
+		for (int thread = 1; thread < threads; thread++) {
+			assertThat(store.streamVersion("good-" + thread)).isEqualTo(perThread);
+		}
+	}
+
+	@Test
+	void aHugeStreamIdIsRefusedBeforeAnyGroupWithABoundedMessage() throws Exception {
+		EventStore store = instance();
+		String huge = "h".repeat(20_000);
+		AtomicInteger refused = new AtomicInteger();
+		Concurrently.run(8, 100, (thread, i) -> {
+			if (thread == 0) {
+				assertThatIllegalArgumentException().isThrownBy(() -> store.append(huge, NewEvent.of("E", Map.of())))
+					.satisfies((ex) -> assertThat(ex.getMessage()).hasSizeLessThan(300)
+						.contains("20000 characters")
+						.contains("limit of 512"));
+				refused.incrementAndGet();
+			}
+			else {
+				store.append("s-" + thread, NewEvent.of("E", Map.of()));
+			}
+		});
+		assertThat(refused).hasValue(100);
+		assertThat(store.lastPosition()).isEqualTo(700);
 	}
 
 	@Test

@@ -77,11 +77,27 @@ public final class FileJournal implements Journal {
 	/** Most events decoded from one read of the file. */
 	private static final int READ_CHUNK = 1024;
 
+	/**
+	 * Most bytes read with one call unless a single line is longer: events of up to
+	 * {@link dev.eventstore.EventLimits#MAX_EVENT_BYTES} must not add up to one array
+	 * beyond what Java can index.
+	 */
+	private static final int MAX_READ_BYTES = 4 * 1024 * 1024;
+
 	private final Path path;
 
 	private final FsyncPolicy fsync;
 
 	private final FileChannel lockChannel;
+
+	/** The key of this journal in {@link OpenJournals}. */
+	private final Path realPath;
+
+	/**
+	 * The last position of the leading lines in the original Python format: the only
+	 * lines read without a checksum.
+	 */
+	private final long legacyEnd;
 
 	private final FileLock fileLock;
 
@@ -127,9 +143,11 @@ public final class FileJournal implements Journal {
 
 	private final @Nullable Thread intervalSyncer;
 
-	private FileJournal(Path path, FsyncPolicy fsync, Duration interval, FileChannel lockChannel, FileLock fileLock,
-			FileChannel readChannel, Recovery.Result recovered, JournalWriter writer) {
+	private FileJournal(Path path, Path realPath, FsyncPolicy fsync, Duration interval, FileChannel lockChannel,
+			FileLock fileLock, FileChannel readChannel, Recovery.Result recovered, JournalWriter writer) {
 		this.path = path;
+		this.realPath = realPath;
+		this.legacyEnd = recovered.legacyEnd();
 		this.fsync = fsync;
 		this.lockChannel = lockChannel;
 		this.fileLock = fileLock;
@@ -185,9 +203,22 @@ public final class FileJournal implements Journal {
 			throw new EventStoreException(
 					"Cannot create the directory " + directory + " of journal " + file + ": " + ex, ex);
 		}
-		FileChannel lockChannel = openLockChannel(file);
-		FileLock lock = acquireLock(file, lockChannel);
-		List<AutoCloseable> opened = new ArrayList<>(List.of(lockChannel));
+		Path realPath = realPath(file, directory, fileName);
+		OpenJournals.claim(realPath, file);
+		FileChannel lockChannel;
+		FileLock lock;
+		try {
+			lockChannel = openLockChannel(realPath);
+			lock = acquireLock(file, lockChannel);
+		}
+		catch (RuntimeException ex) {
+			OpenJournals.release(realPath);
+			throw ex;
+		}
+		List<AutoCloseable> opened = new ArrayList<>();
+		opened.add(lockChannel);
+		opened.add(() -> OpenJournals.release(realPath));
+		file = realPath;
 		try {
 			boolean created = !Files.exists(file);
 			FileChannel readChannel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -200,13 +231,16 @@ public final class FileJournal implements Journal {
 			JournalWriter writer = opener.open(file, recovered.keptEnd());
 			opened.add(writer);
 			if (recovered.truncationReason() != null) {
-				logger.log(Level.WARNING, "Journal {0}: cutting off {1} bytes after position {2}: {3}", file,
+				Path saved = CutBytes.save(file, readChannel, recovered.keptEnd(), recovered.fileSize());
+				logger.log(Level.WARNING,
+						"Journal {0}: cutting off {1} bytes after position {2}: {3}; they are saved in {4}", file,
 						recovered.fileSize() - recovered.keptEnd(), recovered.lastPosition(),
-						recovered.truncationReason());
+						recovered.truncationReason(), saved);
 				writer.truncate(recovered.keptEnd());
 				writer.sync();
 			}
-			return new FileJournal(file, fsync, fsyncInterval, lockChannel, lock, readChannel, recovered, writer);
+			return new FileJournal(file, realPath, fsync, fsyncInterval, lockChannel, lock, readChannel, recovered,
+					writer);
 		}
 		catch (IOException ex) {
 			closeQuietly(opened, ex);
@@ -215,6 +249,19 @@ public final class FileJournal implements Journal {
 		catch (RuntimeException ex) {
 			closeQuietly(opened, ex);
 			throw ex;
+		}
+	}
+
+	/**
+	 * The journal's path with every link resolved, so that two names of one file share
+	 * one lock and one entry in {@link OpenJournals}.
+	 */
+	private static Path realPath(Path file, Path directory, Path fileName) {
+		try {
+			return Files.exists(file) ? file.toRealPath() : directory.toRealPath().resolve(fileName);
+		}
+		catch (IOException ex) {
+			throw new EventStoreException("Cannot resolve the journal path " + file + ": " + ex, ex);
 		}
 	}
 
@@ -249,7 +296,7 @@ public final class FileJournal implements Journal {
 		return lock;
 	}
 
-	private static void syncDirectory(Path directory) {
+	static void syncDirectory(Path directory) {
 		try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
 			dir.force(true);
 		}
@@ -507,7 +554,8 @@ public final class FileJournal implements Journal {
 		while (i < positions.length) {
 			// Read runs of adjacent lines with one call.
 			int j = i;
-			while (j + 1 < positions.length && ranges[2 * (j + 1)] == ranges[2 * j + 1] && j - i < READ_CHUNK) {
+			while (j + 1 < positions.length && ranges[2 * (j + 1)] == ranges[2 * j + 1] && j - i < READ_CHUNK
+					&& ranges[2 * (j + 1) + 1] - ranges[2 * i] <= MAX_READ_BYTES) {
 				j++;
 			}
 			long start = ranges[2 * i];
@@ -528,9 +576,13 @@ public final class FileJournal implements Journal {
 		ensureOpen();
 		long last = Math.min(this.committed, fromPosition + maxCount - 1);
 		List<StoredEvent> events = new ArrayList<>((int) Math.max(0, Math.min(READ_CHUNK, last - fromPosition + 1)));
-		for (long from = fromPosition; from <= last; from += READ_CHUNK) {
-			long to = Math.min(last, from + READ_CHUNK - 1);
+		for (long from = fromPosition, to; from <= last; from = to + 1) {
+			to = Math.min(last, from + READ_CHUNK - 1);
 			long[] range = this.index.range(from, to);
+			while (range[1] - range[0] > MAX_READ_BYTES && to > from) {
+				to = from + (to - from) / 2;
+				range = this.index.range(from, to);
+			}
 			byte[] bytes = read(range[0], (int) (range[1] - range[0]));
 			int lineStart = 0;
 			long position = from;
@@ -574,6 +626,12 @@ public final class FileJournal implements Journal {
 		if (line.position() != position) {
 			throw new JournalCorruptedException(this.path, 0, fileOffset,
 					"expected position " + position + " but the line holds event_id " + line.position());
+		}
+		if (!line.checksummed() && position > this.legacyEnd) {
+			throw new JournalCorruptedException(this.path, 0, fileOffset,
+					"the line of position " + position
+							+ " has lost its checksum; only lines of the original format before position "
+							+ (this.legacyEnd + 1) + " are read without one");
 		}
 		long version = (knownVersion > 0) ? knownVersion
 				: (line.version() > 0) ? line.version() : this.index.versionOf(line.streamId(), position);
@@ -690,7 +748,8 @@ public final class FileJournal implements Journal {
 			joinQuietly(this.intervalSyncer);
 		}
 		IOException failure = (this.fsync == FsyncPolicy.ALWAYS) ? null : flushNow();
-		List<AutoCloseable> resources = List.of(this.writer, this.readChannel, this.fileLock, this.lockChannel);
+		List<AutoCloseable> resources = List.of(this.writer, this.readChannel, this.fileLock, this.lockChannel,
+				() -> OpenJournals.release(this.realPath));
 		if (failure != null) {
 			closeQuietly(resources, failure);
 			throw new EventStoreException("Could not fsync journal " + this.path + " on close: " + failure.getMessage(),

@@ -34,8 +34,10 @@ import tools.jackson.core.JsonToken;
  * position of the batch's last event: recovery keeps a batch only when all its lines are
  * there. {@code crc} is the CRC-32C, as 8 hex digits, of the line's bytes before
  * {@code ,"crc"}. Lines without them (written by the original Python store) are read as
- * single-event batches without a checksum. Encoding is not thread-safe: the journal
- * guards its codec with its write lock; decoding is stateless.
+ * single-event batches without a checksum; a line with any field of this format
+ * ({@code version}, {@code batch_end}, {@code crc}) but no valid checksum is damaged.
+ * Encoding is not thread-safe: the journal guards its codec with its write lock; decoding
+ * is stateless.
  */
 final class LineCodec {
 
@@ -285,7 +287,7 @@ final class LineCodec {
 			return null;
 		}
 		return new Decoded(position, streamId, type, parseLong(line, versionStart, versionEnd), batchEnd, null, null,
-				null);
+				null, true);
 	}
 
 	private static boolean startsWith(byte[] bytes, int at, byte[] prefix) {
@@ -353,7 +355,8 @@ final class LineCodec {
 			length--;
 		}
 		int jsonLength = length;
-		if (hasCrcSuffix(line, offset, length)) {
+		boolean checksummed = hasCrcSuffix(line, offset, length);
+		if (checksummed) {
 			int expected = parseHex(line, offset + length - 10);
 			CRC32C crc = new CRC32C();
 			crc.update(line, offset, length - CRC_SUFFIX_LENGTH);
@@ -369,6 +372,7 @@ final class LineCodec {
 		String type = null;
 		String time = null;
 		boolean sawData = false;
+		boolean ownFormat = false;
 		Map<String, Object> data = null;
 		Map<String, Object> metadata = null;
 		try (JsonParser parser = JsonValues.MAPPER.createParser(line, offset, jsonLength)) {
@@ -380,8 +384,18 @@ final class LineCodec {
 				JsonToken token = parser.nextToken();
 				switch (name) {
 					case "event_id" -> position = longField(parser, token, name);
-					case "version" -> version = longField(parser, token, name);
-					case "batch_end" -> batchEnd = longField(parser, token, name);
+					case "version" -> {
+						ownFormat = true;
+						version = longField(parser, token, name);
+					}
+					case "batch_end" -> {
+						ownFormat = true;
+						batchEnd = longField(parser, token, name);
+					}
+					case "crc" -> {
+						ownFormat = true;
+						parser.skipChildren();
+					}
 					case "stream_id" -> streamId = textField(parser, token, name);
 					case "event_type" -> type = textField(parser, token, name);
 					case "timestamp" -> time = textField(parser, token, name);
@@ -408,6 +422,11 @@ final class LineCodec {
 		catch (JacksonException ex) {
 			throw new LineFormatException("not valid JSON: " + firstLine(ex.getOriginalMessage()));
 		}
+		if (ownFormat && !checksummed) {
+			// Only the original Python store wrote lines without a checksum, and it never
+			// wrote these fields: a damaged "crc" must not switch the check off.
+			throw new LineFormatException("a line of this store's format without a valid \"crc\" checksum");
+		}
 		if (position < 1) {
 			throw new LineFormatException("missing or invalid \"event_id\"");
 		}
@@ -424,7 +443,7 @@ final class LineCodec {
 			throw new LineFormatException("missing \"timestamp\"");
 		}
 		Instant timestamp = full ? parseTimestamp(time) : null;
-		return new Decoded(position, streamId, type, version, batchEnd, data, metadata, timestamp);
+		return new Decoded(position, streamId, type, version, batchEnd, data, metadata, timestamp, checksummed);
 	}
 
 	private static @Nullable Map<String, Object> objectField(JsonParser parser, boolean full) {
@@ -499,10 +518,12 @@ final class LineCodec {
 	/**
 	 * A decoded line; {@code version} and {@code batchEnd} are -1 where the line does not
 	 * carry them, {@code data}, {@code metadata} and {@code timestamp} are null in a
-	 * header-only decode.
+	 * header-only decode; {@code checksummed} is false only for a line of the original
+	 * Python format, which carried no checksum.
 	 */
 	record Decoded(long position, String streamId, String type, long version, long batchEnd,
-			@Nullable Map<String, Object> data, @Nullable Map<String, Object> metadata, @Nullable Instant timestamp) {
+			@Nullable Map<String, Object> data, @Nullable Map<String, Object> metadata, @Nullable Instant timestamp,
+			boolean checksummed) {
 
 		StoredEvent toEvent(long derivedVersion) {
 			return new StoredEvent(this.position, this.streamId, derivedVersion, this.type,

@@ -16,7 +16,10 @@ import org.jspecify.annotations.Nullable;
  * Reads a journal file once at open: validates every line, builds the index, and finds
  * where the last whole batch ends. What follows it (a torn line, a damaged last line, an
  * incomplete batch) is what a crash mid-write leaves, and is to be cut off; a damaged
- * line with valid lines after it is corruption, and fails the open.
+ * line with valid lines after it is corruption, and fails the open, and so does a file
+ * none of whose lines is a journal line unless it looks like a torn first write. Lines of
+ * the original Python format, which carry no checksum, are accepted only before the first
+ * line of this store's format.
  */
 final class Recovery {
 
@@ -39,6 +42,20 @@ final class Recovery {
 	private long keptPosition;
 
 	private @Nullable DamagedLine firstDamaged;
+
+	/** Lines that decoded as journal lines, kept or not. */
+	private long validLines;
+
+	/**
+	 * Whether every damaged line and the torn tail look like the start of a journal line,
+	 * or are zero fill: what a crash mid-write leaves.
+	 */
+	private boolean damageLooksTorn = true;
+
+	/** The last position of the leading lines of the original, unchecksummed format. */
+	private long legacyEnd;
+
+	private boolean sawChecksummed;
 
 	private Recovery(Path path) {
 		this.path = path;
@@ -78,7 +95,11 @@ final class Recovery {
 				continue;
 			}
 			if (eof) {
-				return scan < filled;
+				if (scan < filled) {
+					noteDamage(buffer, scan, filled - scan);
+					return true;
+				}
+				return false;
 			}
 			System.arraycopy(buffer, scan, buffer, 0, filled - scan);
 			bufferOffset += scan;
@@ -109,13 +130,19 @@ final class Recovery {
 		LineCodec.Decoded line;
 		try {
 			line = LineCodec.decodeHeader(bytes, offset, length);
+			if (!line.checksummed() && this.sawChecksummed) {
+				throw new LineFormatException(
+						"a line without a checksum after lines of this store's format, " + "which always carry one");
+			}
 		}
 		catch (LineFormatException ex) {
 			if (this.firstDamaged == null) {
 				this.firstDamaged = new DamagedLine(this.lineNumber, start, ex.getMessage());
 			}
+			noteDamage(bytes, offset, length);
 			return;
 		}
+		this.validLines++;
 		if (this.firstDamaged != null) {
 			DamagedLine damaged = this.firstDamaged;
 			throw new JournalCorruptedException(this.path, damaged.line(), damaged.offset(), damaged.reason()
@@ -130,6 +157,12 @@ final class Recovery {
 					+ "' where the events before it make it " + derivedVersion);
 		}
 		checkBatch(line, start);
+		if (line.checksummed()) {
+			this.sawChecksummed = true;
+		}
+		else {
+			this.legacyEnd = line.position();
+		}
 		this.index.add(line.streamId(), new long[] { start }, end);
 		this.expectedPosition++;
 		if (this.openBatchEnd == -1 || line.position() == this.openBatchEnd) {
@@ -160,11 +193,40 @@ final class Recovery {
 		}
 	}
 
+	private void noteDamage(byte[] bytes, int offset, int length) {
+		int at = offset;
+		int end = offset + length;
+		while (at < end && (bytes[at] == 0 || isWhitespace(bytes[at]))) {
+			at++;
+		}
+		if (at < end && !startsWithEventId(bytes, at, end)) {
+			this.damageLooksTorn = false;
+		}
+	}
+
+	/** {@code {"event_id"}, the start of every journal line, or a torn prefix of it. */
+	private static boolean startsWithEventId(byte[] bytes, int at, int end) {
+		int n = Math.min(EVENT_ID_KEY.length, end - at);
+		return java.util.Arrays.equals(bytes, at, at + n, EVENT_ID_KEY, 0, n);
+	}
+
+	private static final byte[] EVENT_ID_KEY = "{\"event_id\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+	private static boolean isWhitespace(byte b) {
+		return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+	}
+
 	private JournalCorruptedException corrupted(long offset, String reason) {
 		return new JournalCorruptedException(this.path, this.lineNumber, offset, reason);
 	}
 
 	private Result result(long fileSize, boolean tornTail) {
+		if (this.validLines == 0 && !this.damageLooksTorn) {
+			String found = (this.firstDamaged != null) ? "line 1: " + this.firstDamaged.reason() : "no line ends";
+			throw new JournalCorruptedException(this.path, 1, 0,
+					"not a journal: none of its " + fileSize + " bytes is a valid journal line, and they are not what "
+							+ "a crash mid-write leaves (" + found + "); the file was left untouched");
+		}
 		List<String> reasons = new ArrayList<>();
 		if (this.openBatchEnd != -1) {
 			reasons.add("an incomplete batch (its last event, position " + this.openBatchEnd + ", is missing)");
@@ -177,7 +239,8 @@ final class Recovery {
 		}
 		this.index.truncate(this.keptPosition, this.keptEnd);
 		String reason = reasons.isEmpty() ? null : String.join(", ", reasons);
-		return new Result(this.index, this.keptEnd, this.keptPosition, fileSize, reason);
+		return new Result(this.index, this.keptEnd, this.keptPosition, fileSize, reason,
+				Math.min(this.legacyEnd, this.keptPosition));
 	}
 
 	private static boolean isBlank(byte[] bytes, int offset, int length) {
@@ -208,9 +271,11 @@ final class Recovery {
 	 * @param fileSize the file's size before recovery
 	 * @param truncationReason why bytes after {@code keptEnd} are dropped, null when none
 	 * are
+	 * @param legacyEnd the last position of the leading lines of the original Python
+	 * format, read without a checksum; every later line must carry one
 	 */
-	record Result(JournalIndex index, long keptEnd, long lastPosition, long fileSize,
-			@Nullable String truncationReason) {
+	record Result(JournalIndex index, long keptEnd, long lastPosition, long fileSize, @Nullable String truncationReason,
+			long legacyEnd) {
 
 	}
 

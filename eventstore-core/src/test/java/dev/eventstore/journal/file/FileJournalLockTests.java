@@ -3,6 +3,7 @@ package dev.eventstore.journal.file;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,44 @@ class FileJournalLockTests {
 		try (EventStore store = EventStore.open(journal)) {
 			assertThat(store.readStream("held")).hasSize(1);
 		}
+	}
+
+	@Test
+	void refusedSecondOpenInTheSameProcessKeepsTheLockAgainstOtherProcesses() throws Exception {
+		Path journal = this.dir.resolve("events.ndjson");
+		Path link = Files.createSymbolicLink(this.dir.resolve("link.ndjson"), journal.getFileName());
+		try (EventStore first = EventStore.open(journal)) {
+			first.append("s", NewEvent.of("E", Map.of()));
+			assertThatThrownBy(() -> EventStore.open(journal)).hasMessageContaining("locked by another EventStore");
+			assertThatThrownBy(() -> EventStore.open(link)).hasMessageContaining("locked by another EventStore");
+			Process other = ChildJvm.start(TryOpen.class, List.of(), journal.toString());
+			String outcome;
+			try (BufferedReader out = new BufferedReader(
+					new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8))) {
+				outcome = out.readLine();
+			}
+			assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			assertThat(outcome).isEqualTo("refused");
+			assertThat(first.append("s", NewEvent.of("E", Map.of())).position()).isEqualTo(2);
+		}
+		try (EventStore again = EventStore.open(link)) {
+			assertThat(again.lastPosition()).isEqualTo(2);
+		}
+	}
+
+	/** Tries to open a journal and says whether it could. */
+	static final class TryOpen {
+
+		public static void main(String[] args) {
+			try (EventStore store = EventStore.open(Path.of(args[0]))) {
+				store.append("intruder", NewEvent.of("E", Map.of()));
+				System.out.println("opened");
+			}
+			catch (EventStoreException ex) {
+				System.out.println(ex.getMessage().contains("locked") ? "refused" : "failed: " + ex.getMessage());
+			}
+		}
+
 	}
 
 	/** Opens a journal, appends one event, says so and waits to be killed. */

@@ -156,6 +156,148 @@ class FileJournalRecoveryTests {
 		assertThat(Files.size(journal())).isEqualTo(size);
 	}
 
+	// --- a damaged checksum never switches the check off
+
+	@Test
+	void damagedChecksumFieldInTheMiddleIsCorruptionNotALegacyLine() throws IOException {
+		writeSample();
+		List<String> lines = lines();
+		// Two damaged bytes: the checksum's key and a value it would have caught.
+		lines.set(0, lines.get(0).replace("\"crc\":", "\"crx\":").replace("\"n\":1", "\"n\":7"));
+		Files.write(journal(), lines);
+		assertThatThrownBy(() -> EventStore.open(journal())).isInstanceOf(JournalCorruptedException.class)
+			.hasMessageContaining("line 1")
+			.hasMessageContaining("without a valid \"crc\" checksum");
+		assertThat(lines()).hasSize(5);
+	}
+
+	@Test
+	void damagedChecksumFieldOnTheLastLineIsCutLikeATornWriteAndSaved() throws IOException {
+		List<StoredEvent> written = writeSample();
+		List<String> lines = lines();
+		lines.set(4, lines.get(4).replace("\"crc\":", "\"crX\":"));
+		Files.write(journal(), lines);
+		try (EventStore store = EventStore.open(journal())) {
+			assertThat(store.readAll(1, 100)).isEqualTo(written.subList(0, 4));
+		}
+		assertThat(Files.readString(onlySideFile())).isEqualTo(lines.get(4) + "\n");
+	}
+
+	@Test
+	void legacyLineAfterLinesOfThisFormatIsCorruption() throws IOException {
+		try (EventStore store = EventStore.open(journal())) {
+			for (int i = 1; i <= 3; i++) {
+				store.append("a", NewEvent.of("E", Map.of("n", i)));
+			}
+		}
+		List<String> lines = lines();
+		lines.set(1, "{\"event_id\": 2, \"stream_id\": \"a\", \"event_type\": \"E\", \"data\": {\"n\": 9}, "
+				+ "\"metadata\": null, \"timestamp\": \"2026-05-29T11:15:00\"}");
+		Files.write(journal(), lines);
+		assertThatThrownBy(() -> EventStore.open(journal())).isInstanceOf(JournalCorruptedException.class)
+			.hasMessageContaining("line 2")
+			.hasMessageContaining("without a checksum after lines of this store's format");
+	}
+
+	@Test
+	void readingALineThatLostItsChecksumFailsEvenAfterOpen() throws IOException {
+		try (EventStore store = EventStore.open(journal())) {
+			store.append("a", NewEvent.of("E", Map.of("n", 1)));
+			store.append("a", NewEvent.of("E", Map.of("n", 2)));
+			List<String> lines = lines();
+			String own = lines.get(1);
+			String legacy = own.replaceAll(",\"crc\":\"[0-9a-f]{8}\"", "")
+				.replace(",\"version\":2", "")
+				.replace("\"n\":2", "\"n\":5");
+			lines.set(1, legacy.substring(0, legacy.length() - 1) + " ".repeat(own.length() - legacy.length()) + "}");
+			Files.write(journal(), lines);
+			assertThatThrownBy(() -> store.readAll(1, 10)).isInstanceOf(JournalCorruptedException.class)
+				.hasMessageContaining("position 2 has lost its checksum");
+		}
+	}
+
+	// --- recovery never destroys bytes
+
+	private List<Path> sideFiles() throws IOException {
+		try (var files = Files.list(this.dir)) {
+			return files.filter((f) -> f.getFileName().toString().startsWith("events.ndjson.cut-")).toList();
+		}
+	}
+
+	private Path onlySideFile() throws IOException {
+		List<Path> sideFiles = sideFiles();
+		assertThat(sideFiles).hasSize(1);
+		return sideFiles.get(0);
+	}
+
+	@Test
+	void oneBitFlipInTheLastBatchIsCutButSavedBesideTheJournal() throws IOException {
+		List<StoredEvent> written = writeSample();
+		byte[] bytes = Files.readAllBytes(journal());
+		long lastLineStart = Files.readString(journal()).lastIndexOf('\n', bytes.length - 2) + 1;
+		int flipped = (int) lastLineStart + 40;
+		bytes[flipped] ^= 0x01;
+		Files.write(journal(), bytes);
+		try (EventStore store = EventStore.open(journal())) {
+			assertThat(store.readAll(1, 100)).isEqualTo(written.subList(0, 4));
+		}
+		Path side = onlySideFile();
+		assertThat(side.getFileName().toString()).startsWith("events.ndjson.cut-" + lastLineStart + "-");
+		assertThat(Files.readAllBytes(side))
+			.isEqualTo(java.util.Arrays.copyOfRange(bytes, (int) lastLineStart, bytes.length));
+		assertThat(Files.size(journal())).isEqualTo(lastLineStart);
+	}
+
+	@Test
+	void cutOfAnIncompleteBatchIsSaved() throws IOException {
+		writeSample();
+		List<String> lines = lines();
+		Files.write(journal(), lines.subList(0, 3));
+		try (EventStore store = EventStore.open(journal())) {
+			assertThat(store.lastPosition()).isEqualTo(1);
+		}
+		assertThat(Files.readString(onlySideFile())).isEqualTo(lines.get(1) + "\n" + lines.get(2) + "\n");
+	}
+
+	@Test
+	void filesThatAreNotJournalsAreRefusedAndLeftUntouched() throws IOException {
+		byte[] random = new byte[10_000];
+		new java.util.Random(42).nextBytes(random);
+		Map<String, byte[]> notJournals = Map.of("random bytes", random, "a CSV",
+				"id,name\n1,ann\n2,bob\n".getBytes(StandardCharsets.UTF_8), "another program's JSON lines",
+				"{\"id\":1,\"name\":\"ann\"}\n{\"id\":2,\"name\":\"bob\"}\n".getBytes(StandardCharsets.UTF_8),
+				"one line of text", "hello".getBytes(StandardCharsets.UTF_8));
+		for (Map.Entry<String, byte[]> notJournal : notJournals.entrySet()) {
+			Files.write(journal(), notJournal.getValue());
+			assertThatThrownBy(() -> EventStore.open(journal())).as(notJournal.getKey())
+				.isInstanceOf(JournalCorruptedException.class)
+				.hasMessageContaining("not a journal")
+				.hasMessageContaining("left untouched");
+			assertThat(Files.readAllBytes(journal())).as(notJournal.getKey()).isEqualTo(notJournal.getValue());
+			assertThat(sideFiles()).as(notJournal.getKey()).isEmpty();
+		}
+	}
+
+	@Test
+	void tornFirstWriteIsCutAndSaved() throws IOException {
+		String torn = "{\"event_id\":1,\"stream_id\":\"a\",\"event_ty";
+		Files.writeString(journal(), torn);
+		try (EventStore store = EventStore.open(journal())) {
+			assertThat(store.lastPosition()).isZero();
+			assertThat(store.append("a", NewEvent.of("E", Map.of())).position()).isEqualTo(1);
+		}
+		assertThat(Files.readString(onlySideFile())).isEqualTo(torn);
+	}
+
+	@Test
+	void zeroFilledFileIsATornWriteNotAForeignFile() throws IOException {
+		Files.write(journal(), new byte[8192]);
+		try (EventStore store = EventStore.open(journal())) {
+			assertThat(store.lastPosition()).isZero();
+		}
+		assertThat(Files.readAllBytes(onlySideFile())).isEqualTo(new byte[8192]);
+	}
+
 	@Test
 	void loadsJournalsWrittenByThePythonStore() throws IOException {
 		Files.writeString(journal(),

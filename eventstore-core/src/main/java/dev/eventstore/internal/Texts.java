@@ -1,0 +1,138 @@
+package dev.eventstore.internal;
+
+import dev.eventstore.EventLimits;
+
+/**
+ * Checks and quotes caller text: stream ids and type names, for validation and for error
+ * messages of a bounded size.
+ */
+public final class Texts {
+
+	private static final int QUOTED_PREFIX = 100;
+
+	private Texts() {
+	}
+
+	/**
+	 * Caller text for an error message: quoted, and cut to its first
+	 * {@value #QUOTED_PREFIX} characters plus its length when longer, so that a huge
+	 * stream id cannot make a huge message.
+	 * @param text the text
+	 * @return the quoted text
+	 */
+	public static String quote(String text) {
+		if (text.length() <= QUOTED_PREFIX) {
+			return "'" + text + "'";
+		}
+		return "'" + text.substring(0, QUOTED_PREFIX) + "…' (" + text.length() + " characters)";
+	}
+
+	/**
+	 * A message from elsewhere (a database's, say) cut to at most 1,000 characters, since
+	 * it may quote a caller's huge value.
+	 * @param message the message
+	 * @return the message or its first 1,000 characters and its length
+	 */
+	public static String abbreviate(String message) {
+		return (message.length() <= 1_000) ? message
+				: message.substring(0, 1_000) + "… (" + message.length() + " characters)";
+	}
+
+	/**
+	 * Checks a stream id against {@link EventLimits}.
+	 * @param streamId the stream id
+	 * @return the stream id
+	 * @throws IllegalArgumentException if it is null, blank, too long, holds a NUL or is
+	 * not valid Unicode
+	 */
+	public static String requireStreamId(String streamId) {
+		return requireName(streamId, "Stream id", EventLimits.MAX_STREAM_ID_LENGTH);
+	}
+
+	/**
+	 * Checks an event type name against {@link EventLimits}.
+	 * @param type the type name
+	 * @return the type name
+	 * @throws IllegalArgumentException if it is null, blank, too long, holds a NUL or is
+	 * not valid Unicode
+	 */
+	public static String requireType(String type) {
+		return requireName(type, "Event type", EventLimits.MAX_TYPE_LENGTH);
+	}
+
+	private static String requireName(String value, String what, int maxLength) {
+		if (value == null || value.isBlank()) {
+			throw new IllegalArgumentException(what + " must not be null or blank");
+		}
+		if (value.length() > maxLength) {
+			throw new IllegalArgumentException(what + " " + quote(value) + " is longer than the limit of " + maxLength
+					+ " characters (EventLimits)");
+		}
+		if (value.indexOf('\0') >= 0) {
+			throw new IllegalArgumentException(what + " " + quote(value.replace('\0', '?'))
+					+ " contains a NUL character, which not every journal can store");
+		}
+		int lone = loneSurrogate(value);
+		if (lone >= 0) {
+			throw new IllegalArgumentException(what + " " + quote(value) + " is not valid Unicode: a lone surrogate "
+					+ String.format("U+%04X", (int) value.charAt(lone)) + " at index " + lone);
+		}
+		return value;
+	}
+
+	/**
+	 * The index of the first UTF-16 surrogate that is not part of a pair, or -1 when the
+	 * text is valid Unicode.
+	 * @param text the text
+	 * @return the index or -1
+	 */
+	public static int loneSurrogate(String text) {
+		for (int i = 0, n = text.length(); i < n; i++) {
+			char c = text.charAt(i);
+			if (Character.isSurrogate(c)) {
+				if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+					i++;
+				}
+				else {
+					return i;
+				}
+			}
+		}
+		return -1;
+	}
+
+	/**
+	 * The bytes a string takes as a JSON string in UTF-8, quotes included, escaped as the
+	 * store's generator escapes: {@code \b \t \n \f \r " \\} as two bytes, other control
+	 * characters as six. The text must be valid Unicode.
+	 * @param text the text
+	 * @return its encoded size
+	 */
+	public static long jsonSize(String text) {
+		long size = 2;
+		for (int i = 0, n = text.length(); i < n; i++) {
+			char c = text.charAt(i);
+			if (c < 0x20) {
+				size += (c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r') ? 2 : 6;
+			}
+			else if (c == '"' || c == '\\') {
+				size += 2;
+			}
+			else if (c < 0x80) {
+				size += 1;
+			}
+			else if (c < 0x800) {
+				size += 2;
+			}
+			else if (Character.isHighSurrogate(c)) {
+				size += 4;
+				i++;
+			}
+			else {
+				size += 3;
+			}
+		}
+		return size;
+	}
+
+}
