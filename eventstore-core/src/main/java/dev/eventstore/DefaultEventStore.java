@@ -59,7 +59,7 @@ final class DefaultEventStore implements EventStore {
 	}
 
 	@Override
-	public List<StoredEvent> appendBatch(String streamId, List<NewEvent> events, ExpectedVersion expected) {
+	public AppendResult appendBatch(String streamId, List<NewEvent> events, ExpectedVersion expected) {
 		requireStreamId(streamId);
 		if (events == null) {
 			throw new IllegalArgumentException("Events must not be null (stream " + Texts.quote(streamId) + ")");
@@ -76,14 +76,15 @@ final class DefaultEventStore implements EventStore {
 		if (events.isEmpty()) {
 			return checkOnly(streamId, expected);
 		}
+		requireDistinctIds(streamId, events);
 		ensureOpen();
 		List<NewEvent> batch = List.copyOf(events);
 		long start = System.nanoTime();
-		List<StoredEvent> stored;
+		AppendResult stored;
 		try {
 			stored = this.journal.append(streamId, batch, expected, now());
 		}
-		catch (ConcurrencyConflictException ex) {
+		catch (ConcurrencyConflictException | EventIdConflictException ex) {
 			this.observers.appendFailed(streamId, ex, System.nanoTime() - start);
 			throw ex;
 		}
@@ -94,6 +95,9 @@ final class DefaultEventStore implements EventStore {
 		}
 		if (this.writeFailure != null) {
 			this.writeFailure = null;
+		}
+		if (stored.isDuplicate()) {
+			return stored;
 		}
 		this.observers.appended(batch, stored, System.nanoTime() - start);
 		if (!this.catchUps.isEmpty() || this.journal.isShared()) {
@@ -107,7 +111,7 @@ final class DefaultEventStore implements EventStore {
 	 * An empty batch, as the original design has it: the expected version is checked,
 	 * nothing is written and nobody is notified.
 	 */
-	private List<StoredEvent> checkOnly(String streamId, ExpectedVersion expected) {
+	private AppendResult checkOnly(String streamId, ExpectedVersion expected) {
 		ensureOpen();
 		long version = this.journal.streamVersion(streamId);
 		if (!expected.matches(version)) {
@@ -115,7 +119,20 @@ final class DefaultEventStore implements EventStore {
 			this.observers.appendFailed(streamId, conflict, 0);
 			throw conflict;
 		}
-		return List.of();
+		return AppendResult.stored(List.of());
+	}
+
+	private static void requireDistinctIds(String streamId, List<NewEvent> events) {
+		if (events.size() == 1) {
+			return;
+		}
+		Set<java.util.UUID> ids = new java.util.HashSet<>();
+		for (NewEvent event : events) {
+			if (!ids.add(event.id())) {
+				throw new IllegalArgumentException("Event id " + event.id() + " appears twice in the batch for stream "
+						+ Texts.quote(streamId) + "; every event needs an id of its own");
+			}
+		}
 	}
 
 	@Override

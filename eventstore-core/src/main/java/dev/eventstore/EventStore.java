@@ -78,7 +78,7 @@ public interface EventStore extends AutoCloseable {
 	 * @param events the events; an empty list stores nothing and returns an empty list
 	 * @return the stored events, on consecutive positions
 	 */
-	default List<StoredEvent> appendBatch(String streamId, List<NewEvent> events) {
+	default AppendResult appendBatch(String streamId, List<NewEvent> events) {
 		return appendBatch(streamId, events, ExpectedVersion.any());
 	}
 
@@ -89,12 +89,23 @@ public interface EventStore extends AutoCloseable {
 	 * returns an empty list: a command handler that decided to do nothing can so assert
 	 * that the stream did not move.
 	 * @param streamId the stream, not blank
-	 * @param events the events, possibly none
+	 *
+	 * <p>
+	 * <b>Retries are idempotent by event id.</b> A batch whose ids
+	 * ({@link NewEvent#id()}) are exactly those of events already stored, in the same
+	 * stream, on consecutive positions in the same order, with the same type, data and
+	 * metadata, is a retry: it writes nothing, notifies nobody, and returns the events
+	 * the first try stored ({@link AppendResult#isDuplicate()}), whatever the expected
+	 * version, as long as the first try met it. Every stored id is recognised, however
+	 * long ago it was stored.
+	 * @param events the events, possibly none; their ids distinct
 	 * @param expected the condition on the stream's current version
 	 * @return the stored events
 	 * @throws ConcurrencyConflictException if the condition fails; nothing is stored
+	 * @throws EventIdConflictException if some ids are stored and the batch is not a
+	 * retry of them (some new ids, another stream, other data); nothing is stored
 	 */
-	List<StoredEvent> appendBatch(String streamId, List<NewEvent> events, ExpectedVersion expected);
+	AppendResult appendBatch(String streamId, List<NewEvent> events, ExpectedVersion expected);
 
 	/**
 	 * All events of a stream in version order.

@@ -1,7 +1,9 @@
 package dev.eventstore;
 
 import java.util.Map;
+import java.util.UUID;
 
+import dev.eventstore.internal.EventIds;
 import dev.eventstore.internal.JsonValues;
 import dev.eventstore.internal.Texts;
 import org.jspecify.annotations.Nullable;
@@ -19,11 +21,17 @@ import org.jspecify.annotations.Nullable;
  * @param metadata immutable metadata, empty when none
  * @param payloadType the class the data came from when built by {@link #of(Object)}, else
  * null; integrations use it to map the type name back to the class
+ * @param id the event's id: a new one unless the caller sets it with {@link #withId}; a
+ * retry that sends the same ids stores nothing twice (see
+ * {@link EventStore#appendBatch(String, java.util.List, ExpectedVersion)})
  */
 public record NewEvent(String type, Map<String, Object> data, Map<String, Object> metadata,
-		@Nullable Class<?> payloadType) {
+		@Nullable Class<?> payloadType, UUID id) {
 
 	public NewEvent {
+		if (id == null) {
+			throw new IllegalArgumentException("Event id must not be null");
+		}
 		type = Texts.requireType(type);
 		data = JsonValues.toObject(data, "Data", type);
 		metadata = (metadata == null || metadata.isEmpty()) ? JsonValues.emptyObject()
@@ -38,7 +46,29 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 	 * @param metadata metadata, may be null or empty
 	 */
 	public NewEvent(String type, Map<String, Object> data, @Nullable Map<String, Object> metadata) {
-		this(type, data, metadata, null);
+		this(type, data, metadata, null, EventIds.next());
+	}
+
+	/**
+	 * An event with a new id.
+	 * @param type the event type name, not blank
+	 * @param data the data
+	 * @param metadata metadata, may be null or empty
+	 * @param payloadType the class the data came from, or null
+	 */
+	public NewEvent(String type, Map<String, Object> data, @Nullable Map<String, Object> metadata,
+			@Nullable Class<?> payloadType) {
+		this(type, data, metadata, payloadType, EventIds.next());
+	}
+
+	/**
+	 * This event with the given id: set it to the same id on every try of one append, so
+	 * that a retry after a timeout cannot store the event twice.
+	 * @param id the id, not null
+	 * @return a copy with that id
+	 */
+	public NewEvent withId(UUID id) {
+		return new NewEvent(this.type, this.data, this.metadata, this.payloadType, id);
 	}
 
 	/**
@@ -83,7 +113,8 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 					+ payload.getClass().getName() + "; use NewEvent.of(type, data) to name the type yourself");
 		}
 		String type = typeNameOf(payload.getClass());
-		return new NewEvent(type, JsonValues.toObject(payload, "Data", type), null, payload.getClass());
+		return new NewEvent(type, JsonValues.toObject(payload, "Data", type), null, payload.getClass(),
+				EventIds.next());
 	}
 
 	/**

@@ -2,7 +2,9 @@ package dev.eventstore;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 
+import dev.eventstore.internal.EventIds;
 import dev.eventstore.internal.JsonValues;
 
 /**
@@ -19,11 +21,32 @@ import dev.eventstore.internal.JsonValues;
  * @param data its data, a JSON object
  * @param metadata its metadata, empty when none
  * @param timestamp when it was appended
+ * @param id the id it was appended with ({@link NewEvent#id()}); for an event stored
+ * before events had ids, a name-based UUID derived from its position, which no retry
+ * matches
  */
 public record StoredEvent(long position, String streamId, long version, String type, Map<String, Object> data,
-		Map<String, Object> metadata, Instant timestamp) {
+		Map<String, Object> metadata, Instant timestamp, UUID id) {
+
+	/**
+	 * An event stored before events had ids: its id is derived from its position.
+	 * @param position its position
+	 * @param streamId its stream
+	 * @param version its version
+	 * @param type its type
+	 * @param data its data
+	 * @param metadata its metadata
+	 * @param timestamp when it was appended
+	 */
+	public StoredEvent(long position, String streamId, long version, String type, Map<String, Object> data,
+			Map<String, Object> metadata, Instant timestamp) {
+		this(position, streamId, version, type, data, metadata, timestamp, EventIds.derived(position));
+	}
 
 	public StoredEvent {
+		if (id == null) {
+			throw new IllegalArgumentException("Event id must not be null");
+		}
 		if (position < 1) {
 			throw new IllegalArgumentException("Position must be >= 1, was " + position);
 		}

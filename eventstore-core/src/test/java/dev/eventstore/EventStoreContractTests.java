@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -282,6 +283,150 @@ public abstract class EventStoreContractTests {
 			.isThrownBy(() -> this.store.appendBatch("other", List.of(), ExpectedVersion.exactly(3)))
 			.withMessageContaining("'other'");
 		assertThat(this.store.lastPosition()).isEqualTo(1);
+	}
+
+	// --- idempotent retries by event id
+
+	private static List<NewEvent> batchWithIds(String tag, int count) {
+		List<NewEvent> batch = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			batch.add(NewEvent.of("E", Map.of("tag", tag, "i", i), Map.of("m", i))
+				.withId(java.util.UUID.nameUUIDFromBytes((tag + i).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+		}
+		return batch;
+	}
+
+	@Test
+	void storedEventsCarryTheIdsTheyWereAppendedWith() {
+		NewEvent generated = NewEvent.of("E", Map.of());
+		java.util.UUID chosen = java.util.UUID.randomUUID();
+		assertThat(this.store.append("s", generated).id()).isEqualTo(generated.id());
+		assertThat(this.store.append("s", NewEvent.of("E", Map.of()).withId(chosen)).id()).isEqualTo(chosen);
+		assertThat(this.store.readStream("s")).extracting(StoredEvent::id).containsExactly(generated.id(), chosen);
+		assertThat(NewEvent.of("E", Map.of()).id()).isNotEqualTo(NewEvent.of("E", Map.of()).id());
+	}
+
+	@Test
+	void retryWithTheSameIdsStoresNothingAndReturnsTheFirstTry() {
+		List<StoredEvent> seen = new CopyOnWriteArrayList<>();
+		this.store.subscribe(seen::add);
+		Map<ExpectedVersion, AppendResult> firstTries = new java.util.LinkedHashMap<>();
+		firstTries.put(ExpectedVersion.noStream(),
+				this.store.appendBatch("a", batchWithIds("a", 3), ExpectedVersion.noStream()));
+		firstTries.put(ExpectedVersion.exactly(3),
+				this.store.appendBatch("a", batchWithIds("b", 2), ExpectedVersion.exactly(3)));
+		firstTries.put(ExpectedVersion.any(), this.store.appendBatch("a", batchWithIds("c", 1), ExpectedVersion.any()));
+		this.store.append("a", NewEvent.of("Later", Map.of()));
+		long last = this.store.lastPosition();
+		int delivered = seen.size();
+		List<String> tags = List.of("a", "b", "c");
+		int t = 0;
+		for (Map.Entry<ExpectedVersion, AppendResult> first : firstTries.entrySet()) {
+			assertThat(first.getValue().isDuplicate()).isFalse();
+			List<NewEvent> again = batchWithIds(tags.get(t), first.getValue().size());
+			for (ExpectedVersion expected : List.of(first.getKey(), ExpectedVersion.any())) {
+				AppendResult retry = this.store.appendBatch("a", again, expected);
+				assertThat(retry.isDuplicate()).isTrue();
+				assertThat(retry).isEqualTo(first.getValue());
+			}
+			t++;
+		}
+		assertThat(this.store.append("a", batchWithIds("c", 1).get(0)))
+			.isEqualTo(firstTries.get(ExpectedVersion.any()).get(0));
+		assertThat(this.store.lastPosition()).isEqualTo(last);
+		assertThat(seen).hasSize(delivered);
+	}
+
+	@Test
+	void retryWithAnExpectedVersionTheFirstTryDidNotUseConflicts() {
+		this.store.appendBatch("a", batchWithIds("a", 2), ExpectedVersion.noStream());
+		assertThatExceptionOfType(ConcurrencyConflictException.class)
+			.isThrownBy(() -> this.store.appendBatch("a", batchWithIds("a", 2), ExpectedVersion.exactly(2)));
+		assertThat(this.store.lastPosition()).isEqualTo(2);
+	}
+
+	@Test
+	void idsThatOnlyPartlyMatchAStoredBatchAreRefusedNamingTheId() {
+		List<NewEvent> stored = batchWithIds("a", 3);
+		this.store.appendBatch("a", stored);
+		List<NewEvent> partial = new ArrayList<>(stored.subList(0, 2));
+		NewEvent fresh = NewEvent.of("E", Map.of("new", true));
+		partial.add(fresh);
+		assertThatExceptionOfType(EventIdConflictException.class).isThrownBy(() -> this.store.appendBatch("a", partial))
+			.withMessageContaining(fresh.id().toString())
+			.withMessageContaining("only in part")
+			.satisfies((ex) -> assertThat(ex.eventId()).isEqualTo(fresh.id()));
+		List<NewEvent> newFirst = List.of(fresh, stored.get(2));
+		assertThatExceptionOfType(EventIdConflictException.class)
+			.isThrownBy(() -> this.store.appendBatch("a", newFirst))
+			.withMessageContaining(fresh.id().toString());
+		List<NewEvent> reordered = List.of(stored.get(1), stored.get(0));
+		assertThatExceptionOfType(EventIdConflictException.class)
+			.isThrownBy(() -> this.store.appendBatch("a", reordered))
+			.withMessageContaining(stored.get(0).id().toString());
+		assertThat(this.store.lastPosition()).isEqualTo(3);
+	}
+
+	@Test
+	void anIdStoredInAnotherStreamOrWithOtherDataIsRefused() {
+		NewEvent event = batchWithIds("a", 1).get(0);
+		this.store.append("a", event);
+		assertThatExceptionOfType(EventIdConflictException.class).isThrownBy(() -> this.store.append("b", event))
+			.withMessageContaining(event.id().toString())
+			.withMessageContaining("stream 'a'");
+		assertThatExceptionOfType(EventIdConflictException.class)
+			.isThrownBy(() -> this.store.append("a", NewEvent.of("E", Map.of("other", 1)).withId(event.id())))
+			.withMessageContaining("another type, data or metadata");
+		assertThatExceptionOfType(EventIdConflictException.class).isThrownBy(
+				() -> this.store.append("a", NewEvent.of("Other", event.data(), event.metadata()).withId(event.id())));
+		assertThat(this.store.lastPosition()).isEqualTo(1);
+		assertThat(this.store.streamVersion("b")).isZero();
+	}
+
+	@Test
+	void badIdsAreRefusedBeforeAnythingIsWritten() {
+		NewEvent event = NewEvent.of("E", Map.of());
+		assertThatIllegalArgumentException().isThrownBy(() -> event.withId(null))
+			.withMessageContaining("Event id must not be null");
+		assertThatIllegalArgumentException()
+			.isThrownBy(
+					() -> this.store.appendBatch("s", List.of(event, NewEvent.of("F", Map.of()).withId(event.id()))))
+			.withMessageContaining("Event id " + event.id() + " appears twice");
+		assertThat(this.store.lastPosition()).isZero();
+	}
+
+	@Test
+	void concurrentRetriesOfOneBatchStoreExactlyOneCopy() throws Exception {
+		List<NewEvent> batch = batchWithIds("once", 3);
+		java.util.concurrent.atomic.AtomicInteger stored = new java.util.concurrent.atomic.AtomicInteger();
+		java.util.concurrent.atomic.AtomicInteger duplicates = new java.util.concurrent.atomic.AtomicInteger();
+		Set<List<StoredEvent>> results = java.util.concurrent.ConcurrentHashMap.newKeySet();
+		runConcurrently(16, 20, (thread, i) -> {
+			AppendResult result = this.store.appendBatch("once", batch, ExpectedVersion.noStream());
+			(result.isDuplicate() ? duplicates : stored).incrementAndGet();
+			results.add(List.copyOf(result));
+			this.store.append("other-" + thread, NewEvent.of("Noise", Map.of()));
+		});
+		assertThat(stored).hasValue(1);
+		assertThat(duplicates).hasValue(16 * 20 - 1);
+		assertThat(results).hasSize(1);
+		assertThat(this.store.readStream("once")).hasSize(3).isEqualTo(results.iterator().next());
+		assertThat(this.store.lastPosition()).isEqualTo(3 + 16 * 20);
+	}
+
+	@Test
+	void retriesAreRecognisedAfterARestart() {
+		AppendResult first = this.store.appendBatch("a", batchWithIds("a", 2));
+		this.store.append("b", NewEvent.of("E", Map.of()));
+		this.store.close();
+		this.store = reopen();
+		org.junit.jupiter.api.Assumptions.assumeTrue(this.store != null, "this journal keeps nothing across a restart");
+		AppendResult retry = this.store.appendBatch("a", batchWithIds("a", 2), ExpectedVersion.noStream());
+		assertThat(retry.isDuplicate()).isTrue();
+		assertThat(retry).isEqualTo(first);
+		assertThat(this.store.readAll(1, 10)).extracting(StoredEvent::id)
+			.startsWith(first.get(0).id(), first.get(1).id());
+		assertThat(this.store.lastPosition()).isEqualTo(3);
 	}
 
 	// --- limits: whatever is accepted reads back, on every journal, after a restart

@@ -2,6 +2,8 @@ package dev.eventstore.benchmarks;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import dev.eventstore.NewEvent;
 
@@ -51,12 +53,14 @@ final class Workload {
 	}
 
 	/**
-	 * One of 4,096 prepared events: a {@link NewEvent} is immutable, so an application
-	 * may append the same one many times, and building payloads is the caller's cost, not
-	 * the store's.
+	 * One of 4,096 prepared payloads as a new event with an id of its own: a
+	 * {@link NewEvent} is one event, and appending it again would be a retry. Building
+	 * the payload is the caller's cost, not the store's; giving it an id and validating
+	 * the copy is, as it is for every append.
 	 */
 	static NewEvent event(long i) {
-		return events[(int) (i & (PREPARED - 1))];
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		return events[(int) (i & (PREPARED - 1))].withId(new UUID(random.nextLong(), random.nextLong()));
 	}
 
 	/**

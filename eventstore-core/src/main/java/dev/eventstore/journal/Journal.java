@@ -3,6 +3,7 @@ package dev.eventstore.journal;
 import java.time.Instant;
 import java.util.List;
 
+import dev.eventstore.AppendResult;
 import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
@@ -29,11 +30,15 @@ public interface Journal extends AutoCloseable {
 	 * @param expected the condition on the stream's current version, checked before
 	 * anything is written
 	 * @param timestamp the timestamp the events get
-	 * @return the stored events, in order, on consecutive positions
+	 * @return the stored events, in order, on consecutive positions; for a retry of a
+	 * stored batch (its ids already stored: see {@link dev.eventstore.internal.Retries}),
+	 * the events stored first, with nothing written
 	 * @throws ConcurrencyConflictException if the condition fails; nothing is written
+	 * @throws dev.eventstore.EventIdConflictException if the ids partly match stored
+	 * events; nothing is written
 	 * @throws dev.eventstore.EventStoreException if the write fails; nothing is written
 	 */
-	List<StoredEvent> append(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp);
+	AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp);
 
 	/**
 	 * Events of one stream in version order, starting at {@code fromVersion} (inclusive).

@@ -15,16 +15,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.HashMap;
 
 import javax.sql.DataSource;
 
+import dev.eventstore.AppendResult;
 import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.EventStoreException;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.internal.EventIds;
 import dev.eventstore.internal.GroupCommitter;
+import dev.eventstore.internal.Retries;
 import dev.eventstore.internal.JsonValues;
 import dev.eventstore.internal.Texts;
 import dev.eventstore.journal.Journal;
@@ -76,10 +80,10 @@ public final class PostgresJournal implements Journal {
 		this.prefix = prefix;
 		this.location = location;
 		this.insertSql = "INSERT INTO " + prefix.events()
-				+ " (position, stream_id, version, event_type, data, metadata, created_at)"
-				+ " VALUES (?, ?, ?, ?, ?::json, ?::json, ?)";
-		this.selectColumns = "SELECT position, stream_id, version, event_type, data, metadata, created_at FROM "
-				+ prefix.events();
+				+ " (position, stream_id, version, event_type, data, metadata, created_at, event_uuid)"
+				+ " VALUES (?, ?, ?, ?, ?::json, ?::json, ?, ?)";
+		this.selectColumns = "SELECT position, stream_id, version, event_type, data, metadata, created_at, event_uuid"
+				+ " FROM " + prefix.events();
 	}
 
 	/**
@@ -100,8 +104,7 @@ public final class PostgresJournal implements Journal {
 	}
 
 	@Override
-	public List<StoredEvent> append(String streamId, List<NewEvent> events, ExpectedVersion expected,
-			Instant timestamp) {
+	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp) {
 		ensureOpen();
 		Instant time = timestamp.truncatedTo(ChronoUnit.MICROS);
 		Connection connection = acquire(streamId);
@@ -126,16 +129,22 @@ public final class PostgresJournal implements Journal {
 	}
 
 	/** Joins the caller's transaction: neither commits nor rolls back. */
-	private List<StoredEvent> appendInCallerTransaction(Connection connection, String streamId, List<NewEvent> events,
+	private AppendResult appendInCallerTransaction(Connection connection, String streamId, List<NewEvent> events,
 			ExpectedVersion expected, Instant time) {
 		Request request = new Request(streamId, events, expected, time);
 		try {
 			long last = lockHead(connection);
 			long version = queryVersion(connection, streamId);
+			Map<UUID, StoredEvent> stored = storedWithIds(connection, List.of(request));
+			List<StoredEvent> retried = Retries.storedCopy(streamId, events, expected, version, stored::get);
+			if (retried != null) {
+				return AppendResult.duplicate(retried);
+			}
 			if (!expected.matches(version)) {
 				throw new ConcurrencyConflictException(streamId, expected, version);
 			}
-			insertRows(connection, List.of(request), last, Map.of(streamId, version));
+			request.prepare(last + 1, version + 1, null);
+			insertRows(connection, List.of(request));
 			advanceHead(connection, last + events.size());
 			return request.stored;
 		}
@@ -157,25 +166,42 @@ public final class PostgresJournal implements Journal {
 			try {
 				long last = lockHead(connection);
 				Map<String, Long> versions = new HashMap<>();
+				Map<UUID, StoredEvent> stored = storedWithIds(connection, group);
 				List<Request> writing = new ArrayList<>(group.size());
-				long events = 0;
+				List<Request> retriesInGroup = new ArrayList<>();
+				long position = last;
 				for (Request request : group) {
 					long version = versions.containsKey(request.streamId) ? versions.get(request.streamId)
 							: queryVersion(connection, request.streamId);
 					versions.put(request.streamId, version);
+					List<StoredEvent> retried;
+					try {
+						retried = Retries.storedCopy(request.streamId, request.events, request.expected, version,
+								stored::get);
+					}
+					catch (EventStoreException ex) {
+						request.fail(ex);
+						continue;
+					}
+					if (retried != null) {
+						request.stored = AppendResult.duplicate(retried);
+						retriesInGroup.add(request);
+						continue;
+					}
 					if (!request.expected.matches(version)) {
 						request.fail(new ConcurrencyConflictException(request.streamId, request.expected, version));
 						continue;
 					}
 					versions.put(request.streamId, version + request.events.size());
-					request.firstVersion = version + 1;
-					events += request.events.size();
+					request.prepare(position + 1, version + 1, stored);
+					position += request.events.size();
 					writing.add(request);
 				}
 				if (!writing.isEmpty()) {
-					insertRows(connection, writing, last, null);
-					advanceHead(connection, last + events);
+					insertRows(connection, writing);
+					advanceHead(connection, position);
 				}
+				writing.addAll(retriesInGroup);
 				committing = true;
 				connection.commit();
 				writing.forEach(Request::succeeded);
@@ -224,39 +250,50 @@ public final class PostgresJournal implements Journal {
 		}
 	}
 
-	/**
-	 * Inserts the requests' events on the positions after {@code last}, in one batch, and
-	 * sets each request's stored events. {@code versions}, when given, holds each
-	 * stream's version before the append; otherwise each request carries its first
-	 * version.
-	 */
-	private void insertRows(Connection connection, List<Request> requests, long last,
-			@Nullable Map<String, Long> versions) throws SQLException {
-		long position = last;
+	/** Inserts the prepared requests' events, in one batch. */
+	private void insertRows(Connection connection, List<Request> requests) throws SQLException {
 		try (PreparedStatement insert = connection.prepareStatement(this.insertSql)) {
 			for (Request request : requests) {
-				long firstVersion = (versions != null) ? versions.get(request.streamId) + 1 : request.firstVersion;
 				OffsetDateTime created = OffsetDateTime.ofInstant(request.time, ZoneOffset.UTC);
-				List<StoredEvent> stored = new ArrayList<>(request.events.size());
-				for (int i = 0; i < request.events.size(); i++) {
-					NewEvent event = request.events.get(i);
-					position++;
-					insert.setLong(1, position);
-					insert.setString(2, request.streamId);
-					insert.setLong(3, firstVersion + i);
+				for (StoredEvent event : request.stored) {
+					insert.setLong(1, event.position());
+					insert.setString(2, event.streamId());
+					insert.setLong(3, event.version());
 					insert.setString(4, event.type());
 					insert.setString(5, JsonValues.MAPPER.writeValueAsString(event.data()));
 					insert.setString(6,
 							event.metadata().isEmpty() ? null : JsonValues.MAPPER.writeValueAsString(event.metadata()));
 					insert.setObject(7, created);
+					insert.setObject(8, event.id());
 					insert.addBatch();
-					stored.add(new StoredEvent(position, request.streamId, firstVersion + i, event.type(), event.data(),
-							event.metadata(), request.time));
 				}
-				request.stored = stored;
 			}
 			insert.executeBatch();
 		}
+	}
+
+	/**
+	 * The stored events that have any of the requests' ids, with one query: a retry finds
+	 * its first try's events here.
+	 */
+	private Map<UUID, StoredEvent> storedWithIds(Connection connection, List<Request> requests) throws SQLException {
+		List<UUID> ids = new ArrayList<>();
+		for (Request request : requests) {
+			for (NewEvent event : request.events) {
+				ids.add(event.id());
+			}
+		}
+		Map<UUID, StoredEvent> stored = new HashMap<>();
+		try (PreparedStatement query = connection.prepareStatement(this.selectColumns + " WHERE event_uuid = ANY(?)")) {
+			query.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+			try (ResultSet rs = query.executeQuery()) {
+				while (rs.next()) {
+					StoredEvent event = toEvent(rs);
+					stored.put(event.id(), event);
+				}
+			}
+		}
+		return stored;
 	}
 
 	private void advanceHead(Connection connection, long newLast) throws SQLException {
@@ -367,9 +404,7 @@ public final class PostgresJournal implements Journal {
 			try (ResultSet rs = ps.executeQuery()) {
 				List<StoredEvent> events = new ArrayList<>();
 				while (rs.next()) {
-					events.add(new StoredEvent(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4),
-							parseObject(rs.getString(5)), parseObject(rs.getString(6)),
-							rs.getObject(7, OffsetDateTime.class).toInstant()));
+					events.add(toEvent(rs));
 				}
 				return events;
 			}
@@ -377,6 +412,14 @@ public final class PostgresJournal implements Journal {
 		catch (SQLException ex) {
 			throw readFailure(ex);
 		}
+	}
+
+	private StoredEvent toEvent(ResultSet rs) throws SQLException {
+		long position = rs.getLong(1);
+		UUID id = rs.getObject(8, UUID.class);
+		return new StoredEvent(position, rs.getString(2), rs.getLong(3), rs.getString(4), parseObject(rs.getString(5)),
+				parseObject(rs.getString(6)), rs.getObject(7, OffsetDateTime.class).toInstant(),
+				(id != null) ? id : EventIds.derived(position));
 	}
 
 	@SuppressWarnings("unchecked")
@@ -462,15 +505,31 @@ public final class PostgresJournal implements Journal {
 
 		final Instant time;
 
-		long firstVersion;
-
-		List<StoredEvent> stored = List.of();
+		AppendResult stored = AppendResult.stored(List.of());
 
 		Request(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant time) {
 			this.streamId = streamId;
 			this.events = events;
 			this.expected = expected;
 			this.time = time;
+		}
+
+		/**
+		 * Gives the events their positions and versions, and makes them known to later
+		 * requests of the group by id.
+		 */
+		void prepare(long firstPosition, long firstVersion, @Nullable Map<UUID, StoredEvent> byId) {
+			List<StoredEvent> events = new ArrayList<>(this.events.size());
+			for (int i = 0; i < this.events.size(); i++) {
+				NewEvent event = this.events.get(i);
+				StoredEvent stored = new StoredEvent(firstPosition + i, this.streamId, firstVersion + i, event.type(),
+						event.data(), event.metadata(), this.time, event.id());
+				events.add(stored);
+				if (byId != null) {
+					byId.put(event.id(), stored);
+				}
+			}
+			this.stored = AppendResult.stored(events);
 		}
 
 	}
@@ -625,13 +684,13 @@ public final class PostgresJournal implements Journal {
 				}
 				try (Statement statement = connection.createStatement()) {
 					statement.executeQuery("SELECT last_position FROM " + prefix.head() + " WHERE id = 1").close();
+					statement.executeQuery("SELECT event_uuid FROM " + prefix.events() + " LIMIT 0").close();
 				}
 			}
 			catch (SQLException ex) {
-				throw new EventStoreException(
-						"Cannot use PostgreSQL tables " + prefix.events() + "/" + prefix.head() + ": " + ex.getMessage()
-								+ (this.initializeSchema ? ""
-										: " (create them with initialize-schema or the script " + Schema.SCRIPT + ")"),
+				throw new EventStoreException("Cannot use PostgreSQL tables " + prefix.events() + "/" + prefix.head()
+						+ ": " + ex.getMessage() + (this.initializeSchema ? ""
+								: " (create them with initialize-schema or the scripts " + Schema.SCRIPTS + ")"),
 						ex);
 			}
 			return new PostgresJournal(this.dataSource, this.appendConnections, prefix,

@@ -15,18 +15,30 @@ final class Schema {
 
 	static final String SCRIPT = "V1__eventstore_journal.sql";
 
+	/** The versioned scripts in the order they apply; each is safe to apply again. */
+	static final java.util.List<String> SCRIPTS = java.util.List.of(SCRIPT, "V2__event_ids.sql");
+
 	private Schema() {
 	}
 
+	/** Every script, in order, as one text. */
 	static String script(TablePrefix prefix) {
-		try (InputStream in = Schema.class.getResourceAsStream(SCRIPT)) {
+		StringBuilder all = new StringBuilder();
+		for (String name : SCRIPTS) {
+			all.append(script(name, prefix)).append('\n');
+		}
+		return all.toString();
+	}
+
+	static String script(String name, TablePrefix prefix) {
+		try (InputStream in = Schema.class.getResourceAsStream(name)) {
 			if (in == null) {
-				throw new IllegalStateException("Schema script " + SCRIPT + " is missing from the jar");
+				throw new IllegalStateException("Schema script " + name + " is missing from the jar");
 			}
 			return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${prefix}", prefix.value());
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("Cannot read schema script " + SCRIPT, ex);
+			throw new IllegalStateException("Cannot read schema script " + name, ex);
 		}
 	}
 

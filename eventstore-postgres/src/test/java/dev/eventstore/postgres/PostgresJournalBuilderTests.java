@@ -1,5 +1,21 @@
 package dev.eventstore.postgres;
 
+import dev.eventstore.StoredEvent;
+
+import dev.eventstore.NewEvent;
+
+import dev.eventstore.ExpectedVersion;
+
+import dev.eventstore.EventStore;
+
+import java.util.Map;
+
+import java.util.List;
+
+import java.sql.Statement;
+
+import java.sql.Connection;
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.eventstore.EventStoreException;
 import org.junit.jupiter.api.Test;
@@ -52,6 +68,38 @@ class PostgresJournalBuilderTests {
 			.doesNotContain("${prefix}");
 		assertThat(PostgresJournal.class.getResource(Schema.SCRIPT)).isNotNull();
 		assertThat(Schema.SCRIPT).startsWith("V1__");
+	}
+
+	@Test
+	void aVersion1DatabaseIsUpgradedInPlaceAndItsEventsKeepLoading() throws Exception {
+		try (HikariDataSource pool = EmbeddedPostgresServer.pool(3)) {
+			String prefix = EmbeddedPostgresServer.freshPrefix();
+			try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+				String version1 = Schema.script(Schema.SCRIPT, new TablePrefix(prefix)).replaceAll("(?m)^--.*$", "");
+				for (String sql : version1.split(";")) {
+					if (!sql.isBlank()) {
+						statement.execute(sql);
+					}
+				}
+				statement.execute("INSERT INTO " + prefix + "events (position, stream_id, version, event_type, data, "
+						+ "metadata, created_at) VALUES (1, 'old', 1, 'E', '{\"n\":1}', NULL, now())");
+				statement.execute("UPDATE " + prefix + "head SET last_position = 1");
+			}
+			assertThatThrownBy(() -> PostgresJournal.builder(pool).tablePrefix(prefix).build())
+				.isInstanceOf(EventStoreException.class)
+				.hasMessageContaining("V2__event_ids.sql");
+			try (EventStore store = EventStore.builder()
+				.journal(EmbeddedPostgresServer.journal(pool, prefix))
+				.build()) {
+				StoredEvent old = store.readStream("old").get(0);
+				assertThat(old.data()).containsEntry("n", 1);
+				assertThat(old.id()).isEqualTo(store.readAll(1, 1).get(0).id());
+				NewEvent next = NewEvent.of("E", Map.of("n", 2));
+				store.append("old", next, ExpectedVersion.exactly(1));
+				assertThat(store.appendBatch("old", List.of(next), ExpectedVersion.exactly(1)).isDuplicate()).isTrue();
+				assertThat(store.lastPosition()).isEqualTo(2);
+			}
+		}
 	}
 
 }

@@ -16,8 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.eventstore.AppendResult;
 import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.EventStoreException;
 import dev.eventstore.ExpectedVersion;
@@ -26,6 +28,7 @@ import dev.eventstore.JournalCorruptedException;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.internal.GroupCommitter;
+import dev.eventstore.internal.Retries;
 import dev.eventstore.journal.Journal;
 import dev.eventstore.journal.file.LineCodec.LineFormatException;
 import org.jspecify.annotations.Nullable;
@@ -105,6 +108,9 @@ public final class FileJournal implements Journal {
 
 	private final JournalIndex index;
 
+	/** Guarded by the committer's lock: where each stored event id is. */
+	private final IdTable ids;
+
 	/** Guarded by the committer's lock: the buffer a group of appends is composed in. */
 	private final LineCodec codec = new LineCodec();
 
@@ -148,6 +154,7 @@ public final class FileJournal implements Journal {
 		this.path = path;
 		this.realPath = realPath;
 		this.legacyEnd = recovered.legacyEnd();
+		this.ids = recovered.ids();
 		this.fsync = fsync;
 		this.lockChannel = lockChannel;
 		this.fileLock = fileLock;
@@ -339,8 +346,7 @@ public final class FileJournal implements Journal {
 	}
 
 	@Override
-	public List<StoredEvent> append(String streamId, List<NewEvent> events, ExpectedVersion expected,
-			Instant timestamp) {
+	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp) {
 		ensureOpen();
 		Request request = new Request(streamId, events, expected, timestamp,
 				LineCodec.encodeBodies(streamId, events, timestamp));
@@ -356,9 +362,9 @@ public final class FileJournal implements Journal {
 		}
 	}
 
-	private List<StoredEvent> submit(Request request) {
+	private AppendResult submit(Request request) {
 		this.committer.submit(request);
-		return java.util.Objects.requireNonNull(request.stored);
+		return request.stored;
 	}
 
 	/**
@@ -373,16 +379,45 @@ public final class FileJournal implements Journal {
 		long position = this.nextPosition;
 		Map<String, Long> versions = new HashMap<>();
 		List<Request> written = new ArrayList<>(group.size());
+		// Retries of requests written in this very group succeed or fail with them.
+		List<Request> retriesInGroup = new ArrayList<>();
+		Map<UUID, StoredEvent> groupIds = new HashMap<>();
 		for (Request request : group) {
 			long version = versions.computeIfAbsent(request.streamId, this.index::streamVersion);
+			List<StoredEvent> retried;
+			try {
+				retried = Retries.storedCopy(request.streamId, request.events, request.expected, version,
+						(id) -> storedWithId(id, groupIds));
+			}
+			catch (EventStoreException ex) {
+				request.fail(ex);
+				continue;
+			}
+			if (retried != null) {
+				request.stored = AppendResult.duplicate(retried);
+				if (retried.get(0).position() >= this.nextPosition) {
+					retriesInGroup.add(request);
+				}
+				else {
+					request.succeeded();
+				}
+				continue;
+			}
 			if (!request.expected.matches(version)) {
 				request.fail(new ConcurrencyConflictException(request.streamId, request.expected, version));
 				continue;
 			}
-			request.firstPosition = position;
-			request.firstVersion = version + 1;
 			request.lineStarts = this.codec.append(request.bodies, position, version + 1);
 			request.end = this.codec.size();
+			List<StoredEvent> stored = new ArrayList<>(request.events.size());
+			for (int i = 0; i < request.events.size(); i++) {
+				NewEvent event = request.events.get(i);
+				StoredEvent storedEvent = new StoredEvent(position + i, request.streamId, version + 1 + i, event.type(),
+						event.data(), event.metadata(), request.timestamp, event.id());
+				stored.add(storedEvent);
+				groupIds.put(event.id(), storedEvent);
+			}
+			request.stored = AppendResult.stored(stored);
 			position += request.events.size();
 			versions.put(request.streamId, version + request.events.size());
 			written.add(request);
@@ -390,6 +425,7 @@ public final class FileJournal implements Journal {
 		if (written.isEmpty()) {
 			return;
 		}
+		written.addAll(retriesInGroup);
 		try {
 			this.writer.write(this.codec.bytes(), 0, this.codec.size());
 		}
@@ -415,24 +451,40 @@ public final class FileJournal implements Journal {
 			}
 		}
 		for (Request request : written) {
-			long[] starts = new long[request.lineStarts.length];
-			for (int i = 0; i < starts.length; i++) {
-				starts[i] = start + request.lineStarts[i];
+			if (!request.stored.isDuplicate()) {
+				long[] starts = new long[request.lineStarts.length];
+				for (int i = 0; i < starts.length; i++) {
+					starts[i] = start + request.lineStarts[i];
+				}
+				this.index.add(request.streamId, starts, start + request.end);
+				for (StoredEvent event : request.stored) {
+					this.ids.add(event.id(), event.position());
+				}
 			}
-			this.index.add(request.streamId, starts, start + request.end);
-			List<StoredEvent> stored = new ArrayList<>(request.events.size());
-			for (int i = 0; i < request.events.size(); i++) {
-				NewEvent event = request.events.get(i);
-				stored.add(new StoredEvent(request.firstPosition + i, request.streamId, request.firstVersion + i,
-						event.type(), event.data(), event.metadata(), request.timestamp));
-			}
-			request.stored = stored;
 			request.succeeded();
 		}
 		this.nextPosition = position;
 		this.writeOffset = start + this.codec.size();
 		this.writtenOffset = this.writeOffset;
 		this.committed = position - 1;
+	}
+
+	/**
+	 * The stored event with an id: one written earlier in this group, or one the id table
+	 * points at whose line holds that very id. Called under the write lock.
+	 */
+	private @Nullable StoredEvent storedWithId(UUID id, Map<UUID, StoredEvent> groupIds) {
+		StoredEvent inGroup = groupIds.get(id);
+		if (inGroup != null) {
+			return inGroup;
+		}
+		StoredEvent[] found = new StoredEvent[1];
+		this.ids.find(id, (position) -> {
+			StoredEvent candidate = readAll(position, 1).get(0);
+			found[0] = candidate;
+			return candidate.id().equals(id);
+		});
+		return (found[0] != null && found[0].id().equals(id)) ? found[0] : null;
 	}
 
 	private static void fail(List<Request> requests, RuntimeException failure) {
@@ -523,15 +575,11 @@ public final class FileJournal implements Journal {
 
 		final LineCodec.Bodies bodies;
 
-		long firstPosition;
-
-		long firstVersion;
-
 		int[] lineStarts = new int[0];
 
 		int end;
 
-		@Nullable List<StoredEvent> stored;
+		AppendResult stored = AppendResult.stored(List.of());
 
 		Request(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp,
 				LineCodec.Bodies bodies) {

@@ -11,10 +11,12 @@ import java.time.temporal.TemporalAccessor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.zip.CRC32C;
 
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.internal.EventIds;
 import dev.eventstore.internal.JsonValues;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -26,7 +28,7 @@ import tools.jackson.core.JsonToken;
  * Writes and reads journal lines. A line is one JSON object:
  *
  * <pre>
- * {"event_id":7,"stream_id":"order-1","event_type":"OrderPlaced","version":2,"data":{...},
+ * {"event_id":7,"uuid":"0193…","stream_id":"order-1","event_type":"OrderPlaced","version":2,"data":{...},
  *  "metadata":null,"timestamp":"2026-05-29T11:15:00.123456Z","batch_end":9,"crc":"1a2b3c4d"}
  * </pre>
  *
@@ -35,9 +37,10 @@ import tools.jackson.core.JsonToken;
  * there. {@code crc} is the CRC-32C, as 8 hex digits, of the line's bytes before
  * {@code ,"crc"}. Lines without them (written by the original Python store) are read as
  * single-event batches without a checksum; a line with any field of this format
- * ({@code version}, {@code batch_end}, {@code crc}) but no valid checksum is damaged.
- * Encoding is not thread-safe: the journal guards its codec with its write lock; decoding
- * is stateless.
+ * ({@code uuid}, {@code version}, {@code batch_end}, {@code crc}) but no valid checksum
+ * is damaged. {@code uuid}, the event's id, is missing from lines written before events
+ * had ids; such events get an id derived from their position. Encoding is not
+ * thread-safe: the journal guards its codec with its write lock; decoding is stateless.
  */
 final class LineCodec {
 
@@ -174,6 +177,8 @@ final class LineCodec {
 				gen.writeStartObject();
 				gen.flush();
 				offsets[4 * i] = this.buffer.size;
+				gen.writeName("uuid");
+				gen.writeString(event.id().toString());
 				gen.writeName("stream_id");
 				gen.writeString(streamId);
 				gen.writeName("event_type");
@@ -223,6 +228,41 @@ final class LineCodec {
 
 	private static final byte[] STREAM_ID = ",\"stream_id\":\"".getBytes(StandardCharsets.US_ASCII);
 
+	private static final byte[] UUID_FIELD = ",\"uuid\":\"".getBytes(StandardCharsets.US_ASCII);
+
+	/**
+	 * A UUID's 36 characters in canonical form, or null if they are not.
+	 */
+	static @Nullable UUID parseUuid(byte[] bytes, int at) {
+		if (at + 36 > bytes.length) {
+			return null;
+		}
+		long high = 0;
+		long low = 0;
+		int digits = 0;
+		for (int i = 0; i < 36; i++) {
+			byte b = bytes[at + i];
+			if (i == 8 || i == 13 || i == 18 || i == 23) {
+				if (b != '-') {
+					return null;
+				}
+				continue;
+			}
+			int digit = Character.digit(b, 16);
+			if (digit < 0 || (b >= 'A' && b <= 'F')) {
+				return null;
+			}
+			if (digits < 16) {
+				high = (high << 4) | digit;
+			}
+			else {
+				low = (low << 4) | digit;
+			}
+			digits++;
+		}
+		return new UUID(high, low);
+	}
+
 	private static final byte[] EVENT_TYPE = "\",\"event_type\":\"".getBytes(StandardCharsets.US_ASCII);
 
 	private static final byte[] VERSION = "\",\"version\":".getBytes(StandardCharsets.US_ASCII);
@@ -254,10 +294,22 @@ final class LineCodec {
 		}
 		int at = offset + EVENT_ID.length;
 		int digitsEnd = digits(line, at, crcAt);
-		if (digitsEnd == at || !startsWith(line, digitsEnd, STREAM_ID)) {
+		if (digitsEnd == at) {
 			return null;
 		}
 		long position = parseLong(line, at, digitsEnd);
+		UUID id = null;
+		int idEnd = digitsEnd + UUID_FIELD.length + 36;
+		if (startsWith(line, digitsEnd, UUID_FIELD) && idEnd < crcAt && line[idEnd] == '"') {
+			id = parseUuid(line, digitsEnd + UUID_FIELD.length);
+			if (id == null) {
+				return null;
+			}
+			digitsEnd = idEnd + 1;
+		}
+		if (!startsWith(line, digitsEnd, STREAM_ID)) {
+			return null;
+		}
 		int streamStart = digitsEnd + STREAM_ID.length;
 		int streamEnd = plainStringEnd(line, streamStart, crcAt);
 		if (streamEnd < 0 || !startsWith(line, streamEnd, EVENT_TYPE)) {
@@ -287,7 +339,7 @@ final class LineCodec {
 			return null;
 		}
 		return new Decoded(position, streamId, type, parseLong(line, versionStart, versionEnd), batchEnd, null, null,
-				null, true);
+				null, true, id);
 	}
 
 	private static boolean startsWith(byte[] bytes, int at, byte[] prefix) {
@@ -373,6 +425,7 @@ final class LineCodec {
 		String time = null;
 		boolean sawData = false;
 		boolean ownFormat = false;
+		UUID id = null;
 		Map<String, Object> data = null;
 		Map<String, Object> metadata = null;
 		try (JsonParser parser = JsonValues.MAPPER.createParser(line, offset, jsonLength)) {
@@ -395,6 +448,14 @@ final class LineCodec {
 					case "crc" -> {
 						ownFormat = true;
 						parser.skipChildren();
+					}
+					case "uuid" -> {
+						ownFormat = true;
+						byte[] text = textField(parser, token, name).getBytes(StandardCharsets.US_ASCII);
+						id = (text.length == 36) ? parseUuid(text, 0) : null;
+						if (id == null) {
+							throw new LineFormatException("\"uuid\" is not a UUID in canonical lower-case form");
+						}
 					}
 					case "stream_id" -> streamId = textField(parser, token, name);
 					case "event_type" -> type = textField(parser, token, name);
@@ -443,7 +504,7 @@ final class LineCodec {
 			throw new LineFormatException("missing \"timestamp\"");
 		}
 		Instant timestamp = full ? parseTimestamp(time) : null;
-		return new Decoded(position, streamId, type, version, batchEnd, data, metadata, timestamp, checksummed);
+		return new Decoded(position, streamId, type, version, batchEnd, data, metadata, timestamp, checksummed, id);
 	}
 
 	private static @Nullable Map<String, Object> objectField(JsonParser parser, boolean full) {
@@ -523,12 +584,13 @@ final class LineCodec {
 	 */
 	record Decoded(long position, String streamId, String type, long version, long batchEnd,
 			@Nullable Map<String, Object> data, @Nullable Map<String, Object> metadata, @Nullable Instant timestamp,
-			boolean checksummed) {
+			boolean checksummed, @Nullable UUID id) {
 
 		StoredEvent toEvent(long derivedVersion) {
 			return new StoredEvent(this.position, this.streamId, derivedVersion, this.type,
 					(this.data != null) ? this.data : JsonValues.emptyObject(), this.metadata,
-					java.util.Objects.requireNonNull(this.timestamp));
+					java.util.Objects.requireNonNull(this.timestamp),
+					(this.id != null) ? this.id : EventIds.derived(this.position));
 		}
 
 	}

@@ -27,6 +27,11 @@ final class Recovery {
 
 	private final JournalIndex index = new JournalIndex();
 
+	private final IdTable ids = new IdTable();
+
+	/** Ids of the batch being read: they enter the table once the batch is whole. */
+	private final List<java.util.UUID> pendingIds = new ArrayList<>();
+
 	private long lineNumber;
 
 	private long expectedPosition = 1;
@@ -165,7 +170,15 @@ final class Recovery {
 		}
 		this.index.add(line.streamId(), new long[] { start }, end);
 		this.expectedPosition++;
+		if (line.id() != null) {
+			this.pendingIds.add(line.id());
+		}
 		if (this.openBatchEnd == -1 || line.position() == this.openBatchEnd) {
+			long first = line.position() - this.pendingIds.size() + 1;
+			for (int i = 0; i < this.pendingIds.size(); i++) {
+				this.ids.add(this.pendingIds.get(i), first + i);
+			}
+			this.pendingIds.clear();
 			this.openBatchEnd = -1;
 			this.openBatchStream = null;
 			this.keptEnd = end;
@@ -240,7 +253,7 @@ final class Recovery {
 		this.index.truncate(this.keptPosition, this.keptEnd);
 		String reason = reasons.isEmpty() ? null : String.join(", ", reasons);
 		return new Result(this.index, this.keptEnd, this.keptPosition, fileSize, reason,
-				Math.min(this.legacyEnd, this.keptPosition));
+				Math.min(this.legacyEnd, this.keptPosition), this.ids);
 	}
 
 	private static boolean isBlank(byte[] bytes, int offset, int length) {
@@ -273,9 +286,10 @@ final class Recovery {
 	 * are
 	 * @param legacyEnd the last position of the leading lines of the original Python
 	 * format, read without a checksum; every later line must carry one
+	 * @param ids where the kept events' ids are stored
 	 */
 	record Result(JournalIndex index, long keptEnd, long lastPosition, long fileSize, @Nullable String truncationReason,
-			long legacyEnd) {
+			long legacyEnd, IdTable ids) {
 
 	}
 

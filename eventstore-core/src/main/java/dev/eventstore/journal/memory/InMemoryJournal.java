@@ -5,12 +5,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import dev.eventstore.AppendResult;
 import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.internal.Retries;
 import dev.eventstore.journal.Journal;
 
 /**
@@ -33,13 +36,18 @@ public final class InMemoryJournal implements Journal {
 
 	private final Map<String, ArrayList<StoredEvent>> streams = new HashMap<>();
 
+	private final Map<UUID, StoredEvent> ids = new HashMap<>();
+
 	@Override
-	public List<StoredEvent> append(String streamId, List<NewEvent> events, ExpectedVersion expected,
-			Instant timestamp) {
+	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp) {
 		this.lock.writeLock().lock();
 		try {
 			ArrayList<StoredEvent> stream = this.streams.get(streamId);
 			long version = (stream != null) ? stream.size() : 0;
+			List<StoredEvent> retried = Retries.storedCopy(streamId, events, expected, version, this.ids::get);
+			if (retried != null) {
+				return AppendResult.duplicate(retried);
+			}
 			if (!expected.matches(version)) {
 				throw new ConcurrencyConflictException(streamId, expected, version);
 			}
@@ -52,7 +60,8 @@ public final class InMemoryJournal implements Journal {
 			for (int i = 0; i < stored.length; i++) {
 				NewEvent event = events.get(i);
 				stored[i] = new StoredEvent(++position, streamId, ++version, event.type(), event.data(),
-						event.metadata(), timestamp);
+						event.metadata(), timestamp, event.id());
+				this.ids.put(event.id(), stored[i]);
 				if ((this.size & (CHUNK - 1)) == 0) {
 					this.log.add(new StoredEvent[CHUNK]);
 				}
@@ -60,7 +69,7 @@ public final class InMemoryJournal implements Journal {
 				this.size++;
 				stream.add(stored[i]);
 			}
-			return List.of(stored);
+			return AppendResult.stored(List.of(stored));
 		}
 		finally {
 			this.lock.writeLock().unlock();

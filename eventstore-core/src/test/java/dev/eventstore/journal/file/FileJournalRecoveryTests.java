@@ -42,6 +42,77 @@ class FileJournalRecoveryTests {
 		}
 	}
 
+	private List<StoredEvent> written() {
+		try (EventStore store = EventStore.open(journal())) {
+			return store.readAll(1, 100);
+		}
+	}
+
+	/**
+	 * A line as this store wrote it before events had ids: without {@code uuid}, its
+	 * checksum computed again.
+	 */
+	private static String withoutId(String line) {
+		String body = line.replaceAll(",\"uuid\":\"[0-9a-f-]{36}\"", "");
+		body = body.substring(0, body.indexOf(",\"crc\":"));
+		java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+		crc.update(body.getBytes(StandardCharsets.UTF_8));
+		return body + ",\"crc\":\"" + String.format("%08x", (int) crc.getValue()) + "\"}";
+	}
+
+	@Test
+	void journalsWrittenBeforeEventsHadIdsLoadWithIdsDerivedFromPositions() throws IOException {
+		List<StoredEvent> written = writeSample();
+		Files.write(journal(), lines().stream().map(FileJournalRecoveryTests::withoutId).toList());
+		try (EventStore store = EventStore.open(journal())) {
+			List<StoredEvent> read = store.readAll(1, 100);
+			assertThat(read).extracting(StoredEvent::position, StoredEvent::data)
+				.isEqualTo(written.stream()
+					.map((e) -> org.assertj.core.groups.Tuple.tuple(e.position(), e.data()))
+					.toList());
+			assertThat(read).extracting(StoredEvent::id)
+				.doesNotContainAnyElementsOf(written.stream().map(StoredEvent::id).toList())
+				.doesNotHaveDuplicates();
+			assertThat(store.readAll(1, 100)).extracting(StoredEvent::id)
+				.isEqualTo(read.stream().map(StoredEvent::id).toList());
+			NewEvent next = NewEvent.of("Six", Map.of("n", 6));
+			store.append("a", next);
+			assertThat(store.append("a", next, ExpectedVersion.exactly(2)).id()).isEqualTo(next.id());
+			assertThat(store.lastPosition()).isEqualTo(6);
+		}
+	}
+
+	@Test
+	void retryAfterACrashBetweenWriteAndAcknowledgementFindsTheFirstTry() throws Exception {
+		java.util.UUID id = java.util.UUID.randomUUID();
+		Process child = ChildJvm.start(AppendThenDie.class, List.of(), journal().toString(), id.toString());
+		assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		assertThat(child.exitValue()).isEqualTo(137);
+		try (EventStore store = EventStore.open(journal())) {
+			var retry = store.appendBatch("cart-1", AppendThenDie.batch(id), ExpectedVersion.noStream());
+			assertThat(retry.isDuplicate()).isTrue();
+			assertThat(retry).extracting(StoredEvent::position).containsExactly(1L, 2L);
+			assertThat(store.lastPosition()).isEqualTo(2);
+		}
+	}
+
+	/** Appends a batch and dies before anyone hears of it, as a crash before the ack. */
+	static final class AppendThenDie {
+
+		static List<NewEvent> batch(java.util.UUID id) {
+			return List.of(NewEvent.of("ItemAdded", Map.of("sku", "a")).withId(id),
+					NewEvent.of("ItemAdded", Map.of("sku", "b"))
+						.withId(new java.util.UUID(id.getMostSignificantBits(), id.getLeastSignificantBits() + 1)));
+		}
+
+		public static void main(String[] args) {
+			EventStore store = EventStore.open(Path.of(args[0]));
+			store.appendBatch("cart-1", batch(java.util.UUID.fromString(args[1])), ExpectedVersion.noStream());
+			Runtime.getRuntime().halt(137);
+		}
+
+	}
+
 	private List<String> lines() throws IOException {
 		return Files.readAllLines(journal());
 	}
@@ -52,8 +123,9 @@ class FileJournalRecoveryTests {
 		List<String> lines = lines();
 		assertThat(lines).hasSize(5);
 		JsonNode single = JsonValues.MAPPER.readTree(lines.get(0));
-		assertThat(single.propertyNames()).containsExactly("event_id", "stream_id", "event_type", "version", "data",
-				"metadata", "timestamp", "crc");
+		assertThat(single.propertyNames()).containsExactly("event_id", "uuid", "stream_id", "event_type", "version",
+				"data", "metadata", "timestamp", "crc");
+		assertThat(single.get("uuid").asString()).isEqualTo(written().get(0).id().toString());
 		assertThat(single.get("event_id").asLong()).isEqualTo(1);
 		assertThat(single.get("metadata").isNull()).isTrue();
 		assertThat(Instant.parse(single.get("timestamp").asString())).isNotNull();
@@ -207,6 +279,7 @@ class FileJournalRecoveryTests {
 			List<String> lines = lines();
 			String own = lines.get(1);
 			String legacy = own.replaceAll(",\"crc\":\"[0-9a-f]{8}\"", "")
+				.replaceAll(",\"uuid\":\"[0-9a-f-]{36}\"", "")
 				.replace(",\"version\":2", "")
 				.replace("\"n\":2", "\"n\":5");
 			lines.set(1, legacy.substring(0, legacy.length() - 1) + " ".repeat(own.length() - legacy.length()) + "}");

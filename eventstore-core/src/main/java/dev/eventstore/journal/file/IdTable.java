@@ -1,0 +1,92 @@
+package dev.eventstore.journal.file;
+
+import java.util.UUID;
+import java.util.function.LongPredicate;
+
+/**
+ * Where each event id is stored, without keeping the ids: an open-addressing table of
+ * 64-bit slots, each a 32-bit fingerprint of an id and the 32-bit position of its event.
+ * A lookup yields the positions whose fingerprint matches, and the caller reads those
+ * lines to compare the whole id, so a fingerprint collision costs one read, never a wrong
+ * answer. At most 3/4 full, it takes 11 to 22 bytes an event. Not thread-safe: the
+ * journal guards it with its write lock.
+ */
+final class IdTable {
+
+	private static final float MAX_LOAD = 0.75f;
+
+	private long[] slots = new long[1024];
+
+	private int size;
+
+	/**
+	 * Records where an id is stored.
+	 * @param id the event's id
+	 * @param position its position, below 2^32
+	 */
+	void add(UUID id, long position) {
+		if (this.size + 1 > this.slots.length * MAX_LOAD) {
+			grow();
+		}
+		insert(this.slots, (((long) fingerprint(id)) << 32) | position);
+		this.size++;
+	}
+
+	/**
+	 * Offers each position whose fingerprint matches the id's, until the test accepts
+	 * one.
+	 * @param id the id looked for
+	 * @param isIt reads the line at a position and tells whether it holds the id
+	 * @return the accepted position, or 0 when none
+	 */
+	long find(UUID id, LongPredicate isIt) {
+		int fingerprint = fingerprint(id);
+		int mask = this.slots.length - 1;
+		for (int i = slot(fingerprint, mask);; i = (i + 1) & mask) {
+			long entry = this.slots[i];
+			if (entry == 0) {
+				return 0;
+			}
+			if ((int) (entry >>> 32) == fingerprint) {
+				long position = entry & 0xFFFFFFFFL;
+				if (isIt.test(position)) {
+					return position;
+				}
+			}
+		}
+	}
+
+	private void grow() {
+		long[] bigger = new long[this.slots.length * 2];
+		for (long entry : this.slots) {
+			if (entry != 0) {
+				insert(bigger, entry);
+			}
+		}
+		this.slots = bigger;
+	}
+
+	private static void insert(long[] slots, long entry) {
+		int mask = slots.length - 1;
+		int i = slot((int) (entry >>> 32), mask);
+		while (slots[i] != 0) {
+			i = (i + 1) & mask;
+		}
+		slots[i] = entry;
+	}
+
+	private static int slot(int fingerprint, int mask) {
+		// The fingerprint is already well mixed; spread its high bits into the index.
+		return (fingerprint ^ (fingerprint >>> 16)) & mask;
+	}
+
+	/** A well-mixed 32-bit hash of the whole id, never 0 (0 marks an empty slot). */
+	private static int fingerprint(UUID id) {
+		long h = id.getMostSignificantBits() * 0x9E3779B97F4A7C15L ^ id.getLeastSignificantBits();
+		h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
+		h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L;
+		int fingerprint = (int) (h ^ (h >>> 33));
+		return (fingerprint != 0) ? fingerprint : 1;
+	}
+
+}
