@@ -124,9 +124,9 @@ public final class JsonValues {
 	 * @throws IllegalArgumentException naming the first limit exceeded and where
 	 */
 	public static void checkLimits(Map<String, Object> data, Map<String, Object> metadata, String eventType) {
-		long size = sizeOf(data, "Data of event '" + eventType + "'", "$", 1);
+		long size = checkedSize(data, "Data of event '" + eventType + "'");
 		if (!metadata.isEmpty()) {
-			size += sizeOf(metadata, "Metadata of event '" + eventType + "'", "$", 1);
+			size += checkedSize(metadata, "Metadata of event '" + eventType + "'");
 		}
 		if (size > EventLimits.MAX_EVENT_BYTES) {
 			throw new IllegalArgumentException(
@@ -135,60 +135,127 @@ public final class JsonValues {
 		}
 	}
 
-	/** The compact JSON size of a normalised value, checking the limits on the way. */
-	private static long sizeOf(@Nullable Object value, String what, String path, int depth) {
+	private static long checkedSize(Map<String, Object> object, String what) {
+		FrozenMap frozen = (FrozenMap) object;
+		if (frozen.checkedSize >= 0) {
+			return frozen.checkedSize;
+		}
+		try {
+			long size = sizeOf(frozen, 1);
+			frozen.checkedSize = size;
+			return size;
+		}
+		catch (Violation violation) {
+			throw new IllegalArgumentException(what + " " + violation.before + "$" + violation.path + violation.after);
+		}
+	}
+
+	/**
+	 * The compact JSON size of a normalised value, checking the limits on the way. It
+	 * tracks no path while it walks: a violation collects its path as it unwinds, so an
+	 * append within the limits builds no strings.
+	 */
+	private static long sizeOf(@Nullable Object value, int depth) {
 		if (value == null) {
 			return 4;
 		}
 		if (value instanceof String s) {
-			requireUnicode(s, what, path, "a string");
-			return Texts.jsonSize(s);
+			return requireUnicode(s, "a string");
 		}
 		if (value instanceof Boolean b) {
 			return b ? 4 : 5;
 		}
-		if (value instanceof Integer || value instanceof Long || value instanceof Double
-				|| value instanceof BigInteger) {
-			int length = value.toString().length();
+		if (value instanceof Integer || value instanceof Long) {
+			return digits(((Number) value).longValue());
+		}
+		if (value instanceof Double) {
+			// A double's shortest JSON text is at most 24 characters; counting that much
+			// spares formatting each one.
+			return 24;
+		}
+		if (value instanceof BigInteger big) {
+			int length = big.toString().length();
 			if (length > EventLimits.MAX_NUMBER_LENGTH) {
-				throw new IllegalArgumentException(what + " holds a number of " + length + " characters at " + path
-						+ "; the limit is " + EventLimits.MAX_NUMBER_LENGTH + " (EventLimits.MAX_NUMBER_LENGTH)");
+				throw new Violation("holds a number of " + length + " characters at ",
+						"; the limit is " + EventLimits.MAX_NUMBER_LENGTH + " (EventLimits.MAX_NUMBER_LENGTH)");
 			}
 			return length;
 		}
 		if (depth > EventLimits.MAX_NESTING_DEPTH) {
-			throw new IllegalArgumentException(
-					what + " is nested deeper than " + EventLimits.MAX_NESTING_DEPTH + " levels at " + path);
+			throw new Violation("is nested deeper than " + EventLimits.MAX_NESTING_DEPTH + " levels at ", "");
 		}
 		if (value instanceof FrozenMap map) {
 			long size = 2 + Math.max(0, map.size() - 1);
 			for (Map.Entry<String, Object> entry : map.entrySet()) {
 				String name = entry.getKey();
 				if (name.length() > EventLimits.MAX_NAME_LENGTH) {
-					throw new IllegalArgumentException(
-							what + " has a key of " + name.length() + " characters at " + path + "; the limit is "
-									+ EventLimits.MAX_NAME_LENGTH + " (EventLimits.MAX_NAME_LENGTH)");
+					throw new Violation("has a key of " + name.length() + " characters at ",
+							"; the limit is " + EventLimits.MAX_NAME_LENGTH + " (EventLimits.MAX_NAME_LENGTH)");
 				}
-				requireUnicode(name, what, path, "a key");
-				size += Texts.jsonSize(name) + 1 + sizeOf(entry.getValue(), what, path + "." + name, depth + 1);
+				long nameSize = requireUnicode(name, "a key");
+				try {
+					size += nameSize + 1 + sizeOf(entry.getValue(), depth + 1);
+				}
+				catch (Violation violation) {
+					throw violation.within("." + name);
+				}
 			}
 			return size;
 		}
 		FrozenList list = (FrozenList) value;
 		long size = 2 + Math.max(0, list.size() - 1);
 		for (int i = 0; i < list.size(); i++) {
-			size += sizeOf(list.get(i), what, path + "[" + i + "]", depth + 1);
+			try {
+				size += sizeOf(list.get(i), depth + 1);
+			}
+			catch (Violation violation) {
+				throw violation.within("[" + i + "]");
+			}
 		}
 		return size;
 	}
 
-	private static void requireUnicode(String text, String what, String path, String kind) {
-		int lone = Texts.loneSurrogate(text);
-		if (lone >= 0) {
-			throw new IllegalArgumentException(
-					what + " holds " + kind + " at " + path + " that is not valid Unicode: a lone surrogate "
-							+ String.format("U+%04X", (int) text.charAt(lone)) + " at index " + lone);
+	private static int digits(long value) {
+		int digits = (value < 0) ? 2 : 1;
+		for (long rest = Math.abs(value / 10); rest > 0; rest /= 10) {
+			digits++;
 		}
+		return digits;
+	}
+
+	/** The text's JSON size, if it is valid Unicode. */
+	private static long requireUnicode(String text, String kind) {
+		long size = Texts.jsonSize(text);
+		if (size < 0) {
+			int lone = Texts.loneSurrogate(text);
+			throw new Violation("holds " + kind + " at ", " that is not valid Unicode: a lone surrogate "
+					+ String.format("U+%04X", (int) text.charAt(lone)) + " at index " + lone);
+		}
+		return size;
+	}
+
+	/** A limit broken somewhere in event data; collects its path while it unwinds. */
+	private static final class Violation extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		final String before;
+
+		final String after;
+
+		String path = "";
+
+		Violation(String before, String after) {
+			super(null, null, false, false);
+			this.before = before;
+			this.after = after;
+		}
+
+		Violation within(String segment) {
+			this.path = segment + this.path;
+			return this;
+		}
+
 	}
 
 	private static String describeKind(@Nullable Object normalized) {
@@ -459,6 +526,14 @@ public final class JsonValues {
 		private final LinkedHashMap<String, Object> map;
 
 		private final Set<Map.Entry<String, Object>> entries;
+
+		/**
+		 * Its JSON size once {@link #checkLimits} has walked it as an event's data or
+		 * metadata, else -1: a map is immutable, so a copy of an event with a new id, or
+		 * stored data appended again, is not walked twice. A benign race: any thread
+		 * computes the same value.
+		 */
+		long checkedSize = -1;
 
 		FrozenMap(LinkedHashMap<String, Object> map) {
 			this.map = map;

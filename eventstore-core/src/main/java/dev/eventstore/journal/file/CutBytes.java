@@ -3,6 +3,7 @@ package dev.eventstore.journal.file;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -54,6 +55,12 @@ final class CutBytes {
 				continue;
 			}
 			catch (IOException ex) {
+				try {
+					Files.deleteIfExists(side);
+				}
+				catch (IOException cleanup) {
+					ex.addSuppressed(cleanup);
+				}
 				throw new EventStoreException("Journal " + journal + " must be cut back to byte offset " + from
 						+ ", but the " + (to - from) + " bytes after it could not be saved to " + side + " first: " + ex
 						+ "; nothing was cut", ex);

@@ -28,6 +28,7 @@ import dev.eventstore.JournalCorruptedException;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.internal.GroupCommitter;
+import dev.eventstore.internal.IdTable;
 import dev.eventstore.internal.Retries;
 import dev.eventstore.journal.Journal;
 import dev.eventstore.journal.file.LineCodec.LineFormatException;
@@ -379,9 +380,10 @@ public final class FileJournal implements Journal {
 		long position = this.nextPosition;
 		Map<String, Long> versions = new HashMap<>();
 		List<Request> written = new ArrayList<>(group.size());
-		// Retries of requests written in this very group succeed or fail with them.
+		// Retries of requests written in this very group succeed or fail with them; the
+		// ids of a group's earlier requests are only needed when there are any.
 		List<Request> retriesInGroup = new ArrayList<>();
-		Map<UUID, StoredEvent> groupIds = new HashMap<>();
+		Map<UUID, StoredEvent> groupIds = (group.size() > 1) ? new HashMap<>() : Map.of();
 		for (Request request : group) {
 			long version = versions.computeIfAbsent(request.streamId, this.index::streamVersion);
 			List<StoredEvent> retried;
@@ -415,7 +417,9 @@ public final class FileJournal implements Journal {
 				StoredEvent storedEvent = new StoredEvent(position + i, request.streamId, version + 1 + i, event.type(),
 						event.data(), event.metadata(), request.timestamp, event.id());
 				stored.add(storedEvent);
-				groupIds.put(event.id(), storedEvent);
+				if (group.size() > 1) {
+					groupIds.put(event.id(), storedEvent);
+				}
 			}
 			request.stored = AppendResult.stored(stored);
 			position += request.events.size();

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.eventstore.JournalCorruptedException;
+import dev.eventstore.internal.IdTable;
 import dev.eventstore.journal.file.LineCodec.LineFormatException;
 import org.jspecify.annotations.Nullable;
 

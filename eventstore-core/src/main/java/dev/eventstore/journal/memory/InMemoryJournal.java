@@ -13,8 +13,10 @@ import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.internal.IdTable;
 import dev.eventstore.internal.Retries;
 import dev.eventstore.journal.Journal;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A journal on the heap: nothing survives the process. Thread-safe: appends are
@@ -36,7 +38,10 @@ public final class InMemoryJournal implements Journal {
 
 	private final Map<String, ArrayList<StoredEvent>> streams = new HashMap<>();
 
-	private final Map<UUID, StoredEvent> ids = new HashMap<>();
+	/**
+	 * Where each id is: positions, not a map of UUIDs, so it costs the collector nothing.
+	 */
+	private final IdTable ids = new IdTable();
 
 	@Override
 	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp) {
@@ -44,7 +49,7 @@ public final class InMemoryJournal implements Journal {
 		try {
 			ArrayList<StoredEvent> stream = this.streams.get(streamId);
 			long version = (stream != null) ? stream.size() : 0;
-			List<StoredEvent> retried = Retries.storedCopy(streamId, events, expected, version, this.ids::get);
+			List<StoredEvent> retried = Retries.storedCopy(streamId, events, expected, version, this::storedWithId);
 			if (retried != null) {
 				return AppendResult.duplicate(retried);
 			}
@@ -61,7 +66,7 @@ public final class InMemoryJournal implements Journal {
 				NewEvent event = events.get(i);
 				stored[i] = new StoredEvent(++position, streamId, ++version, event.type(), event.data(),
 						event.metadata(), timestamp, event.id());
-				this.ids.put(event.id(), stored[i]);
+				this.ids.add(event.id(), stored[i].position());
 				if ((this.size & (CHUNK - 1)) == 0) {
 					this.log.add(new StoredEvent[CHUNK]);
 				}
@@ -74,6 +79,17 @@ public final class InMemoryJournal implements Journal {
 		finally {
 			this.lock.writeLock().unlock();
 		}
+	}
+
+	/** Called under the write lock. */
+	private @Nullable StoredEvent storedWithId(UUID id) {
+		long position = this.ids.find(id, (p) -> eventAt(p).id().equals(id));
+		return (position > 0) ? eventAt(position) : null;
+	}
+
+	private StoredEvent eventAt(long position) {
+		int index = (int) (position - 1);
+		return this.log.get(index >>> 14)[index & (CHUNK - 1)];
 	}
 
 	@Override

@@ -1,5 +1,11 @@
 package dev.eventstore.journal.file;
 
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.StandardOpenOption;
+
+import java.nio.charset.StandardCharsets;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +97,42 @@ class DiskFullTests {
 			List<StoredEvent> all = store.readAll(1, 100_000);
 			assertThat(all).isEqualTo(acknowledged);
 			EventLogAssertions.assertConsistentLog(all);
+		}
+	}
+
+	@Test
+	void recoveryThatCannotSaveWhatItWouldCutCutsNothing() throws Exception {
+		Path journal = this.mount.resolve("events.ndjson");
+		try (EventStore store = EventStore.open(journal)) {
+			store.append("s", NewEvent.of("E", Map.of("n", 1)));
+		}
+		byte[] kept = Files.readAllBytes(journal);
+		// A torn tail of 50 KiB, and too little room left to save it beside the journal.
+		byte[] torn = ("{\"event_id\":2,\"stream_id\":\"s\",\"event_type\":\"E\",\"data\":{\"pad\":\""
+				+ "x".repeat(50 * 1024))
+			.getBytes(StandardCharsets.UTF_8);
+		Files.write(journal, torn, StandardOpenOption.APPEND);
+		byte[] damaged = Files.readAllBytes(journal);
+		Path filler = this.mount.resolve("filler");
+		Files.write(filler, new byte[60 * 1024]);
+		assertThatThrownBy(() -> EventStore.open(journal)).isInstanceOf(EventStoreException.class)
+			.hasMessageContaining("could not be saved")
+			.hasMessageContaining("nothing was cut");
+		assertThat(Files.readAllBytes(journal)).isEqualTo(damaged);
+		try (var files = Files.list(this.mount)) {
+			assertThat(files.map((f) -> f.getFileName().toString())).as("no partial side file is left")
+				.containsExactlyInAnyOrder("events.ndjson", "events.ndjson.lock", "filler");
+		}
+		Files.delete(filler);
+		try (EventStore store = EventStore.open(journal)) {
+			assertThat(store.lastPosition()).isEqualTo(1);
+		}
+		assertThat(Files.readAllBytes(journal)).isEqualTo(kept);
+		try (var files = Files.list(this.mount)) {
+			Path side = files.filter((f) -> f.getFileName().toString().startsWith("events.ndjson.cut-"))
+				.findFirst()
+				.orElseThrow();
+			assertThat(Files.readAllBytes(side)).isEqualTo(torn);
 		}
 	}
 

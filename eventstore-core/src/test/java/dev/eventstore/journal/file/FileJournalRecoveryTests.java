@@ -208,13 +208,19 @@ class FileJournalRecoveryTests {
 
 	@Test
 	void damagedLastLineIsTreatedAsATornWrite() throws IOException {
+		assertLastLineIsCutAndSaved((line) -> line.replace("\"n\":5", "\"n\":6"));
+	}
+
+	/** Damages the sample's last line; the open cuts exactly it and saves it. */
+	private void assertLastLineIsCutAndSaved(java.util.function.UnaryOperator<String> damage) throws IOException {
 		List<StoredEvent> written = writeSample();
 		List<String> lines = lines();
-		lines.set(4, lines.get(4).replace("\"n\":5", "\"n\":6"));
+		lines.set(4, damage.apply(lines.get(4)));
 		Files.write(journal(), lines);
 		try (EventStore store = EventStore.open(journal())) {
 			assertThat(store.readAll(1, 100)).isEqualTo(written.subList(0, 4));
 		}
+		assertThat(Files.readString(onlySideFile())).isEqualTo(lines.get(4) + "\n");
 	}
 
 	@Test
@@ -245,14 +251,7 @@ class FileJournalRecoveryTests {
 
 	@Test
 	void damagedChecksumFieldOnTheLastLineIsCutLikeATornWriteAndSaved() throws IOException {
-		List<StoredEvent> written = writeSample();
-		List<String> lines = lines();
-		lines.set(4, lines.get(4).replace("\"crc\":", "\"crX\":"));
-		Files.write(journal(), lines);
-		try (EventStore store = EventStore.open(journal())) {
-			assertThat(store.readAll(1, 100)).isEqualTo(written.subList(0, 4));
-		}
-		assertThat(Files.readString(onlySideFile())).isEqualTo(lines.get(4) + "\n");
+		assertLastLineIsCutAndSaved((line) -> line.replace("\"crc\":", "\"crX\":"));
 	}
 
 	@Test

@@ -1,4 +1,4 @@
-package dev.eventstore.journal.file;
+package dev.eventstore.internal;
 
 import java.util.UUID;
 import java.util.function.LongPredicate;
@@ -11,7 +11,7 @@ import java.util.function.LongPredicate;
  * answer. At most 3/4 full, it takes 11 to 22 bytes an event. Not thread-safe: the
  * journal guards it with its write lock.
  */
-final class IdTable {
+public final class IdTable {
 
 	private static final float MAX_LOAD = 0.75f;
 
@@ -24,7 +24,7 @@ final class IdTable {
 	 * @param id the event's id
 	 * @param position its position, below 2^32
 	 */
-	void add(UUID id, long position) {
+	public void add(UUID id, long position) {
 		if (this.size + 1 > this.slots.length * MAX_LOAD) {
 			grow();
 		}
@@ -39,7 +39,7 @@ final class IdTable {
 	 * @param isIt reads the line at a position and tells whether it holds the id
 	 * @return the accepted position, or 0 when none
 	 */
-	long find(UUID id, LongPredicate isIt) {
+	public long find(UUID id, LongPredicate isIt) {
 		int fingerprint = fingerprint(id);
 		int mask = this.slots.length - 1;
 		for (int i = slot(fingerprint, mask);; i = (i + 1) & mask) {
