@@ -10,6 +10,9 @@ import java.util.function.Consumer;
 import dev.eventstore.journal.Journal;
 import dev.eventstore.journal.file.FileJournal;
 import dev.eventstore.journal.memory.InMemoryJournal;
+import dev.eventstore.types.EventTypes;
+import dev.eventstore.upcasting.Upcaster;
+import dev.eventstore.upcasting.Upcasters;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -195,6 +198,10 @@ public interface EventStore extends AutoCloseable {
 
 		private final List<EventStoreObserver> observers = new java.util.ArrayList<>();
 
+		private EventTypes eventTypes = EventTypes.none();
+
+		private final List<Upcaster> upcasters = new java.util.ArrayList<>();
+
 		Builder() {
 		}
 
@@ -253,6 +260,27 @@ public interface EventStore extends AutoCloseable {
 		}
 
 		/**
+		 * The event types whose events {@link StoredEvent#payload()} reads back as their
+		 * classes, and whose revisions upcasting leads to; none by default.
+		 * @param eventTypes the registry
+		 * @return this builder
+		 */
+		public Builder eventTypes(EventTypes eventTypes) {
+			this.eventTypes = Objects.requireNonNull(eventTypes, "eventTypes");
+			return this;
+		}
+
+		/**
+		 * Adds upcasters, applied on every read to events of an older revision.
+		 * @param upcasters the upcasters
+		 * @return this builder
+		 */
+		public Builder upcasters(java.util.Collection<? extends Upcaster> upcasters) {
+			upcasters.forEach((upcaster) -> this.upcasters.add(Objects.requireNonNull(upcaster, "upcaster")));
+			return this;
+		}
+
+		/**
 		 * Keeps events in a journal of your own (a PostgreSQL journal, say) instead of a
 		 * file. The store closes it when closed.
 		 * @param journal the journal
@@ -267,17 +295,22 @@ public interface EventStore extends AutoCloseable {
 		 * Opens the journal and builds the store.
 		 * @return the open store
 		 * @throws IllegalStateException if both a journal and a persist path were given
+		 * @throws IllegalArgumentException if an upcaster chain has a gap or a duplicate,
+		 * or does not lead to its class's revision
 		 */
 		public EventStore build() {
 			if (this.journal != null && this.persistPath != null) {
 				throw new IllegalStateException("Give either a journal or a persist path, not both");
 			}
+			Upcasters chains = Upcasters.of(this.upcasters);
+			ReadingJournal.validate(this.eventTypes, chains);
 			Journal chosen = this.journal;
 			if (chosen == null) {
 				chosen = (this.persistPath != null) ? FileJournal.open(this.persistPath, this.fsync, this.fsyncInterval)
 						: new InMemoryJournal();
 			}
-			return new DefaultEventStore(chosen, this.clock, this.observers);
+			return new DefaultEventStore(ReadingJournal.of(chosen, this.eventTypes, chains), this.clock,
+					this.observers);
 		}
 
 	}

@@ -19,4 +19,19 @@ public @interface EventType {
 	/** The stored event type name, not blank. */
 	String value();
 
+	/**
+	 * Older names events of this class were stored under, read back as this class too
+	 * (after a rename). Appends always use {@link #value()}.
+	 * @since 0.2.0
+	 */
+	String[] aliases() default {};
+
+	/**
+	 * The schema revision of this class's data: bump it when the shape changes, and
+	 * register an {@link dev.eventstore.upcasting.Upcaster} from the previous revision.
+	 * New events carry it; older ones are upcast on every read.
+	 * @since 0.2.0
+	 */
+	int revision() default 1;
+
 }

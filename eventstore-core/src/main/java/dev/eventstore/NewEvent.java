@@ -24,13 +24,18 @@ import org.jspecify.annotations.Nullable;
  * @param id the event's id: a new one unless the caller sets it with {@link #withId}; a
  * retry that sends the same ids stores nothing twice (see
  * {@link EventStore#appendBatch(String, java.util.List, ExpectedVersion)})
+ * @param revision the schema revision of the data: its class's
+ * {@link EventType#revision()}, else 1; older revisions are upcast on read
  */
 public record NewEvent(String type, Map<String, Object> data, Map<String, Object> metadata,
-		@Nullable Class<?> payloadType, UUID id) {
+		@Nullable Class<?> payloadType, UUID id, int revision) {
 
 	public NewEvent {
 		if (id == null) {
 			throw new IllegalArgumentException("Event id must not be null");
+		}
+		if (revision < 1) {
+			throw new IllegalArgumentException("Revision must be >= 1, was " + revision);
 		}
 		type = Texts.requireType(type);
 		data = JsonValues.toObject(data, "Data", type);
@@ -46,7 +51,20 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 	 * @param metadata metadata, may be null or empty
 	 */
 	public NewEvent(String type, Map<String, Object> data, @Nullable Map<String, Object> metadata) {
-		this(type, data, metadata, null, EventIds.next());
+		this(type, data, metadata, null, EventIds.next(), 1);
+	}
+
+	/**
+	 * An event with the revision of its payload class.
+	 * @param type the event type name, not blank
+	 * @param data the data
+	 * @param metadata metadata, may be null or empty
+	 * @param payloadType the class the data came from, or null
+	 * @param id the id
+	 */
+	public NewEvent(String type, Map<String, Object> data, @Nullable Map<String, Object> metadata,
+			@Nullable Class<?> payloadType, UUID id) {
+		this(type, data, metadata, payloadType, id, revisionOf(payloadType));
 	}
 
 	/**
@@ -58,7 +76,12 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 	 */
 	public NewEvent(String type, Map<String, Object> data, @Nullable Map<String, Object> metadata,
 			@Nullable Class<?> payloadType) {
-		this(type, data, metadata, payloadType, EventIds.next());
+		this(type, data, metadata, payloadType, EventIds.next(), revisionOf(payloadType));
+	}
+
+	private static int revisionOf(@Nullable Class<?> payloadType) {
+		EventType annotation = (payloadType != null) ? payloadType.getAnnotation(EventType.class) : null;
+		return (annotation != null) ? annotation.revision() : 1;
 	}
 
 	/**
@@ -68,7 +91,17 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 	 * @return a copy with that id
 	 */
 	public NewEvent withId(UUID id) {
-		return new NewEvent(this.type, this.data, this.metadata, this.payloadType, id);
+		return new NewEvent(this.type, this.data, this.metadata, this.payloadType, id, this.revision);
+	}
+
+	/**
+	 * This event with data of another schema revision, for data built by hand in the
+	 * current shape of a type whose class is at that revision.
+	 * @param revision the revision, at least 1
+	 * @return a copy with that revision
+	 */
+	public NewEvent withRevision(int revision) {
+		return new NewEvent(this.type, this.data, this.metadata, this.payloadType, this.id, revision);
 	}
 
 	/**
@@ -113,8 +146,8 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 					+ payload.getClass().getName() + "; use NewEvent.of(type, data) to name the type yourself");
 		}
 		String type = typeNameOf(payload.getClass());
-		return new NewEvent(type, JsonValues.toObject(payload, "Data", type), null, payload.getClass(),
-				EventIds.next());
+		return new NewEvent(type, JsonValues.toObject(payload, "Data", type), null, payload.getClass(), EventIds.next(),
+				revisionOf(payload.getClass()));
 	}
 
 	/**

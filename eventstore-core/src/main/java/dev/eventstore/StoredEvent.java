@@ -2,34 +2,82 @@ package dev.eventstore;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.eventstore.internal.EventIds;
 import dev.eventstore.internal.JsonValues;
+import dev.eventstore.types.EventTypes;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
 
 /**
  * An event as the store holds it: immutable, with its place in the global log and in its
- * stream. {@code data} and {@code metadata} are deeply unmodifiable JSON values (maps,
- * lists, strings, numbers, booleans, nulls); numbers read back as {@link Integer},
- * {@link Long}, {@link java.math.BigInteger} or {@link Double}, the same before and after
- * a restart.
+ * stream. Its data is a deeply unmodifiable JSON object (maps, lists, strings, numbers,
+ * booleans, nulls); numbers read back as {@link Integer}, {@link Long},
+ * {@link java.math.BigInteger} or {@link Double}, the same before and after a restart.
  *
- * @param position the event's global position, 1-based and gapless across the whole store
- * @param streamId the stream it belongs to
- * @param version its version within the stream, 1-based and contiguous
- * @param type its type name
- * @param data its data, a JSON object
- * @param metadata its metadata, empty when none
- * @param timestamp when it was appended
- * @param id the id it was appended with ({@link NewEvent#id()}); for an event stored
- * before events had ids, a name-based UUID derived from its position, which no retry
- * matches
+ * <p>
+ * An event read from a journal keeps its data as the JSON the journal holds and decodes
+ * it only when asked, once: {@link #data()} into maps, {@link #payload(Class)} straight
+ * into a class, {@link #payload()} into the class its type name is registered for in
+ * {@link EventTypes}. Reading a stream therefore costs nothing for data nobody looks at.
+ * Two events are equal when all their parts are. Jackson writes it as an object of those
+ * parts. Thread-safe.
+ *
+ * @since 0.1.0
  */
-public record StoredEvent(long position, String streamId, long version, String type, Map<String, Object> data,
-		Map<String, Object> metadata, Instant timestamp, UUID id) {
+@JsonPropertyOrder({ "position", "streamId", "version", "type", "revision", "data", "metadata", "timestamp", "id" })
+public final class StoredEvent {
+
+	private final long position;
+
+	private final String streamId;
+
+	private final long version;
+
+	private final String type;
+
+	private final int revision;
+
+	private final Map<String, Object> metadata;
+
+	private final Instant timestamp;
+
+	private final UUID id;
+
+	/** The data as JSON, when read from a journal; null when built from decoded data. */
+	private final byte @Nullable [] json;
+
+	private volatile @Nullable Map<String, Object> data;
+
+	private final @Nullable EventTypes types;
+
+	/** The last payload decoded, and its class: most readers ask for one class. */
+	private volatile @Nullable Object payload;
 
 	/**
-	 * An event stored before events had ids: its id is derived from its position.
+	 * An event with decoded data.
+	 * @param position its global position, 1-based and gapless across the whole store
+	 * @param streamId the stream it belongs to
+	 * @param version its version within the stream, 1-based and contiguous
+	 * @param type its type name
+	 * @param data its data, a JSON object
+	 * @param metadata its metadata, empty when none
+	 * @param timestamp when it was appended
+	 * @param id the id it was appended with ({@link NewEvent#id()})
+	 */
+	public StoredEvent(long position, String streamId, long version, String type, Map<String, Object> data,
+			@Nullable Map<String, Object> metadata, Instant timestamp, UUID id) {
+		this(position, streamId, version, type, 1, JsonValues.toObject(data, "Data", requireType(type)), null, metadata,
+				timestamp, id, null);
+	}
+
+	/**
+	 * An event stored before events had ids: its id is derived from its position, and no
+	 * retry matches it.
 	 * @param position its position
 	 * @param streamId its stream
 	 * @param version its version
@@ -39,45 +87,270 @@ public record StoredEvent(long position, String streamId, long version, String t
 	 * @param timestamp when it was appended
 	 */
 	public StoredEvent(long position, String streamId, long version, String type, Map<String, Object> data,
-			Map<String, Object> metadata, Instant timestamp) {
+			@Nullable Map<String, Object> metadata, Instant timestamp) {
 		this(position, streamId, version, type, data, metadata, timestamp, EventIds.derived(position));
 	}
 
-	public StoredEvent {
-		if (id == null) {
-			throw new IllegalArgumentException("Event id must not be null");
-		}
+	private StoredEvent(long position, String streamId, long version, String type, int revision,
+			@Nullable Map<String, Object> data, byte @Nullable [] json, @Nullable Map<String, Object> metadata,
+			Instant timestamp, UUID id, @Nullable EventTypes types) {
 		if (position < 1) {
 			throw new IllegalArgumentException("Position must be >= 1, was " + position);
 		}
 		if (version < 1) {
 			throw new IllegalArgumentException("Version must be >= 1, was " + version);
 		}
-		streamId = NewEvent.requireText(streamId, "Stream id");
-		type = NewEvent.requireText(type, "Event type");
-		data = JsonValues.toObject(data, "Data", type);
-		metadata = (metadata == null || metadata.isEmpty()) ? JsonValues.emptyObject()
-				: JsonValues.toObject(metadata, "Metadata", type);
+		if (revision < 1) {
+			throw new IllegalArgumentException("Revision must be >= 1, was " + revision);
+		}
 		if (timestamp == null) {
 			throw new IllegalArgumentException("Timestamp must not be null");
 		}
+		if (id == null) {
+			throw new IllegalArgumentException("Event id must not be null");
+		}
+		this.position = position;
+		this.streamId = NewEvent.requireText(streamId, "Stream id");
+		this.version = version;
+		this.type = requireType(type);
+		this.revision = revision;
+		this.data = data;
+		this.json = json;
+		this.metadata = (metadata == null || metadata.isEmpty()) ? JsonValues.emptyObject()
+				: JsonValues.toObject(metadata, "Metadata", type);
+		this.timestamp = timestamp;
+		this.id = id;
+		this.types = types;
+	}
+
+	private static String requireType(String type) {
+		return NewEvent.requireText(type, "Event type");
 	}
 
 	/**
-	 * The data converted to a class, typically the record it was appended from.
+	 * An event as a journal read it, its data still the JSON the journal holds: for
+	 * journal implementations. The JSON is decoded on first use; the journal vouches that
+	 * it is an object (its checksum, or its database, says so).
+	 * @param position its position
+	 * @param streamId its stream
+	 * @param version its version
+	 * @param type its type name
+	 * @param revision the schema revision of its data, 1 for events stored without one
+	 * @param dataJson its data as UTF-8 JSON; not copied, so the caller must not change
+	 * it
+	 * @param metadata its metadata, empty or null when none
+	 * @param timestamp when it was appended
+	 * @param id its id
+	 * @return the event
+	 */
+	public static StoredEvent fromJson(long position, String streamId, long version, String type, int revision,
+			byte[] dataJson, @Nullable Map<String, Object> metadata, Instant timestamp, UUID id) {
+		return new StoredEvent(position, streamId, version, type, revision, null, dataJson, metadata, timestamp, id,
+				null);
+	}
+
+	/**
+	 * An event as a journal stores one it was given: for journal implementations.
+	 * @param position its position
+	 * @param streamId its stream
+	 * @param version its version
+	 * @param event the event appended
+	 * @param timestamp when it was appended
+	 * @return the stored event
+	 */
+	public static StoredEvent appended(long position, String streamId, long version, NewEvent event,
+			Instant timestamp) {
+		return new StoredEvent(position, streamId, version, event.type(), event.revision(), event.data(), null,
+				event.metadata(), timestamp, event.id(), null);
+	}
+
+	/**
+	 * The same event, with data of another revision: what an upcaster made of it.
+	 * @param revision the data's revision
+	 * @param data the data in that revision
+	 * @return the event with that data
+	 */
+	StoredEvent withData(int revision, Map<String, Object> data) {
+		return new StoredEvent(this.position, this.streamId, this.version, this.type, revision,
+				JsonValues.toObject(data, "Data", this.type), null, this.metadata, this.timestamp, this.id, this.types);
+	}
+
+	/**
+	 * The same event, resolving {@link #payload()} through the given registry.
+	 * @param types the registry
+	 * @return the event
+	 */
+	StoredEvent withTypes(EventTypes types) {
+		return new StoredEvent(this.position, this.streamId, this.version, this.type, this.revision, this.data,
+				this.json, this.metadata, this.timestamp, this.id, types);
+	}
+
+	/** The event's global position, 1-based and gapless across the whole store. */
+	@JsonProperty
+	public long position() {
+		return this.position;
+	}
+
+	/** The stream it belongs to. */
+	@JsonProperty
+	public String streamId() {
+		return this.streamId;
+	}
+
+	/** Its version within the stream, 1-based and contiguous. */
+	@JsonProperty
+	public long version() {
+		return this.version;
+	}
+
+	/** Its type name. */
+	@JsonProperty
+	public String type() {
+		return this.type;
+	}
+
+	/**
+	 * The schema revision of its data: 1 unless its class declares another with
+	 * {@link EventType#revision()}; after upcasting, the latest.
+	 */
+	@JsonProperty
+	public int revision() {
+		return this.revision;
+	}
+
+	/** Its data: a deeply unmodifiable JSON object, decoded on first use. */
+	@JsonProperty
+	public Map<String, Object> data() {
+		Map<String, Object> decoded = this.data;
+		if (decoded == null) {
+			decoded = decode();
+			this.data = decoded;
+		}
+		return decoded;
+	}
+
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> decode() {
+		try (tools.jackson.core.JsonParser parser = JsonValues.MAPPER.createParser(Objects.requireNonNull(this.json))) {
+			parser.nextToken();
+			return (Map<String, Object>) Objects.requireNonNull(JsonValues.read(parser));
+		}
+		catch (JacksonException | ClassCastException ex) {
+			throw new EventStoreException(
+					"The data of the event at position " + this.position + " is not a JSON object: " + ex.getMessage(),
+					ex);
+		}
+	}
+
+	/** Its metadata, empty when none. */
+	@JsonProperty
+	public Map<String, Object> metadata() {
+		return this.metadata;
+	}
+
+	/** When it was appended. */
+	@JsonProperty
+	public Instant timestamp() {
+		return this.timestamp;
+	}
+
+	/**
+	 * The id it was appended with ({@link NewEvent#id()}); for an event stored before
+	 * events had ids, a name-based UUID derived from its position, which no retry
+	 * matches.
+	 */
+	@JsonProperty
+	public UUID id() {
+		return this.id;
+	}
+
+	/**
+	 * The data as an instance of the class its type name is registered for in the store's
+	 * {@link EventTypes}, decoded once.
+	 * @return the payload
+	 * @throws IllegalStateException if no class is registered for the type (read
+	 * {@link #data()} instead, or register the class)
+	 * @throws IllegalArgumentException if the data does not fit the class
+	 */
+	public Object payload() {
+		Class<?> payloadType = (this.types != null) ? this.types.classFor(this.type).orElse(null) : null;
+		if (payloadType == null) {
+			throw new IllegalStateException("No class is registered for event type '" + this.type + "' (position "
+					+ this.position + ")" + ((this.types != null) ? "" : ": the store has no event types")
+					+ "; register one with @EventType and EventStore.builder().eventTypes(...), "
+					+ "or read data() or payload(Class)");
+		}
+		return payload(payloadType);
+	}
+
+	/**
+	 * The data as an instance of a class, typically the record it was appended from,
+	 * decoded straight from the stored JSON and kept for the next call with that class.
 	 * @param <T> the target type
 	 * @param type the target class
-	 * @return a new instance holding the data
+	 * @return the payload
+	 * @throws IllegalArgumentException if the data does not fit the class
+	 */
+	public <T> T payload(Class<T> type) {
+		Object last = this.payload;
+		if (last != null && last.getClass() == type) {
+			return type.cast(last);
+		}
+		T decoded;
+		try {
+			decoded = (this.json != null && this.data == null) ? JsonValues.MAPPER.readValue(this.json, type)
+					: JsonValues.convert(data(), type);
+		}
+		catch (JacksonException | IllegalArgumentException ex) {
+			throw new IllegalArgumentException(
+					"Event at position " + this.position + " ('" + this.type + "' in stream '" + this.streamId
+							+ "') does not fit " + type.getName() + ": " + firstLine(ex.getMessage()),
+					ex);
+		}
+		this.payload = decoded;
+		return decoded;
+	}
+
+	/**
+	 * The data converted to a class; the same as {@link #payload(Class)}.
+	 * @param <T> the target type
+	 * @param type the target class
+	 * @return an instance holding the data
 	 * @throws IllegalArgumentException if the data does not fit the class
 	 */
 	public <T> T dataAs(Class<T> type) {
-		try {
-			return JsonValues.convert(this.data, type);
+		return payload(type);
+	}
+
+	private static String firstLine(@Nullable String message) {
+		if (message == null) {
+			return "";
 		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("Event at position " + this.position + " ('" + this.type
-					+ "' in stream '" + this.streamId + "'): " + ex.getMessage(), ex);
+		int newline = message.indexOf('\n');
+		return (newline < 0) ? message : message.substring(0, newline);
+	}
+
+	@Override
+	public boolean equals(@Nullable Object other) {
+		if (this == other) {
+			return true;
 		}
+		return other instanceof StoredEvent that && this.position == that.position && this.version == that.version
+				&& this.revision == that.revision && this.streamId.equals(that.streamId) && this.type.equals(that.type)
+				&& this.id.equals(that.id) && this.timestamp.equals(that.timestamp)
+				&& this.metadata.equals(that.metadata) && data().equals(that.data());
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.position, this.streamId, this.version, this.type, this.id);
+	}
+
+	@Override
+	public String toString() {
+		return "StoredEvent[position=" + this.position + ", streamId=" + this.streamId + ", version=" + this.version
+				+ ", type=" + this.type + ", revision=" + this.revision + ", data=" + data() + ", metadata="
+				+ this.metadata + ", timestamp=" + this.timestamp + ", id=" + this.id + "]";
 	}
 
 }

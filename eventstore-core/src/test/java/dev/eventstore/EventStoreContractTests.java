@@ -33,15 +33,28 @@ public abstract class EventStoreContractTests {
 
 	protected EventStore store;
 
-	/** A new, empty store. Called once per test, possibly again by {@link #reopen()}. */
-	protected abstract EventStore createStore();
+	/**
+	 * A builder on this test's storage: empty at the first call, the same storage at the
+	 * next (for restarts).
+	 */
+	protected abstract EventStore.Builder newBuilder();
+
+	/** Whether the journal keeps events across a close; the restart tests need it. */
+	protected boolean keepsEventsAcrossRestart() {
+		return true;
+	}
+
+	/** A new, empty store. Called once per test. */
+	protected EventStore createStore() {
+		return newBuilder().build();
+	}
 
 	/**
-	 * Closes the store and opens it again on the same storage; journals that keep nothing
-	 * across a close return null and the restart tests are skipped.
+	 * The store opened again on the same storage, or null for journals that keep nothing
+	 * across a close (the restart tests are then skipped).
 	 */
 	protected EventStore reopen() {
-		return null;
+		return keepsEventsAcrossRestart() ? newBuilder().build() : null;
 	}
 
 	@BeforeEach
@@ -427,6 +440,139 @@ public abstract class EventStoreContractTests {
 		assertThat(this.store.readAll(1, 10)).extracting(StoredEvent::id)
 			.startsWith(first.get(0).id(), first.get(1).id());
 		assertThat(this.store.lastPosition()).isEqualTo(3);
+	}
+
+	// --- typed events and upcasting
+
+	enum Size {
+
+		S, M
+
+	}
+
+	record Line(String sku, int quantity) {
+	}
+
+	@EventType(value = "PriceSet", aliases = "OldPriceSet")
+	record PriceSet(java.math.BigDecimal amount, long cents, Instant at, Size size, Line line,
+			java.util.Optional<String> note) {
+	}
+
+	@EventType(value = "ItemAdded", revision = 2)
+	record ItemAdded(String sku, int quantity) {
+	}
+
+	/** Revision 1 of ItemAdded called the quantity "qty". */
+	private static final dev.eventstore.upcasting.Upcaster renameQty = dev.eventstore.upcasting.Upcaster.of("ItemAdded",
+			1, (data) -> {
+				if (data.has("fail")) {
+					throw new IllegalStateException("cannot upcast this one");
+				}
+				data.set("quantity", data.remove("qty"));
+				return data;
+			});
+
+	private EventStore typedStore() {
+		this.store.close();
+		this.store = newBuilder().eventTypes(dev.eventstore.types.EventTypes.of(PriceSet.class, ItemAdded.class))
+			.upcasters(List.of(renameQty))
+			.build();
+		return this.store;
+	}
+
+	@Test
+	void typedPayloadsRoundTripExactly() {
+		EventStore typed = typedStore();
+		List<PriceSet> payloads = List.of(
+				new PriceSet(new java.math.BigDecimal("12345678901234567890.123456789"), Long.MAX_VALUE,
+						Instant.parse("2026-11-25T10:15:30.123456Z"), Size.M, new Line("a", 2),
+						java.util.Optional.of("gift")),
+				new PriceSet(new java.math.BigDecimal("19.99"), -1, Instant.EPOCH, Size.S, new Line("b", 1),
+						java.util.Optional.empty()));
+		for (PriceSet payload : payloads) {
+			typed.append("prices", NewEvent.of(payload));
+		}
+		assertThat(typed.readStream("prices")).extracting(StoredEvent::payload).isEqualTo(payloads);
+		assertThat(typed.readAll(1, 10)).extracting((e) -> e.payload(PriceSet.class)).isEqualTo(payloads);
+		assertThat(typed.readStream("prices").get(0).data().get("amount"))
+			.isEqualTo(new java.math.BigDecimal("12345678901234567890.123456789"));
+		assertThat(typed.readStream("prices").get(1).data().get("amount")).isEqualTo(19.99);
+		typed.close();
+		this.store = reopen();
+		org.junit.jupiter.api.Assumptions.assumeTrue(this.store != null, "this journal keeps nothing across a restart");
+		assertThat(this.store.readStream("prices")).extracting((e) -> e.payload(PriceSet.class)).isEqualTo(payloads);
+	}
+
+	@Test
+	void payloadWithoutARegisteredClassSaysWhatToDo() {
+		this.store.append("s", NewEvent.of("Unknown", Map.of("n", 1)));
+		StoredEvent event = this.store.readStream("s").get(0);
+		assertThatIllegalStateException().isThrownBy(event::payload)
+			.withMessageContaining("No class is registered for event type 'Unknown' (position 1)")
+			.withMessageContaining("data() or payload(Class)");
+		assertThat(event.data()).containsEntry("n", 1);
+		StoredEvent typed = typedStore().append("s", NewEvent.of("Unknown", Map.of("n", 2)));
+		assertThatIllegalStateException().isThrownBy(typed::payload).withMessageContaining("'Unknown'");
+		assertThatIllegalArgumentException().isThrownBy(() -> typed.payload(Line.class))
+			.withMessageContaining("position " + typed.position())
+			.withMessageContaining(Line.class.getName());
+	}
+
+	@Test
+	void eventsStoredUnderAnOlderNameReadAsTheRenamedClass() {
+		EventStore typed = typedStore();
+		typed.append("prices", NewEvent.of("OldPriceSet", Map.of("amount", 5, "cents", 500, "at",
+				"2026-01-01T00:00:00Z", "size", "S", "line", Map.of("sku", "a", "quantity", 1))));
+		assertThat(typed.readStream("prices").get(0).payload()).isInstanceOf(PriceSet.class)
+			.extracting((p) -> ((PriceSet) p).cents())
+			.isEqualTo(500L);
+	}
+
+	@Test
+	void olderRevisionsAreUpcastOnEveryReadPath() throws Exception {
+		EventStore typed = typedStore();
+		List<StoredEvent> live = new CopyOnWriteArrayList<>();
+		typed.subscribe(live::add);
+		StoredEvent old = typed.append("cart", NewEvent.of("ItemAdded", Map.of("sku", "a", "qty", 2)));
+		StoredEvent current = typed.append("cart", NewEvent.of(new ItemAdded("b", 3)));
+		List<ItemAdded> expected = List.of(new ItemAdded("a", 2), new ItemAdded("b", 3));
+		assertThat(old.revision()).isEqualTo(2);
+		assertThat(old.data()).containsOnlyKeys("sku", "quantity");
+		assertThat(current.revision()).isEqualTo(2);
+		assertThat(typed.readStream("cart")).extracting(StoredEvent::payload).isEqualTo(expected);
+		assertThat(typed.readAll(1, 10)).extracting(StoredEvent::payload).isEqualTo(expected);
+		assertThat(live).extracting(StoredEvent::payload).isEqualTo(expected);
+		List<StoredEvent> caughtUp = new CopyOnWriteArrayList<>();
+		Subscription subscription = typed.subscribe(1, caughtUp::add);
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+		while (caughtUp.size() < 2 && System.nanoTime() < deadline) {
+			Thread.sleep(5);
+		}
+		subscription.close();
+		assertThat(caughtUp).extracting(StoredEvent::payload).isEqualTo(expected);
+		typed.close();
+		this.store = keepsEventsAcrossRestart() ? typedStore() : null;
+		org.junit.jupiter.api.Assumptions.assumeTrue(this.store != null, "this journal keeps nothing across a restart");
+		assertThat(this.store.readStream("cart")).extracting(StoredEvent::revision, StoredEvent::payload)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple(2, expected.get(0)),
+					org.assertj.core.groups.Tuple.tuple(2, expected.get(1)));
+	}
+
+	@Test
+	void aFailingUpcasterNamesTheEventAndTheUpcasterAndTheStoreStaysUsable() {
+		EventStore typed = typedStore();
+		typed.append("good", NewEvent.of(new ItemAdded("a", 1)));
+		assertThatExceptionOfType(dev.eventstore.upcasting.UpcastingException.class)
+			.isThrownBy(() -> typed.append("bad", NewEvent.of("ItemAdded", Map.of("fail", true, "qty", 1))))
+			.withMessageContaining("position 2")
+			.withMessageContaining("'ItemAdded' 1 -> 2")
+			.withMessageContaining("cannot upcast this one")
+			.satisfies((ex) -> assertThat(ex.position()).isEqualTo(2));
+		assertThatExceptionOfType(dev.eventstore.upcasting.UpcastingException.class)
+			.isThrownBy(() -> typed.readStream("bad"))
+			.withMessageContaining("position 2");
+		assertThat(typed.readStream("good")).extracting(StoredEvent::payload).containsExactly(new ItemAdded("a", 1));
+		assertThat(typed.append("good", NewEvent.of(new ItemAdded("c", 2))).position()).isEqualTo(3);
 	}
 
 	// --- limits: whatever is accepted reads back, on every journal, after a restart

@@ -132,6 +132,10 @@ public final class BenchmarkRunner {
 				String.format(Locale.ROOT, "p50 %.0f us <= 1000 us: %s", large.readStream().p50Micros(),
 						(large.readStream().p50Micros() <= 1000) ? "MET" : "MISSED"));
 		row("store: readAll pages of 1,000, " + size, 1, large.readAllPages(), "events/s", null, Double.NaN, "");
+		row("raw: Jackson readValue of 100 payloads into records", 1, large.jacksonRecords(), "reads/s", null,
+				Double.NaN, "");
+		row("store: readStream of 100 + payload(Record), " + size, 1, large.typedReadStream(), "reads/s",
+				"Jackson readValue of 100", large.jacksonRecords().opsPerSecond(), ">= 0.8");
 
 		if (this.settings.postgres()) {
 			try (PostgresScenarios postgres = new PostgresScenarios()) {

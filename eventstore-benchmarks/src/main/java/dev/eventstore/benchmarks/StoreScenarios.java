@@ -11,6 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import dev.eventstore.EventStore;
 import dev.eventstore.FsyncPolicy;
 import dev.eventstore.NewEvent;
+import dev.eventstore.StoredEvent;
+import dev.eventstore.internal.JsonValues;
 
 /** The store under the same measurement as the baselines. */
 final class StoreScenarios {
@@ -44,7 +46,12 @@ final class StoreScenarios {
 
 	/** What opening, reading and holding a large journal costs. */
 	record LargeJournal(int events, double openEventsPerSecond, double retainedBytesPerEvent,
-			Measurement.Result readStream, Measurement.Result readAllPages) {
+			Measurement.Result readStream, Measurement.Result readAllPages, Measurement.Result typedReadStream,
+			Measurement.Result jacksonRecords) {
+	}
+
+	/** The workload's payload as a record, for typed reads. */
+	record OrderPlaced(String orderId, String customerId, String sku, int quantity, double unitPrice, String note) {
 	}
 
 	static LargeJournal largeJournal(Path file, Settings settings) throws Exception {
@@ -75,8 +82,32 @@ final class StoreScenarios {
 					});
 			Measurement.Result pages = Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), true,
 					(t, i) -> store.readAll(1 + ThreadLocalRandom.current().nextInt(events - 1000), 1000));
+			Measurement.Result typed = Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), true,
+					(t, i) -> {
+						int stream = ThreadLocalRandom.current().nextInt(streams);
+						for (StoredEvent event : store.readStream("stream-" + stream)) {
+							if (event.payload(OrderPlaced.class).quantity() < 1) {
+								throw new IllegalStateException("stream-" + stream + " holds a bad payload");
+							}
+						}
+					});
+			// The baseline: Jackson reading the same 100 payloads, as bytes already in
+			// memory.
+			List<byte[]> payloads = new ArrayList<>();
+			for (StoredEvent event : store.readStream("stream-0")) {
+				payloads.add(JsonValues.MAPPER.writeValueAsBytes(event.data()));
+			}
+			Measurement.Result jackson = Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), true,
+					(t, i) -> {
+						for (byte[] payload : payloads) {
+							if (JsonValues.MAPPER.readValue(payload, OrderPlaced.class).quantity() < 1) {
+								throw new IllegalStateException("bad payload");
+							}
+						}
+					});
 			return new LargeJournal(events, events / seconds, (heapAfter - heapBefore) / (double) events, readStream,
-					new Measurement.Result(pages.opsPerSecond() * 1000, pages.p50Micros(), pages.p99Micros()));
+					new Measurement.Result(pages.opsPerSecond() * 1000, pages.p50Micros(), pages.p99Micros()), typed,
+					jackson);
 		}
 		finally {
 			store.close();

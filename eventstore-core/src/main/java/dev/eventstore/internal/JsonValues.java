@@ -37,10 +37,10 @@ import tools.jackson.databind.ser.bean.BeanSerializerBase;
 /**
  * Turns event data into deeply immutable JSON values and back. A JSON value here is
  * {@code null}, a {@link String}, {@link Boolean}, {@link Integer}, {@link Long},
- * {@link BigInteger}, finite {@link Double}, an immutable {@link List} of JSON values, or
- * an immutable {@link Map} from {@link String} to JSON values. Numbers are normalised the
- * way a JSON parser reads them back, so an event's data is equal before and after a
- * restart.
+ * {@link BigInteger}, finite {@link Double}, {@link BigDecimal} (only for a decimal no
+ * double holds exactly), an immutable {@link List} of JSON values, or an immutable
+ * {@link Map} from {@link String} to JSON values. Numbers are normalised the way a JSON
+ * parser reads them back, so an event's data is equal before and after a restart.
  */
 public final class JsonValues {
 
@@ -173,8 +173,8 @@ public final class JsonValues {
 			// spares formatting each one.
 			return 24;
 		}
-		if (value instanceof BigInteger big) {
-			int length = big.toString().length();
+		if (value instanceof BigInteger || value instanceof BigDecimal) {
+			int length = value.toString().length();
 			if (length > EventLimits.MAX_NUMBER_LENGTH) {
 				throw new Violation("holds a number of " + length + " characters at ",
 						"; the limit is " + EventLimits.MAX_NUMBER_LENGTH + " (EventLimits.MAX_NUMBER_LENGTH)");
@@ -287,7 +287,7 @@ public final class JsonValues {
 			return integral(big);
 		}
 		if (value instanceof BigDecimal dec) {
-			return finite(dec.doubleValue(), what, path);
+			return decimal(dec);
 		}
 		if (value instanceof Character c) {
 			return c.toString();
@@ -382,6 +382,19 @@ public final class JsonValues {
 		return (newline < 0) ? message : message.substring(0, newline);
 	}
 
+	/**
+	 * A decimal as JSON reads it back: a {@link Double} when the double holds exactly
+	 * that number, else the {@link BigDecimal} itself, so money and other exact decimals
+	 * are never rounded.
+	 */
+	private static Object decimal(BigDecimal decimal) {
+		double d = decimal.doubleValue();
+		if (Double.isFinite(d) && new BigDecimal(Double.toString(d)).compareTo(decimal) == 0) {
+			return d;
+		}
+		return decimal;
+	}
+
 	private static Double finite(double d, String what, String path) {
 		if (!Double.isFinite(d)) {
 			throw new IllegalArgumentException(what + " holds " + d + " at " + path + "; JSON has no NaN or infinity");
@@ -440,7 +453,9 @@ public final class JsonValues {
 					default -> integral(parser.getBigIntegerValue());
 				};
 			case VALUE_NUMBER_FLOAT:
-				return parser.getDoubleValue();
+				// Up to 15 significant digits every decimal survives a double exactly.
+				return (parser.getStringLength() <= 16) ? (Object) parser.getDoubleValue()
+						: decimal(parser.getDecimalValue());
 			case VALUE_TRUE:
 				return Boolean.TRUE;
 			case VALUE_FALSE:
@@ -478,6 +493,9 @@ public final class JsonValues {
 		}
 		else if (value instanceof BigInteger big) {
 			generator.writeNumber(big);
+		}
+		else if (value instanceof BigDecimal decimal) {
+			generator.writeNumber(decimal);
 		}
 		else if (value instanceof FrozenMap map) {
 			generator.writeStartObject();

@@ -1,6 +1,7 @@
 package dev.eventstore.postgres;
 
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -80,10 +81,10 @@ public final class PostgresJournal implements Journal {
 		this.prefix = prefix;
 		this.location = location;
 		this.insertSql = "INSERT INTO " + prefix.events()
-				+ " (position, stream_id, version, event_type, data, metadata, created_at, event_uuid)"
-				+ " VALUES (?, ?, ?, ?, ?::json, ?::json, ?, ?)";
-		this.selectColumns = "SELECT position, stream_id, version, event_type, data, metadata, created_at, event_uuid"
-				+ " FROM " + prefix.events();
+				+ " (position, stream_id, version, event_type, data, metadata, created_at, event_uuid, revision)"
+				+ " VALUES (?, ?, ?, ?, ?::json, ?::json, ?, ?, ?)";
+		this.selectColumns = "SELECT position, stream_id, version, event_type, data, metadata, created_at, event_uuid,"
+				+ " revision FROM " + prefix.events();
 	}
 
 	/**
@@ -265,6 +266,7 @@ public final class PostgresJournal implements Journal {
 							event.metadata().isEmpty() ? null : JsonValues.MAPPER.writeValueAsString(event.metadata()));
 					insert.setObject(7, created);
 					insert.setObject(8, event.id());
+					insert.setInt(9, event.revision());
 					insert.addBatch();
 				}
 			}
@@ -417,9 +419,9 @@ public final class PostgresJournal implements Journal {
 	private StoredEvent toEvent(ResultSet rs) throws SQLException {
 		long position = rs.getLong(1);
 		UUID id = rs.getObject(8, UUID.class);
-		return new StoredEvent(position, rs.getString(2), rs.getLong(3), rs.getString(4), parseObject(rs.getString(5)),
-				parseObject(rs.getString(6)), rs.getObject(7, OffsetDateTime.class).toInstant(),
-				(id != null) ? id : EventIds.derived(position));
+		return StoredEvent.fromJson(position, rs.getString(2), rs.getLong(3), rs.getString(4), rs.getInt(9),
+				rs.getString(5).getBytes(StandardCharsets.UTF_8), parseObject(rs.getString(6)),
+				rs.getObject(7, OffsetDateTime.class).toInstant(), (id != null) ? id : EventIds.derived(position));
 	}
 
 	@SuppressWarnings("unchecked")
@@ -522,8 +524,8 @@ public final class PostgresJournal implements Journal {
 			List<StoredEvent> events = new ArrayList<>(this.events.size());
 			for (int i = 0; i < this.events.size(); i++) {
 				NewEvent event = this.events.get(i);
-				StoredEvent stored = new StoredEvent(firstPosition + i, this.streamId, firstVersion + i, event.type(),
-						event.data(), event.metadata(), this.time, event.id());
+				StoredEvent stored = StoredEvent.appended(firstPosition + i, this.streamId, firstVersion + i, event,
+						this.time);
 				events.add(stored);
 				if (byId != null) {
 					byId.put(event.id(), stored);
@@ -684,7 +686,7 @@ public final class PostgresJournal implements Journal {
 				}
 				try (Statement statement = connection.createStatement()) {
 					statement.executeQuery("SELECT last_position FROM " + prefix.head() + " WHERE id = 1").close();
-					statement.executeQuery("SELECT event_uuid FROM " + prefix.events() + " LIMIT 0").close();
+					statement.executeQuery("SELECT event_uuid, revision FROM " + prefix.events() + " LIMIT 0").close();
 				}
 			}
 			catch (SQLException ex) {

@@ -16,7 +16,8 @@ final class Schema {
 	static final String SCRIPT = "V1__eventstore_journal.sql";
 
 	/** The versioned scripts in the order they apply; each is safe to apply again. */
-	static final java.util.List<String> SCRIPTS = java.util.List.of(SCRIPT, "V2__event_ids.sql");
+	static final java.util.List<String> SCRIPTS = java.util.List.of(SCRIPT, "V2__event_ids.sql",
+			"V3__event_revisions.sql");
 
 	private Schema() {
 	}

@@ -13,13 +13,8 @@ class PostgresEventStoreTests extends EventStoreContractTests {
 	private final String prefix = EmbeddedPostgresServer.freshPrefix();
 
 	@Override
-	protected EventStore createStore() {
-		return EventStore.builder().journal(EmbeddedPostgresServer.journal(this.pool, this.prefix)).build();
-	}
-
-	@Override
-	protected EventStore reopen() {
-		return createStore();
+	protected EventStore.Builder newBuilder() {
+		return EventStore.builder().journal(EmbeddedPostgresServer.journal(this.pool, this.prefix));
 	}
 
 	/**

@@ -414,8 +414,8 @@ public final class FileJournal implements Journal {
 			List<StoredEvent> stored = new ArrayList<>(request.events.size());
 			for (int i = 0; i < request.events.size(); i++) {
 				NewEvent event = request.events.get(i);
-				StoredEvent storedEvent = new StoredEvent(position + i, request.streamId, version + 1 + i, event.type(),
-						event.data(), event.metadata(), request.timestamp, event.id());
+				StoredEvent storedEvent = StoredEvent.appended(position + i, request.streamId, version + 1 + i, event,
+						request.timestamp);
 				stored.add(storedEvent);
 				if (group.size() > 1) {
 					groupIds.put(event.id(), storedEvent);

@@ -186,6 +186,10 @@ final class LineCodec {
 				gen.flush();
 				offsets[4 * i + 1] = this.buffer.size;
 				offsets[4 * i + 2] = this.buffer.size;
+				if (event.revision() > 1) {
+					gen.writeName("revision");
+					gen.writeNumber(event.revision());
+				}
 				gen.writeName("data");
 				JsonValues.write(gen, event.data());
 				gen.writeName("metadata");
@@ -339,7 +343,7 @@ final class LineCodec {
 			return null;
 		}
 		return new Decoded(position, streamId, type, parseLong(line, versionStart, versionEnd), batchEnd, null, null,
-				null, true, id);
+				null, true, id, 1);
 	}
 
 	private static boolean startsWith(byte[] bytes, int at, byte[] prefix) {
@@ -424,9 +428,11 @@ final class LineCodec {
 		String type = null;
 		String time = null;
 		boolean sawData = false;
+		int dataStart = 0;
+		int dataEnd = 0;
+		int revision = 1;
 		boolean ownFormat = false;
 		UUID id = null;
-		Map<String, Object> data = null;
 		Map<String, Object> metadata = null;
 		try (JsonParser parser = JsonValues.MAPPER.createParser(line, offset, jsonLength)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -449,6 +455,14 @@ final class LineCodec {
 						ownFormat = true;
 						parser.skipChildren();
 					}
+					case "revision" -> {
+						ownFormat = true;
+						long value = longField(parser, token, name);
+						if (value < 1 || value > Integer.MAX_VALUE) {
+							throw new LineFormatException("\"revision\" is not a revision: " + value);
+						}
+						revision = (int) value;
+					}
 					case "uuid" -> {
 						ownFormat = true;
 						byte[] text = textField(parser, token, name).getBytes(StandardCharsets.US_ASCII);
@@ -465,7 +479,9 @@ final class LineCodec {
 							throw new LineFormatException("\"data\" is not a JSON object");
 						}
 						sawData = true;
-						data = objectField(parser, full);
+						dataStart = (int) parser.currentTokenLocation().getByteOffset();
+						parser.skipChildren();
+						dataEnd = (int) parser.currentLocation().getByteOffset();
 					}
 					case "metadata" -> {
 						if (token != JsonToken.START_OBJECT && token != JsonToken.VALUE_NULL) {
@@ -504,7 +520,9 @@ final class LineCodec {
 			throw new LineFormatException("missing \"timestamp\"");
 		}
 		Instant timestamp = full ? parseTimestamp(time) : null;
-		return new Decoded(position, streamId, type, version, batchEnd, data, metadata, timestamp, checksummed, id);
+		byte[] data = full ? Arrays.copyOfRange(line, offset + dataStart, offset + dataEnd) : null;
+		return new Decoded(position, streamId, type, version, batchEnd, data, metadata, timestamp, checksummed, id,
+				revision);
 	}
 
 	private static @Nullable Map<String, Object> objectField(JsonParser parser, boolean full) {
@@ -582,13 +600,13 @@ final class LineCodec {
 	 * header-only decode; {@code checksummed} is false only for a line of the original
 	 * Python format, which carried no checksum.
 	 */
-	record Decoded(long position, String streamId, String type, long version, long batchEnd,
-			@Nullable Map<String, Object> data, @Nullable Map<String, Object> metadata, @Nullable Instant timestamp,
-			boolean checksummed, @Nullable UUID id) {
+	record Decoded(long position, String streamId, String type, long version, long batchEnd, byte @Nullable [] data,
+			@Nullable Map<String, Object> metadata, @Nullable Instant timestamp, boolean checksummed, @Nullable UUID id,
+			int revision) {
 
 		StoredEvent toEvent(long derivedVersion) {
-			return new StoredEvent(this.position, this.streamId, derivedVersion, this.type,
-					(this.data != null) ? this.data : JsonValues.emptyObject(), this.metadata,
+			return StoredEvent.fromJson(this.position, this.streamId, derivedVersion, this.type, this.revision,
+					java.util.Objects.requireNonNull(this.data), this.metadata,
 					java.util.Objects.requireNonNull(this.timestamp),
 					(this.id != null) ? this.id : EventIds.derived(this.position));
 		}

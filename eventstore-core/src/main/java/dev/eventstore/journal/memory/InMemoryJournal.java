@@ -64,8 +64,7 @@ public final class InMemoryJournal implements Journal {
 			StoredEvent[] stored = new StoredEvent[events.size()];
 			for (int i = 0; i < stored.length; i++) {
 				NewEvent event = events.get(i);
-				stored[i] = new StoredEvent(++position, streamId, ++version, event.type(), event.data(),
-						event.metadata(), timestamp, event.id());
+				stored[i] = StoredEvent.appended(++position, streamId, ++version, event, timestamp);
 				this.ids.add(event.id(), stored[i].position());
 				if ((this.size & (CHUNK - 1)) == 0) {
 					this.log.add(new StoredEvent[CHUNK]);

@@ -17,13 +17,8 @@ class FileEventStoreTests {
 		Path dir;
 
 		@Override
-		protected EventStore createStore() {
-			return EventStore.open(this.dir.resolve("events.ndjson"));
-		}
-
-		@Override
-		protected EventStore reopen() {
-			return createStore();
+		protected EventStore.Builder newBuilder() {
+			return EventStore.builder().persistPath(this.dir.resolve("events.ndjson"));
 		}
 
 	}
@@ -35,17 +30,11 @@ class FileEventStoreTests {
 		Path dir;
 
 		@Override
-		protected EventStore createStore() {
+		protected EventStore.Builder newBuilder() {
 			return EventStore.builder()
 				.persistPath(this.dir.resolve("events.ndjson"))
 				.fsync(FsyncPolicy.INTERVAL)
-				.fsyncInterval(java.time.Duration.ofMillis(5))
-				.build();
-		}
-
-		@Override
-		protected EventStore reopen() {
-			return createStore();
+				.fsyncInterval(java.time.Duration.ofMillis(5));
 		}
 
 	}
@@ -57,13 +46,8 @@ class FileEventStoreTests {
 		Path dir;
 
 		@Override
-		protected EventStore createStore() {
-			return EventStore.builder().persistPath(this.dir.resolve("events.ndjson")).fsync(FsyncPolicy.NEVER).build();
-		}
-
-		@Override
-		protected EventStore reopen() {
-			return createStore();
+		protected EventStore.Builder newBuilder() {
+			return EventStore.builder().persistPath(this.dir.resolve("events.ndjson")).fsync(FsyncPolicy.NEVER);
 		}
 
 	}

@@ -6,8 +6,13 @@ import dev.eventstore.EventStoreContractTests;
 class InMemoryEventStoreTests extends EventStoreContractTests {
 
 	@Override
-	protected EventStore createStore() {
-		return EventStore.inMemory();
+	protected EventStore.Builder newBuilder() {
+		return EventStore.builder();
+	}
+
+	@Override
+	protected boolean keepsEventsAcrossRestart() {
+		return false;
 	}
 
 }

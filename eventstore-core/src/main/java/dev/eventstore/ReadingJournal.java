@@ -1,0 +1,166 @@
+package dev.eventstore;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.eventstore.internal.JsonValues;
+import dev.eventstore.journal.Journal;
+import dev.eventstore.types.EventTypes;
+import dev.eventstore.upcasting.Upcaster;
+import dev.eventstore.upcasting.Upcasters;
+import dev.eventstore.upcasting.UpcastingException;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The journal as the store's readers see it: every event read, delivered or returned
+ * knows the store's {@link EventTypes}, and data of an older revision is upcast to the
+ * current one. Wrapping the journal puts this on every read path at once: reads, live and
+ * catch-up subscriptions, and the shared log's dispatch. Thread-safe as its journal.
+ */
+final class ReadingJournal implements Journal {
+
+	private final Journal journal;
+
+	private final EventTypes types;
+
+	private final Upcasters upcasters;
+
+	private ReadingJournal(Journal journal, EventTypes types, Upcasters upcasters) {
+		this.journal = journal;
+		this.types = types;
+		this.upcasters = upcasters;
+	}
+
+	/**
+	 * Checks that the upcasters lead each registered class to its revision.
+	 * @throws IllegalArgumentException if a type's class is at a revision that its
+	 * upcasters do not lead to
+	 */
+	static void validate(EventTypes types, Upcasters upcasters) {
+		for (String type : upcasters.types()) {
+			int latest = upcasters.latestRevision(type);
+			types.classFor(type).ifPresent((payloadType) -> {
+				int current = types.revisionOf(type);
+				if (current != latest) {
+					throw new IllegalArgumentException("The upcasters of '" + type + "' lead to revision " + latest
+							+ ", but " + payloadType.getName() + " is at revision " + current);
+				}
+			});
+		}
+		for (Map.Entry<String, Class<?>> mapping : types.mappings().entrySet()) {
+			int current = types.revisionOf(mapping.getKey());
+			String name = types.nameOf(mapping.getValue()).orElse(mapping.getKey());
+			if (current > 1 && upcasters.from(name, current - 1) == null) {
+				throw new IllegalArgumentException(mapping.getValue().getName() + " is at revision " + current
+						+ ", but no upcaster of '" + name + "' reads revision " + (current - 1));
+			}
+		}
+	}
+
+	/** The journal read through types and upcasters, or itself when there are neither. */
+	static Journal of(Journal journal, EventTypes types, Upcasters upcasters) {
+		return (types.isEmpty() && upcasters.isEmpty()) ? journal : new ReadingJournal(journal, types, upcasters);
+	}
+
+	private StoredEvent read(StoredEvent event) {
+		StoredEvent typed = this.types.isEmpty() ? event : event.withTypes(this.types);
+		if (this.upcasters.isEmpty()) {
+			return typed;
+		}
+		String name = this.types.classFor(event.type()).flatMap(this.types::nameOf).orElse(event.type());
+		int target = this.types.classFor(name).isPresent() ? this.types.revisionOf(name)
+				: this.upcasters.latestRevision(name);
+		return (event.revision() >= target) ? typed : upcast(typed, name, target);
+	}
+
+	@SuppressWarnings("unchecked")
+	private StoredEvent upcast(StoredEvent event, String name, int target) {
+		ObjectNode data = JsonValues.MAPPER.valueToTree(event.data());
+		for (int revision = event.revision(); revision < target; revision++) {
+			Upcaster upcaster = this.upcasters.from(name, revision);
+			if (upcaster == null) {
+				throw new UpcastingException(event.position(), "No upcaster reads revision " + revision + " of '" + name
+						+ "' (the event at position " + event.position() + ")", null);
+			}
+			try {
+				data = java.util.Objects.requireNonNull(upcaster.upcast(data), "the upcaster returned null");
+			}
+			catch (RuntimeException ex) {
+				throw new UpcastingException(event.position(),
+						"Upcaster " + upcaster + " failed on the event at position " + event.position() + " ('"
+								+ event.type() + "' in stream '" + event.streamId() + "'): " + ex.getMessage(),
+						ex);
+			}
+		}
+		Map<String, Object> upcast = JsonValues.MAPPER.convertValue(data, Map.class);
+		return event.withData(target, upcast);
+	}
+
+	private List<StoredEvent> read(List<StoredEvent> events) {
+		List<StoredEvent> read = new ArrayList<>(events.size());
+		for (StoredEvent event : events) {
+			read.add(read(event));
+		}
+		return read;
+	}
+
+	@Override
+	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp) {
+		AppendResult result = this.journal.append(streamId, events, expected, timestamp);
+		List<StoredEvent> read = read(result);
+		return result.isDuplicate() ? AppendResult.duplicate(read) : AppendResult.stored(read);
+	}
+
+	@Override
+	public List<StoredEvent> readStream(String streamId, long fromVersion, int maxCount) {
+		return read(this.journal.readStream(streamId, fromVersion, maxCount));
+	}
+
+	@Override
+	public List<StoredEvent> readAll(long fromPosition, int maxCount) {
+		return read(this.journal.readAll(fromPosition, maxCount));
+	}
+
+	@Override
+	public long streamVersion(String streamId) {
+		return this.journal.streamVersion(streamId);
+	}
+
+	@Override
+	public long lastPosition() {
+		return this.journal.lastPosition();
+	}
+
+	@Override
+	public boolean isShared() {
+		return this.journal.isShared();
+	}
+
+	@Override
+	public AutoCloseable watchCommits(Runnable onCommit) {
+		return this.journal.watchCommits(onCommit);
+	}
+
+	@Override
+	public String location() {
+		return this.journal.location();
+	}
+
+	@Override
+	public long sizeBytes() {
+		return this.journal.sizeBytes();
+	}
+
+	@Override
+	public Map<String, Object> details() {
+		return this.journal.details();
+	}
+
+	@Override
+	public void close() {
+		this.journal.close();
+	}
+
+}
