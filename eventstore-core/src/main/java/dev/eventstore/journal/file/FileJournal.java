@@ -117,6 +117,9 @@ public final class FileJournal implements Journal {
 
 	private volatile FileChannel readChannel;
 
+	/** Serves reads of committed bytes without a system call each. */
+	private final MappedReads mapped;
+
 	/**
 	 * Writes queued appends in groups; its lock guards nextPosition, writeOffset,
 	 * needsTruncate and the codec.
@@ -160,6 +163,8 @@ public final class FileJournal implements Journal {
 		this.lockChannel = lockChannel;
 		this.fileLock = fileLock;
 		this.readChannel = readChannel;
+		this.mapped = new MappedReads(path);
+		this.mapped.mapTo(recovered.keptEnd());
 		this.index = recovered.index();
 		this.writer = writer;
 		this.nextPosition = recovered.lastPosition() + 1;
@@ -692,6 +697,13 @@ public final class FileJournal implements Journal {
 
 	private byte[] read(long offset, int length) {
 		byte[] bytes = new byte[length];
+		if (this.mapped.read(offset, bytes, length)) {
+			return bytes;
+		}
+		long written = this.writtenOffset;
+		if (written - this.mapped.end() > MappedReads.REMAP_AFTER) {
+			this.mapped.mapTo(written);
+		}
 		ByteBuffer buffer = ByteBuffer.wrap(bytes);
 		boolean interrupted = false;
 		try {
@@ -800,8 +812,8 @@ public final class FileJournal implements Journal {
 			joinQuietly(this.intervalSyncer);
 		}
 		IOException failure = (this.fsync == FsyncPolicy.ALWAYS) ? null : flushNow();
-		List<AutoCloseable> resources = List.of(this.writer, this.readChannel, this.fileLock, this.lockChannel,
-				() -> OpenJournals.release(this.realPath));
+		List<AutoCloseable> resources = List.of(this.mapped, this.writer, this.readChannel, this.fileLock,
+				this.lockChannel, () -> OpenJournals.release(this.realPath));
 		if (failure != null) {
 			closeQuietly(resources, failure);
 			throw new EventStoreException("Could not fsync journal " + this.path + " on close: " + failure.getMessage(),

@@ -237,6 +237,16 @@ final class LineCodec {
 	/**
 	 * A UUID's 36 characters in canonical form, or null if they are not.
 	 */
+	/** The value of each lower-case hex digit by byte, -1 for any other byte. */
+	private static final byte[] LOWER_HEX = new byte[256];
+
+	static {
+		Arrays.fill(LOWER_HEX, (byte) -1);
+		for (int i = 0; i < 16; i++) {
+			LOWER_HEX["0123456789abcdef".charAt(i)] = (byte) i;
+		}
+	}
+
 	static @Nullable UUID parseUuid(byte[] bytes, int at) {
 		if (at + 36 > bytes.length) {
 			return null;
@@ -252,8 +262,8 @@ final class LineCodec {
 				}
 				continue;
 			}
-			int digit = Character.digit(b, 16);
-			if (digit < 0 || (b >= 'A' && b <= 'F')) {
+			int digit = LOWER_HEX[b & 0xFF];
+			if (digit < 0) {
 				return null;
 			}
 			if (digits < 16) {
@@ -280,6 +290,24 @@ final class LineCodec {
 	 * names, another layout), which then takes the full decode.
 	 */
 	private static @Nullable Decoded decodeOwnHeader(byte[] line, int offset, int length) {
+		return decodeOwn(line, offset, length, false);
+	}
+
+	private static final byte[] REVISION = ",\"revision\":".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] DATA = ",\"data\":".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] TIMESTAMP = ",\"timestamp\":\"".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] NULL_METADATA = ",\"metadata\":null".getBytes(StandardCharsets.US_ASCII);
+
+	/**
+	 * Reads a line this codec wrote, by position, as {@link #decodeOwnHeader} does, and
+	 * with the header also its data (the byte range of the data object, found from both
+	 * ends without tokenising it) and timestamp. Only lines with no metadata take this
+	 * path; null sends the line to the full decode.
+	 */
+	private static @Nullable Decoded decodeOwn(byte[] line, int offset, int length, boolean withBody) {
 		if (!hasCrcSuffix(line, offset, length)) {
 			return null;
 		}
@@ -337,13 +365,43 @@ final class LineCodec {
 		if (batchDigitsStart < crcAt && startsWithBefore(line, batchDigitsStart, BATCH_END)) {
 			batchEnd = parseLong(line, batchDigitsStart, crcAt);
 		}
+		int revision = 1;
+		byte[] data = null;
+		Instant timestamp = null;
+		if (withBody) {
+			int body = versionEnd;
+			if (startsWith(line, body, REVISION)) {
+				int revisionEnd = digits(line, body + REVISION.length, crcAt);
+				revision = (int) parseLong(line, body + REVISION.length, revisionEnd);
+				body = revisionEnd;
+			}
+			if (!startsWith(line, body, DATA)) {
+				return null;
+			}
+			int end = (batchEnd == -1) ? crcAt : batchDigitsStart - BATCH_END.length;
+			int timeEnd = end - 1;
+			if (line[timeEnd] != '"') {
+				return null;
+			}
+			int timeStart = timeEnd;
+			while (timeStart > body && line[timeStart - 1] != '"') {
+				timeStart--;
+			}
+			if (!startsWithBefore(line, timeStart, TIMESTAMP)
+					|| !startsWithBefore(line, timeStart - TIMESTAMP.length, NULL_METADATA)) {
+				return null;
+			}
+			int dataEnd = timeStart - TIMESTAMP.length - NULL_METADATA.length;
+			data = Arrays.copyOfRange(line, body + DATA.length, dataEnd);
+			timestamp = parseTimestamp(new String(line, timeStart, timeEnd - timeStart, StandardCharsets.US_ASCII));
+		}
 		String streamId = new String(line, streamStart, streamEnd - streamStart, StandardCharsets.UTF_8);
 		String type = new String(line, typeStart, typeEnd - typeStart, StandardCharsets.UTF_8);
-		if (position < 1 || streamId.isBlank() || type.isBlank()) {
+		if (position < 1 || streamId.isBlank() || type.isBlank() || revision < 1) {
 			return null;
 		}
-		return new Decoded(position, streamId, type, parseLong(line, versionStart, versionEnd), batchEnd, null, null,
-				null, true, id, 1);
+		return new Decoded(position, streamId, type, parseLong(line, versionStart, versionEnd), batchEnd, data, null,
+				timestamp, true, id, revision);
 	}
 
 	private static boolean startsWith(byte[] bytes, int at, byte[] prefix) {
@@ -402,6 +460,12 @@ final class LineCodec {
 
 	/** Decodes a whole event; see {@link #decodeHeader}. */
 	static Decoded decodeEvent(byte[] line, int offset, int length) {
+		Decoded fast = decodeOwn(line, offset, length, true);
+		return (fast != null) ? fast : decode(line, offset, length, true);
+	}
+
+	/** The whole event by full JSON parsing, never the fast path; for tests. */
+	static Decoded decodeEventByParsing(byte[] line, int offset, int length) {
 		return decode(line, offset, length, true);
 	}
 
@@ -577,9 +641,9 @@ final class LineCodec {
 	private static int parseHex(byte[] bytes, int offset) {
 		int value = 0;
 		for (int i = 0; i < 8; i++) {
-			int digit = Character.digit(bytes[offset + i], 16);
+			int digit = LOWER_HEX[bytes[offset + i] & 0xFF];
 			if (digit < 0) {
-				throw new LineFormatException("\"crc\" is not 8 hex digits");
+				throw new LineFormatException("\"crc\" is not 8 lower-case hex digits");
 			}
 			value = (value << 4) | digit;
 		}

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.eventstore.NewEvent;
+import dev.eventstore.StoredEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -55,6 +56,29 @@ class LineCodecTests {
 		assertThatThrownBy(() -> LineCodec.decodeHeader(bytes, 0, bytes.length - 1))
 			.isInstanceOf(LineCodec.LineFormatException.class)
 			.hasMessageContaining("checksum mismatch");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "order-1", "ünïcødé ✓", "quote\"inside", "tab\there" })
+	void eventReadByPositionEqualsEventReadByParsing(String streamId) {
+		LineCodec codec = new LineCodec();
+		String tricky = "x\",\"metadata\":null,\"timestamp\":\"2026-01-01T00:00:00Z\"";
+		List<NewEvent> batch = List.of(NewEvent.of("Plain", Map.of("a", 1, "text", tricky)),
+				NewEvent.of("WithMetadata", Map.of("b", List.of(1, 2)), Map.of("user", "ann")),
+				NewEvent.of("Revised", Map.of("c", Map.of("d", "e"))).withRevision(3), NewEvent.of("Empty", Map.of()));
+		int[] starts = codec.encode(streamId, 41, 3, batch, Instant.parse("2026-11-24T10:00:00.123456Z"));
+		for (int i = 0; i < starts.length; i++) {
+			int end = (i + 1 < starts.length) ? starts[i + 1] : codec.size();
+			StoredEvent fast = LineCodec.decodeEvent(codec.bytes(), starts[i], end - starts[i] - 1).toEvent(3 + i);
+			StoredEvent parsed = LineCodec.decodeEventByParsing(codec.bytes(), starts[i], end - starts[i] - 1)
+				.toEvent(3 + i);
+			assertThat(fast).isEqualTo(parsed);
+			assertThat(fast.data()).isEqualTo(batch.get(i).data());
+			assertThat(fast.metadata()).isEqualTo(batch.get(i).metadata());
+			assertThat(fast.revision()).isEqualTo(batch.get(i).revision());
+			assertThat(fast.id()).isEqualTo(batch.get(i).id());
+			assertThat(fast.timestamp()).isEqualTo(Instant.parse("2026-11-24T10:00:00.123456Z"));
+		}
 	}
 
 }
