@@ -265,6 +265,15 @@ public final class StoredEvent {
 	}
 
 	/**
+	 * Whether {@link #payload()} has a class to read this event into: one is registered
+	 * for its type in the store's {@link EventTypes}.
+	 * @return whether the event is typed
+	 */
+	public boolean isTyped() {
+		return this.types != null && this.types.classFor(this.type).isPresent();
+	}
+
+	/**
 	 * The data as an instance of the class its type name is registered for in the store's
 	 * {@link EventTypes}, decoded once.
 	 * @return the payload

@@ -493,6 +493,7 @@ public abstract class EventStoreContractTests {
 			typed.append("prices", NewEvent.of(payload));
 		}
 		assertThat(typed.readStream("prices")).extracting(StoredEvent::payload).isEqualTo(payloads);
+		assertThat(typed.readStream("prices")).allMatch(StoredEvent::isTyped);
 		assertThat(typed.readAll(1, 10)).extracting((e) -> e.payload(PriceSet.class)).isEqualTo(payloads);
 		assertThat(typed.readStream("prices").get(0).data().get("amount"))
 			.isEqualTo(new java.math.BigDecimal("12345678901234567890.123456789"));
@@ -507,6 +508,7 @@ public abstract class EventStoreContractTests {
 	void payloadWithoutARegisteredClassSaysWhatToDo() {
 		this.store.append("s", NewEvent.of("Unknown", Map.of("n", 1)));
 		StoredEvent event = this.store.readStream("s").get(0);
+		assertThat(event.isTyped()).isFalse();
 		assertThatIllegalStateException().isThrownBy(event::payload)
 			.withMessageContaining("No class is registered for event type 'Unknown' (position 1)")
 			.withMessageContaining("data() or payload(Class)");

@@ -49,17 +49,17 @@ public final class Cart {
 	}
 
 	private void apply(StoredEvent event) {
-		switch (event.type()) {
-			case "ItemAdded" -> {
-				ItemAdded added = event.dataAs(ItemAdded.class);
-				this.items.merge(added.sku(), added.quantity(), Integer::sum);
-			}
-			case "ItemRemoved" -> this.items.remove(event.dataAs(ItemRemoved.class).sku());
-			case "CartCheckedOut" -> this.checkedOut = true;
-			default -> {
-				// Unknown types come from newer versions of the app; they do not change
-				// this view.
-			}
+		// Types without a class come from newer versions of the app; they do not change
+		// this view.
+		Object payload = event.isTyped() ? event.payload() : null;
+		if (payload instanceof ItemAdded added) {
+			this.items.merge(added.sku(), added.quantity(), Integer::sum);
+		}
+		else if (payload instanceof ItemRemoved removed) {
+			this.items.remove(removed.sku());
+		}
+		else if (payload instanceof CartCheckedOut) {
+			this.checkedOut = true;
 		}
 		this.version = event.version();
 	}

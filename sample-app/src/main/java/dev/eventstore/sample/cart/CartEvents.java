@@ -13,8 +13,11 @@ public final class CartEvents {
 	private CartEvents() {
 	}
 
-	/** Some units of a product went into the cart. */
-	@EventType("ItemAdded")
+	/**
+	 * Some units of a product went into the cart. Revision 2: the first version of the
+	 * app called the quantity {@code qty}; {@link CartUpcasters} renames it on read.
+	 */
+	@EventType(value = "ItemAdded", revision = 2)
 	public record ItemAdded(String sku, int quantity) {
 	}
 

@@ -11,6 +11,7 @@ import dev.eventstore.sample.cart.CartEvents.CartCheckedOut;
 import dev.eventstore.sample.cart.CartEvents.ItemAdded;
 import dev.eventstore.sample.cart.CartEvents.ItemRemoved;
 import dev.eventstore.sample.cart.CartEvents.Line;
+import dev.eventstore.spring.boot.events.StoredApplicationEvent;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -52,7 +53,8 @@ public class SkuTotals {
 	}
 
 	@EventListener
-	synchronized void on(StoredEvent event) {
+	synchronized void on(StoredApplicationEvent<?> published) {
+		StoredEvent event = published.event();
 		if (event.position() <= this.position) {
 			return;
 		}
@@ -78,24 +80,18 @@ public class SkuTotals {
 	}
 
 	private void apply(StoredEvent event) {
-		switch (event.type()) {
-			case "ItemAdded" -> {
-				ItemAdded added = event.dataAs(ItemAdded.class);
-				of(added.sku())[0] += added.quantity();
-			}
-			case "ItemRemoved" -> {
-				ItemRemoved removed = event.dataAs(ItemRemoved.class);
-				of(removed.sku())[0] -= removed.quantity();
-			}
-			case "CartCheckedOut" -> {
-				for (Line line : event.dataAs(CartCheckedOut.class).lines()) {
-					long[] t = of(line.sku());
-					t[0] -= line.quantity();
-					t[1] += line.quantity();
-				}
-			}
-			default -> {
-				// Not an event this report counts.
+		Object payload = event.isTyped() ? event.payload() : null;
+		if (payload instanceof ItemAdded added) {
+			of(added.sku())[0] += added.quantity();
+		}
+		else if (payload instanceof ItemRemoved removed) {
+			of(removed.sku())[0] -= removed.quantity();
+		}
+		else if (payload instanceof CartCheckedOut checkedOut) {
+			for (Line line : checkedOut.lines()) {
+				long[] t = of(line.sku());
+				t[0] -= line.quantity();
+				t[1] += line.quantity();
 			}
 		}
 		this.position = event.position();

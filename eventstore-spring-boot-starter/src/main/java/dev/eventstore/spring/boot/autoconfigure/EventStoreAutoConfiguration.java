@@ -10,7 +10,9 @@ import dev.eventstore.EventStoreObserver;
 import dev.eventstore.journal.Journal;
 import dev.eventstore.postgres.PostgresJournal;
 import dev.eventstore.spring.boot.events.ApplicationEventBridge;
-import dev.eventstore.spring.boot.events.EventTypeRegistry;
+import dev.eventstore.spring.boot.events.EventTypeScanner;
+import dev.eventstore.types.EventTypes;
+import dev.eventstore.upcasting.Upcaster;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -43,7 +45,7 @@ public final class EventStoreAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EventTypeRegistry eventTypeRegistry(BeanFactory beanFactory) {
+	EventTypes eventTypes(BeanFactory beanFactory) {
 		List<String> packages = AutoConfigurationPackages.has(beanFactory) ? AutoConfigurationPackages.get(beanFactory)
 				: List.of();
 		ClassLoader classLoader = EventStoreAutoConfiguration.class.getClassLoader();
@@ -51,14 +53,22 @@ public final class EventStoreAutoConfiguration {
 				&& configurable.getBeanClassLoader() != null) {
 			classLoader = configurable.getBeanClassLoader();
 		}
-		return EventTypeRegistry.scan(packages, classLoader);
+		try {
+			return EventTypeScanner.scan(packages, classLoader);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(
+					"Cannot register the @EventType classes of " + packages + ": " + ex.getMessage(), ex);
+		}
 	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	EventStore eventStore(EventStoreProperties properties, ObjectProvider<EventStoreObserver> observers,
-			ObjectProvider<Journal> journal) {
-		EventStore.Builder builder = EventStore.builder();
+			ObjectProvider<Journal> journal, EventTypes eventTypes, ObjectProvider<Upcaster> upcasters) {
+		EventStore.Builder builder = EventStore.builder()
+			.eventTypes(eventTypes)
+			.upcasters(upcasters.orderedStream().toList());
 		observers.orderedStream().forEach(builder::observer);
 		Journal custom = journal.getIfAvailable();
 		if (custom != null) {
@@ -124,7 +134,7 @@ public final class EventStoreAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		ApplicationEventBridge eventStoreApplicationEventBridge(EventStore store, EventTypeRegistry types,
+		ApplicationEventBridge eventStoreApplicationEventBridge(EventStore store, EventTypes types,
 				ConfigurableApplicationContext context, ObjectProvider<EventStoreObserver> observers) {
 			return new ApplicationEventBridge(store, types, context,
 					(event, failure) -> observers.orderedStream().forEach((o) -> o.subscriberFailed(event, failure)));

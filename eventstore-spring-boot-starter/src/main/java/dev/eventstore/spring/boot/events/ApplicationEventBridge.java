@@ -4,6 +4,7 @@ import java.util.function.BiConsumer;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.types.EventTypes;
 import dev.eventstore.Subscription;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -19,12 +20,11 @@ import org.springframework.util.ReflectionUtils;
 
 /**
  * Publishes every stored event through the {@link ApplicationEventPublisher} once it is
- * durable, in position order: first the {@link StoredEvent} itself, so
- * {@code @EventListener void
- * on(StoredEvent event)} receives every event, then, for a type the
- * {@link EventTypeRegistry} maps to a class, the payload as that class, so
- * {@code @EventListener void on(OrderPlaced event)} receives it. Publishing is
- * synchronous: when an append returns, its listeners have run.
+ * durable, in position order, once each, as a {@link StoredApplicationEvent} whose
+ * payload is the class registered for its type ({@code @EventListener void
+ * on(OrderPlaced event)} receives it, and {@code on(StoredApplicationEvent<OrderPlaced>)}
+ * with its position and metadata) or, for a type with no class, the {@link StoredEvent}.
+ * Publishing is synchronous: when an append returns, its listeners have run.
  *
  * <p>
  * A listener that throws does not fail the append and does not stop the other listeners:
@@ -42,7 +42,7 @@ public final class ApplicationEventBridge implements SmartLifecycle {
 
 	private final EventStore store;
 
-	private final EventTypeRegistry types;
+	private final EventTypes types;
 
 	private final ApplicationEventPublisher publisher;
 
@@ -52,11 +52,11 @@ public final class ApplicationEventBridge implements SmartLifecycle {
 
 	/**
 	 * @param store the store whose events to publish
-	 * @param types how type names map to payload classes
+	 * @param types the store's event types: which class each type's payload is
 	 * @param context the context to publish in
 	 * @param failures told of every listener failure
 	 */
-	public ApplicationEventBridge(EventStore store, EventTypeRegistry types, ConfigurableApplicationContext context,
+	public ApplicationEventBridge(EventStore store, EventTypes types, ConfigurableApplicationContext context,
 			BiConsumer<StoredEvent, Throwable> failures) {
 		this.store = store;
 		this.types = types;
@@ -106,19 +106,19 @@ public final class ApplicationEventBridge implements SmartLifecycle {
 	void publish(StoredEvent event) {
 		publishing.set(event);
 		try {
-			this.publisher.publishEvent(event);
 			Class<?> payloadType = this.types.classFor(event.type()).orElse(null);
+			Object payload = event;
 			if (payloadType != null) {
-				Object payload;
 				try {
-					payload = event.dataAs(payloadType);
+					payload = event.payload(payloadType);
 				}
 				catch (IllegalArgumentException ex) {
 					report(event, ex);
 					return;
 				}
-				this.publisher.publishEvent(payload);
 			}
+			this.publisher.publishEvent(new StoredApplicationEvent<>(this.store, event, payload,
+					(payloadType != null) ? payloadType : StoredEvent.class));
 		}
 		finally {
 			publishing.remove();

@@ -68,7 +68,8 @@ class StarterApplicationTests {
 		assertThat(added.position()).isEqualTo(before + 1);
 		long p = added.position();
 		assertThat(this.heard.log).containsExactly("stored " + p + " ItemAdded", "later listener " + p,
-				"typed ItemAdded[sku=apple, quantity=2]", "stored " + (p + 1) + " Note", "later listener " + (p + 1),
+				"typed ItemAdded[sku=apple, quantity=2]", "envelope " + p + " cart-1 v1 apple",
+				"stored " + (p + 1) + " Note", "later listener " + (p + 1), "untyped Note",
 				"stored " + (p + 2) + " cart-checked-out", "later listener " + (p + 2),
 				"typed CartCheckedOut[cartId=1]");
 		assertThat(batch).hasSize(2);
@@ -80,7 +81,7 @@ class StarterApplicationTests {
 		StoredEvent poison = this.store.append("cart-2", NewEvent.of("Poison", Map.of()));
 		assertThat(this.store.readStream("cart-2")).containsExactly(poison);
 		assertThat(this.heard.log).containsExactly("stored " + poison.position() + " Poison",
-				"later listener " + poison.position());
+				"later listener " + poison.position(), "untyped Poison");
 		assertThat(counter("eventstore.listener.errors")).isEqualTo(errorsBefore + 1);
 	}
 

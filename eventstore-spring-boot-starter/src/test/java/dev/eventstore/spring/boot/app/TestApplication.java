@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.eventstore.EventType;
+import dev.eventstore.spring.boot.events.StoredApplicationEvent;
 import dev.eventstore.StoredEvent;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -19,6 +20,7 @@ import org.springframework.core.annotation.Order;
 @SpringBootApplication(excludeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 public class TestApplication {
 
+	@EventType("ItemAdded")
 	public record ItemAdded(String sku, int quantity) {
 	}
 
@@ -53,32 +55,47 @@ public class TestApplication {
 
 		@EventListener
 		@Order(1)
-		public void onStored(StoredEvent event) {
-			this.heard.log.add("stored " + event.position() + " " + event.type());
+		public void onStored(StoredApplicationEvent<?> event) {
+			this.heard.log.add("stored " + event.position() + " " + event.event().type());
 		}
 
 		@EventListener
 		@Order(2)
-		public void failOnPoison(StoredEvent event) {
-			if (event.type().equals("Poison")) {
+		public void failOnPoison(StoredApplicationEvent<?> event) {
+			if (event.event().type().equals("Poison")) {
 				throw new IllegalStateException("listener cannot digest " + event.position());
 			}
 		}
 
 		@EventListener
 		@Order(3)
-		public void afterThePoisonousOne(StoredEvent event) {
+		public void afterThePoisonousOne(StoredApplicationEvent<?> event) {
 			this.heard.log.add("later listener " + event.position());
 		}
 
 		@EventListener
+		@Order(4)
 		public void onItemAdded(ItemAdded event) {
 			this.heard.log.add("typed " + event);
 		}
 
 		@EventListener
+		@Order(5)
+		public void onItemAddedWithItsEnvelope(StoredApplicationEvent<ItemAdded> event) {
+			this.heard.log.add("envelope " + event.position() + " " + event.streamId() + " v" + event.version() + " "
+					+ event.getPayload().sku());
+		}
+
+		@EventListener
+		@Order(4)
 		public void onCheckedOut(CartCheckedOut event) {
 			this.heard.log.add("typed " + event);
+		}
+
+		@EventListener
+		@Order(6)
+		public void onUntyped(StoredEvent event) {
+			this.heard.log.add("untyped " + event.type());
 		}
 
 	}

@@ -11,9 +11,9 @@ import dev.eventstore.NewEvent;
 import dev.eventstore.spring.boot.autoconfigure.health.EventStoreHealthContributorAutoConfiguration;
 import dev.eventstore.spring.boot.autoconfigure.metrics.EventStoreMetricsAutoConfiguration;
 import dev.eventstore.spring.boot.events.ApplicationEventBridge;
-import dev.eventstore.spring.boot.events.EventTypeRegistry;
 import dev.eventstore.spring.boot.health.EventStoreHealthIndicator;
 import dev.eventstore.spring.boot.metrics.EventStoreMetrics;
+import dev.eventstore.types.EventTypes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,7 @@ class EventStoreAutoConfigurationTests {
 	void withoutPropertiesTheStoreIsInMemoryAndSaysSo(CapturedOutput output) {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(EventStore.class)
-				.hasSingleBean(EventTypeRegistry.class)
+				.hasSingleBean(EventTypes.class)
 				.hasSingleBean(ApplicationEventBridge.class);
 			assertThat(context.getBean(EventStore.class).status().journal()).isEqualTo("in-memory");
 			assertThat(output).contains("eventstore.persist-path is not set")

@@ -2,6 +2,6 @@ package dev.eventstore.spring.boot.events.scanned;
 
 import dev.eventstore.EventType;
 
-@EventType("item-renamed")
+@EventType(value = "item-renamed", aliases = "item-retitled")
 public record Renamed(String name) {
 }
