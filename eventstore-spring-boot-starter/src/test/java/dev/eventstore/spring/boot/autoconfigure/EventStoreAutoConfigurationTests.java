@@ -207,4 +207,74 @@ class EventStoreAutoConfigurationTests {
 
 	}
 
+	@dev.eventstore.EventType(value = "CartOpened", revision = 2)
+	record CartOpened(String owner) {
+	}
+
+	@Test
+	void userEventTypesAndUpcasterBeansReachTheStore() {
+		this.contextRunner.withBean(EventTypes.class, () -> EventTypes.of(CartOpened.class))
+			.withBean("renameName", dev.eventstore.upcasting.Upcaster.class,
+					() -> dev.eventstore.upcasting.Upcaster.of("CartOpened", 1, (data) -> {
+						data.set("owner", data.remove("name"));
+						return data;
+					}))
+			.run((context) -> {
+				EventStore store = context.getBean(EventStore.class);
+				store.append("cart-1", NewEvent.of("CartOpened", Map.of("name", "ann")));
+				assertThat(store.readStream("cart-1").get(0).payload()).isEqualTo(new CartOpened("ann"));
+			});
+	}
+
+	@Test
+	void aTypeWhoseRevisionHasNoUpcasterFailsStartUpNamingIt() {
+		this.contextRunner.withBean(EventTypes.class, () -> EventTypes.of(CartOpened.class))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("no upcaster of 'CartOpened' reads revision 1"));
+	}
+
+	@Test
+	void typedListenersReceiveThePayloadWithAndWithoutItsEnvelope() {
+		this.contextRunner
+			.withBean(EventTypes.class, () -> EventTypes.builder().register("Opened", Opened.class).build())
+			.withUserConfiguration(TypedListeners.class)
+			.run((context) -> {
+				EventStore store = context.getBean(EventStore.class);
+				store.append("cart-7", NewEvent.of("Opened", Map.of("owner", "bob"), Map.of("by", "test")));
+				store.append("cart-7", NewEvent.of("Untyped", Map.of()));
+				assertThat(context.getBean(TypedListeners.class).heard).containsExactly("payload Opened[owner=bob]",
+						"envelope 1 cart-7 v1 bob by=test", "every Opened", "every Untyped");
+			});
+	}
+
+	record Opened(String owner) {
+	}
+
+	static class TypedListeners {
+
+		final java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		@org.springframework.context.event.EventListener
+		@org.springframework.core.annotation.Order(1)
+		void on(Opened opened) {
+			this.heard.add("payload " + opened);
+		}
+
+		@org.springframework.context.event.EventListener
+		@org.springframework.core.annotation.Order(2)
+		void onEnvelope(dev.eventstore.spring.boot.events.StoredApplicationEvent<Opened> event) {
+			this.heard.add("envelope " + event.position() + " " + event.streamId() + " v" + event.version() + " "
+					+ event.getPayload().owner() + " by=" + event.metadata().get("by"));
+		}
+
+		@org.springframework.context.event.EventListener
+		@org.springframework.core.annotation.Order(3)
+		void onEvery(dev.eventstore.spring.boot.events.StoredApplicationEvent<?> event) {
+			this.heard.add("every " + event.event().type());
+		}
+
+	}
+
 }
