@@ -8,8 +8,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 import dev.eventstore.journal.Journal;
-import dev.eventstore.journal.file.FileJournal;
-import dev.eventstore.journal.memory.InMemoryJournal;
+import dev.eventstore.journal.JournalProvider;
 import dev.eventstore.types.EventTypes;
 import dev.eventstore.upcasting.Upcaster;
 import dev.eventstore.upcasting.Upcasters;
@@ -192,7 +191,7 @@ public interface EventStore extends AutoCloseable {
 
 		private FsyncPolicy fsync = FsyncPolicy.ALWAYS;
 
-		private Duration fsyncInterval = FileJournal.DEFAULT_FSYNC_INTERVAL;
+		private Duration fsyncInterval = FsyncPolicy.DEFAULT_INTERVAL;
 
 		private Clock clock = Clock.systemUTC();
 
@@ -306,8 +305,9 @@ public interface EventStore extends AutoCloseable {
 			ReadingJournal.validate(this.eventTypes, chains);
 			Journal chosen = this.journal;
 			if (chosen == null) {
-				chosen = (this.persistPath != null) ? FileJournal.open(this.persistPath, this.fsync, this.fsyncInterval)
-						: new InMemoryJournal();
+				JournalProvider journals = Journals.provider();
+				chosen = (this.persistPath != null) ? journals.open(this.persistPath, this.fsync, this.fsyncInterval)
+						: journals.inMemory();
 			}
 			return new DefaultEventStore(ReadingJournal.of(chosen, this.eventTypes, chains), this.clock,
 					this.observers);

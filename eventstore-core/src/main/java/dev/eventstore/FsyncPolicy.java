@@ -23,6 +23,11 @@ public enum FsyncPolicy {
 	 * The operating system decides when to write its buffers; a process crash loses
 	 * nothing, a power loss may lose whatever the OS had not yet written.
 	 */
-	NEVER
+	NEVER;
+
+	/**
+	 * The interval {@link #INTERVAL} forces the file at unless told otherwise: 100 ms.
+	 */
+	public static final java.time.Duration DEFAULT_INTERVAL = java.time.Duration.ofMillis(100);
 
 }

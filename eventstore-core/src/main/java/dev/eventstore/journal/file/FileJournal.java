@@ -61,7 +61,7 @@ public final class FileJournal implements Journal {
 	/**
 	 * The interval {@link FsyncPolicy#INTERVAL} forces the file at unless told otherwise.
 	 */
-	public static final Duration DEFAULT_FSYNC_INTERVAL = Duration.ofMillis(100);
+	public static final Duration DEFAULT_FSYNC_INTERVAL = FsyncPolicy.DEFAULT_INTERVAL;
 
 	private static final System.Logger logger = System.getLogger(FileJournal.class.getName());
 

@@ -1,0 +1,27 @@
+package dev.eventstore.journal.file;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import dev.eventstore.FsyncPolicy;
+import dev.eventstore.journal.Journal;
+import dev.eventstore.journal.JournalProvider;
+import dev.eventstore.journal.memory.InMemoryJournal;
+
+/**
+ * The journals of this machine: a {@link FileJournal} for a path, an
+ * {@link InMemoryJournal} otherwise. Registered for {@link java.util.ServiceLoader}.
+ */
+public final class LocalJournalProvider implements JournalProvider {
+
+	@Override
+	public Journal open(Path file, FsyncPolicy fsync, Duration fsyncInterval) {
+		return FileJournal.open(file, fsync, fsyncInterval);
+	}
+
+	@Override
+	public Journal inMemory() {
+		return new InMemoryJournal();
+	}
+
+}
