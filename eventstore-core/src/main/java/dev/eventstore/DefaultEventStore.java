@@ -10,6 +10,8 @@ import java.util.function.Consumer;
 
 import dev.eventstore.internal.Texts;
 import dev.eventstore.journal.Journal;
+import dev.eventstore.serialization.EventSerializer;
+import dev.eventstore.serialization.JacksonEventSerializer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +34,9 @@ final class DefaultEventStore implements EventStore {
 
 	private final Observers observers;
 
+	/** The serializer typed payloads are stored with, when not the store's default. */
+	private final @Nullable EventSerializer serializer;
+
 	/**
 	 * How often subscribers of a shared journal look for others' events without a
 	 * notification.
@@ -43,8 +48,9 @@ final class DefaultEventStore implements EventStore {
 	/** Why the last append could not be written; cleared by the next append that is. */
 	private volatile @Nullable String writeFailure;
 
-	DefaultEventStore(Journal journal, Clock clock, List<EventStoreObserver> observers) {
+	DefaultEventStore(Journal journal, Clock clock, List<EventStoreObserver> observers, EventSerializer serializer) {
 		this.journal = journal;
+		this.serializer = (serializer == JacksonEventSerializer.defaults()) ? null : serializer;
 		this.clock = clock;
 		this.observers = new Observers(observers);
 		if (journal.isShared()) {
@@ -78,7 +84,7 @@ final class DefaultEventStore implements EventStore {
 		}
 		requireDistinctIds(streamId, events);
 		ensureOpen();
-		List<NewEvent> batch = List.copyOf(events);
+		List<NewEvent> batch = (this.serializer == null) ? List.copyOf(events) : serialized(events);
 		long start = System.nanoTime();
 		AppendResult stored;
 		try {
@@ -120,6 +126,14 @@ final class DefaultEventStore implements EventStore {
 			throw conflict;
 		}
 		return AppendResult.stored(List.of());
+	}
+
+	private List<NewEvent> serialized(List<NewEvent> events) {
+		List<NewEvent> batch = new java.util.ArrayList<>(events.size());
+		for (NewEvent event : events) {
+			batch.add(event.serializedWith(this.serializer));
+		}
+		return batch;
 	}
 
 	private static void requireDistinctIds(String streamId, List<NewEvent> events) {

@@ -9,6 +9,8 @@ import java.util.function.Consumer;
 
 import dev.eventstore.journal.Journal;
 import dev.eventstore.journal.JournalProvider;
+import dev.eventstore.serialization.EventSerializer;
+import dev.eventstore.serialization.JacksonEventSerializer;
 import dev.eventstore.types.EventTypes;
 import dev.eventstore.upcasting.Upcaster;
 import dev.eventstore.upcasting.Upcasters;
@@ -201,6 +203,8 @@ public interface EventStore extends AutoCloseable {
 
 		private final List<Upcaster> upcasters = new java.util.ArrayList<>();
 
+		private EventSerializer serializer = JacksonEventSerializer.defaults();
+
 		Builder() {
 		}
 
@@ -270,6 +274,28 @@ public interface EventStore extends AutoCloseable {
 		}
 
 		/**
+		 * The serializer of typed payloads, both ways: what {@link NewEvent#of(Object)}
+		 * payloads are stored as, and what {@link StoredEvent#payload(Class)} reads them
+		 * with. The store's own Jackson mapper by default.
+		 * @param serializer the serializer
+		 * @return this builder
+		 */
+		public Builder serializer(EventSerializer serializer) {
+			this.serializer = Objects.requireNonNull(serializer, "serializer");
+			return this;
+		}
+
+		/**
+		 * Serialises typed payloads with a Jackson mapper of your own (the application's,
+		 * with its naming strategy and modules); the store's rules for data still apply.
+		 * @param mapper the mapper
+		 * @return this builder
+		 */
+		public Builder jsonMapper(tools.jackson.databind.json.JsonMapper mapper) {
+			return serializer(new JacksonEventSerializer(Objects.requireNonNull(mapper, "mapper")));
+		}
+
+		/**
 		 * Adds upcasters, applied on every read to events of an older revision.
 		 * @param upcasters the upcasters
 		 * @return this builder
@@ -309,8 +335,8 @@ public interface EventStore extends AutoCloseable {
 				chosen = (this.persistPath != null) ? journals.open(this.persistPath, this.fsync, this.fsyncInterval)
 						: journals.inMemory();
 			}
-			return new DefaultEventStore(ReadingJournal.of(chosen, this.eventTypes, chains), this.clock,
-					this.observers);
+			return new DefaultEventStore(ReadingJournal.of(chosen, this.eventTypes, chains, this.serializer),
+					this.clock, this.observers, this.serializer);
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.util.UUID;
 import dev.eventstore.internal.EventIds;
 import dev.eventstore.internal.JsonValues;
 import dev.eventstore.internal.Texts;
+import dev.eventstore.serialization.EventSerializer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,9 +27,12 @@ import org.jspecify.annotations.Nullable;
  * {@link EventStore#appendBatch(String, java.util.List, ExpectedVersion)})
  * @param revision the schema revision of the data: its class's
  * {@link EventType#revision()}, else 1; older revisions are upcast on read
+ * @param payload the object the data came from when built by {@link #of(Object)}, else
+ * null: a store with a serializer of its own (the application's {@code JsonMapper}, say)
+ * serialises it again with that one when appending
  */
 public record NewEvent(String type, Map<String, Object> data, Map<String, Object> metadata,
-		@Nullable Class<?> payloadType, UUID id, int revision) {
+		@Nullable Class<?> payloadType, UUID id, int revision, @Nullable Object payload) {
 
 	public NewEvent {
 		if (id == null) {
@@ -51,7 +55,21 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 	 * @param metadata metadata, may be null or empty
 	 */
 	public NewEvent(String type, Map<String, Object> data, @Nullable Map<String, Object> metadata) {
-		this(type, data, metadata, null, EventIds.next(), 1);
+		this(type, data, metadata, null, EventIds.next(), 1, null);
+	}
+
+	/**
+	 * An event with no payload object.
+	 * @param type the event type name, not blank
+	 * @param data the data
+	 * @param metadata metadata, may be null or empty
+	 * @param payloadType the class the data came from, or null
+	 * @param id the id
+	 * @param revision the data's revision
+	 */
+	public NewEvent(String type, Map<String, Object> data, @Nullable Map<String, Object> metadata,
+			@Nullable Class<?> payloadType, UUID id, int revision) {
+		this(type, data, metadata, payloadType, id, revision, null);
 	}
 
 	/**
@@ -91,7 +109,7 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 	 * @return a copy with that id
 	 */
 	public NewEvent withId(UUID id) {
-		return new NewEvent(this.type, this.data, this.metadata, this.payloadType, id, this.revision);
+		return new NewEvent(this.type, this.data, this.metadata, this.payloadType, id, this.revision, this.payload);
 	}
 
 	/**
@@ -101,7 +119,7 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 	 * @return a copy with that revision
 	 */
 	public NewEvent withRevision(int revision) {
-		return new NewEvent(this.type, this.data, this.metadata, this.payloadType, this.id, revision);
+		return new NewEvent(this.type, this.data, this.metadata, this.payloadType, this.id, revision, this.payload);
 	}
 
 	/**
@@ -127,7 +145,9 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 	public static NewEvent of(String type, Object data, @Nullable Map<String, ?> metadata) {
 		String name = requireText(type, "Event type");
 		Map<String, Object> meta = (metadata == null) ? null : JsonValues.toObject(metadata, "Metadata", name);
-		return new NewEvent(name, JsonValues.toObject(data, "Data", name), meta);
+		boolean typed = data != null && !(data instanceof Map<?, ?>);
+		return new NewEvent(name, JsonValues.toObject(data, "Data", name), meta, typed ? data.getClass() : null,
+				EventIds.next(), typed ? revisionOf(data.getClass()) : 1, typed ? data : null);
 	}
 
 	/**
@@ -147,7 +167,7 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 		}
 		String type = typeNameOf(payload.getClass());
 		return new NewEvent(type, JsonValues.toObject(payload, "Data", type), null, payload.getClass(), EventIds.next(),
-				revisionOf(payload.getClass()));
+				revisionOf(payload.getClass()), payload);
 	}
 
 	/**
@@ -167,6 +187,20 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 					+ payloadClass.getName() + "; annotate a named class with @EventType");
 		}
 		return simpleName;
+	}
+
+	/**
+	 * This event with its payload serialised by the given serializer instead of the
+	 * store's default one; an event without a payload object is returned as it is.
+	 */
+	NewEvent serializedWith(EventSerializer serializer) {
+		if (this.payload == null) {
+			return this;
+		}
+		Map<String, Object> serialized = JsonValues.readObject(serializer.serialize(this.payload),
+				"Data of event '" + this.type + "'");
+		return new NewEvent(this.type, serialized, this.metadata, this.payloadType, this.id, this.revision,
+				this.payload);
 	}
 
 	static String requireText(@Nullable String value, String what) {

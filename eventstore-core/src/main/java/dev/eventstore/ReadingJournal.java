@@ -7,10 +7,13 @@ import java.util.Map;
 
 import dev.eventstore.internal.JsonValues;
 import dev.eventstore.journal.Journal;
+import dev.eventstore.serialization.EventSerializer;
+import dev.eventstore.serialization.JacksonEventSerializer;
 import dev.eventstore.types.EventTypes;
 import dev.eventstore.upcasting.Upcaster;
 import dev.eventstore.upcasting.Upcasters;
 import dev.eventstore.upcasting.UpcastingException;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -27,10 +30,14 @@ final class ReadingJournal implements Journal {
 
 	private final Upcasters upcasters;
 
-	private ReadingJournal(Journal journal, EventTypes types, Upcasters upcasters) {
+	private final @Nullable EventSerializer serializer;
+
+	private ReadingJournal(Journal journal, EventTypes types, Upcasters upcasters,
+			@Nullable EventSerializer serializer) {
 		this.journal = journal;
 		this.types = types;
 		this.upcasters = upcasters;
+		this.serializer = serializer;
 	}
 
 	/**
@@ -59,13 +66,19 @@ final class ReadingJournal implements Journal {
 		}
 	}
 
-	/** The journal read through types and upcasters, or itself when there are neither. */
-	static Journal of(Journal journal, EventTypes types, Upcasters upcasters) {
-		return (types.isEmpty() && upcasters.isEmpty()) ? journal : new ReadingJournal(journal, types, upcasters);
+	/**
+	 * The journal read through types, upcasters and a serializer of the application's, or
+	 * itself when there are none of them.
+	 */
+	static Journal of(Journal journal, EventTypes types, Upcasters upcasters, EventSerializer serializer) {
+		EventSerializer custom = (serializer == JacksonEventSerializer.defaults()) ? null : serializer;
+		return (types.isEmpty() && upcasters.isEmpty() && custom == null) ? journal
+				: new ReadingJournal(journal, types, upcasters, custom);
 	}
 
 	private StoredEvent read(StoredEvent event) {
-		StoredEvent typed = this.types.isEmpty() ? event : event.withTypes(this.types);
+		StoredEvent typed = (this.types.isEmpty() && this.serializer == null) ? event
+				: event.withReader(this.types, this.serializer);
 		if (this.upcasters.isEmpty()) {
 			return typed;
 		}

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.eventstore.internal.EventIds;
 import dev.eventstore.internal.JsonValues;
+import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.types.EventTypes;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -55,6 +56,9 @@ public final class StoredEvent {
 
 	private final @Nullable EventTypes types;
 
+	/** The serializer payloads are read with, when not the store's default. */
+	private final @Nullable EventSerializer serializer;
+
 	/** The last payload decoded, and its class: most readers ask for one class. */
 	private volatile @Nullable Object payload;
 
@@ -72,7 +76,7 @@ public final class StoredEvent {
 	public StoredEvent(long position, String streamId, long version, String type, Map<String, Object> data,
 			@Nullable Map<String, Object> metadata, Instant timestamp, UUID id) {
 		this(position, streamId, version, type, 1, JsonValues.toObject(data, "Data", requireType(type)), null, metadata,
-				timestamp, id, null);
+				timestamp, id, null, null);
 	}
 
 	/**
@@ -93,7 +97,7 @@ public final class StoredEvent {
 
 	private StoredEvent(long position, String streamId, long version, String type, int revision,
 			@Nullable Map<String, Object> data, byte @Nullable [] json, @Nullable Map<String, Object> metadata,
-			Instant timestamp, UUID id, @Nullable EventTypes types) {
+			Instant timestamp, UUID id, @Nullable EventTypes types, @Nullable EventSerializer serializer) {
 		if (position < 1) {
 			throw new IllegalArgumentException("Position must be >= 1, was " + position);
 		}
@@ -121,6 +125,7 @@ public final class StoredEvent {
 		this.timestamp = timestamp;
 		this.id = id;
 		this.types = types;
+		this.serializer = serializer;
 	}
 
 	private static String requireType(String type) {
@@ -146,7 +151,7 @@ public final class StoredEvent {
 	public static StoredEvent fromJson(long position, String streamId, long version, String type, int revision,
 			byte[] dataJson, @Nullable Map<String, Object> metadata, Instant timestamp, UUID id) {
 		return new StoredEvent(position, streamId, version, type, revision, null, dataJson, metadata, timestamp, id,
-				null);
+				null, null);
 	}
 
 	/**
@@ -161,7 +166,7 @@ public final class StoredEvent {
 	public static StoredEvent appended(long position, String streamId, long version, NewEvent event,
 			Instant timestamp) {
 		return new StoredEvent(position, streamId, version, event.type(), event.revision(), event.data(), null,
-				event.metadata(), timestamp, event.id(), null);
+				event.metadata(), timestamp, event.id(), null, null);
 	}
 
 	/**
@@ -172,17 +177,17 @@ public final class StoredEvent {
 	 */
 	StoredEvent withData(int revision, Map<String, Object> data) {
 		return new StoredEvent(this.position, this.streamId, this.version, this.type, revision,
-				JsonValues.toObject(data, "Data", this.type), null, this.metadata, this.timestamp, this.id, this.types);
+				JsonValues.toObject(data, "Data", this.type), null, this.metadata, this.timestamp, this.id, this.types,
+				this.serializer);
 	}
 
 	/**
-	 * The same event, resolving {@link #payload()} through the given registry.
-	 * @param types the registry
-	 * @return the event
+	 * The same event, resolving {@link #payload()} through the given registry and reading
+	 * payloads with the given serializer (null: the store's default).
 	 */
-	StoredEvent withTypes(EventTypes types) {
+	StoredEvent withReader(EventTypes types, @Nullable EventSerializer serializer) {
 		return new StoredEvent(this.position, this.streamId, this.version, this.type, this.revision, this.data,
-				this.json, this.metadata, this.timestamp, this.id, types);
+				this.json, this.metadata, this.timestamp, this.id, types, serializer);
 	}
 
 	/** The event's global position, 1-based and gapless across the whole store. */
@@ -307,8 +312,14 @@ public final class StoredEvent {
 		}
 		T decoded;
 		try {
-			decoded = (this.json != null && this.data == null) ? JsonValues.MAPPER.readValue(this.json, type)
-					: JsonValues.convert(data(), type);
+			if (this.serializer != null) {
+				byte[] stored = (this.json != null) ? this.json : JsonValues.MAPPER.writeValueAsBytes(data());
+				decoded = this.serializer.deserialize(stored, type);
+			}
+			else {
+				decoded = (this.json != null && this.data == null) ? JsonValues.MAPPER.readValue(this.json, type)
+						: JsonValues.convert(data(), type);
+			}
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
 			throw new IllegalArgumentException(

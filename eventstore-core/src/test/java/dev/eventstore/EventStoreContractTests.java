@@ -488,6 +488,8 @@ public abstract class EventStoreContractTests {
 						Instant.parse("2026-11-25T10:15:30.123456Z"), Size.M, new Line("a", 2),
 						java.util.Optional.of("gift")),
 				new PriceSet(new java.math.BigDecimal("19.99"), -1, Instant.EPOCH, Size.S, new Line("b", 1),
+						java.util.Optional.empty()),
+				new PriceSet(new java.math.BigDecimal("19.990"), 0, Instant.EPOCH, Size.S, new Line("c", 1),
 						java.util.Optional.empty()));
 		for (PriceSet payload : payloads) {
 			typed.append("prices", NewEvent.of(payload));
@@ -498,6 +500,8 @@ public abstract class EventStoreContractTests {
 		assertThat(typed.readStream("prices").get(0).data().get("amount"))
 			.isEqualTo(new java.math.BigDecimal("12345678901234567890.123456789"));
 		assertThat(typed.readStream("prices").get(1).data().get("amount")).isEqualTo(19.99);
+		assertThat(typed.readStream("prices").get(2).data().get("amount"))
+			.isEqualTo(new java.math.BigDecimal("19.990"));
 		typed.close();
 		this.store = reopen();
 		org.junit.jupiter.api.Assumptions.assumeTrue(this.store != null, "this journal keeps nothing across a restart");

@@ -37,10 +37,11 @@ import tools.jackson.databind.ser.bean.BeanSerializerBase;
 /**
  * Turns event data into deeply immutable JSON values and back. A JSON value here is
  * {@code null}, a {@link String}, {@link Boolean}, {@link Integer}, {@link Long},
- * {@link BigInteger}, finite {@link Double}, {@link BigDecimal} (only for a decimal no
- * double holds exactly), an immutable {@link List} of JSON values, or an immutable
- * {@link Map} from {@link String} to JSON values. Numbers are normalised the way a JSON
- * parser reads them back, so an event's data is equal before and after a restart.
+ * {@link BigInteger}, finite {@link Double}, {@link BigDecimal} (for a decimal whose text
+ * is not that of a double: more digits, or trailing zeros that carry a scale), an
+ * immutable {@link List} of JSON values, or an immutable {@link Map} from {@link String}
+ * to JSON values. Numbers are normalised the way a JSON parser reads them back, so an
+ * event's data is equal before and after a restart.
  */
 public final class JsonValues {
 
@@ -383,16 +384,13 @@ public final class JsonValues {
 	}
 
 	/**
-	 * A decimal as JSON reads it back: a {@link Double} when the double holds exactly
-	 * that number, else the {@link BigDecimal} itself, so money and other exact decimals
-	 * are never rounded.
+	 * A decimal as JSON reads it back: a {@link Double} when its text is the text Java
+	 * (and Jackson) writes for that double, else the {@link BigDecimal} itself, scale
+	 * included, so money and other exact decimals are never rounded.
 	 */
 	private static Object decimal(BigDecimal decimal) {
 		double d = decimal.doubleValue();
-		if (Double.isFinite(d) && new BigDecimal(Double.toString(d)).compareTo(decimal) == 0) {
-			return d;
-		}
-		return decimal;
+		return (Double.isFinite(d) && Double.toString(d).equals(decimal.toString())) ? (Object) d : decimal;
 	}
 
 	private static Double finite(double d, String what, String path) {
@@ -452,10 +450,11 @@ public final class JsonValues {
 					case LONG -> parser.getLongValue();
 					default -> integral(parser.getBigIntegerValue());
 				};
-			case VALUE_NUMBER_FLOAT:
-				// Up to 15 significant digits every decimal survives a double exactly.
-				return (parser.getStringLength() <= 16) ? (Object) parser.getDoubleValue()
-						: decimal(parser.getDecimalValue());
+			case VALUE_NUMBER_FLOAT: {
+				double d = parser.getDoubleValue();
+				return (Double.isFinite(d) && Double.toString(d).equals(parser.getString())) ? (Object) d
+						: parser.getDecimalValue();
+			}
 			case VALUE_TRUE:
 				return Boolean.TRUE;
 			case VALUE_FALSE:
@@ -515,6 +514,43 @@ public final class JsonValues {
 		else {
 			throw new IllegalArgumentException("Not a normalised JSON value: " + value.getClass().getName());
 		}
+	}
+
+	/**
+	 * A copy of a mapper with the store's rules for data: objects without properties
+	 * refused, JDK and generated classes refused, non-finite numbers not written as
+	 * strings.
+	 * @param mapper the application's mapper
+	 * @return the copy
+	 */
+	public static JsonMapper dataOnly(JsonMapper mapper) {
+		return mapper.rebuild()
+			.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+			.disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+			.addModule(new SimpleModule("eventstore-data-only").setSerializerModifier(new RejectJdkBeans()))
+			.build();
+	}
+
+	/**
+	 * Reads serialised event data into an immutable JSON object, checking it is one.
+	 * @param json the JSON, UTF-8
+	 * @param what which part of which event, for messages
+	 * @return the object
+	 * @throws IllegalArgumentException if it is not a JSON object
+	 */
+	public static Map<String, Object> readObject(byte[] json, String what) {
+		Object value;
+		try (JsonParser parser = MAPPER.createParser(json)) {
+			parser.nextToken();
+			value = read(parser);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException(what + " is not valid JSON data: " + firstLine(ex.getMessage()), ex);
+		}
+		if (!(value instanceof FrozenMap frozen)) {
+			throw new IllegalArgumentException(what + " must be a JSON object, but is " + describeKind(value));
+		}
+		return frozen;
 	}
 
 	/**
@@ -605,7 +641,7 @@ public final class JsonValues {
 	 * Raised by the serializer that refuses JDK classes Jackson would otherwise treat as
 	 * beans.
 	 */
-	static final class NotDataException extends RuntimeException {
+	public static final class NotDataException extends RuntimeException {
 
 		private static final long serialVersionUID = 1L;
 

@@ -13,6 +13,7 @@ import dev.eventstore.spring.boot.events.ApplicationEventBridge;
 import dev.eventstore.spring.boot.events.EventTypeScanner;
 import dev.eventstore.types.EventTypes;
 import dev.eventstore.upcasting.Upcaster;
+import tools.jackson.databind.json.JsonMapper;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -31,13 +32,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Auto-configures an {@link EventStore}: on a {@link Journal} bean when there is one (the
+ * Auto-configures an {@link EventStore}, with the application's {@code JsonMapper} for
+ * typed payloads when there is one: on a {@link Journal} bean when there is one (the
  * PostgreSQL journal with {@code eventstore.journal=postgres}), else on the journal file
  * named by {@code eventstore.persist-path}, else in memory; and, unless
  * {@code eventstore.publish-events} is false, publishes its events as Spring application
  * events. Every bean backs off when the application defines its own.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
+@AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
 @EnableConfigurationProperties(EventStoreProperties.class)
 public final class EventStoreAutoConfiguration {
 
@@ -65,10 +68,13 @@ public final class EventStoreAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	EventStore eventStore(EventStoreProperties properties, ObjectProvider<EventStoreObserver> observers,
-			ObjectProvider<Journal> journal, EventTypes eventTypes, ObjectProvider<Upcaster> upcasters) {
+			ObjectProvider<Journal> journal, EventTypes eventTypes, ObjectProvider<Upcaster> upcasters,
+			ObjectProvider<JsonMapper> jsonMapper) {
 		EventStore.Builder builder = EventStore.builder()
 			.eventTypes(eventTypes)
 			.upcasters(upcasters.orderedStream().toList());
+		// The application's mapper (spring.jackson.*, customizers, modules) for payloads.
+		jsonMapper.ifUnique(builder::jsonMapper);
 		observers.orderedStream().forEach(builder::observer);
 		Journal custom = journal.getIfAvailable();
 		if (custom != null) {

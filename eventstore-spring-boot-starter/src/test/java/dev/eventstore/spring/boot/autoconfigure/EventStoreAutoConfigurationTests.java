@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.eventstore.EventStore;
 import dev.eventstore.FsyncPolicy;
 import dev.eventstore.NewEvent;
+import dev.eventstore.StoredEvent;
 import dev.eventstore.spring.boot.autoconfigure.health.EventStoreHealthContributorAutoConfiguration;
 import dev.eventstore.spring.boot.autoconfigure.metrics.EventStoreMetricsAutoConfiguration;
 import dev.eventstore.spring.boot.events.ApplicationEventBridge;
@@ -275,6 +276,44 @@ class EventStoreAutoConfigurationTests {
 			this.heard.add("every " + event.event().type());
 		}
 
+	}
+
+	@dev.eventstore.EventType("PriceChanged")
+	record PriceChanged(String skuCode, java.math.BigDecimal newPrice) {
+	}
+
+	@Test
+	void theApplicationsJsonMapperWritesAndReadsPayloads() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations
+				.of(org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration.class))
+			.withPropertyValues("spring.jackson.property-naming-strategy=SNAKE_CASE")
+			.withBean(EventTypes.class, () -> EventTypes.of(PriceChanged.class))
+			.run((context) -> {
+				EventStore store = context.getBean(EventStore.class);
+				PriceChanged changed = new PriceChanged("A-1", new java.math.BigDecimal("19.990"));
+				StoredEvent stored = store.append("prices", NewEvent.of(changed));
+				assertThat(stored.data()).containsOnlyKeys("sku_code", "new_price");
+				assertThat(store.readStream("prices").get(0).payload()).isEqualTo(changed);
+			});
+	}
+
+	@Test
+	void jsonMapperCustomizersApplyToPayloadsToo() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations
+				.of(org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration.class))
+			.withBean(org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer.class,
+					() -> (builder) -> builder
+						.propertyNamingStrategy(tools.jackson.databind.PropertyNamingStrategies.KEBAB_CASE))
+			.withBean(EventTypes.class, () -> EventTypes.of(PriceChanged.class))
+			.run((context) -> {
+				EventStore store = context.getBean(EventStore.class);
+				StoredEvent stored = store.append("prices",
+						NewEvent.of(new PriceChanged("B-2", java.math.BigDecimal.ONE)));
+				assertThat(stored.data()).containsOnlyKeys("sku-code", "new-price");
+				assertThat(store.readStream("prices").get(0).payload(PriceChanged.class).skuCode()).isEqualTo("B-2");
+			});
 	}
 
 }

@@ -1,0 +1,32 @@
+package dev.eventstore.serialization;
+
+/**
+ * Turns typed payloads into the JSON the store keeps, and stored JSON back into classes.
+ * A store uses one serializer for both directions, so a payload reads back as it was
+ * written. Whatever it produces still goes through the store's rules (a JSON object,
+ * within {@link dev.eventstore.EventLimits}, nothing without a JSON form).
+ * Implementations are thread-safe.
+ *
+ * @since 0.2.0
+ */
+public interface EventSerializer {
+
+	/**
+	 * A payload as a JSON object.
+	 * @param payload the payload, a record or bean
+	 * @return its JSON, UTF-8
+	 * @throws IllegalArgumentException if it has no JSON form
+	 */
+	byte[] serialize(Object payload);
+
+	/**
+	 * Stored JSON as an instance of a class.
+	 * @param <T> the class
+	 * @param json the stored JSON object, UTF-8
+	 * @param type the class
+	 * @return the payload
+	 * @throws IllegalArgumentException if the JSON does not fit the class
+	 */
+	<T> T deserialize(byte[] json, Class<T> type);
+
+}

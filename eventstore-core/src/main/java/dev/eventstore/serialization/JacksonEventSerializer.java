@@ -1,0 +1,69 @@
+package dev.eventstore.serialization;
+
+import dev.eventstore.internal.JsonValues;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * An {@link EventSerializer} on a Jackson {@link JsonMapper}: the application's, so that
+ * its naming strategy, modules and settings apply to event payloads. The store's rules
+ * for data are added on top (objects without properties and JDK or generated classes are
+ * refused, non-finite numbers are not written as strings). Immutable and thread-safe.
+ *
+ * @since 0.2.0
+ */
+public final class JacksonEventSerializer implements EventSerializer {
+
+	private static final JacksonEventSerializer DEFAULTS = new JacksonEventSerializer(JsonValues.MAPPER);
+
+	private final JsonMapper mapper;
+
+	/**
+	 * A serializer on a mapper of your own.
+	 * @param mapper the mapper; a copy with the store's data rules added is used
+	 */
+	public JacksonEventSerializer(JsonMapper mapper) {
+		this.mapper = JsonValues.dataOnly(mapper);
+	}
+
+	/** The serializer a store uses unless told otherwise: the store's own mapper. */
+	public static JacksonEventSerializer defaults() {
+		return DEFAULTS;
+	}
+
+	@Override
+	public byte[] serialize(Object payload) {
+		try {
+			return this.mapper.writeValueAsBytes(payload);
+		}
+		catch (JacksonException | JsonValues.NotDataException ex) {
+			throw new IllegalArgumentException(
+					payload.getClass().getName() + " is not serialisable to JSON: " + firstLine(ex.getMessage()), ex);
+		}
+	}
+
+	@Override
+	public <T> T deserialize(byte[] json, Class<T> type) {
+		try {
+			return this.mapper.readValue(json, type);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException(
+					"Cannot read event data as " + type.getName() + ": " + firstLine(ex.getMessage()), ex);
+		}
+	}
+
+	private static String firstLine(String message) {
+		if (message == null) {
+			return "";
+		}
+		int newline = message.indexOf('\n');
+		return (newline < 0) ? message : message.substring(0, newline);
+	}
+
+	@Override
+	public String toString() {
+		return "JacksonEventSerializer[" + ((this == DEFAULTS) ? "store defaults" : this.mapper) + "]";
+	}
+
+}
