@@ -145,13 +145,14 @@ public final class StoredEvent {
 	 * it
 	 * @param metadata its metadata, empty or null when none
 	 * @param timestamp when it was appended
-	 * @param id its id
+	 * @param id its id, or null for an event stored before events had ids (it then gets
+	 * one derived from its position)
 	 * @return the event
 	 */
 	public static StoredEvent fromJson(long position, String streamId, long version, String type, int revision,
-			byte[] dataJson, @Nullable Map<String, Object> metadata, Instant timestamp, UUID id) {
-		return new StoredEvent(position, streamId, version, type, revision, null, dataJson, metadata, timestamp, id,
-				null, null);
+			byte[] dataJson, @Nullable Map<String, Object> metadata, Instant timestamp, @Nullable UUID id) {
+		return new StoredEvent(position, streamId, version, type, revision, null, dataJson, metadata, timestamp,
+				(id != null) ? id : EventIds.derived(position), null, null);
 	}
 
 	/**

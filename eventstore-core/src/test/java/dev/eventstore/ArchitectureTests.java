@@ -35,4 +35,14 @@ class ArchitectureTests {
 		}
 	}
 
+	@Test
+	void journalsUseTheSupportSpiNotEachOthersInternals() {
+		assertThat(CompiledClasses.referencing(EventStore.class, "dev/eventstore/journal/support",
+				"dev/eventstore/journal/file/"))
+			.isEmpty();
+		assertThat(CompiledClasses.referencing(EventStore.class, "dev/eventstore/journal/memory",
+				"dev/eventstore/journal/file/"))
+			.isEmpty();
+	}
+
 }

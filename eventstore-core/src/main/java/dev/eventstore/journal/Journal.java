@@ -31,8 +31,9 @@ public interface Journal extends AutoCloseable {
 	 * anything is written
 	 * @param timestamp the timestamp the events get
 	 * @return the stored events, in order, on consecutive positions; for a retry of a
-	 * stored batch (its ids already stored: see {@link dev.eventstore.internal.Retries}),
-	 * the events stored first, with nothing written
+	 * stored batch (its ids already stored: see
+	 * {@link dev.eventstore.journal.support.Retries}), the events stored first, with
+	 * nothing written
 	 * @throws ConcurrencyConflictException if the condition fails; nothing is written
 	 * @throws dev.eventstore.EventIdConflictException if the ids partly match stored
 	 * events; nothing is written

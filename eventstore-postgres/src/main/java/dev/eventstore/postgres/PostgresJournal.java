@@ -27,15 +27,12 @@ import dev.eventstore.EventStoreException;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
-import dev.eventstore.internal.EventIds;
-import dev.eventstore.internal.GroupCommitter;
-import dev.eventstore.internal.Retries;
-import dev.eventstore.internal.JsonValues;
-import dev.eventstore.internal.Texts;
+import dev.eventstore.journal.support.ErrorText;
+import dev.eventstore.journal.support.GroupCommitter;
+import dev.eventstore.journal.support.JournalJson;
+import dev.eventstore.journal.support.Retries;
 import dev.eventstore.journal.Journal;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
 
 /**
  * A journal in a PostgreSQL table that several processes share, each through its own
@@ -261,9 +258,8 @@ public final class PostgresJournal implements Journal {
 					insert.setString(2, event.streamId());
 					insert.setLong(3, event.version());
 					insert.setString(4, event.type());
-					insert.setString(5, JsonValues.MAPPER.writeValueAsString(event.data()));
-					insert.setString(6,
-							event.metadata().isEmpty() ? null : JsonValues.MAPPER.writeValueAsString(event.metadata()));
+					insert.setString(5, JournalJson.write(event.data()));
+					insert.setString(6, event.metadata().isEmpty() ? null : JournalJson.write(event.metadata()));
 					insert.setObject(7, created);
 					insert.setObject(8, event.id());
 					insert.setInt(9, event.revision());
@@ -326,7 +322,7 @@ public final class PostgresJournal implements Journal {
 			return this.appendConnections.acquire();
 		}
 		catch (SQLException ex) {
-			throw new EventStoreException("Cannot get a connection to append to stream " + Texts.quote(streamId)
+			throw new EventStoreException("Cannot get a connection to append to stream " + ErrorText.quote(streamId)
 					+ " in " + this.location + ": " + ex.getMessage() + "; nothing was stored", ex);
 		}
 	}
@@ -343,8 +339,9 @@ public final class PostgresJournal implements Journal {
 			outcome = "the transaction was rolled back and nothing was stored";
 		}
 		String state = (ex.getSQLState() != null) ? " (SQL state " + ex.getSQLState() + ")" : "";
-		return new EventStoreException("Could not append to stream " + Texts.quote(streamId) + " in " + this.location
-				+ state + ": " + Texts.abbreviate(String.valueOf(ex.getMessage())) + "; " + outcome, ex);
+		return new EventStoreException("Could not append to stream " + ErrorText.quote(streamId) + " in "
+				+ this.location + state + ": " + ErrorText.abbreviate(String.valueOf(ex.getMessage())) + "; " + outcome,
+				ex);
 	}
 
 	private static void rollbackQuietly(Connection connection, Exception failure) {
@@ -421,21 +418,16 @@ public final class PostgresJournal implements Journal {
 		UUID id = rs.getObject(8, UUID.class);
 		return StoredEvent.fromJson(position, rs.getString(2), rs.getLong(3), rs.getString(4), rs.getInt(9),
 				rs.getString(5).getBytes(StandardCharsets.UTF_8), parseObject(rs.getString(6)),
-				rs.getObject(7, OffsetDateTime.class).toInstant(), (id != null) ? id : EventIds.derived(position));
+				rs.getObject(7, OffsetDateTime.class).toInstant(), id);
 	}
 
-	@SuppressWarnings("unchecked")
 	private Map<String, Object> parseObject(@Nullable String json) {
-		if (json == null) {
-			return JsonValues.emptyObject();
+		try {
+			return JournalJson.read(json, "Metadata in table " + this.prefix.events());
 		}
-		try (JsonParser parser = JsonValues.MAPPER.createParser(json)) {
-			parser.nextToken();
-			return (Map<String, Object>) Objects.requireNonNull(JsonValues.read(parser));
-		}
-		catch (JacksonException | ClassCastException ex) {
-			throw new EventStoreException(
-					"Table " + this.prefix.events() + " holds data that is not a JSON object: " + json, ex);
+		catch (IllegalArgumentException ex) {
+			throw new EventStoreException("Table " + this.prefix.events()
+					+ " holds metadata that is not a JSON object: " + ErrorText.abbreviate(String.valueOf(json)), ex);
 		}
 	}
 

@@ -14,7 +14,7 @@ import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.internal.IdTable;
-import dev.eventstore.internal.Retries;
+import dev.eventstore.journal.support.Retries;
 import dev.eventstore.journal.Journal;
 import org.jspecify.annotations.Nullable;
 

@@ -1,4 +1,4 @@
-package dev.eventstore.internal;
+package dev.eventstore.journal.support;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +10,7 @@ import dev.eventstore.EventIdConflictException;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.internal.Texts;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,4 +1,4 @@
-package dev.eventstore.internal;
+package dev.eventstore.journal.support;
 
 import java.util.ArrayList;
 import java.util.List;
