@@ -573,7 +573,11 @@ public final class JsonValues {
 
 	/**
 	 * An immutable insertion-ordered map; only this class creates them, so they are known
-	 * normalised.
+	 * normalised. Why a tree of our own rather than Jackson's {@code JsonNode} or
+	 * {@code Map.copyOf}: {@code data()} is guaranteed deeply immutable (a
+	 * {@code JsonNode} is mutable), keeps key order (a {@code Map.copyOf} does not), and
+	 * a map known to be normalised is not copied or walked again (see {@link #toObject}
+	 * and {@link #checkLimits}), which the append path's benchmark rows depend on.
 	 */
 	static final class FrozenMap extends AbstractMap<String, Object> {
 
