@@ -84,6 +84,38 @@ class CartApiEndToEndTests {
 	}
 
 	@Test
+	void concurrentAddsWithoutIfMatchAllSucceedAndAddUp() throws Exception {
+		int threads = 8;
+		int perThread = 6;
+		java.util.List<Integer> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+		try {
+			java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				String sku = "sku-" + t;
+				done.add(pool.submit(() -> {
+					for (int i = 0; i < perThread; i++) {
+						statuses.add(this.api.addItem("busy", sku, 1).getStatusCode().value());
+					}
+				}));
+			}
+			for (java.util.concurrent.Future<?> future : done) {
+				future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(statuses).hasSize(threads * perThread).containsOnly(200);
+		JsonNode cart = this.api.get("/carts/busy").getBody();
+		assertThat(cart.get("totalQuantity").asInt()).isEqualTo(threads * perThread);
+		assertThat(cart.get("version").asLong()).isEqualTo(threads * perThread);
+		for (int thread = 0; thread < threads; thread++) {
+			assertThat(cart.get("items").get("sku-" + thread).asInt()).isEqualTo(perThread);
+		}
+	}
+
+	@Test
 	void concurrencyConflictIs409WithBothVersions() {
 		this.api.addItem("race", "apple", 1);
 		this.api.addItem("race", "pear", 1);

@@ -48,7 +48,8 @@ public final class Cart {
 		return cart;
 	}
 
-	private void apply(StoredEvent event) {
+	/** The cart with one more of its events applied. */
+	Cart apply(StoredEvent event) {
 		// Types without a class come from newer versions of the app; they do not change
 		// this view.
 		Object payload = event.isTyped() ? event.payload() : null;
@@ -62,6 +63,7 @@ public final class Cart {
 			this.checkedOut = true;
 		}
 		this.version = event.version();
+		return this;
 	}
 
 	ItemAdded add(String sku, int quantity) {

@@ -1,8 +1,10 @@
 package dev.eventstore.sample.cart;
 
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
+import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.EventStore;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
@@ -22,8 +24,13 @@ public class CartService {
 
 	private final EventStore store;
 
+	private final ReentrantLock[] stripes = new ReentrantLock[64];
+
 	public CartService(EventStore store) {
 		this.store = store;
+		for (int i = 0; i < this.stripes.length; i++) {
+			this.stripes[i] = new ReentrantLock();
+		}
 	}
 
 	static String streamOf(String cartId) {
@@ -62,25 +69,53 @@ public class CartService {
 	}
 
 	/**
-	 * Loads, decides and appends with the version the decision was made on. A client that
+	 * Loads, decides and appends with the version the decision was made on, reading the
+	 * stream once: the new cart is the loaded one plus the stored event. A client that
 	 * sent If-Match decided on the cart as it was at that version, so the cart is rebuilt
-	 * as of that version and the append expects it: if the cart has moved on, the store
-	 * rejects the append with a concurrency conflict. Without If-Match, the decision is
-	 * made on the latest cart.
+	 * as of that version and the append expects it: if the cart has moved on, the
+	 * conflict is the client's to resolve (409). Without If-Match the decision is made on
+	 * the latest cart, so a conflict only means another command got in first: the command
+	 * is decided again on the new latest cart, up to {@value #ATTEMPTS} times.
 	 */
 	private Cart execute(String cartId, boolean mayCreate, @Nullable Long expectedVersion,
 			Function<Cart, Object> decision) {
-		List<StoredEvent> history = (expectedVersion != null)
-				? this.store.readStream(streamOf(cartId), 1, (int) Math.min(expectedVersion, Integer.MAX_VALUE))
-				: this.store.readStream(streamOf(cartId));
-		if (history.isEmpty() && !mayCreate && this.store.streamVersion(streamOf(cartId)) == 0) {
-			throw new CartNotFound(cartId);
+		// Commands on one cart in this instance take turns, so they do not race each
+		// other to a conflict; the retries are for other instances.
+		ReentrantLock stripe = this.stripes[Math.floorMod(cartId.hashCode(), this.stripes.length)];
+		stripe.lock();
+		try {
+			return decideAndAppend(cartId, mayCreate, expectedVersion, decision);
 		}
-		Cart cart = history.isEmpty() ? Cart.empty(cartId) : Cart.replay(cartId, history);
-		Object event = decision.apply(cart);
-		long expected = (expectedVersion != null) ? expectedVersion : cart.version();
-		this.store.append(streamOf(cartId), NewEvent.of(event), ExpectedVersion.exactly(expected));
-		return load(cartId);
+		finally {
+			stripe.unlock();
+		}
 	}
+
+	private Cart decideAndAppend(String cartId, boolean mayCreate, @Nullable Long expectedVersion,
+			Function<Cart, Object> decision) {
+		for (int attempt = 1;; attempt++) {
+			List<StoredEvent> history = (expectedVersion != null)
+					? this.store.readStream(streamOf(cartId), 1, (int) Math.min(expectedVersion, Integer.MAX_VALUE))
+					: this.store.readStream(streamOf(cartId));
+			if (history.isEmpty() && !mayCreate && this.store.streamVersion(streamOf(cartId)) == 0) {
+				throw new CartNotFound(cartId);
+			}
+			Cart cart = history.isEmpty() ? Cart.empty(cartId) : Cart.replay(cartId, history);
+			Object event = decision.apply(cart);
+			long expected = (expectedVersion != null) ? expectedVersion : cart.version();
+			try {
+				return cart
+					.apply(this.store.append(streamOf(cartId), NewEvent.of(event), ExpectedVersion.exactly(expected)));
+			}
+			catch (ConcurrencyConflictException ex) {
+				if (expectedVersion != null || attempt == ATTEMPTS) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	/** How often a command without If-Match is decided again after losing a race. */
+	static final int ATTEMPTS = 5;
 
 }
