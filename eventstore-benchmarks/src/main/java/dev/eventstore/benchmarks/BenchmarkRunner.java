@@ -101,6 +101,13 @@ public final class BenchmarkRunner {
 				Measurement.Result result = StoreScenarios.append(store, threads, s, true);
 				row("store: append, fsync ALWAYS", threads, result, "appends/s", "raw group commit, same threads",
 						group.opsPerSecond(), (threads >= 16 && threads <= 64) ? ">= 0.8" : "");
+				if (threads == 16) {
+					try (EventStore commands = StoreScenarios.fileStore(file("commands-16"), FsyncPolicy.ALWAYS)) {
+						row("store: command (load 50-event stream, decide, append), ALWAYS", threads,
+								StoreScenarios.commands(commands, threads, s), "commands/s",
+								"ALWAYS appends, same threads", result.opsPerSecond(), ">= 0.7");
+					}
+				}
 				if (threads == 64) {
 					always64 = result;
 				}

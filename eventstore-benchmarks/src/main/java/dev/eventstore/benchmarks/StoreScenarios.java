@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.eventstore.EventStore;
+import dev.eventstore.ExpectedVersion;
 import dev.eventstore.FsyncPolicy;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
@@ -29,6 +30,34 @@ final class StoreScenarios {
 			throws Exception {
 		return Measurement.run(threads, settings.warmupMillis(), settings.measureMillis(), latencies,
 				(t, i) -> store.append(Workload.stream(t, i), Workload.event(i)));
+	}
+
+	/**
+	 * The command path of an event-sourced application: each thread owns a stream, loads
+	 * its last 50 events (its state, as a snapshot plus tail would give it), decides on
+	 * that state (the sum of its quantities) and appends one event expecting the version
+	 * it loaded.
+	 */
+	static Measurement.Result commands(EventStore store, int threads, Settings settings) throws Exception {
+		for (int t = 0; t < threads; t++) {
+			List<NewEvent> history = new ArrayList<>(50);
+			for (int k = 0; k < 50; k++) {
+				history.add(Workload.event(k));
+			}
+			store.appendBatch("command-" + t, history);
+		}
+		return Measurement.run(threads, settings.warmupMillis(), settings.measureMillis(), true, (t, i) -> {
+			String stream = "command-" + t;
+			List<StoredEvent> events = store.readStream(stream, Math.max(1, store.streamVersion(stream) - 49), 50);
+			long quantity = 0;
+			for (StoredEvent event : events) {
+				quantity += ((Number) event.data().get("quantity")).longValue();
+			}
+			if (quantity < 50) {
+				throw new IllegalStateException("the decision needs the stream's history");
+			}
+			store.append(stream, Workload.event(i), ExpectedVersion.exactly(events.get(events.size() - 1).version()));
+		});
 	}
 
 	static Measurement.Result appendBatch(EventStore store, int size, Settings settings) throws Exception {

@@ -39,17 +39,17 @@ final class MappedReads implements AutoCloseable {
 
 	static final int WINDOW = 1 << 30;
 
-	/** Remap once the unmapped tail is this large: remapping costs a system call too. */
-	static final long REMAP_AFTER = 16L << 20;
+	/**
+	 * Remap once the unmapped tail is this large: remapping costs a few system calls, a
+	 * line read without the map one.
+	 */
+	static final long REMAP_AFTER = 1L << 20;
 
 	private static final @Nullable MethodHandle unmapper = findUnmapper();
 
 	private final Path path;
 
 	private final StampedLock lock = new StampedLock();
-
-	/** Guarded by the lock's write side: every buffer ever mapped, to unmap on close. */
-	private final List<ByteBuffer> mapped = new ArrayList<>();
 
 	private volatile Windows windows = new Windows(new ByteBuffer[0], 0);
 
@@ -104,13 +104,16 @@ final class MappedReads implements AutoCloseable {
 			}
 			int count = (int) ((size + WINDOW - 1) / WINDOW);
 			ByteBuffer[] buffers = Arrays.copyOf(current.buffers, count);
+			List<ByteBuffer> replaced = new ArrayList<>();
 			try (FileChannel channel = FileChannel.open(this.path, StandardOpenOption.READ)) {
 				// Full windows stay mapped; the last partial one and new ones are mapped
 				// again at their new length.
 				for (int i = (int) (current.end / WINDOW); i < count; i++) {
 					long start = (long) i * WINDOW;
+					if (i < current.buffers.length) {
+						replaced.add(current.buffers[i]);
+					}
 					buffers[i] = channel.map(FileChannel.MapMode.READ_ONLY, start, Math.min(WINDOW, size - start));
-					this.mapped.add(buffers[i]);
 				}
 			}
 			catch (IOException | UnsupportedOperationException ex) {
@@ -120,6 +123,8 @@ final class MappedReads implements AutoCloseable {
 				return;
 			}
 			this.windows = new Windows(buffers, size);
+			// No reader holds the old windows: this thread holds the write lock.
+			replaced.forEach(this::unmap);
 		}
 		finally {
 			this.lock.unlockWrite(stamp);
@@ -132,11 +137,11 @@ final class MappedReads implements AutoCloseable {
 		long stamp = this.lock.writeLock();
 		try {
 			this.closed = true;
+			ByteBuffer[] buffers = this.windows.buffers;
 			this.windows = new Windows(new ByteBuffer[0], 0);
-			for (ByteBuffer buffer : this.mapped) {
+			for (ByteBuffer buffer : buffers) {
 				unmap(buffer);
 			}
-			this.mapped.clear();
 		}
 		finally {
 			this.lock.unlockWrite(stamp);
