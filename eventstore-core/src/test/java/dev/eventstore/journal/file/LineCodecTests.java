@@ -81,4 +81,24 @@ class LineCodecTests {
 		}
 	}
 
+	@Test
+	void timestampsInInstantFormReadFastAndExactlyAsTheFormatterWould() {
+		java.util.Random random = new java.util.Random(11);
+		for (int i = 0; i < 10_000; i++) {
+			Instant instant = Instant.ofEpochSecond(random.nextInt(Integer.MAX_VALUE) * 4L,
+					(i % 3 == 0) ? 0 : random.nextInt(1_000_000_000));
+			if (i % 5 == 0) {
+				instant = instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+			}
+			assertThat(LineCodec.parseInstantToString(instant.toString())).isEqualTo(instant);
+			assertThat(LineCodec.parseTimestamp(instant.toString())).isEqualTo(instant);
+		}
+		for (String other : new String[] { "2026-05-29T11:15:00.123456", "2026-05-29T11:17:00.5+02:00",
+				"2026-02-30T00:00:00Z", "2026-05-29T24:00:00Z", "2026-05-29T11:15:00.Z", "20260529T111500Z" }) {
+			assertThat(LineCodec.parseInstantToString(other)).as(other).isNull();
+		}
+		assertThat(LineCodec.parseTimestamp("2026-05-29T11:17:00.5+02:00"))
+			.isEqualTo(Instant.parse("2026-05-29T09:17:00.5Z"));
+	}
+
 }
