@@ -237,9 +237,8 @@ public final class StoredEvent {
 
 	@SuppressWarnings("unchecked")
 	private Map<String, Object> decode() {
-		try (tools.jackson.core.JsonParser parser = JsonValues.MAPPER.createParser(Objects.requireNonNull(this.json))) {
-			parser.nextToken();
-			return (Map<String, Object>) Objects.requireNonNull(JsonValues.read(parser));
+		try {
+			return (Map<String, Object>) Objects.requireNonNull(JsonValues.readData(Objects.requireNonNull(this.json)));
 		}
 		catch (JacksonException | ClassCastException ex) {
 			throw new EventStoreException(

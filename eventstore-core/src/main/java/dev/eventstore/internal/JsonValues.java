@@ -56,18 +56,21 @@ public final class JsonValues {
 	 */
 	private static final int MARGIN = 1024;
 
+	/** What the store's parsers accept: a margin above {@link EventLimits}. */
+	private static final StreamReadConstraints READ_CONSTRAINTS = StreamReadConstraints.builder()
+		.maxNestingDepth(MAX_DEPTH + 10)
+		.maxNumberLength(EventLimits.MAX_NUMBER_LENGTH + MARGIN)
+		.maxNameLength(6 * EventLimits.MAX_NAME_LENGTH + MARGIN)
+		.maxStringLength(EventLimits.MAX_EVENT_BYTES + MARGIN)
+		.maxDocumentLength(-1)
+		.maxTokenCount(-1)
+		.build();
+
 	/** The one mapper of the store: immutable, thread-safe. */
 	public static final JsonMapper MAPPER = JsonMapper
 		.builder(JsonFactory.builder()
 			.streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH + 10).build())
-			.streamReadConstraints(StreamReadConstraints.builder()
-				.maxNestingDepth(MAX_DEPTH + 10)
-				.maxNumberLength(EventLimits.MAX_NUMBER_LENGTH + MARGIN)
-				.maxNameLength(6 * EventLimits.MAX_NAME_LENGTH + MARGIN)
-				.maxStringLength(EventLimits.MAX_EVENT_BYTES + MARGIN)
-				.maxDocumentLength(-1)
-				.maxTokenCount(-1)
-				.build())
+			.streamReadConstraints(READ_CONSTRAINTS)
 			.rootValueSeparator((String) null)
 			.build())
 		.disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
@@ -77,6 +80,29 @@ public final class JsonValues {
 		.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
 		.addModule(new SimpleModule("eventstore-data-only").setSerializerModifier(new RejectJdkBeans()))
 		.build();
+
+	/**
+	 * Parses event data into maps. Unlike the mapper's factory it does not canonicalise
+	 * (intern) property names: for small documents read once that costs more than it
+	 * saves (a command that reads 50 events ran 45 % faster without it). Its parsers
+	 * report no byte offsets, so the journal's line decoder uses the mapper's.
+	 */
+	private static final JsonFactory DATA_PARSERS = JsonFactory.builder()
+		.streamReadConstraints(READ_CONSTRAINTS)
+		.disable(tools.jackson.core.TokenStreamFactory.Feature.CANONICALIZE_PROPERTY_NAMES)
+		.build();
+
+	/**
+	 * Reads stored event data (a JSON object) into an immutable JSON object.
+	 * @param json the JSON, UTF-8
+	 * @return the object, or whatever other JSON value the bytes hold
+	 */
+	public static @Nullable Object readData(byte[] json) {
+		try (JsonParser parser = DATA_PARSERS.createParser(tools.jackson.core.ObjectReadContext.empty(), json)) {
+			parser.nextToken();
+			return read(parser);
+		}
+	}
 
 	private static final Map<String, Object> EMPTY = new FrozenMap(new LinkedHashMap<>());
 
@@ -540,9 +566,8 @@ public final class JsonValues {
 	 */
 	public static Map<String, Object> readObject(byte[] json, String what) {
 		Object value;
-		try (JsonParser parser = MAPPER.createParser(json)) {
-			parser.nextToken();
-			value = read(parser);
+		try {
+			value = readData(json);
 		}
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException(what + " is not valid JSON data: " + firstLine(ex.getMessage()), ex);
