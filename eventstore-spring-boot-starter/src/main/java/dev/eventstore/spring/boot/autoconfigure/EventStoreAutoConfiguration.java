@@ -30,6 +30,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configures an {@link EventStore}, with the application's {@code JsonMapper} for
@@ -69,7 +70,8 @@ public final class EventStoreAutoConfiguration {
 	@ConditionalOnMissingBean
 	EventStore eventStore(EventStoreProperties properties, ObjectProvider<EventStoreObserver> observers,
 			ObjectProvider<Journal> journal, EventTypes eventTypes, ObjectProvider<Upcaster> upcasters,
-			ObjectProvider<JsonMapper> jsonMapper) {
+			ObjectProvider<JsonMapper> jsonMapper, Environment environment) {
+		requireOneJournalsProperties(properties, environment);
 		EventStore.Builder builder = EventStore.builder()
 			.eventTypes(eventTypes)
 			.upcasters(upcasters.orderedStream().toList());
@@ -102,6 +104,30 @@ public final class EventStoreAutoConfiguration {
 		}
 		catch (EventStoreException ex) {
 			throw new EventStoreConfigurationException("eventstore.persist-path", properties.getPersistPath(), ex);
+		}
+	}
+
+	private static final List<String> FILE_PROPERTIES = List.of("eventstore.persist-path", "eventstore.fsync",
+			"eventstore.fsync-interval");
+
+	private static final List<String> POSTGRES_PROPERTIES = List.of("eventstore.postgres.initialize-schema",
+			"eventstore.postgres.table-prefix");
+
+	/**
+	 * A property of the journal that is not chosen would be ignored without a word: fail
+	 * instead, naming both.
+	 */
+	private static void requireOneJournalsProperties(EventStoreProperties properties, Environment environment) {
+		boolean postgres = properties.getJournal() == EventStoreProperties.JournalType.POSTGRES;
+		for (String property : postgres ? FILE_PROPERTIES : POSTGRES_PROPERTIES) {
+			if (environment.containsProperty(property)) {
+				String chosen = "eventstore.journal=" + (postgres ? "postgres" : "file");
+				throw new EventStoreConfigurationException(property + " and eventstore.journal",
+						environment.getProperty(property),
+						new IllegalStateException(property + " configures the " + (postgres ? "file" : "PostgreSQL")
+								+ " journal, but " + chosen + (postgres ? "" : " (the default)")
+								+ " chooses the other; it would be ignored"));
+			}
 		}
 	}
 

@@ -316,4 +316,40 @@ class EventStoreAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void aFileJournalPropertyWithThePostgresJournalFailsStartUpNamingBoth() {
+		this.contextRunner.withPropertyValues("eventstore.journal=postgres", "eventstore.fsync=never")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				Throwable failure = context.getStartupFailure();
+				assertThat(failure).rootCause()
+					.hasMessageContaining("eventstore.fsync configures the file journal")
+					.hasMessageContaining("eventstore.journal=postgres");
+				assertThat(new EventStoreFailureAnalyzer().analyze(failure).getAction())
+					.contains("Remove one of eventstore.fsync and eventstore.journal");
+			});
+	}
+
+	@Test
+	void aPostgresPropertyWithTheFileJournalFailsStartUpNamingBoth() {
+		this.contextRunner.withPropertyValues("eventstore.postgres.table-prefix=app_").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("eventstore.postgres.table-prefix configures the PostgreSQL journal")
+				.hasMessageContaining("eventstore.journal=file (the default)");
+		});
+	}
+
+	@Test
+	void theFailureAnalysisAdvisesForThePropertyThatFailed() {
+		EventStoreFailureAnalyzer analyzer = new EventStoreFailureAnalyzer();
+		java.util.function.Function<String, String> actionFor = (property) -> analyzer
+			.analyze(new EventStoreConfigurationException(property, "x", new IllegalStateException("boom")))
+			.getAction();
+		assertThat(actionFor.apply("eventstore.persist-path")).contains("writable file");
+		assertThat(actionFor.apply("eventstore.fsync-interval")).contains("positive duration");
+		assertThat(actionFor.apply("eventstore.postgres.table-prefix")).contains("lower-case letters");
+		assertThat(actionFor.apply("eventstore.journal")).contains("DataSource").doesNotContain("writable file");
+	}
+
 }
