@@ -65,6 +65,24 @@ final class Baselines {
 	}
 
 	/**
+	 * Jackson serialisation of each event plus one write call per line: what a store that
+	 * keeps nothing in the process's buffers (so a process crash loses no acknowledged
+	 * event) cannot avoid.
+	 */
+	static Measurement.Result serializeAndWriteEach(Path file, Settings settings) throws Exception {
+		try (FileChannel channel = open(file)) {
+			return Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), false, (t, i) -> {
+				byte[] json = mapper
+					.writeValueAsBytes(Workload.journalLine(i + 1, "stream-" + (i % 1000), i / 1000 + 1));
+				ByteBuffer line = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
+				while (line.hasRemaining()) {
+					channel.write(line);
+				}
+			});
+		}
+	}
+
+	/**
 	 * One 200-byte write and a force per operation, one thread: the disk's fsync rate.
 	 */
 	static Measurement.Result fsyncs(Path file, Settings settings) throws Exception {
