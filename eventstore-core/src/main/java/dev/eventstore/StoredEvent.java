@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.eventstore.internal.EventIds;
@@ -30,6 +32,8 @@ import tools.jackson.core.JacksonException;
  *
  * @since 0.1.0
  */
+@JsonAutoDetect(getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE,
+		fieldVisibility = Visibility.NONE)
 @JsonPropertyOrder({ "position", "streamId", "version", "type", "revision", "data", "metadata", "timestamp", "id" })
 public final class StoredEvent {
 

@@ -44,6 +44,8 @@ class OldJournalTests {
 			JsonNode events = api.get("/carts/alice/events").getBody();
 			assertThat(events.get(0).get("data").get("quantity").asInt()).isEqualTo(2);
 			assertThat(events.get(0).get("revision").asInt()).isEqualTo(2);
+			assertThat(events.get(0).propertyNames()).containsExactly("position", "streamId", "version", "type",
+					"revision", "data", "metadata", "timestamp", "id");
 			JsonNode report = api.get("/reports/sku-totals").getBody();
 			assertThat(report.get("asOfPosition").asLong()).isEqualTo(6);
 			assertThat(report.toString()).contains("{\"sku\":\"apple\",\"inOpenCarts\":0,\"sold\":5}")
