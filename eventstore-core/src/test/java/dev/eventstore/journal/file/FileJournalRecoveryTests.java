@@ -1,5 +1,6 @@
 package dev.eventstore.journal.file;
 
+import dev.eventstore.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

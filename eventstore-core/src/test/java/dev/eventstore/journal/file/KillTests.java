@@ -1,5 +1,6 @@
 package dev.eventstore.journal.file;
 
+import dev.eventstore.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.eventstore.journal.file;
+package dev.eventstore;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,12 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Starts a {@code main} class of the test class path in a JVM of its own. */
-final class ChildJvm {
+public final class ChildJvm {
 
 	private ChildJvm() {
 	}
 
-	static Process start(Class<?> main, List<String> jvmOptions, String... args) throws IOException {
+	public static Process start(Class<?> main, List<String> jvmOptions, String... args) throws IOException {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.addAll(jvmOptions);

@@ -1,0 +1,61 @@
+package dev.eventstore.processor;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where processors keep their checkpoints (SPI). A save replaces the checkpoint
+ * atomically: after a crash the store holds the old or the new one, never a torn one.
+ * Implementations are thread-safe.
+ */
+public interface CheckpointStore {
+
+	/**
+	 * The processor's checkpoint.
+	 * @param processor the processor's name
+	 * @return the checkpoint, empty when none was saved
+	 * @throws CheckpointException if one is stored but cannot be read
+	 */
+	Optional<Checkpoint> load(String processor);
+
+	/**
+	 * Saves the processor's checkpoint if the stored one is still {@code expected}.
+	 * @param processor the processor's name
+	 * @param expected the checkpoint this process last loaded or saved, null when none
+	 * was stored
+	 * @param next the new checkpoint
+	 * @throws CheckpointConflictException if the stored checkpoint is another; nothing is
+	 * saved
+	 */
+	void save(String processor, @Nullable Checkpoint expected, Checkpoint next);
+
+	/**
+	 * Whether saves join the transaction of a handler run through
+	 * {@link HandlerTransactions}, so that an event's effects and the checkpoint after it
+	 * commit together. The processor then saves the checkpoint with every event.
+	 */
+	default boolean isTransactional() {
+		return false;
+	}
+
+	/**
+	 * Checkpoints on the heap: a processor starts from its start point in every process.
+	 */
+	static CheckpointStore inMemory() {
+		return new InMemoryCheckpointStore();
+	}
+
+	/**
+	 * Checkpoints in files next to a journal file, one for each processor, named
+	 * {@code <journal file name>.<processor>.checkpoint}. Only the process holding the
+	 * journal's lock should use them.
+	 * @param journal the journal file
+	 * @return the store
+	 */
+	static CheckpointStore besideJournal(Path journal) {
+		return new FileCheckpointStore(journal);
+	}
+
+}

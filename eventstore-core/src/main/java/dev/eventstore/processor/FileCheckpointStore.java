@@ -1,0 +1,159 @@
+package dev.eventstore.processor;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32C;
+
+import dev.eventstore.EventStoreException;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Checkpoints in files next to the journal, one line of JSON each with a CRC-32C of its
+ * values. A save writes a temporary file, forces it, renames it over the old one and
+ * forces the directory: after a crash the file holds the old checkpoint or the new one. A
+ * file that does not hold a whole, checksummed checkpoint is reported, never guessed at.
+ */
+final class FileCheckpointStore implements CheckpointStore {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private final Path directory;
+
+	private final String journalName;
+
+	/** What this store last saved or loaded for each processor, for compare-and-set. */
+	private final Map<String, Checkpoint> known = new ConcurrentHashMap<>();
+
+	FileCheckpointStore(Path journal) {
+		Path absolute = journal.toAbsolutePath();
+		this.directory = Objects.requireNonNull(absolute.getParent(), "journal directory");
+		this.journalName = absolute.getFileName().toString();
+	}
+
+	Path file(String processor) {
+		return this.directory.resolve(this.journalName + "." + ProcessorNames.require(processor) + ".checkpoint");
+	}
+
+	@Override
+	public Optional<Checkpoint> load(String processor) {
+		Path file = file(processor);
+		byte[] bytes;
+		try {
+			bytes = Files.readAllBytes(file);
+		}
+		catch (NoSuchFileException ex) {
+			this.known.remove(processor);
+			return Optional.empty();
+		}
+		catch (IOException ex) {
+			throw new CheckpointException(
+					"Cannot read the checkpoint file " + file + " of processor '" + processor + "': " + ex.getMessage(),
+					ex);
+		}
+		this.known.remove(processor);
+		Checkpoint checkpoint = parse(file, processor, new String(bytes, StandardCharsets.UTF_8));
+		this.known.put(processor, checkpoint);
+		return Optional.of(checkpoint);
+	}
+
+	private static Checkpoint parse(Path file, String processor, String text) {
+		String problem;
+		try {
+			JsonNode node = json.readTree(text);
+			if (node == null || !node.isObject()) {
+				problem = "it is not a JSON object";
+			}
+			else if (!node.path("position").isIntegralNumber() || !node.path("replayUntil").isIntegralNumber()) {
+				problem = "its position is not a number";
+			}
+			else if (!processor.equals(node.path("processor").asString(""))) {
+				problem = "it belongs to processor '" + node.path("processor").asString("") + "'";
+			}
+			else {
+				long position = node.path("position").asLong();
+				long replayUntil = node.path("replayUntil").asLong();
+				if (!checksum(processor, position, replayUntil).equals(node.path("crc32c").asString(""))) {
+					problem = "its checksum does not match (torn or edited)";
+				}
+				else if (position < 0 || replayUntil < 0) {
+					problem = "its position is negative";
+				}
+				else {
+					return new Checkpoint(position, replayUntil);
+				}
+			}
+		}
+		catch (JacksonException ex) {
+			problem = "it is not whole JSON (torn or not a checkpoint): " + ex.getOriginalMessage();
+		}
+		throw new CheckpointException("The checkpoint file " + file + " of processor '" + processor + "' is damaged: "
+				+ problem + ". Nothing was delivered; reset the processor to choose where it resumes");
+	}
+
+	@Override
+	public synchronized void save(String processor, @Nullable Checkpoint expected, Checkpoint next) {
+		Checkpoint known = this.known.get(processor);
+		if (known != null && !known.equals(expected)) {
+			throw new CheckpointConflictException(
+					"The checkpoint of processor '" + processor + "' is " + known + ", not the expected " + expected);
+		}
+		Path file = file(processor);
+		Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+		String line = "{\"processor\":\"" + processor + "\",\"position\":" + next.position() + ",\"replayUntil\":"
+				+ next.replayUntil() + ",\"crc32c\":\"" + checksum(processor, next.position(), next.replayUntil())
+				+ "\"}\n";
+		try {
+			try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+					StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+				ByteBuffer buffer = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+				while (buffer.hasRemaining()) {
+					channel.write(buffer);
+				}
+				channel.force(true);
+			}
+			try {
+				Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			}
+			catch (AtomicMoveNotSupportedException ex) {
+				throw new EventStoreException("The file system of " + file + " cannot rename atomically", ex);
+			}
+			try (FileChannel dir = FileChannel.open(this.directory, StandardOpenOption.READ)) {
+				dir.force(true);
+			}
+		}
+		catch (IOException ex) {
+			throw new EventStoreException(
+					"Cannot save the checkpoint of processor '" + processor + "' to " + file + ": " + ex.getMessage(),
+					ex);
+		}
+		this.known.put(processor, next);
+	}
+
+	private static String checksum(String processor, long position, long replayUntil) {
+		CRC32C crc = new CRC32C();
+		crc.update((processor + "\n" + position + "\n" + replayUntil).getBytes(StandardCharsets.UTF_8));
+		return HexFormat.of().toHexDigits((int) crc.getValue());
+	}
+
+	@Override
+	public String toString() {
+		return "checkpoint files beside " + this.directory.resolve(this.journalName);
+	}
+
+}

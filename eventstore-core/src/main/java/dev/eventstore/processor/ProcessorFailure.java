@@ -1,0 +1,35 @@
+package dev.eventstore.processor;
+
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Why a processor is {@link ProcessorState#FAILED}: the event its handler gave up on, or
+ * the checkpoint it could not trust.
+ *
+ * @param position the position of the event it stopped at (its checkpoint is the one
+ * before), or the first position it would deliver when the checkpoint is the problem
+ * @param streamId the event's stream, null when the checkpoint is the problem
+ * @param type the event's type, null when the checkpoint is the problem
+ * @param error the exception's class and message
+ * @param attempts how many times the handler was called for the event, 0 for a checkpoint
+ * problem
+ * @param at when the processor gave up
+ */
+public record ProcessorFailure(long position, @Nullable String streamId, @Nullable String type, String error,
+		int attempts, Instant at) {
+
+	/**
+	 * Whether an event failed, which an operator may skip, rather than the checkpoint.
+	 */
+	public boolean isEventFailure() {
+		return this.streamId != null;
+	}
+
+	static String describe(Throwable failure) {
+		String message = failure.getMessage();
+		return failure.getClass().getName() + ((message != null) ? ": " + message : "");
+	}
+
+}

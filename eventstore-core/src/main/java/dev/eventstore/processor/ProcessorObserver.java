@@ -1,0 +1,30 @@
+package dev.eventstore.processor;
+
+import dev.eventstore.StoredEvent;
+
+/**
+ * Hears how a processor's handler fares, for metrics. Called on the processor's thread;
+ * must be quick and must not throw.
+ */
+public interface ProcessorObserver {
+
+	/**
+	 * A handler handled an event.
+	 * @param processor the processor's name
+	 * @param event the event
+	 * @param nanos how long the handler took, with its transaction
+	 */
+	default void handled(String processor, StoredEvent event, long nanos) {
+	}
+
+	/**
+	 * A handler threw.
+	 * @param processor the processor's name
+	 * @param event the event
+	 * @param attempt the attempt that failed
+	 * @param failure what it threw
+	 */
+	default void handlerFailed(String processor, StoredEvent event, int attempt, Throwable failure) {
+	}
+
+}
