@@ -22,6 +22,10 @@ record TablePrefix(String value) {
 		return this.value + "events";
 	}
 
+	String checkpoints() {
+		return this.value + "checkpoints";
+	}
+
 	String head() {
 		return this.value + "head";
 	}

@@ -1,0 +1,158 @@
+package dev.eventstore.postgres;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.eventstore.EventStore;
+import dev.eventstore.NewEvent;
+import dev.eventstore.processor.Checkpoint;
+import dev.eventstore.processor.CheckpointConflictException;
+import dev.eventstore.processor.Processor;
+import dev.eventstore.processor.ProcessorState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/** Processors on a PostgreSQL journal shared by several instances. */
+class PostgresProcessorTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	private final String prefix = EmbeddedPostgresServer.freshPrefix();
+
+	private final List<AutoCloseable> open = new ArrayList<>();
+
+	@AfterEach
+	void closeAll() throws Exception {
+		for (int i = this.open.size() - 1; i >= 0; i--) {
+			this.open.get(i).close();
+		}
+	}
+
+	private <T extends AutoCloseable> T keep(T resource) {
+		this.open.add(resource);
+		return resource;
+	}
+
+	/** One application instance: its own pool and store. */
+	private final class Instance {
+
+		final HikariDataSource pool = keep(EmbeddedPostgresServer.pool(5));
+
+		final EventStore store = keep(EventStore.builder()
+			.journal(EmbeddedPostgresServer.journal(this.pool, PostgresProcessorTests.this.prefix))
+			.build());
+
+		final List<Long> handled = new CopyOnWriteArrayList<>();
+
+		Processor processor(String name) {
+			return keep(Processor.builder(name, this.store, (event, delivery) -> this.handled.add(event.position()))
+				.checkpoints(PostgresCheckpointStore.of(this.pool, PostgresProcessorTests.this.prefix))
+				.ownership(new PostgresProcessorOwnership(this.pool, PostgresProcessorTests.this.prefix))
+				.ownershipCheck(Duration.ofMillis(100))
+				.checkpointEvery(10, Duration.ofMillis(100))
+				.build());
+		}
+
+	}
+
+	private static void append(EventStore store, int count) {
+		for (int i = 0; i < count; i++) {
+			store.append("s-" + (i % 5), NewEvent.of("Happened", Map.of("i", i)));
+		}
+	}
+
+	@Test
+	void checkpointsLiveInTheJournalsSchemaAndMoveOnlyByCompareAndSet() throws Exception {
+		Instance instance = new Instance();
+		PostgresCheckpointStore checkpoints = PostgresCheckpointStore.of(instance.pool, this.prefix);
+		assertThat(checkpoints.load("p")).isEmpty();
+		checkpoints.save("p", null, new Checkpoint(5, 0));
+		checkpoints.save("p", new Checkpoint(5, 0), new Checkpoint(9, 3));
+		assertThat(checkpoints.load("p")).contains(new Checkpoint(9, 3));
+		assertThatExceptionOfType(CheckpointConflictException.class)
+			.isThrownBy(() -> checkpoints.save("p", new Checkpoint(5, 0), new Checkpoint(6, 0)))
+			.withMessageContaining(this.prefix + "checkpoints")
+			.withMessageContaining("another instance moved it");
+		assertThatExceptionOfType(CheckpointConflictException.class)
+			.isThrownBy(() -> checkpoints.save("p", null, new Checkpoint(1, 0)));
+		assertThat(checkpoints.load("p")).contains(new Checkpoint(9, 3));
+		try (Connection connection = instance.pool.getConnection();
+				Statement statement = connection.createStatement();
+				var rows = statement.executeQuery("SELECT processor, position FROM " + this.prefix + "checkpoints")) {
+			assertThat(rows.next()).isTrue();
+			assertThat(rows.getString(1)).isEqualTo("p");
+			assertThat(rows.getLong(2)).isEqualTo(9);
+		}
+	}
+
+	@Test
+	void aProcessorRunsOnExactlyOneInstanceAndMovesWhenItsOwnerStops() {
+		Instance a = new Instance();
+		Instance b = new Instance();
+		append(a.store, 20);
+		Processor onA = a.processor("shared").start();
+		assertThat(onA.awaitHandled(20, WAIT)).isTrue();
+		Processor onB = b.processor("shared").start();
+		await().atMost(WAIT).until(() -> onB.status().state() == ProcessorState.NOT_OWNER);
+		append(b.store, 10);
+		assertThat(onA.awaitHandled(30, WAIT)).isTrue();
+		await().atMost(WAIT).until(() -> onB.status().checkpoint() == 30);
+		assertThat(b.handled).isEmpty();
+		onA.close();
+		append(a.store, 5);
+		assertThat(onB.awaitHandled(35, WAIT)).isTrue();
+		assertThat(a.handled).isEqualTo(positions(1, 30));
+		assertThat(b.handled).isEqualTo(positions(31, 35));
+	}
+
+	@Test
+	void aProcessorSurvivesTheDatabaseDroppingEveryConnection() throws Exception {
+		Instance instance = new Instance();
+		append(instance.store, 10);
+		Processor processor = instance.processor("survivor").start();
+		assertThat(processor.awaitHandled(10, WAIT)).isTrue();
+		try (HikariDataSource admin = EmbeddedPostgresServer.pool(1);
+				Connection connection = admin.getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+					+ "WHERE pid <> pg_backend_pid() AND datname = current_database()");
+		}
+		// Appended by another instance: this one's pooled connections are dead until its
+		// pool
+		// notices.
+		append(new Instance().store, 10);
+		assertThat(processor.awaitHandled(20, WAIT)).isTrue();
+		await().atMost(WAIT).until(() -> processor.status().state() == ProcessorState.RUNNING);
+		// Delivery is at-least-once: events after the last saved checkpoint may come
+		// again
+		// after the ownership was lost, but none is missing and none comes out of order.
+		assertThat(instance.handled.get(0)).isEqualTo(1);
+		for (int i = 1; i < instance.handled.size(); i++) {
+			long previous = instance.handled.get(i - 1);
+			long current = instance.handled.get(i);
+			assertThat(current == previous + 1 || current <= previous)
+				.as("position %d after %d: the next one, or a redelivery after a checkpoint", current, previous)
+				.isTrue();
+		}
+		assertThat(instance.handled.get(instance.handled.size() - 1)).isEqualTo(20);
+	}
+
+	private static List<Long> positions(long from, long to) {
+		List<Long> positions = new ArrayList<>();
+		for (long p = from; p <= to; p++) {
+			positions.add(p);
+		}
+		return positions;
+	}
+
+}
