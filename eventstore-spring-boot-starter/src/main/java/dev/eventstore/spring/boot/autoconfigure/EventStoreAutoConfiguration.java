@@ -8,9 +8,12 @@ import dev.eventstore.EventStore;
 import dev.eventstore.EventStoreException;
 import dev.eventstore.EventStoreObserver;
 import dev.eventstore.journal.Journal;
+import dev.eventstore.postgres.PostgresCheckpointStore;
 import dev.eventstore.postgres.PostgresJournal;
+import dev.eventstore.postgres.PostgresProcessorOwnership;
 import dev.eventstore.spring.boot.events.ApplicationEventBridge;
 import dev.eventstore.spring.boot.events.EventTypeScanner;
+import dev.eventstore.spring.boot.processor.ProcessorInfrastructure;
 import dev.eventstore.types.EventTypes;
 import dev.eventstore.upcasting.Upcaster;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,6 +34,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Auto-configures an {@link EventStore}, with the application's {@code JsonMapper} for
@@ -156,6 +161,27 @@ public final class EventStoreAutoConfiguration {
 			catch (EventStoreException ex) {
 				throw new EventStoreConfigurationException("eventstore.journal", "postgres", ex);
 			}
+		}
+
+		/**
+		 * Processors keep checkpoints in the journal's schema, run on one instance at a
+		 * time, and, with a transaction manager, commit each event's effects with its
+		 * checkpoint.
+		 */
+		@Bean
+		@ConditionalOnMissingBean
+		ProcessorInfrastructure eventStoreProcessorInfrastructure(DataSource dataSource,
+				EventStoreProperties properties, ObjectProvider<PlatformTransactionManager> transactionManager) {
+			String prefix = properties.getPostgres().getTablePrefix();
+			PostgresProcessorOwnership ownership = new PostgresProcessorOwnership(dataSource, prefix);
+			PlatformTransactionManager manager = transactionManager.getIfUnique();
+			if (manager == null) {
+				return new ProcessorInfrastructure(PostgresCheckpointStore.of(dataSource, prefix), ownership, null);
+			}
+			TransactionTemplate template = new TransactionTemplate(manager);
+			return new ProcessorInfrastructure(
+					PostgresCheckpointStore.transactional(new SpringTransactionConnections(dataSource), prefix),
+					ownership, (work) -> template.executeWithoutResult((status) -> work.run()));
 		}
 
 	}

@@ -2,8 +2,11 @@ package dev.eventstore.spring.boot.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import dev.eventstore.FsyncPolicy;
+import dev.eventstore.spring.boot.processor.ProcessorSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -47,6 +50,14 @@ public class EventStoreProperties {
 
 	private final Postgres postgres = new Postgres();
 
+	/**
+	 * Durable event processors by name (the name of their {@code @EventProcessor}): start
+	 * point, checkpoints, retry, enabled.
+	 */
+	private final Map<String, ProcessorSettings> processors = new LinkedHashMap<>();
+
+	private final Health health = new Health();
+
 	public @Nullable Path getPersistPath() {
 		return this.persistPath;
 	}
@@ -81,6 +92,34 @@ public class EventStoreProperties {
 
 	public Postgres getPostgres() {
 		return this.postgres;
+	}
+
+	public Map<String, ProcessorSettings> getProcessors() {
+		return this.processors;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	/** How the health contributors report. */
+	public static class Health {
+
+		/**
+		 * The status the event processors' health contributor reports while a processor
+		 * is FAILED: DOWN, or OUT_OF_SERVICE to keep it out of the overall status's worst
+		 * case.
+		 */
+		private String failedProcessorStatus = "DOWN";
+
+		public String getFailedProcessorStatus() {
+			return this.failedProcessorStatus;
+		}
+
+		public void setFailedProcessorStatus(String failedProcessorStatus) {
+			this.failedProcessorStatus = failedProcessorStatus;
+		}
+
 	}
 
 	public boolean isPublishEvents() {

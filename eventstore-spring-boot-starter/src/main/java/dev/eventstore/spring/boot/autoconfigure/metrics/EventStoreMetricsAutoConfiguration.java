@@ -1,7 +1,12 @@
 package dev.eventstore.spring.boot.autoconfigure.metrics;
 
+import java.util.List;
+
 import dev.eventstore.EventStore;
+import dev.eventstore.spring.boot.autoconfigure.EventProcessorAutoConfiguration;
+import dev.eventstore.spring.boot.metrics.EventProcessorMetrics;
 import dev.eventstore.spring.boot.metrics.EventStoreMetrics;
+import dev.eventstore.spring.boot.processor.EventProcessors;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -17,7 +22,8 @@ import org.springframework.context.annotation.Bean;
  * store of the application's own gets them by adding the {@code EventStoreMetrics} bean
  * to its builder as an observer.
  */
-@AutoConfiguration(afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+@AutoConfiguration(after = EventProcessorAutoConfiguration.class, afterName = {
+		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
@@ -30,6 +36,16 @@ public final class EventStoreMetricsAutoConfiguration {
 		return new EventStoreMetrics(() -> {
 			EventStore current = store.getIfAvailable();
 			return (current != null) ? current.status() : null;
+		});
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(EventProcessors.class)
+	EventProcessorMetrics eventProcessorMetrics(ObjectProvider<EventProcessors> processors) {
+		return new EventProcessorMetrics(() -> {
+			EventProcessors current = processors.getIfAvailable();
+			return (current != null) ? List.copyOf(current.all()) : List.of();
 		});
 	}
 

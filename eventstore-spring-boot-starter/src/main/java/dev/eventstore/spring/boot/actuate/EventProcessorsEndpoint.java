@@ -1,0 +1,130 @@
+package dev.eventstore.spring.boot.actuate;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.eventstore.processor.Processor;
+import dev.eventstore.processor.ProcessorFailure;
+import dev.eventstore.processor.ProcessorState;
+import dev.eventstore.processor.ProcessorStatus;
+import dev.eventstore.spring.boot.processor.EventProcessors;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+
+/**
+ * The {@code eventprocessors} actuator endpoint: {@code GET /actuator/eventprocessors}
+ * lists every durable processor (name, state, checkpoint, lag, last error, failure);
+ * {@code GET /actuator/eventprocessors/{name}} shows one; and {@code POST
+ * /actuator/eventprocessors/{name}/{action}} with action {@code pause}, {@code resume},
+ * {@code skip} (the failed event) or {@code reset} (body {@code {"position": p}}, the
+ * first position to deliver again, 1 when left out) operates it and answers its new
+ * state. Unknown processor: 404; bad action or reset position: 400; an action the
+ * processor's state forbids (skip when not failed, any command on an instance that does
+ * not own it): 409. Exposed over HTTP only when the application includes it in
+ * {@code management.endpoints.web.exposure.include}.
+ */
+@Endpoint(id = "eventprocessors")
+public class EventProcessorsEndpoint {
+
+	private final EventProcessors processors;
+
+	public EventProcessorsEndpoint(EventProcessors processors) {
+		this.processors = processors;
+	}
+
+	@ReadOperation
+	public ProcessorsDescriptor processors() {
+		return new ProcessorsDescriptor(this.processors.all().stream().map(ProcessorDescriptor::of).toList());
+	}
+
+	@ReadOperation
+	public WebEndpointResponse<Object> processor(@Selector String name) {
+		Optional<Processor> processor = this.processors.find(name);
+		if (processor.isEmpty()) {
+			return notFound(name);
+		}
+		return new WebEndpointResponse<>(ProcessorDescriptor.of(processor.get()));
+	}
+
+	@WriteOperation
+	public WebEndpointResponse<Object> operate(@Selector String name, @Selector String action,
+			@Nullable Long position) {
+		Optional<Processor> found = this.processors.find(name);
+		if (found.isEmpty()) {
+			return notFound(name);
+		}
+		Processor processor = found.get();
+		try {
+			switch (action.toLowerCase(Locale.ROOT)) {
+				case "pause" -> processor.pause();
+				case "resume" -> processor.resume();
+				case "skip" -> processor.skipFailed();
+				case "reset" -> processor.reset((position != null) ? position : 1);
+				default -> {
+					return error(WebEndpointResponse.STATUS_BAD_REQUEST, "Unknown action '" + action
+							+ "' for processor '" + name + "': use pause, resume, skip or reset");
+				}
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage());
+		}
+		catch (IllegalStateException ex) {
+			return error(409, ex.getMessage());
+		}
+		return new WebEndpointResponse<>(ProcessorDescriptor.of(processor));
+	}
+
+	private WebEndpointResponse<Object> notFound(String name) {
+		return error(WebEndpointResponse.STATUS_NOT_FOUND, "No processor is named '" + name + "'; the processors are "
+				+ this.processors.all().stream().map(Processor::name).toList());
+	}
+
+	private static WebEndpointResponse<Object> error(int status, @Nullable String message) {
+		return new WebEndpointResponse<>(Map.of("status", status, "error", String.valueOf(message)), status);
+	}
+
+	/** Every processor. */
+	public record ProcessorsDescriptor(List<ProcessorDescriptor> processors) {
+
+	}
+
+	/**
+	 * One processor as the endpoint shows it; {@code lastError} and {@code failure} are
+	 * shown even when null.
+	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record ProcessorDescriptor(String name, ProcessorState state, long checkpoint, long lastPosition, long lag,
+			@Nullable String lastError, @Nullable FailureDescriptor failure) {
+
+		static ProcessorDescriptor of(Processor processor) {
+			ProcessorStatus status = processor.status();
+			ProcessorFailure failure = status.failure();
+			return new ProcessorDescriptor(status.name(), status.state(), status.checkpoint(), status.lastPosition(),
+					status.lag(), status.lastError(), (failure != null) ? FailureDescriptor.of(failure) : null);
+		}
+
+	}
+
+	/** The event or checkpoint a failed processor stopped at. */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record FailureDescriptor(long position, @Nullable String streamId, @Nullable String type, String error,
+			int attempts, Instant at) {
+
+		static FailureDescriptor of(ProcessorFailure failure) {
+			return new FailureDescriptor(failure.position(), failure.streamId(), failure.type(), failure.error(),
+					failure.attempts(), failure.at());
+		}
+
+	}
+
+}

@@ -1,0 +1,88 @@
+package dev.eventstore.spring.boot.metrics;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import dev.eventstore.StoredEvent;
+import dev.eventstore.processor.Processor;
+import dev.eventstore.processor.ProcessorObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Micrometer meters of durable event processors, each tagged {@code processor} with its
+ * name:
+ * <ul>
+ * <li>{@code eventstore.processor.lag} gauge: positions the processor is behind the
+ * log;</li>
+ * <li>{@code eventstore.processor.position} gauge: the last position it handled;</li>
+ * <li>{@code eventstore.processor.failures} counter: handler calls that threw, tagged
+ * {@code exception} too;</li>
+ * <li>{@code eventstore.processor.handling} timer: handler calls that succeeded, with
+ * their transaction.</li>
+ * </ul>
+ * Thread-safe.
+ */
+public class EventProcessorMetrics implements MeterBinder, ProcessorObserver {
+
+	private final Supplier<Iterable<Processor>> processors;
+
+	private volatile @Nullable MeterRegistry registry;
+
+	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+	/**
+	 * @param processors the processors to watch, asked for when the binder is bound
+	 */
+	public EventProcessorMetrics(Supplier<Iterable<Processor>> processors) {
+		this.processors = processors;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		this.registry = registry;
+		for (Processor processor : this.processors.get()) {
+			Gauge.builder("eventstore.processor.lag", processor, (p) -> p.status().lag())
+				.description("Positions the processor is behind the log")
+				.tag("processor", processor.name())
+				.register(registry);
+			Gauge.builder("eventstore.processor.position", processor, (p) -> p.status().checkpoint())
+				.description("The last position the processor handled")
+				.tag("processor", processor.name())
+				.register(registry);
+		}
+	}
+
+	@Override
+	public void handled(String processor, StoredEvent event, long nanos) {
+		MeterRegistry registry = this.registry;
+		if (registry != null) {
+			this.timers
+				.computeIfAbsent(processor,
+						(name) -> Timer.builder("eventstore.processor.handling")
+							.description("Handler calls of the processor that succeeded")
+							.tag("processor", name)
+							.register(registry))
+				.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+		}
+	}
+
+	@Override
+	public void handlerFailed(String processor, StoredEvent event, int attempt, Throwable failure) {
+		MeterRegistry registry = this.registry;
+		if (registry != null) {
+			Counter.builder("eventstore.processor.failures")
+				.description("Handler calls of the processor that threw")
+				.tag("processor", processor)
+				.tag("exception", failure.getClass().getSimpleName())
+				.register(registry)
+				.increment();
+		}
+	}
+
+}

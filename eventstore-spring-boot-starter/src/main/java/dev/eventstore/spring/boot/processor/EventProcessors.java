@@ -1,0 +1,195 @@
+package dev.eventstore.spring.boot.processor;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.eventstore.EventStore;
+import dev.eventstore.processor.CheckpointStore;
+import dev.eventstore.processor.EventHandler;
+import dev.eventstore.processor.Processor;
+import dev.eventstore.processor.ProcessorObserver;
+import dev.eventstore.processor.ProcessorOwnership;
+import dev.eventstore.processor.StartPoint;
+import dev.eventstore.types.EventTypes;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The application's durable event processors: one {@link Processor} for each
+ * {@link EventProcessor @EventProcessor} bean, started when the context starts (after
+ * every bean is ready) and stopped, with their checkpoints saved, before the store
+ * closes. Look a processor up here to pause, resume, reset or watch it.
+ *
+ * <p>
+ * Start-up fails, naming both, when two beans claim one name; and when a property under
+ * {@code eventstore.processors.<name>} names no processor, which is a typo that would
+ * otherwise be ignored.
+ */
+public final class EventProcessors implements SmartLifecycle, SmartInitializingSingleton {
+
+	private final ListableBeanFactory beans;
+
+	private final EventStore store;
+
+	private final EventTypes types;
+
+	private final ProcessorInfrastructure infrastructure;
+
+	private final Map<String, ProcessorSettings> settings;
+
+	private final ObjectProvider<ProcessorObserver> observers;
+
+	private @Nullable Map<String, Processor> processors;
+
+	private final Set<String> enabled = new TreeSet<>();
+
+	private volatile boolean running;
+
+	public EventProcessors(ListableBeanFactory beans, EventStore store, EventTypes types,
+			ProcessorInfrastructure infrastructure, Map<String, ProcessorSettings> settings,
+			ObjectProvider<ProcessorObserver> observers) {
+		this.beans = beans;
+		this.store = store;
+		this.types = types;
+		this.infrastructure = infrastructure;
+		this.settings = settings;
+		this.observers = observers;
+	}
+
+	/** Every processor, by name, in name order. */
+	public synchronized List<Processor> all() {
+		return List.copyOf(processors().values());
+	}
+
+	/**
+	 * A processor by name.
+	 * @param name the name
+	 * @return the processor, empty when none has that name
+	 */
+	public synchronized Optional<Processor> find(String name) {
+		return Optional.ofNullable(processors().get(name));
+	}
+
+	/** Builds the processors once every bean exists, failing start-up on a bad name. */
+	@Override
+	public synchronized void afterSingletonsInstantiated() {
+		processors();
+	}
+
+	private Map<String, Processor> processors() {
+		if (this.processors == null) {
+			this.processors = Collections.unmodifiableMap(discover());
+		}
+		return this.processors;
+	}
+
+	private Map<String, Processor> discover() {
+		Map<String, String> beanNames = new java.util.TreeMap<>();
+		Map<String, Processor> found = new java.util.TreeMap<>();
+		for (String beanName : this.beans.getBeanNamesForAnnotation(EventProcessor.class)) {
+			EventProcessor annotation = this.beans.findAnnotationOnBean(beanName, EventProcessor.class);
+			if (annotation == null) {
+				continue;
+			}
+			String name = annotation.value();
+			String other = beanNames.putIfAbsent(name, beanName);
+			if (other != null) {
+				throw new IllegalStateException("Two beans declare @EventProcessor(\"" + name + "\"): '" + other
+						+ "' and '" + beanName + "'; processor names must be unique");
+			}
+			Object bean = this.beans.getBean(beanName);
+			EventHandler handler = (bean instanceof EventHandler own) ? own
+					: AnnotatedEventHandler.of(beanName, bean, this.types);
+			ProcessorSettings settings = this.settings.getOrDefault(name, new ProcessorSettings());
+			found.put(name, build(name, annotation, settings, handler));
+			if (settings.isEnabled()) {
+				this.enabled.add(name);
+			}
+		}
+		Set<String> unknown = new TreeSet<>(this.settings.keySet());
+		unknown.removeAll(found.keySet());
+		if (!unknown.isEmpty()) {
+			throw new IllegalStateException("eventstore.processors." + unknown.iterator().next()
+					+ " configures no processor: the @EventProcessor names are " + found.keySet());
+		}
+		return new LinkedHashMap<>(found);
+	}
+
+	private Processor build(String name, EventProcessor annotation, ProcessorSettings settings, EventHandler handler) {
+		StartPoint startFrom = (settings.getStartFrom() != null) ? settings.getStartFrom() : annotation.startFrom();
+		EventProcessor.Checkpoints kind = (settings.getCheckpoints() != null) ? settings.getCheckpoints()
+				: annotation.checkpoints();
+		List<ProcessorObserver> all = this.observers.orderedStream().toList();
+		Processor.Builder builder = Processor.builder(name, this.store, handler)
+			.startFrom(startFrom)
+			.retry(settings.getRetry().toPolicy())
+			.checkpointEvery(settings.getCheckpointEvery(), settings.getCheckpointInterval())
+			.ownershipCheck(settings.getOwnershipCheck())
+			.stopTimeout(settings.getStopTimeout())
+			.observer(new CompositeObserver(all));
+		if (kind == EventProcessor.Checkpoints.MEMORY) {
+			// Rebuilt from the start in every process, so every instance runs its own.
+			builder.checkpoints(CheckpointStore.inMemory()).ownership(ProcessorOwnership.local());
+		}
+		else {
+			builder.checkpoints(this.infrastructure.checkpoints()).ownership(this.infrastructure.ownership());
+			if (this.infrastructure.transactions() != null) {
+				builder.transactions(this.infrastructure.transactions());
+			}
+		}
+		return builder.build();
+	}
+
+	@Override
+	public synchronized void start() {
+		for (Processor processor : processors().values()) {
+			if (this.enabled.contains(processor.name())) {
+				processor.start();
+			}
+		}
+		this.running = true;
+	}
+
+	@Override
+	public synchronized void stop() {
+		this.running = false;
+		List<Processor> started = new ArrayList<>(processors().values());
+		Collections.reverse(started);
+		started.forEach(Processor::close);
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** Tells every observer, one failing not stopping the others. */
+	private record CompositeObserver(List<ProcessorObserver> observers) implements ProcessorObserver {
+
+		@Override
+		public void handled(String processor, dev.eventstore.StoredEvent event, long nanos) {
+			for (ProcessorObserver observer : this.observers) {
+				observer.handled(processor, event, nanos);
+			}
+		}
+
+		@Override
+		public void handlerFailed(String processor, dev.eventstore.StoredEvent event, int attempt, Throwable failure) {
+			for (ProcessorObserver observer : this.observers) {
+				observer.handlerFailed(processor, event, attempt, failure);
+			}
+		}
+
+	}
+
+}

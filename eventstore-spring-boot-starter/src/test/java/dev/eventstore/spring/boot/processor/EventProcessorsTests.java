@@ -1,0 +1,309 @@
+package dev.eventstore.spring.boot.processor;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.eventstore.EventStore;
+import dev.eventstore.NewEvent;
+import dev.eventstore.StoredEvent;
+import dev.eventstore.processor.Delivery;
+import dev.eventstore.processor.EventHandler;
+import dev.eventstore.processor.Processor;
+import dev.eventstore.processor.ProcessorState;
+import dev.eventstore.processor.StartPoint;
+import dev.eventstore.spring.boot.actuate.EventProcessorsEndpoint;
+import dev.eventstore.spring.boot.autoconfigure.EventProcessorAutoConfiguration;
+import dev.eventstore.spring.boot.autoconfigure.EventStoreAutoConfiguration;
+import dev.eventstore.spring.boot.autoconfigure.actuate.EventProcessorsEndpointAutoConfiguration;
+import dev.eventstore.spring.boot.autoconfigure.health.EventProcessorsHealthContributorAutoConfiguration;
+import dev.eventstore.spring.boot.autoconfigure.metrics.EventStoreMetricsAutoConfiguration;
+import dev.eventstore.spring.boot.processor.ShopEvents.Added;
+import dev.eventstore.spring.boot.processor.ShopEvents.Paid;
+import dev.eventstore.spring.boot.processor.ShopEvents.Removed;
+import dev.eventstore.spring.boot.processor.ShopEvents.ShopEvent;
+import dev.eventstore.types.EventTypes;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class EventProcessorsTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	@TempDir
+	Path dir;
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(EventStoreAutoConfiguration.class,
+				EventProcessorAutoConfiguration.class, EventProcessorsHealthContributorAutoConfiguration.class,
+				EventStoreMetricsAutoConfiguration.class, EventProcessorsEndpointAutoConfiguration.class))
+		.withPropertyValues("eventstore.publish-events=false")
+		.withBean(EventTypes.class, () -> EventTypes.of(Added.class, Removed.class, Paid.class));
+
+	/** A read model with typed methods, one with the stored event, and a reset method. */
+	@EventProcessor("totals")
+	static class Totals {
+
+		final List<String> seen = new CopyOnWriteArrayList<>();
+
+		final List<Long> resets = new CopyOnWriteArrayList<>();
+
+		public void on(Added added) {
+			this.seen.add("added " + added.sku());
+		}
+
+		public void on(Removed removed, StoredEvent event, Delivery delivery) {
+			this.seen.add("removed " + removed.sku() + " at " + event.position() + (delivery.replay() ? " again" : ""));
+		}
+
+		public void on(ShopEvent other) {
+			this.seen.add("other " + other.getClass().getSimpleName());
+		}
+
+		@ResetHandler
+		public void clear(long fromPosition) {
+			this.seen.clear();
+			this.resets.add(fromPosition);
+		}
+
+		public void setSomething(String notAnEvent) {
+			throw new AssertionError("not a handler");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TotalsConfiguration {
+
+		@Bean
+		Totals totals() {
+			return new Totals();
+		}
+
+	}
+
+	private static void appendShopping(EventStore store) {
+		store.append("cart-1", NewEvent.of(new Added("apple", 2)));
+		store.append("cart-1", NewEvent.of("Untyped", java.util.Map.of("x", 1)));
+		store.append("cart-1", NewEvent.of(new Removed("apple")));
+		store.append("cart-1", NewEvent.of(new Paid(500)));
+	}
+
+	@Test
+	void anAnnotatedBeanGetsEachTypedPayloadAtItsMostSpecificMethodInOrder() {
+		this.contextRunner.withUserConfiguration(TotalsConfiguration.class).run((context) -> {
+			EventStore store = context.getBean(EventStore.class);
+			appendShopping(store);
+			Processor processor = context.getBean(EventProcessors.class).find("totals").orElseThrow();
+			assertThat(processor.awaitHandled(4, WAIT)).isTrue();
+			assertThat(context.getBean(Totals.class).seen).containsExactly("added apple", "removed apple at 3",
+					"other Paid");
+			processor.reset(3);
+			assertThat(processor.awaitHandled(4, WAIT)).isTrue();
+			await().atMost(WAIT).until(() -> context.getBean(Totals.class).seen.size() == 2);
+			assertThat(context.getBean(Totals.class).resets).containsExactly(3L);
+			assertThat(context.getBean(Totals.class).seen).containsExactly("removed apple at 3 again", "other Paid");
+		});
+	}
+
+	@Test
+	void aProcessorResumesAfterItsCheckpointBesideTheJournalWhenTheApplicationRestarts() {
+		ApplicationContextRunner runner = this.contextRunner.withUserConfiguration(TotalsConfiguration.class)
+			.withPropertyValues("eventstore.persist-path=" + this.dir.resolve("events.ndjson"),
+					"eventstore.fsync=never");
+		runner.run((context) -> {
+			appendShopping(context.getBean(EventStore.class));
+			assertThat(context.getBean(EventProcessors.class).find("totals").orElseThrow().awaitHandled(4, WAIT))
+				.isTrue();
+		});
+		assertThat(this.dir.resolve("events.ndjson.totals.checkpoint")).exists();
+		runner.run((context) -> {
+			context.getBean(EventStore.class).append("cart-2", NewEvent.of(new Added("pear", 1)));
+			assertThat(context.getBean(EventProcessors.class).find("totals").orElseThrow().awaitHandled(5, WAIT))
+				.isTrue();
+			assertThat(context.getBean(Totals.class).seen).containsExactly("added pear");
+		});
+	}
+
+	@Test
+	void inMemoryCheckpointsRebuildFromTheBeginningOnEveryStart() {
+		ApplicationContextRunner runner = this.contextRunner.withUserConfiguration(TotalsConfiguration.class)
+			.withPropertyValues("eventstore.persist-path=" + this.dir.resolve("events.ndjson"),
+					"eventstore.fsync=never", "eventstore.processors.totals.checkpoints=memory");
+		runner.run((context) -> appendShopping(context.getBean(EventStore.class)));
+		runner.run((context) -> {
+			assertThat(context.getBean(EventProcessors.class).find("totals").orElseThrow().awaitHandled(4, WAIT))
+				.isTrue();
+			assertThat(context.getBean(Totals.class).seen).hasSize(3);
+		});
+		assertThat(this.dir.resolve("events.ndjson.totals.checkpoint")).doesNotExist();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoNamedAlike {
+
+		@Bean
+		Totals first() {
+			return new Totals();
+		}
+
+		@Bean
+		Totals second() {
+			return new Totals();
+		}
+
+	}
+
+	@Test
+	void twoBeansClaimingOneNameFailStartUpNamingBoth() {
+		this.contextRunner.withUserConfiguration(TwoNamedAlike.class)
+			.run((context) -> assertThat(startupFailure(context))
+				.hasMessage("Two beans declare @EventProcessor(\"totals\"): 'first' and 'second'; "
+						+ "processor names must be unique"));
+	}
+
+	@Test
+	void aPropertyNamingNoProcessorFailsStartUp() {
+		this.contextRunner.withUserConfiguration(TotalsConfiguration.class)
+			.withPropertyValues("eventstore.processors.totls.enabled=false")
+			.run((context) -> assertThat(startupFailure(context))
+				.hasMessage("eventstore.processors.totls configures no processor: the @EventProcessor names are "
+						+ "[totals]"));
+	}
+
+	@EventProcessor("empty")
+	static class NoHandlers {
+
+		public void setName(String name) {
+		}
+
+	}
+
+	@Test
+	void aProcessorBeanWithoutHandlerMethodsFailsStartUp() {
+		this.contextRunner.withBean(NoHandlers.class)
+			.run((context) -> assertThat(startupFailure(context))
+				.hasMessageContaining("is an @EventProcessor but has no public method taking an event class"));
+	}
+
+	@EventProcessor(value = "broken", startFrom = StartPoint.END)
+	static class Broken implements EventHandler {
+
+		@Override
+		public void handle(StoredEvent event, Delivery delivery) {
+			throw new IllegalStateException("cannot handle " + event.type());
+		}
+
+	}
+
+	@Test
+	void propertiesSetRetryAndStartPointAndAFailedProcessorShowsInHealthMetricsAndTheEndpoint() {
+		this.contextRunner.withBean(Broken.class)
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("eventstore.processors.broken.retry.max-attempts=2",
+					"eventstore.processors.broken.retry.initial-delay=1ms",
+					"eventstore.processors.broken.start-from=beginning",
+					"management.endpoints.web.exposure.include=eventprocessors")
+			.run((context) -> {
+				EventStore store = context.getBean(EventStore.class);
+				store.append("s", NewEvent.of(new Paid(1)));
+				Processor processor = context.getBean(EventProcessors.class).find("broken").orElseThrow();
+				await().atMost(WAIT).until(() -> processor.status().state() == ProcessorState.FAILED);
+				assertThat(processor.status().failure().attempts()).isEqualTo(2);
+				assertThat(processor.status().failure().position()).isEqualTo(1);
+
+				Health health = context.getBean("eventProcessorsHealthIndicator", HealthIndicator.class).health();
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.getDetails()).containsKey("broken");
+
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				assertThat(meters.get("eventstore.processor.lag").tag("processor", "broken").gauge().value())
+					.isEqualTo(1.0);
+				assertThat(meters.get("eventstore.processor.position").tag("processor", "broken").gauge().value())
+					.isZero();
+				assertThat(meters.get("eventstore.processor.failures")
+					.tag("processor", "broken")
+					.tag("exception", "IllegalStateException")
+					.counter()
+					.count()).isEqualTo(2.0);
+
+				EventProcessorsEndpoint endpoint = context.getBean(EventProcessorsEndpoint.class);
+				assertThat(endpoint.processors().processors()).singleElement().satisfies((p) -> {
+					assertThat(p.name()).isEqualTo("broken");
+					assertThat(p.state()).isEqualTo(ProcessorState.FAILED);
+					assertThat(p.lastError()).isEqualTo("java.lang.IllegalStateException: cannot handle Paid");
+				});
+				assertThat(endpoint.processor("nope").getStatus()).isEqualTo(WebEndpointResponse.STATUS_NOT_FOUND);
+				assertThat(endpoint.operate("nope", "pause", null).getStatus()).isEqualTo(404);
+				assertThat(endpoint.operate("broken", "reset", 3L).getStatus()).isEqualTo(400);
+				assertThat(endpoint.operate("broken", "reset", 0L).getStatus()).isEqualTo(400);
+				assertThat(endpoint.operate("broken", "jump", null).getStatus()).isEqualTo(400);
+				assertThat(endpoint.operate("broken", "skip", null).getStatus()).isEqualTo(200);
+				assertThat(processor.status().checkpoint()).isEqualTo(1);
+				assertThat(endpoint.operate("broken", "skip", null).getStatus()).isEqualTo(409);
+				assertThat(health(context).getStatus()).isEqualTo(Status.UP);
+			});
+	}
+
+	private static Throwable startupFailure(
+			org.springframework.boot.test.context.assertj.AssertableApplicationContext context) {
+		assertThat(context).hasFailed();
+		return NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure());
+	}
+
+	private static Health health(org.springframework.context.ApplicationContext context) {
+		return context.getBean("eventProcessorsHealthIndicator", HealthIndicator.class).health();
+	}
+
+	@Test
+	void aFailedProcessorCanReportOutOfServiceInstead() {
+		this.contextRunner.withBean(Broken.class)
+			.withPropertyValues("eventstore.processors.broken.retry.max-attempts=1",
+					"eventstore.health.failed-processor-status=OUT_OF_SERVICE")
+			.run((context) -> {
+				Processor processor = context.getBean(EventProcessors.class).find("broken").orElseThrow();
+				await().atMost(WAIT).until(() -> processor.status().state() == ProcessorState.RUNNING);
+				context.getBean(EventStore.class).append("s", NewEvent.of(new Paid(1)));
+				await().atMost(WAIT).until(() -> processor.status().state() == ProcessorState.FAILED);
+				assertThat(health(context).getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+			});
+	}
+
+	@Test
+	void aDisabledProcessorIsListedButStopped() {
+		this.contextRunner.withUserConfiguration(TotalsConfiguration.class)
+			.withPropertyValues("eventstore.processors.totals.enabled=false")
+			.run((context) -> {
+				appendShopping(context.getBean(EventStore.class));
+				Processor processor = context.getBean(EventProcessors.class).find("totals").orElseThrow();
+				assertThat(processor.status().state()).isEqualTo(ProcessorState.STOPPED);
+				assertThat(processor.awaitHandled(1, Duration.ofMillis(200))).isFalse();
+				assertThat(context.getBean(Totals.class).seen).isEmpty();
+			});
+	}
+
+	@Test
+	void theEndpointIsOnlyThereWhenExposed() {
+		this.contextRunner.withUserConfiguration(TotalsConfiguration.class)
+			.run((context) -> assertThat(context).doesNotHaveBean(EventProcessorsEndpoint.class));
+	}
+
+}
