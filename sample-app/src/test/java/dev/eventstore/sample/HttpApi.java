@@ -1,7 +1,9 @@
 package dev.eventstore.sample;
 
+import java.time.Duration;
 import java.util.Map;
 
+import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -55,6 +57,28 @@ final class HttpApi {
 			request.header("If-Match", ifMatch);
 		}
 		return request.retrieve().toEntity(JsonNode.class);
+	}
+
+	/** POSTs a JSON body (or none) to a path. */
+	ResponseEntity<JsonNode> post(String path, @Nullable Map<String, Object> body) {
+		RestClient.RequestBodySpec request = this.client.post().uri(path).contentType(MediaType.APPLICATION_JSON);
+		if (body != null) {
+			request.body(body);
+		}
+		return request.retrieve().toEntity(JsonNode.class);
+	}
+
+	/**
+	 * The SKU totals report once the read model has caught up with a position: it is fed
+	 * by a processor, a moment after the append.
+	 */
+	JsonNode reportAsOf(long position) {
+		JsonNode[] report = new JsonNode[1];
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+			report[0] = get("/reports/sku-totals").getBody();
+			return report[0].get("asOfPosition").asLong() >= position;
+		});
+		return report[0];
 	}
 
 	double metric(String name) {

@@ -1,0 +1,141 @@
+package dev.eventstore.sample;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.eventstore.EventStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The sample's durable processors, watched and operated over the actuator endpoint. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ProcessorsEndToEndTests {
+
+	@TempDir
+	static Path dir;
+
+	@DynamicPropertySource
+	static void journal(DynamicPropertyRegistry registry) {
+		registry.add("eventstore.persist-path", () -> dir.resolve("events.ndjson").toString());
+		registry.add("sample.receipts-dir", () -> dir.resolve("receipts").toString());
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	EventStore store;
+
+	HttpApi api;
+
+	@BeforeEach
+	void client() {
+		this.api = new HttpApi(this.port);
+	}
+
+	@Test
+	void theEndpointListsBothProcessorsWithTheirStateCheckpointLagAndLastError() {
+		this.api.addItem("listed", "apple", 1);
+		long last = this.store.lastPosition();
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> processors().stream()
+				.allMatch((p) -> p.get("checkpoint").asLong() >= last && p.get("state").asString().equals("RUNNING")));
+		List<JsonNode> processors = processors();
+		assertThat(processors).extracting((p) -> p.get("name").asString()).containsExactly("receipts", "sku-totals");
+		for (JsonNode processor : processors) {
+			assertThat(processor.propertyNames()).contains("name", "state", "checkpoint", "lag", "lastError");
+			assertThat(processor.get("lag").asLong()).isZero();
+			assertThat(processor.get("lastError").isNull()).isTrue();
+		}
+		JsonNode one = this.api.get("/actuator/eventprocessors/sku-totals").getBody();
+		assertThat(one.get("name").asString()).isEqualTo("sku-totals");
+	}
+
+	@Test
+	void badCommandsAnswerClearErrors() {
+		assertThat(this.api.get("/actuator/eventprocessors/nope").getStatusCode().value()).isEqualTo(404);
+		assertThat(this.api.post("/actuator/eventprocessors/nope/pause", null).getStatusCode().value()).isEqualTo(404);
+		var beyond = this.api.post("/actuator/eventprocessors/sku-totals/reset",
+				Map.of("position", this.store.lastPosition() + 2));
+		assertThat(beyond.getStatusCode().value()).isEqualTo(400);
+		assertThat(beyond.getBody().get("error").asString()).contains("Cannot reset processor 'sku-totals'");
+		assertThat(this.api.post("/actuator/eventprocessors/sku-totals/reset", Map.of("position", -1))
+			.getStatusCode()
+			.value()).isEqualTo(400);
+		var skip = this.api.post("/actuator/eventprocessors/receipts/skip", null);
+		assertThat(skip.getStatusCode().value()).isEqualTo(409);
+		assertThat(skip.getBody().get("error").asString()).contains("nothing to skip");
+	}
+
+	@Test
+	void resettingTheReadModelRebuildsTheSameReport() {
+		this.api.addItem("rebuilt", "rebuilt-kiwi", 3);
+		this.api.checkout("rebuilt", null);
+		JsonNode before = this.api.reportAsOf(this.store.lastPosition());
+		var reset = this.api.post("/actuator/eventprocessors/sku-totals/reset", Map.of("position", 1));
+		assertThat(reset.getStatusCode().value()).isEqualTo(200);
+		assertThat(this.api.reportAsOf(this.store.lastPosition()).get("skus")).isEqualTo(before.get("skus"));
+	}
+
+	@Test
+	void pausedProcessorsFallBehindAndCatchUpWhenResumed() {
+		assertThat(this.api.post("/actuator/eventprocessors/sku-totals/pause", null).getBody().get("state").asString())
+			.isEqualTo("PAUSED");
+		this.api.addItem("paused", "paused-fig", 2);
+		JsonNode paused = this.api.get("/actuator/eventprocessors/sku-totals").getBody();
+		assertThat(paused.get("lag").asLong()).isPositive();
+		this.api.post("/actuator/eventprocessors/sku-totals/resume", null);
+		assertThat(this.api.reportAsOf(this.store.lastPosition()).toString()).contains("paused-fig");
+	}
+
+	@Test
+	void aCheckoutGetsExactlyOneReceiptEvenWhenTheReceiptsAreReplayed() throws Exception {
+		this.api.addItem("receipted", "apple", 2);
+		this.api.checkout("receipted", null);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.api.get("/carts/receipted/receipt").getStatusCode().value() == 200);
+		JsonNode receipt = this.api.get("/carts/receipted/receipt").getBody();
+		assertThat(receipt.get("cartId").asString()).isEqualTo("receipted");
+		assertThat(receipt.get("checkout").get("lines").get(0).get("sku").asString()).isEqualTo("apple");
+		Path file = dir.resolve("receipts").resolve("receipted.json");
+		FileTime written = Files.getLastModifiedTime(file);
+		String content = Files.readString(file);
+
+		assertThat(this.api.post("/actuator/eventprocessors/receipts/reset", Map.of("position", 1))
+			.getStatusCode()
+			.value()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.api.get("/actuator/eventprocessors/receipts").getBody().get("lag").asLong() == 0);
+		assertThat(Files.getLastModifiedTime(file)).isEqualTo(written);
+		assertThat(Files.readString(file)).isEqualTo(content);
+		try (Stream<Path> files = Files.list(dir.resolve("receipts"))) {
+			assertThat(files.map((f) -> f.getFileName().toString())).doesNotHaveDuplicates()
+				.allMatch((name) -> name.endsWith(".json"));
+		}
+		assertThat(this.api.get("/carts/nobody/receipt").getStatusCode().value()).isEqualTo(404);
+	}
+
+	private List<JsonNode> processors() {
+		List<JsonNode> list = new ArrayList<>();
+		this.api.get("/actuator/eventprocessors").getBody().get("processors").forEach(list::add);
+		return list;
+	}
+
+}
