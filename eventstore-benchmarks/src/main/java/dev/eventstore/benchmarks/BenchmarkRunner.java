@@ -151,6 +151,25 @@ public final class BenchmarkRunner {
 		row("store: readStream of 100 + payload(Record), " + size, 1, large.typedReadStream(), "reads/s",
 				"Jackson readValue of 100", large.jacksonRecords().opsPerSecond(), ">= 0.8");
 
+		try (EventStore store = EventStore.builder().persistPath(file("large")).fsync(FsyncPolicy.NEVER).build()) {
+			ProcessorScenarios.Replay replay = ProcessorScenarios.replay(store, file("large"), 1_000);
+			row("raw: readAll pages of 1,000 in order, " + size, 1,
+					Measurement.Result.of(replay.readAllEventsPerSecond()), "events/s", null, Double.NaN, "");
+			row("processor: replay, no-op handler, checkpoints on", 1,
+					Measurement.Result.of(replay.processorEventsPerSecond()), "events/s", "readAll pages in order",
+					replay.readAllEventsPerSecond(), ">= 0.8");
+		}
+		try (EventStore store = StoreScenarios.fileStore(file("latency"), FsyncPolicy.NEVER)) {
+			row("store: append, fsync NEVER (latency baseline)", 1, StoreScenarios.append(store, 1, s, true),
+					"appends/s", null, Double.NaN, "");
+			row("processor: live latency append -> handler, file NEVER", 1,
+					ProcessorScenarios.liveLatency(store, store, s), "events/s", null, Double.NaN, "p50/p99");
+		}
+		try (EventStore store = StoreScenarios.fileStore(file("latency-always"), FsyncPolicy.ALWAYS)) {
+			row("processor: live latency append -> handler, file ALWAYS", 1,
+					ProcessorScenarios.liveLatency(store, store, s), "events/s", null, Double.NaN, "p50/p99");
+		}
+
 		if (this.settings.postgres()) {
 			try (PostgresScenarios postgres = new PostgresScenarios()) {
 				for (int threads : new int[] { 1, 16 }) {
@@ -159,6 +178,8 @@ public final class BenchmarkRunner {
 					row("store: append, PostgreSQL journal", threads, postgres.store(threads, s), "appends/s",
 							"raw INSERT, same pool", raw.opsPerSecond(), "");
 				}
+				row("processor: live latency, PostgreSQL, other instance appends", 1, postgres.processorLatency(s),
+						"events/s", null, Double.NaN, "p50/p99 (LISTEN/NOTIFY)");
 			}
 			catch (Exception | LinkageError ex) {
 				System.out.println("PostgreSQL rows skipped: " + ex);

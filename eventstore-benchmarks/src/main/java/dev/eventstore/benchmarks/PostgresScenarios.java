@@ -46,6 +46,26 @@ final class PostgresScenarios implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Append on one instance (its own pool and store), handled by a processor of another:
+	 * the second learns of the event through LISTEN/NOTIFY.
+	 */
+	Measurement.Result processorLatency(Settings settings) throws Exception {
+		HikariConfig config = new HikariConfig();
+		config.setJdbcUrl(this.server.getJdbcUrl("postgres", "postgres"));
+		config.setUsername("postgres");
+		config.setMaximumPoolSize(4);
+		try (HikariDataSource otherPool = new HikariDataSource(config);
+				EventStore appender = EventStore.builder()
+					.journal(PostgresJournal.builder(this.pool).tablePrefix("latency_").initializeSchema(true).build())
+					.build();
+				EventStore processed = EventStore.builder()
+					.journal(PostgresJournal.builder(otherPool).tablePrefix("latency_").build())
+					.build()) {
+			return ProcessorScenarios.liveLatency(appender, processed, settings);
+		}
+	}
+
 	Measurement.Result rawInserts(int threads, Settings settings) throws Exception {
 		return Measurement.run(threads, settings.warmupMillis(), settings.measureMillis(), true, (t, i) -> {
 			try (Connection connection = this.pool.getConnection();
