@@ -59,11 +59,11 @@ final class HttpApi {
 		return request.retrieve().toEntity(JsonNode.class);
 	}
 
-	/** POSTs a JSON body (or none) to a path. */
+	/** POSTs a JSON body, or nothing at all (no content type either), to a path. */
 	ResponseEntity<JsonNode> post(String path, @Nullable Map<String, Object> body) {
-		RestClient.RequestBodySpec request = this.client.post().uri(path).contentType(MediaType.APPLICATION_JSON);
+		RestClient.RequestBodySpec request = this.client.post().uri(path);
 		if (body != null) {
-			request.body(body);
+			request.contentType(MediaType.APPLICATION_JSON).body(body);
 		}
 		return request.retrieve().toEntity(JsonNode.class);
 	}

@@ -72,11 +72,16 @@ class ProcessorsEndToEndTests {
 	void badCommandsAnswerClearErrors() {
 		assertThat(this.api.get("/actuator/eventprocessors/nope").getStatusCode().value()).isEqualTo(404);
 		assertThat(this.api.post("/actuator/eventprocessors/nope/pause", null).getStatusCode().value()).isEqualTo(404);
-		var beyond = this.api.post("/actuator/eventprocessors/sku-totals/reset",
-				Map.of("position", this.store.lastPosition() + 2));
+		var beyond = this.api.post("/actuator/eventprocessors/sku-totals/reset/" + (this.store.lastPosition() + 2),
+				null);
 		assertThat(beyond.getStatusCode().value()).isEqualTo(400);
 		assertThat(beyond.getBody().get("error").asString()).contains("Cannot reset processor 'sku-totals'");
-		assertThat(this.api.post("/actuator/eventprocessors/sku-totals/reset", Map.of("position", -1))
+		assertThat(this.api.post("/actuator/eventprocessors/sku-totals/jump", null).getStatusCode().value())
+			.isEqualTo(400);
+		assertThat(this.api.post("/actuator/eventprocessors/sku-totals", Map.of("position", 1)).getStatusCode().value())
+			.as("a command without an action")
+			.isEqualTo(400);
+		assertThat(this.api.post("/actuator/eventprocessors/sku-totals", Map.of("action", "reset", "position", -1))
 			.getStatusCode()
 			.value()).isEqualTo(400);
 		var skip = this.api.post("/actuator/eventprocessors/receipts/skip", null);
@@ -89,7 +94,7 @@ class ProcessorsEndToEndTests {
 		this.api.addItem("rebuilt", "rebuilt-kiwi", 3);
 		this.api.checkout("rebuilt", null);
 		JsonNode before = this.api.reportAsOf(this.store.lastPosition());
-		var reset = this.api.post("/actuator/eventprocessors/sku-totals/reset", Map.of("position", 1));
+		var reset = this.api.post("/actuator/eventprocessors/sku-totals/reset", null);
 		assertThat(reset.getStatusCode().value()).isEqualTo(200);
 		assertThat(this.api.reportAsOf(this.store.lastPosition()).get("skus")).isEqualTo(before.get("skus"));
 	}
@@ -118,7 +123,7 @@ class ProcessorsEndToEndTests {
 		FileTime written = Files.getLastModifiedTime(file);
 		String content = Files.readString(file);
 
-		assertThat(this.api.post("/actuator/eventprocessors/receipts/reset", Map.of("position", 1))
+		assertThat(this.api.post("/actuator/eventprocessors/receipts", Map.of("action", "reset", "position", 1))
 			.getStatusCode()
 			.value()).isEqualTo(200);
 		await().atMost(Duration.ofSeconds(10))

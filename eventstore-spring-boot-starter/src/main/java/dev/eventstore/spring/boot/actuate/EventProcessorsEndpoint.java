@@ -55,9 +55,33 @@ public class EventProcessorsEndpoint {
 		return new WebEndpointResponse<>(ProcessorDescriptor.of(processor.get()));
 	}
 
+	/**
+	 * {@code POST /actuator/eventprocessors/{name}} with a JSON body {@code {"action":
+	 * "pause|resume|skip|reset", "position": p}}.
+	 */
 	@WriteOperation
-	public WebEndpointResponse<Object> operate(@Selector String name, @Selector String action,
-			@Nullable Long position) {
+	public WebEndpointResponse<Object> command(@Selector String name, String action, @Nullable Long position) {
+		return run(name, action, position);
+	}
+
+	/** {@code POST /actuator/eventprocessors/{name}/{action}}, no body needed. */
+	@WriteOperation
+	public WebEndpointResponse<Object> operate(@Selector String name, @Selector String action) {
+		return run(name, action, null);
+	}
+
+	/** {@code POST /actuator/eventprocessors/{name}/reset/{position}}, no body needed. */
+	@WriteOperation
+	public WebEndpointResponse<Object> operateAt(@Selector String name, @Selector String action,
+			@Selector long position) {
+		if (!"reset".equalsIgnoreCase(action)) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST,
+					"Only reset takes a position; use /" + name + "/" + action + " without one");
+		}
+		return run(name, action, position);
+	}
+
+	private WebEndpointResponse<Object> run(String name, String action, @Nullable Long position) {
 		Optional<Processor> found = this.processors.find(name);
 		if (found.isEmpty()) {
 			return notFound(name);

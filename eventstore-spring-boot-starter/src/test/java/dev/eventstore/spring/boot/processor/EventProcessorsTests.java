@@ -252,13 +252,14 @@ class EventProcessorsTests {
 					assertThat(p.lastError()).isEqualTo("java.lang.IllegalStateException: cannot handle Paid");
 				});
 				assertThat(endpoint.processor("nope").getStatus()).isEqualTo(WebEndpointResponse.STATUS_NOT_FOUND);
-				assertThat(endpoint.operate("nope", "pause", null).getStatus()).isEqualTo(404);
-				assertThat(endpoint.operate("broken", "reset", 3L).getStatus()).isEqualTo(400);
-				assertThat(endpoint.operate("broken", "reset", 0L).getStatus()).isEqualTo(400);
-				assertThat(endpoint.operate("broken", "jump", null).getStatus()).isEqualTo(400);
-				assertThat(endpoint.operate("broken", "skip", null).getStatus()).isEqualTo(200);
+				assertThat(endpoint.operate("nope", "pause").getStatus()).isEqualTo(404);
+				assertThat(endpoint.operateAt("broken", "reset", 3L).getStatus()).isEqualTo(400);
+				assertThat(endpoint.command("broken", "reset", 0L).getStatus()).isEqualTo(400);
+				assertThat(endpoint.operateAt("broken", "pause", 1L).getStatus()).isEqualTo(400);
+				assertThat(endpoint.operate("broken", "jump").getStatus()).isEqualTo(400);
+				assertThat(endpoint.operate("broken", "skip").getStatus()).isEqualTo(200);
 				assertThat(processor.status().checkpoint()).isEqualTo(1);
-				assertThat(endpoint.operate("broken", "skip", null).getStatus()).isEqualTo(409);
+				assertThat(endpoint.command("broken", "skip", null).getStatus()).isEqualTo(409);
 				assertThat(health(context).getStatus()).isEqualTo(Status.UP);
 			});
 	}
