@@ -2,22 +2,30 @@ package dev.eventstore.benchmarks;
 
 import java.nio.file.Path;
 
-/** How long and how big: the full run or the quick one. */
+/**
+ * How long and how big: the full run, the quick one, or the smoke test's (every row,
+ * briefly).
+ */
 record Settings(boolean quick, Path dir, long warmupMillis, long measureMillis, int journalEvents, boolean postgres) {
 
 	static Settings parse(String[] args) {
 		boolean quick = false;
+		boolean smoke = false;
 		boolean postgres = true;
 		Path dir = Path.of("target", "bench");
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--quick" -> quick = true;
 				case "--full" -> quick = false;
+				case "--smoke" -> smoke = true;
 				case "--no-postgres" -> postgres = false;
 				case "--dir" -> dir = Path.of(args[++i]);
-				default -> throw new IllegalArgumentException(
-						"Unknown argument " + args[i] + "; use --quick, --full, --no-postgres, --dir <directory>");
+				default -> throw new IllegalArgumentException("Unknown argument " + args[i]
+						+ "; use --quick, --full, --smoke, --no-postgres, --dir <directory>");
 			}
+		}
+		if (smoke) {
+			return new Settings(true, dir, 20, 60, 20_000, postgres);
 		}
 		return quick ? new Settings(true, dir, 150, 400, 200_000, postgres)
 				: new Settings(false, dir, 1_000, 3_000, 1_000_000, postgres);

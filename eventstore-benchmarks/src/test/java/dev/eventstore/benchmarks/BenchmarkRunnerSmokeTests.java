@@ -1,0 +1,46 @@
+package dev.eventstore.benchmarks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs every row of the benchmark runner, briefly, so the runner cannot rot between
+ * benchmark runs. It asserts that each row ran and printed, never how fast.
+ */
+class BenchmarkRunnerSmokeTests {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void everyRowRunsAndPrintsItsFigures() throws Exception {
+		ByteArrayOutputStream captured = new ByteArrayOutputStream();
+		PrintStream original = System.out;
+		System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+		try {
+			BenchmarkRunner.main(new String[] { "--smoke", "--dir", this.dir.toString() });
+		}
+		finally {
+			System.setOut(original);
+		}
+		String output = captured.toString(StandardCharsets.UTF_8);
+		original.println(output);
+		assertThat(output).contains("| measurement")
+			.contains("store: append, fsync ALWAYS")
+			.contains("store: open 20,000-event journal")
+			.contains("processor: replay, no-op handler, checkpoints on")
+			.contains("processor: live latency append -> handler, file NEVER")
+			.contains("store: append, PostgreSQL journal")
+			.contains("processor: live latency, PostgreSQL, other instance appends")
+			.doesNotContain("PostgreSQL rows skipped")
+			.contains("Took");
+	}
+
+}
