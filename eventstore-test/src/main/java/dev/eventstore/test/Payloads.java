@@ -1,0 +1,44 @@
+package dev.eventstore.test;
+
+import dev.eventstore.NewEvent;
+import dev.eventstore.StoredEvent;
+import org.jspecify.annotations.Nullable;
+
+/** How a stored event compares with an expected payload object. */
+final class Payloads {
+
+	private Payloads() {
+	}
+
+	/** The type name the payload would be stored with. */
+	static String typeOf(Object payload) {
+		return (payload instanceof NewEvent event) ? event.type() : NewEvent.typeNameOf(payload.getClass());
+	}
+
+	/** Why the event does not hold the payload, or null when it does. */
+	static @Nullable String mismatch(StoredEvent event, Object expected) {
+		if (expected instanceof NewEvent newEvent) {
+			return (newEvent.type().equals(event.type()) && newEvent.data().equals(event.data())) ? null
+					: "type '" + event.type() + "' with data " + event.data();
+		}
+		String type = typeOf(expected);
+		if (!type.equals(event.type())) {
+			return "type '" + event.type() + "', not '" + type + "'";
+		}
+		Object actual;
+		try {
+			actual = event.payload(expected.getClass());
+		}
+		catch (RuntimeException ex) {
+			return "data " + event.data() + " that does not read as " + expected.getClass().getName() + ": "
+					+ ex.getMessage();
+		}
+		return expected.equals(actual) ? null : "payload " + actual;
+	}
+
+	static String describe(StoredEvent event) {
+		return event.streamId() + "@" + event.version() + " (position " + event.position() + ") " + event.type() + " "
+				+ event.data();
+	}
+
+}

@@ -1,0 +1,19 @@
+package dev.eventstore.test.app;
+
+import dev.eventstore.EventType;
+
+/** The test application's events. */
+public final class ShopEvents {
+
+	private ShopEvents() {
+	}
+
+	@EventType("ItemAdded")
+	public record ItemAdded(String sku, int quantity) {
+	}
+
+	@EventType("CheckedOut")
+	public record CheckedOut(int units) {
+	}
+
+}
