@@ -13,6 +13,7 @@ import dev.eventstore.postgres.PostgresJournal;
 import dev.eventstore.postgres.PostgresProcessorOwnership;
 import dev.eventstore.spring.boot.events.ApplicationEventBridge;
 import dev.eventstore.spring.boot.events.EventTypeScanner;
+import dev.eventstore.spring.boot.events.TransactionalAppends;
 import dev.eventstore.spring.boot.processor.ProcessorInfrastructure;
 import dev.eventstore.types.EventTypes;
 import dev.eventstore.upcasting.Upcaster;
@@ -21,6 +22,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
@@ -196,6 +198,20 @@ public final class EventStoreAutoConfiguration {
 				ConfigurableApplicationContext context, ObjectProvider<EventStoreObserver> observers) {
 			return new ApplicationEventBridge(store, types, context,
 					(event, failure) -> observers.orderedStream().forEach((o) -> o.subscriberFailed(event, failure)));
+		}
+
+		/** Publication of events appended inside Spring transactions. */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = "org.springframework.transaction.support.TransactionSynchronizationManager")
+		static class TransactionalAppendsConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			TransactionalAppends eventStoreTransactionalAppends(ObjectProvider<EventStore> store,
+					ObjectProvider<ApplicationEventBridge> bridge, ListableBeanFactory beans) {
+				return new TransactionalAppends(store, bridge, beans);
+			}
+
 		}
 
 	}

@@ -1,5 +1,10 @@
 package dev.eventstore.spring.boot.events;
 
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
 import java.util.function.BiConsumer;
 
 import dev.eventstore.EventStore;
@@ -27,6 +32,14 @@ import org.springframework.util.ReflectionUtils;
  * Publishing is synchronous: when an append returns, its listeners have run.
  *
  * <p>
+ * Appends inside a Spring transaction: events the file journal stores are published on
+ * the appending thread, inside the transaction, so a {@code @TransactionalEventListener}
+ * runs in its phase (after the commit by default) on the committing thread. Events a
+ * PostgreSQL journal appends in the caller's transaction (they commit or roll back with
+ * it) are published the same way, at once, by {@link TransactionalAppends}, and not again
+ * after the commit; after a rollback only {@code AFTER_ROLLBACK} listeners see them.
+ *
+ * <p>
  * A listener that throws does not fail the append and does not stop the other listeners:
  * on the context's own event multicaster the bridge installs an error handler that logs
  * and reports failures of listeners of its events, and rethrows all others as Spring
@@ -49,6 +62,11 @@ public final class ApplicationEventBridge implements SmartLifecycle {
 	private final BiConsumer<StoredEvent, Throwable> failures;
 
 	private volatile @Nullable Subscription subscription;
+
+	/**
+	 * Ids of events published ahead of their commit, inside the appender's transaction.
+	 */
+	private final Set<UUID> publishedAhead = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * @param store the store whose events to publish
@@ -103,7 +121,37 @@ public final class ApplicationEventBridge implements SmartLifecycle {
 		return Integer.MIN_VALUE + 1000;
 	}
 
+	/**
+	 * Publishes events now, on the appending thread, inside the transaction they were
+	 * appended in and will commit with; their delivery after the commit is then skipped.
+	 * Listeners so see them as Spring publishes in a transaction: an
+	 * {@code @EventListener} at once, a {@code @TransactionalEventListener} in its phase.
+	 * @param events the events, not yet committed
+	 */
+	void publishAhead(List<StoredEvent> events) {
+		for (StoredEvent event : events) {
+			this.publishedAhead.add(event.id());
+			send(event);
+		}
+	}
+
+	/**
+	 * Forgets events published ahead whose transaction rolled back: they were never
+	 * stored, and their positions go to other events.
+	 * @param events the events
+	 */
+	void forget(List<StoredEvent> events) {
+		events.forEach((event) -> this.publishedAhead.remove(event.id()));
+	}
+
 	void publish(StoredEvent event) {
+		if (!this.publishedAhead.isEmpty() && this.publishedAhead.remove(event.id())) {
+			return;
+		}
+		send(event);
+	}
+
+	private void send(StoredEvent event) {
 		publishing.set(event);
 		try {
 			Class<?> payloadType = this.types.classFor(event.type()).orElse(null);
