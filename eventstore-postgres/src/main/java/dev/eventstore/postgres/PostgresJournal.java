@@ -2,7 +2,6 @@ package dev.eventstore.postgres;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -536,9 +535,10 @@ public final class PostgresJournal implements Journal {
 	}
 
 	/**
-	 * Holds one connection that LISTENs for the journal's commit notifications. Uses the
-	 * PostgreSQL driver's API through reflection, to keep this module on plain JDBC; with
-	 * another driver it gives up and subscribers poll.
+	 * Holds one connection that LISTENs for the journal's commit notifications, through
+	 * the PostgreSQL driver's own API when the driver is on the class path (no
+	 * reflection, so nothing to declare for a native image); with another driver it gives
+	 * up and subscribers poll.
 	 */
 	private final class CommitListener implements Runnable {
 
@@ -565,13 +565,7 @@ public final class PostgresJournal implements Journal {
 
 		@Override
 		public void run() {
-			Class<?> pgConnection;
-			Method getNotifications;
-			try {
-				pgConnection = Class.forName("org.postgresql.PGConnection");
-				getNotifications = pgConnection.getMethod("getNotifications", int.class);
-			}
-			catch (ReflectiveOperationException ex) {
+			if (!PgNotifications.isAvailable()) {
 				logger.log(Level.INFO, "No PostgreSQL JDBC driver API; subscribers poll for other instances' events");
 				return;
 			}
@@ -580,10 +574,8 @@ public final class PostgresJournal implements Journal {
 					try (Statement statement = connection.createStatement()) {
 						statement.execute("LISTEN " + PostgresJournal.this.prefix.events());
 					}
-					Object pg = connection.unwrap(pgConnection);
 					while (!this.stopped) {
-						Object[] notifications = (Object[]) getNotifications.invoke(pg, 250);
-						if (notifications != null && notifications.length > 0) {
+						if (PgNotifications.await(connection, 250)) {
 							this.onCommit.run();
 						}
 					}

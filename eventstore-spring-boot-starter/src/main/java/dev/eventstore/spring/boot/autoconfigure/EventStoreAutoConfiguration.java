@@ -11,6 +11,7 @@ import dev.eventstore.journal.Journal;
 import dev.eventstore.postgres.PostgresCheckpointStore;
 import dev.eventstore.postgres.PostgresJournal;
 import dev.eventstore.postgres.PostgresProcessorOwnership;
+import dev.eventstore.spring.boot.aot.EventStoreRuntimeHints;
 import dev.eventstore.spring.boot.events.ApplicationEventBridge;
 import dev.eventstore.spring.boot.events.EventTypeScanner;
 import dev.eventstore.spring.boot.events.TransactionalAppends;
@@ -35,6 +36,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -50,6 +52,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
 @EnableConfigurationProperties(EventStoreProperties.class)
+@ImportRuntimeHints(EventStoreRuntimeHints.class)
 public final class EventStoreAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(EventStoreAutoConfiguration.class);
