@@ -1,0 +1,9 @@
+package dev.eventstore.spring.boot.quickstart;
+
+import dev.eventstore.EventType;
+
+// tag::quickstart[]
+@EventType("ItemAdded")
+record ItemAdded(String sku, int quantity) {
+}
+// end::quickstart[]
