@@ -6,8 +6,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import dev.eventstore.journal.Journal;
-
 /**
  * A subscription that reads the log from a position on its own thread: first what is
  * stored, then each new event as it is committed, once each and in order. Never holds up

@@ -5,6 +5,8 @@ import dev.eventstore.internal.Texts;
 /**
  * Thrown when an append's {@link ExpectedVersion} does not match the stream's actual
  * version; nothing of the append was stored.
+ *
+ * @since 0.1.0
  */
 public class ConcurrencyConflictException extends EventStoreException {
 

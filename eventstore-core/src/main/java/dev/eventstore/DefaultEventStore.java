@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import dev.eventstore.internal.Texts;
-import dev.eventstore.journal.Journal;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.serialization.JacksonEventSerializer;
 import org.jspecify.annotations.Nullable;

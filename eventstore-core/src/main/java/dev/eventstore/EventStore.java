@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
-import dev.eventstore.journal.Journal;
-import dev.eventstore.journal.JournalProvider;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.serialization.JacksonEventSerializer;
 import dev.eventstore.types.EventTypes;
@@ -28,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * {@link IllegalArgumentException} before anything is stored; stored events are
  * immutable. Live subscribers have received an append's events when the append returns.
  * Thread-safe. Use after {@link #close()} raises {@link IllegalStateException}.
+ *
+ * @since 0.1.0
  */
 public interface EventStore extends AutoCloseable {
 

@@ -2,6 +2,8 @@ package dev.eventstore;
 
 /**
  * Root of every exception the event store throws; all are unchecked.
+ *
+ * @since 0.1.0
  */
 public class EventStoreException extends RuntimeException {
 

@@ -7,6 +7,8 @@ import java.util.List;
  * {@link EventStore.Builder#observer(EventStoreObserver)}. Callbacks run synchronously on
  * the thread doing the work, so keep them short; a callback that throws is logged and
  * ignored.
+ *
+ * @since 0.1.0
  */
 public interface EventStoreObserver {
 

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param details journal-specific facts, such as the fsync policy
  * @param writeFailure why the last append could not be written, when no append has
  * succeeded since; null when writes work
+ * @since 0.1.0
  */
 public record EventStoreStatus(String journal, boolean open, long lastPosition, long journalSizeBytes,
 		Map<String, Object> details, @Nullable String writeFailure) {

@@ -3,6 +3,8 @@ package dev.eventstore;
 /**
  * The condition an append places on a stream's current version (optimistic concurrency).
  * A failed condition raises {@link ConcurrencyConflictException} and stores nothing.
+ *
+ * @since 0.1.0
  */
 public sealed interface ExpectedVersion permits ExpectedVersion.Any, ExpectedVersion.NoStream, ExpectedVersion.Exactly {
 

@@ -3,6 +3,8 @@ package dev.eventstore;
 /**
  * When a file journal forces its writes to the disk, trading latency for what a power
  * loss may take.
+ *
+ * @since 0.1.0
  */
 public enum FsyncPolicy {
 

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 /**
  * Thrown when a journal holds data that cannot be trusted, such as a damaged line in the
  * middle of the file; the store refuses to open rather than silently drop events.
+ *
+ * @since 0.1.0
  */
 public class JournalCorruptedException extends EventStoreException {
 

@@ -2,8 +2,6 @@ package dev.eventstore;
 
 import java.util.ServiceLoader;
 
-import dev.eventstore.journal.JournalProvider;
-
 /**
  * Finds the {@link JournalProvider} once: the API opens journals through it and so
  * imports no journal implementation.

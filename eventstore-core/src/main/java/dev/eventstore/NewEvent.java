@@ -7,6 +7,7 @@ import dev.eventstore.internal.EventIds;
 import dev.eventstore.internal.JsonValues;
 import dev.eventstore.internal.Texts;
 import dev.eventstore.serialization.EventSerializer;
+import dev.eventstore.types.EventType;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  * @param payload the object the data came from when built by {@link #of(Object)}, else
  * null: a store with a serializer of its own (the application's {@code JsonMapper}, say)
  * serialises it again with that one when appending
+ * @since 0.1.0
  */
 public record NewEvent(String type, Map<String, Object> data, Map<String, Object> metadata,
 		@Nullable Class<?> payloadType, UUID id, int revision, @Nullable Object payload) {

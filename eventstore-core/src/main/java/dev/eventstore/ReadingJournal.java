@@ -6,13 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 import dev.eventstore.internal.JsonValues;
-import dev.eventstore.journal.Journal;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.serialization.JacksonEventSerializer;
 import dev.eventstore.types.EventTypes;
 import dev.eventstore.upcasting.Upcaster;
 import dev.eventstore.upcasting.Upcasters;
-import dev.eventstore.upcasting.UpcastingException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ObjectNode;
 

@@ -8,7 +8,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
-import dev.eventstore.journal.Journal;
 import org.jspecify.annotations.Nullable;
 
 /**

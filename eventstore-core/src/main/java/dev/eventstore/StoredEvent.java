@@ -221,7 +221,7 @@ public final class StoredEvent {
 
 	/**
 	 * The schema revision of its data: 1 unless its class declares another with
-	 * {@link EventType#revision()}; after upcasting, the latest.
+	 * {@link dev.eventstore.types.EventType#revision()}; after upcasting, the latest.
 	 */
 	@JsonProperty
 	public int revision() {

@@ -2,6 +2,8 @@ package dev.eventstore;
 
 /**
  * A registered subscriber; closing it stops delivery. Closing is idempotent.
+ *
+ * @since 0.1.0
  */
 public interface Subscription extends AutoCloseable {
 

@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The API package knows no journal implementation: it opens journals through the
- * {@link dev.eventstore.journal.JournalProvider} SPI. Checked on the compiled classes,
- * whose constant pools name every class they refer to.
+ * {@link dev.eventstore.JournalProvider} SPI. Checked on the compiled classes, whose
+ * constant pools name every class they refer to.
  */
 class ArchitectureTests {
 

@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import dev.eventstore.types.EventType;
 
 /**
  * The behaviour every journal must give an {@link EventStore}. A journal's test extends
@@ -568,14 +569,13 @@ public abstract class EventStoreContractTests {
 	void aFailingUpcasterNamesTheEventAndTheUpcasterAndTheStoreStaysUsable() {
 		EventStore typed = typedStore();
 		typed.append("good", NewEvent.of(new ItemAdded("a", 1)));
-		assertThatExceptionOfType(dev.eventstore.upcasting.UpcastingException.class)
+		assertThatExceptionOfType(dev.eventstore.UpcastingException.class)
 			.isThrownBy(() -> typed.append("bad", NewEvent.of("ItemAdded", Map.of("fail", true, "qty", 1))))
 			.withMessageContaining("position 2")
 			.withMessageContaining("'ItemAdded' 1 -> 2")
 			.withMessageContaining("cannot upcast this one")
 			.satisfies((ex) -> assertThat(ex.position()).isEqualTo(2));
-		assertThatExceptionOfType(dev.eventstore.upcasting.UpcastingException.class)
-			.isThrownBy(() -> typed.readStream("bad"))
+		assertThatExceptionOfType(dev.eventstore.UpcastingException.class).isThrownBy(() -> typed.readStream("bad"))
 			.withMessageContaining("position 2");
 		assertThat(typed.readStream("good")).extracting(StoredEvent::payload).containsExactly(new ItemAdded("a", 1));
 		assertThat(typed.append("good", NewEvent.of(new ItemAdded("c", 2))).position()).isEqualTo(3);

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.eventstore.internal.JsonValues;
 import dev.eventstore.internal.Texts;
+import dev.eventstore.types.EventType;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

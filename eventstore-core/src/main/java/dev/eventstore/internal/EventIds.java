@@ -4,7 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Makes event ids. */
+/**
+ * Makes event ids.
+ *
+ * @since 0.2.0
+ */
 public final class EventIds {
 
 	private EventIds() {

@@ -10,6 +10,8 @@ import java.util.function.LongPredicate;
  * lines to compare the whole id, so a fingerprint collision costs one read, never a wrong
  * answer. At most 3/4 full, it takes 11 to 22 bytes an event. Not thread-safe: the
  * journal guards it with its write lock.
+ *
+ * @since 0.2.0
  */
 public final class IdTable {
 

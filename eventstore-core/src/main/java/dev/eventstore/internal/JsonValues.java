@@ -42,6 +42,8 @@ import tools.jackson.databind.ser.bean.BeanSerializerBase;
  * immutable {@link List} of JSON values, or an immutable {@link Map} from {@link String}
  * to JSON values. Numbers are normalised the way a JSON parser reads them back, so an
  * event's data is equal before and after a restart.
+ *
+ * @since 0.1.0
  */
 public final class JsonValues {
 

@@ -5,6 +5,8 @@ import dev.eventstore.EventLimits;
 /**
  * Checks and quotes caller text: stream ids and type names, for validation and for error
  * messages of a bounded size.
+ *
+ * @since 0.2.0
  */
 public final class Texts {
 

@@ -6,6 +6,7 @@ package dev.eventstore.processor;
  * @param position the last position handled, 0 when none was
  * @param replayUntil the highest position the processor had handled before it was last
  * reset; events up to it are delivered as replays, 0 when it was never reset
+ * @since 0.2.0
  */
 public record Checkpoint(long position, long replayUntil) {
 

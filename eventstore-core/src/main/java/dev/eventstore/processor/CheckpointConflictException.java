@@ -3,6 +3,8 @@ package dev.eventstore.processor;
 /**
  * The stored checkpoint is not the one this process last read or wrote: another instance
  * took the processor over. The save changed nothing; the processor gives up ownership.
+ *
+ * @since 0.2.0
  */
 public class CheckpointConflictException extends CheckpointException {
 

@@ -6,6 +6,8 @@ import dev.eventstore.EventStoreException;
  * A checkpoint that cannot be trusted: damaged, unreadable, pointing past the end of the
  * log, or moved by someone else since this process read it. A processor that meets one
  * stops instead of guessing where to resume; nothing is skipped.
+ *
+ * @since 0.2.0
  */
 public class CheckpointException extends EventStoreException {
 

@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
  * Where processors keep their checkpoints (SPI). A save replaces the checkpoint
  * atomically: after a crash the store holds the old or the new one, never a torn one.
  * Implementations are thread-safe.
+ *
+ * @since 0.2.0
  */
 public interface CheckpointStore {
 

@@ -6,6 +6,7 @@ package dev.eventstore.processor;
  * @param replay whether the processor had handled this position before an operator reset
  * it: the event is being delivered again, not for the first time
  * @param attempt the attempt, 1 for the first delivery, more when the handler threw
+ * @since 0.2.0
  */
 public record Delivery(boolean replay, int attempt) {
 

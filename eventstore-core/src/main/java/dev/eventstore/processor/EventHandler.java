@@ -8,6 +8,8 @@ import dev.eventstore.StoredEvent;
  * events since the last saved checkpoint are delivered again, so a handler's effects
  * should be idempotent, or commit with the checkpoint (see {@link HandlerTransactions}).
  * A handler that throws is retried by the processor's {@link RetryPolicy}.
+ *
+ * @since 0.2.0
  */
 @FunctionalInterface
 public interface EventHandler {

@@ -6,6 +6,8 @@ package dev.eventstore.processor;
  * its checkpoint in agreement. Used with a {@link CheckpointStore} whose saves
  * {@linkplain CheckpointStore#isTransactional() join} that transaction; the Spring Boot
  * starter supplies one from the application's transaction manager.
+ *
+ * @since 0.2.0
  */
 @FunctionalInterface
 public interface HandlerTransactions {

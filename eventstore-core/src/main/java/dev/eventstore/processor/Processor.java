@@ -42,6 +42,8 @@ import org.jspecify.annotations.Nullable;
  * fails the processor the same way: nothing is skipped on a guess. Where several
  * instances share a store, the processor runs only on the instance that holds its
  * {@link ProcessorOwnership}. Thread-safe.
+ *
+ * @since 0.2.0
  */
 public final class Processor implements AutoCloseable {
 

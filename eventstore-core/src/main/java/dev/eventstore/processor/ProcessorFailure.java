@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param attempts how many times the handler was called for the event, 0 for a checkpoint
  * problem
  * @param at when the processor gave up
+ * @since 0.2.0
  */
 public record ProcessorFailure(long position, @Nullable String streamId, @Nullable String type, String error,
 		int attempts, Instant at) {

@@ -5,6 +5,8 @@ import dev.eventstore.StoredEvent;
 /**
  * Hears how a processor's handler fares, for metrics. Called on the processor's thread;
  * must be quick and must not throw.
+ *
+ * @since 0.2.0
  */
 public interface ProcessorObserver {
 

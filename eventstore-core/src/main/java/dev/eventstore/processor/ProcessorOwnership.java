@@ -4,6 +4,8 @@ package dev.eventstore.processor;
  * Which process runs a processor when several application instances share one store
  * (SPI). A processor runs only while its instance holds the ownership; the others wait in
  * {@link ProcessorState#NOT_OWNER} and try again. Implementations are thread-safe.
+ *
+ * @since 0.2.0
  */
 public interface ProcessorOwnership {
 

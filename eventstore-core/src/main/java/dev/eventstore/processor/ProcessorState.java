@@ -1,6 +1,10 @@
 package dev.eventstore.processor;
 
-/** What a processor is doing. */
+/**
+ * What a processor is doing.
+ *
+ * @since 0.2.0
+ */
 public enum ProcessorState {
 
 	/** Caught up with the log, handling events as they are appended. */

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param lag how many positions it is behind the log
  * @param failure why it is failed, null unless {@link ProcessorState#FAILED}
  * @param lastError the last error met, even one a retry overcame, null when none
+ * @since 0.2.0
  */
 public record ProcessorStatus(String name, ProcessorState state, long checkpoint, long lastPosition, long lag,
 		@Nullable ProcessorFailure failure, @Nullable String lastError) {

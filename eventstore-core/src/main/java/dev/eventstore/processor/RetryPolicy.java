@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param initialDelay the wait before the second attempt, not negative
  * @param maxDelay the longest wait, not shorter than the initial one
  * @param multiplier how much each wait grows, at least 1
+ * @since 0.2.0
  */
 public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay, double multiplier) {
 

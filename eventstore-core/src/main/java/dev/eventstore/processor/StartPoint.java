@@ -1,6 +1,10 @@
 package dev.eventstore.processor;
 
-/** Where a processor with no checkpoint yet starts. */
+/**
+ * Where a processor with no checkpoint yet starts.
+ *
+ * @since 0.2.0
+ */
 public enum StartPoint {
 
 	/** With the first event of the log: a read model built from all history. */

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.eventstore.EventType;
+import dev.eventstore.types.EventType;
 import org.jspecify.annotations.Nullable;
 
 /**

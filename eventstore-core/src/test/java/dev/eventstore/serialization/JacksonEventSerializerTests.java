@@ -7,7 +7,7 @@ import java.util.Map;
 
 import dev.eventstore.AppendResult;
 import dev.eventstore.EventStore;
-import dev.eventstore.EventType;
+import dev.eventstore.types.EventType;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.types.EventTypes;

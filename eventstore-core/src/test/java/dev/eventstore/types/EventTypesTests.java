@@ -1,6 +1,6 @@
 package dev.eventstore.types;
 
-import dev.eventstore.EventType;
+import dev.eventstore.types.EventType;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -3,7 +3,7 @@ package dev.eventstore.upcasting;
 import java.util.List;
 
 import dev.eventstore.EventStore;
-import dev.eventstore.EventType;
+import dev.eventstore.types.EventType;
 import dev.eventstore.types.EventTypes;
 import org.junit.jupiter.api.Test;
 

@@ -11,6 +11,8 @@ import javax.sql.DataSource;
  * transaction: it neither commits nor rolls back, and its events commit or roll back with
  * the caller's. The plain source never joins; the Spring Boot starter supplies one that
  * joins Spring-managed transactions.
+ *
+ * @since 0.1.0
  */
 public interface ConnectionSource {
 

@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * (as the Spring Boot starter's does) makes this store {@linkplain #isTransactional()
  * transactional}, so a handler's writes to the same database commit with the checkpoint.
  * Thread-safe.
+ *
+ * @since 0.2.0
  */
 public final class PostgresCheckpointStore implements CheckpointStore {
 

@@ -30,7 +30,7 @@ import dev.eventstore.journal.support.ErrorText;
 import dev.eventstore.journal.support.GroupCommitter;
 import dev.eventstore.journal.support.JournalJson;
 import dev.eventstore.journal.support.Retries;
-import dev.eventstore.journal.Journal;
+import dev.eventstore.Journal;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,6 +45,8 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Timestamps are kept to the microsecond, as PostgreSQL does. Thread-safe: each call uses
  * its own connection.
+ *
+ * @since 0.1.0
  */
 public final class PostgresJournal implements Journal {
 

@@ -28,6 +28,8 @@ import dev.eventstore.processor.ProcessorOwnership;
  * <p>
  * Each owned processor keeps one connection of the pool busy; size the pool for it.
  * Thread-safe.
+ *
+ * @since 0.2.0
  */
 public final class PostgresProcessorOwnership implements ProcessorOwnership {
 

@@ -30,7 +30,7 @@ import dev.eventstore.StoredEvent;
 import dev.eventstore.journal.support.GroupCommitter;
 import dev.eventstore.internal.IdTable;
 import dev.eventstore.journal.support.Retries;
-import dev.eventstore.journal.Journal;
+import dev.eventstore.Journal;
 import dev.eventstore.journal.file.LineCodec.LineFormatException;
 import org.jspecify.annotations.Nullable;
 
@@ -55,6 +55,8 @@ import org.jspecify.annotations.Nullable;
  * that find it taken queue and park, at most {@value #MAX_APPENDS_IN_FLIGHT} of them
  * under ALWAYS; reads run concurrently with positional reads; the interval syncer and
  * close force the file under a monitor of their own.
+ *
+ * @since 0.1.0
  */
 public final class FileJournal implements Journal {
 

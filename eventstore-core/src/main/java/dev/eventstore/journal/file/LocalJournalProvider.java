@@ -4,13 +4,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import dev.eventstore.FsyncPolicy;
-import dev.eventstore.journal.Journal;
-import dev.eventstore.journal.JournalProvider;
+import dev.eventstore.Journal;
+import dev.eventstore.JournalProvider;
 import dev.eventstore.journal.memory.InMemoryJournal;
 
 /**
  * The journals of this machine: a {@link FileJournal} for a path, an
  * {@link InMemoryJournal} otherwise. Registered for {@link java.util.ServiceLoader}.
+ *
+ * @since 0.2.0
  */
 public final class LocalJournalProvider implements JournalProvider {
 

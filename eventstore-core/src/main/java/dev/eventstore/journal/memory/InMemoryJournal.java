@@ -15,12 +15,14 @@ import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.internal.IdTable;
 import dev.eventstore.journal.support.Retries;
-import dev.eventstore.journal.Journal;
+import dev.eventstore.Journal;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A journal on the heap: nothing survives the process. Thread-safe: appends are
  * serialised by a write lock, reads share a read lock.
+ *
+ * @since 0.1.0
  */
 public final class InMemoryJournal implements Journal {
 

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * the cost of a write, and no thread but the callers' own is involved. Thread-safe.
  *
  * @param <R> the journal's request type
+ * @since 0.2.0
  */
 public final class GroupCommitter<R extends GroupCommitter.Request> {
 

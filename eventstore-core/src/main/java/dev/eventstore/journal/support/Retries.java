@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Tells a retry from a new append by the events' ids, the same way for every journal.
  * Each journal calls it inside its write serialisation, with a lookup of its own.
+ *
+ * @since 0.2.0
  */
 public final class Retries {
 

@@ -1,6 +1,6 @@
 package dev.eventstore.test.app;
 
-import dev.eventstore.EventType;
+import dev.eventstore.types.EventType;
 
 /** The test application's events. */
 public final class ShopEvents {

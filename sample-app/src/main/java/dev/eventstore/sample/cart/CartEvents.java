@@ -2,7 +2,7 @@ package dev.eventstore.sample.cart;
 
 import java.util.List;
 
-import dev.eventstore.EventType;
+import dev.eventstore.types.EventType;
 
 /**
  * The events of a cart's stream. Each names its stored type explicitly, so a class can be

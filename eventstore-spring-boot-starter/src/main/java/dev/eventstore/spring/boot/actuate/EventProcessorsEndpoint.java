@@ -31,6 +31,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  * processor's state forbids (skip when not failed, any command on an instance that does
  * not own it): 409. Exposed over HTTP only when the application includes it in
  * {@code management.endpoints.web.exposure.include}.
+ *
+ * @since 0.2.0
  */
 @Endpoint(id = "eventprocessors")
 public class EventProcessorsEndpoint {

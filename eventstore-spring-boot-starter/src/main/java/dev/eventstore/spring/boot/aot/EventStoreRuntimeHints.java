@@ -26,7 +26,7 @@ public final class EventStoreRuntimeHints implements RuntimeHintsRegistrar {
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		hints.resources().registerPattern("dev/eventstore/postgres/V*.sql");
-		hints.resources().registerPattern("META-INF/services/dev.eventstore.journal.JournalProvider");
+		hints.resources().registerPattern("META-INF/services/dev.eventstore.JournalProvider");
 		hints.reflection()
 			.registerType(TypeReference.of("dev.eventstore.journal.file.LocalJournalProvider"),
 					MemberCategory.INVOKE_PUBLIC_CONSTRUCTORS);

@@ -19,6 +19,8 @@ import org.springframework.context.annotation.Bean;
  * Auto-configures {@link EventProcessors}: the durable processors of the application's
  * {@code @EventProcessor} beans, with checkpoints beside the journal file (or in the
  * journal's database, or in memory for an in-memory store).
+ *
+ * @since 0.2.0
  */
 @AutoConfiguration(after = EventStoreAutoConfiguration.class)
 @ConditionalOnBean(EventStore.class)

@@ -7,7 +7,7 @@ import javax.sql.DataSource;
 import dev.eventstore.EventStore;
 import dev.eventstore.EventStoreException;
 import dev.eventstore.EventStoreObserver;
-import dev.eventstore.journal.Journal;
+import dev.eventstore.Journal;
 import dev.eventstore.postgres.PostgresCheckpointStore;
 import dev.eventstore.postgres.PostgresJournal;
 import dev.eventstore.postgres.PostgresProcessorOwnership;
@@ -48,6 +48,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * named by {@code eventstore.persist-path}, else in memory; and, unless
  * {@code eventstore.publish-events} is false, publishes its events as Spring application
  * events. Every bean backs off when the application defines its own.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })

@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Configuration of the auto-configured event store, under {@code eventstore}.
+ *
+ * @since 0.1.0
  */
 @ConfigurationProperties("eventstore")
 public class EventStoreProperties {

@@ -45,6 +45,8 @@ import org.springframework.util.ReflectionUtils;
  * and reports failures of listeners of its events, and rethrows all others as Spring
  * would. (An application that defines its own {@code applicationEventMulticaster} keeps
  * its own error handling.)
+ *
+ * @since 0.1.0
  */
 public final class ApplicationEventBridge implements SmartLifecycle {
 

@@ -2,7 +2,7 @@ package dev.eventstore.spring.boot.events;
 
 import java.util.Collection;
 
-import dev.eventstore.EventType;
+import dev.eventstore.types.EventType;
 import dev.eventstore.types.EventTypes;
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.config.BeanDefinition;

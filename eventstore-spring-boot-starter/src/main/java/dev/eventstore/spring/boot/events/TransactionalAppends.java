@@ -7,6 +7,7 @@ import dev.eventstore.EventStore;
 import dev.eventstore.EventStoreObserver;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.types.EventType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -32,6 +33,8 @@ import org.springframework.util.ReflectionUtils;
  * Also warns, at start-up, of each {@code @TransactionalEventListener} of stored events
  * without {@code fallbackExecution}: Spring calls it only for events published inside a
  * transaction, so appends made outside one never reach it.
+ *
+ * @since 0.2.0
  */
 public final class TransactionalAppends implements EventStoreObserver, SmartInitializingSingleton {
 
@@ -97,7 +100,7 @@ public final class TransactionalAppends implements EventStoreObserver, SmartInit
 		Class<?> parameter = method.getParameterTypes()[0];
 		boolean storedEvents = StoredApplicationEvent.class.isAssignableFrom(parameter)
 				|| parameter == StoredEvent.class
-				|| AnnotatedElementUtils.hasAnnotation(parameter, dev.eventstore.EventType.class);
+				|| AnnotatedElementUtils.hasAnnotation(parameter, dev.eventstore.types.EventType.class);
 		if (storedEvents) {
 			logger.warn("@TransactionalEventListener " + method.getDeclaringClass().getSimpleName() + "."
 					+ method.getName() + " (bean '" + beanName + "') receives stored events only when they are "

@@ -17,6 +17,8 @@ import org.springframework.boot.health.contributor.Status;
  * Reports the durable event processors: UP while none is FAILED, else the configured
  * status (DOWN by default, or OUT_OF_SERVICE), with each processor's state, checkpoint,
  * lag and, for a failed one, the event it stopped at and why.
+ *
+ * @since 0.2.0
  */
 public class EventProcessorsHealthIndicator extends AbstractHealthIndicator {
 

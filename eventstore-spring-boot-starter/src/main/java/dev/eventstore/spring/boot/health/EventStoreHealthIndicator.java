@@ -10,6 +10,8 @@ import org.springframework.boot.health.contributor.Health;
  * Reports an event store UP with its journal, last position and journal details (the
  * fsync policy of a file journal); DOWN when the store is closed or its last append could
  * not be written.
+ *
+ * @since 0.1.0
  */
 public class EventStoreHealthIndicator extends AbstractHealthIndicator {
 

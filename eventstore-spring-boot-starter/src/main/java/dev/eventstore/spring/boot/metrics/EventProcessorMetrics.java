@@ -27,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * their transaction.</li>
  * </ul>
  * Thread-safe.
+ *
+ * @since 0.2.0
  */
 public class EventProcessorMetrics implements MeterBinder, ProcessorObserver {
 

@@ -32,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code eventstore.journal.size} gauge: the journal's size in bytes.</li>
  * </ul>
  * Counts made before the binder is bound are kept. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public class EventStoreMetrics implements MeterBinder, EventStoreObserver {
 

@@ -15,10 +15,10 @@ import dev.eventstore.processor.StartPoint;
  *
  * <p>
  * The bean either implements {@link dev.eventstore.processor.EventHandler}, or has public
- * methods whose first parameter is an event class (an {@link dev.eventstore.EventType
- * &#64;EventType} class, or an interface or superclass of some), optionally followed by
- * the {@link dev.eventstore.StoredEvent} and the
- * {@link dev.eventstore.processor.Delivery}: <pre class="code">
+ * methods whose first parameter is an event class (an
+ * {@link dev.eventstore.types.EventType &#64;EventType} class, or an interface or
+ * superclass of some), optionally followed by the {@link dev.eventstore.StoredEvent} and
+ * the {@link dev.eventstore.processor.Delivery}: <pre class="code">
  * &#64;EventProcessor("sku-totals")
  * class SkuTotals {
  *     public void on(ItemAdded added) { ... }
@@ -27,6 +27,8 @@ import dev.eventstore.processor.StartPoint;
  * }
  * </pre> Events no method takes are passed over. Settings live under
  * {@code eventstore.processors.<name>.*}.
+ *
+ * @since 0.2.0
  */
 @Target({ ElementType.TYPE, ElementType.METHOD })
 @Retention(RetentionPolicy.RUNTIME)

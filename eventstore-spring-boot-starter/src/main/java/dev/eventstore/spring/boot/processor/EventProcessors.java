@@ -34,6 +34,8 @@ import org.springframework.context.SmartLifecycle;
  * Start-up fails, naming both, when two beans claim one name; and when a property under
  * {@code eventstore.processors.<name>} names no processor, which is a typo that would
  * otherwise be ignored.
+ *
+ * @since 0.2.0
  */
 public final class EventProcessors implements SmartLifecycle, SmartInitializingSingleton {
 

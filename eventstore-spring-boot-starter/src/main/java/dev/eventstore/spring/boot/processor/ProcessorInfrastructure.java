@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param checkpoints the durable checkpoint store
  * @param ownership the ownership among instances
  * @param transactions the transactions of a transactional checkpoint store, else null
+ * @since 0.2.0
  */
 public record ProcessorInfrastructure(CheckpointStore checkpoints, ProcessorOwnership ownership,
 		@Nullable HandlerTransactions transactions) {

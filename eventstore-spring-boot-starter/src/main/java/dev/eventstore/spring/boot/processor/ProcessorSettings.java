@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of one processor, bound from {@code eventstore.processors.<name>.*}.
+ *
+ * @since 0.2.0
  */
 public class ProcessorSettings {
 

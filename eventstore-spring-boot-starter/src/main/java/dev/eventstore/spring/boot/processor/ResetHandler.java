@@ -11,6 +11,8 @@ import java.lang.annotation.Target;
  * operator's reset calls before events are delivered again: a read model clears what it
  * built. It takes no parameter, or the first position to be delivered again (a
  * {@code long}).
+ *
+ * @since 0.2.0
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

@@ -30,8 +30,8 @@ class RuntimeHintsTests {
 		assertThat(
 				RuntimeHintsPredicates.resource().forResource("dev/eventstore/postgres/V4__processor_checkpoints.sql"))
 			.accepts(hints);
-		assertThat(RuntimeHintsPredicates.resource()
-			.forResource("META-INF/services/dev.eventstore.journal.JournalProvider")).accepts(hints);
+		assertThat(RuntimeHintsPredicates.resource().forResource("META-INF/services/dev.eventstore.JournalProvider"))
+			.accepts(hints);
 		assertThat(RuntimeHintsPredicates.reflection()
 			.onConstructorInvocation(
 					Class.forName("dev.eventstore.journal.file.LocalJournalProvider").getConstructor()))

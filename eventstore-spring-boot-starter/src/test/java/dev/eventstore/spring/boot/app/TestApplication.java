@@ -3,7 +3,7 @@ package dev.eventstore.spring.boot.app;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.eventstore.EventType;
+import dev.eventstore.types.EventType;
 import dev.eventstore.spring.boot.events.StoredApplicationEvent;
 import dev.eventstore.StoredEvent;
 

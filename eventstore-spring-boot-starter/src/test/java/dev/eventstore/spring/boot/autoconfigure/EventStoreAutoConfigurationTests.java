@@ -208,7 +208,7 @@ class EventStoreAutoConfigurationTests {
 
 	}
 
-	@dev.eventstore.EventType(value = "CartOpened", revision = 2)
+	@dev.eventstore.types.EventType(value = "CartOpened", revision = 2)
 	record CartOpened(String owner) {
 	}
 
@@ -278,7 +278,7 @@ class EventStoreAutoConfigurationTests {
 
 	}
 
-	@dev.eventstore.EventType("PriceChanged")
+	@dev.eventstore.types.EventType("PriceChanged")
 	record PriceChanged(String skuCode, java.math.BigDecimal newPrice) {
 	}
 

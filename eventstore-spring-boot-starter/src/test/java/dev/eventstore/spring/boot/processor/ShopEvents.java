@@ -1,6 +1,6 @@
 package dev.eventstore.spring.boot.processor;
 
-import dev.eventstore.EventType;
+import dev.eventstore.types.EventType;
 
 /** The events of these tests. */
 final class ShopEvents {

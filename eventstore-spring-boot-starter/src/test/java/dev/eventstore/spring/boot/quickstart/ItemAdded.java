@@ -1,6 +1,6 @@
 package dev.eventstore.spring.boot.quickstart;
 
-import dev.eventstore.EventType;
+import dev.eventstore.types.EventType;
 
 // tag::quickstart[]
 @EventType("ItemAdded")

@@ -15,6 +15,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * Auto-configures the {@code eventprocessors} actuator endpoint when the actuator is
  * present and the endpoint is available (enabled and exposed).
+ *
+ * @since 0.2.0
  */
 @AutoConfiguration(after = EventProcessorAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })

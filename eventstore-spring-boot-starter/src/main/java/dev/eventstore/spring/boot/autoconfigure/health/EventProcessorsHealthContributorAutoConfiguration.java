@@ -18,6 +18,8 @@ import org.springframework.context.annotation.Bean;
  * Auto-configures the {@code eventProcessors} health contributor: a FAILED processor
  * makes it {@code eventstore.health.failed-processor-status} (DOWN by default). Disable
  * it with {@code management.health.eventprocessors.enabled=false}.
+ *
+ * @since 0.2.0
  */
 @AutoConfiguration(after = EventProcessorAutoConfiguration.class)
 @ConditionalOnClass({ AbstractHealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })

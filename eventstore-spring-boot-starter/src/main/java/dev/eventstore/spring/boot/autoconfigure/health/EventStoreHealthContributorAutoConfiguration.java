@@ -15,6 +15,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * Auto-configures the {@code eventstore} health contributor when Spring Boot's health
  * support is present; disable it with {@code management.health.eventstore.enabled=false}.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(after = EventStoreAutoConfiguration.class)
 @ConditionalOnClass({ AbstractHealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })

@@ -21,6 +21,8 @@ import org.springframework.context.annotation.Bean;
  * {@link MeterRegistry} is defined. The metrics observe the auto-configured store; a
  * store of the application's own gets them by adding the {@code EventStoreMetrics} bean
  * to its builder as an observer.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(after = EventProcessorAutoConfiguration.class, afterName = {
 		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",

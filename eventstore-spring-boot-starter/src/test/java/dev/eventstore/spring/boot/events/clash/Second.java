@@ -1,6 +1,6 @@
 package dev.eventstore.spring.boot.events.clash;
 
-import dev.eventstore.EventType;
+import dev.eventstore.types.EventType;
 
 @EventType("cart-opened")
 public record Second(String id) {

@@ -1,13 +1,7 @@
-package dev.eventstore.journal;
+package dev.eventstore;
 
 import java.time.Instant;
 import java.util.List;
-
-import dev.eventstore.AppendResult;
-import dev.eventstore.ConcurrencyConflictException;
-import dev.eventstore.ExpectedVersion;
-import dev.eventstore.NewEvent;
-import dev.eventstore.StoredEvent;
 
 /**
  * The storage behind an {@link dev.eventstore.EventStore} (SPI): an append-only log of
@@ -19,6 +13,8 @@ import dev.eventstore.StoredEvent;
  * and assigns positions atomically with the write, so a journal shared by several
  * processes stays consistent. Implementations are thread-safe. Arguments arrive validated
  * by the store.
+ *
+ * @since 0.1.0 (in {@code dev.eventstore.journal} until 0.2.0)
  */
 public interface Journal extends AutoCloseable {
 

@@ -1,9 +1,7 @@
-package dev.eventstore.journal;
+package dev.eventstore;
 
 import java.nio.file.Path;
 import java.time.Duration;
-
-import dev.eventstore.FsyncPolicy;
 
 /**
  * Opens the journals that {@code EventStore.builder()} chooses by itself, so that the API

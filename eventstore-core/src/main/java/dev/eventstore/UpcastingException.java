@@ -1,6 +1,4 @@
-package dev.eventstore.upcasting;
-
-import dev.eventstore.EventStoreException;
+package dev.eventstore;
 
 /**
  * Thrown when an upcaster fails on a stored event: the read fails, names the event and

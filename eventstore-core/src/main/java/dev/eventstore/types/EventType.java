@@ -1,4 +1,4 @@
-package dev.eventstore;
+package dev.eventstore.types;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -10,6 +10,8 @@ import java.lang.annotation.Target;
  * Names the event type under which a payload class is stored; without it the class's
  * simple name is used. Keep the name stable once events of it are stored: it is what the
  * journal records.
+ *
+ * @since 0.1.0 (in {@code dev.eventstore} until 0.2.0)
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
