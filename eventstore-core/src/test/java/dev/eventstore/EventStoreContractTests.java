@@ -20,10 +20,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import dev.eventstore.types.EventType;
 
 /**
@@ -175,15 +176,16 @@ public abstract class EventStoreContractTests {
 	void expectedVersionGuardsAppends() {
 		this.store.append("s", NewEvent.of("A", Map.of()), ExpectedVersion.noStream());
 		this.store.append("s", NewEvent.of("B", Map.of()), ExpectedVersion.exactly(1));
-		assertThatThrownBy(() -> this.store.append("s", NewEvent.of("C", Map.of()), ExpectedVersion.exactly(1)))
-			.isInstanceOfSatisfying(ConcurrencyConflictException.class, (ex) -> {
+		assertThatExceptionOfType(ConcurrencyConflictException.class)
+			.isThrownBy(() -> this.store.append("s", NewEvent.of("C", Map.of()), ExpectedVersion.exactly(1)))
+			.satisfies((ex) -> {
 				assertThat(ex.streamId()).isEqualTo("s");
 				assertThat(ex.expectedVersion()).isEqualTo(ExpectedVersion.exactly(1));
 				assertThat(ex.actualVersion()).isEqualTo(2);
 				assertThat(ex).hasMessageContaining("'s'").hasMessageContaining("version 1").hasMessageContaining("2");
 			});
-		assertThatThrownBy(() -> this.store.append("s", NewEvent.of("C", Map.of()), ExpectedVersion.noStream()))
-			.isInstanceOf(ConcurrencyConflictException.class);
+		assertThatExceptionOfType(ConcurrencyConflictException.class)
+			.isThrownBy(() -> this.store.append("s", NewEvent.of("C", Map.of()), ExpectedVersion.noStream()));
 		assertThat(this.store.append("new", NewEvent.of("A", Map.of()), ExpectedVersion.exactly(0)).version())
 			.isEqualTo(1);
 	}
@@ -193,9 +195,8 @@ public abstract class EventStoreContractTests {
 		this.store.append("s", NewEvent.of("A", Map.of()));
 		List<StoredEvent> subscriberSaw = new CopyOnWriteArrayList<>();
 		this.store.subscribe(subscriberSaw::add);
-		assertThatThrownBy(() -> this.store.appendBatch("s",
-				List.of(NewEvent.of("B", Map.of()), NewEvent.of("C", Map.of())), ExpectedVersion.noStream()))
-			.isInstanceOf(ConcurrencyConflictException.class);
+		assertThatExceptionOfType(ConcurrencyConflictException.class).isThrownBy(() -> this.store.appendBatch("s",
+				List.of(NewEvent.of("B", Map.of()), NewEvent.of("C", Map.of())), ExpectedVersion.noStream()));
 		assertThat(this.store.lastPosition()).isEqualTo(1);
 		assertThat(this.store.streamVersion("s")).isEqualTo(1);
 		assertThat(this.store.readAll(1, 10)).hasSize(1);
@@ -551,10 +552,7 @@ public abstract class EventStoreContractTests {
 		assertThat(live).extracting(StoredEvent::payload).isEqualTo(expected);
 		List<StoredEvent> caughtUp = new CopyOnWriteArrayList<>();
 		Subscription subscription = typed.subscribe(1, caughtUp::add);
-		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-		while (caughtUp.size() < 2 && System.nanoTime() < deadline) {
-			Thread.sleep(5);
-		}
+		await().atMost(java.time.Duration.ofSeconds(10)).until(() -> caughtUp.size() >= 2);
 		subscription.close();
 		assertThat(caughtUp).extracting(StoredEvent::payload).isEqualTo(expected);
 		typed.close();
@@ -753,14 +751,14 @@ public abstract class EventStoreContractTests {
 			assertThat(e.data()).containsOnlyKeys("inner", "list");
 			assertThat(e.data().get("inner")).isEqualTo(Map.of("k", "v"));
 			assertThat(e.data().get("list")).isEqualTo(List.of(1, 2));
-			assertThatThrownBy(() -> e.data().put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+			assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> e.data().put("x", 1));
 			@SuppressWarnings("unchecked")
 			Map<String, Object> nested = (Map<String, Object>) e.data().get("inner");
-			assertThatThrownBy(() -> nested.put("k", "x")).isInstanceOf(UnsupportedOperationException.class);
+			assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> nested.put("k", "x"));
 			@SuppressWarnings("unchecked")
 			List<Object> nestedList = (List<Object>) e.data().get("list");
-			assertThatThrownBy(() -> nestedList.add(9)).isInstanceOf(UnsupportedOperationException.class);
-			assertThatThrownBy(() -> e.metadata().put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+			assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> nestedList.add(9));
+			assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> e.metadata().put("x", 1));
 		}
 	}
 
@@ -838,10 +836,7 @@ public abstract class EventStoreContractTests {
 		assertThat(last).isEqualTo(200);
 		// A nested append returns before its events are delivered (it cannot wait for its
 		// caller).
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (seen.size() < last && System.nanoTime() < deadline) {
-			Thread.sleep(5);
-		}
+		await().atMost(java.time.Duration.ofSeconds(10)).until(() -> seen.size() >= last);
 		assertThat(seen).isEqualTo(java.util.stream.LongStream.rangeClosed(1, last).boxed().toList());
 		assertThat(this.store.readStream("reactions")).hasSize(100);
 	}
@@ -877,8 +872,9 @@ public abstract class EventStoreContractTests {
 		assertThat(seen).isEqualTo(java.util.stream.LongStream.rangeClosed(3, 1500).boxed().toList());
 		int before = seen.size();
 		this.store.append("s", NewEvent.of("AfterClose", Map.of()));
-		Thread.sleep(50);
-		assertThat(seen).hasSize(before);
+		await().during(java.time.Duration.ofMillis(50))
+			.atMost(java.time.Duration.ofSeconds(2))
+			.until(() -> seen.size() == before);
 	}
 
 	@Test

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class EventStoreObserverTests {
 
@@ -47,8 +47,8 @@ class EventStoreObserverTests {
 			});
 			store.append("s", NewEvent.of(new ItemAdded("a")));
 			store.appendBatch("s", List.of(NewEvent.of("Bad", Map.of()), NewEvent.of("Fine", Map.of())));
-			assertThatThrownBy(() -> store.append("s", NewEvent.of("E", Map.of()), ExpectedVersion.noStream()))
-				.isInstanceOf(ConcurrencyConflictException.class);
+			assertThatExceptionOfType(ConcurrencyConflictException.class)
+				.isThrownBy(() -> store.append("s", NewEvent.of("E", Map.of()), ExpectedVersion.noStream()));
 			assertThat(store.lastPosition()).isEqualTo(3);
 		}
 		assertThat(observer.heard).containsExactly("appended 1 " + ItemAdded.class, "appended 2 null",

@@ -21,8 +21,8 @@ import dev.eventstore.EventStoreException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PostgresJournalBuilderTests {
 
@@ -43,10 +43,10 @@ class PostgresJournalBuilderTests {
 	void missingTablesAreReportedWithTheWayToCreateThem() {
 		try (HikariDataSource pool = EmbeddedPostgresServer.pool(2)) {
 			String prefix = EmbeddedPostgresServer.freshPrefix();
-			assertThatThrownBy(() -> PostgresJournal.builder(pool).tablePrefix(prefix).build())
-				.isInstanceOf(EventStoreException.class)
-				.hasMessageContaining(prefix + "events")
-				.hasMessageContaining("initialize-schema");
+			assertThatExceptionOfType(EventStoreException.class)
+				.isThrownBy(() -> PostgresJournal.builder(pool).tablePrefix(prefix).build())
+				.withMessageContaining(prefix + "events")
+				.withMessageContaining("initialize-schema");
 		}
 	}
 
@@ -85,9 +85,9 @@ class PostgresJournalBuilderTests {
 						+ "metadata, created_at) VALUES (1, 'old', 1, 'E', '{\"n\":1}', NULL, now())");
 				statement.execute("UPDATE " + prefix + "head SET last_position = 1");
 			}
-			assertThatThrownBy(() -> PostgresJournal.builder(pool).tablePrefix(prefix).build())
-				.isInstanceOf(EventStoreException.class)
-				.hasMessageContaining("V2__event_ids.sql");
+			assertThatExceptionOfType(EventStoreException.class)
+				.isThrownBy(() -> PostgresJournal.builder(pool).tablePrefix(prefix).build())
+				.withMessageContaining("V2__event_ids.sql");
 			try (EventStore store = EventStore.builder()
 				.journal(EmbeddedPostgresServer.journal(pool, prefix))
 				.build()) {

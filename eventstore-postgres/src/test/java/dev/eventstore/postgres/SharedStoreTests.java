@@ -29,8 +29,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Several application instances, each with its own pool and store, sharing one PostgreSQL
@@ -98,12 +100,13 @@ class SharedStoreTests {
 		EventStore a = instance();
 		EventStore b = instance();
 		a.append("order-1", NewEvent.of("Placed", Map.of()), ExpectedVersion.noStream());
-		assertThatThrownBy(() -> b.append("order-1", NewEvent.of("Placed", Map.of()), ExpectedVersion.noStream()))
+		assertThatException()
+			.isThrownBy(() -> b.append("order-1", NewEvent.of("Placed", Map.of()), ExpectedVersion.noStream()))
 			.isInstanceOfSatisfying(ConcurrencyConflictException.class,
 					(ex) -> assertThat(ex.actualVersion()).isEqualTo(1));
 		b.append("order-1", NewEvent.of("Paid", Map.of()), ExpectedVersion.exactly(1));
-		assertThatThrownBy(() -> a.append("order-1", NewEvent.of("Paid", Map.of()), ExpectedVersion.exactly(1)))
-			.isInstanceOf(ConcurrencyConflictException.class);
+		assertThatExceptionOfType(ConcurrencyConflictException.class)
+			.isThrownBy(() -> a.append("order-1", NewEvent.of("Paid", Map.of()), ExpectedVersion.exactly(1)));
 		assertThat(a.readStream("order-1")).extracting(StoredEvent::type).containsExactly("Placed", "Paid");
 	}
 
@@ -131,7 +134,10 @@ class SharedStoreTests {
 			(i % 3 == 0 ? b : a).append("s-" + (i % 4), NewEvent.of("E", Map.of("i", i)));
 		}
 		assertThat(done.await(30, TimeUnit.SECONDS)).as("both subscriptions reached position 101").isTrue();
-		Thread.sleep(300);
+		// And nothing more arrives: no event twice.
+		await().during(java.time.Duration.ofMillis(300))
+			.atMost(java.time.Duration.ofSeconds(5))
+			.until(() -> live.size() == 100 && catchUp.size() == 101);
 		assertThat(live).isEqualTo(range(2, 101));
 		assertThat(catchUp).isEqualTo(range(1, 101));
 	}
@@ -229,16 +235,22 @@ class SharedStoreTests {
 			});
 			appender.start();
 			try (Connection killer = admin.getConnection(); Statement statement = killer.createStatement()) {
-				int killed = 0;
-				for (int i = 0; i < 200 && killed == 0; i++) {
-					Thread.sleep(25);
-					ResultSet rs = statement.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-							+ "WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%' AND pid <> " + holderPid);
-					while (rs.next()) {
-						killed++;
-					}
-				}
-				assertThat(killed).as("the blocked append's backend was terminated").isEqualTo(1);
+				java.util.concurrent.atomic.AtomicInteger killed = new java.util.concurrent.atomic.AtomicInteger();
+				// Once the append waits for the head row's lock, terminate its backend.
+				await().pollInterval(java.time.Duration.ofMillis(25))
+					.atMost(java.time.Duration.ofSeconds(5))
+					.until(() -> {
+						try (ResultSet rs = statement
+							.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+									+ "WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%' AND pid <> "
+									+ holderPid)) {
+							while (rs.next()) {
+								killed.incrementAndGet();
+							}
+						}
+						return killed.get() > 0;
+					});
+				assertThat(killed).as("the blocked append's backend was terminated").hasValue(1);
 			}
 			appender.join(30_000);
 			holder.rollback();

@@ -2,11 +2,7 @@ package dev.eventstore.journal.file;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -17,7 +13,6 @@ import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import dev.eventstore.AppendResult;
 import dev.eventstore.ConcurrencyConflictException;
@@ -31,7 +26,6 @@ import dev.eventstore.journal.support.GroupCommitter;
 import dev.eventstore.internal.IdTable;
 import dev.eventstore.journal.support.Retries;
 import dev.eventstore.Journal;
-import dev.eventstore.journal.file.LineCodec.LineFormatException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -80,32 +74,12 @@ public final class FileJournal implements Journal {
 	/** Most appends written by one combiner call. */
 	private static final int MAX_GROUP = 1024;
 
-	/** Most events decoded from one read of the file. */
-	private static final int READ_CHUNK = 1024;
-
-	/**
-	 * Most bytes read with one call unless a single line is longer: events of up to
-	 * {@link dev.eventstore.EventLimits#MAX_EVENT_BYTES} must not add up to one array
-	 * beyond what Java can index.
-	 */
-	private static final int MAX_READ_BYTES = 4 * 1024 * 1024;
-
 	private final Path path;
 
 	private final FsyncPolicy fsync;
 
-	private final FileChannel lockChannel;
-
-	/** The key of this journal in {@link OpenJournals}. */
-	private final Path realPath;
-
-	/**
-	 * The last position of the leading lines in the original Python format: the only
-	 * lines read without a checksum.
-	 */
-	private final long legacyEnd;
-
-	private final FileLock fileLock;
+	/** The one-writer guarantee, held until closed. */
+	private final JournalLock lock;
 
 	private final JournalWriter writer;
 
@@ -117,10 +91,7 @@ public final class FileJournal implements Journal {
 	/** Guarded by the committer's lock: the buffer a group of appends is composed in. */
 	private final LineCodec codec = new LineCodec();
 
-	private volatile FileChannel readChannel;
-
-	/** Serves reads of committed bytes without a system call each. */
-	private final MappedReads mapped;
+	private final JournalReads reads;
 
 	/**
 	 * Writes queued appends in groups; its lock guards nextPosition, writeOffset,
@@ -153,21 +124,17 @@ public final class FileJournal implements Journal {
 
 	private volatile boolean closed;
 
-	private final @Nullable Thread intervalSyncer;
+	private final @Nullable IntervalSyncer intervalSyncer;
 
-	private FileJournal(Path path, Path realPath, FsyncPolicy fsync, Duration interval, FileChannel lockChannel,
-			FileLock fileLock, FileChannel readChannel, Recovery.Result recovered, JournalWriter writer) {
+	private FileJournal(Path path, FsyncPolicy fsync, Duration interval, JournalLock lock, FileChannel readChannel,
+			Recovery.Result recovered, JournalWriter writer) {
 		this.path = path;
-		this.realPath = realPath;
-		this.legacyEnd = recovered.legacyEnd();
 		this.ids = recovered.ids();
 		this.fsync = fsync;
-		this.lockChannel = lockChannel;
-		this.fileLock = fileLock;
-		this.readChannel = readChannel;
-		this.mapped = new MappedReads(path);
-		this.mapped.mapTo(recovered.keptEnd());
+		this.lock = lock;
 		this.index = recovered.index();
+		this.reads = new JournalReads(path, this.index, recovered.legacyEnd(), readChannel, recovered.keptEnd(),
+				() -> this.writtenOffset, this::ensureOpen);
 		this.writer = writer;
 		this.nextPosition = recovered.lastPosition() + 1;
 		this.writeOffset = recovered.keptEnd();
@@ -180,7 +147,8 @@ public final class FileJournal implements Journal {
 			repairIfNeeded();
 			writeGroup(group);
 		});
-		this.intervalSyncer = (fsync == FsyncPolicy.INTERVAL) ? startIntervalSyncer(interval) : null;
+		this.intervalSyncer = (fsync == FsyncPolicy.INTERVAL) ? new IntervalSyncer(path.getFileName().toString(),
+				interval, () -> this.writtenOffset, () -> flushNow() == null) : null;
 	}
 
 	/**
@@ -218,22 +186,10 @@ public final class FileJournal implements Journal {
 			throw new EventStoreException(
 					"Cannot create the directory " + directory + " of journal " + file + ": " + ex, ex);
 		}
-		Path realPath = realPath(file, directory, fileName);
-		OpenJournals.claim(realPath, file);
-		FileChannel lockChannel;
-		FileLock lock;
-		try {
-			lockChannel = openLockChannel(realPath);
-			lock = acquireLock(file, lockChannel);
-		}
-		catch (RuntimeException ex) {
-			OpenJournals.release(realPath);
-			throw ex;
-		}
+		JournalLock lock = JournalLock.acquire(file);
 		List<AutoCloseable> opened = new ArrayList<>();
-		opened.add(lockChannel);
-		opened.add(() -> OpenJournals.release(realPath));
-		file = realPath;
+		opened.add(lock);
+		file = lock.realPath();
 		try {
 			boolean created = !Files.exists(file);
 			FileChannel readChannel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -254,61 +210,16 @@ public final class FileJournal implements Journal {
 				writer.truncate(recovered.keptEnd());
 				writer.sync();
 			}
-			return new FileJournal(file, realPath, fsync, fsyncInterval, lockChannel, lock, readChannel, recovered,
-					writer);
+			return new FileJournal(file, fsync, fsyncInterval, lock, readChannel, recovered, writer);
 		}
 		catch (IOException ex) {
-			closeQuietly(opened, ex);
+			Resources.closeQuietly(opened, ex);
 			throw new EventStoreException("Cannot open journal " + file + ": " + ex, ex);
 		}
 		catch (RuntimeException ex) {
-			closeQuietly(opened, ex);
+			Resources.closeQuietly(opened, ex);
 			throw ex;
 		}
-	}
-
-	/**
-	 * The journal's path with every link resolved, so that two names of one file share
-	 * one lock and one entry in {@link OpenJournals}.
-	 */
-	private static Path realPath(Path file, Path directory, Path fileName) {
-		try {
-			return Files.exists(file) ? file.toRealPath() : directory.toRealPath().resolve(fileName);
-		}
-		catch (IOException ex) {
-			throw new EventStoreException("Cannot resolve the journal path " + file + ": " + ex, ex);
-		}
-	}
-
-	private static FileChannel openLockChannel(Path file) {
-		Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
-		try {
-			return FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-		}
-		catch (IOException ex) {
-			throw new EventStoreException("Cannot open the lock file " + lockFile + " of journal " + file + ": " + ex,
-					ex);
-		}
-	}
-
-	private static FileLock acquireLock(Path file, FileChannel lockChannel) {
-		FileLock lock;
-		try {
-			lock = lockChannel.tryLock();
-		}
-		catch (OverlappingFileLockException ex) {
-			lock = null;
-		}
-		catch (IOException ex) {
-			closeQuietly(List.of(lockChannel), ex);
-			throw new EventStoreException("Cannot lock journal " + file + ": " + ex, ex);
-		}
-		if (lock == null) {
-			closeQuietly(List.of(lockChannel), null);
-			throw new EventStoreException("Journal " + file + " is locked by another EventStore (in this or another "
-					+ "process); only one store may write a journal at a time");
-		}
-		return lock;
 	}
 
 	static void syncDirectory(Path directory) {
@@ -319,19 +230,6 @@ public final class FileJournal implements Journal {
 			// Some platforms cannot open a directory for sync; the file's own fsyncs
 			// still hold.
 			logger.log(Level.DEBUG, "Could not fsync directory " + directory, ex);
-		}
-	}
-
-	private static void closeQuietly(List<? extends AutoCloseable> resources, @Nullable Throwable failure) {
-		for (AutoCloseable resource : resources) {
-			try {
-				resource.close();
-			}
-			catch (Exception ex) {
-				if (failure != null) {
-					failure.addSuppressed(ex);
-				}
-			}
 		}
 	}
 
@@ -549,30 +447,6 @@ public final class FileJournal implements Journal {
 		}
 	}
 
-	private Thread startIntervalSyncer(Duration interval) {
-		long millis = Math.max(1, interval.toMillis());
-		Thread thread = new Thread(() -> {
-			long synced = -1;
-			while (!this.closed) {
-				synchronized (this.syncMonitor) {
-					try {
-						this.syncMonitor.wait(millis);
-					}
-					catch (InterruptedException ex) {
-						return;
-					}
-				}
-				long written = this.writtenOffset;
-				if (!this.closed && written != synced && flushNow() == null) {
-					synced = written;
-				}
-			}
-		}, "eventstore-fsync-" + this.path.getFileName());
-		thread.setDaemon(true);
-		thread.start();
-		return thread;
-	}
-
 	/** One caller's append on its way through a group. */
 	private static final class Request extends GroupCommitter.Request {
 
@@ -606,153 +480,13 @@ public final class FileJournal implements Journal {
 	@Override
 	public List<StoredEvent> readStream(String streamId, long fromVersion, int maxCount) {
 		ensureOpen();
-		long[] positions = this.index.streamPositions(streamId, fromVersion, maxCount, this.committed);
-		List<StoredEvent> events = new ArrayList<>(positions.length);
-		long[] ranges = this.index.ranges(positions);
-		int i = 0;
-		while (i < positions.length) {
-			// Read runs of adjacent lines with one call.
-			int j = i;
-			while (j + 1 < positions.length && ranges[2 * (j + 1)] == ranges[2 * j + 1] && j - i < READ_CHUNK
-					&& ranges[2 * (j + 1) + 1] - ranges[2 * i] <= MAX_READ_BYTES) {
-				j++;
-			}
-			long start = ranges[2 * i];
-			byte[] bytes = read(start, (int) (ranges[2 * j + 1] - start));
-			int lineStart = 0;
-			for (int k = i; k <= j; k++) {
-				int length = (int) (ranges[2 * k + 1] - ranges[2 * k]);
-				events.add(decode(bytes, lineStart, length, start + lineStart, positions[k], fromVersion + k));
-				lineStart += length;
-			}
-			i = j + 1;
-		}
-		return events;
+		return this.reads.readStream(streamId, fromVersion, maxCount, this.committed);
 	}
 
 	@Override
 	public List<StoredEvent> readAll(long fromPosition, int maxCount) {
 		ensureOpen();
-		long last = Math.min(this.committed, fromPosition + maxCount - 1);
-		List<StoredEvent> events = new ArrayList<>((int) Math.max(0, Math.min(READ_CHUNK, last - fromPosition + 1)));
-		for (long from = fromPosition, to; from <= last; from = to + 1) {
-			to = Math.min(last, from + READ_CHUNK - 1);
-			long[] range = this.index.range(from, to);
-			while (range[1] - range[0] > MAX_READ_BYTES && to > from) {
-				to = from + (to - from) / 2;
-				range = this.index.range(from, to);
-			}
-			byte[] bytes = read(range[0], (int) (range[1] - range[0]));
-			int lineStart = 0;
-			long position = from;
-			while (position <= to) {
-				int newline = lineStart;
-				while (bytes[newline] != '\n') {
-					newline++;
-				}
-				if (!isBlank(bytes, lineStart, newline)) {
-					events.add(decode(bytes, lineStart, newline - lineStart + 1, range[0] + lineStart, position, -1));
-					position++;
-				}
-				lineStart = newline + 1;
-			}
-		}
-		return events;
-	}
-
-	private static boolean isBlank(byte[] bytes, int from, int to) {
-		for (int i = from; i < to; i++) {
-			if (bytes[i] != ' ' && bytes[i] != '\t' && bytes[i] != '\r') {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	/**
-	 * Decodes one line (its newline included) that the index says holds {@code position}.
-	 */
-	private StoredEvent decode(byte[] bytes, int offset, int lengthWithNewline, long fileOffset, long position,
-			long knownVersion) {
-		LineCodec.Decoded line;
-		try {
-			line = LineCodec.decodeEvent(bytes, offset, lengthWithNewline - 1);
-		}
-		catch (LineFormatException ex) {
-			throw new JournalCorruptedException(this.path, 0, fileOffset,
-					"the line of position " + position + " no longer reads back: " + ex.getMessage());
-		}
-		if (line.position() != position) {
-			throw new JournalCorruptedException(this.path, 0, fileOffset,
-					"expected position " + position + " but the line holds event_id " + line.position());
-		}
-		if (!line.checksummed() && position > this.legacyEnd) {
-			throw new JournalCorruptedException(this.path, 0, fileOffset,
-					"the line of position " + position
-							+ " has lost its checksum; only lines of the original format before position "
-							+ (this.legacyEnd + 1) + " are read without one");
-		}
-		long version = (knownVersion > 0) ? knownVersion
-				: (line.version() > 0) ? line.version() : this.index.versionOf(line.streamId(), position);
-		return line.toEvent(version);
-	}
-
-	private byte[] read(long offset, int length) {
-		byte[] bytes = new byte[length];
-		if (this.mapped.read(offset, bytes, length)) {
-			return bytes;
-		}
-		long written = this.writtenOffset;
-		if (written - this.mapped.end() > MappedReads.REMAP_AFTER) {
-			this.mapped.mapTo(written);
-		}
-		ByteBuffer buffer = ByteBuffer.wrap(bytes);
-		boolean interrupted = false;
-		try {
-			for (int attempt = 1;; attempt++) {
-				FileChannel channel = this.readChannel;
-				try {
-					while (buffer.hasRemaining()) {
-						if (channel.read(buffer, offset + buffer.position()) < 0) {
-							throw new EventStoreException("Journal " + this.path + " ends before byte offset "
-									+ (offset + length) + " that its index expects");
-						}
-					}
-					return bytes;
-				}
-				catch (ClosedChannelException ex) {
-					// An interrupted reader closes a FileChannel for everyone: reopen it
-					// unless we are closing.
-					ensureOpen();
-					interrupted |= Thread.interrupted();
-					if (attempt == 3) {
-						throw new EventStoreException("Cannot read journal " + this.path + ": " + ex, ex);
-					}
-					reopenReadChannel(channel);
-				}
-				catch (IOException ex) {
-					throw new EventStoreException(
-							"Cannot read journal " + this.path + " at byte offset " + offset + ": " + ex, ex);
-				}
-			}
-		}
-		finally {
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
-		}
-	}
-
-	private synchronized void reopenReadChannel(FileChannel broken) {
-		if (this.readChannel != broken) {
-			return;
-		}
-		try {
-			this.readChannel = FileChannel.open(this.path, StandardOpenOption.READ);
-		}
-		catch (IOException ex) {
-			throw new EventStoreException("Cannot reopen journal " + this.path + " for reading: " + ex, ex);
-		}
+		return this.reads.readAll(fromPosition, maxCount, this.committed);
 	}
 
 	@Override
@@ -808,32 +542,19 @@ public final class FileJournal implements Journal {
 		}
 		this.committer.wakeAll();
 		if (this.intervalSyncer != null) {
-			synchronized (this.syncMonitor) {
-				this.syncMonitor.notifyAll();
-			}
-			joinQuietly(this.intervalSyncer);
+			this.intervalSyncer.close();
 		}
 		IOException failure = (this.fsync == FsyncPolicy.ALWAYS) ? null : flushNow();
-		List<AutoCloseable> resources = List.of(this.mapped, this.writer, this.readChannel, this.fileLock,
-				this.lockChannel, () -> OpenJournals.release(this.realPath));
+		List<AutoCloseable> resources = List.of(this.reads, this.writer, this.lock);
 		if (failure != null) {
-			closeQuietly(resources, failure);
+			Resources.closeQuietly(resources, failure);
 			throw new EventStoreException("Could not fsync journal " + this.path + " on close: " + failure.getMessage(),
 					failure);
 		}
 		EventStoreException closeFailure = new EventStoreException("Could not close journal " + this.path + " cleanly");
-		closeQuietly(resources, closeFailure);
+		Resources.closeQuietly(resources, closeFailure);
 		if (closeFailure.getSuppressed().length > 0) {
 			throw closeFailure;
-		}
-	}
-
-	private static void joinQuietly(Thread thread) {
-		try {
-			thread.join(TimeUnit.SECONDS.toMillis(10));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 

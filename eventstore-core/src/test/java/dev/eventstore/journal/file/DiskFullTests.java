@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -85,8 +85,8 @@ class DiskFullTests {
 			if (fsync == FsyncPolicy.ALWAYS) {
 				// Every append is its own write call, so each one fails while the disk is
 				// full.
-				assertThatThrownBy(() -> store.append("s", NewEvent.of("E", Map.of("pad", "z".repeat(2000)))))
-					.isInstanceOf(EventStoreException.class);
+				assertThatExceptionOfType(EventStoreException.class)
+					.isThrownBy(() -> store.append("s", NewEvent.of("E", Map.of("pad", "z".repeat(2000)))));
 			}
 			Files.delete(filler);
 			StoredEvent after = store.append("s", NewEvent.of("AfterSpaceFreed", Map.of()));
@@ -115,9 +115,9 @@ class DiskFullTests {
 		byte[] damaged = Files.readAllBytes(journal);
 		Path filler = this.mount.resolve("filler");
 		Files.write(filler, new byte[60 * 1024]);
-		assertThatThrownBy(() -> EventStore.open(journal)).isInstanceOf(EventStoreException.class)
-			.hasMessageContaining("could not be saved")
-			.hasMessageContaining("nothing was cut");
+		assertThatExceptionOfType(EventStoreException.class).isThrownBy(() -> EventStore.open(journal))
+			.withMessageContaining("could not be saved")
+			.withMessageContaining("nothing was cut");
 		assertThat(Files.readAllBytes(journal)).isEqualTo(damaged);
 		try (var files = Files.list(this.mount)) {
 			assertThat(files.map((f) -> f.getFileName().toString())).as("no partial side file is left")

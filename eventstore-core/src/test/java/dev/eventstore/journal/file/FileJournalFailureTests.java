@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * A failed write or fsync leaves no trace, and the store works on once the cause is gone.
@@ -59,12 +59,12 @@ class FileJournalFailureTests {
 		StoredEvent first = this.store.append("s", NewEvent.of("Kept", Map.of()));
 		long size = Files.size(journal());
 		this.writer.failNextWriteAfter = 20;
-		assertThatThrownBy(() -> this.store.appendBatch("s",
-				List.of(NewEvent.of("Lost", Map.of("x", 1)), NewEvent.of("Lost", Map.of("x", 2)))))
-			.isInstanceOf(EventStoreException.class)
-			.hasMessageContaining(journal().getFileName().toString())
-			.hasMessageContaining("No space left on device")
-			.hasMessageContaining("nothing was stored");
+		assertThatExceptionOfType(EventStoreException.class)
+			.isThrownBy(() -> this.store.appendBatch("s",
+					List.of(NewEvent.of("Lost", Map.of("x", 1)), NewEvent.of("Lost", Map.of("x", 2)))))
+			.withMessageContaining(journal().getFileName().toString())
+			.withMessageContaining("No space left on device")
+			.withMessageContaining("nothing was stored");
 		assertThat(Files.size(journal())).as("partial bytes removed").isEqualTo(size);
 		assertThat(this.store.lastPosition()).isEqualTo(1);
 		assertThat(this.store.streamVersion("s")).isEqualTo(1);
@@ -86,13 +86,13 @@ class FileJournalFailureTests {
 		StoredEvent first = this.store.append("s", NewEvent.of("Kept", Map.of()));
 		this.writer.failNextWriteAfter = 30;
 		this.writer.failTruncates = 1;
-		assertThatThrownBy(() -> this.store.append("s", NewEvent.of("Lost", Map.of())))
-			.isInstanceOf(EventStoreException.class);
+		assertThatExceptionOfType(EventStoreException.class)
+			.isThrownBy(() -> this.store.append("s", NewEvent.of("Lost", Map.of())));
 		assertThat(this.store.readAll(1, 10)).containsExactly(first);
 		this.writer.failTruncates = 1;
-		assertThatThrownBy(() -> this.store.append("s", NewEvent.of("Lost", Map.of())))
-			.isInstanceOf(EventStoreException.class)
-			.hasMessageContaining("cannot cut them off");
+		assertThatExceptionOfType(EventStoreException.class)
+			.isThrownBy(() -> this.store.append("s", NewEvent.of("Lost", Map.of())))
+			.withMessageContaining("cannot cut them off");
 		StoredEvent next = this.store.append("s", NewEvent.of("After", Map.of()));
 		assertThat(next.position()).isEqualTo(2);
 		reopenAndAssert(first, next);
@@ -104,10 +104,10 @@ class FileJournalFailureTests {
 		StoredEvent first = this.store.append("s", NewEvent.of("Kept", Map.of()));
 		long size = Files.size(journal());
 		this.writer.failNextSync = true;
-		assertThatThrownBy(() -> this.store.append("s", NewEvent.of("Lost", Map.of())))
-			.isInstanceOf(EventStoreException.class)
-			.hasMessageContaining("Could not fsync")
-			.hasMessageContaining("rolled back");
+		assertThatExceptionOfType(EventStoreException.class)
+			.isThrownBy(() -> this.store.append("s", NewEvent.of("Lost", Map.of())))
+			.withMessageContaining("Could not fsync")
+			.withMessageContaining("rolled back");
 		assertThat(Files.size(journal())).isEqualTo(size);
 		assertThat(this.store.lastPosition()).isEqualTo(1);
 		assertThat(this.store.readStream("s")).containsExactly(first);

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** One writer per journal, in this process or another. */
 class FileJournalLockTests {
@@ -30,9 +31,9 @@ class FileJournalLockTests {
 		Path journal = this.dir.resolve("events.ndjson");
 		try (EventStore first = EventStore.open(journal)) {
 			first.append("s", NewEvent.of("E", Map.of()));
-			assertThatThrownBy(() -> EventStore.open(journal)).isInstanceOf(EventStoreException.class)
-				.hasMessageContaining(journal.toString())
-				.hasMessageContaining("locked by another EventStore");
+			assertThatExceptionOfType(EventStoreException.class).isThrownBy(() -> EventStore.open(journal))
+				.withMessageContaining(journal.toString())
+				.withMessageContaining("locked by another EventStore");
 			assertThat(first.append("s", NewEvent.of("E", Map.of())).position()).isEqualTo(2);
 		}
 		try (EventStore again = EventStore.open(journal)) {
@@ -47,9 +48,9 @@ class FileJournalLockTests {
 		try (BufferedReader out = new BufferedReader(
 				new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
 			assertThat(out.readLine()).isEqualTo("open");
-			assertThatThrownBy(() -> EventStore.open(journal)).isInstanceOf(EventStoreException.class)
-				.hasMessageContaining(journal.toString())
-				.hasMessageContaining("in this or another process");
+			assertThatExceptionOfType(EventStoreException.class).isThrownBy(() -> EventStore.open(journal))
+				.withMessageContaining(journal.toString())
+				.withMessageContaining("in this or another process");
 		}
 		finally {
 			holder.destroyForcibly();
@@ -67,8 +68,10 @@ class FileJournalLockTests {
 		Path link = Files.createSymbolicLink(this.dir.resolve("link.ndjson"), journal.getFileName());
 		try (EventStore first = EventStore.open(journal)) {
 			first.append("s", NewEvent.of("E", Map.of()));
-			assertThatThrownBy(() -> EventStore.open(journal)).hasMessageContaining("locked by another EventStore");
-			assertThatThrownBy(() -> EventStore.open(link)).hasMessageContaining("locked by another EventStore");
+			assertThatException().isThrownBy(() -> EventStore.open(journal))
+				.withMessageContaining("locked by another EventStore");
+			assertThatException().isThrownBy(() -> EventStore.open(link))
+				.withMessageContaining("locked by another EventStore");
 			Process other = ChildJvm.start(TryOpen.class, List.of(), journal.toString());
 			String outcome;
 			try (BufferedReader out = new BufferedReader(

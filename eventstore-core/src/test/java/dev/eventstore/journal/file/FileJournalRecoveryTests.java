@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class FileJournalRecoveryTests {
 
@@ -174,15 +175,15 @@ class FileJournalRecoveryTests {
 		long offset = lines.get(0).length() + 1;
 		lines.set(1, lines.get(1).replace("\"stream_id\"", "\"stream_id\"\"broken"));
 		Files.write(journal(), lines);
-		assertThatThrownBy(() -> EventStore.open(journal())).isInstanceOfSatisfying(JournalCorruptedException.class,
-				(ex) -> {
-					assertThat(ex.file()).isEqualTo(journal().toAbsolutePath());
-					assertThat(ex.line()).isEqualTo(2);
-					assertThat(ex.offset()).isEqualTo(offset);
-					assertThat(ex).hasMessageContaining(journal().getFileName().toString())
-						.hasMessageContaining("line 2")
-						.hasMessageContaining("not a torn write");
-				});
+		assertThatExceptionOfType(JournalCorruptedException.class).isThrownBy(() -> EventStore.open(journal()))
+			.satisfies((ex) -> {
+				assertThat(ex.file()).isEqualTo(journal().toAbsolutePath());
+				assertThat(ex.line()).isEqualTo(2);
+				assertThat(ex.offset()).isEqualTo(offset);
+				assertThat(ex).hasMessageContaining(journal().getFileName().toString())
+					.hasMessageContaining("line 2")
+					.hasMessageContaining("not a torn write");
+			});
 		// The store did not cut anything off the damaged file.
 		assertThat(lines()).hasSize(5);
 	}
@@ -193,9 +194,9 @@ class FileJournalRecoveryTests {
 		List<String> lines = lines();
 		lines.set(0, lines.get(0).replace("\"n\":1", "\"n\":7"));
 		Files.write(journal(), lines);
-		assertThatThrownBy(() -> EventStore.open(journal())).isInstanceOf(JournalCorruptedException.class)
-			.hasMessageContaining("line 1")
-			.hasMessageContaining("checksum mismatch");
+		assertThatExceptionOfType(JournalCorruptedException.class).isThrownBy(() -> EventStore.open(journal()))
+			.withMessageContaining("line 1")
+			.withMessageContaining("checksum mismatch");
 	}
 
 	@Test
@@ -203,8 +204,8 @@ class FileJournalRecoveryTests {
 		writeSample();
 		List<String> lines = lines();
 		Files.write(journal(), List.of(lines.get(0), lines.get(4)));
-		assertThatThrownBy(() -> EventStore.open(journal())).isInstanceOf(JournalCorruptedException.class)
-			.hasMessageContaining("event_id 5 where 2 was expected");
+		assertThatExceptionOfType(JournalCorruptedException.class).isThrownBy(() -> EventStore.open(journal()))
+			.withMessageContaining("event_id 5 where 2 was expected");
 	}
 
 	@Test
@@ -244,9 +245,9 @@ class FileJournalRecoveryTests {
 		// Two damaged bytes: the checksum's key and a value it would have caught.
 		lines.set(0, lines.get(0).replace("\"crc\":", "\"crx\":").replace("\"n\":1", "\"n\":7"));
 		Files.write(journal(), lines);
-		assertThatThrownBy(() -> EventStore.open(journal())).isInstanceOf(JournalCorruptedException.class)
-			.hasMessageContaining("line 1")
-			.hasMessageContaining("without a valid \"crc\" checksum");
+		assertThatExceptionOfType(JournalCorruptedException.class).isThrownBy(() -> EventStore.open(journal()))
+			.withMessageContaining("line 1")
+			.withMessageContaining("without a valid \"crc\" checksum");
 		assertThat(lines()).hasSize(5);
 	}
 
@@ -266,9 +267,9 @@ class FileJournalRecoveryTests {
 		lines.set(1, "{\"event_id\": 2, \"stream_id\": \"a\", \"event_type\": \"E\", \"data\": {\"n\": 9}, "
 				+ "\"metadata\": null, \"timestamp\": \"2026-05-29T11:15:00\"}");
 		Files.write(journal(), lines);
-		assertThatThrownBy(() -> EventStore.open(journal())).isInstanceOf(JournalCorruptedException.class)
-			.hasMessageContaining("line 2")
-			.hasMessageContaining("without a checksum after lines of this store's format");
+		assertThatExceptionOfType(JournalCorruptedException.class).isThrownBy(() -> EventStore.open(journal()))
+			.withMessageContaining("line 2")
+			.withMessageContaining("without a checksum after lines of this store's format");
 	}
 
 	@Test
@@ -284,8 +285,8 @@ class FileJournalRecoveryTests {
 				.replace("\"n\":2", "\"n\":5");
 			lines.set(1, legacy.substring(0, legacy.length() - 1) + " ".repeat(own.length() - legacy.length()) + "}");
 			Files.write(journal(), lines);
-			assertThatThrownBy(() -> store.readAll(1, 10)).isInstanceOf(JournalCorruptedException.class)
-				.hasMessageContaining("position 2 has lost its checksum");
+			assertThatExceptionOfType(JournalCorruptedException.class).isThrownBy(() -> store.readAll(1, 10))
+				.withMessageContaining("position 2 has lost its checksum");
 		}
 	}
 
@@ -342,10 +343,11 @@ class FileJournalRecoveryTests {
 				"one line of text", "hello".getBytes(StandardCharsets.UTF_8));
 		for (Map.Entry<String, byte[]> notJournal : notJournals.entrySet()) {
 			Files.write(journal(), notJournal.getValue());
-			assertThatThrownBy(() -> EventStore.open(journal())).as(notJournal.getKey())
+			assertThatException().isThrownBy(() -> EventStore.open(journal()))
+				.as(notJournal.getKey())
 				.isInstanceOf(JournalCorruptedException.class)
-				.hasMessageContaining("not a journal")
-				.hasMessageContaining("left untouched");
+				.withMessageContaining("not a journal")
+				.withMessageContaining("left untouched");
 			assertThat(Files.readAllBytes(journal())).as(notJournal.getKey()).isEqualTo(notJournal.getValue());
 			assertThat(sideFiles()).as(notJournal.getKey()).isEmpty();
 		}
@@ -412,9 +414,9 @@ class FileJournalRecoveryTests {
 	@Test
 	void aDirectoryIsNotAJournal() throws IOException {
 		Path directory = Files.createDirectories(this.dir.resolve("not-a-file"));
-		assertThatThrownBy(() -> EventStore.open(directory)).isInstanceOf(EventStoreException.class)
-			.hasMessageContaining(directory.toString())
-			.hasMessageContaining("is a directory");
+		assertThatExceptionOfType(EventStoreException.class).isThrownBy(() -> EventStore.open(directory))
+			.withMessageContaining(directory.toString())
+			.withMessageContaining("is a directory");
 	}
 
 	@Test

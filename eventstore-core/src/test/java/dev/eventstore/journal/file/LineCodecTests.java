@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class LineCodecTests {
 
@@ -53,9 +53,9 @@ class LineCodecTests {
 		byte[] bytes = java.util.Arrays.copyOf(codec.bytes(), codec.size());
 		int digit = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).indexOf("\"n\":1") + 4;
 		bytes[digit] = '2';
-		assertThatThrownBy(() -> LineCodec.decodeHeader(bytes, 0, bytes.length - 1))
-			.isInstanceOf(LineCodec.LineFormatException.class)
-			.hasMessageContaining("checksum mismatch");
+		assertThatExceptionOfType(LineCodec.LineFormatException.class)
+			.isThrownBy(() -> LineCodec.decodeHeader(bytes, 0, bytes.length - 1))
+			.withMessageContaining("checksum mismatch");
 	}
 
 	@ParameterizedTest

@@ -28,7 +28,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 @SpringBootTest(classes = TestApplication.class)
 class StarterApplicationTests {
@@ -93,8 +93,8 @@ class StarterApplicationTests {
 		this.store.append("cart-3", NewEvent.of(new ItemAdded("pear", 1)), ExpectedVersion.noStream());
 		this.store.appendBatch("cart-3", List.of(NewEvent.of("A", Map.of()), NewEvent.of("B", Map.of())),
 				ExpectedVersion.exactly(1));
-		assertThatThrownBy(() -> this.store.append("cart-3", NewEvent.of("C", Map.of()), ExpectedVersion.exactly(1)))
-			.isInstanceOf(ConcurrencyConflictException.class);
+		assertThatExceptionOfType(ConcurrencyConflictException.class)
+			.isThrownBy(() -> this.store.append("cart-3", NewEvent.of("C", Map.of()), ExpectedVersion.exactly(1)));
 		assertThat(counter("eventstore.appends")).isEqualTo(appends + 3);
 		assertThat(counter("eventstore.conflicts")).isEqualTo(conflicts + 1);
 		assertThat(this.meters.get("eventstore.append").tag("outcome", "success").timer().count()).isEqualTo(timed + 2);

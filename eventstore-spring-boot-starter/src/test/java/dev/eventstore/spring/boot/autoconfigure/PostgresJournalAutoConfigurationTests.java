@@ -25,6 +25,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@code eventstore.journal=postgres} against a real, embedded PostgreSQL. */
 class PostgresJournalAutoConfigurationTests {
@@ -128,10 +129,7 @@ class PostgresJournalAutoConfigurationTests {
 			assertThat(jdbc.queryForObject("SELECT count(*) FROM " + orders, Integer.class)).isEqualTo(1);
 			List<StoredEvent> stored = store.readStream("order-committed");
 			assertThat(stored).singleElement().satisfies((e) -> assertThat(e.position()).isEqualTo(1));
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-			while (delivered.isEmpty() && System.nanoTime() < deadline) {
-				Thread.sleep(10);
-			}
+			await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !delivered.isEmpty());
 			assertThat(delivered).as("delivered once committed").isEqualTo(stored);
 
 			StoredEvent outside = store.append("order-committed", NewEvent.of("OrderPaid", Map.of()));

@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class EventStoreMetricsTests {
 
@@ -31,8 +31,8 @@ class EventStoreMetricsTests {
 				}
 			});
 			store.appendBatch("s", List.of(NewEvent.of("Bad", Map.of()), NewEvent.of("Fine", Map.of())));
-			assertThatThrownBy(() -> store.append("s", NewEvent.of("E", Map.of()), ExpectedVersion.noStream()))
-				.isInstanceOf(ConcurrencyConflictException.class);
+			assertThatExceptionOfType(ConcurrencyConflictException.class)
+				.isThrownBy(() -> store.append("s", NewEvent.of("E", Map.of()), ExpectedVersion.noStream()));
 
 			assertThat(registry.get("eventstore.appends").functionCounter().count()).isEqualTo(3);
 			assertThat(registry.get("eventstore.conflicts").functionCounter().count()).isEqualTo(1);
