@@ -29,7 +29,7 @@ import dev.eventstore.Journal;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A journal in one append-only NDJSON file (format in {@link LineCodec}), written by one
+ * A journal in one append-only NDJSON file (format in {@link LineFormat}), written by one
  * store at a time. Appends become readable only once they are as durable as the
  * {@link FsyncPolicy} promises. Concurrent appends are combined: each appender encodes
  * its events' bodies on its own thread, then whichever appender holds the write lock
@@ -89,7 +89,7 @@ public final class FileJournal implements Journal {
 	private final IdTable ids;
 
 	/** Guarded by the committer's lock: the buffer a group of appends is composed in. */
-	private final LineCodec codec = new LineCodec();
+	private final LineEncoder codec = new LineEncoder();
 
 	private final JournalReads reads;
 
@@ -255,7 +255,7 @@ public final class FileJournal implements Journal {
 	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp) {
 		ensureOpen();
 		Request request = new Request(streamId, events, expected, timestamp,
-				LineCodec.encodeBodies(streamId, events, timestamp));
+				LineEncoder.encodeBodies(streamId, events, timestamp));
 		if (this.fsync != FsyncPolicy.ALWAYS) {
 			return submit(request);
 		}
@@ -458,7 +458,7 @@ public final class FileJournal implements Journal {
 
 		final Instant timestamp;
 
-		final LineCodec.Bodies bodies;
+		final LineEncoder.Bodies bodies;
 
 		int[] lineStarts = new int[0];
 
@@ -467,7 +467,7 @@ public final class FileJournal implements Journal {
 		AppendResult stored = AppendResult.stored(List.of());
 
 		Request(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp,
-				LineCodec.Bodies bodies) {
+				LineEncoder.Bodies bodies) {
 			this.streamId = streamId;
 			this.events = events;
 			this.expected = expected;

@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
 import dev.eventstore.EventStoreException;
 import dev.eventstore.JournalCorruptedException;
 import dev.eventstore.StoredEvent;
-import dev.eventstore.journal.file.LineCodec.LineFormatException;
+import dev.eventstore.journal.file.LineFormat.LineFormatException;
 
 /**
  * Reads of a journal file's committed events: finds their lines through the index, reads
@@ -143,9 +143,9 @@ final class JournalReads implements AutoCloseable {
 	 */
 	private StoredEvent decode(byte[] bytes, int offset, int lengthWithNewline, long fileOffset, long position,
 			long knownVersion) {
-		LineCodec.Decoded line;
+		LineFormat.Decoded line;
 		try {
-			line = LineCodec.decodeEvent(bytes, offset, lengthWithNewline - 1);
+			line = LineDecoder.decodeEvent(bytes, offset, lengthWithNewline - 1);
 		}
 		catch (LineFormatException ex) {
 			throw new JournalCorruptedException(this.path, 0, fileOffset,

@@ -10,7 +10,7 @@ import java.util.List;
 
 import dev.eventstore.JournalCorruptedException;
 import dev.eventstore.internal.IdTable;
-import dev.eventstore.journal.file.LineCodec.LineFormatException;
+import dev.eventstore.journal.file.LineFormat.LineFormatException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -133,9 +133,9 @@ final class Recovery {
 			}
 			return;
 		}
-		LineCodec.Decoded line;
+		LineFormat.Decoded line;
 		try {
-			line = LineCodec.decodeHeader(bytes, offset, length);
+			line = LineDecoder.decodeHeader(bytes, offset, length);
 			if (!line.checksummed() && this.sawChecksummed) {
 				throw new LineFormatException(
 						"a line without a checksum after lines of this store's format, " + "which always carry one");
@@ -187,7 +187,7 @@ final class Recovery {
 		}
 	}
 
-	private void checkBatch(LineCodec.Decoded line, long start) {
+	private void checkBatch(LineFormat.Decoded line, long start) {
 		if (line.batchEnd() == -1) {
 			if (this.openBatchEnd != -1) {
 				throw corrupted(start, "a single event inside the batch ending at position " + this.openBatchEnd);

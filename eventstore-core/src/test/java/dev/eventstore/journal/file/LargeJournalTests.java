@@ -54,7 +54,7 @@ class LargeJournalTests {
 	 * quickly.
 	 */
 	private static void writeJournal(Path journal) throws IOException {
-		LineCodec codec = new LineCodec();
+		LineEncoder codec = new LineEncoder();
 		Instant now = Instant.parse("2026-11-24T10:00:00Z");
 		String pad = "p".repeat(150);
 		try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(journal), 1 << 20)) {

@@ -14,54 +14,54 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-class LineCodecTests {
+class LineFormatTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "order-1", "ünïcødé ✓", "quote\"inside", "back\\slash", "tab\there", "a,\"version\":9" })
 	void headerReadByPositionEqualsHeaderReadByParsing(String streamId) {
-		LineCodec codec = new LineCodec();
+		LineEncoder codec = new LineEncoder();
 		List<NewEvent> batch = List.of(NewEvent.of("Type \"x\"", Map.of("a", 1)), NewEvent.of("Plain", Map.of()),
 				NewEvent.of("Other", Map.of("batch_end", 7)));
 		int[] starts = codec.encode(streamId, 41, 3, batch, Instant.parse("2026-11-24T10:00:00Z"));
-		List<LineCodec.Decoded> fast = new ArrayList<>();
-		List<LineCodec.Decoded> parsed = new ArrayList<>();
+		List<LineFormat.Decoded> fast = new ArrayList<>();
+		List<LineFormat.Decoded> parsed = new ArrayList<>();
 		for (int i = 0; i < starts.length; i++) {
 			int end = (i + 1 < starts.length) ? starts[i + 1] : codec.size();
-			fast.add(LineCodec.decodeHeader(codec.bytes(), starts[i], end - starts[i] - 1));
-			parsed.add(LineCodec.decodeHeaderByParsing(codec.bytes(), starts[i], end - starts[i] - 1));
+			fast.add(LineDecoder.decodeHeader(codec.bytes(), starts[i], end - starts[i] - 1));
+			parsed.add(LineDecoder.decodeHeaderByParsing(codec.bytes(), starts[i], end - starts[i] - 1));
 		}
 		assertThat(fast).isEqualTo(parsed);
-		assertThat(fast).extracting(LineCodec.Decoded::position).containsExactly(41L, 42L, 43L);
-		assertThat(fast).extracting(LineCodec.Decoded::version).containsExactly(3L, 4L, 5L);
-		assertThat(fast).extracting(LineCodec.Decoded::batchEnd).containsOnly(43L);
-		assertThat(fast).extracting(LineCodec.Decoded::streamId).containsOnly(streamId);
+		assertThat(fast).extracting(LineFormat.Decoded::position).containsExactly(41L, 42L, 43L);
+		assertThat(fast).extracting(LineFormat.Decoded::version).containsExactly(3L, 4L, 5L);
+		assertThat(fast).extracting(LineFormat.Decoded::batchEnd).containsOnly(43L);
+		assertThat(fast).extracting(LineFormat.Decoded::streamId).containsOnly(streamId);
 	}
 
 	@Test
 	void singleEventsCarryNoBatchEnd() {
-		LineCodec codec = new LineCodec();
+		LineEncoder codec = new LineEncoder();
 		codec.encode("s", 1, 1, List.of(NewEvent.of("E", Map.of("batch_end", 5))), Instant.EPOCH);
-		LineCodec.Decoded header = LineCodec.decodeHeader(codec.bytes(), 0, codec.size() - 1);
+		LineFormat.Decoded header = LineDecoder.decodeHeader(codec.bytes(), 0, codec.size() - 1);
 		assertThat(header.batchEnd()).isEqualTo(-1);
-		assertThat(header).isEqualTo(LineCodec.decodeHeaderByParsing(codec.bytes(), 0, codec.size() - 1));
+		assertThat(header).isEqualTo(LineDecoder.decodeHeaderByParsing(codec.bytes(), 0, codec.size() - 1));
 	}
 
 	@Test
 	void aChangedByteFailsTheChecksumOnEitherPath() {
-		LineCodec codec = new LineCodec();
+		LineEncoder codec = new LineEncoder();
 		codec.encode("s", 1, 1, List.of(NewEvent.of("E", Map.of("n", 1))), Instant.EPOCH);
 		byte[] bytes = java.util.Arrays.copyOf(codec.bytes(), codec.size());
 		int digit = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).indexOf("\"n\":1") + 4;
 		bytes[digit] = '2';
-		assertThatExceptionOfType(LineCodec.LineFormatException.class)
-			.isThrownBy(() -> LineCodec.decodeHeader(bytes, 0, bytes.length - 1))
+		assertThatExceptionOfType(LineFormat.LineFormatException.class)
+			.isThrownBy(() -> LineDecoder.decodeHeader(bytes, 0, bytes.length - 1))
 			.withMessageContaining("checksum mismatch");
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "order-1", "ünïcødé ✓", "quote\"inside", "tab\there" })
 	void eventReadByPositionEqualsEventReadByParsing(String streamId) {
-		LineCodec codec = new LineCodec();
+		LineEncoder codec = new LineEncoder();
 		String tricky = "x\",\"metadata\":null,\"timestamp\":\"2026-01-01T00:00:00Z\"";
 		List<NewEvent> batch = List.of(NewEvent.of("Plain", Map.of("a", 1, "text", tricky)),
 				NewEvent.of("WithMetadata", Map.of("b", List.of(1, 2)), Map.of("user", "ann")),
@@ -69,8 +69,8 @@ class LineCodecTests {
 		int[] starts = codec.encode(streamId, 41, 3, batch, Instant.parse("2026-11-24T10:00:00.123456Z"));
 		for (int i = 0; i < starts.length; i++) {
 			int end = (i + 1 < starts.length) ? starts[i + 1] : codec.size();
-			StoredEvent fast = LineCodec.decodeEvent(codec.bytes(), starts[i], end - starts[i] - 1).toEvent(3 + i);
-			StoredEvent parsed = LineCodec.decodeEventByParsing(codec.bytes(), starts[i], end - starts[i] - 1)
+			StoredEvent fast = LineDecoder.decodeEvent(codec.bytes(), starts[i], end - starts[i] - 1).toEvent(3 + i);
+			StoredEvent parsed = LineDecoder.decodeEventByParsing(codec.bytes(), starts[i], end - starts[i] - 1)
 				.toEvent(3 + i);
 			assertThat(fast).isEqualTo(parsed);
 			assertThat(fast.data()).isEqualTo(batch.get(i).data());
@@ -90,14 +90,14 @@ class LineCodecTests {
 			if (i % 5 == 0) {
 				instant = instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
 			}
-			assertThat(LineCodec.parseInstantToString(instant.toString())).isEqualTo(instant);
-			assertThat(LineCodec.parseTimestamp(instant.toString())).isEqualTo(instant);
+			assertThat(LineDecoder.parseInstantToString(instant.toString())).isEqualTo(instant);
+			assertThat(LineDecoder.parseTimestamp(instant.toString())).isEqualTo(instant);
 		}
 		for (String other : new String[] { "2026-05-29T11:15:00.123456", "2026-05-29T11:17:00.5+02:00",
 				"2026-02-30T00:00:00Z", "2026-05-29T24:00:00Z", "2026-05-29T11:15:00.Z", "20260529T111500Z" }) {
-			assertThat(LineCodec.parseInstantToString(other)).as(other).isNull();
+			assertThat(LineDecoder.parseInstantToString(other)).as(other).isNull();
 		}
-		assertThat(LineCodec.parseTimestamp("2026-05-29T11:17:00.5+02:00"))
+		assertThat(LineDecoder.parseTimestamp("2026-05-29T11:17:00.5+02:00"))
 			.isEqualTo(Instant.parse("2026-05-29T09:17:00.5Z"));
 	}
 

@@ -1,0 +1,232 @@
+package dev.eventstore.journal.file;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+import dev.eventstore.NewEvent;
+import dev.eventstore.internal.JsonValues;
+import tools.jackson.core.JsonGenerator;
+
+/**
+ * Encodes appends into journal lines: each event's body on the appending thread, then the
+ * position-dependent parts and the checksum under the journal's write lock. Not
+ * thread-safe: the journal guards its encoder with its write lock.
+ */
+final class LineEncoder {
+
+	private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] EVENT_ID_OPEN = "{\"event_id\":".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] VERSION_NAME = ",\"version\":".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] BATCH_END_NAME = ",\"batch_end\":".getBytes(StandardCharsets.US_ASCII);
+
+	private static final ThreadLocal<BodyEncoder> encoders = ThreadLocal.withInitial(BodyEncoder::new);
+
+	private final Buffer buffer = new Buffer();
+
+	private final CRC32C crc = new CRC32C();
+
+	/**
+	 * Encodes what does not depend on the position: each event's names, data, metadata
+	 * and timestamp. Runs on the appending thread, outside the journal's lock, into a
+	 * buffer of the thread's own that stays valid until the thread encodes again.
+	 */
+	static Bodies encodeBodies(String streamId, List<NewEvent> events, Instant timestamp) {
+		return encoders.get().encode(streamId, events, timestamp);
+	}
+
+	/**
+	 * Encodes a whole batch into this codec's buffer, replacing what it held.
+	 * @return the start offset, within the buffer, of each line; the buffer's size closes
+	 * the last
+	 */
+	int[] encode(String streamId, long firstPosition, long firstVersion, List<NewEvent> events, Instant timestamp) {
+		this.buffer.size = 0;
+		return append(encodeBodies(streamId, events, timestamp), firstPosition, firstVersion);
+	}
+
+	/** Clears the buffer for a new group of batches. */
+	void reset() {
+		this.buffer.size = 0;
+	}
+
+	/**
+	 * Appends a batch's lines to the buffer: the position-dependent fields around the
+	 * encoded bodies, and each line's checksum.
+	 * @return the start offset, within the buffer, of each line
+	 */
+	int[] append(Bodies bodies, long firstPosition, long firstVersion) {
+		int count = bodies.count();
+		int[] starts = new int[count];
+		long batchEnd = firstPosition + count - 1;
+		Buffer b = this.buffer;
+		for (int i = 0; i < count; i++) {
+			starts[i] = b.size;
+			b.write(EVENT_ID_OPEN, 0, EVENT_ID_OPEN.length);
+			b.writeDigits(firstPosition + i);
+			b.write(',');
+			b.write(bodies.bytes(), bodies.namesStart(i), bodies.namesEnd(i) - bodies.namesStart(i));
+			b.write(VERSION_NAME, 0, VERSION_NAME.length);
+			b.writeDigits(firstVersion + i);
+			b.write(bodies.bytes(), bodies.restStart(i), bodies.restEnd(i) - bodies.restStart(i));
+			if (count > 1) {
+				b.write(BATCH_END_NAME, 0, BATCH_END_NAME.length);
+				b.writeDigits(batchEnd);
+			}
+			this.crc.reset();
+			this.crc.update(b.bytes, starts[i], b.size - starts[i]);
+			appendCrcSuffix((int) this.crc.getValue());
+		}
+		return starts;
+	}
+
+	private void appendCrcSuffix(int crc) {
+		Buffer b = this.buffer;
+		b.write(LineFormat.CRC_PREFIX, 0, LineFormat.CRC_PREFIX.length);
+		for (int shift = 28; shift >= 0; shift -= 4) {
+			b.write(HEX[(crc >>> shift) & 0xF]);
+		}
+		b.write('"');
+		b.write('}');
+		b.write('\n');
+	}
+
+	/**
+	 * A batch's position-independent parts, encoded: for event i,
+	 * {@code "stream_id":…,"event_type":…} and
+	 * {@code ,"data":…,"metadata":…,"timestamp":…}, as ranges of one byte array.
+	 */
+	record Bodies(byte[] bytes, int[] offsets) {
+
+		int count() {
+			return this.offsets.length / 4;
+		}
+
+		int namesStart(int i) {
+			return this.offsets[4 * i];
+		}
+
+		int namesEnd(int i) {
+			return this.offsets[4 * i + 1];
+		}
+
+		int restStart(int i) {
+			return this.offsets[4 * i + 2];
+		}
+
+		int restEnd(int i) {
+			return this.offsets[4 * i + 3];
+		}
+
+	}
+
+	/**
+	 * A thread's encoder: a generator over a reused buffer. Not thread-safe; one per
+	 * thread.
+	 */
+	private static final class BodyEncoder {
+
+		private final Buffer buffer = new Buffer();
+
+		private final JsonGenerator generator = JsonValues.MAPPER.createGenerator(this.buffer);
+
+		Bodies encode(String streamId, List<NewEvent> events, Instant timestamp) {
+			this.buffer.size = 0;
+			int[] offsets = new int[events.size() * 4];
+			String time = timestamp.toString();
+			JsonGenerator gen = this.generator;
+			for (int i = 0; i < events.size(); i++) {
+				NewEvent event = events.get(i);
+				gen.writeStartObject();
+				gen.flush();
+				offsets[4 * i] = this.buffer.size;
+				gen.writeName("uuid");
+				gen.writeString(event.id().toString());
+				gen.writeName("stream_id");
+				gen.writeString(streamId);
+				gen.writeName("event_type");
+				gen.writeString(event.type());
+				gen.flush();
+				offsets[4 * i + 1] = this.buffer.size;
+				offsets[4 * i + 2] = this.buffer.size;
+				if (event.revision() > 1) {
+					gen.writeName("revision");
+					gen.writeNumber(event.revision());
+				}
+				gen.writeName("data");
+				JsonValues.write(gen, event.data());
+				gen.writeName("metadata");
+				JsonValues.write(gen, event.metadata().isEmpty() ? null : event.metadata());
+				gen.writeName("timestamp");
+				gen.writeString(time);
+				gen.flush();
+				offsets[4 * i + 3] = this.buffer.size;
+				gen.writeEndObject();
+				gen.flush();
+			}
+			return new Bodies(this.buffer.bytes, offsets);
+		}
+
+	}
+
+	byte[] bytes() {
+		return this.buffer.bytes;
+	}
+
+	int size() {
+		return this.buffer.size;
+	}
+
+	/** A growable byte buffer the generator writes into; reused for every batch. */
+	static final class Buffer extends OutputStream {
+
+		byte[] bytes = new byte[16 * 1024];
+
+		int size;
+
+		@Override
+		public void write(int b) {
+			ensure(1);
+			this.bytes[this.size++] = (byte) b;
+		}
+
+		@Override
+		public void write(byte[] b, int off, int len) {
+			ensure(len);
+			System.arraycopy(b, off, this.bytes, this.size, len);
+			this.size += len;
+		}
+
+		void writeDigits(long value) {
+			if (value < 10) {
+				write((int) ('0' + value));
+				return;
+			}
+			ensure(20);
+			int length = 1;
+			for (long rest = value / 10; rest > 0; rest /= 10) {
+				length++;
+			}
+			long rest = value;
+			for (int i = this.size + length - 1; i >= this.size; i--) {
+				this.bytes[i] = (byte) ('0' + rest % 10);
+				rest /= 10;
+			}
+			this.size += length;
+		}
+
+		private void ensure(int extra) {
+			if (this.size + extra > this.bytes.length) {
+				this.bytes = Arrays.copyOf(this.bytes, Math.max(this.bytes.length * 2, this.size + extra));
+			}
+		}
+
+	}
+
+}
