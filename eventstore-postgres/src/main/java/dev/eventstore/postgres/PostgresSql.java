@@ -1,0 +1,58 @@
+package dev.eventstore.postgres;
+
+/**
+ * Every statement the PostgreSQL journal runs, named, for one table prefix. Table names
+ * come from a validated {@link TablePrefix}, so the text needs no quoting; values are
+ * always bound as parameters.
+ */
+final class PostgresSql {
+
+	private static final String COLUMNS = "position, stream_id, version, event_type, data, metadata, created_at, "
+			+ "event_uuid, revision";
+
+	/** Locks the one head row: appends are serialised on it, so positions are gapless. */
+	final String lockHead;
+
+	final String lastPosition;
+
+	final String advanceHead;
+
+	/** Wakes other processes' subscribers: channel, payload. */
+	final String notify = "SELECT pg_notify(?, ?)";
+
+	final String insertEvent;
+
+	final String selectByIds;
+
+	final String selectStream;
+
+	final String selectAll;
+
+	final String streamVersion;
+
+	final String tableSize = "SELECT pg_total_relation_size(?::regclass)";
+
+	PostgresSql(TablePrefix prefix) {
+		String events = prefix.events();
+		String head = prefix.head();
+		this.lockHead = """
+				SELECT last_position FROM %s WHERE id = 1 FOR UPDATE""".formatted(head);
+		this.lastPosition = """
+				SELECT last_position FROM %s WHERE id = 1""".formatted(head);
+		this.advanceHead = """
+				UPDATE %s SET last_position = ? WHERE id = 1""".formatted(head);
+		this.insertEvent = """
+				INSERT INTO %s (%s)
+				VALUES (?, ?, ?, ?, ?::json, ?::json, ?, ?, ?)""".formatted(events, COLUMNS);
+		this.selectByIds = """
+				SELECT %s FROM %s WHERE event_uuid = ANY(?)""".formatted(COLUMNS, events);
+		this.selectStream = """
+				SELECT %s FROM %s WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?""".formatted(COLUMNS,
+				events);
+		this.selectAll = """
+				SELECT %s FROM %s WHERE position >= ? ORDER BY position LIMIT ?""".formatted(COLUMNS, events);
+		this.streamVersion = """
+				SELECT version FROM %s WHERE stream_id = ? ORDER BY version DESC LIMIT 1""".formatted(events);
+	}
+
+}
