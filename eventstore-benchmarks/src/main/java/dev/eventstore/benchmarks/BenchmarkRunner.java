@@ -159,6 +159,12 @@ public final class BenchmarkRunner {
 					Measurement.Result.of(replay.processorEventsPerSecond()), "events/s", "readAll pages in order",
 					replay.readAllEventsPerSecond(), ">= 0.8");
 		}
+		try (EventStore store = StoreScenarios.fileStore(file("snapshots"), FsyncPolicy.NEVER)) {
+			SnapshotScenarios.Loads loads = SnapshotScenarios.loads(store, file("snapshots"), s);
+			row("load a 100-event stream by replay", 1, loads.shortReplayed(), "loads/s", null, Double.NaN, "");
+			row("load a 10,050-event stream from its snapshot", 1, loads.longWithSnapshots(), "loads/s",
+					"100-event stream by replay", loads.shortReplayed().opsPerSecond(), ">= 0.5");
+		}
 		try (EventStore store = StoreScenarios.fileStore(file("latency"), FsyncPolicy.NEVER)) {
 			row("store: append, fsync NEVER (latency baseline)", 1, StoreScenarios.append(store, 1, s, true),
 					"appends/s", null, Double.NaN, "");

@@ -36,6 +36,7 @@ class BenchmarkRunnerSmokeTests {
 			.contains("store: append, fsync ALWAYS")
 			.contains("store: open 20,000-event journal")
 			.contains("processor: replay, no-op handler, checkpoints on")
+			.contains("load a 10,050-event stream from its snapshot")
 			.contains("processor: live latency append -> handler, file NEVER")
 			.contains("store: append, PostgreSQL journal")
 			.contains("processor: live latency, PostgreSQL, other instance appends")

@@ -17,7 +17,7 @@ final class Schema {
 
 	/** The versioned scripts in the order they apply; each is safe to apply again. */
 	static final java.util.List<String> SCRIPTS = java.util.List.of(SCRIPT, "V2__event_ids.sql",
-			"V3__event_revisions.sql", "V4__processor_checkpoints.sql");
+			"V3__event_revisions.sql", "V4__processor_checkpoints.sql", "V5__snapshots.sql");
 
 	private Schema() {
 	}

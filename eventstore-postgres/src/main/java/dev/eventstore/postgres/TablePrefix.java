@@ -22,6 +22,10 @@ record TablePrefix(String value) {
 		return this.value + "events";
 	}
 
+	String snapshots() {
+		return this.value + "snapshots";
+	}
+
 	String checkpoints() {
 		return this.value + "checkpoints";
 	}

@@ -4,6 +4,7 @@ import dev.eventstore.EventStore;
 import dev.eventstore.EventStoreObserver;
 import dev.eventstore.processor.CheckpointStore;
 import dev.eventstore.processor.ProcessorOwnership;
+import dev.eventstore.snapshot.SnapshotStore;
 import dev.eventstore.spring.boot.autoconfigure.EventProcessorAutoConfiguration;
 import dev.eventstore.spring.boot.autoconfigure.EventStoreAutoConfiguration;
 import dev.eventstore.spring.boot.processor.ProcessorInfrastructure;
@@ -20,7 +21,7 @@ import org.springframework.context.annotation.Bean;
  * The in-memory store of {@link AutoConfigureEventStore}: defined before the starter's,
  * so the starter's journal (file or PostgreSQL) backs off, and built the way the starter
  * builds its own, with the application's types, upcasters, mapper and observers.
- * Processors keep their checkpoints in memory.
+ * Processors keep their checkpoints, and snapshots are kept, in memory.
  *
  * @since 0.2.0
  */
@@ -37,6 +38,12 @@ public final class EventStoreTestAutoConfiguration {
 		jsonMapper.ifUnique(builder::jsonMapper);
 		observers.orderedStream().forEach(builder::observer);
 		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SnapshotStore eventStoreSnapshotStore() {
+		return SnapshotStore.inMemory();
 	}
 
 	@Bean

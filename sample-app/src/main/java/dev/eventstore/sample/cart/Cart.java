@@ -1,5 +1,9 @@
 package dev.eventstore.sample.cart;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,8 +19,11 @@ import dev.eventstore.sample.cart.CartEvents.Line;
 /**
  * A cart as its events leave it. Decisions ({@link #add}, {@link #remove},
  * {@link #checkout}) check the rules against this state and return the event to append;
- * they change nothing themselves. Not thread-safe: each command loads its own.
+ * they change nothing themselves. Snapshots save and read its fields with Jackson. Not
+ * thread-safe: each command loads its own.
  */
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+		isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public final class Cart {
 
 	/** Most units of one product a cart takes. */
@@ -34,18 +41,19 @@ public final class Cart {
 		this.id = id;
 	}
 
+	/** A cart as a snapshot saved it. */
+	@JsonCreator
+	private Cart(@JsonProperty("id") String id, @JsonProperty("items") Map<String, Integer> items,
+			@JsonProperty("checkedOut") boolean checkedOut, @JsonProperty("version") long version) {
+		this.id = id;
+		this.items.putAll(items);
+		this.checkedOut = checkedOut;
+		this.version = version;
+	}
+
 	/** A cart that has no events yet. */
 	static Cart empty(String id) {
 		return new Cart(id);
-	}
-
-	/** Rebuilds a cart by replaying its stream. */
-	static Cart replay(String id, List<StoredEvent> events) {
-		Cart cart = new Cart(id);
-		for (StoredEvent event : events) {
-			cart.apply(event);
-		}
-		return cart;
 	}
 
 	/** The cart with one more of its events applied. */

@@ -9,14 +9,19 @@ import dev.eventstore.EventStore;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.snapshot.SnapshotStore;
+import dev.eventstore.snapshot.Snapshotting;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 /**
- * Carries out cart commands the event-sourced way: load the cart by replaying its stream,
- * decide against its rules, append the resulting event with the version that was loaded.
- * Two commands racing on one cart cannot both win: the second append fails with a
+ * Carries out cart commands the event-sourced way: load the cart by replaying its stream
+ * (from its latest snapshot on, saved every {@code sample.snapshot-every} events), decide
+ * against its rules, append the resulting event with the version that was loaded. Two
+ * commands racing on one cart cannot both win: the second append fails with a
  * {@link dev.eventstore.ConcurrencyConflictException}.
  */
 @Service
@@ -24,13 +29,33 @@ public class CartService {
 
 	private final EventStore store;
 
+	/** Loads carts from their latest snapshot plus the events after it. */
+	private final Snapshotting<Cart> carts;
+
 	private final ReentrantLock[] stripes = new ReentrantLock[64];
 
-	public CartService(EventStore store) {
+	/**
+	 * @param store the store
+	 * @param snapshots where cart snapshots are kept
+	 * @param snapshotEvery how many events a load may replay before it saves a snapshot
+	 */
+	@Autowired
+	public CartService(EventStore store, SnapshotStore snapshots,
+			@Value("${sample.snapshot-every:5}") int snapshotEvery) {
 		this.store = store;
+		this.carts = Snapshotting.builder(store, snapshots, Cart.class)
+			.initial((stream) -> Cart.empty(stream.substring("cart-".length())))
+			.evolve(Cart::apply)
+			.every(snapshotEvery)
+			.build();
 		for (int i = 0; i < this.stripes.length; i++) {
 			this.stripes[i] = new ReentrantLock();
 		}
+	}
+
+	/** A service whose snapshots stay in memory. */
+	public CartService(EventStore store) {
+		this(store, SnapshotStore.inMemory(), 5);
 	}
 
 	static String streamOf(String cartId) {
@@ -39,11 +64,11 @@ public class CartService {
 
 	/** The cart as its events leave it. */
 	public Cart load(String cartId) {
-		List<StoredEvent> events = this.store.readStream(streamOf(cartId));
-		if (events.isEmpty()) {
+		Snapshotting.Loaded<Cart> loaded = this.carts.load(streamOf(cartId));
+		if (loaded.version() == 0) {
 			throw new CartNotFound(cartId);
 		}
-		return Cart.replay(cartId, events);
+		return loaded.state();
 	}
 
 	/** The cart's events as stored. */
@@ -94,13 +119,12 @@ public class CartService {
 	private Cart decideAndAppend(String cartId, boolean mayCreate, @Nullable Long expectedVersion,
 			Function<Cart, Object> decision) {
 		for (int attempt = 1;; attempt++) {
-			List<StoredEvent> history = (expectedVersion != null)
-					? this.store.readStream(streamOf(cartId), 1, (int) Math.min(expectedVersion, Integer.MAX_VALUE))
-					: this.store.readStream(streamOf(cartId));
-			if (history.isEmpty() && !mayCreate && this.store.streamVersion(streamOf(cartId)) == 0) {
+			Snapshotting.Loaded<Cart> loaded = (expectedVersion != null)
+					? this.carts.load(streamOf(cartId), expectedVersion) : this.carts.load(streamOf(cartId));
+			if (loaded.version() == 0 && !mayCreate && this.store.streamVersion(streamOf(cartId)) == 0) {
 				throw new CartNotFound(cartId);
 			}
-			Cart cart = history.isEmpty() ? Cart.empty(cartId) : Cart.replay(cartId, history);
+			Cart cart = loaded.state();
 			Object event = decision.apply(cart);
 			long expected = (expectedVersion != null) ? expectedVersion : cart.version();
 			try {

@@ -9,6 +9,8 @@ import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
 import dev.eventstore.sample.cart.CartEvents.ItemAdded;
+import dev.eventstore.snapshot.Snapshot;
+import dev.eventstore.snapshot.SnapshotStore;
 import dev.eventstore.types.EventTypes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +78,24 @@ class CartServiceTests {
 			.isThrownBy(() -> new CartService(racedBy(1, appends)).addItem("c", "apple", 1, 1L));
 		assertThat(appends).hasValue(1);
 		assertThat(this.store.readStream("cart-c")).hasSize(2);
+	}
+
+	@Test
+	void aLongCartLoadsFromItsLatestSnapshotAndTheEventsAfterIt() {
+		SnapshotStore snapshots = SnapshotStore.inMemory();
+		CartService carts = new CartService(this.store, snapshots, 5);
+		for (int i = 0; i < 12; i++) {
+			carts.addItem("long", "sku-" + (i % 3), 1, null);
+		}
+		assertThat(snapshots.load("cart-long", Cart.class.getName())).get()
+			.extracting(Snapshot::version)
+			.isEqualTo(10L);
+		Cart cart = carts.load("long");
+		assertThat(cart.version()).isEqualTo(12);
+		assertThat(cart.items()).containsEntry("sku-0", 4).containsEntry("sku-1", 4).containsEntry("sku-2", 4);
+		// Pinned to an older version, the cart is rebuilt as it was then.
+		assertThatExceptionOfType(ConcurrencyConflictException.class)
+			.isThrownBy(() -> carts.addItem("long", "sku-0", 1, 3L));
 	}
 
 }

@@ -11,6 +11,8 @@ import dev.eventstore.Journal;
 import dev.eventstore.postgres.PostgresCheckpointStore;
 import dev.eventstore.postgres.PostgresJournal;
 import dev.eventstore.postgres.PostgresProcessorOwnership;
+import dev.eventstore.postgres.PostgresSnapshotStore;
+import dev.eventstore.snapshot.SnapshotStore;
 import dev.eventstore.spring.boot.aot.EventStoreRuntimeHints;
 import dev.eventstore.spring.boot.events.ApplicationEventBridge;
 import dev.eventstore.spring.boot.events.EventTypeScanner;
@@ -119,6 +121,18 @@ public final class EventStoreAutoConfiguration {
 		}
 	}
 
+	/**
+	 * Where {@link dev.eventstore.snapshot.Snapshotting} keeps snapshots: beside the
+	 * journal file, or in memory for an in-memory store (the PostgreSQL journal's are in
+	 * its schema).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	SnapshotStore eventStoreSnapshotStore(EventStoreProperties properties) {
+		return (properties.getPersistPath() != null) ? SnapshotStore.besideJournal(properties.getPersistPath())
+				: SnapshotStore.inMemory();
+	}
+
 	private static final List<String> FILE_PROPERTIES = List.of("eventstore.persist-path", "eventstore.fsync",
 			"eventstore.fsync-interval");
 
@@ -168,6 +182,13 @@ public final class EventStoreAutoConfiguration {
 			catch (EventStoreException ex) {
 				throw new EventStoreConfigurationException("eventstore.journal", "postgres", ex);
 			}
+		}
+
+		/** Snapshots in the journal's schema. */
+		@Bean
+		@ConditionalOnMissingBean
+		SnapshotStore eventStoreSnapshotStore(DataSource dataSource, EventStoreProperties properties) {
+			return PostgresSnapshotStore.of(dataSource, properties.getPostgres().getTablePrefix());
 		}
 
 		/**
