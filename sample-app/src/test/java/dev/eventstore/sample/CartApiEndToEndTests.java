@@ -189,6 +189,18 @@ class CartApiEndToEndTests {
 	}
 
 	@Test
+	void cartSnapshotsAreSavedAndUsedAndCounted() {
+		double saved = this.api.metric("eventstore.snapshots.saved");
+		for (int i = 0; i < 7; i++) {
+			this.api.addItem("snapshotted", "fig", 1);
+		}
+		assertThat(this.api.get("/carts/snapshotted").getBody().get("items").get("fig").asInt()).isEqualTo(7);
+		assertThat(this.api.metric("eventstore.snapshots.saved")).isEqualTo(saved + 1);
+		assertThat(this.api.metric("eventstore.snapshots.used")).isPositive();
+		assertThat(dir.resolve("events.ndjson.snapshots")).isDirectoryContaining("glob:**.snapshot");
+	}
+
+	@Test
 	void metricsMoveWithAppendsAndConflicts() {
 		double appends = this.api.metric("eventstore.appends");
 		double conflicts = this.api.metric("eventstore.conflicts");

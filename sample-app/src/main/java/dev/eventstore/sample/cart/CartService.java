@@ -62,6 +62,11 @@ public class CartService {
 		return "cart-" + cartId;
 	}
 
+	/** How the cart snapshots fare: used, ignored, saved. */
+	public Snapshotting<Cart> snapshots() {
+		return this.carts;
+	}
+
 	/** The cart as its events leave it. */
 	public Cart load(String cartId) {
 		Snapshotting.Loaded<Cart> loaded = this.carts.load(streamOf(cartId));
