@@ -181,6 +181,18 @@ final class DefaultEventStore implements EventStore {
 	}
 
 	@Override
+	public List<String> streamIds(String prefix, @Nullable String after, int limit) {
+		ensureOpen();
+		if (prefix == null) {
+			throw new IllegalArgumentException("Stream id prefix must not be null; use \"\" for every stream");
+		}
+		if (limit < 1 || limit > 1_000) {
+			throw new IllegalArgumentException("A page of streams holds 1 to 1,000 ids, was " + limit);
+		}
+		return this.journal.streamIds(prefix, after, limit);
+	}
+
+	@Override
 	public Subscription subscribe(Consumer<StoredEvent> subscriber) {
 		requireSubscriber(subscriber);
 		ensureOpen();

@@ -148,6 +148,20 @@ public interface EventStore extends AutoCloseable {
 	long lastPosition();
 
 	/**
+	 * A page of the ids of the streams that have events, in id order, for tools and
+	 * operators.
+	 * @param prefix only ids starting with it; "" for all
+	 * @param after the last id of the previous page, null for the first page
+	 * @param limit the most ids, 1 to 1,000
+	 * @return the ids
+	 * @throws UnsupportedOperationException if the journal cannot list its streams
+	 * @since 0.2.0
+	 */
+	default List<String> streamIds(String prefix, @Nullable String after, int limit) {
+		throw new UnsupportedOperationException("This store cannot list its streams");
+	}
+
+	/**
 	 * Subscribes to events appended from now on. The subscriber is called synchronously,
 	 * on the appending thread or another appender's, in position order, once per event:
 	 * when an append returns, the subscriber has received its events. A subscriber that

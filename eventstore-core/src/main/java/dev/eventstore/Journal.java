@@ -63,6 +63,19 @@ public interface Journal extends AutoCloseable {
 	long streamVersion(String streamId);
 
 	/**
+	 * A page of the ids of streams that have readable events, in id order.
+	 * @param prefix only ids starting with it; "" for all
+	 * @param after the last id of the previous page, null for the first page
+	 * @param limit the most ids, at least 1
+	 * @return the ids
+	 * @since 0.2.0
+	 */
+	default java.util.List<String> streamIds(String prefix, @org.jspecify.annotations.Nullable String after,
+			int limit) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list its streams");
+	}
+
+	/**
 	 * The position of the last readable event, 0 when the log is empty. For a shared
 	 * journal, the last position committed and visible to new readers.
 	 */

@@ -140,6 +140,11 @@ final class ReadingJournal implements Journal {
 	}
 
 	@Override
+	public List<String> streamIds(String prefix, @Nullable String after, int limit) {
+		return this.journal.streamIds(prefix, after, limit);
+	}
+
+	@Override
 	public long lastPosition() {
 		return this.journal.lastPosition();
 	}

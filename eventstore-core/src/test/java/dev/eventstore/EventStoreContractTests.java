@@ -842,6 +842,23 @@ public abstract class EventStoreContractTests {
 	}
 
 	@Test
+	void streamIdsComeInPagesInIdOrderFilteredByPrefix() {
+		for (String id : List.of("cart-3", "order-1", "cart-1", "cart-10", "cart-2", "carts%", "cart-2")) {
+			this.store.append(id, NewEvent.of("E", Map.of()));
+		}
+		assertThat(this.store.streamIds("", null, 100)).containsExactly("cart-1", "cart-10", "cart-2", "cart-3",
+				"carts%", "order-1");
+		assertThat(this.store.streamIds("cart-", null, 2)).containsExactly("cart-1", "cart-10");
+		assertThat(this.store.streamIds("cart-", "cart-10", 2)).containsExactly("cart-2", "cart-3");
+		assertThat(this.store.streamIds("cart-", "cart-3", 2)).isEmpty();
+		assertThat(this.store.streamIds("carts%", null, 5)).containsExactly("carts%");
+		assertThat(this.store.streamIds("nothing", null, 5)).isEmpty();
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.streamIds("", null, 0))
+			.withMessageContaining("1 to 1,000");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.streamIds("", null, 1_001));
+	}
+
+	@Test
 	void liveSubscriptionStartsNowAndStopsWhenClosed() {
 		this.store.append("s", NewEvent.of("Old", Map.of()));
 		List<StoredEvent> seen = new ArrayList<>();

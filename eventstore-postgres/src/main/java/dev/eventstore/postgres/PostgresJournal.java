@@ -18,6 +18,7 @@ import dev.eventstore.EventStoreException;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
+import org.jspecify.annotations.Nullable;
 import dev.eventstore.Journal;
 
 /**
@@ -103,6 +104,33 @@ public final class PostgresJournal implements Journal {
 		ensureOpen();
 		try (Connection connection = this.dataSource.getConnection()) {
 			return PostgresRows.streamVersion(connection, this.sql, streamId);
+		}
+		catch (SQLException ex) {
+			throw readFailure(ex);
+		}
+	}
+
+	@Override
+	public List<String> streamIds(String prefix, @Nullable String after, int limit) {
+		ensureOpen();
+		// The first version of each stream: one row per stream, found through the stream
+		// index.
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement ps = connection.prepareStatement(this.sql.streamIds)) {
+			ps.setString(1, prefix);
+			ps.setString(2, (after != null) ? after : "");
+			ps.setInt(3, limit);
+			try (ResultSet rs = ps.executeQuery()) {
+				List<String> ids = new ArrayList<>();
+				while (rs.next()) {
+					String id = rs.getString(1);
+					if (!id.startsWith(prefix)) {
+						break;
+					}
+					ids.add(id);
+				}
+				return ids;
+			}
 		}
 		catch (SQLException ex) {
 			throw readFailure(ex);

@@ -30,6 +30,13 @@ final class PostgresSql {
 
 	final String streamVersion;
 
+	/**
+	 * Stream ids from a prefix on, after a cursor, in code point order; the caller stops
+	 * at the first that lacks the prefix ({@code LIKE} is avoided: ids may hold
+	 * {@code %}).
+	 */
+	final String streamIds;
+
 	final String tableSize = "SELECT pg_total_relation_size(?::regclass)";
 
 	PostgresSql(TablePrefix prefix) {
@@ -51,6 +58,10 @@ final class PostgresSql {
 				events);
 		this.selectAll = """
 				SELECT %s FROM %s WHERE position >= ? ORDER BY position LIMIT ?""".formatted(COLUMNS, events);
+		this.streamIds = """
+				SELECT stream_id FROM %s
+				WHERE version = 1 AND stream_id COLLATE "C" >= ? AND stream_id COLLATE "C" > ?
+				ORDER BY stream_id COLLATE "C" LIMIT ?""".formatted(events);
 		this.streamVersion = """
 				SELECT version FROM %s WHERE stream_id = ? ORDER BY version DESC LIMIT 1""".formatted(events);
 	}

@@ -490,6 +490,15 @@ public final class FileJournal implements Journal {
 	}
 
 	@Override
+	public List<String> streamIds(String prefix, @Nullable String after, int limit) {
+		ensureOpen();
+		dev.eventstore.journal.support.StreamPages page = new dev.eventstore.journal.support.StreamPages(prefix, after,
+				limit);
+		this.index.streamIds(page, this.committed);
+		return page.page();
+	}
+
+	@Override
 	public long streamVersion(String streamId) {
 		ensureOpen();
 		return this.index.streamVersion(streamId, this.committed);

@@ -129,6 +129,21 @@ final class JournalIndex {
 		}
 	}
 
+	/** Offers the ids of the streams with a position up to {@code maxPosition}. */
+	void streamIds(dev.eventstore.journal.support.StreamPages page, long maxPosition) {
+		this.lock.readLock().lock();
+		try {
+			this.streams.forEach((id, positions) -> {
+				if (positions.size > 0 && positions.values[0] <= maxPosition) {
+					page.offer(id);
+				}
+			});
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
 	/**
 	 * Positions of one stream from {@code fromVersion} on, at most {@code maxCount}, none
 	 * after {@code maxPosition}.

@@ -14,6 +14,7 @@ import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.internal.IdTable;
+import dev.eventstore.journal.support.StreamPages;
 import dev.eventstore.journal.support.Retries;
 import dev.eventstore.Journal;
 import org.jspecify.annotations.Nullable;
@@ -132,6 +133,19 @@ public final class InMemoryJournal implements Journal {
 		int start = (int) from;
 		int end = (int) Math.min(events.size(), start + (long) maxCount);
 		return List.copyOf(events.subList(start, end));
+	}
+
+	@Override
+	public List<String> streamIds(String prefix, @Nullable String after, int limit) {
+		StreamPages page = new StreamPages(prefix, after, limit);
+		this.lock.readLock().lock();
+		try {
+			this.streams.keySet().forEach(page::offer);
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+		return page.page();
 	}
 
 	@Override
