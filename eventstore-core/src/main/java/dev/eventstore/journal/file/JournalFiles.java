@@ -1,0 +1,398 @@
+package dev.eventstore.journal.file;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+import dev.eventstore.EventStoreException;
+import dev.eventstore.JournalCorruptedException;
+import dev.eventstore.StoredEvent;
+import dev.eventstore.journal.file.LineFormat.LineFormatException;
+
+/**
+ * Tools for journal files, for operators (the {@code eventstore-cli} uses them): verify a
+ * file line by line, read its events without opening a store (and so without its lock,
+ * while an application writes it), and cut a damaged region off by an operator's choice.
+ * Nothing here changes a file except {@link #cutAt(Path, long)}.
+ *
+ * @since 0.2.0
+ */
+public final class JournalFiles {
+
+	private JournalFiles() {
+	}
+
+	/**
+	 * A problem {@link #verify} found.
+	 *
+	 * @param line the line number, from 1
+	 * @param offset the line's byte offset
+	 * @param message what is wrong
+	 */
+	public record Problem(long line, long offset, String message) {
+	}
+
+	/**
+	 * What {@link #verify} read.
+	 *
+	 * @param events events read
+	 * @param streams distinct streams
+	 * @param firstPosition the first position, 0 when empty
+	 * @param lastPosition the last position, 0 when empty
+	 * @param bytes the file's size
+	 * @param problems how many problems were found
+	 */
+	public record Summary(long events, long streams, long firstPosition, long lastPosition, long bytes, long problems) {
+	}
+
+	/**
+	 * Checks every line of a journal file: its checksum and JSON, gapless positions,
+	 * contiguous versions per stream, complete batches, no torn tail. Reads the file
+	 * only; takes no lock.
+	 * @param journal the file
+	 * @param problems told of each problem, in file order
+	 * @param progress told of the bytes read so far, now and then
+	 * @return the summary
+	 * @throws EventStoreException if the file cannot be read
+	 */
+	public static Summary verify(Path journal, Consumer<Problem> problems, LongConsumer progress) {
+		Verifier verifier = new Verifier(problems);
+		long size = scan(journal, 0, verifier, progress);
+		verifier.finish(size);
+		return new Summary(verifier.events, verifier.versions.size(), verifier.first, verifier.last, size,
+				verifier.problems);
+	}
+
+	/**
+	 * Cuts a journal file at a line's start, keeping what it removes in a side file
+	 * ({@code <journal>.cut-<offset>-<time>}) first, for the damage recovery refuses to
+	 * cut on its own. Refuses while a store holds the journal.
+	 * @param journal the file
+	 * @param offset the byte offset of the first line to remove
+	 * @return the side file holding the removed bytes
+	 * @throws EventStoreException if the journal is in use, the offset is not a line
+	 * start inside the file, or the side file cannot be written (then nothing is cut)
+	 */
+	public static Path cutAt(Path journal, long offset) {
+		Path file = journal.toAbsolutePath().normalize();
+		try (JournalLock lock = JournalLock.acquire(file);
+				FileChannel channel = FileChannel.open(lock.realPath(), StandardOpenOption.READ,
+						StandardOpenOption.WRITE)) {
+			long size = channel.size();
+			if (offset < 0 || offset >= size) {
+				throw new EventStoreException(
+						"Cannot cut " + file + " at byte " + offset + ": the file holds bytes 0 to " + (size - 1));
+			}
+			if (offset > 0) {
+				ByteBuffer before = ByteBuffer.allocate(1);
+				channel.read(before, offset - 1);
+				if (before.get(0) != '\n') {
+					throw new EventStoreException("Cannot cut " + file + " at byte " + offset
+							+ ": it is not the start of a line; cut at a line's first byte");
+				}
+			}
+			Path saved = CutBytes.save(lock.realPath(), channel, offset, size);
+			channel.truncate(offset);
+			channel.force(true);
+			return saved;
+		}
+		catch (IOException ex) {
+			throw new EventStoreException("Cannot cut " + file + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * The byte offset of the line holding a position.
+	 * @param journal the file
+	 * @param position the position
+	 * @return its line's offset
+	 * @throws EventStoreException if no readable line holds it
+	 */
+	public static long offsetOf(Path journal, long position) {
+		long[] found = { -1 };
+		scan(journal, 0, (bytes, start, length, offset, line) -> {
+			if (found[0] < 0 && length >= 0) {
+				try {
+					if (LineDecoder.decodeHeader(bytes, start, length).position() == position) {
+						found[0] = offset;
+					}
+				}
+				catch (LineFormatException ex) {
+					// Not this one.
+				}
+			}
+		}, (bytes) -> {
+		});
+		if (found[0] < 0) {
+			throw new EventStoreException("No readable line of " + journal + " holds position " + position);
+		}
+		return found[0];
+	}
+
+	/**
+	 * Reads a journal file's events as an application writes it, without a lock: each
+	 * {@link #poll()} returns the whole events written since the last (a batch only once
+	 * all of it is there). Not thread-safe.
+	 */
+	public static final class Reader implements AutoCloseable {
+
+		private final Path path;
+
+		private final FileChannel channel;
+
+		private long offset;
+
+		private long lineNumber;
+
+		private final Map<String, Long> versions = new HashMap<>();
+
+		private final List<StoredEvent> pendingBatch = new ArrayList<>();
+
+		private long pendingBatchEnd;
+
+		/**
+		 * @param journal the file
+		 * @throws EventStoreException if it cannot be opened
+		 */
+		public Reader(Path journal) {
+			this.path = journal;
+			try {
+				this.channel = FileChannel.open(journal, StandardOpenOption.READ);
+			}
+			catch (IOException ex) {
+				throw new EventStoreException("Cannot open journal " + journal + ": " + ex.getMessage(), ex);
+			}
+		}
+
+		/**
+		 * The events written since the last poll.
+		 * @return them, in position order
+		 * @throws JournalCorruptedException at a damaged line
+		 */
+		public List<StoredEvent> poll() {
+			List<StoredEvent> events = new ArrayList<>();
+			long read = scan(this.channel, this.path, this.offset, (bytes, start, length, lineOffset, line) -> {
+				this.lineNumber++;
+				LineFormat.Decoded decoded;
+				try {
+					decoded = LineDecoder.decodeEvent(bytes, start, length);
+				}
+				catch (LineFormatException ex) {
+					throw new JournalCorruptedException(this.path, this.lineNumber, lineOffset, ex.getMessage());
+				}
+				long version = (decoded.version() > 0) ? decoded.version()
+						: this.versions.getOrDefault(decoded.streamId(), 0L) + 1;
+				this.versions.put(decoded.streamId(), version);
+				StoredEvent event = decoded.toEvent(version);
+				if (decoded.batchEnd() > decoded.position() || this.pendingBatchEnd > 0) {
+					this.pendingBatch.add(event);
+					this.pendingBatchEnd = decoded.batchEnd();
+					if (decoded.position() >= decoded.batchEnd()) {
+						events.addAll(this.pendingBatch);
+						this.pendingBatch.clear();
+						this.pendingBatchEnd = 0;
+					}
+				}
+				else {
+					events.add(event);
+				}
+			}, (bytes) -> {
+			});
+			this.offset = read;
+			return events;
+		}
+
+		@Override
+		public void close() {
+			try {
+				this.channel.close();
+			}
+			catch (IOException ex) {
+				// Read-only: nothing to lose.
+			}
+		}
+
+	}
+
+	/** One complete line. */
+	@FunctionalInterface
+	interface LineHandler {
+
+		void line(byte[] bytes, int start, int length, long offset, long lineNumber);
+
+	}
+
+	private static long scan(Path journal, long from, LineHandler handler, LongConsumer progress) {
+		try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.READ)) {
+			long end = scan(channel, journal, from, handler, progress);
+			long size = channel.size();
+			if (end < size) {
+				handler.line(null, 0, -1, end, -1);
+			}
+			return size;
+		}
+		catch (IOException ex) {
+			throw new EventStoreException("Cannot read journal " + journal + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Hands each complete, non-blank line from an offset on to the handler; returns the
+	 * offset after the last complete line.
+	 */
+	private static long scan(FileChannel channel, Path journal, long from, LineHandler handler, LongConsumer progress) {
+		byte[] buffer = new byte[1 << 20];
+		int filled = 0;
+		long bufferStart = from;
+		long lineNumber = 0;
+		try {
+			while (true) {
+				if (filled == buffer.length) {
+					buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+				}
+				int read = channel.read(ByteBuffer.wrap(buffer, filled, buffer.length - filled), bufferStart + filled);
+				if (read <= 0) {
+					return bufferStart;
+				}
+				filled += read;
+				int lineStart = 0;
+				for (int i = 0; i < filled; i++) {
+					if (buffer[i] == '\n') {
+						lineNumber++;
+						if (!isBlank(buffer, lineStart, i)) {
+							handler.line(buffer, lineStart, i - lineStart, bufferStart + lineStart, lineNumber);
+						}
+						lineStart = i + 1;
+					}
+				}
+				System.arraycopy(buffer, lineStart, buffer, 0, filled - lineStart);
+				filled -= lineStart;
+				bufferStart += lineStart;
+				progress.accept(bufferStart);
+			}
+		}
+		catch (IOException ex) {
+			throw new EventStoreException("Cannot read journal " + journal + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static boolean isBlank(byte[] bytes, int from, int to) {
+		for (int i = from; i < to; i++) {
+			if (bytes[i] != ' ' && bytes[i] != '\t' && bytes[i] != '\r') {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/** The checks of {@link #verify}, line by line. */
+	private static final class Verifier implements LineHandler {
+
+		private final Consumer<Problem> sink;
+
+		final Map<String, Long> versions = new HashMap<>();
+
+		long events;
+
+		long problems;
+
+		long first;
+
+		long last;
+
+		private long expected = 1;
+
+		private long lastLine;
+
+		private boolean sawChecksummed;
+
+		private long batchEnd;
+
+		private long batchLine;
+
+		private long batchOffset;
+
+		Verifier(Consumer<Problem> sink) {
+			this.sink = sink;
+		}
+
+		private void problem(long line, long offset, String message) {
+			this.problems++;
+			this.sink.accept(new Problem(line, offset, message));
+		}
+
+		@Override
+		public void line(byte[] bytes, int start, int length, long offset, long line) {
+			if (length < 0) {
+				finish(0);
+				problem(this.lastLine + 1, offset, "the file ends with an unterminated line (a torn write)");
+				return;
+			}
+			this.lastLine = line;
+			LineFormat.Decoded decoded;
+			try {
+				decoded = LineDecoder.decodeHeader(bytes, start, length);
+			}
+			catch (LineFormatException ex) {
+				problem(line, offset, "damaged line: " + ex.getMessage());
+				this.expected++;
+				return;
+			}
+			long position = decoded.position();
+			if (decoded.checksummed()) {
+				this.sawChecksummed = true;
+			}
+			else if (this.sawChecksummed) {
+				problem(line, offset, "position " + position + " has no checksum after lines that have one");
+			}
+			if (position != this.expected) {
+				problem(line, offset,
+						"position " + position + " where " + this.expected + " was expected (a gap or a duplicate)");
+			}
+			this.expected = position + 1;
+			long previous = this.versions.getOrDefault(decoded.streamId(), 0L);
+			long version = (decoded.version() > 0) ? decoded.version() : previous + 1;
+			if (version != previous + 1) {
+				problem(line, offset, "stream '" + decoded.streamId() + "' jumps from version " + previous + " to "
+						+ version + " at position " + position);
+			}
+			this.versions.put(decoded.streamId(), version);
+			if (this.batchEnd > 0 && decoded.batchEnd() != this.batchEnd) {
+				problem(line, offset, "the batch ending at position " + this.batchEnd + " is incomplete: position "
+						+ position + " interrupts it");
+				this.batchEnd = 0;
+			}
+			if (decoded.batchEnd() > position && this.batchEnd == 0) {
+				this.batchEnd = decoded.batchEnd();
+				this.batchLine = line;
+				this.batchOffset = offset;
+			}
+			else if (this.batchEnd > 0 && position >= this.batchEnd) {
+				this.batchEnd = 0;
+			}
+			this.events++;
+			if (this.first == 0) {
+				this.first = position;
+			}
+			this.last = position;
+		}
+
+		void finish(long size) {
+			if (this.batchEnd > 0) {
+				problem(this.batchLine, this.batchOffset,
+						"the batch ending at position " + this.batchEnd + " is incomplete at the end of the file");
+				this.batchEnd = 0;
+			}
+		}
+
+	}
+
+}
