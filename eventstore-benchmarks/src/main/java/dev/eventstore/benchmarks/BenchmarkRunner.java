@@ -140,6 +140,15 @@ public final class BenchmarkRunner {
 		String size = String.format(Locale.ROOT, "%,d-event journal", large.events());
 		row("store: open " + size, 1, Measurement.Result.of(large.openEventsPerSecond()), "events/s", "target",
 				1_000_000, ">= 1.0 x 1 M/s");
+		long verifyStart = System.nanoTime();
+		dev.eventstore.journal.file.JournalFiles.Summary verified = dev.eventstore.journal.file.JournalFiles
+			.verify(file("large"), (problem) -> {
+				throw new IllegalStateException("The benchmark journal has a problem: " + problem);
+			}, (bytes) -> {
+			});
+		double verifyRate = verified.events() / ((System.nanoTime() - verifyStart) / 1e9);
+		row("cli: verify " + size, 1, Measurement.Result.of(verifyRate), "events/s", "store: open, same journal",
+				large.openEventsPerSecond(), ">= 0.5");
 		row("store: heap retained by " + size + " (index and ids)", 1,
 				Measurement.Result.of(large.retainedBytesPerEvent()), "bytes/event", "target", 48, "<= 1.0 x 48 B");
 		row("store: readStream of 100 events, " + size, 1, large.readStream(), "reads/s", null, Double.NaN,

@@ -35,6 +35,7 @@ class BenchmarkRunnerSmokeTests {
 		assertThat(output).contains("| measurement")
 			.contains("store: append, fsync ALWAYS")
 			.contains("store: open 20,000-event journal")
+			.contains("cli: verify 20,000-event journal")
 			.contains("processor: replay, no-op handler, checkpoints on")
 			.contains("load a 10,050-event stream from its snapshot")
 			.contains("processor: live latency append -> handler, file NEVER")

@@ -1,0 +1,92 @@
+package dev.eventstore.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.eventstore.EventStore;
+import dev.eventstore.StoredEvent;
+import dev.eventstore.journal.file.JournalFiles;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Prints a journal's events. */
+@Command(name = "cat", mixinStandardHelpOptions = true,
+		description = "Prints the events of a journal (a file, or a PostgreSQL JDBC URL), filtered.")
+final class CatCommand implements Callable<Integer> {
+
+	@Parameters(paramLabel = "<journal>", description = "a journal file, or jdbc:postgresql://…")
+	String journal;
+
+	@Option(names = "--stream", description = "only this stream")
+	@Nullable String stream;
+
+	@Option(names = "--type", description = "only events of this type")
+	@Nullable String type;
+
+	@Option(names = "--from", description = "the first position (default: 1)", defaultValue = "1")
+	long from;
+
+	@Option(names = "--limit", description = "at most this many events")
+	@Nullable Long limit;
+
+	@Option(names = "--json", description = "one JSON object a line, for jq")
+	boolean json;
+
+	@Option(names = "--table-prefix", description = "PostgreSQL table prefix (default: ${DEFAULT-VALUE})",
+			defaultValue = "eventstore_")
+	String tablePrefix;
+
+	@Spec
+	CommandSpec spec;
+
+	@Override
+	public Integer call() {
+		if (this.from < 1) {
+			throw new picocli.CommandLine.ParameterException(this.spec.commandLine(),
+					"--from must be at least 1, was " + this.from);
+		}
+		PrintWriter out = this.spec.commandLine().getOut();
+		long[] printed = { 0 };
+		long max = (this.limit != null) ? this.limit : Long.MAX_VALUE;
+		if (Sources.isJdbc(this.journal)) {
+			try (EventStore store = Sources.postgres(this.journal, this.tablePrefix)) {
+				long next = this.from;
+				while (printed[0] < max) {
+					List<StoredEvent> page = store.readAll(next, 1_000);
+					if (page.isEmpty()) {
+						break;
+					}
+					for (StoredEvent event : page) {
+						print(out, event, printed, max);
+					}
+					next = page.get(page.size() - 1).position() + 1;
+				}
+			}
+		}
+		else {
+			try (JournalFiles.Reader reader = new JournalFiles.Reader(Sources.file(this.journal))) {
+				for (StoredEvent event : reader.poll()) {
+					if (event.position() >= this.from) {
+						print(out, event, printed, max);
+					}
+				}
+			}
+		}
+		out.flush();
+		return 0;
+	}
+
+	private void print(PrintWriter out, StoredEvent event, long[] printed, long max) {
+		if (printed[0] < max && (this.stream == null || this.stream.equals(event.streamId()))
+				&& (this.type == null || this.type.equals(event.type()))) {
+			Events.print(out, event, this.json);
+			printed[0]++;
+		}
+	}
+
+}

@@ -1,0 +1,63 @@
+package dev.eventstore.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.eventstore.StoredEvent;
+import dev.eventstore.journal.file.JournalFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * Prints the last events of a journal file and, with -f, each new one as it is appended.
+ */
+@Command(name = "tail", mixinStandardHelpOptions = true,
+		description = "Prints the last events of a journal file and, with -f, follows new ones as a running "
+				+ "application appends them (read-only, no lock).")
+final class TailCommand implements Callable<Integer> {
+
+	@Parameters(paramLabel = "<journal>", description = "the journal file")
+	String journal;
+
+	@Option(names = { "-n", "--lines" }, description = "how many of the last events (default: ${DEFAULT-VALUE})",
+			defaultValue = "10")
+	int count;
+
+	@Option(names = { "-f", "--follow" }, description = "keep printing events as they are appended")
+	boolean follow;
+
+	@Option(names = "--json", description = "one JSON object a line, for jq")
+	boolean json;
+
+	@Spec
+	CommandSpec spec;
+
+	@Override
+	public Integer call() throws InterruptedException {
+		PrintWriter out = this.spec.commandLine().getOut();
+		try (JournalFiles.Reader reader = new JournalFiles.Reader(Sources.file(this.journal))) {
+			List<StoredEvent> all = reader.poll();
+			for (StoredEvent event : all.subList(Math.max(0, all.size() - this.count), all.size())) {
+				Events.print(out, event, this.json);
+			}
+			out.flush();
+			while (this.follow) {
+				List<StoredEvent> next = reader.poll();
+				if (next.isEmpty()) {
+					Thread.sleep(100);
+					continue;
+				}
+				for (StoredEvent event : next) {
+					Events.print(out, event, this.json);
+				}
+				out.flush();
+			}
+		}
+		return 0;
+	}
+
+}

@@ -1,0 +1,190 @@
+package dev.eventstore.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.eventstore.EventStore;
+import dev.eventstore.NewEvent;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The built jar, run as a process: exit codes and output. */
+class CliIT {
+
+	private static final Path JAR = Path.of(System.getProperty("eventstore.cli.jar", "target/eventstore-cli.jar"));
+
+	@TempDir
+	Path dir;
+
+	/** What a finished process printed and returned. */
+	record Run(int exit, String out, String err) {
+	}
+
+	private static Process start(String... args) throws IOException {
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+		command.addAll(List.of(args));
+		return new ProcessBuilder(command).start();
+	}
+
+	private static Run run(String... args) throws Exception {
+		Process process = start(args);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+				new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+	}
+
+	private Path journal(int events) {
+		Path journal = this.dir.resolve("events.ndjson");
+		try (EventStore store = EventStore.open(journal)) {
+			for (int i = 0; i < events; i++) {
+				store.append("order-" + (i % 3), NewEvent.of("Placed", Map.of("n", i), Map.of("by", "cli-test")));
+			}
+			store.appendBatch("batch", List.of(NewEvent.of("A", Map.of()), NewEvent.of("B", Map.of())));
+		}
+		return journal;
+	}
+
+	@Test
+	void verifyPassesASoundJournalAndNamesEachProblemOfADamagedOne() throws Exception {
+		Path journal = journal(5);
+		Run sound = run("verify", journal.toString());
+		assertThat(sound.exit()).isZero();
+		assertThat(sound.out()).contains("7 events in 4 streams, positions 1 to 7").contains(": OK");
+
+		List<String> lines = new ArrayList<>(Files.readAllLines(journal));
+		lines.set(2, lines.get(2).replace("\"n\":2", "\"n\":20"));
+		Files.write(journal, lines);
+		Files.writeString(journal, "{\"event_id\":8,\"stream", java.nio.file.StandardOpenOption.APPEND);
+		Run damaged = run("verify", journal.toString());
+		assertThat(damaged.exit()).isEqualTo(1);
+		assertThat(damaged.out()).contains("line 3, byte ")
+			.contains("damaged line")
+			.contains("line 8, byte ")
+			.contains("a torn write")
+			.contains("2 problems");
+	}
+
+	@Test
+	void verifyReadsAJournalOfTheOriginalPythonStore() throws Exception {
+		Path journal = this.dir.resolve("python.ndjson");
+		Files.writeString(journal,
+				"""
+						{"event_id": 1, "stream_id": "order-1", "event_type": "OrderPlaced", "data": {"total": 10}, "metadata": null, "timestamp": "2026-05-29T11:15:00.123456"}
+						{"event_id": 2, "stream_id": "order-1", "event_type": "OrderPaid", "data": {}, "metadata": {"by": "x"}, "timestamp": "2026-05-29T11:16:00.000001"}
+						""");
+		Run run = run("verify", journal.toString());
+		assertThat(run.exit()).isZero();
+		assertThat(run.out()).contains("2 events in 1 streams");
+		assertThat(run("cat", journal.toString()).out()).contains("#2  order-1@2  OrderPaid");
+	}
+
+	@Test
+	void streamsAndCatPrintForPeopleOrAsJsonLines() throws Exception {
+		Path journal = journal(5);
+		Run streams = run("streams", journal.toString(), "--prefix", "order-");
+		assertThat(streams.exit()).isZero();
+		assertThat(streams.out().lines().toList()).containsExactly("order-0\t2", "order-1\t2", "order-2\t1");
+		Run cat = run("cat", journal.toString(), "--stream", "order-1", "--json");
+		assertThat(cat.out().lines().toList()).hasSize(2)
+			.allSatisfy((line) -> assertThat(line).startsWith("{\"position\":").contains("\"by\":\"cli-test\""));
+		assertThat(run("cat", journal.toString(), "--type", "B").out()).startsWith("#7  batch@2  B  ");
+		assertThat(run("cat", journal.toString(), "--from", "3", "--limit", "1").out().lines()).hasSize(1);
+	}
+
+	@Test
+	void usageErrorsExitWith2() throws Exception {
+		assertThat(run("cat").exit()).isEqualTo(2);
+		assertThat(run("verify", "a", "b").exit()).isEqualTo(2);
+		assertThat(run("unknown").exit()).isEqualTo(2);
+		Run help = run("--help");
+		assertThat(help.exit()).isZero();
+		assertThat(help.out()).contains("verify", "streams", "cat", "tail", "repair", "copy", "Exit codes:");
+		assertThat(run("verify", this.dir.resolve("missing.ndjson").toString()).exit()).isEqualTo(1);
+	}
+
+	@Test
+	void tailFollowsEventsAsARunningStoreAppendsThem() throws Exception {
+		Path journal = this.dir.resolve("live.ndjson");
+		try (EventStore store = EventStore.open(journal)) {
+			store.append("s", NewEvent.of("Before", Map.of()));
+			Process tail = start("tail", "-f", journal.toString());
+			try {
+				BufferedReader out = new BufferedReader(
+						new InputStreamReader(tail.getInputStream(), StandardCharsets.UTF_8));
+				assertThat(out.readLine()).contains("s@1  Before");
+				store.append("s", NewEvent.of("Live", Map.of("n", 1)));
+				String[] line = new String[1];
+				await().atMost(Duration.ofSeconds(20)).until(() -> (line[0] = out.readLine()) != null);
+				assertThat(line[0]).contains("#2  s@2  Live").contains("{\"n\":1}");
+			}
+			finally {
+				tail.destroyForcibly();
+			}
+		}
+	}
+
+	@Test
+	void repairCutsWhereTheOperatorSaysKeepingABackupButNeverWhileTheJournalIsInUse() throws Exception {
+		Path journal = journal(5);
+		try (EventStore store = EventStore.open(journal)) {
+			Run refused = run("repair", journal.toString(), "--cut-at", "@4");
+			assertThat(refused.exit()).isEqualTo(1);
+			assertThat(refused.err()).contains("locked by another EventStore");
+			assertThat(store.lastPosition()).isEqualTo(7);
+		}
+		assertThat(run("repair", journal.toString(), "--cut-at", "soon").exit()).isEqualTo(2);
+		Run cut = run("repair", journal.toString(), "--cut-at", "@4");
+		assertThat(cut.exit()).isZero();
+		assertThat(cut.out()).contains("the removed bytes are in");
+		try (var files = Files.list(this.dir)) {
+			assertThat(files.map((f) -> f.getFileName().toString()))
+				.anyMatch((n) -> n.startsWith("events.ndjson.cut-"));
+		}
+		assertThat(run("verify", journal.toString()).out()).contains("3 events", ": OK");
+	}
+
+	@Test
+	void copyMovesAJournalToPostgresAndBackKeepingEverything() throws Exception {
+		Path journal = journal(20);
+		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+			String url = postgres.getJdbcUrl("postgres", "postgres");
+			Run toPostgres = run("copy", journal.toString(), url, "--table-prefix", "cli_");
+			assertThat(toPostgres.exit()).as(toPostgres.err()).isZero();
+			assertThat(toPostgres.out()).contains("Copied 22 events").doesNotContain("jdbc:");
+			assertThat(run("copy", journal.toString(), url, "--table-prefix", "cli_").out()).contains("Copied 0 events")
+				.contains("resumed after position 22");
+			assertThat(run("cat", url, "--table-prefix", "cli_", "--json").out())
+				.isEqualTo(run("cat", journal.toString(), "--json").out());
+
+			Path back = this.dir.resolve("back.ndjson");
+			Run toFile = run("copy", url, back.toString(), "--table-prefix", "cli_");
+			assertThat(toFile.exit()).as(toFile.err()).isZero();
+			assertThat(run("verify", back.toString()).out()).contains("22 events", ": OK");
+			assertThat(run("cat", back.toString(), "--json").out())
+				.isEqualTo(run("cat", journal.toString(), "--json").out());
+
+			Path other = this.dir.resolve("other.ndjson");
+			try (EventStore store = EventStore.open(other)) {
+				store.append("x", NewEvent.of("Other", Map.of()));
+			}
+			Run refused = run("copy", other.toString(), url, "--table-prefix", "cli_");
+			assertThat(refused.exit()).isEqualTo(1);
+			assertThat(refused.err()).contains("not the start of this copy");
+		}
+	}
+
+}
