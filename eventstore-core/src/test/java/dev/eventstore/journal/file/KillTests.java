@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A child JVM appends with fsync ALWAYS and reports every acknowledged position; it is
@@ -74,10 +75,7 @@ class KillTests {
 				}
 			});
 			reader.start();
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-			while (lastAcknowledged.get() == 0 && System.nanoTime() < deadline) {
-				Thread.sleep(5);
-			}
+			await().atMost(java.time.Duration.ofSeconds(30)).until(() -> lastAcknowledged.get() > 0);
 			Thread.sleep(random.nextInt(TORTURE ? 400 : 150));
 			child.destroyForcibly();
 			assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
