@@ -191,7 +191,13 @@ public final class Processor implements AutoCloseable {
 			throw new IllegalStateException("Processor '" + this.name + "' was started before");
 		}
 		this.started = true;
-		this.wakeUps = this.store.subscribe((event) -> wake());
+		this.lastKnownPosition = this.store.lastPosition();
+		this.wakeUps = this.store.subscribe((event) -> {
+			if (event.position() > this.lastKnownPosition) {
+				this.lastKnownPosition = event.position();
+			}
+			wake();
+		});
 		this.thread.start();
 		return this;
 	}
@@ -199,14 +205,18 @@ public final class Processor implements AutoCloseable {
 	/** The processor's state now. */
 	public ProcessorStatus status() {
 		long last = this.lastKnownPosition;
-		try {
-			last = this.store.lastPosition();
-			this.lastKnownPosition = last;
+		if (!this.started || this.closed) {
+			try {
+				last = this.store.lastPosition();
+				this.lastKnownPosition = last;
+			}
+			catch (RuntimeException ex) {
+				// The store is closed or its database is away: report the last position
+				// known.
+			}
 		}
-		catch (RuntimeException ex) {
-			// The store is closed or its database is away: report the last position
-			// known.
-		}
+		// A running processor hears of every appended position through its wake-up
+		// subscription: its status costs no journal call, so gauges read it at any rate.
 		ProcessorFailure failed = this.failure;
 		ProcessorState state;
 		if (!this.started || this.closed) {

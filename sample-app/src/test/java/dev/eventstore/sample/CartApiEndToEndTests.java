@@ -202,12 +202,12 @@ class CartApiEndToEndTests {
 
 	@Test
 	void metricsMoveWithAppendsAndConflicts() {
-		double appends = this.api.metric("eventstore.appends");
+		double appends = this.api.metric("eventstore.events.appended");
 		double conflicts = this.api.metric("eventstore.conflicts");
 		this.api.addItem("metrics", "apple", 1);
 		this.api.addItem("metrics", "apple", 1);
 		this.api.addItem("metrics", Map.of("sku", "apple", "quantity", 1), "\"1\"");
-		assertThat(this.api.metric("eventstore.appends")).isEqualTo(appends + 2);
+		assertThat(this.api.metric("eventstore.events.appended")).isEqualTo(appends + 2);
 		assertThat(this.api.metric("eventstore.conflicts")).isEqualTo(conflicts + 1);
 		assertThat(this.api.metric("eventstore.position")).isEqualTo(this.store.lastPosition());
 		JsonNode health = this.api.get("/actuator/health").getBody();

@@ -31,7 +31,11 @@ public class EventStoreHealthIndicator extends AbstractHealthIndicator {
 		else {
 			builder.down();
 		}
-		builder.withDetail("journal", status.journal())
+		// A PostgreSQL journal's location holds its JDBC URL: show the product and table.
+		builder
+			.withDetail("journal",
+					status.journal().startsWith("postgresql ") ? "postgresql table " + status.details().get("table")
+							: status.journal())
 			.withDetail("open", status.open())
 			.withDetail("lastPosition", status.lastPosition())
 			.withDetails(status.details());

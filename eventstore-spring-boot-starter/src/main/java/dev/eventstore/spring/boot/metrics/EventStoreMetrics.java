@@ -21,13 +21,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * Micrometer meters of an event store, fed as the store's {@link EventStoreObserver}:
  * <ul>
- * <li>{@code eventstore.appends} counter: events appended;</li>
+ * <li>{@code eventstore.events.appended} counter: events appended;</li>
  * <li>{@code eventstore.conflicts} counter: appends rejected by a concurrency
  * conflict;</li>
  * <li>{@code eventstore.listener.errors} counter: subscriber and listener failures;</li>
  * <li>{@code eventstore.append} timer: append calls, single and batch, tagged
- * {@code outcome} {@code success}, {@code conflict} or {@code error}, with
- * p50/p95/p99;</li>
+ * {@code outcome} {@code success}, {@code conflict} or {@code error} and
+ * {@code exception} (the exception's simple name, {@code none} on success); percentiles
+ * and histograms as {@code management.metrics.distribution.*} configures;</li>
  * <li>{@code eventstore.position} gauge: the last global position;</li>
  * <li>{@code eventstore.journal.size} gauge: the journal's size in bytes.</li>
  * </ul>
@@ -45,19 +46,39 @@ public class EventStoreMetrics implements MeterBinder, EventStoreObserver {
 
 	private final LongAdder listenerErrors = new LongAdder();
 
-	private final List<Timers> timers = new CopyOnWriteArrayList<>();
+	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+
+	/** The status the gauges last read, and when: a scrape costs no journal call. */
+	private volatile @Nullable EventStoreStatus cached;
+
+	private volatile long cachedAt;
+
+	/** The highest position this store appended, seen without asking the journal. */
+	private final java.util.concurrent.atomic.AtomicLong appendedPosition = new java.util.concurrent.atomic.AtomicLong();
+
+	private final long cacheNanos;
 
 	/**
 	 * @param status supplies the store's current status for the gauges, or null when
 	 * there is no store
 	 */
 	public EventStoreMetrics(Supplier<@Nullable EventStoreStatus> status) {
+		this(status, java.time.Duration.ofSeconds(5));
+	}
+
+	/**
+	 * @param status supplies the store's current status for the gauges, or null when
+	 * there is no store
+	 * @param refresh how long the gauges use a status before asking again
+	 */
+	EventStoreMetrics(Supplier<@Nullable EventStoreStatus> status, java.time.Duration refresh) {
 		this.status = status;
+		this.cacheNanos = refresh.toNanos();
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		FunctionCounter.builder("eventstore.appends", this.appends, LongAdder::doubleValue)
+		FunctionCounter.builder("eventstore.events.appended", this.appends, LongAdder::doubleValue)
 			.description("Events appended to the event store")
 			.baseUnit("events")
 			.register(registry);
@@ -67,28 +88,41 @@ public class EventStoreMetrics implements MeterBinder, EventStoreObserver {
 		FunctionCounter.builder("eventstore.listener.errors", this.listenerErrors, LongAdder::doubleValue)
 			.description("Subscribers and event listeners that threw while handling a stored event")
 			.register(registry);
-		Gauge.builder("eventstore.position", this, (metrics) -> metrics.statusValue(EventStoreStatus::lastPosition))
-			.description("Global position of the last stored event")
-			.register(registry);
+		Gauge.builder("eventstore.position", this, (metrics) -> {
+			double stored = metrics.statusValue(EventStoreStatus::lastPosition);
+			return Double.isNaN(stored) ? stored : Math.max(stored, metrics.appendedPosition.get());
+		}).description("Global position of the last stored event").register(registry);
 		Gauge
 			.builder("eventstore.journal.size", this,
 					(metrics) -> metrics.statusValue(EventStoreStatus::journalSizeBytes))
 			.description("Size of the event store's journal")
 			.baseUnit("bytes")
 			.register(registry);
-		this.timers.add(new Timers(timer(registry, "success"), timer(registry, "conflict"), timer(registry, "error")));
+		this.registries.add(registry);
 	}
 
-	private static Timer timer(MeterRegistry registry, String outcome) {
+	/**
+	 * The append timer for an outcome and exception; percentiles and histograms are left
+	 * to {@code management.metrics.distribution.*}.
+	 */
+	private static Timer timer(MeterRegistry registry, String outcome, String exception) {
 		return Timer.builder("eventstore.append")
 			.description("Append calls to the event store, single and batch, until durable")
 			.tag("outcome", outcome)
-			.publishPercentiles(0.5, 0.95, 0.99)
+			.tag("exception", exception)
 			.register(registry);
 	}
 
 	private double statusValue(java.util.function.ToLongFunction<EventStoreStatus> value) {
-		EventStoreStatus current = this.status.get();
+		EventStoreStatus current = this.cached;
+		if (current == null || System.nanoTime() - this.cachedAt >= this.cacheNanos) {
+			// At most one status (on PostgreSQL, one round trip) every 5 seconds,
+			// whatever the
+			// scrape rate.
+			current = this.status.get();
+			this.cached = current;
+			this.cachedAt = System.nanoTime();
+		}
 		if (current == null || !current.open()) {
 			return Double.NaN;
 		}
@@ -99,8 +133,11 @@ public class EventStoreMetrics implements MeterBinder, EventStoreObserver {
 	@Override
 	public void appended(List<NewEvent> events, List<StoredEvent> stored, long nanos) {
 		this.appends.add(stored.size());
-		for (Timers bound : this.timers) {
-			bound.success().record(nanos, TimeUnit.NANOSECONDS);
+		if (!stored.isEmpty()) {
+			this.appendedPosition.accumulateAndGet(stored.get(stored.size() - 1).position(), Math::max);
+		}
+		for (MeterRegistry registry : this.registries) {
+			timer(registry, "success", "none").record(nanos, TimeUnit.NANOSECONDS);
 		}
 	}
 
@@ -110,17 +147,15 @@ public class EventStoreMetrics implements MeterBinder, EventStoreObserver {
 		if (conflict) {
 			this.conflicts.increment();
 		}
-		for (Timers bound : this.timers) {
-			(conflict ? bound.conflict() : bound.error()).record(nanos, TimeUnit.NANOSECONDS);
+		for (MeterRegistry registry : this.registries) {
+			timer(registry, conflict ? "conflict" : "error", failure.getClass().getSimpleName()).record(nanos,
+					TimeUnit.NANOSECONDS);
 		}
 	}
 
 	@Override
 	public void subscriberFailed(StoredEvent event, Throwable failure) {
 		this.listenerErrors.increment();
-	}
-
-	private record Timers(Timer success, Timer conflict, Timer error) {
 	}
 
 }

@@ -20,7 +20,7 @@ class EventStoreMetricsTests {
 	void countsAppendsConflictsListenerErrorsAndTimesAppends() {
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
 		AtomicReference<EventStore> holder = new AtomicReference<>();
-		EventStoreMetrics metrics = new EventStoreMetrics(() -> holder.get().status());
+		EventStoreMetrics metrics = new EventStoreMetrics(() -> holder.get().status(), java.time.Duration.ZERO);
 		try (EventStore store = EventStore.builder().observer(metrics).build()) {
 			holder.set(store);
 			store.append("s", NewEvent.of("Before", Map.of()));
@@ -34,16 +34,42 @@ class EventStoreMetricsTests {
 			assertThatExceptionOfType(ConcurrencyConflictException.class)
 				.isThrownBy(() -> store.append("s", NewEvent.of("E", Map.of()), ExpectedVersion.noStream()));
 
-			assertThat(registry.get("eventstore.appends").functionCounter().count()).isEqualTo(3);
+			assertThat(registry.get("eventstore.events.appended").functionCounter().count()).isEqualTo(3);
 			assertThat(registry.get("eventstore.conflicts").functionCounter().count()).isEqualTo(1);
 			assertThat(registry.get("eventstore.listener.errors").functionCounter().count()).isEqualTo(1);
-			assertThat(registry.get("eventstore.append").tag("outcome", "success").timer().count()).isEqualTo(1);
-			assertThat(registry.get("eventstore.append").tag("outcome", "conflict").timer().count()).isEqualTo(1);
-			assertThat(registry.get("eventstore.append").tag("outcome", "error").timer().count()).isZero();
+			assertThat(
+					registry.get("eventstore.append").tags("outcome", "success", "exception", "none").timer().count())
+				.isEqualTo(1);
+			assertThat(registry.get("eventstore.append")
+				.tags("outcome", "conflict", "exception", "ConcurrencyConflictException")
+				.timer()
+				.count()).isEqualTo(1);
+			assertThat(registry.find("eventstore.append").tag("outcome", "error").timer()).isNull();
+			// Percentiles are the application's choice
+			// (management.metrics.distribution.*).
+			assertThat(registry.get("eventstore.append").timer().takeSnapshot().percentileValues()).isEmpty();
 			assertThat(registry.get("eventstore.position").gauge().value()).isEqualTo(3);
 			assertThat(registry.get("eventstore.journal.size").gauge().value()).isNaN();
 		}
 		assertThat(registry.get("eventstore.position").gauge().value()).as("closed store").isNaN();
+	}
+
+	@Test
+	void gaugesReadTheStoreAtMostOncePerRefreshWhateverTheScrapeRate() {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+		try (EventStore store = EventStore.inMemory()) {
+			EventStoreMetrics metrics = new EventStoreMetrics(() -> {
+				reads.incrementAndGet();
+				return store.status();
+			});
+			metrics.bindTo(registry);
+			for (int i = 0; i < 50; i++) {
+				registry.get("eventstore.position").gauge().value();
+				registry.get("eventstore.journal.size").gauge().value();
+			}
+			assertThat(reads).hasValue(1);
+		}
 	}
 
 }
