@@ -60,6 +60,8 @@ public class EventStoreProperties {
 
 	private final Health health = new Health();
 
+	private final Ui ui = new Ui();
+
 	public @Nullable Path getPersistPath() {
 		return this.persistPath;
 	}
@@ -102,6 +104,44 @@ public class EventStoreProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Ui getUi() {
+		return this.ui;
+	}
+
+	/** The read-only stream browser page. */
+	public static class Ui {
+
+		/**
+		 * Whether to serve the stream browser (a Spring MVC application only). It has no
+		 * security of its own: secure its path as the rest of the application.
+		 */
+		private boolean enabled = false;
+
+		/** The path the stream browser is served under. */
+		private String path = "/eventstore";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			if (path == null || !path.startsWith("/") || path.length() < 2) {
+				throw new IllegalArgumentException(
+						"eventstore.ui.path must start with '/' and name a path, was '" + path + "'");
+			}
+			this.path = path;
+		}
+
 	}
 
 	/** How the health contributors report. */

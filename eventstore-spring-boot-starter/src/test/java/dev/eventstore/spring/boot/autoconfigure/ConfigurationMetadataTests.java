@@ -42,7 +42,7 @@ class ConfigurationMetadataTests {
 		assertThat(keys).contains("eventstore.persist-path", "eventstore.fsync", "eventstore.fsync-interval",
 				"eventstore.journal", "eventstore.publish-events", "eventstore.postgres.table-prefix",
 				"eventstore.postgres.initialize-schema", "eventstore.processors",
-				"eventstore.health.failed-processor-status");
+				"eventstore.health.failed-processor-status", "eventstore.ui.enabled", "eventstore.ui.path");
 	}
 
 }

@@ -1,0 +1,100 @@
+package dev.eventstore.sample;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import dev.eventstore.EventStore;
+import dev.eventstore.NewEvent;
+import org.htmlunit.WebClient;
+import org.htmlunit.html.HtmlAnchor;
+import org.htmlunit.html.HtmlElement;
+import org.htmlunit.html.HtmlPage;
+import org.htmlunit.html.HtmlTextInput;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The stream browser, used as a person would, in a browser that runs the page's
+ * JavaScript (HtmlUnit) against the app on a real port.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "eventstore.ui.enabled=true", "eventstore.ui.path=/browser" })
+class StreamBrowserTests {
+
+	@TempDir
+	static Path dir;
+
+	@DynamicPropertySource
+	static void journal(DynamicPropertyRegistry registry) {
+		registry.add("eventstore.persist-path", () -> dir.resolve("events.ndjson").toString());
+		registry.add("sample.receipts-dir", () -> dir.resolve("receipts").toString());
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	EventStore store;
+
+	@Test
+	void searchOpenAStreamAndSeeALiveEventArrive() throws Exception {
+		HttpApi api = new HttpApi(this.port);
+		api.addItem("ui-1", "apple", 2);
+		api.addItem("ui-2", "kiwi", 1);
+		try (WebClient browser = new WebClient()) {
+			browser.getOptions().setThrowExceptionOnScriptError(true);
+			HtmlPage page = browser.getPage("http://localhost:" + this.port + "/browser");
+			browser.waitForBackgroundJavaScript(2_000);
+			HtmlTextInput prefix = page.getHtmlElementById("prefix");
+			prefix.type("cart-ui-");
+			page.<HtmlElement>getHtmlElementById("search").click();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> page.getHtmlElementById("streams").asNormalizedText().contains("cart-ui-2"));
+			assertThat(page.getHtmlElementById("streams").asNormalizedText()).contains("cart-ui-1");
+			HtmlAnchor stream = page.getFirstByXPath("//ul[@id='streams']//a[text()='cart-ui-1']");
+			stream.click();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> page.getHtmlElementById("title").asNormalizedText().equals("Stream cart-ui-1"));
+			assertThat(page.getHtmlElementById("events").asNormalizedText()).contains("cart-ui-1@1", "ItemAdded",
+					"\"sku\": \"apple\"");
+
+			api.addItem("ui-3", "live-fig", 3);
+			await().atMost(Duration.ofSeconds(15))
+				.until(() -> page.getHtmlElementById("live").asNormalizedText().contains("live-fig"));
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> page.getHtmlElementById("processors").asNormalizedText().contains("sku-totals"));
+		}
+	}
+
+	@Test
+	void markupInStreamIdsAndPayloadsRendersAsText() throws Exception {
+		this.store.append("x<b>bold</b>", NewEvent.of("Note", Map.of("note", "<script>window.pwned = true</script>",
+				"html", "<img src=x onerror=\"window.pwned=true\">")));
+		try (WebClient browser = new WebClient()) {
+			HtmlPage page = browser.getPage("http://localhost:" + this.port + "/browser");
+			HtmlTextInput prefix = page.getHtmlElementById("prefix");
+			prefix.type("x<b>");
+			page.<HtmlElement>getHtmlElementById("search").click();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> page.getHtmlElementById("streams").asNormalizedText().contains("x<b>bold</b>"));
+			HtmlAnchor stream = page.getFirstByXPath("//ul[@id='streams']//a");
+			stream.click();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> page.getHtmlElementById("events").asNormalizedText().contains("<script>window.pwned"));
+			assertThat(page.getElementsByTagName("b")).isEmpty();
+			assertThat(page.getElementsByTagName("img")).isEmpty();
+			assertThat(page.executeJavaScript("window.pwned").getJavaScriptResult()).isNotEqualTo(Boolean.TRUE);
+		}
+	}
+
+}
