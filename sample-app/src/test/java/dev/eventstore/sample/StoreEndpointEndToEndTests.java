@@ -46,6 +46,7 @@ class StoreEndpointEndToEndTests {
 		JsonNode status = this.api.get("/actuator/eventstore").getBody();
 		assertThat(status.get("state").asString()).isEqualTo("UP");
 		assertThat(status.get("fsync").asString()).isEqualTo("ALWAYS");
+		assertThat(status.get("streams").asLong()).isGreaterThanOrEqualTo(3);
 		assertThat(status.get("lastPosition").asLong()).isGreaterThanOrEqualTo(4);
 
 		JsonNode page = this.api.get("/actuator/eventstore/streams?prefix=cart-b&limit=2").getBody();

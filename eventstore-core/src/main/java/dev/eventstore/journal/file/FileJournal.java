@@ -522,9 +522,14 @@ public final class FileJournal implements Journal {
 
 	@Override
 	public java.util.Map<String, Object> details() {
+		java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+		details.put("fsync", this.fsync.name());
+		details.put("streams", this.index.streamCount());
 		IOException syncFailure = this.lastSyncFailure;
-		return (syncFailure != null) ? java.util.Map.of("fsync", this.fsync.name(), "lastSyncFailure",
-				String.valueOf(syncFailure.getMessage())) : java.util.Map.of("fsync", this.fsync.name());
+		if (syncFailure != null) {
+			details.put("lastSyncFailure", String.valueOf(syncFailure.getMessage()));
+		}
+		return details;
 	}
 
 	private void ensureOpen() {

@@ -129,6 +129,17 @@ final class JournalIndex {
 		}
 	}
 
+	/** How many streams are indexed. */
+	int streamCount() {
+		this.lock.readLock().lock();
+		try {
+			return this.streams.size();
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
 	/** Offers the ids of the streams with a position up to {@code maxPosition}. */
 	void streamIds(dev.eventstore.journal.support.StreamPages page, long maxPosition) {
 		this.lock.readLock().lock();

@@ -149,6 +149,17 @@ public final class InMemoryJournal implements Journal {
 	}
 
 	@Override
+	public Map<String, Object> details() {
+		this.lock.readLock().lock();
+		try {
+			return Map.of("streams", this.streams.size());
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	@Override
 	public long streamVersion(String streamId) {
 		this.lock.readLock().lock();
 		try {

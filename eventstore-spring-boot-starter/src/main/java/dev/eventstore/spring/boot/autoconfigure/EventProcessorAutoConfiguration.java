@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configures {@link EventProcessors}: the durable processors of the application's
@@ -39,8 +40,9 @@ public final class EventProcessorAutoConfiguration {
 	@ConditionalOnMissingBean
 	EventProcessors eventProcessors(ListableBeanFactory beans, EventStore store, EventTypes types,
 			ProcessorInfrastructure infrastructure, EventStoreProperties properties,
-			ObjectProvider<ProcessorObserver> observers) {
-		return new EventProcessors(beans, store, types, infrastructure, properties.getProcessors(), observers);
+			ObjectProvider<ProcessorObserver> observers, Environment environment) {
+		return new EventProcessors(beans, store, types, infrastructure, properties.getProcessors(), observers,
+				ObservedHandlers.decorator(beans, environment));
 	}
 
 }

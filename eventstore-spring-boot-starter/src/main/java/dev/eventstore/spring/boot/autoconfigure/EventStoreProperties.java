@@ -62,6 +62,8 @@ public class EventStoreProperties {
 
 	private final Ui ui = new Ui();
 
+	private final Observations observations = new Observations();
+
 	public @Nullable Path getPersistPath() {
 		return this.persistPath;
 	}
@@ -108,6 +110,30 @@ public class EventStoreProperties {
 
 	public Ui getUi() {
 		return this.ui;
+	}
+
+	public Observations getObservations() {
+		return this.observations;
+	}
+
+	/** Micrometer observations of appends and processor handling. */
+	public static class Observations {
+
+		/**
+		 * Whether each append and each processor's handling of an event is an observation
+		 * (a span in tracing, and the eventstore.append timer), when the application has
+		 * an ObservationRegistry.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 	/** The read-only stream browser page. */

@@ -58,6 +58,11 @@ public class EventStoreMetrics implements MeterBinder, EventStoreObserver {
 
 	private final long cacheNanos;
 
+	private final boolean timeAppends;
+
+	/** The {@code store} tag: the store's bean name. */
+	private final io.micrometer.core.instrument.Tags tags;
+
 	/**
 	 * @param status supplies the store's current status for the gauges, or null when
 	 * there is no store
@@ -72,8 +77,39 @@ public class EventStoreMetrics implements MeterBinder, EventStoreObserver {
 	 * @param refresh how long the gauges use a status before asking again
 	 */
 	EventStoreMetrics(Supplier<@Nullable EventStoreStatus> status, java.time.Duration refresh) {
+		this(status, refresh, true);
+	}
+
+	/**
+	 * @param status supplies the store's current status for the gauges, or null when
+	 * there is no store
+	 * @param timeAppends whether to time appends here; false when observations time them
+	 * ({@code eventstore.append} comes from the observation then)
+	 */
+	public EventStoreMetrics(Supplier<@Nullable EventStoreStatus> status, boolean timeAppends) {
+		this(status, java.time.Duration.ofSeconds(5), timeAppends);
+	}
+
+	EventStoreMetrics(Supplier<@Nullable EventStoreStatus> status, java.time.Duration refresh, boolean timeAppends) {
+		this(status, refresh, timeAppends, "eventStore");
+	}
+
+	/**
+	 * @param status supplies the store's current status for the gauges, or null when
+	 * there is no store
+	 * @param timeAppends whether to time appends here; false when observations time them
+	 * @param storeName the store's bean name, the {@code store} tag of every meter
+	 */
+	public EventStoreMetrics(Supplier<@Nullable EventStoreStatus> status, boolean timeAppends, String storeName) {
+		this(status, java.time.Duration.ofSeconds(5), timeAppends, storeName);
+	}
+
+	EventStoreMetrics(Supplier<@Nullable EventStoreStatus> status, java.time.Duration refresh, boolean timeAppends,
+			String storeName) {
+		this.tags = io.micrometer.core.instrument.Tags.of("store", storeName);
 		this.status = status;
 		this.cacheNanos = refresh.toNanos();
+		this.timeAppends = timeAppends;
 	}
 
 	@Override
@@ -81,35 +117,47 @@ public class EventStoreMetrics implements MeterBinder, EventStoreObserver {
 		FunctionCounter.builder("eventstore.events.appended", this.appends, LongAdder::doubleValue)
 			.description("Events appended to the event store")
 			.baseUnit("events")
+			.tags(this.tags)
 			.register(registry);
 		FunctionCounter.builder("eventstore.conflicts", this.conflicts, LongAdder::doubleValue)
 			.description("Appends rejected because the stream was not at the expected version")
+			.tags(this.tags)
 			.register(registry);
 		FunctionCounter.builder("eventstore.listener.errors", this.listenerErrors, LongAdder::doubleValue)
 			.description("Subscribers and event listeners that threw while handling a stored event")
+			.tags(this.tags)
 			.register(registry);
+		bindGauges(registry);
+		if (this.timeAppends) {
+			this.registries.add(registry);
+		}
+	}
+
+	/** Only the gauges: for a store this binder does not observe. */
+	void bindGauges(MeterRegistry registry) {
 		Gauge.builder("eventstore.position", this, (metrics) -> {
 			double stored = metrics.statusValue(EventStoreStatus::lastPosition);
 			return Double.isNaN(stored) ? stored : Math.max(stored, metrics.appendedPosition.get());
-		}).description("Global position of the last stored event").register(registry);
+		}).description("Global position of the last stored event").tags(this.tags).register(registry);
 		Gauge
 			.builder("eventstore.journal.size", this,
 					(metrics) -> metrics.statusValue(EventStoreStatus::journalSizeBytes))
 			.description("Size of the event store's journal")
 			.baseUnit("bytes")
+			.tags(this.tags)
 			.register(registry);
-		this.registries.add(registry);
 	}
 
 	/**
 	 * The append timer for an outcome and exception; percentiles and histograms are left
 	 * to {@code management.metrics.distribution.*}.
 	 */
-	private static Timer timer(MeterRegistry registry, String outcome, String exception) {
+	private Timer timer(MeterRegistry registry, String outcome, String exception) {
 		return Timer.builder("eventstore.append")
 			.description("Append calls to the event store, single and batch, until durable")
 			.tag("outcome", outcome)
 			.tag("exception", exception)
+			.tags(this.tags)
 			.register(registry);
 	}
 

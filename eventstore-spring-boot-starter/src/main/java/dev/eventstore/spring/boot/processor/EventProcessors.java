@@ -51,6 +51,8 @@ public final class EventProcessors implements SmartLifecycle, SmartInitializingS
 
 	private final ObjectProvider<ProcessorObserver> observers;
 
+	private final java.util.function.BiFunction<String, EventHandler, EventHandler> decorator;
+
 	private @Nullable Map<String, Processor> processors;
 
 	private final Set<String> enabled = new TreeSet<>();
@@ -60,6 +62,18 @@ public final class EventProcessors implements SmartLifecycle, SmartInitializingS
 	public EventProcessors(ListableBeanFactory beans, EventStore store, EventTypes types,
 			ProcessorInfrastructure infrastructure, Map<String, ProcessorSettings> settings,
 			ObjectProvider<ProcessorObserver> observers) {
+		this(beans, store, types, infrastructure, settings, observers, (name, handler) -> handler);
+	}
+
+	/**
+	 * @param decorator wraps each processor's handler, by processor name (to observe it,
+	 * say)
+	 */
+	public EventProcessors(ListableBeanFactory beans, EventStore store, EventTypes types,
+			ProcessorInfrastructure infrastructure, Map<String, ProcessorSettings> settings,
+			ObjectProvider<ProcessorObserver> observers,
+			java.util.function.BiFunction<String, EventHandler, EventHandler> decorator) {
+		this.decorator = decorator;
 		this.beans = beans;
 		this.store = store;
 		this.types = types;
@@ -132,7 +146,7 @@ public final class EventProcessors implements SmartLifecycle, SmartInitializingS
 		EventProcessor.Checkpoints kind = (settings.getCheckpoints() != null) ? settings.getCheckpoints()
 				: annotation.checkpoints();
 		List<ProcessorObserver> all = this.observers.orderedStream().toList();
-		Processor.Builder builder = Processor.builder(name, this.store, handler)
+		Processor.Builder builder = Processor.builder(name, this.store, this.decorator.apply(name, handler))
 			.startFrom(startFrom)
 			.retry(settings.getRetry().toPolicy())
 			.checkpointEvery(settings.getCheckpointEvery(), settings.getCheckpointInterval())

@@ -5,9 +5,11 @@ import java.util.List;
 import dev.eventstore.EventStore;
 import dev.eventstore.spring.boot.autoconfigure.EventProcessorAutoConfiguration;
 import dev.eventstore.spring.boot.metrics.EventProcessorMetrics;
+import dev.eventstore.spring.boot.metrics.EventStoreGauges;
 import dev.eventstore.spring.boot.metrics.EventStoreMetrics;
 import dev.eventstore.spring.boot.processor.EventProcessors;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -15,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configures {@link EventStoreMetrics} when Micrometer is present and a
@@ -34,11 +37,23 @@ public final class EventStoreMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EventStoreMetrics eventStoreMetrics(ObjectProvider<EventStore> store) {
+	EventStoreMetrics eventStoreMetrics(ObjectProvider<EventStore> store,
+			ObjectProvider<ObservationRegistry> observations, Environment environment) {
+		// With observations, each append is one observation, which also makes the
+		// eventstore.append timer: one instrumentation, not two.
+		ObservationRegistry registry = observations.getIfAvailable();
+		boolean observed = registry != null && !registry.isNoop()
+				&& environment.getProperty("eventstore.observations.enabled", Boolean.class, true);
 		return new EventStoreMetrics(() -> {
-			EventStore current = store.getIfAvailable();
+			EventStore current = store.getIfUnique();
 			return (current != null) ? current.status() : null;
-		});
+		}, !observed, "eventStore");
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EventStoreGauges eventStoreGauges(org.springframework.beans.factory.ListableBeanFactory beans) {
+		return new EventStoreGauges(() -> beans.getBeansOfType(EventStore.class), "eventStore");
 	}
 
 	@Bean

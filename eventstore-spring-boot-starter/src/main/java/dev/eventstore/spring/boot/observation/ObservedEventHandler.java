@@ -1,0 +1,61 @@
+package dev.eventstore.spring.boot.observation;
+
+import dev.eventstore.StoredEvent;
+import dev.eventstore.processor.Delivery;
+import dev.eventstore.processor.EventHandler;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+
+/**
+ * A processor's handler whose every call is one {@link Observation}
+ * ({@code eventstore.processor.handle}): low-cardinality keys {@code processor},
+ * {@code event.type}, {@code replay}; high-cardinality {@code stream.id} and
+ * {@code position}. An exception marks it failed; the processor's retry sees the same
+ * exception.
+ *
+ * @since 0.2.0
+ */
+public final class ObservedEventHandler implements EventHandler {
+
+	private final String processor;
+
+	private final EventHandler delegate;
+
+	private final ObservationRegistry registry;
+
+	public ObservedEventHandler(String processor, EventHandler delegate, ObservationRegistry registry) {
+		this.processor = processor;
+		this.delegate = delegate;
+		this.registry = registry;
+	}
+
+	@Override
+	public void handle(StoredEvent event, Delivery delivery) throws Exception {
+		Observation observation = Observation.createNotStarted("eventstore.processor.handle", this.registry)
+			.contextualName("eventstore " + this.processor + " handle")
+			.lowCardinalityKeyValue("processor", this.processor)
+			.lowCardinalityKeyValue("event.type", event.type())
+			.lowCardinalityKeyValue("replay", String.valueOf(delivery.replay()))
+			.highCardinalityKeyValue("stream.id", event.streamId())
+			.highCardinalityKeyValue("position", String.valueOf(event.position()))
+			.start();
+		Observation.Scope scope = observation.openScope();
+		try {
+			this.delegate.handle(event, delivery);
+		}
+		catch (Exception | Error ex) {
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			scope.close();
+			observation.stop();
+		}
+	}
+
+	@Override
+	public void reset(long fromPosition) throws Exception {
+		this.delegate.reset(fromPosition);
+	}
+
+}

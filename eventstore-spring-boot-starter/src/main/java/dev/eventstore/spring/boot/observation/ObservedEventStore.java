@@ -1,0 +1,134 @@
+package dev.eventstore.spring.boot.observation;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import dev.eventstore.AppendResult;
+import dev.eventstore.ConcurrencyConflictException;
+import dev.eventstore.EventStore;
+import dev.eventstore.EventStoreStatus;
+import dev.eventstore.ExpectedVersion;
+import dev.eventstore.NewEvent;
+import dev.eventstore.StoredEvent;
+import dev.eventstore.Subscription;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An {@link EventStore} whose appends are each one {@link Observation}
+ * ({@code eventstore.append}), so they show as spans in tracing and as the
+ * {@code eventstore.append} timer, with one instrumentation, as Spring's own components
+ * do. Low-cardinality keys: {@code outcome} ({@code success}, {@code conflict},
+ * {@code error}), {@code event.type} (the batch's type, {@code mixed} for several) and
+ * {@code exception}; high-cardinality: {@code stream.id}. Everything else is the
+ * delegate's.
+ *
+ * @since 0.2.0
+ */
+public final class ObservedEventStore implements EventStore {
+
+	private final EventStore delegate;
+
+	private final ObservationRegistry registry;
+
+	public ObservedEventStore(EventStore delegate, ObservationRegistry registry) {
+		this.delegate = delegate;
+		this.registry = registry;
+	}
+
+	/** The store observed. */
+	public EventStore delegate() {
+		return this.delegate;
+	}
+
+	@Override
+	public AppendResult appendBatch(String streamId, List<NewEvent> events, ExpectedVersion expected) {
+		Observation observation = Observation.createNotStarted("eventstore.append", this.registry)
+			.contextualName("eventstore append")
+			.lowCardinalityKeyValue("event.type", typeOf(events))
+			.highCardinalityKeyValue("stream.id", String.valueOf(streamId))
+			.start();
+		Observation.Scope scope = observation.openScope();
+		try {
+			AppendResult result = this.delegate.appendBatch(streamId, events, expected);
+			observation.lowCardinalityKeyValue("outcome", "success").lowCardinalityKeyValue("exception", "none");
+			return result;
+		}
+		catch (RuntimeException ex) {
+			observation
+				.lowCardinalityKeyValue("outcome", (ex instanceof ConcurrencyConflictException) ? "conflict" : "error")
+				.lowCardinalityKeyValue("exception", ex.getClass().getSimpleName())
+				.error(ex);
+			throw ex;
+		}
+		finally {
+			scope.close();
+			observation.stop();
+		}
+	}
+
+	private static String typeOf(@Nullable List<NewEvent> events) {
+		if (events == null || events.isEmpty()) {
+			return "none";
+		}
+		String type = (events.get(0) != null) ? events.get(0).type() : "none";
+		for (NewEvent event : events) {
+			if (event == null || !type.equals(event.type())) {
+				return "mixed";
+			}
+		}
+		return type;
+	}
+
+	@Override
+	public List<StoredEvent> readStream(String streamId, long fromVersion, int maxCount) {
+		return this.delegate.readStream(streamId, fromVersion, maxCount);
+	}
+
+	@Override
+	public List<StoredEvent> readAll(long fromPosition, int maxCount) {
+		return this.delegate.readAll(fromPosition, maxCount);
+	}
+
+	@Override
+	public long streamVersion(String streamId) {
+		return this.delegate.streamVersion(streamId);
+	}
+
+	@Override
+	public long lastPosition() {
+		return this.delegate.lastPosition();
+	}
+
+	@Override
+	public List<String> streamIds(String prefix, @Nullable String after, int limit) {
+		return this.delegate.streamIds(prefix, after, limit);
+	}
+
+	@Override
+	public Subscription subscribe(Consumer<StoredEvent> subscriber) {
+		return this.delegate.subscribe(subscriber);
+	}
+
+	@Override
+	public Subscription subscribe(long fromPosition, Consumer<StoredEvent> subscriber) {
+		return this.delegate.subscribe(fromPosition, subscriber);
+	}
+
+	@Override
+	public EventStoreStatus status() {
+		return this.delegate.status();
+	}
+
+	@Override
+	public void close() {
+		this.delegate.close();
+	}
+
+	@Override
+	public String toString() {
+		return "Observed" + this.delegate;
+	}
+
+}
