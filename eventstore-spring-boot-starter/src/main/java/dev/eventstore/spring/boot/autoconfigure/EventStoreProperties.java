@@ -126,12 +126,27 @@ public class EventStoreProperties {
 		 */
 		private boolean enabled = true;
 
+		/**
+		 * Whether to record the trace context of each append (what tracing propagates,
+		 * such as traceparent) in its events' metadata, so that a processor's handling of
+		 * an event continues the trace of the request that appended it.
+		 */
+		private boolean propagateTraceContext = false;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public boolean isPropagateTraceContext() {
+			return this.propagateTraceContext;
+		}
+
+		public void setPropagateTraceContext(boolean propagateTraceContext) {
+			this.propagateTraceContext = propagateTraceContext;
 		}
 
 	}

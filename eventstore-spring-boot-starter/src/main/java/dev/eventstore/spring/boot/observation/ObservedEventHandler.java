@@ -5,6 +5,7 @@ import dev.eventstore.processor.Delivery;
 import dev.eventstore.processor.EventHandler;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.ReceiverContext;
 
 /**
  * A processor's handler whose every call is one {@link Observation}
@@ -31,7 +32,16 @@ public final class ObservedEventHandler implements EventHandler {
 
 	@Override
 	public void handle(StoredEvent event, Delivery delivery) throws Exception {
-		Observation observation = Observation.createNotStarted("eventstore.processor.handle", this.registry)
+		// The trace context an append recorded in the metadata, if any, is the parent:
+		// the
+		// handling continues the trace of the request that appended the event.
+		ReceiverContext<StoredEvent> receiver = new ReceiverContext<>((carrier, key) -> {
+			Object value = carrier.metadata().get(key);
+			return (value != null) ? value.toString() : null;
+		});
+		receiver.setCarrier(event);
+		Observation observation = Observation
+			.createNotStarted("eventstore.processor.handle", () -> receiver, this.registry)
 			.contextualName("eventstore " + this.processor + " handle")
 			.lowCardinalityKeyValue("processor", this.processor)
 			.lowCardinalityKeyValue("event.type", event.type())

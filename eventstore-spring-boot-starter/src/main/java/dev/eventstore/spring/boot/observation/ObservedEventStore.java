@@ -1,6 +1,8 @@
 package dev.eventstore.spring.boot.observation;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import dev.eventstore.AppendResult;
@@ -13,6 +15,7 @@ import dev.eventstore.StoredEvent;
 import dev.eventstore.Subscription;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.SenderContext;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,9 +35,23 @@ public final class ObservedEventStore implements EventStore {
 
 	private final ObservationRegistry registry;
 
+	private final boolean propagate;
+
 	public ObservedEventStore(EventStore delegate, ObservationRegistry registry) {
+		this(delegate, registry, false);
+	}
+
+	/**
+	 * @param delegate the store observed
+	 * @param registry the registry
+	 * @param propagate whether to record the trace context of the append (what the
+	 * application's tracing propagates, e.g. {@code traceparent}) in each event's
+	 * metadata, so that a processor's observation of the event continues the trace
+	 */
+	public ObservedEventStore(EventStore delegate, ObservationRegistry registry, boolean propagate) {
 		this.delegate = delegate;
 		this.registry = registry;
+		this.propagate = propagate;
 	}
 
 	/** The store observed. */
@@ -44,14 +61,25 @@ public final class ObservedEventStore implements EventStore {
 
 	@Override
 	public AppendResult appendBatch(String streamId, List<NewEvent> events, ExpectedVersion expected) {
-		Observation observation = Observation.createNotStarted("eventstore.append", this.registry)
+		Map<String, String> carrier = new LinkedHashMap<>();
+		SenderContext<Map<String, String>> sender = new SenderContext<>((map, key, value) -> {
+			if (map != null) {
+				map.put(key, value);
+			}
+		});
+		sender.setCarrier(carrier);
+		Observation observation = Observation
+			.createNotStarted("eventstore.append", () -> this.propagate ? sender : new Observation.Context(),
+					this.registry)
 			.contextualName("eventstore append")
 			.lowCardinalityKeyValue("event.type", typeOf(events))
 			.highCardinalityKeyValue("stream.id", String.valueOf(streamId))
 			.start();
 		Observation.Scope scope = observation.openScope();
 		try {
-			AppendResult result = this.delegate.appendBatch(streamId, events, expected);
+			List<NewEvent> stored = (this.propagate && !carrier.isEmpty() && events != null)
+					? withTraceContext(events, carrier) : events;
+			AppendResult result = this.delegate.appendBatch(streamId, stored, expected);
 			observation.lowCardinalityKeyValue("outcome", "success").lowCardinalityKeyValue("exception", "none");
 			return result;
 		}
@@ -66,6 +94,22 @@ public final class ObservedEventStore implements EventStore {
 			scope.close();
 			observation.stop();
 		}
+	}
+
+	/** The events, their metadata holding the trace context the tracing handler set. */
+	private static List<NewEvent> withTraceContext(List<NewEvent> events, Map<String, String> context) {
+		List<NewEvent> copies = new java.util.ArrayList<>(events.size());
+		for (NewEvent event : events) {
+			if (event == null) {
+				copies.add(event);
+				continue;
+			}
+			Map<String, Object> metadata = new LinkedHashMap<>(event.metadata());
+			context.forEach(metadata::putIfAbsent);
+			copies.add(new NewEvent(event.type(), event.data(), metadata, event.payloadType(), event.id(),
+					event.revision(), event.payload()));
+		}
+		return copies;
 	}
 
 	private static String typeOf(@Nullable List<NewEvent> events) {

@@ -99,6 +99,66 @@ class ObservationTests {
 		});
 	}
 
+	/** Stands in for a tracing bridge: injects a traceparent, and reads it back. */
+	static final class Propagating implements ObservationHandler<Observation.Context> {
+
+		final List<String> continued = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void onStart(Observation.Context context) {
+			if (context instanceof io.micrometer.observation.transport.SenderContext<?> sender) {
+				inject(sender);
+			}
+			else if (context instanceof io.micrometer.observation.transport.ReceiverContext<?> receiver) {
+				this.continued.add(String.valueOf(extract(receiver)));
+			}
+		}
+
+		@SuppressWarnings({ "unchecked", "rawtypes" })
+		private static void inject(io.micrometer.observation.transport.SenderContext sender) {
+			sender.getSetter()
+				.set(sender.getCarrier(), "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+		}
+
+		@SuppressWarnings({ "unchecked", "rawtypes" })
+		private static Object extract(io.micrometer.observation.transport.ReceiverContext receiver) {
+			return receiver.getGetter().get(receiver.getCarrier(), "traceparent");
+		}
+
+		@Override
+		public boolean supportsContext(Observation.Context context) {
+			return true;
+		}
+
+	}
+
+	@Test
+	void theAppendsTraceContextTravelsInTheMetadataToTheProcessorsObservation() {
+		Propagating tracing = new Propagating();
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(EventStoreObservationAutoConfiguration.class,
+					EventStoreAutoConfiguration.class, EventProcessorAutoConfiguration.class))
+			.withPropertyValues("eventstore.publish-events=false",
+					"eventstore.observations.propagate-trace-context=true")
+			.withBean(ObservationRegistry.class, () -> {
+				ObservationRegistry registry = ObservationRegistry.create();
+				registry.observationConfig().observationHandler(tracing);
+				return registry;
+			})
+			.withBean(Observed.class)
+			.run((context) -> {
+				EventStore store = context.getBean(EventStore.class);
+				StoredEvent stored = store.append("order-1", NewEvent.of("Placed", Map.of("n", 1), Map.of("by", "me")));
+				assertThat(stored.metadata()).containsEntry("by", "me")
+					.containsEntry("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+				assertThat(context.getBean(EventProcessors.class)
+					.find("observed")
+					.orElseThrow()
+					.awaitHandled(1, java.time.Duration.ofSeconds(10))).isTrue();
+				assertThat(tracing.continued).contains("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+			});
+	}
+
 	@Test
 	void observationsCanBeTurnedOff() {
 		this.contextRunner.withPropertyValues("eventstore.observations.enabled=false").run((context) -> {

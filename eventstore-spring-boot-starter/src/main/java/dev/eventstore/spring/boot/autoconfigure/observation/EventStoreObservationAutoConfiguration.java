@@ -26,7 +26,10 @@ import org.springframework.context.annotation.Bean;
 public final class EventStoreObservationAutoConfiguration {
 
 	@Bean
-	static BeanPostProcessor eventStoreObservationPostProcessor(ObjectProvider<ObservationRegistry> registry) {
+	static BeanPostProcessor eventStoreObservationPostProcessor(ObjectProvider<ObservationRegistry> registry,
+			org.springframework.core.env.Environment environment) {
+		boolean propagate = environment.getProperty("eventstore.observations.propagate-trace-context", Boolean.class,
+				false);
 		return new BeanPostProcessor() {
 
 			@Override
@@ -34,7 +37,7 @@ public final class EventStoreObservationAutoConfiguration {
 				if (bean instanceof EventStore store && !(bean instanceof ObservedEventStore)) {
 					ObservationRegistry observations = registry.getIfAvailable();
 					if (observations != null && !observations.isNoop()) {
-						return new ObservedEventStore(store, observations);
+						return new ObservedEventStore(store, observations, propagate);
 					}
 				}
 				return bean;
