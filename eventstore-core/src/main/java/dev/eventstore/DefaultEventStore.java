@@ -181,6 +181,12 @@ final class DefaultEventStore implements EventStore {
 	}
 
 	@Override
+	public long streamCount() {
+		ensureOpen();
+		return this.journal.streamCount();
+	}
+
+	@Override
 	public List<String> streamIds(String prefix, @Nullable String after, int limit) {
 		ensureOpen();
 		if (prefix == null) {

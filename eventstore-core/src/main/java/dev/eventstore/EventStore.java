@@ -162,6 +162,15 @@ public interface EventStore extends AutoCloseable {
 	}
 
 	/**
+	 * How many streams have events, for operators (it may cost a scan on a database).
+	 * @return the count, -1 when the journal cannot tell
+	 * @since 0.2.0
+	 */
+	default long streamCount() {
+		return -1;
+	}
+
+	/**
 	 * Subscribes to events appended from now on. The subscriber is called synchronously,
 	 * on the appending thread or another appender's, in position order, once per event:
 	 * when an append returns, the subscriber has received its events. A subscriber that

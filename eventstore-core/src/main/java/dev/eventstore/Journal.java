@@ -76,6 +76,16 @@ public interface Journal extends AutoCloseable {
 	}
 
 	/**
+	 * How many streams have readable events, for operators; may cost a scan on a
+	 * database, so it is never part of a health check.
+	 * @return the count, -1 when the journal cannot tell
+	 * @since 0.2.0
+	 */
+	default long streamCount() {
+		return -1;
+	}
+
+	/**
 	 * The position of the last readable event, 0 when the log is empty. For a shared
 	 * journal, the last position committed and visible to new readers.
 	 */

@@ -145,6 +145,11 @@ final class ReadingJournal implements Journal {
 	}
 
 	@Override
+	public long streamCount() {
+		return this.journal.streamCount();
+	}
+
+	@Override
 	public long lastPosition() {
 		return this.journal.lastPosition();
 	}

@@ -853,6 +853,7 @@ public abstract class EventStoreContractTests {
 		assertThat(this.store.streamIds("cart-", "cart-3", 2)).isEmpty();
 		assertThat(this.store.streamIds("carts%", null, 5)).containsExactly("carts%");
 		assertThat(this.store.streamIds("nothing", null, 5)).isEmpty();
+		assertThat(this.store.streamCount()).isEqualTo(6);
 		assertThatIllegalArgumentException().isThrownBy(() -> this.store.streamIds("", null, 0))
 			.withMessageContaining("1 to 1,000");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.store.streamIds("", null, 1_001));

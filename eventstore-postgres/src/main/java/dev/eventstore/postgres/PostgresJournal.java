@@ -138,6 +138,19 @@ public final class PostgresJournal implements Journal {
 	}
 
 	@Override
+	public long streamCount() {
+		ensureOpen();
+		try (Connection connection = this.dataSource.getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery(this.sql.streamCount)) {
+			return rs.next() ? rs.getLong(1) : 0;
+		}
+		catch (SQLException ex) {
+			throw readFailure(ex);
+		}
+	}
+
+	@Override
 	public long lastPosition() {
 		ensureOpen();
 		try (Connection connection = this.dataSource.getConnection();

@@ -37,6 +37,9 @@ final class PostgresSql {
 	 */
 	final String streamIds;
 
+	/** Every stream has exactly one version 1. */
+	final String streamCount;
+
 	final String tableSize = "SELECT pg_total_relation_size(?::regclass)";
 
 	PostgresSql(TablePrefix prefix) {
@@ -62,6 +65,8 @@ final class PostgresSql {
 				SELECT stream_id FROM %s
 				WHERE version = 1 AND stream_id COLLATE "C" >= ? AND stream_id COLLATE "C" > ?
 				ORDER BY stream_id COLLATE "C" LIMIT ?""".formatted(events);
+		this.streamCount = """
+				SELECT count(*) FROM %s WHERE version = 1""".formatted(events);
 		this.streamVersion = """
 				SELECT version FROM %s WHERE stream_id = ? ORDER BY version DESC LIMIT 1""".formatted(events);
 	}

@@ -499,6 +499,12 @@ public final class FileJournal implements Journal {
 	}
 
 	@Override
+	public long streamCount() {
+		ensureOpen();
+		return this.index.streamCount();
+	}
+
+	@Override
 	public long streamVersion(String streamId) {
 		ensureOpen();
 		return this.index.streamVersion(streamId, this.committed);

@@ -149,6 +149,17 @@ public final class InMemoryJournal implements Journal {
 	}
 
 	@Override
+	public long streamCount() {
+		this.lock.readLock().lock();
+		try {
+			return this.streams.size();
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	@Override
 	public Map<String, Object> details() {
 		this.lock.readLock().lock();
 		try {

@@ -57,6 +57,12 @@ public class EventStoreEndpoint {
 				? "postgresql table " + status.details().get("table") : status.journal());
 		body.put("state", !status.open() ? "CLOSED" : status.healthy() ? "UP" : "FAILING");
 		body.put("lastPosition", status.lastPosition());
+		if (status.open()) {
+			long streams = this.store.streamCount();
+			if (streams >= 0) {
+				body.put("streams", streams);
+			}
+		}
 		body.put("journalSizeBytes", status.journalSizeBytes());
 		status.details().forEach(body::putIfAbsent);
 		body.put("links", Map.of("streams", "/actuator/eventstore/streams", "events", "/actuator/eventstore/events",

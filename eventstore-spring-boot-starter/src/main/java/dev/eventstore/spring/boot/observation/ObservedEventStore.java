@@ -146,6 +146,11 @@ public final class ObservedEventStore implements EventStore {
 	}
 
 	@Override
+	public long streamCount() {
+		return this.delegate.streamCount();
+	}
+
+	@Override
 	public List<String> streamIds(String prefix, @Nullable String after, int limit) {
 		return this.delegate.streamIds(prefix, after, limit);
 	}
