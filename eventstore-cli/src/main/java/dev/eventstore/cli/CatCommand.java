@@ -9,6 +9,7 @@ import dev.eventstore.StoredEvent;
 import dev.eventstore.journal.file.JournalFiles;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,9 +38,8 @@ final class CatCommand implements Callable<Integer> {
 	@Option(names = "--json", description = "one JSON object a line, for jq")
 	boolean json;
 
-	@Option(names = "--table-prefix", description = "PostgreSQL table prefix (default: ${DEFAULT-VALUE})",
-			defaultValue = "eventstore_")
-	String tablePrefix;
+	@Mixin
+	PostgresTables tables = new PostgresTables();
 
 	@Spec
 	CommandSpec spec;
@@ -54,7 +54,7 @@ final class CatCommand implements Callable<Integer> {
 		long[] printed = { 0 };
 		long max = (this.limit != null) ? this.limit : Long.MAX_VALUE;
 		if (Sources.isJdbc(this.journal)) {
-			try (EventStore store = Sources.postgres(this.journal, this.tablePrefix)) {
+			try (EventStore store = Sources.postgres(this.journal, this.tables.prefix)) {
 				long next = this.from;
 				while (printed[0] < max) {
 					List<StoredEvent> page = store.readAll(next, 1_000);

@@ -14,6 +14,7 @@ import dev.eventstore.journal.file.FileJournal;
 import dev.eventstore.postgres.PostgresJournal;
 import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,9 +35,8 @@ final class CopyCommand implements Callable<Integer> {
 	@Parameters(index = "1", paramLabel = "<to>", description = "a journal file, or jdbc:postgresql://…")
 	String to;
 
-	@Option(names = "--table-prefix", description = "PostgreSQL table prefix (default: ${DEFAULT-VALUE})",
-			defaultValue = "eventstore_")
-	String tablePrefix;
+	@Mixin
+	PostgresTables tables = new PostgresTables();
 
 	@Spec
 	CommandSpec spec;
@@ -94,7 +94,7 @@ final class CopyCommand implements Callable<Integer> {
 	}
 
 	private EventStore open(String location) {
-		return Sources.isJdbc(location) ? Sources.postgres(location, this.tablePrefix)
+		return Sources.isJdbc(location) ? Sources.postgres(location, this.tables.prefix)
 				: EventStore.builder().journal(openJournal(location)).build();
 	}
 
@@ -102,7 +102,7 @@ final class CopyCommand implements Callable<Integer> {
 		if (Sources.isJdbc(location)) {
 			PGSimpleDataSource dataSource = new PGSimpleDataSource();
 			dataSource.setURL(location);
-			return PostgresJournal.builder(dataSource).tablePrefix(this.tablePrefix).initializeSchema(true).build();
+			return PostgresJournal.builder(dataSource).tablePrefix(this.tables.prefix).initializeSchema(true).build();
 		}
 		return FileJournal.open(Sources.file(location), dev.eventstore.FsyncPolicy.INTERVAL,
 				dev.eventstore.FsyncPolicy.DEFAULT_INTERVAL);

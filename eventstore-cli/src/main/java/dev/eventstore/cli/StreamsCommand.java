@@ -9,6 +9,7 @@ import dev.eventstore.EventStore;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.journal.file.JournalFiles;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,9 +26,8 @@ final class StreamsCommand implements Callable<Integer> {
 	@Option(names = "--prefix", description = "only streams whose id starts with this", defaultValue = "")
 	String prefix;
 
-	@Option(names = "--table-prefix", description = "PostgreSQL table prefix (default: ${DEFAULT-VALUE})",
-			defaultValue = "eventstore_")
-	String tablePrefix;
+	@Mixin
+	PostgresTables tables = new PostgresTables();
 
 	@Spec
 	CommandSpec spec;
@@ -37,7 +37,7 @@ final class StreamsCommand implements Callable<Integer> {
 		PrintWriter out = this.spec.commandLine().getOut();
 		Map<String, Long> versions = new TreeMap<>();
 		if (Sources.isJdbc(this.journal)) {
-			try (EventStore store = Sources.postgres(this.journal, this.tablePrefix)) {
+			try (EventStore store = Sources.postgres(this.journal, this.tables.prefix)) {
 				String after = null;
 				while (true) {
 					var page = store.streamIds(this.prefix, after, 1_000);

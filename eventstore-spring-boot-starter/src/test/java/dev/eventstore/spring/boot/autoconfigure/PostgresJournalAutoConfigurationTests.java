@@ -1,10 +1,8 @@
 package dev.eventstore.spring.boot.autoconfigure;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -12,9 +10,7 @@ import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.postgres.PostgresJournal;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.eventstore.spring.boot.support.EmbeddedPostgresServer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -30,27 +26,14 @@ import static org.awaitility.Awaitility.await;
 /** {@code eventstore.journal=postgres} against a real, embedded PostgreSQL. */
 class PostgresJournalAutoConfigurationTests {
 
-	private static EmbeddedPostgres postgres;
-
 	private static int prefixes;
-
-	@BeforeAll
-	static void startPostgres() throws IOException {
-		postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
-	}
-
-	@AfterAll
-	static void stopPostgres() throws IOException {
-		postgres.close();
-	}
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, EventStoreAutoConfiguration.class));
 
 	private ApplicationContextRunner withPostgres() {
-		return this.contextRunner.withPropertyValues(
-				"spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"), "eventstore.journal=postgres",
-				"eventstore.postgres.initialize-schema=true",
+		return this.contextRunner.withPropertyValues("spring.datasource.url=" + EmbeddedPostgresServer.jdbcUrl(),
+				"eventstore.journal=postgres", "eventstore.postgres.initialize-schema=true",
 				"eventstore.postgres.table-prefix=p" + (++prefixes) + "_");
 	}
 
@@ -69,7 +52,7 @@ class PostgresJournalAutoConfigurationTests {
 
 	@Test
 	void aDataSourceAloneDoesNotMoveTheEvents() {
-		this.contextRunner.withPropertyValues("spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"))
+		this.contextRunner.withPropertyValues("spring.datasource.url=" + EmbeddedPostgresServer.jdbcUrl())
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean(PostgresJournal.class);
 				assertThat(context.getBean(EventStore.class).status().journal()).isEqualTo("in-memory");

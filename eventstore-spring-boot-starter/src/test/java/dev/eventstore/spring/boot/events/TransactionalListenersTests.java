@@ -1,6 +1,5 @@
 package dev.eventstore.spring.boot.events;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
 import dev.eventstore.spring.boot.autoconfigure.EventStoreAutoConfiguration;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.eventstore.spring.boot.support.EmbeddedPostgresServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,22 +37,10 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class TransactionalListenersTests {
 
-	private static EmbeddedPostgres postgres;
-
 	private static int prefixes;
 
 	@TempDir
 	Path dir;
-
-	@BeforeAll
-	static void startPostgres() throws IOException {
-		postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
-	}
-
-	@AfterAll
-	static void stopPostgres() throws IOException {
-		postgres.close();
-	}
 
 	/**
 	 * Records what each kind of listener saw, and on which thread, in or after a
@@ -92,7 +77,7 @@ class TransactionalListenersTests {
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 					DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
 					EventStoreAutoConfiguration.class))
-			.withPropertyValues("spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+			.withPropertyValues("spring.datasource.url=" + EmbeddedPostgresServer.jdbcUrl(),
 					"eventstore.journal=postgres", "eventstore.postgres.initialize-schema=true",
 					"eventstore.postgres.table-prefix=tl" + (++prefixes) + "_")
 			.withBean(Listeners.class);
@@ -144,7 +129,7 @@ class TransactionalListenersTests {
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 					DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
 					EventStoreAutoConfiguration.class))
-			.withPropertyValues("spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+			.withPropertyValues("spring.datasource.url=" + EmbeddedPostgresServer.jdbcUrl(),
 					"eventstore.persist-path=" + this.dir.resolve("events.ndjson"))
 			.withBean(Listeners.class)
 			.run((context) -> {

@@ -1,6 +1,5 @@
 package dev.eventstore.spring.boot.processor;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
@@ -15,9 +14,7 @@ import dev.eventstore.spring.boot.processor.ShopEvents.Added;
 import dev.eventstore.spring.boot.processor.ShopEvents.Paid;
 import dev.eventstore.spring.boot.processor.ShopEvents.Removed;
 import dev.eventstore.types.EventTypes;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.eventstore.spring.boot.support.EmbeddedPostgresServer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -37,18 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * transaction of a {@code @Transactional} handler writing to the same database.
  */
 class PostgresProcessorsTests {
-
-	private static EmbeddedPostgres postgres;
-
-	@BeforeAll
-	static void startPostgres() throws IOException {
-		postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
-	}
-
-	@AfterAll
-	static void stopPostgres() throws IOException {
-		postgres.close();
-	}
 
 	/** Inserts one row per event in the transaction the processor opened. */
 	@EventProcessor("rows")
@@ -80,13 +65,13 @@ class PostgresProcessorsTests {
 
 	@Test
 	void aTransactionalHandlersWritesCommitWithTheCheckpointOrNotAtAll() {
-		JdbcTemplate admin = new JdbcTemplate(postgres.getPostgresDatabase());
+		JdbcTemplate admin = new JdbcTemplate(EmbeddedPostgresServer.get().getPostgresDatabase());
 		admin.execute("CREATE TABLE rows (position BIGINT NOT NULL)");
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 					DataSourceTransactionManagerAutoConfiguration.class, EventStoreAutoConfiguration.class,
 					EventProcessorAutoConfiguration.class))
-			.withPropertyValues("spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+			.withPropertyValues("spring.datasource.url=" + EmbeddedPostgresServer.jdbcUrl(),
 					"eventstore.journal=postgres", "eventstore.postgres.initialize-schema=true",
 					"eventstore.publish-events=false", "eventstore.processors.rows.retry.initial-delay=1ms")
 			.withBean(EventTypes.class, () -> EventTypes.of(Added.class, Removed.class, Paid.class))
