@@ -154,7 +154,16 @@ public final class BenchmarkRunner {
 		row("store: readStream of 100 events, " + size, 1, large.readStream(), "reads/s", null, Double.NaN,
 				String.format(Locale.ROOT, "p50 %.0f us <= 1000 us: %s", large.readStream().p50Micros(),
 						(large.readStream().p50Micros() <= 1000) ? "MET" : "MISSED"));
-		row("store: readAll pages of 1,000, " + size, 1, large.readAllPages(), "events/s", null, Double.NaN, "");
+		row("raw: Jackson parse of a stream's 100 lines into Maps", 1, large.jacksonMapStream(), "reads/s", null,
+				Double.NaN, "");
+		row("store: readStream of 100 events (p50) vs that", 1, large.readStream(), "reads/s", null, Double.NaN, String
+			.format(Locale.ROOT, "p50 %.0f us <= 1.5 x %.0f us: %s", large.readStream().p50Micros(),
+					large.jacksonMapStream().p50Micros(),
+					(large.readStream().p50Micros() <= 1.5 * large.jacksonMapStream().p50Micros()) ? "MET" : "MISSED"));
+		row("raw: Jackson parse of 1,000 lines into Maps", 1, large.jacksonMapPages(), "events/s", null, Double.NaN,
+				"");
+		row("store: readAll pages of 1,000, " + size, 1, large.readAllPages(), "events/s", "Jackson lines into Maps",
+				large.jacksonMapPages().opsPerSecond(), ">= 0.8");
 		row("raw: Jackson readValue of 100 payloads into records", 1, large.jacksonRecords(), "reads/s", null,
 				Double.NaN, "");
 		row("store: readStream of 100 + payload(Record), " + size, 1, large.typedReadStream(), "reads/s",

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.eventstore.EventStore;
@@ -75,7 +76,8 @@ final class StoreScenarios {
 	/** What opening, reading and holding a large journal costs. */
 	record LargeJournal(int events, double openEventsPerSecond, double retainedBytesPerEvent,
 			Measurement.Result readStream, Measurement.Result readAllPages, Measurement.Result typedReadStream,
-			Measurement.Result jacksonRecords) {
+			Measurement.Result jacksonRecords, Measurement.Result jacksonMapPages,
+			Measurement.Result jacksonMapStream) {
 	}
 
 	/** A plain Jackson mapper, for the baselines. */
@@ -138,9 +140,44 @@ final class StoreScenarios {
 							}
 						}
 					});
+			// The baselines of #16: the same journal lines, already in memory, each
+			// parsed into a
+			// Map by Jackson; 1,000 consecutive lines a page, and the 100 lines of one
+			// stream.
+			List<byte[]> lines = new ArrayList<>(events);
+			try (java.io.BufferedReader reader = java.nio.file.Files.newBufferedReader(file)) {
+				for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+					if (!line.isBlank()) {
+						lines.add(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+					}
+				}
+			}
+			Measurement.Result mapPages = Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), true,
+					(t, i) -> {
+						int from = ThreadLocalRandom.current().nextInt(lines.size() - 1000);
+						for (int k = from; k < from + 1000; k++) {
+							if (BASELINE_MAPPER.readValue(lines.get(k), Map.class).isEmpty()) {
+								throw new IllegalStateException("empty line");
+							}
+						}
+					});
+			List<byte[]> streamLines = new ArrayList<>();
+			for (int k = 0; k < lines.size(); k += streams) {
+				streamLines.add(lines.get(k));
+			}
+			Measurement.Result mapStream = Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), true,
+					(t, i) -> {
+						for (byte[] line : streamLines) {
+							if (BASELINE_MAPPER.readValue(line, Map.class).isEmpty()) {
+								throw new IllegalStateException("empty line");
+							}
+						}
+					});
 			return new LargeJournal(events, events / seconds, (heapAfter - heapBefore) / (double) events, readStream,
 					new Measurement.Result(pages.opsPerSecond() * 1000, pages.p50Micros(), pages.p99Micros()), typed,
-					jackson);
+					jackson,
+					new Measurement.Result(mapPages.opsPerSecond() * 1000, mapPages.p50Micros(), mapPages.p99Micros()),
+					mapStream);
 		}
 		finally {
 			store.close();
