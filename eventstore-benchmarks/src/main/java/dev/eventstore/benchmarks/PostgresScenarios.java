@@ -23,7 +23,13 @@ final class PostgresScenarios implements AutoCloseable {
 	private final HikariDataSource pool;
 
 	PostgresScenarios() throws Exception {
-		this.server = EmbeddedPostgres.builder().start();
+		// The embedded server's defaults skip fsync; measure durable commits, like the
+		// file
+		// journal's ALWAYS.
+		this.server = EmbeddedPostgres.builder()
+			.setServerConfig("fsync", "on")
+			.setServerConfig("synchronous_commit", "on")
+			.start();
 		HikariConfig config = new HikariConfig();
 		config.setJdbcUrl(this.server.getJdbcUrl("postgres", "postgres"));
 		config.setUsername("postgres");
@@ -34,6 +40,23 @@ final class PostgresScenarios implements AutoCloseable {
 					+ "version BIGINT NOT NULL, event_type TEXT NOT NULL, data JSON NOT NULL, metadata JSON, "
 					+ "created_at TIMESTAMPTZ NOT NULL)");
 		}
+	}
+
+	/**
+	 * The server's durability settings, read back:
+	 * {@code fsync=on, synchronous_commit=on}.
+	 */
+	String durability() throws Exception {
+		StringBuilder settings = new StringBuilder();
+		try (Connection connection = this.pool.getConnection(); Statement statement = connection.createStatement()) {
+			for (String name : new String[] { "fsync", "synchronous_commit", "wal_sync_method" }) {
+				try (java.sql.ResultSet rs = statement.executeQuery("SHOW " + name)) {
+					rs.next();
+					settings.append(settings.isEmpty() ? "" : ", ").append(name).append('=').append(rs.getString(1));
+				}
+			}
+		}
+		return settings.toString();
 	}
 
 	Measurement.Result store(int threads, Settings settings) throws Exception {

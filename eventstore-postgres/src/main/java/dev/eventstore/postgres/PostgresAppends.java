@@ -33,14 +33,19 @@ import org.jspecify.annotations.Nullable;
 /**
  * The write side of the PostgreSQL journal. An append in the caller's transaction joins
  * it; the others are grouped: whichever appender holds the group lock writes every queued
- * append in one transaction, with one lock of the head row, one batch of inserts, one
- * {@code NOTIFY} and one commit, checking each append's expected version in queue order.
- * When one append's statement fails the transaction, each is written again alone, so it
- * fails only its own caller; nothing was committed, so positions stay gapless.
+ * append with one call of the schema's {@code append} function (V6), in autocommit, so
+ * the head lock, the version checks in queue order, the inserts, the {@code NOTIFY} and
+ * the commit take one round trip. When any of the events' ids is already stored, the
+ * function writes nothing and the group is written statement by statement, where
+ * {@link Retries} tells a retry from a conflict. When one append fails the call, each is
+ * written again alone, so it fails only its own caller; nothing was committed, so
+ * positions stay gapless.
  */
 final class PostgresAppends {
 
 	private static final System.Logger logger = System.getLogger(PostgresAppends.class.getName());
+
+	private static final String SCRIPT_V6 = "V6__append_function.sql";
 
 	/** Most appends written in one transaction. */
 	private static final int MAX_GROUP = 256;
@@ -99,6 +104,15 @@ final class PostgresAppends {
 			ExpectedVersion expected, Instant time) {
 		Request request = new Request(streamId, events, expected, time);
 		try {
+			List<Outcome> outcomes = callAppend(connection, List.of(request));
+			if (outcomes != null) {
+				Outcome outcome = outcomes.get(0);
+				if (outcome.firstPosition() == null) {
+					throw new ConcurrencyConflictException(streamId, expected, outcome.versionBefore());
+				}
+				request.prepare(outcome.firstPosition(), outcome.versionBefore() + 1, null);
+				return request.stored;
+			}
 			long last = lockHead(connection);
 			long version = PostgresRows.streamVersion(connection, this.sql, streamId);
 			Map<UUID, StoredEvent> stored = storedWithIds(connection, List.of(request));
@@ -120,12 +134,198 @@ final class PostgresAppends {
 	}
 
 	/**
-	 * Writes a group of this process's appends in one transaction, with one head lock and
-	 * one commit: each request's expected version is checked in queue order, against the
-	 * versions the group's earlier requests leave.
+	 * Writes a group of this process's appends with one call in autocommit: each
+	 * request's expected version is checked in queue order, against the versions the
+	 * group's earlier requests leave.
 	 */
 	private void writeGroup(List<Request> group) {
 		this.ensureOpen.run();
+		List<Outcome> outcomes;
+		Connection connection;
+		try {
+			connection = this.dataSource.getConnection();
+		}
+		catch (SQLException ex) {
+			failGroup(group, ex, false);
+			return;
+		}
+		try (connection) {
+			if (!connection.getAutoCommit()) {
+				connection.setAutoCommit(true);
+			}
+			outcomes = callAppend(connection, group);
+		}
+		catch (SQLException ex) {
+			// In autocommit the call is the commit: a lost connection leaves its outcome
+			// unknown; any other failure rolled it back.
+			failGroup(group, ex, isConnectionFailure(ex));
+			return;
+		}
+		if (outcomes == null) {
+			writeGroupStatementByStatement(group);
+			return;
+		}
+		for (Outcome outcome : outcomes) {
+			Request request = group.get(outcome.request() - 1);
+			if (outcome.firstPosition() == null) {
+				request.fail(
+						new ConcurrencyConflictException(request.streamId, request.expected, outcome.versionBefore()));
+			}
+			else {
+				request.prepare(outcome.firstPosition(), outcome.versionBefore() + 1, null);
+				request.succeeded();
+			}
+		}
+	}
+
+	/**
+	 * Calls the schema's {@code append} function for the requests, in the connection's
+	 * transaction (or as its own, in autocommit).
+	 * @return one outcome per request, in order; {@code null} when any of the events' ids
+	 * is already stored and nothing was written
+	 */
+	private @Nullable List<Outcome> callAppend(Connection connection, List<Request> requests) throws SQLException {
+		if (requests.size() == 1 && requests.get(0).events.size() == 1) {
+			Outcome outcome = callAppendOne(connection, requests.get(0));
+			return (outcome != null) ? List.of(outcome) : null;
+		}
+		int events = 0;
+		for (Request request : requests) {
+			events += request.events.size();
+		}
+		String[] streams = new String[requests.size()];
+		Long[] expected = new Long[requests.size()];
+		Integer[] counts = new Integer[requests.size()];
+		String[] created = new String[requests.size()];
+		UUID[] ids = new UUID[events];
+		String[] types = new String[events];
+		String[] data = new String[events];
+		String[] metadata = new String[events];
+		Integer[] revisions = new Integer[events];
+		int e = 0;
+		for (int r = 0; r < requests.size(); r++) {
+			Request request = requests.get(r);
+			streams[r] = request.streamId;
+			expected[r] = expectedVersion(request.expected);
+			counts[r] = request.events.size();
+			created[r] = request.time.toString();
+			for (NewEvent event : request.events) {
+				ids[e] = event.id();
+				types[e] = event.type();
+				data[e] = JournalJson.write(event.data());
+				metadata[e] = event.metadata().isEmpty() ? null : JournalJson.write(event.metadata());
+				revisions[e] = event.revision();
+				e++;
+			}
+		}
+		try (PreparedStatement call = connection.prepareStatement(this.sql.callAppend)) {
+			call.setArray(1, connection.createArrayOf("text", streams));
+			call.setArray(2, connection.createArrayOf("int8", expected));
+			call.setArray(3, connection.createArrayOf("int4", counts));
+			call.setArray(4, connection.createArrayOf("text", created));
+			call.setArray(5, connection.createArrayOf("uuid", ids));
+			call.setArray(6, connection.createArrayOf("text", types));
+			call.setArray(7, connection.createArrayOf("text", data));
+			call.setArray(8, connection.createArrayOf("text", metadata));
+			call.setArray(9, connection.createArrayOf("int4", revisions));
+			Long[] firstPositions;
+			Long[] versions;
+			try (ResultSet rs = call.executeQuery()) {
+				rs.next();
+				java.sql.Array first = rs.getArray(1);
+				if (first == null) {
+					return null;
+				}
+				firstPositions = (Long[]) first.getArray();
+				versions = (Long[]) rs.getArray(2).getArray();
+			}
+			if (firstPositions.length != requests.size() || versions.length != requests.size()) {
+				throw new EventStoreException("The append function of " + this.location + " answered "
+						+ firstPositions.length + " outcomes for " + requests.size() + " appends; is " + SCRIPT_V6
+						+ " applied unchanged?");
+			}
+			List<Outcome> outcomes = new ArrayList<>(requests.size());
+			for (int r = 0; r < requests.size(); r++) {
+				outcomes.add(new Outcome(r + 1, firstPositions[r], versions[r]));
+			}
+			return outcomes;
+		}
+		catch (SQLException ex) {
+			throw missingFunction(ex, "append");
+		}
+	}
+
+	/**
+	 * Calls the schema's {@code append_one} function: the same as {@code append} for one
+	 * request of one event, without arrays.
+	 * @return the outcome; {@code null} when the event's id is already stored and nothing
+	 * was written
+	 */
+	private @Nullable Outcome callAppendOne(Connection connection, Request request) throws SQLException {
+		NewEvent event = request.events.get(0);
+		try (PreparedStatement call = connection.prepareStatement(this.sql.callAppendOne)) {
+			call.setString(1, request.streamId);
+			call.setLong(2, expectedVersion(request.expected));
+			call.setObject(3, OffsetDateTime.ofInstant(request.time, ZoneOffset.UTC));
+			call.setObject(4, event.id());
+			call.setString(5, event.type());
+			call.setString(6, JournalJson.write(event.data()));
+			call.setString(7, event.metadata().isEmpty() ? null : JournalJson.write(event.metadata()));
+			call.setInt(8, event.revision());
+			try (ResultSet rs = call.executeQuery()) {
+				rs.next();
+				if (rs.getBoolean(3)) {
+					return null;
+				}
+				long position = rs.getLong(1);
+				Long firstPosition = rs.wasNull() ? null : position;
+				return new Outcome(1, firstPosition, rs.getLong(2));
+			}
+		}
+		catch (SQLException ex) {
+			throw missingFunction(ex, "append_one");
+		}
+	}
+
+	private SQLException missingFunction(SQLException ex, String function) {
+		if ("42883".equals(ex.getSQLState())) {
+			return new SQLException("The function " + this.prefix.value() + function + " is missing: apply " + SCRIPT_V6
+					+ " (or enable initialize-schema); " + ex.getMessage(), ex.getSQLState(), ex);
+		}
+		return ex;
+	}
+
+	/** The expected version as the append function takes it: -1 for any. */
+	private static long expectedVersion(ExpectedVersion expected) {
+		if (expected instanceof ExpectedVersion.Exactly exactly) {
+			return exactly.version();
+		}
+		return (expected instanceof ExpectedVersion.NoStream) ? 0 : -1;
+	}
+
+	/**
+	 * Fails the group's pending appends; when one append's statement failed it, writes
+	 * each alone first, so that it fails only its own caller.
+	 */
+	private void failGroup(List<Request> group, SQLException ex, boolean committing) {
+		List<Request> pending = group.stream().filter((request) -> !request.failed()).toList();
+		if (!committing && pending.size() > 1 && !isConnectionFailure(ex)) {
+			// Nothing was committed, so positions stay gapless.
+			logger.log(Level.DEBUG, "A group of " + pending.size() + " appends failed; writing each alone", ex);
+			pending.forEach((request) -> writeGroup(List.of(request)));
+			return;
+		}
+		for (Request request : pending) {
+			request.fail(appendFailure(request.streamId, ex, false, committing));
+		}
+	}
+
+	/**
+	 * Writes a group the long way, in one transaction with one head lock and one commit,
+	 * when some of its ids are stored already: each request's expected version is checked
+	 * in queue order, and a retry of a stored append is answered with the stored events.
+	 */
+	private void writeGroupStatementByStatement(List<Request> group) {
 		boolean committing = false;
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
@@ -180,19 +380,7 @@ final class PostgresAppends {
 			}
 		}
 		catch (SQLException ex) {
-			List<Request> pending = group.stream().filter((request) -> !request.failed()).toList();
-			if (!committing && pending.size() > 1 && !isConnectionFailure(ex)) {
-				// One request's statement failed the whole transaction: write each alone,
-				// so
-				// that it fails only its own caller. Nothing was committed, so positions
-				// stay gapless.
-				logger.log(Level.DEBUG, "A group of " + pending.size() + " appends failed; writing each alone", ex);
-				pending.forEach((request) -> writeGroup(List.of(request)));
-				return;
-			}
-			for (Request request : pending) {
-				request.fail(appendFailure(request.streamId, ex, false, committing));
-			}
+			failGroup(group, ex, committing);
 		}
 	}
 
@@ -307,6 +495,14 @@ final class PostgresAppends {
 		catch (SQLException ex) {
 			failure.addSuppressed(ex);
 		}
+	}
+
+	/**
+	 * What the append function did with one request: wrote it from {@code firstPosition}
+	 * on, or, when that is {@code null}, refused it because the stream was at
+	 * {@code versionBefore}.
+	 */
+	private record Outcome(int request, @Nullable Long firstPosition, long versionBefore) {
 	}
 
 	/** One caller's append on its way through a group. */

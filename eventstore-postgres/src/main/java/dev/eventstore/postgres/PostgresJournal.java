@@ -315,6 +315,15 @@ public final class PostgresJournal implements Journal {
 					statement.executeQuery("SELECT last_position FROM " + prefix.head() + " WHERE id = 1").close();
 					statement.executeQuery("SELECT event_uuid, revision FROM " + prefix.events() + " LIMIT 0").close();
 				}
+				try (PreparedStatement function = connection.prepareStatement(
+						"SELECT EXISTS (SELECT 1 FROM pg_proc WHERE proname = ? AND pg_function_is_visible(oid))")) {
+					function.setString(1, prefix.value() + "append");
+					try (ResultSet rs = function.executeQuery()) {
+						if (!rs.next() || !rs.getBoolean(1)) {
+							throw new SQLException("function " + prefix.value() + "append does not exist");
+						}
+					}
+				}
 			}
 			catch (SQLException ex) {
 				throw new EventStoreException("Cannot use PostgreSQL tables " + prefix.events() + "/" + prefix.head()

@@ -22,6 +22,12 @@ final class PostgresSql {
 
 	final String insertEvent;
 
+	/** Appends a group in one round trip (V6): see the script for its parameters. */
+	final String callAppend;
+
+	/** Appends one event in one round trip (V6). */
+	final String callAppendOne;
+
 	final String selectByIds;
 
 	final String selectStream;
@@ -54,6 +60,12 @@ final class PostgresSql {
 		this.insertEvent = """
 				INSERT INTO %s (%s)
 				VALUES (?, ?, ?, ?, ?::json, ?::json, ?, ?, ?)""".formatted(events, COLUMNS);
+		this.callAppend = """
+				SELECT out_first_positions, out_versions
+				FROM %sappend(?, ?, ?, ?::timestamptz[], ?, ?, ?, ?, ?)""".formatted(prefix.value());
+		this.callAppendOne = """
+				SELECT out_position, out_version, out_stored
+				FROM %sappend_one(?, ?, ?, ?, ?, ?, ?, ?)""".formatted(prefix.value());
 		this.selectByIds = """
 				SELECT %s FROM %s WHERE event_uuid = ANY(?)""".formatted(COLUMNS, events);
 		this.selectStream = """

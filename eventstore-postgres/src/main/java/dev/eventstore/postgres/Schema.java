@@ -17,7 +17,7 @@ final class Schema {
 
 	/** The versioned scripts in the order they apply; each is safe to apply again. */
 	static final java.util.List<String> SCRIPTS = java.util.List.of(SCRIPT, "V2__event_ids.sql",
-			"V3__event_revisions.sql", "V4__processor_checkpoints.sql", "V5__snapshots.sql");
+			"V3__event_revisions.sql", "V4__processor_checkpoints.sql", "V5__snapshots.sql", "V6__append_function.sql");
 
 	private Schema() {
 	}
@@ -67,16 +67,24 @@ final class Schema {
 		}
 	}
 
-	private static java.util.List<String> statements(String script) {
+	/**
+	 * The script's statements: each ends with a line ending in {@code ;}, except inside a
+	 * {@code $$}-quoted function body.
+	 */
+	static java.util.List<String> statements(String script) {
 		java.util.List<String> statements = new java.util.ArrayList<>();
 		StringBuilder current = new StringBuilder();
+		boolean inBody = false;
 		for (String line : script.split("\n")) {
 			String trimmed = line.strip();
-			if (trimmed.startsWith("--") || trimmed.isEmpty()) {
+			if (!inBody && (trimmed.startsWith("--") || trimmed.isEmpty())) {
 				continue;
 			}
 			current.append(line).append('\n');
-			if (trimmed.endsWith(";")) {
+			if ((line.split("\\$\\$", -1).length - 1) % 2 == 1) {
+				inBody = !inBody;
+			}
+			if (!inBody && trimmed.endsWith(";")) {
 				statements.add(current.toString().strip());
 				current.setLength(0);
 			}

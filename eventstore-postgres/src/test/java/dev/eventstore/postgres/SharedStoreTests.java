@@ -242,8 +242,8 @@ class SharedStoreTests {
 					.until(() -> {
 						try (ResultSet rs = statement
 							.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-									+ "WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%' AND pid <> "
-									+ holderPid)) {
+									+ "WHERE wait_event_type = 'Lock' AND query LIKE '%" + this.prefix
+									+ "append(%' AND pid <> " + holderPid)) {
 							while (rs.next()) {
 								killed.incrementAndGet();
 							}
