@@ -53,17 +53,21 @@ public final class StoredEvent {
 
 	private final UUID id;
 
-	/** The data as JSON, when read from a journal; null when built from decoded data. */
-	private final byte @Nullable [] json;
-
-	private volatile @Nullable Map<String, Object> data;
+	/**
+	 * The data, shared by every view of this event ({@link #withReader}), so that it is
+	 * decoded once however many reads return the event.
+	 */
+	private final Body body;
 
 	private final @Nullable EventTypes types;
 
 	/** The serializer payloads are read with, when not the store's default. */
 	private final @Nullable EventSerializer serializer;
 
-	/** The last payload decoded, and its class: most readers ask for one class. */
+	/**
+	 * The last payload decoded, and its class: most readers ask for one class. Kept per
+	 * view, not shared with other reads of the event: a payload class may be mutable.
+	 */
 	private volatile @Nullable Object payload;
 
 	/**
@@ -122,8 +126,7 @@ public final class StoredEvent {
 		this.version = version;
 		this.type = requireType(type);
 		this.revision = revision;
-		this.data = data;
-		this.json = json;
+		this.body = new Body(json, data);
 		this.metadata = (metadata == null || metadata.isEmpty()) ? JsonValues.emptyObject()
 				: JsonValues.toObject(metadata, "Metadata", type);
 		this.timestamp = timestamp;
@@ -191,8 +194,33 @@ public final class StoredEvent {
 	 * payloads with the given serializer (null: the store's default).
 	 */
 	StoredEvent withReader(EventTypes types, @Nullable EventSerializer serializer) {
-		return new StoredEvent(this.position, this.streamId, this.version, this.type, this.revision, this.data,
-				this.json, this.metadata, this.timestamp, this.id, types, serializer);
+		return new StoredEvent(this, types, serializer);
+	}
+
+	/**
+	 * Another view of this event: equal to it, sharing its decoded {@link #data()}, but
+	 * none of the payloads decoded from it (a payload class may be mutable). For journal
+	 * implementations that keep the events they read and return them again.
+	 * @return the view
+	 * @since 0.2.0
+	 */
+	public StoredEvent view() {
+		return new StoredEvent(this, this.types, this.serializer);
+	}
+
+	/** Another view of a valid event: nothing to check again, the data shared. */
+	private StoredEvent(StoredEvent source, @Nullable EventTypes types, @Nullable EventSerializer serializer) {
+		this.position = source.position;
+		this.streamId = source.streamId;
+		this.version = source.version;
+		this.type = source.type;
+		this.revision = source.revision;
+		this.metadata = source.metadata;
+		this.timestamp = source.timestamp;
+		this.id = source.id;
+		this.body = source.body;
+		this.types = types;
+		this.serializer = serializer;
 	}
 
 	/** The event's global position, 1-based and gapless across the whole store. */
@@ -231,10 +259,10 @@ public final class StoredEvent {
 	/** Its data: a deeply unmodifiable JSON object, decoded on first use. */
 	@JsonProperty
 	public Map<String, Object> data() {
-		Map<String, Object> decoded = this.data;
+		Map<String, Object> decoded = this.body.data;
 		if (decoded == null) {
 			decoded = decode();
-			this.data = decoded;
+			this.body.data = decoded;
 		}
 		return decoded;
 	}
@@ -242,7 +270,8 @@ public final class StoredEvent {
 	@SuppressWarnings("unchecked")
 	private Map<String, Object> decode() {
 		try {
-			return (Map<String, Object>) Objects.requireNonNull(JsonValues.readData(Objects.requireNonNull(this.json)));
+			return (Map<String, Object>) Objects
+				.requireNonNull(JsonValues.readData(Objects.requireNonNull(this.body.json)));
 		}
 		catch (JacksonException | ClassCastException ex) {
 			throw new EventStoreException(
@@ -314,14 +343,15 @@ public final class StoredEvent {
 		if (last != null && last.getClass() == type) {
 			return type.cast(last);
 		}
+		byte[] json = this.body.json;
 		T decoded;
 		try {
 			if (this.serializer != null) {
-				byte[] stored = (this.json != null) ? this.json : JsonValues.MAPPER.writeValueAsBytes(data());
+				byte[] stored = (json != null) ? json : JsonValues.MAPPER.writeValueAsBytes(data());
 				decoded = this.serializer.deserialize(stored, type);
 			}
 			else {
-				decoded = (this.json != null && this.data == null) ? JsonValues.MAPPER.readValue(this.json, type)
+				decoded = (json != null && this.body.data == null) ? JsonValues.MAPPER.readValue(json, type)
 						: JsonValues.convert(data(), type);
 			}
 		}
@@ -375,6 +405,23 @@ public final class StoredEvent {
 		return "StoredEvent[position=" + this.position + ", streamId=" + this.streamId + ", version=" + this.version
 				+ ", type=" + this.type + ", revision=" + this.revision + ", data=" + data() + ", metadata="
 				+ this.metadata + ", timestamp=" + this.timestamp + ", id=" + this.id + "]";
+	}
+
+	/**
+	 * An event's data: as stored JSON (when read from a journal), decoded on first use
+	 * into a deeply unmodifiable map.
+	 */
+	private static final class Body {
+
+		final byte @Nullable [] json;
+
+		volatile @Nullable Map<String, Object> data;
+
+		Body(byte @Nullable [] json, @Nullable Map<String, Object> data) {
+			this.json = json;
+			this.data = data;
+		}
+
 	}
 
 }

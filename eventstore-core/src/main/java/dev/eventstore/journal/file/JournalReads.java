@@ -47,6 +47,12 @@ final class JournalReads implements AutoCloseable {
 	/** Serves reads of committed bytes without a system call each. */
 	private final MappedReads mapped;
 
+	/**
+	 * The events stream reads decoded lately: 8,192 slots, at most a few megabytes of
+	 * small events, enough for the working set of a service's hot aggregates.
+	 */
+	private final DecodedEvents decoded = new DecodedEvents(8192);
+
 	private volatile FileChannel readChannel;
 
 	private final LongSupplier writtenOffset;
@@ -74,17 +80,30 @@ final class JournalReads implements AutoCloseable {
 		this.ensureOpen = ensureOpen;
 	}
 
-	/** A stream's events up to the committed position. */
+	/**
+	 * A stream's events up to the committed position: those decoded lately from memory,
+	 * the others from the file.
+	 */
 	List<StoredEvent> readStream(String streamId, long fromVersion, int maxCount, long committed) {
 		long[] positions = this.index.streamPositions(streamId, fromVersion, maxCount, committed);
 		List<StoredEvent> events = new ArrayList<>(positions.length);
-		long[] ranges = this.index.ranges(positions);
+		long[] ranges = null;
 		int i = 0;
 		while (i < positions.length) {
-			// Read runs of adjacent lines with one call.
+			StoredEvent known = this.decoded.get(positions[i]);
+			if (known != null) {
+				events.add(known.view());
+				i++;
+				continue;
+			}
+			if (ranges == null) {
+				ranges = this.index.ranges(positions);
+			}
+			// Read runs of adjacent lines not decoded lately with one call.
 			int j = i;
 			while (j + 1 < positions.length && ranges[2 * (j + 1)] == ranges[2 * j + 1] && j - i < READ_CHUNK
-					&& ranges[2 * (j + 1) + 1] - ranges[2 * i] <= MAX_READ_BYTES) {
+					&& ranges[2 * (j + 1) + 1] - ranges[2 * i] <= MAX_READ_BYTES
+					&& this.decoded.get(positions[j + 1]) == null) {
 				j++;
 			}
 			long start = ranges[2 * i];
@@ -92,7 +111,9 @@ final class JournalReads implements AutoCloseable {
 			int lineStart = 0;
 			for (int k = i; k <= j; k++) {
 				int length = (int) (ranges[2 * k + 1] - ranges[2 * k]);
-				events.add(decode(bytes, lineStart, length, start + lineStart, positions[k], fromVersion + k));
+				StoredEvent event = decode(bytes, lineStart, length, start + lineStart, positions[k], fromVersion + k);
+				this.decoded.put(event);
+				events.add(event.view());
 				lineStart += length;
 			}
 			i = j + 1;
