@@ -13,6 +13,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.zip.CRC32C;
 
@@ -34,7 +36,28 @@ final class FileSnapshotStore implements SnapshotStore {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
+	/** Snapshots kept in memory at most: the latest read or saved of each hot stream. */
+	private static final int RECENT = 1024;
+
+	/** State larger than this is read from its file each time rather than kept. */
+	private static final int RECENT_MAX_BYTES = 64 * 1024;
+
 	private final Path directory;
+
+	/**
+	 * The snapshots this store read or saved lately, by stream and state type, so that
+	 * loading a hot aggregate costs no file read: the stream's events are the truth, and
+	 * a snapshot never goes stale for them, only older than the newest (when another
+	 * store instance saved one), which costs only a longer replay.
+	 */
+	private final Map<String, Snapshot> recent = new LinkedHashMap<>(16, 0.75f, true) {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<String, Snapshot> eldest) {
+			return size() > RECENT;
+		}
+
+	};
 
 	FileSnapshotStore(Path journal) {
 		Path absolute = journal.toAbsolutePath();
@@ -54,6 +77,37 @@ final class FileSnapshotStore implements SnapshotStore {
 
 	@Override
 	public Optional<Snapshot> load(String streamId, String stateType) {
+		Snapshot known;
+		synchronized (this.recent) {
+			known = this.recent.get(key(streamId, stateType));
+		}
+		if (known != null) {
+			return Optional.of(copy(known));
+		}
+		Optional<Snapshot> read = read(streamId, stateType);
+		read.ifPresent(this::remember);
+		return read;
+	}
+
+	private static String key(String streamId, String stateType) {
+		return stateType + "\n" + streamId;
+	}
+
+	/** A snapshot the caller may change: its state array is its own. */
+	private static Snapshot copy(Snapshot snapshot) {
+		return new Snapshot(snapshot.streamId(), snapshot.stateType(), snapshot.version(), snapshot.fingerprint(),
+				snapshot.state().clone());
+	}
+
+	private void remember(Snapshot snapshot) {
+		if (snapshot.state().length <= RECENT_MAX_BYTES) {
+			synchronized (this.recent) {
+				this.recent.put(key(snapshot.streamId(), snapshot.stateType()), copy(snapshot));
+			}
+		}
+	}
+
+	private Optional<Snapshot> read(String streamId, String stateType) {
 		Path file = file(streamId, stateType);
 		byte[] bytes;
 		try {
@@ -91,7 +145,7 @@ final class FileSnapshotStore implements SnapshotStore {
 	public synchronized void save(Snapshot snapshot) {
 		Path file = file(snapshot.streamId(), snapshot.stateType());
 		try {
-			Optional<Snapshot> stored = load(snapshot.streamId(), snapshot.stateType());
+			Optional<Snapshot> stored = read(snapshot.streamId(), snapshot.stateType());
 			if (stored.isPresent() && stored.get().version() >= snapshot.version()
 					&& stored.get().fingerprint().equals(snapshot.fingerprint())) {
 				return;
@@ -121,6 +175,7 @@ final class FileSnapshotStore implements SnapshotStore {
 				channel.force(true);
 			}
 			Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			remember(snapshot);
 		}
 		catch (IOException ex) {
 			// A snapshot is an optimisation: the stream still holds the truth.

@@ -175,6 +175,33 @@ class SnapshottingTests {
 	}
 
 	@Test
+	void aSnapshotReadOrSavedOnceIsServedFromMemoryAsTheCallersOwnCopy() throws Exception {
+		SnapshotStore snapshots = SnapshotStore.besideJournal(this.journal);
+		snapshots.save(new Snapshot("s", "T", 3, "f", "{\"n\":3}".getBytes(StandardCharsets.UTF_8)));
+		Path file = ((FileSnapshotStore) snapshots).file("s", "T");
+		Files.delete(file);
+		Snapshot first = snapshots.load("s", "T").orElseThrow();
+		first.state()[2] = 'X';
+		assertThat(new String(snapshots.load("s", "T").orElseThrow().state(), StandardCharsets.UTF_8))
+			.isEqualTo("{\"n\":3}");
+		assertThat(SnapshotStore.besideJournal(this.journal).load("s", "T")).as("another store reads the file")
+			.isEmpty();
+	}
+
+	@Test
+	void aSnapshotKeptInMemoryThatAnotherStoreSupersededStillLoadsTheTrueState() {
+		append("t", 150);
+		Snapshotting<Tally> first = tallies(100, 1);
+		assertThat(first.load("t").state()).isEqualTo(expected(150));
+		append("t", 100);
+		Snapshotting<Tally> second = tallies(100, 1);
+		assertThat(second.load("t").state()).isEqualTo(expected(250));
+		append("t", 5);
+		assertThat(first.load("t")).as("from its own older snapshot, replaying more")
+			.isEqualTo(new Snapshotting.Loaded<>(expected(255), 255, 150));
+	}
+
+	@Test
 	void badSettingsAreRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> tallies(0, 1)).withMessageContaining("every");
 		assertThatIllegalArgumentException().isThrownBy(() -> tallies(1, 0)).withMessageContaining("revision");
