@@ -61,13 +61,20 @@ public final class GroupCommitter<R extends GroupCommitter.Request> {
 		boolean interrupted = false;
 		while (!request.done) {
 			if (this.lock.tryLock()) {
+				List<R> written = new ArrayList<>();
 				try {
 					while (!request.done && !this.queue.isEmpty()) {
-						writeNextGroup();
+						written.addAll(writeNextGroup());
 					}
 				}
 				finally {
 					this.lock.unlock();
+					// Wake the group's callers once the lock is free: unparking dozens of
+					// threads takes a system call each, and the next group can be written
+					// meanwhile.
+					for (R done : written) {
+						LockSupport.unpark(done.thread);
+					}
 				}
 				// A caller that queued while we held the lock found it taken: wake one to
 				// write.
@@ -121,7 +128,8 @@ public final class GroupCommitter<R extends GroupCommitter.Request> {
 		return request.done;
 	}
 
-	private void writeNextGroup() {
+	/** Writes the next group and marks its requests done; the caller wakes them. */
+	private List<R> writeNextGroup() {
 		List<R> group = new ArrayList<>();
 		R next;
 		while (group.size() < this.maxGroup && (next = this.queue.poll()) != null) {
@@ -140,9 +148,9 @@ public final class GroupCommitter<R extends GroupCommitter.Request> {
 		finally {
 			for (R request : group) {
 				request.done = true;
-				LockSupport.unpark(request.thread);
 			}
 		}
+		return group;
 	}
 
 	/**
