@@ -177,9 +177,13 @@ public final class BenchmarkRunner {
 		row("store: readAll pages of 1,000, " + size, 1, large.readAllPages(), "events/s", "Jackson lines into Maps",
 				large.jacksonMapPages().opsPerSecond(), ">= 0.8");
 		row("raw: Jackson readValue of 100 payloads into records", 1, large.jacksonRecords(), "reads/s", null,
-				Double.NaN, "");
+				Double.NaN, "a random stream's");
+		row("raw: Jackson readValue of 100 payloads, hot", 1, large.jacksonRecordsHot(), "reads/s", null, Double.NaN,
+				"one stream's, again and again");
 		row("store: readStream of 100 + payload(Record), " + size, 1, large.typedReadStream(), "reads/s",
 				"Jackson readValue of 100", large.jacksonRecords().opsPerSecond(), ">= 0.8");
+		row("store: readStream of 100 + payload(Record), " + size, 1, large.typedReadStream(), "reads/s",
+				"the same, hot payloads", large.jacksonRecordsHot().opsPerSecond(), "");
 
 		try (EventStore store = EventStore.builder().persistPath(file("large")).fsync(FsyncPolicy.NEVER).build()) {
 			ProcessorScenarios.Replay replay = ProcessorScenarios.replay(store, file("large"), 1_000);
