@@ -69,9 +69,14 @@ public final class GroupCommitter<R extends GroupCommitter.Request> {
 				}
 				finally {
 					this.lock.unlock();
-					// Wake the group's callers once the lock is free: unparking dozens of
-					// threads takes a system call each, and the next group can be written
-					// meanwhile.
+					// Groups that complete in microseconds (spinning callers): wake the
+					// callers once the lock is free, since unparking dozens of threads
+					// takes
+					// a system call each and the next group can be written meanwhile
+					// (INTERVAL, 64 threads on 2 cores: 45 k -> 98 k appends/s). Groups
+					// that
+					// wait for an fsync were measured faster waking them at once (ALWAYS,
+					// 16 threads: 29 k vs 23 k appends/s).
 					for (R done : written) {
 						LockSupport.unpark(done.thread);
 					}
@@ -128,7 +133,10 @@ public final class GroupCommitter<R extends GroupCommitter.Request> {
 		return request.done;
 	}
 
-	/** Writes the next group and marks its requests done; the caller wakes them. */
+	/**
+	 * Writes the next group and marks its requests done.
+	 * @return the requests the caller is to wake once it released the lock
+	 */
 	private List<R> writeNextGroup() {
 		List<R> group = new ArrayList<>();
 		R next;
@@ -148,9 +156,12 @@ public final class GroupCommitter<R extends GroupCommitter.Request> {
 		finally {
 			for (R request : group) {
 				request.done = true;
+				if (this.spins == 0) {
+					LockSupport.unpark(request.thread);
+				}
 			}
 		}
-		return group;
+		return (this.spins == 0) ? List.of() : group;
 	}
 
 	/**
