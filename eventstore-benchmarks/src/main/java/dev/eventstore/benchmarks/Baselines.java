@@ -83,6 +83,31 @@ final class Baselines {
 	}
 
 	/**
+	 * Threads serialising lines and writing each with one call under a shared lock: what
+	 * the machine gives many threads writing one file without fsync.
+	 */
+	static Measurement.Result serializeAndWriteEachUnderLock(Path file, int threads, Settings settings)
+			throws Exception {
+		java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+		try (FileChannel channel = open(file)) {
+			return Measurement.run(threads, settings.warmupMillis(), settings.measureMillis(), false, (t, i) -> {
+				byte[] json = mapper
+					.writeValueAsBytes(Workload.journalLine(i + 1, "stream-" + (i % 1000), i / 1000 + 1));
+				ByteBuffer line = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
+				lock.lock();
+				try {
+					while (line.hasRemaining()) {
+						channel.write(line);
+					}
+				}
+				finally {
+					lock.unlock();
+				}
+			});
+		}
+	}
+
+	/**
 	 * One 200-byte write and a force per operation, one thread: the disk's fsync rate.
 	 */
 	static Measurement.Result fsyncs(Path file, Settings settings) throws Exception {

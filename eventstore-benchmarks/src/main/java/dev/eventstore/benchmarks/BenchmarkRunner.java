@@ -48,6 +48,19 @@ public final class BenchmarkRunner {
 				Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
 				Runtime.getRuntime().maxMemory() >> 20);
 
+		// The JIT compiles the store's append and read paths before the first row: in one
+		// full run without this, the first NEVER row measured 83 k appends/s and the same
+		// scenario 3 minutes later 219 k.
+		try (EventStore warm = StoreScenarios.fileStore(file("warm-up"), FsyncPolicy.NEVER)) {
+			StoreScenarios.append(
+					warm, 2, new Settings(s.quick(), s.dir(), 0,
+							s.quick() ? Math.min(500, 2 * s.measureMillis()) : 3_000, s.journalEvents(), s.postgres()),
+					false);
+			for (int i = 0; i < 1_000; i++) {
+				warm.readStream(Workload.stream(0, i));
+			}
+		}
+
 		// Each baseline is measured right before the store rows compared with it: the
 		// disk's speed
 		// drifts over a run, and a ratio is only fair between neighbours.
@@ -101,6 +114,13 @@ public final class BenchmarkRunner {
 				}
 			}
 		}
+		// What the machine itself gives 64 threads over 1 writing one file: the INTERVAL
+		// target's ceiling.
+		Measurement.Result lockedOne = Baselines.serializeAndWriteEachUnderLock(file("raw-locked-1"), 1, s);
+		row("raw: serialise + write per line under a lock", 1, lockedOne, "lines/s", null, Double.NaN, "");
+		row("raw: serialise + write per line under a lock", 64,
+				Baselines.serializeAndWriteEachUnderLock(file("raw-locked-64"), 64, s), "lines/s", "the same, 1 thread",
+				lockedOne.opsPerSecond(), "");
 
 		Measurement.Result fsyncs = Baselines.fsyncs(file("raw-fsync"), s);
 		row("raw: 200-byte write + force", 1, fsyncs, "fsyncs/s", null, Double.NaN, "");

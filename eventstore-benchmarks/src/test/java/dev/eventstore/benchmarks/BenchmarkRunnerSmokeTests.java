@@ -40,6 +40,7 @@ class BenchmarkRunnerSmokeTests {
 			.contains("load a 10,050-event stream from its snapshot")
 			.contains("processor: live latency append -> handler, file NEVER")
 			.contains("store: append, PostgreSQL journal")
+			.contains("raw: serialise + write per line under a lock")
 			.contains("PostgreSQL rows: fsync=on, synchronous_commit=on")
 			.contains("processor: live latency, PostgreSQL, other instance appends")
 			.doesNotContain("PostgreSQL rows skipped")
