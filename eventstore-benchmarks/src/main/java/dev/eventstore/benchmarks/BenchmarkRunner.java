@@ -21,6 +21,9 @@ public final class BenchmarkRunner {
 
 	private final List<String> rows = new ArrayList<>();
 
+	/** The files rows wrote and no later row reads. */
+	private final List<Path> files = new ArrayList<>();
+
 	/** Lines printed under the table: the conditions some rows were measured in. */
 	private final List<String> notes = new ArrayList<>();
 
@@ -39,7 +42,22 @@ public final class BenchmarkRunner {
 	}
 
 	private Path file(String name) {
-		return this.settings.dir().resolve(name + ".ndjson");
+		Path file = this.settings.dir().resolve(name + ".ndjson");
+		this.files.add(file);
+		return file;
+	}
+
+	/**
+	 * Deletes the files earlier rows wrote, so that the kernel's writeback of their dirty
+	 * pages (gigabytes, from the raw baselines) does not slow the next row down: a
+	 * deleted file's pages are dropped, not written.
+	 */
+	private void discardFiles() throws java.io.IOException {
+		for (Path file : this.files) {
+			Files.deleteIfExists(file);
+			Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".lock"));
+		}
+		this.files.clear();
 	}
 
 	private void runAll() throws Exception {
@@ -64,8 +82,10 @@ public final class BenchmarkRunner {
 		// Each baseline is measured right before the store rows compared with it: the
 		// disk's speed
 		// drifts over a run, and a ratio is only fair between neighbours.
+		discardFiles();
 		Measurement.Result buffered = Baselines.bufferedWrites(file("raw-buffered"), s);
 		row("raw: buffered 200-byte lines", 1, buffered, "lines/s", null, Double.NaN, "");
+		discardFiles();
 		Measurement.Result naive = Baselines.naive(file("naive"), s);
 		row("seed design: open, append, close per event", 1, naive, "events/s", null, Double.NaN, "");
 
@@ -73,12 +93,15 @@ public final class BenchmarkRunner {
 			row("store: in-memory append", 1, StoreScenarios.append(memory, 1, s, false), "appends/s", "target",
 					3_000_000, ">= 1.0 x 3 M/s");
 		}
+		discardFiles();
 		Measurement.Result serialized = Baselines.serializeAndWrite(file("raw-serialized"), s);
 		row("raw: Jackson serialise + buffered write", 1, serialized, "lines/s", null, Double.NaN, "");
+		discardFiles();
 		Measurement.Result serializedEach = Baselines.serializeAndWriteEach(file("raw-serialized-each"), s);
 		row("raw: Jackson serialise + one write call per line", 1, serializedEach, "lines/s", null, Double.NaN, "");
 		Measurement.Result neverOne = null;
 		for (int threads : new int[] { 1, 2, 4, 8 }) {
+			discardFiles();
 			try (EventStore store = StoreScenarios.fileStore(file("never-" + threads), FsyncPolicy.NEVER)) {
 				Measurement.Result result = StoreScenarios.append(store, threads, s, threads == 1);
 				if (threads == 1) {
@@ -101,6 +124,7 @@ public final class BenchmarkRunner {
 		}
 		Measurement.Result intervalOne = null;
 		for (int threads : new int[] { 1, 4, 16, 64 }) {
+			discardFiles();
 			try (EventStore store = StoreScenarios.fileStore(file("interval-" + threads), FsyncPolicy.INTERVAL)) {
 				Measurement.Result result = StoreScenarios.append(store, threads, s, true);
 				row("store: append, fsync INTERVAL", threads, result, "appends/s", "raw serialise+write",
@@ -116,12 +140,14 @@ public final class BenchmarkRunner {
 		}
 		// What the machine itself gives 64 threads over 1 writing one file: the INTERVAL
 		// target's ceiling.
+		discardFiles();
 		Measurement.Result lockedOne = Baselines.serializeAndWriteEachUnderLock(file("raw-locked-1"), 1, s);
 		row("raw: serialise + write per line under a lock", 1, lockedOne, "lines/s", null, Double.NaN, "");
 		row("raw: serialise + write per line under a lock", 64,
 				Baselines.serializeAndWriteEachUnderLock(file("raw-locked-64"), 64, s), "lines/s", "the same, 1 thread",
 				lockedOne.opsPerSecond(), "");
 
+		discardFiles();
 		Measurement.Result fsyncs = Baselines.fsyncs(file("raw-fsync"), s);
 		row("raw: 200-byte write + force", 1, fsyncs, "fsyncs/s", null, Double.NaN, "");
 		try (EventStore store = StoreScenarios.fileStore(file("always-1"), FsyncPolicy.ALWAYS)) {

@@ -136,10 +136,12 @@ final class LineEncoder {
 
 		private final JsonGenerator generator = JsonValues.MAPPER.createGenerator(this.buffer);
 
+		private final TimestampText timestamps = new TimestampText();
+
 		Bodies encode(String streamId, List<NewEvent> events, Instant timestamp) {
 			this.buffer.size = 0;
 			int[] offsets = new int[events.size() * 4];
-			String time = timestamp.toString();
+			String time = this.timestamps.format(timestamp);
 			JsonGenerator gen = this.generator;
 			for (int i = 0; i < events.size(); i++) {
 				NewEvent event = events.get(i);
