@@ -1,9 +1,14 @@
 package dev.eventstore.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.ExpectedVersion;
@@ -12,7 +17,9 @@ import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.journal.file.FileJournal;
 import dev.eventstore.postgres.PostgresJournal;
-import org.postgresql.ds.PGSimpleDataSource;
+import dev.eventstore.postgres.PostgresCheckpointStore;
+import dev.eventstore.processor.Checkpoint;
+import dev.eventstore.processor.CheckpointStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +32,9 @@ import picocli.CommandLine.Spec;
 		description = {
 				"Copies a journal between a file and PostgreSQL (a JDBC URL), either way, keeping positions, "
 						+ "versions, timestamps, metadata, ids and revisions.",
-				"Refuses a target that holds other events. Resumable: a target that holds the start of this very "
+				"Refuses a target that holds other events. On PostgreSQL each page of 1,000 events is one transaction; "
+						+ "the durable processors' checkpoints beside a journal file come along. "
+						+ "Resumable: a target that holds the start of this very "
 						+ "copy (the same ids at the same positions) is continued where it stopped." })
 final class CopyCommand implements Callable<Integer> {
 
@@ -58,20 +67,30 @@ final class CopyCommand implements Callable<Integer> {
 				if (page.isEmpty()) {
 					break;
 				}
-				for (StoredEvent event : page) {
-					NewEvent copy = NewEvent.of(event.type(), event.data(), event.metadata())
-						.withId(event.id())
-						.withRevision(event.revision());
-					target.append(event.streamId(), List.of(copy), ExpectedVersion.exactly(event.version() - 1),
-							event.timestamp());
-					copied++;
+				if (target instanceof PostgresJournal postgres) {
+					// A page per transaction and round trip: an append per event made a
+					// 1,000,000-event copy take over 10 minutes.
+					postgres.importEvents(page);
 				}
+				else {
+					for (StoredEvent event : page) {
+						NewEvent copy = NewEvent.of(event.type(), event.data(), event.metadata())
+							.withId(event.id())
+							.withRevision(event.revision());
+						target.append(event.streamId(), List.of(copy), ExpectedVersion.exactly(event.version() - 1),
+								event.timestamp());
+					}
+				}
+				copied += page.size();
 				next = page.get(page.size() - 1).position() + 1;
 			}
 			PrintWriter out = this.spec.commandLine().getOut();
 			out.println("Copied " + copied + " events from " + describe(this.from) + " to " + describe(this.to)
 					+ ((start > 1) ? " (resumed after position " + (start - 1) + ")" : "") + "; it now holds "
 					+ target.lastPosition());
+			if (!Sources.isJdbc(this.from)) {
+				copyCheckpoints(Sources.file(this.from), out);
+			}
 		}
 		return 0;
 	}
@@ -93,6 +112,42 @@ final class CopyCommand implements Callable<Integer> {
 		return last + 1;
 	}
 
+	/**
+	 * Copies the checkpoints of the journal file's durable processors to PostgreSQL's
+	 * table, so that a processor goes on where it stopped instead of from its start point
+	 * (a reaction would act again on every event).
+	 */
+	private void copyCheckpoints(Path journal, PrintWriter out) {
+		String prefix = journal.getFileName() + ".";
+		String suffix = ".checkpoint";
+		List<String> processors;
+		try (Stream<Path> files = Files.list(journal.toAbsolutePath().getParent())) {
+			processors = files.map((file) -> file.getFileName().toString())
+				.filter((name) -> name.startsWith(prefix) && name.endsWith(suffix)
+						&& name.length() > prefix.length() + suffix.length())
+				.map((name) -> name.substring(prefix.length(), name.length() - suffix.length()))
+				.sorted()
+				.toList();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot list the checkpoint files next to " + journal, ex);
+		}
+		CheckpointStore from = CheckpointStore.besideJournal(journal);
+		CheckpointStore to = PostgresCheckpointStore.of(Sources.dataSource(this.to), this.tables.prefix);
+		for (String processor : processors) {
+			Checkpoint checkpoint = from.load(processor).orElseThrow();
+			Optional<Checkpoint> theirs = to.load(processor);
+			if (theirs.isEmpty()) {
+				to.save(processor, null, checkpoint);
+			}
+			else if (!theirs.get().equals(checkpoint)) {
+				throw new IllegalStateException("PostgreSQL holds checkpoint " + theirs.get() + " of processor '"
+						+ processor + "', the journal's is " + checkpoint + "; reset the processor there instead");
+			}
+			out.println("Processor '" + processor + "': checkpoint at position " + checkpoint.position());
+		}
+	}
+
 	private EventStore open(String location) {
 		return Sources.isJdbc(location) ? Sources.postgres(location, this.tables.prefix)
 				: EventStore.builder().journal(openJournal(location)).build();
@@ -100,9 +155,10 @@ final class CopyCommand implements Callable<Integer> {
 
 	private Journal openJournal(String location) {
 		if (Sources.isJdbc(location)) {
-			PGSimpleDataSource dataSource = new PGSimpleDataSource();
-			dataSource.setURL(location);
-			return PostgresJournal.builder(dataSource).tablePrefix(this.tables.prefix).initializeSchema(true).build();
+			return PostgresJournal.builder(Sources.dataSource(location))
+				.tablePrefix(this.tables.prefix)
+				.initializeSchema(true)
+				.build();
 		}
 		return FileJournal.open(Sources.file(location), dev.eventstore.FsyncPolicy.INTERVAL,
 				dev.eventstore.FsyncPolicy.DEFAULT_INTERVAL);

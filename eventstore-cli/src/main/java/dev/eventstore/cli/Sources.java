@@ -2,6 +2,8 @@ package dev.eventstore.cli;
 
 import java.nio.file.Path;
 
+import javax.sql.DataSource;
+
 import dev.eventstore.EventStore;
 import dev.eventstore.postgres.PostgresJournal;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -21,11 +23,16 @@ final class Sources {
 
 	/** A store on a PostgreSQL journal; it never creates tables. */
 	static EventStore postgres(String url, String tablePrefix) {
+		return EventStore.builder()
+			.journal(PostgresJournal.builder(dataSource(url)).tablePrefix(tablePrefix).build())
+			.build();
+	}
+
+	/** Connections to the URL's database, a new one each time: commands make few. */
+	static DataSource dataSource(String url) {
 		PGSimpleDataSource dataSource = new PGSimpleDataSource();
 		dataSource.setURL(url);
-		return EventStore.builder()
-			.journal(PostgresJournal.builder(dataSource).tablePrefix(tablePrefix).build())
-			.build();
+		return dataSource;
 	}
 
 	static Path file(String location) {

@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
+import dev.eventstore.postgres.PostgresCheckpointStore;
+import dev.eventstore.processor.Checkpoint;
+import dev.eventstore.processor.CheckpointStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -160,11 +163,16 @@ class CliIT {
 	@Test
 	void copyMovesAJournalToPostgresAndBackKeepingEverything() throws Exception {
 		Path journal = journal(20);
+		CheckpointStore.besideJournal(journal).save("receipts", null, new Checkpoint(7, 0));
 		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
 			String url = postgres.getJdbcUrl("postgres", "postgres");
 			Run toPostgres = run("copy", journal.toString(), url, "--table-prefix", "cli_");
 			assertThat(toPostgres.exit()).as(toPostgres.err()).isZero();
-			assertThat(toPostgres.out()).contains("Copied 22 events").doesNotContain("jdbc:");
+			assertThat(toPostgres.out()).contains("Copied 22 events")
+				.contains("Processor 'receipts': checkpoint at position 7")
+				.doesNotContain("jdbc:");
+			CheckpointStore copied = PostgresCheckpointStore.of(postgres.getPostgresDatabase(), "cli_");
+			assertThat(copied.load("receipts")).contains(new Checkpoint(7, 0));
 			assertThat(run("copy", journal.toString(), url, "--table-prefix", "cli_").out()).contains("Copied 0 events")
 				.contains("resumed after position 22");
 			assertThat(run("cat", url, "--table-prefix", "cli_", "--json").out())
@@ -176,6 +184,12 @@ class CliIT {
 			assertThat(run("verify", back.toString()).out()).contains("22 events", ": OK");
 			assertThat(run("cat", back.toString(), "--json").out())
 				.isEqualTo(run("cat", journal.toString(), "--json").out());
+
+			copied.save("receipts", new Checkpoint(7, 0), new Checkpoint(9, 0));
+			Run checkpointDiffers = run("copy", journal.toString(), url, "--table-prefix", "cli_");
+			assertThat(checkpointDiffers.exit()).isEqualTo(1);
+			assertThat(checkpointDiffers.err()).contains("holds checkpoint", "'receipts'");
+			assertThat(copied.load("receipts")).contains(new Checkpoint(9, 0));
 
 			Path other = this.dir.resolve("other.ndjson");
 			try (EventStore store = EventStore.open(other)) {

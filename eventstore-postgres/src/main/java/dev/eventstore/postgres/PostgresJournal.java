@@ -82,6 +82,24 @@ public final class PostgresJournal implements Journal {
 		return this.appends.append(streamId, events, expected, timestamp);
 	}
 
+	/**
+	 * Writes events read from another journal, keeping their positions, stream versions,
+	 * timestamps (to the microsecond), ids, revisions and metadata: the migration path
+	 * from a file journal. The events are written in one transaction with one round trip,
+	 * all or none: they must be in position order and continue this journal exactly (the
+	 * first is at {@link #lastPosition()} + 1, each stream's versions follow on), or
+	 * nothing is written and the exception names the first event that does not fit.
+	 * Subscribers see the events as if they had been appended.
+	 * @param events events in position order, e.g. a page of another store's
+	 * {@code readAll}
+	 * @throws EventStoreException when the events do not continue this journal, an id is
+	 * stored already, or the database fails; nothing was written
+	 */
+	public void importEvents(List<StoredEvent> events) {
+		ensureOpen();
+		this.appends.importEvents(events);
+	}
+
 	@Override
 	public List<StoredEvent> readStream(String streamId, long fromVersion, int maxCount) {
 		return query(this.sql.selectStream, (ps) -> {
