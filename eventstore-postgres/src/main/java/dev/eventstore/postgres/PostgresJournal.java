@@ -350,7 +350,17 @@ public final class PostgresJournal implements Journal {
 						ex);
 			}
 			return new PostgresJournal(this.dataSource, this.appendConnections, prefix,
-					"postgresql " + url + " table " + prefix.events());
+					"postgresql " + withoutParameters(url) + " table " + prefix.events());
+		}
+
+		/**
+		 * The URL without its parameters: the driver lists every one of them (dozens),
+		 * and a URL's parameters may hold a user's password; the location appears in
+		 * error messages, health details and the actuator endpoint.
+		 */
+		static String withoutParameters(String url) {
+			int query = url.indexOf('?');
+			return (query < 0) ? url : url.substring(0, query);
 		}
 
 	}

@@ -63,6 +63,24 @@ class PostgresJournalBuilderTests {
 	}
 
 	@Test
+	void theLocationNamesTheDatabaseWithoutTheUrlsParameters() {
+		org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
+		dataSource.setURL(EmbeddedPostgresServer.jdbcUrl() + "&password=s3cret&ApplicationName=shop");
+		String prefix = EmbeddedPostgresServer.freshPrefix();
+		PostgresJournal journal = EmbeddedPostgresServer.journal(dataSource, prefix);
+
+		assertThat(journal.location()).startsWith("postgresql jdbc:postgresql://")
+			.endsWith("/postgres table " + prefix + "events")
+			.doesNotContain("?")
+			.doesNotContain("s3cret")
+			.doesNotContain("shop");
+		assertThat(PostgresJournal.Builder.withoutParameters("jdbc:postgresql://db/app?user=u&password=p"))
+			.isEqualTo("jdbc:postgresql://db/app");
+		assertThat(PostgresJournal.Builder.withoutParameters("jdbc:postgresql://db/app"))
+			.isEqualTo("jdbc:postgresql://db/app");
+	}
+
+	@Test
 	void schemaScriptIsVersionedAndUsesThePrefix() {
 		assertThat(PostgresJournal.schemaScript("app_")).contains("CREATE TABLE IF NOT EXISTS app_events")
 			.contains("CREATE TABLE IF NOT EXISTS app_head")
