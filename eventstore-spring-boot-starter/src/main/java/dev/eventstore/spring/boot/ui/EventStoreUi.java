@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.StoredEvent;
@@ -14,6 +16,7 @@ import dev.eventstore.processor.Processor;
 import dev.eventstore.spring.boot.processor.EventProcessors;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.function.RouterFunction;
@@ -28,11 +31,12 @@ import org.springframework.web.servlet.function.ServerResponse;
  * their data and metadata, follows new events live (server-sent events, fed by a catch-up
  * subscription on a thread of its own, so a slow browser never holds up an append), and
  * shows the processors' state and lag. Everything a browser shows is set as text, never
- * as HTML.
+ * as HTML. Live streams end when the application stops, before the web server's graceful
+ * shutdown would wait for them.
  *
  * @since 0.2.0
  */
-public final class EventStoreUi {
+public final class EventStoreUi implements SmartLifecycle {
 
 	private static final int LIMIT = 50;
 
@@ -41,6 +45,11 @@ public final class EventStoreUi {
 	private final @Nullable EventProcessors processors;
 
 	private final String page;
+
+	/** The open live streams, ended when the application stops. */
+	private final Set<Live> live = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean running;
 
 	public EventStoreUi(EventStore store, @Nullable EventProcessors processors) {
 		this.store = store;
@@ -121,23 +130,120 @@ public final class EventStoreUi {
 
 	private ServerResponse live(ServerRequest request) {
 		return ServerResponse.sse((sse) -> {
-			// A catch-up subscription delivers on a thread of its own: a slow browser
-			// delays only itself.
-			// A comment first, so the browser sees the stream open before any event.
-			sse.comment("following events from position " + (this.store.lastPosition() + 1));
-			Subscription[] subscription = new Subscription[1];
-			subscription[0] = this.store.subscribe(this.store.lastPosition() + 1, (event) -> {
-				try {
-					sse.event("event").data(event);
-				}
-				catch (IOException | RuntimeException ex) {
-					subscription[0].close();
-				}
-			});
-			sse.onComplete(() -> subscription[0].close());
-			sse.onTimeout(() -> subscription[0].close());
-			sse.onError((ex) -> subscription[0].close());
+			Live live = new Live(sse);
+			this.live.add(live);
+			sse.onComplete(live::end);
+			sse.onTimeout(live::end);
+			sse.onError((ex) -> live.end());
+			long from = this.store.lastPosition() + 1;
+			try {
+				// A comment sent at once, so the browser sees the stream open before any
+				// event.
+				sse.comment("following events from position " + from).send();
+			}
+			catch (IOException ex) {
+				live.end();
+				return;
+			}
+			if (!this.running) {
+				live.complete();
+				return;
+			}
+			live.follow(from);
 		}, java.time.Duration.ofMinutes(30));
+	}
+
+	/**
+	 * Starts serving live streams.
+	 */
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/**
+	 * Ends every open live stream: a browser following events would otherwise hold the
+	 * web server's graceful shutdown for its whole timeout, as a server-sent-event stream
+	 * never ends by itself. Runs before that shutdown (a higher phase stops first); the
+	 * page reconnects to the next instance.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		for (Live stream : List.copyOf(this.live)) {
+			stream.complete();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return DEFAULT_PHASE;
+	}
+
+	/**
+	 * One browser's live stream, fed by a catch-up subscription on a thread of its own,
+	 * so a slow browser delays only itself.
+	 */
+	private final class Live {
+
+		private final ServerResponse.SseBuilder sse;
+
+		private @Nullable Subscription subscription;
+
+		private boolean ended;
+
+		Live(ServerResponse.SseBuilder sse) {
+			this.sse = sse;
+		}
+
+		void follow(long from) {
+			Subscription started = EventStoreUi.this.store.subscribe(from, this::send);
+			boolean endedMeanwhile;
+			synchronized (this) {
+				endedMeanwhile = this.ended;
+				if (!endedMeanwhile) {
+					this.subscription = started;
+				}
+			}
+			if (endedMeanwhile) {
+				started.close();
+			}
+		}
+
+		private void send(StoredEvent event) {
+			try {
+				this.sse.event("event").data(event);
+			}
+			catch (IOException | RuntimeException ex) {
+				end();
+			}
+		}
+
+		/** Stops feeding the stream; the request has ended or is ending. */
+		void end() {
+			Subscription closing;
+			synchronized (this) {
+				this.ended = true;
+				closing = this.subscription;
+				this.subscription = null;
+			}
+			EventStoreUi.this.live.remove(this);
+			if (closing != null) {
+				closing.close();
+			}
+		}
+
+		/** Ends the stream from the server's side. */
+		void complete() {
+			end();
+			this.sse.complete();
+		}
+
 	}
 
 	private static int limit(ServerRequest request) {

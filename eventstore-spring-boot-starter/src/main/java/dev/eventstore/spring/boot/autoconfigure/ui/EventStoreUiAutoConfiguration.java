@@ -33,9 +33,13 @@ import org.springframework.web.servlet.function.ServerResponse;
 public final class EventStoreUiAutoConfiguration {
 
 	@Bean
-	RouterFunction<ServerResponse> eventStoreUiRoutes(EventStore store, ObjectProvider<EventProcessors> processors,
-			EventStoreProperties properties) {
-		return new EventStoreUi(store, processors.getIfAvailable()).routes(properties.getUi().getPath());
+	EventStoreUi eventStoreUi(EventStore store, ObjectProvider<EventProcessors> processors) {
+		return new EventStoreUi(store, processors.getIfAvailable());
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> eventStoreUiRoutes(EventStoreUi ui, EventStoreProperties properties) {
+		return ui.routes(properties.getUi().getPath());
 	}
 
 }
