@@ -80,8 +80,7 @@ public final class BenchmarkRunner {
 		}
 
 		// Each baseline is measured right before the store rows compared with it: the
-		// disk's speed
-		// drifts over a run, and a ratio is only fair between neighbours.
+		// disk's speed drifts over a run, and a ratio is only fair between neighbours.
 		discardFiles();
 		Measurement.Result buffered = Baselines.bufferedWrites(file("raw-buffered"), s);
 		row("raw: buffered 200-byte lines", 1, buffered, "lines/s", null, Double.NaN, "");
@@ -107,9 +106,8 @@ public final class BenchmarkRunner {
 				if (threads == 1) {
 					neverOne = result;
 					// Not buffering in the process is right (a process crash must not
-					// lose an
-					// acknowledged append), so the target is set against one write per
-					// line.
+					// lose an acknowledged append), so the target is set against one
+					// write per line.
 					row("store: append, fsync NEVER", 1, result, "appends/s", "serialise + one write per line",
 							serializedEach.opsPerSecond(), ">= 0.8");
 					row("store: append, fsync NEVER", 1, result, "appends/s", "raw serialise+write",

@@ -24,8 +24,7 @@ final class PostgresScenarios implements AutoCloseable {
 
 	PostgresScenarios() throws Exception {
 		// The embedded server's defaults skip fsync; measure durable commits, like the
-		// file
-		// journal's ALWAYS.
+		// file journal's ALWAYS.
 		this.server = EmbeddedPostgres.builder()
 			.setServerConfig("fsync", "on")
 			.setServerConfig("synchronous_commit", "on")

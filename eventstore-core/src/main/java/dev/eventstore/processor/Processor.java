@@ -603,9 +603,8 @@ public final class Processor implements AutoCloseable {
 		}
 		// A replay asks for a save every few hundred microseconds: a pause between saves
 		// keeps their fsyncs from crowding the disk and the processor's CPU (requests
-		// made
-		// meanwhile coalesce into one), at the cost of at most this much more work redone
-		// after a crash.
+		// made meanwhile coalesce into one), at the cost of at most this much more work
+		// redone after a crash.
 		LockSupport.parkNanos(MIN_SAVE_GAP_NANOS);
 	}
 

@@ -128,14 +128,13 @@ class PostgresProcessorTests {
 					+ "WHERE pid <> pg_backend_pid() AND datname = current_database()");
 		}
 		// Appended by another instance: this one's pooled connections are dead until its
-		// pool
-		// notices.
+		// pool notices.
 		append(new Instance().store, 10);
 		assertThat(processor.awaitHandled(20, WAIT)).isTrue();
 		await().atMost(WAIT).until(() -> processor.status().state() == ProcessorState.RUNNING);
 		// Delivery is at-least-once: events after the last saved checkpoint may come
-		// again
-		// after the ownership was lost, but none is missing and none comes out of order.
+		// again after the ownership was lost, but none is missing and none comes out of
+		// order.
 		assertThat(instance.handled.get(0)).isEqualTo(1);
 		for (int i = 1; i < instance.handled.size(); i++) {
 			long previous = instance.handled.get(i - 1);

@@ -71,12 +71,10 @@ public final class GroupCommitter<R extends GroupCommitter.Request> {
 					this.lock.unlock();
 					// Groups that complete in microseconds (spinning callers): wake the
 					// callers once the lock is free, since unparking dozens of threads
-					// takes
-					// a system call each and the next group can be written meanwhile
-					// (INTERVAL, 64 threads on 2 cores: 45 k -> 98 k appends/s). Groups
-					// that
-					// wait for an fsync were measured faster waking them at once (ALWAYS,
-					// 16 threads: 29 k vs 23 k appends/s).
+					// takes a system call each and the next group can be written
+					// meanwhile (INTERVAL, 64 threads on 2 cores: 45 k -> 98 k
+					// appends/s). Groups that wait for an fsync were measured faster
+					// waking them at once (ALWAYS, 16 threads: 29 k vs 23 k appends/s).
 					for (R done : written) {
 						LockSupport.unpark(done.thread);
 					}

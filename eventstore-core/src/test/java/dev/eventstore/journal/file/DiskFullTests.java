@@ -65,8 +65,8 @@ class DiskFullTests {
 		List<EventStoreException> failures = new ArrayList<>();
 		try (EventStore store = EventStore.builder().persistPath(journal).fsync(fsync).build()) {
 			// Append until the full disk has refused three times: a mapped journal may
-			// still fit
-			// small appends into space it had allocated before the first refusal.
+			// still fit small appends into space it had allocated before the first
+			// refusal.
 			for (int i = 0; i < 10_000 && failures.size() < 3; i++) {
 				try {
 					acknowledged.addAll(store.appendBatch("s-" + (i % 3),

@@ -54,8 +54,8 @@ class KillTests {
 		for (int round = 0; round < rounds; round++) {
 			if (round > 0 && round % ROUNDS_PER_JOURNAL == 0) {
 				// Each journal lives through ten crashes and recoveries; then a fresh one
-				// keeps the
-				// input small (NEVER appends hundreds of thousands of events a round).
+				// keeps the input small (NEVER appends hundreds of thousands of events a
+				// round).
 				journal = this.dir.resolve("events-" + round + ".ndjson");
 				acknowledgedTotal = 0;
 			}

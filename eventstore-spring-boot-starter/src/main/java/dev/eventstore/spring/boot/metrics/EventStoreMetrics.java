@@ -165,8 +165,7 @@ public class EventStoreMetrics implements MeterBinder, EventStoreObserver {
 		EventStoreStatus current = this.cached;
 		if (current == null || System.nanoTime() - this.cachedAt >= this.cacheNanos) {
 			// At most one status (on PostgreSQL, one round trip) every 5 seconds,
-			// whatever the
-			// scrape rate.
+			// whatever the scrape rate.
 			current = this.status.get();
 			this.cached = current;
 			this.cachedAt = System.nanoTime();

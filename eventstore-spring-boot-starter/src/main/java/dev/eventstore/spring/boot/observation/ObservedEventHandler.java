@@ -33,8 +33,7 @@ public final class ObservedEventHandler implements EventHandler {
 	@Override
 	public void handle(StoredEvent event, Delivery delivery) throws Exception {
 		// The trace context an append recorded in the metadata, if any, is the parent:
-		// the
-		// handling continues the trace of the request that appended the event.
+		// the handling continues the trace of the request that appended the event.
 		ReceiverContext<StoredEvent> receiver = new ReceiverContext<>((carrier, key) -> {
 			Object value = carrier.metadata().get(key);
 			return (value != null) ? value.toString() : null;

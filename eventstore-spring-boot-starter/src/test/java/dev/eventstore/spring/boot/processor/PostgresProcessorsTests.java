@@ -78,8 +78,7 @@ class PostgresProcessorsTests {
 			.withUserConfiguration(RowsConfiguration.class)
 			.run((context) -> {
 				// The checkpoint after position 2 is refused once, after the handler
-				// wrote
-				// its row: that row must roll back with it.
+				// wrote its row: that row must roll back with it.
 				admin.execute("CREATE SEQUENCE refusals");
 				admin.execute("CREATE FUNCTION refuse_once() RETURNS trigger AS $$ BEGIN "
 						+ "IF NEW.position = 2 AND nextval('refusals') = 1 THEN "

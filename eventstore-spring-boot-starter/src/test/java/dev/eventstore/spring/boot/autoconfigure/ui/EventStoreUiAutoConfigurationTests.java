@@ -32,9 +32,8 @@ class EventStoreUiAutoConfigurationTests {
 			assertThat(ui.isRunning()).isTrue();
 			// Boot's graceful shutdown runs at WebServerGracefulShutdownLifecycle's
 			// SMART_LIFECYCLE_PHASE, MAX_VALUE - 1024 (not on this module's class path;
-			// the
-			// sample's StreamBrowserShutdownTests prove the order end to end); a higher
-			// phase stops first.
+			// the sample's StreamBrowserShutdownTests prove the order end to end); a
+			// higher phase stops first.
 			assertThat(ui.getPhase()).isGreaterThan(Integer.MAX_VALUE - 1024);
 			assertThat(ui.getPhase()).isEqualTo(SmartLifecycle.DEFAULT_PHASE);
 		});
