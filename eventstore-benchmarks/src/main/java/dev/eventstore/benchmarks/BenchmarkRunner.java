@@ -228,6 +228,10 @@ public final class BenchmarkRunner {
 				"Jackson readValue of 100", large.jacksonRecords().opsPerSecond(), ">= 0.8");
 		row("store: readStream of 100 + payload(Record), " + size, 1, large.typedReadStream(), "reads/s",
 				"the same, hot payloads", large.jacksonRecordsHot().opsPerSecond(), "");
+		row("raw: Jackson readValue of 100 payloads, 1,000 streams", 1, large.jacksonHeld(), "reads/s", null,
+				Double.NaN, "a random one of 1,000 streams' payloads");
+		row("store: payload(Record) of a read stream's 100 events", 1, large.typedDecode(), "reads/s",
+				"Jackson readValue of the same 100", large.jacksonHeld().opsPerSecond(), ">= 0.8");
 
 		try (EventStore store = EventStore.builder().persistPath(file("large")).fsync(FsyncPolicy.NEVER).build()) {
 			ProcessorScenarios.Replay replay = ProcessorScenarios.replay(store, file("large"), 1_000);
