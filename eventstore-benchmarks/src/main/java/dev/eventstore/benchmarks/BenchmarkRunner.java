@@ -228,6 +228,12 @@ public final class BenchmarkRunner {
 				"Jackson readValue of 100", large.jacksonRecords().opsPerSecond(), ">= 0.8");
 		row("store: readStream of 100 + payload(Record), " + size, 1, large.typedReadStream(), "reads/s",
 				"the same, hot payloads", large.jacksonRecordsHot().opsPerSecond(), "");
+		// What reading alone cannot go below: with it, the read-and-decode row above can
+		// reach at most Jackson's time / (this time + Jackson's time).
+		double floorMicros = 1e6 / large.lineFloor().opsPerSecond();
+		double jacksonMicros = 1e6 / large.jacksonRecords().opsPerSecond();
+		row("raw: copy + CRC-32C of a random stream's 100 lines", 1, large.lineFloor(), "reads/s", null, Double.NaN,
+				String.format(Locale.ROOT, "read+decode ceiling: %.2f", jacksonMicros / (floorMicros + jacksonMicros)));
 		row("raw: Jackson readValue of 100 payloads, 1,000 streams", 1, large.jacksonHeld(), "reads/s", null,
 				Double.NaN, "a random one of 1,000 streams' payloads");
 		row("store: payload(Record) of a read stream's 100 events", 1, large.typedDecode(), "reads/s",

@@ -77,7 +77,8 @@ final class StoreScenarios {
 	record LargeJournal(int events, double openEventsPerSecond, double retainedBytesPerEvent,
 			Measurement.Result readStream, Measurement.Result readAllPages, Measurement.Result typedReadStream,
 			Measurement.Result jacksonRecords, Measurement.Result jacksonMapPages, Measurement.Result jacksonMapStream,
-			Measurement.Result jacksonRecordsHot, Measurement.Result typedDecode, Measurement.Result jacksonHeld) {
+			Measurement.Result jacksonRecordsHot, Measurement.Result typedDecode, Measurement.Result jacksonHeld,
+			Measurement.Result lineFloor) {
 	}
 
 	/** A plain Jackson mapper, for the baselines. */
@@ -87,6 +88,33 @@ final class StoreScenarios {
 
 	/** The workload's payload as a record, for typed reads. */
 	record OrderPlaced(String orderId, String customerId, String sku, int quantity, double unitPrice, String note) {
+	}
+
+	/**
+	 * The least a store reading a stream from this file can do: copy each of a random
+	 * stream's 100 lines out of the mapped file and check its CRC-32C, nothing parsed.
+	 * Stream {@code k}'s events are lines {@code k}, {@code k + streams}, … (they were
+	 * appended round-robin).
+	 */
+	private static Measurement.Result readFloor(Path file, long[] lineStarts, int[] lineLengths, int streams,
+			Settings settings) throws Exception {
+		try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+			java.nio.MappedByteBuffer map = channel.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0,
+					channel.size());
+			byte[] buffer = new byte[64 * 1024];
+			return Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), true, (t, i) -> {
+				int stream = ThreadLocalRandom.current().nextInt(streams);
+				for (int k = stream; k < lineStarts.length; k += streams) {
+					int length = lineLengths[k];
+					map.get((int) lineStarts[k], buffer, 0, length);
+					java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+					crc.update(buffer, 0, length);
+					if (crc.getValue() == 0x1_0000_0000L) {
+						throw new IllegalStateException("a CRC-32C has 32 bits");
+					}
+				}
+			});
+		}
 	}
 
 	static LargeJournal largeJournal(Path file, Settings settings) throws Exception {
@@ -182,13 +210,21 @@ final class StoreScenarios {
 			// parsed into a Map by Jackson; 1,000 consecutive lines a page, and the 100
 			// lines of one stream.
 			List<byte[]> lines = new ArrayList<>(events);
+			long[] lineStarts = new long[events];
+			int[] lineLengths = new int[events];
 			try (java.io.BufferedReader reader = java.nio.file.Files.newBufferedReader(file)) {
+				long offset = 0;
 				for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+					byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 					if (!line.isBlank()) {
-						lines.add(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+						lineStarts[lines.size()] = offset;
+						lineLengths[lines.size()] = bytes.length;
+						lines.add(bytes);
 					}
+					offset += bytes.length + 1;
 				}
 			}
+			Measurement.Result lineFloor = readFloor(file, lineStarts, lineLengths, streams, settings);
 			Measurement.Result mapPages = Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), true,
 					(t, i) -> {
 						int from = ThreadLocalRandom.current().nextInt(lines.size() - 1000);
@@ -214,7 +250,7 @@ final class StoreScenarios {
 					new Measurement.Result(pages.opsPerSecond() * 1000, pages.p50Micros(), pages.p99Micros()), typed,
 					jackson,
 					new Measurement.Result(mapPages.opsPerSecond() * 1000, mapPages.p50Micros(), mapPages.p99Micros()),
-					mapStream, jacksonHot, typedDecode, jacksonHeld);
+					mapStream, jacksonHot, typedDecode, jacksonHeld, lineFloor);
 		}
 		finally {
 			store.close();
