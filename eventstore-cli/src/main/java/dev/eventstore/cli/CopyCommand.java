@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -28,15 +29,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Copies a journal between a file and PostgreSQL, keeping everything an event is. */
-@Command(name = "copy", mixinStandardHelpOptions = true,
-		description = {
-				"Copies a journal between a file and PostgreSQL (a JDBC URL), either way, keeping positions, "
-						+ "versions, timestamps, metadata, ids and revisions.",
-				"Refuses a target that holds other events. On PostgreSQL each page of 1,000 events is one transaction; "
-						+ "the durable processors' checkpoints beside a journal file come along. "
-						+ "Resumable: a target that holds the start of this very "
-						+ "copy (the same ids at the same positions) is continued where it stopped." })
+@Command(name = "copy", mixinStandardHelpOptions = true, description = {
+		"Copies a journal between a file and PostgreSQL (a JDBC URL), either way, keeping positions, "
+				+ "versions, timestamps, metadata, ids and revisions.",
+		"Refuses a target that holds other events. Batches stay whole; on PostgreSQL each page of 1,000 events is one transaction; "
+				+ "the durable processors' checkpoints beside a journal file come along. "
+				+ "Resumable: a target that holds the start of this very "
+				+ "copy (the same ids at the same positions) is continued where it stopped." })
 final class CopyCommand implements Callable<Integer> {
+
+	/** Events read and written at a time (more when a batch straddles the end). */
+	private static final int PAGE = 1_000;
 
 	@Parameters(index = "0", paramLabel = "<from>", description = "a journal file, or jdbc:postgresql://…")
 	String from;
@@ -63,7 +66,7 @@ final class CopyCommand implements Callable<Integer> {
 			long start = resumeFrom(source, target);
 			long copied = 0;
 			for (long next = start;;) {
-				List<StoredEvent> page = source.readAll(next, 1_000);
+				List<StoredEvent> page = pageOfWholeBatches(source, next, PAGE);
 				if (page.isEmpty()) {
 					break;
 				}
@@ -73,12 +76,16 @@ final class CopyCommand implements Callable<Integer> {
 					postgres.importEvents(page);
 				}
 				else {
-					for (StoredEvent event : page) {
-						NewEvent copy = NewEvent.of(event.type(), event.data(), event.metadata())
-							.withId(event.id())
-							.withRevision(event.revision());
-						target.append(event.streamId(), List.of(copy), ExpectedVersion.exactly(event.version() - 1),
-								event.timestamp());
+					for (List<StoredEvent> batch : batches(page)) {
+						StoredEvent first = batch.get(0);
+						List<NewEvent> copies = new ArrayList<>(batch.size());
+						for (StoredEvent event : batch) {
+							copies.add(NewEvent.of(event.type(), event.data(), event.metadata())
+								.withId(event.id())
+								.withRevision(event.revision()));
+						}
+						target.append(first.streamId(), copies, ExpectedVersion.exactly(first.version() - 1),
+								first.timestamp());
 					}
 				}
 				copied += page.size();
@@ -93,6 +100,52 @@ final class CopyCommand implements Callable<Integer> {
 			}
 		}
 		return 0;
+	}
+
+	/**
+	 * About {@code size} events from a position on, never ending inside a batch: a batch
+	 * is written whole to the target, so that an interrupted copy leaves no half of one.
+	 * The events of one append share their stream and timestamp and follow on in position
+	 * and version; consecutive single appends that happen to look alike are merely
+	 * written together.
+	 */
+	static List<StoredEvent> pageOfWholeBatches(EventStore source, long from, int size) {
+		List<StoredEvent> page = source.readAll(from, size);
+		if (page.size() < size) {
+			return page;
+		}
+		List<StoredEvent> whole = new ArrayList<>(page);
+		for (;;) {
+			StoredEvent last = whole.get(whole.size() - 1);
+			List<StoredEvent> more = source.readAll(last.position() + 1, 100);
+			int continuing = 0;
+			while (continuing < more.size()
+					&& sameBatch(continuing == 0 ? last : more.get(continuing - 1), more.get(continuing))) {
+				continuing++;
+			}
+			whole.addAll(more.subList(0, continuing));
+			if (continuing < more.size() || more.isEmpty()) {
+				return whole;
+			}
+		}
+	}
+
+	/** The page's events as the batches they were appended in, in order. */
+	static List<List<StoredEvent>> batches(List<StoredEvent> page) {
+		List<List<StoredEvent>> batches = new ArrayList<>();
+		int start = 0;
+		for (int i = 1; i <= page.size(); i++) {
+			if (i == page.size() || !sameBatch(page.get(i - 1), page.get(i))) {
+				batches.add(page.subList(start, i));
+				start = i;
+			}
+		}
+		return batches;
+	}
+
+	private static boolean sameBatch(StoredEvent previous, StoredEvent next) {
+		return next.streamId().equals(previous.streamId()) && next.timestamp().equals(previous.timestamp())
+				&& next.position() == previous.position() + 1 && next.version() == previous.version() + 1;
 	}
 
 	/**
