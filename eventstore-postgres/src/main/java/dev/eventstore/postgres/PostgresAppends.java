@@ -127,6 +127,7 @@ final class PostgresAppends {
 			firsts.add(first);
 			i = j;
 		}
+		boolean committing = false;
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try {
@@ -148,17 +149,26 @@ final class PostgresAppends {
 								+ "; the journal must end just before the imported events; nothing was imported");
 					}
 				}
+				committing = true;
 				connection.commit();
 			}
 			catch (SQLException | RuntimeException ex) {
-				rollbackQuietly(connection, ex);
+				if (!committing) {
+					rollbackQuietly(connection, ex);
+				}
 				throw ex;
 			}
 		}
 		catch (SQLException ex) {
-			throw new EventStoreException("Could not import positions " + events.get(0).position() + " to "
-					+ events.get(events.size() - 1).position() + " into " + this.location + ": "
-					+ ErrorText.abbreviate(String.valueOf(ex.getMessage())) + "; nothing was imported", ex);
+			throw new EventStoreException(
+					"Could not import positions " + events.get(0).position() + " to "
+							+ events.get(events.size() - 1).position() + " into " + this.location + ": "
+							+ ErrorText.abbreviate(String.valueOf(ex.getMessage()))
+							+ (committing
+									? "; the commit's outcome is unknown: read the journal's last position to see "
+											+ "whether they are there (a resumed copy does)"
+									: "; nothing was imported"),
+					ex);
 		}
 	}
 

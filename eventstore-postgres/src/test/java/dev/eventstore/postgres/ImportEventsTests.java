@@ -135,6 +135,57 @@ class ImportEventsTests {
 	}
 
 	@Test
+	void aConnectionLostWhileCommittingSaysTheOutcomeIsUnknownNotThatNothingWasImported() {
+		// Once armed, a commit reaches the database and its answer does not.
+		java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+		javax.sql.DataSource losingAnswers = proxy(javax.sql.DataSource.class, this.pool, (method, result) -> {
+			if (result instanceof java.sql.Connection connection) {
+				return proxy(java.sql.Connection.class, connection, (call, value) -> {
+					if (call.equals("commit") && armed.get()) {
+						throw new java.sql.SQLException("I/O error: connection reset", "08006");
+					}
+					return value;
+				});
+			}
+			return result;
+		});
+		try (PostgresJournal flaky = EmbeddedPostgresServer.journal(losingAnswers, this.prefix)) {
+			armed.set(true);
+			assertThatExceptionOfType(EventStoreException.class)
+				.isThrownBy(() -> flaky.importEvents(List.of(event(1, "a", 1, T1), event(2, "a", 2, T1))))
+				.withMessageContaining("positions 1 to 2")
+				.withMessageContaining("outcome is unknown")
+				.withMessageNotContaining("nothing was imported");
+		}
+		assertThat(this.journal.lastPosition()).isEqualTo(2);
+	}
+
+	/**
+	 * A JDK proxy that calls the target, then lets {@code after} see or replace the
+	 * result.
+	 */
+	@SuppressWarnings("unchecked")
+	private static <T> T proxy(Class<T> type, T target, After after) {
+		return (T) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
+				(self, method, args) -> {
+					Object result;
+					try {
+						result = method.invoke(target, args);
+					}
+					catch (java.lang.reflect.InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+					return after.apply(method.getName(), result);
+				});
+	}
+
+	private interface After {
+
+		Object apply(String method, Object result) throws Exception;
+
+	}
+
+	@Test
 	void anEmptyPageWritesNothing() {
 		this.journal.importEvents(List.of());
 
