@@ -228,6 +228,8 @@ public interface EventStore extends AutoCloseable {
 
 		private EventSerializer serializer = JacksonEventSerializer.defaults();
 
+		private long segmentSize;
+
 		Builder() {
 		}
 
@@ -238,6 +240,25 @@ public interface EventStore extends AutoCloseable {
 		 */
 		public Builder persistPath(Path path) {
 			this.persistPath = Objects.requireNonNull(path, "persistPath");
+			return this;
+		}
+
+		/**
+		 * Keeps the journal as a directory of segment files of about this size instead of
+		 * one file, so that opening it scans only the last segment and its index on the
+		 * heap does not grow with history (see {@code FileJournal}). A single-file
+		 * journal at the persist path is converted on first open, the file kept as a
+		 * backup beside it. A persist path that is already a segmented journal opens as
+		 * one without this.
+		 * @param bytes 1 byte to 1 GiB; 64 MiB suits most
+		 * @return this builder
+		 * @since 0.4.0
+		 */
+		public Builder segmentSize(long bytes) {
+			if (bytes < 1 || bytes > (1L << 30)) {
+				throw new IllegalArgumentException("segment size must be 1 byte to 1 GiB, was " + bytes);
+			}
+			this.segmentSize = bytes;
 			return this;
 		}
 
@@ -355,8 +376,15 @@ public interface EventStore extends AutoCloseable {
 			Journal chosen = this.journal;
 			if (chosen == null) {
 				JournalProvider journals = Journals.provider();
-				chosen = (this.persistPath != null) ? journals.open(this.persistPath, this.fsync, this.fsyncInterval)
-						: journals.inMemory();
+				if (this.persistPath == null) {
+					chosen = journals.inMemory();
+				}
+				else if (this.segmentSize > 0) {
+					chosen = journals.openSegmented(this.persistPath, this.fsync, this.fsyncInterval, this.segmentSize);
+				}
+				else {
+					chosen = journals.open(this.persistPath, this.fsync, this.fsyncInterval);
+				}
 			}
 			return new DefaultEventStore(ReadingJournal.of(chosen, this.eventTypes, chains, this.serializer),
 					this.clock, this.observers, this.serializer);

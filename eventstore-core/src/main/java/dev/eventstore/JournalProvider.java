@@ -22,6 +22,21 @@ public interface JournalProvider {
 	 */
 	Journal open(Path file, FsyncPolicy fsync, Duration fsyncInterval);
 
+	/**
+	 * Opens (creating, converting or recovering it if needed) a segmented journal: a
+	 * directory of segment files.
+	 * @param path the journal's directory, or a single-file journal to convert
+	 * @param fsync when to force writes to disk
+	 * @param fsyncInterval how often {@link FsyncPolicy#INTERVAL} forces the file
+	 * @param segmentSize the bytes a segment holds before it is sealed
+	 * @return the open journal
+	 * @throws UnsupportedOperationException if this provider has no segmented journal
+	 * @since 0.4.0
+	 */
+	default Journal openSegmented(Path path, FsyncPolicy fsync, Duration fsyncInterval, long segmentSize) {
+		throw new UnsupportedOperationException(getClass().getName() + " opens no segmented journal");
+	}
+
 	/** A new journal on the heap. */
 	Journal inMemory();
 

@@ -77,13 +77,32 @@ public final class IdTable {
 		slots[i] = entry;
 	}
 
-	private static int slot(int fingerprint, int mask) {
+	/**
+	 * The table's slots, for a sealed segment's on-disk index, which looks them up with
+	 * {@link #slot} and {@link #fingerprint} the same way.
+	 * @return a copy of the slots
+	 */
+	public long[] slots() {
+		return this.slots.clone();
+	}
+
+	/**
+	 * The first slot to probe for a fingerprint.
+	 * @param fingerprint the id's fingerprint
+	 * @param mask the table's size minus one
+	 * @return the slot
+	 */
+	public static int slot(int fingerprint, int mask) {
 		// The fingerprint is already well mixed; spread its high bits into the index.
 		return (fingerprint ^ (fingerprint >>> 16)) & mask;
 	}
 
-	/** A well-mixed 32-bit hash of the whole id, never 0 (0 marks an empty slot). */
-	private static int fingerprint(UUID id) {
+	/**
+	 * A well-mixed 32-bit hash of the whole id, never 0 (0 marks an empty slot).
+	 * @param id the id
+	 * @return its fingerprint
+	 */
+	public static int fingerprint(UUID id) {
 		long h = id.getMostSignificantBits() * 0x9E3779B97F4A7C15L ^ id.getLeastSignificantBits();
 		h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
 		h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L;

@@ -20,7 +20,7 @@ import dev.eventstore.EventStoreException;
  */
 final class CutBytes {
 
-	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
+	static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
 		.withZone(ZoneOffset.UTC);
 
 	private CutBytes() {

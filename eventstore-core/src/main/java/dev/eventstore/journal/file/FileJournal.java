@@ -29,20 +29,32 @@ import dev.eventstore.Journal;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A journal in one append-only NDJSON file (format in {@link LineFormat}), written by one
- * store at a time. Appends become readable only once they are as durable as the
- * {@link FsyncPolicy} promises. Concurrent appends are combined: each appender encodes
- * its events' bodies on its own thread, then whichever appender holds the write lock
- * checks the expected versions of all queued appends in order, writes their lines with
- * one write call and, under {@link FsyncPolicy#ALWAYS}, forces them with one fsync (group
- * commit). A failed write or fsync is cut off the file and fails every append of its
- * group, so it leaves no trace. On open, a torn or incomplete tail is cut off and a
- * damaged line in the middle fails the open.
+ * A journal in append-only NDJSON (format in {@link LineFormat}): one file, or a
+ * directory of segments (see below), written by one store at a time. Appends become
+ * readable only once they are as durable as the {@link FsyncPolicy} promises. Concurrent
+ * appends are combined: each appender encodes its events' bodies on its own thread, then
+ * whichever appender holds the write lock checks the expected versions of all queued
+ * appends in order, writes their lines with one write call and, under
+ * {@link FsyncPolicy#ALWAYS}, forces them with one fsync (group commit). A failed write
+ * or fsync is cut off the file and fails every append of its group, so it leaves no
+ * trace. On open, a torn or incomplete tail is cut off and a damaged line in the middle
+ * fails the open.
  *
  * <p>
- * The file is guarded against a second writer by an OS lock on a sibling
- * {@code <name>.lock} file. The index (positions to file offsets, streams to positions)
- * stays in memory; event bodies are read from the file on demand.
+ * The journal is guarded against a second writer by an OS lock on a sibling
+ * {@code <name>.lock} file. In a single file, the index (positions to file offsets,
+ * streams to positions) stays in memory; event bodies are read from the file on demand.
+ *
+ * <p>
+ * <b>Segmented.</b> Opened with a segment size (or on a directory), the journal is a
+ * directory of segment files named by their first position, each the same NDJSON. Only
+ * the last one is written; once it holds the segment size it is sealed at the end of a
+ * group of appends: forced, given an on-disk index (line offsets, each stream's
+ * positions, its event ids; checksummed, memory-mapped when read) and followed by a new
+ * empty segment. Opening scans only the last segment, and the heap holds only its index
+ * and one entry per stream, so opening time and heap do not grow with history. A single
+ * file opened with a segment size is first converted (kept as a backup beside it).
+ * Batches never span segments.
  *
  * <p>
  * Thread-safe: the write lock guards the file's end and the index's growth; appenders
@@ -58,6 +70,12 @@ public final class FileJournal implements Journal {
 	 * The interval {@link FsyncPolicy#INTERVAL} forces the file at unless told otherwise.
 	 */
 	public static final Duration DEFAULT_FSYNC_INTERVAL = FsyncPolicy.DEFAULT_INTERVAL;
+
+	/** The segment size of a segmented journal opened without one: 64 MiB. */
+	public static final long DEFAULT_SEGMENT_SIZE = 64L << 20;
+
+	/** The largest segment size: 1 GiB, the reach of one memory map. */
+	public static final long MAX_SEGMENT_SIZE = 1L << 30;
 
 	private static final System.Logger logger = System.getLogger(FileJournal.class.getName());
 
@@ -76,22 +94,51 @@ public final class FileJournal implements Journal {
 
 	private final Path path;
 
+	/** The directory of a segmented journal; null for a single file. */
+	private final @Nullable Path directory;
+
+	/** Seal the written segment once it holds this many bytes; 0 for a single file. */
+	private final long segmentSize;
+
 	private final FsyncPolicy fsync;
 
 	/** The one-writer guarantee, held until closed. */
 	private final JournalLock lock;
 
-	private final JournalWriter writer;
+	private final JournalWriter.Opener opener;
 
-	private final JournalIndex index;
+	/** Guarded by the committer's lock and, for swaps, by the sync monitor. */
+	private JournalWriter writer;
 
-	/** Guarded by the committer's lock: where each stored event id is. */
-	private final IdTable ids;
+	/** The file being written, its index and reads, and the sealed segments before it. */
+	private volatile Layout layout;
+
+	/** Guarded by the committer's lock: where each event id of the written file is. */
+	private IdTable ids;
+
+	/** Guarded by the committer's lock: the file being written. */
+	private Path activePath;
+
+	/** Guarded by the committer's lock: its leading lines of the original format. */
+	private long activeLegacyEnd;
+
+	/**
+	 * Guarded by the committer's lock: ids that may be in a sealed segment; null when
+	 * every sealed segment must be asked (a single file, or the filter failed).
+	 */
+	private @Nullable IdFilter filter;
+
+	/** Guarded by the committer's lock: seal the written file once it is this long. */
+	private long sealAt;
+
+	/** The bytes of the sealed segments. */
+	private volatile long sealedBytes;
+
+	/** The events stream reads decoded lately, shared by every file of the journal. */
+	private final DecodedEvents decoded;
 
 	/** Guarded by the committer's lock: the buffer a group of appends is composed in. */
 	private final LineEncoder codec = new LineEncoder();
-
-	private final JournalReads reads;
 
 	/**
 	 * Writes queued appends in groups; its lock guards nextPosition, writeOffset,
@@ -122,103 +169,290 @@ public final class FileJournal implements Journal {
 	/** The last readable position. */
 	private volatile long committed;
 
-	private volatile boolean closed;
+	/** Set once closed; segment files opened before the journal check it too. */
+	private final java.util.concurrent.atomic.AtomicBoolean closedFlag;
 
 	private final @Nullable IntervalSyncer intervalSyncer;
 
-	private FileJournal(Path path, FsyncPolicy fsync, Duration interval, JournalLock lock, FileChannel readChannel,
-			Recovery.Result recovered, JournalWriter writer) {
+	private FileJournal(Path path, @Nullable Path directory, long segmentSize, FsyncPolicy fsync, Duration interval,
+			JournalLock lock, JournalWriter.Opener opener, Opened opened) {
 		this.path = path;
-		this.ids = recovered.ids();
+		this.directory = directory;
+		this.segmentSize = segmentSize;
 		this.fsync = fsync;
 		this.lock = lock;
-		this.index = recovered.index();
-		this.reads = new JournalReads(path, this.index, recovered.legacyEnd(), readChannel, recovered.keptEnd(),
-				() -> this.writtenOffset, this::ensureOpen);
-		this.writer = writer;
+		this.opener = opener;
+		this.decoded = opened.decoded;
+		this.closedFlag = opened.closed;
+		Recovery.Result recovered = opened.recovered;
+		this.ids = recovered.ids();
+		this.activePath = opened.activePath;
+		this.activeLegacyEnd = recovered.legacyEnd();
+		this.filter = opened.filter;
+		this.sealedBytes = opened.sealed.bytes();
+		SegmentFile file = new SegmentFile(opened.activePath, opened.readChannel, recovered.keptEnd(),
+				this::ensureOpen);
+		this.layout = new Layout(opened.sealed, recovered.index(), file,
+				new JournalReads(file, recovered.index(), recovered.legacyEnd(), this.decoded));
+		this.writer = opened.writer;
 		this.nextPosition = recovered.lastPosition() + 1;
 		this.writeOffset = recovered.keptEnd();
 		this.writtenOffset = recovered.keptEnd();
 		this.committed = recovered.lastPosition();
+		this.sealAt = (segmentSize > 0) ? segmentSize : Long.MAX_VALUE;
 		// Without fsync a group completes in microseconds: waiting appenders spin before
 		// parking.
 		this.committer = new GroupCommitter<>(MAX_GROUP, (fsync == FsyncPolicy.ALWAYS) ? 0 : 2_000, (group) -> {
 			ensureOpen();
 			repairIfNeeded();
 			writeGroup(group);
+			if (this.writeOffset >= this.sealAt) {
+				seal();
+			}
 		});
 		this.intervalSyncer = (fsync == FsyncPolicy.INTERVAL) ? new IntervalSyncer(path.getFileName().toString(),
-				interval, () -> this.writtenOffset, () -> flushNow() == null) : null;
+				interval, () -> this.sealedBytes + this.writtenOffset, () -> flushNow() == null) : null;
+	}
+
+	/** The file being written, its index and reads, and the sealed segments before it. */
+	private record Layout(SealedSegments sealed, JournalIndex index, SegmentFile file, JournalReads reads) {
+	}
+
+	/** What opening found and opened, handed to the constructor. */
+	private static final class Opened {
+
+		final DecodedEvents decoded = new DecodedEvents(8192);
+
+		final JournalWriter.Opener writerOpener;
+
+		final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+		SealedSegments sealed = SealedSegments.NONE;
+
+		@Nullable IdFilter filter;
+
+		Path activePath;
+
+		FileChannel readChannel;
+
+		Recovery.Result recovered;
+
+		JournalWriter writer;
+
+		Opened(JournalWriter.Opener writerOpener) {
+			this.writerOpener = writerOpener;
+		}
+
 	}
 
 	/**
-	 * Opens (creating it and its directories if missing) and recovers a journal file.
-	 * @param path the journal file
+	 * Opens (creating it and its directories if missing) and recovers a journal: a single
+	 * file, or a segmented journal's directory.
+	 * @param path the journal file, or the directory of a segmented journal
 	 * @param fsync when to force writes to disk
 	 * @param fsyncInterval how often {@link FsyncPolicy#INTERVAL} forces the file
-	 * @return the open journal, holding the file's lock until closed
-	 * @throws EventStoreException if the file is a directory, cannot be opened, or is
-	 * locked by another store
-	 * @throws JournalCorruptedException if the file holds a damaged line before valid
+	 * @return the open journal, holding the journal's lock until closed
+	 * @throws EventStoreException if the journal cannot be opened, or is locked by
+	 * another store
+	 * @throws JournalCorruptedException if the journal holds a damaged line before valid
 	 * ones
 	 */
 	public static FileJournal open(Path path, FsyncPolicy fsync, Duration fsyncInterval) {
-		return open(path, fsync, fsyncInterval, JournalWriter.RandomAccess::new);
+		return open(path, fsync, fsyncInterval, 0, JournalWriter.RandomAccess::new);
+	}
+
+	/**
+	 * Opens (creating it if missing) and recovers a segmented journal: a directory of
+	 * segment files of about {@code segmentSize} bytes. A single-file journal at the path
+	 * is converted first: its segments are written beside it, then the file is moved to
+	 * {@code <name>.single-file-<time>} (a backup to delete once the journal is trusted)
+	 * and the directory takes its name; a crash at any point leaves one of the two.
+	 * @param path the journal's directory (or single file to convert)
+	 * @param fsync when to force writes to disk
+	 * @param fsyncInterval how often {@link FsyncPolicy#INTERVAL} forces the file
+	 * @param segmentSize the bytes a segment holds before it is sealed, 1 to
+	 * {@value #MAX_SEGMENT_SIZE}; {@link #DEFAULT_SEGMENT_SIZE} suits most
+	 * @return the open journal, holding the journal's lock until closed
+	 * @throws IllegalArgumentException if the segment size is out of range
+	 * @throws EventStoreException if the journal cannot be opened, or is locked by
+	 * another store
+	 * @throws JournalCorruptedException if a segment is damaged other than by a crash
+	 * mid-write of the last one
+	 * @since 0.4.0
+	 */
+	public static FileJournal open(Path path, FsyncPolicy fsync, Duration fsyncInterval, long segmentSize) {
+		if (segmentSize < 1 || segmentSize > MAX_SEGMENT_SIZE) {
+			throw new IllegalArgumentException(
+					"segment size must be 1 byte to " + MAX_SEGMENT_SIZE + " bytes (1 GiB), was " + segmentSize);
+		}
+		return open(path, fsync, fsyncInterval, segmentSize, JournalWriter.RandomAccess::new);
 	}
 
 	static FileJournal open(Path path, FsyncPolicy fsync, Duration fsyncInterval, JournalWriter.Opener opener) {
+		return open(path, fsync, fsyncInterval, 0, opener);
+	}
+
+	/**
+	 * @param segmentSize 0 for a single file unless the path is a segmented journal's
+	 * directory
+	 */
+	static FileJournal open(Path path, FsyncPolicy fsync, Duration fsyncInterval, long segmentSize,
+			JournalWriter.Opener opener) {
 		if (fsyncInterval.isNegative() || fsyncInterval.isZero()) {
 			throw new IllegalArgumentException("fsync interval must be positive, was " + fsyncInterval);
 		}
 		Path file = path.toAbsolutePath().normalize();
-		if (Files.isDirectory(file)) {
-			throw new EventStoreException("Cannot use " + file + " as a journal: it is a directory");
-		}
 		Path fileName = file.getFileName();
-		Path directory = file.getParent();
-		if (fileName == null || directory == null) {
+		Path parent = file.getParent();
+		if (fileName == null || parent == null) {
 			throw new EventStoreException("Cannot use " + file + " as a journal: it names no file");
 		}
 		try {
-			Files.createDirectories(directory);
+			Files.createDirectories(parent);
 		}
 		catch (IOException ex) {
-			throw new EventStoreException(
-					"Cannot create the directory " + directory + " of journal " + file + ": " + ex, ex);
+			throw new EventStoreException("Cannot create the directory " + parent + " of journal " + file + ": " + ex,
+					ex);
 		}
 		JournalLock lock = JournalLock.acquire(file);
-		List<AutoCloseable> opened = new ArrayList<>();
-		opened.add(lock);
+		List<AutoCloseable> resources = new ArrayList<>();
+		resources.add(lock);
 		file = lock.realPath();
+		Opened opened = new Opened(opener);
 		try {
-			boolean created = !Files.exists(file);
-			FileChannel readChannel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-					StandardOpenOption.WRITE);
-			opened.add(readChannel);
-			if (created) {
-				syncDirectory(directory);
+			Segments.completeInterruptedConversion(file);
+			boolean segmented = segmentSize > 0 || Segments.isSegmented(file);
+			long size = (segmentSize > 0) ? segmentSize : DEFAULT_SEGMENT_SIZE;
+			if (segmented && Files.isRegularFile(file)) {
+				convert(file, size);
 			}
-			Recovery.Result recovered = Recovery.scan(file, readChannel);
-			JournalWriter writer = opener.open(file, recovered.keptEnd());
-			opened.add(writer);
-			if (recovered.truncationReason() != null) {
-				Path saved = CutBytes.save(file, readChannel, recovered.keptEnd(), recovered.fileSize());
-				logger.log(Level.WARNING,
-						"Journal {0}: cutting off {1} bytes after position {2}: {3}; they are saved in {4}", file,
-						recovered.fileSize() - recovered.keptEnd(), recovered.lastPosition(),
-						recovered.truncationReason(), saved);
-				writer.truncate(recovered.keptEnd());
-				writer.sync();
+			if (segmented) {
+				openSegments(file, opened, resources);
 			}
-			return new FileJournal(file, fsync, fsyncInterval, lock, readChannel, recovered, writer);
+			else {
+				openFile(file, file, 0, (streamId) -> 0, false, opened, resources);
+				if (opened.recovered.lastPosition() == 0 && opened.recovered.keptEnd() == 0
+						&& opened.readChannel.size() == 0) {
+					// A file just created: make its name durable.
+					syncDirectory(parent);
+				}
+			}
+			FileJournal journal = new FileJournal(file, segmented ? file : null, segmented ? size : 0, fsync,
+					fsyncInterval, lock, opener, opened);
+			if (segmented && journal.writeOffset >= size) {
+				// A crash after the last segment filled, before it was sealed.
+				journal.committer.lock();
+				try {
+					journal.seal();
+				}
+				finally {
+					journal.committer.unlock();
+				}
+			}
+			return journal;
 		}
 		catch (IOException ex) {
-			Resources.closeQuietly(opened, ex);
+			closeOpened(opened, resources, ex);
 			throw new EventStoreException("Cannot open journal " + file + ": " + ex, ex);
 		}
 		catch (RuntimeException ex) {
-			Resources.closeQuietly(opened, ex);
+			closeOpened(opened, resources, ex);
 			throw ex;
+		}
+	}
+
+	private static void closeOpened(Opened opened, List<AutoCloseable> resources, Throwable failure) {
+		List<AutoCloseable> all = new ArrayList<>();
+		opened.sealed.close(all);
+		all.addAll(resources);
+		java.util.Collections.reverse(all);
+		Resources.closeQuietly(all, failure);
+	}
+
+	/** Recovers the file being written: cuts a torn or incomplete tail off it. */
+	private static void openFile(Path journal, Path file, long base, java.util.function.ToLongFunction<String> versions,
+			boolean checksummedBefore, Opened opened, List<AutoCloseable> resources) throws IOException {
+		if (Files.isDirectory(file)) {
+			throw new EventStoreException("Cannot use " + file + " as a journal: it is a directory and holds no "
+					+ "journal segments (give a segment size to start a segmented journal in it)");
+		}
+		FileChannel readChannel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+				StandardOpenOption.WRITE);
+		resources.add(readChannel);
+		Recovery.Result recovered = Recovery.scan(file, readChannel, base, versions, checksummedBefore);
+		JournalWriter writer = opened.writerOpener.open(file, recovered.keptEnd());
+		resources.add(writer);
+		if (recovered.truncationReason() != null) {
+			Path saved = CutBytes.save(file, readChannel, recovered.keptEnd(), recovered.fileSize());
+			logger.log(Level.WARNING,
+					"Journal {0}: cutting off {1} bytes after position {2}: {3}; they are saved in {4}", journal,
+					recovered.fileSize() - recovered.keptEnd(), recovered.lastPosition(), recovered.truncationReason(),
+					saved);
+			writer.truncate(recovered.keptEnd());
+			writer.sync();
+		}
+		opened.activePath = file;
+		opened.readChannel = readChannel;
+		opened.recovered = recovered;
+		opened.writer = writer;
+	}
+
+	/**
+	 * Opens a segmented journal's directory: its sealed segments through their indexes,
+	 * the last segment by scanning it.
+	 */
+	private static void openSegments(Path directory, Opened opened, List<AutoCloseable> resources) throws IOException {
+		if (!Files.isDirectory(directory)) {
+			Files.createDirectory(directory);
+			syncDirectory(directory.getParent());
+		}
+		List<Segments.Listed> listed = Segments.list(directory);
+		if (listed.isEmpty()) {
+			try (var entries = Files.list(directory)) {
+				if (entries.findAny().isPresent()) {
+					throw new EventStoreException("Cannot use " + directory + " as a segmented journal: it is a "
+							+ "directory holding other files and no journal segments");
+				}
+			}
+			listed = List.of(new Segments.Listed(Segments.create(directory, 1), 1));
+		}
+		Segments.Listed active = listed.get(listed.size() - 1);
+		// An index of the last segment is what a crash while sealing it left: it is
+		// scanned instead, and sealed again once full.
+		Files.deleteIfExists(SegmentIndex.pathOf(active.path()));
+		opened.sealed = SealedSegments.open(directory, listed.subList(0, listed.size() - 1), opened.decoded,
+				() -> ensureOpen(opened.closed, directory));
+		if (active.first() != opened.sealed.lastPosition() + 1) {
+			throw new JournalCorruptedException(active.path(), 0, 0, "the last segment starts at position "
+					+ active.first() + " but the segments before it end at " + opened.sealed.lastPosition());
+		}
+		opened.filter = IdFilter.open(directory, opened.sealed);
+		resources.add(opened.filter);
+		SealedStreams streams = opened.sealed.streams();
+		openFile(directory, active.path(), active.first() - 1, streams::version, opened.sealed.checksummed(), opened,
+				resources);
+	}
+
+	/** Converts a single-file journal into segments, keeping the file as a backup. */
+	private static void convert(Path file, long segmentSize) throws IOException {
+		long keptEnd;
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+			Recovery.Result recovered = Recovery.scan(file, channel);
+			keptEnd = recovered.keptEnd();
+			if (recovered.truncationReason() != null) {
+				logger.log(Level.WARNING,
+						"Journal {0}: converting only up to byte {1}: {2}; the single-file backup keeps the rest", file,
+						keptEnd, recovered.truncationReason());
+			}
+		}
+		Path backup = Segments.convert(file, keptEnd, segmentSize);
+		logger.log(Level.INFO, "Journal {0} converted to segments of {1} bytes; the single file is kept as {2}", file,
+				segmentSize, backup);
+	}
+
+	private static void ensureOpen(java.util.concurrent.atomic.AtomicBoolean closed, Path journal) {
+		if (closed.get()) {
+			throw new IllegalStateException("Journal " + journal + " is closed");
 		}
 	}
 
@@ -289,8 +523,11 @@ public final class FileJournal implements Journal {
 		// ids of a group's earlier requests are only needed when there are any.
 		List<Request> retriesInGroup = new ArrayList<>();
 		Map<UUID, StoredEvent> groupIds = (group.size() > 1) ? new HashMap<>() : Map.of();
+		Layout current = this.layout;
+		SealedStreams sealedStreams = current.sealed.streams();
 		for (Request request : group) {
-			long version = versions.computeIfAbsent(request.streamId, this.index::streamVersion);
+			long version = versions.computeIfAbsent(request.streamId,
+					(streamId) -> sealedStreams.version(streamId) + current.index.streamVersion(streamId));
 			List<StoredEvent> retried;
 			try {
 				retried = Retries.storedCopy(request.streamId, request.events, request.expected, version,
@@ -365,7 +602,7 @@ public final class FileJournal implements Journal {
 				for (int i = 0; i < starts.length; i++) {
 					starts[i] = start + request.lineStarts[i];
 				}
-				this.index.add(request.streamId, starts, start + request.end);
+				current.index.add(request.streamId, starts, start + request.end);
 				for (StoredEvent event : request.stored) {
 					this.ids.add(event.id(), event.position());
 				}
@@ -374,8 +611,104 @@ public final class FileJournal implements Journal {
 		}
 		this.nextPosition = position;
 		this.writeOffset = start + this.codec.size();
+		current.file.written(this.writeOffset);
 		this.writtenOffset = this.writeOffset;
 		this.committed = position - 1;
+	}
+
+	/**
+	 * Seals the file being written once it holds the segment size: forces it, writes its
+	 * index, starts the next segment, then records the sealed segment in the streams'
+	 * summary and the id filter. Runs under the write lock after a group, so batches
+	 * never span segments. A failure leaves the segment being written (appends go on) and
+	 * is tried again after another segment size; a crash at any step is repaired on open.
+	 */
+	private void seal() {
+		Layout current = this.layout;
+		Path directory = java.util.Objects.requireNonNull(this.directory);
+		if (current.index.count() == 0) {
+			return;
+		}
+		JournalWriter next = null;
+		FileChannel nextChannel = null;
+		SealedSegments sealed;
+		SegmentIndex index;
+		try {
+			if (this.fsync != FsyncPolicy.ALWAYS) {
+				synchronized (this.syncMonitor) {
+					this.writer.sync();
+				}
+			}
+			SegmentIndex.write(this.activePath, current.index, this.ids, current.sealed.streams()::version,
+					this.activeLegacyEnd);
+			index = SegmentIndex.open(this.activePath, current.index.base() + 1, this.writeOffset);
+			if (index == null || !index.verify()) {
+				throw new IOException("the index just written does not read back");
+			}
+			Path nextPath = Segments.create(directory, this.nextPosition);
+			next = this.opener.open(nextPath, 0);
+			nextChannel = FileChannel.open(nextPath, StandardOpenOption.READ);
+			current.file.mapAll();
+			sealed = current.sealed.with(this.activePath, index, current.file, this.decoded, this::ensureOpen);
+			JournalIndex nextIndex = new JournalIndex(this.nextPosition - 1, sealed.streams()::version);
+			SegmentFile nextFile = new SegmentFile(nextPath, nextChannel, 0, this::ensureOpen);
+			JournalWriter previous;
+			synchronized (this.syncMonitor) {
+				previous = this.writer;
+				this.writer = next;
+			}
+			this.sealedBytes += this.writeOffset;
+			this.ids = new IdTable();
+			this.activePath = nextPath;
+			this.activeLegacyEnd = 0;
+			this.writeOffset = 0;
+			this.writtenOffset = 0;
+			this.sealAt = this.segmentSize;
+			this.layout = new Layout(sealed, nextIndex, nextFile,
+					new JournalReads(nextFile, nextIndex, 0, this.decoded));
+			try {
+				previous.close();
+			}
+			catch (IOException ex) {
+				logger.log(Level.WARNING, "Could not close the writer of sealed segment " + current.file.path(), ex);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			Resources.closeQuietly(java.util.Arrays.asList(next, nextChannel)
+				.stream()
+				.filter(java.util.Objects::nonNull)
+				.map(AutoCloseable.class::cast)
+				.toList(), ex);
+			this.sealAt = this.writeOffset + this.segmentSize;
+			logger.log(Level.ERROR, "Could not seal segment " + this.activePath + "; appends go on into it and "
+					+ "sealing is tried again after another " + this.segmentSize + " bytes", ex);
+			return;
+		}
+		// Both are rebuilt or completed on open if this does not get through.
+		try {
+			sealed.streams().save(directory);
+		}
+		catch (IOException ex) {
+			logger.log(Level.WARNING, "Could not save the streams' summary of " + directory + "; it is rebuilt on open",
+					ex);
+		}
+		IdFilter ids = this.filter;
+		if (ids != null) {
+			try {
+				if (ids.full(index.last() - index.first() + 1)) {
+					ids.close();
+					this.filter = IdFilter.open(directory, sealed);
+				}
+				else {
+					ids.add(index);
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				this.filter = null;
+				logger.log(Level.WARNING, "Could not update the id filter of " + directory
+						+ "; until it is reopened, appends look for their ids in every segment", ex);
+			}
+		}
 	}
 
 	/**
@@ -388,11 +721,20 @@ public final class FileJournal implements Journal {
 			return inGroup;
 		}
 		StoredEvent[] found = new StoredEvent[1];
-		this.ids.find(id, (position) -> {
+		java.util.function.LongPredicate holdsId = (position) -> {
 			StoredEvent candidate = readAll(position, 1).get(0);
 			found[0] = candidate;
 			return candidate.id().equals(id);
-		});
+		};
+		this.ids.find(id, holdsId);
+		if (found[0] != null && found[0].id().equals(id)) {
+			return found[0];
+		}
+		SealedSegments sealed = this.layout.sealed;
+		IdFilter sealedIds = this.filter;
+		if (sealed.count() > 0 && (sealedIds == null || sealedIds.mightContain(IdTable.fingerprint(id)))) {
+			sealed.findId(id, holdsId);
+		}
 		return (found[0] != null && found[0].id().equals(id)) ? found[0] : null;
 	}
 
@@ -477,37 +819,74 @@ public final class FileJournal implements Journal {
 
 	}
 
+	// Reads take the committed position before the layout: a layout is published
+	// before any position of its new segment commits, so it always holds them all.
+
 	@Override
 	public List<StoredEvent> readStream(String streamId, long fromVersion, int maxCount) {
 		ensureOpen();
-		return this.reads.readStream(streamId, fromVersion, maxCount, this.committed);
+		long committed = this.committed;
+		Layout current = this.layout;
+		List<StoredEvent> events = new ArrayList<>(Math.min(maxCount, 1024));
+		long sealedVersion = current.sealed.streams().version(streamId);
+		long from = fromVersion;
+		int remaining = maxCount;
+		if (from <= sealedVersion) {
+			remaining -= current.sealed.readStream(streamId, from, remaining, events);
+			from = sealedVersion + 1;
+		}
+		if (remaining > 0) {
+			long[] positions = current.index.streamPositions(streamId, from - sealedVersion, remaining, committed);
+			current.reads.readStream(positions, from, events);
+		}
+		return events;
 	}
 
 	@Override
 	public List<StoredEvent> readAll(long fromPosition, int maxCount) {
 		ensureOpen();
-		return this.reads.readAll(fromPosition, maxCount, this.committed);
+		long committed = this.committed;
+		Layout current = this.layout;
+		long last = Math.min(committed, fromPosition + maxCount - 1);
+		List<StoredEvent> events = new ArrayList<>(
+				(int) Math.max(0, Math.min(JournalReads.READ_CHUNK, last - fromPosition + 1)));
+		long base = current.index.base();
+		if (fromPosition <= base && fromPosition <= last) {
+			current.sealed.readAll(fromPosition, Math.min(last, base), events);
+		}
+		if (last > base) {
+			current.reads.readAll(Math.max(fromPosition, base + 1), last, events);
+		}
+		return events;
 	}
 
 	@Override
 	public List<String> streamIds(String prefix, @Nullable String after, int limit) {
 		ensureOpen();
+		long committed = this.committed;
+		Layout current = this.layout;
 		dev.eventstore.journal.support.StreamPages page = new dev.eventstore.journal.support.StreamPages(prefix, after,
 				limit);
-		this.index.streamIds(page, this.committed);
+		SealedStreams sealed = current.sealed.streams();
+		sealed.forEachId(page::offer);
+		current.index.streamIds(page::offer, committed, (streamId) -> !sealed.contains(streamId));
 		return page.page();
 	}
 
 	@Override
 	public long streamCount() {
 		ensureOpen();
-		return this.index.streamCount();
+		Layout current = this.layout;
+		SealedStreams sealed = current.sealed.streams();
+		return sealed.size() + current.index.streamCount((streamId) -> !sealed.contains(streamId));
 	}
 
 	@Override
 	public long streamVersion(String streamId) {
 		ensureOpen();
-		return this.index.streamVersion(streamId, this.committed);
+		long committed = this.committed;
+		Layout current = this.layout;
+		return current.sealed.streams().version(streamId) + current.index.streamVersion(streamId, committed);
 	}
 
 	@Override
@@ -523,14 +902,23 @@ public final class FileJournal implements Journal {
 
 	@Override
 	public long sizeBytes() {
-		return this.writtenOffset;
+		return this.sealedBytes + this.writtenOffset;
+	}
+
+	/** Whether the journal is a directory of segments. */
+	public boolean segmented() {
+		return this.directory != null;
 	}
 
 	@Override
 	public java.util.Map<String, Object> details() {
 		java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
 		details.put("fsync", this.fsync.name());
-		details.put("streams", this.index.streamCount());
+		details.put("streams", streamCount());
+		if (this.directory != null) {
+			details.put("segments", this.layout.sealed.count() + 1);
+			details.put("segmentSize", this.segmentSize);
+		}
 		IOException syncFailure = this.lastSyncFailure;
 		if (syncFailure != null) {
 			details.put("lastSyncFailure", String.valueOf(syncFailure.getMessage()));
@@ -539,9 +927,7 @@ public final class FileJournal implements Journal {
 	}
 
 	private void ensureOpen() {
-		if (this.closed) {
-			throw new IllegalStateException("Journal " + this.path + " is closed");
-		}
+		ensureOpen(this.closedFlag, this.path);
 	}
 
 	/**
@@ -552,10 +938,10 @@ public final class FileJournal implements Journal {
 	public void close() {
 		this.committer.lock();
 		try {
-			if (this.closed) {
+			if (this.closedFlag.get()) {
 				return;
 			}
-			this.closed = true;
+			this.closedFlag.set(true);
 		}
 		finally {
 			this.committer.unlock();
@@ -565,7 +951,15 @@ public final class FileJournal implements Journal {
 			this.intervalSyncer.close();
 		}
 		IOException failure = (this.fsync == FsyncPolicy.ALWAYS) ? null : flushNow();
-		List<AutoCloseable> resources = List.of(this.reads, this.writer, this.lock);
+		List<AutoCloseable> resources = new ArrayList<>();
+		Layout current = this.layout;
+		current.sealed.close(resources);
+		resources.add(current.file);
+		resources.add(this.writer);
+		if (this.filter != null) {
+			resources.add(this.filter);
+		}
+		resources.add(this.lock);
 		if (failure != null) {
 			Resources.closeQuietly(resources, failure);
 			throw new EventStoreException("Could not fsync journal " + this.path + " on close: " + failure.getMessage(),
@@ -580,7 +974,8 @@ public final class FileJournal implements Journal {
 
 	@Override
 	public String toString() {
-		return "FileJournal[" + this.path + ", fsync " + this.fsync + "]";
+		return "FileJournal[" + this.path + ", fsync " + this.fsync
+				+ ((this.directory != null) ? ", segments of " + this.segmentSize + " bytes" : "") + "]";
 	}
 
 }

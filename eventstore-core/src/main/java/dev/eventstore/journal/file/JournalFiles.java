@@ -228,6 +228,20 @@ public final class JournalFiles {
 
 		void line(byte[] bytes, int start, int length, long offset, long lineNumber);
 
+		/** Called once the lines up to {@code end} were handed over. */
+		default void end(long end) {
+		}
+
+	}
+
+	/**
+	 * Hands each complete, non-blank line before {@code limit} to the handler, then tells
+	 * it where they end.
+	 */
+	static void scanLines(FileChannel channel, Path journal, long limit, LineHandler handler) {
+		long end = scan(channel, journal, 0, limit, handler, (bytes) -> {
+		});
+		handler.end(end);
 	}
 
 	private static long scan(Path journal, long from, LineHandler handler, LongConsumer progress) {
@@ -249,6 +263,11 @@ public final class JournalFiles {
 	 * offset after the last complete line.
 	 */
 	private static long scan(FileChannel channel, Path journal, long from, LineHandler handler, LongConsumer progress) {
+		return scan(channel, journal, from, Long.MAX_VALUE, handler, progress);
+	}
+
+	private static long scan(FileChannel channel, Path journal, long from, long limit, LineHandler handler,
+			LongConsumer progress) {
 		byte[] buffer = new byte[1 << 20];
 		int filled = 0;
 		long bufferStart = from;
@@ -258,7 +277,9 @@ public final class JournalFiles {
 				if (filled == buffer.length) {
 					buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
 				}
-				int read = channel.read(ByteBuffer.wrap(buffer, filled, buffer.length - filled), bufferStart + filled);
+				int wanted = (int) Math.min(buffer.length - filled, limit - bufferStart - filled);
+				int read = (wanted <= 0) ? -1
+						: channel.read(ByteBuffer.wrap(buffer, filled, wanted), bufferStart + filled);
 				if (read <= 0) {
 					return bufferStart;
 				}

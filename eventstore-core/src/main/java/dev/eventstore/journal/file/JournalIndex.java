@@ -7,16 +7,24 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Where each event's line lies in the journal file, and which positions each stream
+ * Where each event's line lies in the journal file being written (a single-file journal,
+ * or the active segment of a segmented one), and which of its positions each stream
  * holds. Bodies stay on disk; the index costs about 22 bytes an event (measured) plus one
- * entry a stream. Thread-safe: the journal's single writer adds and truncates under the
+ * entry a stream. Positions are the journal's: the file's first line holds
+ * {@code base + 1}. Thread-safe: the journal's single writer adds and truncates under the
  * index's write lock, readers share its read lock.
  */
-final class JournalIndex {
+final class JournalIndex implements LineIndex {
+
+	/** The last position before this file's first. */
+	private final long base;
+
+	/** Each stream's version before this file, for lines that do not carry theirs. */
+	private final java.util.function.ToLongFunction<String> versionBefore;
 
 	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
-	/** {@code offsets[p - 1]} is where the line of position {@code p} starts. */
+	/** {@code offsets[p - base - 1]} is where the line of position {@code p} starts. */
 	private long[] offsets = new long[1024];
 
 	private int count;
@@ -26,7 +34,26 @@ final class JournalIndex {
 
 	private final Map<String, Positions> streams = new HashMap<>();
 
-	/** Number of indexed events; also the last indexed position. */
+	/** An index of a whole journal in one file. */
+	JournalIndex() {
+		this(0, (streamId) -> 0);
+	}
+
+	/**
+	 * @param base the last position before the file's first
+	 * @param versionBefore each stream's version before the file
+	 */
+	JournalIndex(long base, java.util.function.ToLongFunction<String> versionBefore) {
+		this.base = base;
+		this.versionBefore = versionBefore;
+	}
+
+	/** The last position before the file's first. */
+	long base() {
+		return this.base;
+	}
+
+	/** Number of indexed events. */
 	long count() {
 		this.lock.readLock().lock();
 		try {
@@ -52,7 +79,7 @@ final class JournalIndex {
 					this.offsets = Arrays.copyOf(this.offsets, this.offsets.length * 2);
 				}
 				this.offsets[this.count++] = start;
-				positions.add(this.count);
+				positions.add(this.base + this.count);
 			}
 			this.end = end;
 		}
@@ -70,10 +97,10 @@ final class JournalIndex {
 	void truncate(long lastPosition, long end) {
 		this.lock.writeLock().lock();
 		try {
-			if (lastPosition >= this.count) {
+			if (lastPosition >= this.base + this.count) {
 				return;
 			}
-			this.count = (int) lastPosition;
+			this.count = (int) (lastPosition - this.base);
 			this.end = end;
 			for (Iterator<Positions> it = this.streams.values().iterator(); it.hasNext();) {
 				Positions positions = it.next();
@@ -88,7 +115,7 @@ final class JournalIndex {
 		}
 	}
 
-	/** The stream's version counting every indexed event, durable or not. */
+	/** The stream's events in this file, durable or not. */
 	long streamVersion(String streamId) {
 		this.lock.readLock().lock();
 		try {
@@ -100,7 +127,7 @@ final class JournalIndex {
 		}
 	}
 
-	/** The stream's version counting only positions up to {@code maxPosition}. */
+	/** The stream's events in this file up to {@code maxPosition}. */
 	long streamVersion(String streamId, long maxPosition) {
 		this.lock.readLock().lock();
 		try {
@@ -112,8 +139,8 @@ final class JournalIndex {
 		}
 	}
 
-	/** The version of the event at {@code position} within its stream. */
-	long versionOf(String streamId, long position) {
+	@Override
+	public long versionOf(String streamId, long position) {
 		this.lock.readLock().lock();
 		try {
 			Positions positions = this.streams.get(streamId);
@@ -122,7 +149,7 @@ final class JournalIndex {
 				throw new IllegalStateException(
 						"Position " + position + " is not indexed in stream '" + streamId + "'");
 			}
-			return index + 1;
+			return this.versionBefore.applyAsLong(streamId) + index + 1;
 		}
 		finally {
 			this.lock.readLock().unlock();
@@ -140,13 +167,17 @@ final class JournalIndex {
 		}
 	}
 
-	/** Offers the ids of the streams with a position up to {@code maxPosition}. */
-	void streamIds(dev.eventstore.journal.support.StreamPages page, long maxPosition) {
+	/**
+	 * Offers the ids of the streams with a position up to {@code maxPosition} that the
+	 * filter lets through.
+	 */
+	void streamIds(java.util.function.Consumer<String> page, long maxPosition,
+			java.util.function.Predicate<String> filter) {
 		this.lock.readLock().lock();
 		try {
 			this.streams.forEach((id, positions) -> {
-				if (positions.size > 0 && positions.values[0] <= maxPosition) {
-					page.offer(id);
+				if (positions.size > 0 && positions.values[0] <= maxPosition && filter.test(id)) {
+					page.accept(id);
 				}
 			});
 		}
@@ -155,9 +186,26 @@ final class JournalIndex {
 		}
 	}
 
+	/** How many streams of this file the filter lets through. */
+	int streamCount(java.util.function.Predicate<String> filter) {
+		this.lock.readLock().lock();
+		try {
+			int count = 0;
+			for (String id : this.streams.keySet()) {
+				if (filter.test(id)) {
+					count++;
+				}
+			}
+			return count;
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
 	/**
-	 * Positions of one stream from {@code fromVersion} on, at most {@code maxCount}, none
-	 * after {@code maxPosition}.
+	 * Positions of one stream from its {@code fromVersion}-th event in this file on, at
+	 * most {@code maxCount}, none after {@code maxPosition}.
 	 */
 	long[] streamPositions(String streamId, long fromVersion, int maxCount, long maxPosition) {
 		this.lock.readLock().lock();
@@ -175,17 +223,13 @@ final class JournalIndex {
 		}
 	}
 
-	/**
-	 * File ranges of the given positions, read under one lock: {@code ranges[2i]} is
-	 * where the line of {@code positions[i]} starts, {@code ranges[2i + 1]} where it ends
-	 * (its newline included).
-	 */
-	long[] ranges(long[] positions) {
+	@Override
+	public long[] ranges(long[] positions) {
 		this.lock.readLock().lock();
 		try {
 			long[] ranges = new long[positions.length * 2];
 			for (int i = 0; i < positions.length; i++) {
-				int p = (int) positions[i];
+				int p = (int) (positions[i] - this.base);
 				ranges[2 * i] = this.offsets[p - 1];
 				ranges[2 * i + 1] = (p < this.count) ? this.offsets[p] : this.end;
 			}
@@ -196,11 +240,52 @@ final class JournalIndex {
 		}
 	}
 
-	/** The file range holding positions {@code from} to {@code to}, both inclusive. */
-	long[] range(long from, long to) {
+	@Override
+	public long[] range(long from, long to) {
 		this.lock.readLock().lock();
 		try {
-			return new long[] { this.offsets[(int) from - 1], (to < this.count) ? this.offsets[(int) to] : this.end };
+			int first = (int) (from - this.base);
+			int last = (int) (to - this.base);
+			return new long[] { this.offsets[first - 1], (last < this.count) ? this.offsets[last] : this.end };
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	/**
+	 * Line starts of every indexed position and, last, where the last line ends: what a
+	 * sealed segment's on-disk index keeps.
+	 */
+	long[] lineOffsets() {
+		this.lock.readLock().lock();
+		try {
+			long[] copy = Arrays.copyOf(this.offsets, this.count + 1);
+			copy[this.count] = this.end;
+			return copy;
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	/** Hands each stream's positions in this file, ascending, to the consumer. */
+	void forEachStream(java.util.function.BiConsumer<String, long[]> consumer) {
+		this.lock.readLock().lock();
+		try {
+			this.streams
+				.forEach((id, positions) -> consumer.accept(id, Arrays.copyOf(positions.values, positions.size)));
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	/** Whether the stream has events in this file. */
+	boolean hasStream(String streamId) {
+		this.lock.readLock().lock();
+		try {
+			return this.streams.containsKey(streamId);
 		}
 		finally {
 			this.lock.readLock().unlock();

@@ -149,11 +149,24 @@ final class MappedReads implements AutoCloseable {
 	}
 
 	private void unmap(ByteBuffer buffer) {
+		unmap(buffer, this.path);
+	}
+
+	/** Whether mapped buffers can be released before the collector finds them. */
+	static boolean canUnmap() {
+		return unmapper != null;
+	}
+
+	/** Releases a mapped buffer at once; no one may touch it afterwards. */
+	static void unmap(ByteBuffer buffer, Path path) {
+		if (unmapper == null) {
+			return;
+		}
 		try {
-			java.util.Objects.requireNonNull(unmapper).invokeExact(buffer);
+			unmapper.invokeExact(buffer);
 		}
 		catch (Throwable ex) {
-			logger.log(Level.WARNING, "Could not unmap journal " + this.path + "; the collector will", ex);
+			logger.log(Level.WARNING, "Could not unmap " + path + "; the collector will", ex);
 		}
 	}
 

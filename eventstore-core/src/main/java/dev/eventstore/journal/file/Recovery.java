@@ -26,7 +26,10 @@ final class Recovery {
 
 	private final Path path;
 
-	private final JournalIndex index = new JournalIndex();
+	private final JournalIndex index;
+
+	/** Each stream's version before this file. */
+	private final java.util.function.ToLongFunction<String> versionBefore;
 
 	private final IdTable ids = new IdTable();
 
@@ -35,7 +38,7 @@ final class Recovery {
 
 	private long lineNumber;
 
-	private long expectedPosition = 1;
+	private long expectedPosition;
 
 	/** Position of the last event of the batch being read, or -1 outside a batch. */
 	private long openBatchEnd = -1;
@@ -63,8 +66,14 @@ final class Recovery {
 
 	private boolean sawChecksummed;
 
-	private Recovery(Path path) {
+	private Recovery(Path path, long base, java.util.function.ToLongFunction<String> versionBefore,
+			boolean checksummedBefore) {
 		this.path = path;
+		this.index = new JournalIndex(base, versionBefore);
+		this.versionBefore = versionBefore;
+		this.expectedPosition = base + 1;
+		this.keptPosition = base;
+		this.sawChecksummed = checksummedBefore;
 	}
 
 	/**
@@ -76,7 +85,24 @@ final class Recovery {
 	 * @throws IOException if the file cannot be read
 	 */
 	static Result scan(Path path, FileChannel channel) throws IOException {
-		Recovery recovery = new Recovery(path);
+		return scan(path, channel, 0, (streamId) -> 0, false);
+	}
+
+	/**
+	 * Scans one segment of a segmented journal.
+	 * @param path the segment, for messages
+	 * @param channel a channel to read it
+	 * @param base the last position before the segment's first
+	 * @param versionBefore each stream's version before the segment
+	 * @param checksummedBefore whether lines of this store's format come before it, so
+	 * that lines of the original format may no longer follow
+	 * @return what to keep
+	 * @throws JournalCorruptedException if a damaged line is followed by valid ones
+	 * @throws IOException if the file cannot be read
+	 */
+	static Result scan(Path path, FileChannel channel, long base,
+			java.util.function.ToLongFunction<String> versionBefore, boolean checksummedBefore) throws IOException {
+		Recovery recovery = new Recovery(path, base, versionBefore, checksummedBefore);
 		long fileSize = channel.size();
 		boolean tornTail = recovery.readLines(channel);
 		return recovery.result(fileSize, tornTail);
@@ -157,7 +183,8 @@ final class Recovery {
 		if (line.position() != this.expectedPosition) {
 			throw corrupted(start, "event_id " + line.position() + " where " + this.expectedPosition + " was expected");
 		}
-		long derivedVersion = this.index.streamVersion(line.streamId()) + 1;
+		long derivedVersion = this.versionBefore.applyAsLong(line.streamId())
+				+ this.index.streamVersion(line.streamId()) + 1;
 		if (line.version() != -1 && line.version() != derivedVersion) {
 			throw corrupted(start, "version " + line.version() + " of stream '" + line.streamId()
 					+ "' where the events before it make it " + derivedVersion);

@@ -52,4 +52,37 @@ class FileEventStoreTests {
 
 	}
 
+	/**
+	 * The whole contract on a segmented journal whose segments hold a few events each, so
+	 * that streams, batches, retries and subscriptions span many sealed segments.
+	 */
+	@Nested
+	class SegmentedFsyncAlways extends EventStoreContractTests {
+
+		@TempDir
+		Path dir;
+
+		@Override
+		protected EventStore.Builder newBuilder() {
+			return EventStore.builder().persistPath(this.dir.resolve("events")).segmentSize(1024);
+		}
+
+	}
+
+	@Nested
+	class SegmentedFsyncNever extends EventStoreContractTests {
+
+		@TempDir
+		Path dir;
+
+		@Override
+		protected EventStore.Builder newBuilder() {
+			return EventStore.builder()
+				.persistPath(this.dir.resolve("events"))
+				.segmentSize(300)
+				.fsync(FsyncPolicy.NEVER);
+		}
+
+	}
+
 }

@@ -1,0 +1,355 @@
+package dev.eventstore.journal.file;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongPredicate;
+import java.util.function.ToLongFunction;
+
+import dev.eventstore.EventStoreException;
+import dev.eventstore.JournalCorruptedException;
+import dev.eventstore.StoredEvent;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The sealed segments of a segmented journal, in position order, with the streams they
+ * hold: reads of their events go through each segment's on-disk {@link SegmentIndex}, so
+ * that nothing on the heap grows with their events. An index is checked (its body's
+ * checksum, its last line's end) the first time it is used and rebuilt from its segment
+ * if it fails. Immutable: sealing a segment makes a new instance; the segments' files and
+ * indexes are shared between instances and opened on first use. Thread-safe.
+ */
+final class SealedSegments {
+
+	private static final System.Logger logger = System.getLogger(SealedSegments.class.getName());
+
+	static final SealedSegments NONE = new SealedSegments(List.of(), SealedStreams.NONE);
+
+	private final List<Segment> segments;
+
+	private final SealedStreams streams;
+
+	private SealedSegments(List<Segment> segments, SealedStreams streams) {
+		this.segments = segments;
+		this.streams = streams;
+	}
+
+	/**
+	 * Opens the sealed segments of a journal directory: checks each index's header
+	 * against its segment, rebuilds the indexes that are missing, stale or damaged, and
+	 * reads the streams' summary (rebuilding it from the indexes when it does not cover
+	 * exactly these segments).
+	 * @param directory the journal's directory
+	 * @param files the sealed segments' files, in position order
+	 * @param decoded the journal's events decoded lately
+	 * @param ensureOpen throws if the journal is closed
+	 * @return them
+	 * @throws JournalCorruptedException if a sealed segment is damaged or they do not
+	 * follow each other
+	 * @throws IOException if a file cannot be read or an index written
+	 */
+	static SealedSegments open(Path directory, List<Segments.Listed> files, DecodedEvents decoded, Runnable ensureOpen)
+			throws IOException {
+		List<Segment> segments = new ArrayList<>(files.size());
+		long expected = 1;
+		for (Segments.Listed file : files) {
+			if (file.first() != expected) {
+				throw new JournalCorruptedException(file.path(), 0, 0, "segment starts at position " + file.first()
+						+ " where " + expected + " was expected: a segment is missing or misnamed");
+			}
+			Segment segment = new Segment(file.path(), file.first(), Files.size(file.path()), List.copyOf(segments),
+					decoded, ensureOpen);
+			SegmentIndex index = SegmentIndex.open(file.path(), file.first(), segment.size);
+			if (index == null) {
+				logger.log(Level.WARNING, "Segment {0} has no valid index; rebuilding it from the segment",
+						file.path());
+				index = rebuild(segment, segments);
+			}
+			segment.index = index;
+			segments.add(segment);
+			expected = index.last() + 1;
+		}
+		SealedStreams streams = SealedStreams.load(directory);
+		if (streams == null || streams.segments() > segments.size() || streams
+			.end() != ((streams.segments() == 0) ? 1 : segments.get(streams.segments() - 1).index.last() + 1)) {
+			streams = SealedStreams.NONE;
+		}
+		if (streams.segments() < segments.size()) {
+			logger.log(Level.INFO, "Journal {0}: adding {1} segments'' indexes to the streams'' summary", directory,
+					segments.size() - streams.segments());
+			for (Segment segment : segments.subList(streams.segments(), segments.size())) {
+				streams = streams.with(segment.index());
+			}
+			streams.save(directory);
+		}
+		return new SealedSegments(List.copyOf(segments), streams);
+	}
+
+	/** These segments and the one just sealed after them. */
+	SealedSegments with(Path file, SegmentIndex index, SegmentFile bytes, DecodedEvents decoded, Runnable ensureOpen) {
+		Segment segment = new Segment(file, index.first(), index.segmentSize(), this.segments, decoded, ensureOpen);
+		segment.index = index;
+		segment.file = bytes;
+		segment.reads = new JournalReads(bytes, index, index.legacyEnd(), decoded);
+		List<Segment> next = new ArrayList<>(this.segments);
+		next.add(segment);
+		return new SealedSegments(List.copyOf(next), this.streams.with(index));
+	}
+
+	SealedStreams streams() {
+		return this.streams;
+	}
+
+	/** The first position of the {@code i}-th segment. */
+	long first(int i) {
+		return this.segments.get(i).first;
+	}
+
+	/** The checked index of the {@code i}-th segment. */
+	SegmentIndex index(int i) {
+		return this.segments.get(i).index();
+	}
+
+	/** The last sealed position, 0 when none is sealed. */
+	long lastPosition() {
+		return this.segments.isEmpty() ? 0 : this.segments.get(this.segments.size() - 1).index.last();
+	}
+
+	/**
+	 * Whether lines of this store's format were sealed, so the original format may not
+	 * follow.
+	 */
+	boolean checksummed() {
+		return !this.segments.isEmpty()
+				&& this.segments.get(this.segments.size() - 1).index.legacyEnd() < lastPosition();
+	}
+
+	/** The bytes of every sealed segment. */
+	long bytes() {
+		long bytes = 0;
+		for (Segment segment : this.segments) {
+			bytes += segment.size;
+		}
+		return bytes;
+	}
+
+	int count() {
+		return this.segments.size();
+	}
+
+	/**
+	 * Adds a stream's sealed events from {@code fromVersion} on, at most {@code max}.
+	 * @return how many it added
+	 */
+	int readStream(String streamId, long fromVersion, int max, List<StoredEvent> events) {
+		SealedStreams.Stream stream = this.streams.stream(streamId);
+		if (stream == null || fromVersion > stream.version()) {
+			return 0;
+		}
+		int added = 0;
+		for (int ordinal : stream.segments()) {
+			if (added >= max) {
+				break;
+			}
+			Segment segment = this.segments.get(ordinal);
+			SegmentIndex.Stream here = segment.index().stream(streamId);
+			if (here == null) {
+				throw new JournalCorruptedException(segment.path, 0, 0,
+						"the index of the segment lacks stream '" + streamId
+								+ "' that the streams' summary places there; delete " + SealedStreams.FILE
+								+ " to rebuild it");
+			}
+			long firstVersion = here.firstVersion();
+			if (firstVersion + here.count() - 1 < fromVersion) {
+				continue;
+			}
+			int from = (int) Math.max(0, fromVersion - firstVersion);
+			long[] positions = here.positions(from, max - added);
+			segment.reads().readStream(positions, firstVersion + from, events);
+			added += positions.length;
+		}
+		return added;
+	}
+
+	/** Adds the events of positions {@code from} to {@code to}, all sealed. */
+	void readAll(long from, long to, List<StoredEvent> events) {
+		int low = 0;
+		int high = this.segments.size() - 1;
+		while (low < high) {
+			int middle = (low + high + 1) >>> 1;
+			if (this.segments.get(middle).first <= from) {
+				low = middle;
+			}
+			else {
+				high = middle - 1;
+			}
+		}
+		for (int i = low; i < this.segments.size() && from <= to; i++) {
+			Segment segment = this.segments.get(i);
+			long last = Math.min(to, segment.index().last());
+			segment.reads().readAll(from, last, events);
+			from = last + 1;
+		}
+	}
+
+	/**
+	 * The position of a sealed event with an id, newest segments first.
+	 * @param id the id
+	 * @param isIt reads a position's line and tells whether it holds the id
+	 * @return the position, or 0 when no sealed event has it
+	 */
+	long findId(UUID id, LongPredicate isIt) {
+		for (int i = this.segments.size() - 1; i >= 0; i--) {
+			long position = this.segments.get(i).index().findId(id, isIt);
+			if (position > 0) {
+				return position;
+			}
+		}
+		return 0;
+	}
+
+	/** Closes every segment's file. */
+	void close(List<AutoCloseable> resources) {
+		for (Segment segment : this.segments) {
+			SegmentFile file = segment.file;
+			if (file != null) {
+				resources.add(file);
+			}
+		}
+	}
+
+	/**
+	 * Rebuilds a segment's index by scanning it; it must be whole (a sealed segment was
+	 * forced before the next one began).
+	 */
+	private static SegmentIndex rebuild(Segment segment, List<Segment> before) throws IOException {
+		ToLongFunction<String> versionBefore = versionsBefore(before);
+		boolean checksummedBefore = !before.isEmpty()
+				&& before.get(before.size() - 1).index.legacyEnd() < before.get(before.size() - 1).index.last();
+		Recovery.Result scanned;
+		try (FileChannel channel = FileChannel.open(segment.path, StandardOpenOption.READ)) {
+			scanned = Recovery.scan(segment.path, channel, segment.first - 1, versionBefore, checksummedBefore);
+		}
+		if (scanned.truncationReason() != null || scanned.keptEnd() != segment.size
+				|| scanned.lastPosition() < segment.first) {
+			throw new JournalCorruptedException(segment.path, 0, scanned.keptEnd(),
+					"a sealed segment must hold whole batches to its end, but it has "
+							+ ((scanned.lastPosition() < segment.first) ? "no event"
+									: String.valueOf(scanned.truncationReason())));
+		}
+		SegmentIndex.write(segment.path, scanned.index(), scanned.ids(), versionBefore, scanned.legacyEnd());
+		SegmentIndex index = SegmentIndex.open(segment.path, segment.first, segment.size);
+		if (index == null || !index.verify()) {
+			throw new EventStoreException("The rebuilt index of segment " + segment.path + " does not read back");
+		}
+		return index;
+	}
+
+	/** Each stream's version before the given segments end, from their indexes. */
+	private static ToLongFunction<String> versionsBefore(List<Segment> before) {
+		Map<String, Long> known = new HashMap<>();
+		return (streamId) -> known.computeIfAbsent(streamId, (id) -> {
+			long version = 0;
+			for (Segment segment : before) {
+				SegmentIndex.Stream stream = segment.index().stream(id);
+				if (stream != null) {
+					version = stream.firstVersion() + stream.count() - 1;
+				}
+			}
+			return version;
+		});
+	}
+
+	/** One sealed segment: its file, opened on first read, and its index. */
+	private static final class Segment {
+
+		final Path path;
+
+		final long first;
+
+		final long size;
+
+		/**
+		 * The segments before it, whose indexes give the versions a rebuild starts from.
+		 */
+		private final List<Segment> before;
+
+		private final DecodedEvents decoded;
+
+		private final Runnable ensureOpen;
+
+		volatile SegmentIndex index;
+
+		private volatile boolean checked;
+
+		volatile @Nullable SegmentFile file;
+
+		private volatile @Nullable JournalReads reads;
+
+		Segment(Path path, long first, long size, List<Segment> before, DecodedEvents decoded, Runnable ensureOpen) {
+			this.path = path;
+			this.first = first;
+			this.size = size;
+			this.before = before;
+			this.decoded = decoded;
+			this.ensureOpen = ensureOpen;
+		}
+
+		/** The index, its body checked on first use and rebuilt if damaged. */
+		SegmentIndex index() {
+			SegmentIndex current = this.index;
+			if (this.checked || current.verify()) {
+				this.checked = true;
+				return current;
+			}
+			synchronized (this) {
+				if (this.index != current) {
+					return this.index;
+				}
+				logger.log(Level.WARNING, "The index of segment {0} is damaged; rebuilding it from the segment",
+						this.path);
+				try {
+					this.index = rebuild(this, this.before);
+				}
+				catch (IOException ex) {
+					throw new EventStoreException("Cannot rebuild the index of segment " + this.path + ": " + ex, ex);
+				}
+				this.checked = true;
+				return this.index;
+			}
+		}
+
+		JournalReads reads() {
+			JournalReads current = this.reads;
+			if (current != null) {
+				return current;
+			}
+			synchronized (this) {
+				if (this.reads == null) {
+					this.ensureOpen.run();
+					try {
+						FileChannel channel = FileChannel.open(this.path, StandardOpenOption.READ);
+						SegmentFile bytes = new SegmentFile(this.path, channel, this.size, this.ensureOpen);
+						this.file = bytes;
+						SegmentIndex checkedIndex = index();
+						this.reads = new JournalReads(bytes, checkedIndex, checkedIndex.legacyEnd(), this.decoded);
+					}
+					catch (IOException ex) {
+						throw new EventStoreException("Cannot open segment " + this.path + ": " + ex, ex);
+					}
+				}
+				return this.reads;
+			}
+		}
+
+	}
+
+}
