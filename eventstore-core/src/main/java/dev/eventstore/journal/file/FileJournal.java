@@ -416,6 +416,7 @@ public final class FileJournal implements Journal {
 			}
 			listed = List.of(new Segments.Listed(Segments.create(directory, 1), 1));
 		}
+		Segments.deleteTemporaryFiles(directory);
 		Segments.Listed active = listed.get(listed.size() - 1);
 		// An index of the last segment is what a crash while sealing it left: it is
 		// scanned instead, and sealed again once full.
@@ -903,6 +904,19 @@ public final class FileJournal implements Journal {
 	@Override
 	public long sizeBytes() {
 		return this.sealedBytes + this.writtenOffset;
+	}
+
+	/**
+	 * Events whose line offsets are on the heap: those of the file being written, for a
+	 * segmented journal only its last segment.
+	 */
+	long eventsIndexedOnHeap() {
+		return this.layout.index.count();
+	}
+
+	/** Sealed segments, 0 for a single file. */
+	int sealedSegments() {
+		return this.layout.sealed.count();
 	}
 
 	/** Whether the journal is a directory of segments. */

@@ -63,6 +63,15 @@ final class Segments {
 		return segments;
 	}
 
+	/** Removes what a crash left of files being written to take another's place. */
+	static void deleteTemporaryFiles(Path directory) throws IOException {
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.tmp")) {
+			for (Path file : files) {
+				Files.delete(file);
+			}
+		}
+	}
+
 	/** Whether the path is a directory holding segments. */
 	static boolean isSegmented(Path path) throws IOException {
 		return Files.isDirectory(path) && !list(path).isEmpty();
