@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 		description = "Prints the events of a journal (a file, or a PostgreSQL JDBC URL), filtered.")
 final class CatCommand implements Callable<Integer> {
 
-	@Parameters(paramLabel = "<journal>", description = "a journal file, or jdbc:postgresql://…")
+	@Parameters(paramLabel = "<journal>",
+			description = "a journal file or segmented journal's directory, or jdbc:postgresql://…")
 	String journal;
 
 	@Option(names = "--stream", description = "only this stream")

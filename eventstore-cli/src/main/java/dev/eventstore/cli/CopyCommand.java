@@ -41,11 +41,17 @@ final class CopyCommand implements Callable<Integer> {
 	/** Events read and written at a time (more when a batch straddles the end). */
 	private static final int PAGE = 1_000;
 
-	@Parameters(index = "0", paramLabel = "<from>", description = "a journal file, or jdbc:postgresql://…")
+	@Parameters(index = "0", paramLabel = "<from>",
+			description = "a journal file or segmented journal's directory, or jdbc:postgresql://…")
 	String from;
 
-	@Parameters(index = "1", paramLabel = "<to>", description = "a journal file, or jdbc:postgresql://…")
+	@Parameters(index = "1", paramLabel = "<to>",
+			description = "a journal file or segmented journal's directory, or jdbc:postgresql://…")
 	String to;
+
+	@Option(names = "--segment-size", paramLabel = "<size>", converter = Sizes.class,
+			description = "write the file journal as a segmented one, segments of this size (e.g. 64MB)")
+	long segmentSize;
 
 	@Mixin
 	PostgresTables tables = new PostgresTables();
@@ -59,7 +65,8 @@ final class CopyCommand implements Callable<Integer> {
 			throw new picocli.CommandLine.ParameterException(this.spec.commandLine(),
 					"copy goes from a file to PostgreSQL or back; give one of each");
 		}
-		if (!Sources.isJdbc(this.from) && !Files.isRegularFile(Sources.file(this.from))) {
+		if (!Sources.isJdbc(this.from) && !Files.isRegularFile(Sources.file(this.from))
+				&& !Files.isDirectory(Sources.file(this.from))) {
 			throw new IllegalArgumentException("No journal file " + this.from);
 		}
 		try (EventStore source = open(this.from); Journal target = openJournal(this.to)) {
@@ -212,6 +219,10 @@ final class CopyCommand implements Callable<Integer> {
 				.tablePrefix(this.tables.prefix)
 				.initializeSchema(true)
 				.build();
+		}
+		if (this.segmentSize > 0) {
+			return FileJournal.open(Sources.file(location), dev.eventstore.FsyncPolicy.INTERVAL,
+					dev.eventstore.FsyncPolicy.DEFAULT_INTERVAL, this.segmentSize);
 		}
 		return FileJournal.open(Sources.file(location), dev.eventstore.FsyncPolicy.INTERVAL,
 				dev.eventstore.FsyncPolicy.DEFAULT_INTERVAL);

@@ -10,9 +10,9 @@ import picocli.CommandLine.Command;
  * @since 0.2.0
  */
 @Command(name = "eventstore", mixinStandardHelpOptions = true, version = "eventstore-cli 0.2.0",
-		description = "Inspect, verify, follow, repair and copy eventstore journals.",
+		description = "Inspect, verify, follow, repair, copy and convert eventstore journals.",
 		subcommands = { VerifyCommand.class, StreamsCommand.class, CatCommand.class, TailCommand.class,
-				RepairCommand.class, CopyCommand.class },
+				RepairCommand.class, CopyCommand.class, ConvertCommand.class },
 		exitCodeListHeading = "%nExit codes:%n",
 		exitCodeList = { "0:ok", "1:problems found, or the command failed", "2:usage error" })
 public final class EventStoreCli {

@@ -19,10 +19,11 @@ import picocli.CommandLine.Spec;
 				"Cuts a damaged journal file at a line you choose, the cut the store refuses to make on "
 						+ "its own: everything from that line on is removed, after being saved to "
 						+ "<journal>.cut-<offset>-<time>. Refuses while a store holds the journal.",
+				"In a segmented journal it cuts the last segment (offsets count from its start).",
 				"Find the line with 'verify'." })
 final class RepairCommand implements Callable<Integer> {
 
-	@Parameters(paramLabel = "<journal>", description = "the journal file")
+	@Parameters(paramLabel = "<journal>", description = "the journal file, or a segmented journal's directory")
 	Path journal;
 
 	@Option(names = "--cut-at", required = true, paramLabel = "<offset|@position>",

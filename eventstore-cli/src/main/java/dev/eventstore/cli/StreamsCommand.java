@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 		description = "Lists the streams of a journal (a file, or a PostgreSQL JDBC URL) with their versions.")
 final class StreamsCommand implements Callable<Integer> {
 
-	@Parameters(paramLabel = "<journal>", description = "a journal file, or jdbc:postgresql://…")
+	@Parameters(paramLabel = "<journal>",
+			description = "a journal file or segmented journal's directory, or jdbc:postgresql://…")
 	String journal;
 
 	@Option(names = "--prefix", description = "only streams whose id starts with this", defaultValue = "")

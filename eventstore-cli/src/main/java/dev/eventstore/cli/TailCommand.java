@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 				+ "application appends them (read-only, no lock).")
 final class TailCommand implements Callable<Integer> {
 
-	@Parameters(paramLabel = "<journal>", description = "the journal file")
+	@Parameters(paramLabel = "<journal>", description = "the journal file, or a segmented journal's directory")
 	String journal;
 
 	@Option(names = { "-n", "--lines" }, description = "how many of the last events (default: ${DEFAULT-VALUE})",

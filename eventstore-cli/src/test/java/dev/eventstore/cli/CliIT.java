@@ -201,4 +201,61 @@ class CliIT {
 		}
 	}
 
+	@Test
+	void convertTurnsAFileIntoSegmentsThatEveryCommandReads() throws Exception {
+		Path journal = journal(200);
+		String before = run("cat", journal.toString(), "--json").out();
+		Run converted = run("convert", journal.toString(), "--segment-size", "2KB");
+		assertThat(converted.exit()).as(converted.err()).isZero();
+		assertThat(converted.out()).contains("Converted", "202 events", "single-file");
+		assertThat(journal).isDirectory();
+		List<Path> segments;
+		try (java.util.stream.Stream<Path> files = Files.list(journal)) {
+			segments = files.filter((file) -> file.toString().endsWith(".ndjson")).sorted().toList();
+		}
+		assertThat(segments).hasSizeGreaterThan(5);
+		assertThat(run("verify", journal.toString()).out()).contains("202 events in 4 streams", ": OK");
+		assertThat(run("cat", journal.toString(), "--json").out()).isEqualTo(before);
+		assertThat(run("streams", journal.toString(), "--prefix", "order-").out()).contains("order-0", "order-2");
+		assertThat(run("convert", journal.toString()).exit()).isEqualTo(1);
+		assertThat(run("convert", journal.toString(), "--segment-size", "lots").exit()).isEqualTo(2);
+		// Damage one line of a sealed segment: verify names the segment and the line.
+		Path sealed = segments.get(2);
+		byte[] bytes = Files.readAllBytes(sealed);
+		int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("Placed");
+		bytes[at] = 'p';
+		Files.write(sealed, bytes);
+		Run damaged = run("verify", journal.toString());
+		assertThat(damaged.exit()).isEqualTo(1);
+		assertThat(damaged.out()).contains(sealed.getFileName() + ", line 1, byte 0: damaged line");
+	}
+
+	@Test
+	void tailFollowsASegmentedJournalAcrossSegments() throws Exception {
+		Path journal = this.dir.resolve("segmented");
+		try (EventStore store = EventStore.builder().persistPath(journal).segmentSize(600).build()) {
+			store.append("s", NewEvent.of("Before", Map.of()));
+			Process tail = start("tail", "-f", journal.toString());
+			try {
+				BufferedReader out = new BufferedReader(
+						new InputStreamReader(tail.getInputStream(), StandardCharsets.UTF_8));
+				assertThat(out.readLine()).contains("s@1  Before");
+				for (int i = 2; i <= 30; i++) {
+					store.append("s", NewEvent.of("Live", Map.of("n", i, "pad", "x".repeat(60))));
+				}
+				for (int i = 2; i <= 30; i++) {
+					String[] line = new String[1];
+					await().atMost(Duration.ofSeconds(20)).until(() -> (line[0] = out.readLine()) != null);
+					assertThat(line[0]).contains("#" + i + "  s@" + i + "  Live");
+				}
+			}
+			finally {
+				tail.destroyForcibly();
+			}
+		}
+		try (java.util.stream.Stream<Path> files = Files.list(journal)) {
+			assertThat(files.filter((file) -> file.toString().endsWith(".index"))).hasSizeGreaterThan(3);
+		}
+	}
+
 }

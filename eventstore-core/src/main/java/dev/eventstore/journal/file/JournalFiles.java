@@ -3,6 +3,7 @@ package dev.eventstore.journal.file;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -16,12 +17,14 @@ import dev.eventstore.EventStoreException;
 import dev.eventstore.JournalCorruptedException;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.journal.file.LineFormat.LineFormatException;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Tools for journal files, for operators (the {@code eventstore-cli} uses them): verify a
- * file line by line, read its events without opening a store (and so without its lock,
- * while an application writes it), and cut a damaged region off by an operator's choice.
- * Nothing here changes a file except {@link #cutAt(Path, long)}.
+ * Tools for journal files (single files and segmented journals' directories), for
+ * operators (the {@code eventstore-cli} uses them): verify a file line by line, read its
+ * events without opening a store (and so without its lock, while an application writes
+ * it), and cut a damaged region off by an operator's choice. Nothing here changes a file
+ * except {@link #cutAt(Path, long)}.
  *
  * @since 0.2.0
  */
@@ -33,11 +36,12 @@ public final class JournalFiles {
 	/**
 	 * A problem {@link #verify} found.
 	 *
-	 * @param line the line number, from 1
-	 * @param offset the line's byte offset
+	 * @param file the file it is in: the journal, or one segment of a segmented journal
+	 * @param line the line number in that file, from 1
+	 * @param offset the line's byte offset in that file
 	 * @param message what is wrong
 	 */
-	public record Problem(long line, long offset, String message) {
+	public record Problem(Path file, long line, long offset, String message) {
 	}
 
 	/**
@@ -54,18 +58,39 @@ public final class JournalFiles {
 	}
 
 	/**
-	 * Checks every line of a journal file: its checksum and JSON, gapless positions,
-	 * contiguous versions per stream, complete batches, no torn tail. Reads the file
-	 * only; takes no lock.
-	 * @param journal the file
+	 * Checks every line of a journal: its checksum and JSON, gapless positions,
+	 * contiguous versions per stream, complete batches, no torn tail; in a segmented
+	 * journal also that each segment begins where its name says and ends on a whole
+	 * batch. Reads the files only; takes no lock.
+	 * @param journal the file, or a segmented journal's directory
 	 * @param problems told of each problem, in file order
 	 * @param progress told of the bytes read so far, now and then
 	 * @return the summary
-	 * @throws EventStoreException if the file cannot be read
+	 * @throws EventStoreException if the journal cannot be read
 	 */
 	public static Summary verify(Path journal, Consumer<Problem> problems, LongConsumer progress) {
 		Verifier verifier = new Verifier(problems);
-		long size = scan(journal, 0, verifier, progress);
+		long size = 0;
+		if (Files.isDirectory(journal)) {
+			List<Segments.Listed> segments = segments(journal);
+			for (int i = 0; i < segments.size(); i++) {
+				Segments.Listed segment = segments.get(i);
+				verifier.file = segment.path();
+				if (segment.first() != verifier.expected) {
+					verifier.problem(1, 0, "the segment is named for position " + segment.first() + " but "
+							+ verifier.expected + " follows the segments before it");
+				}
+				long before = size;
+				size += scan(segment.path(), 0, verifier, (read) -> progress.accept(before + read));
+				if (i < segments.size() - 1) {
+					verifier.finish(0);
+				}
+			}
+		}
+		else {
+			verifier.file = journal;
+			size = scan(journal, 0, verifier, progress);
+		}
 		verifier.finish(size);
 		return new Summary(verifier.events, verifier.versions.size(), verifier.first, verifier.last, size,
 				verifier.problems);
@@ -74,8 +99,9 @@ public final class JournalFiles {
 	/**
 	 * Cuts a journal file at a line's start, keeping what it removes in a side file
 	 * ({@code <journal>.cut-<offset>-<time>}) first, for the damage recovery refuses to
-	 * cut on its own. Refuses while a store holds the journal.
-	 * @param journal the file
+	 * cut on its own. Refuses while a store holds the journal. In a segmented journal it
+	 * cuts the last segment (sealed ones were forced whole before the next began).
+	 * @param journal the file, or a segmented journal's directory
 	 * @param offset the byte offset of the first line to remove
 	 * @return the side file holding the removed bytes
 	 * @throws EventStoreException if the journal is in use, the offset is not a line
@@ -84,8 +110,9 @@ public final class JournalFiles {
 	public static Path cutAt(Path journal, long offset) {
 		Path file = journal.toAbsolutePath().normalize();
 		try (JournalLock lock = JournalLock.acquire(file);
-				FileChannel channel = FileChannel.open(lock.realPath(), StandardOpenOption.READ,
+				FileChannel channel = FileChannel.open(lastFile(lock.realPath()), StandardOpenOption.READ,
 						StandardOpenOption.WRITE)) {
+			file = lastFile(lock.realPath());
 			long size = channel.size();
 			if (offset < 0 || offset >= size) {
 				throw new EventStoreException(
@@ -99,7 +126,7 @@ public final class JournalFiles {
 							+ ": it is not the start of a line; cut at a line's first byte");
 				}
 			}
-			Path saved = CutBytes.save(lock.realPath(), channel, offset, size);
+			Path saved = CutBytes.save(file, channel, offset, size);
 			channel.truncate(offset);
 			channel.force(true);
 			return saved;
@@ -118,7 +145,8 @@ public final class JournalFiles {
 	 */
 	public static long offsetOf(Path journal, long position) {
 		long[] found = { -1 };
-		scan(journal, 0, (bytes, start, length, offset, line) -> {
+		Path file = lastFile(journal);
+		scan(file, 0, (bytes, start, length, offset, line) -> {
 			if (found[0] < 0 && length >= 0) {
 				try {
 					if (LineDecoder.decodeHeader(bytes, start, length).position() == position) {
@@ -132,21 +160,50 @@ public final class JournalFiles {
 		}, (bytes) -> {
 		});
 		if (found[0] < 0) {
-			throw new EventStoreException("No readable line of " + journal + " holds position " + position);
+			throw new EventStoreException("No readable line of " + file + " holds position " + position
+					+ (file.equals(journal) ? "" : " (of a segmented journal, only its last segment can be cut)"));
 		}
 		return found[0];
 	}
 
+	/** The file a cut applies to: the journal, or the last segment of a segmented one. */
+	private static Path lastFile(Path journal) {
+		if (!Files.isDirectory(journal)) {
+			return journal;
+		}
+		List<Segments.Listed> segments = segments(journal);
+		return segments.get(segments.size() - 1).path();
+	}
+
+	private static List<Segments.Listed> segments(Path directory) {
+		try {
+			List<Segments.Listed> segments = Segments.list(directory);
+			if (segments.isEmpty()) {
+				throw new EventStoreException("No journal segments in directory " + directory);
+			}
+			return segments;
+		}
+		catch (IOException ex) {
+			throw new EventStoreException("Cannot list the segments of " + directory + ": " + ex.getMessage(), ex);
+		}
+	}
+
 	/**
-	 * Reads a journal file's events as an application writes it, without a lock: each
+	 * Reads a journal's events as an application writes it, without a lock: each
 	 * {@link #poll()} returns the whole events written since the last (a batch only once
-	 * all of it is there). Not thread-safe.
+	 * all of it is there). In a segmented journal it moves on to the next segment once
+	 * one exists, the one before being then complete. Not thread-safe.
 	 */
 	public static final class Reader implements AutoCloseable {
 
-		private final Path path;
+		/** The segmented journal's directory, or null for a single file. */
+		private final @Nullable Path directory;
 
-		private final FileChannel channel;
+		private Path path;
+
+		private FileChannel channel;
+
+		private long segmentFirst;
 
 		private long offset;
 
@@ -159,16 +216,23 @@ public final class JournalFiles {
 		private long pendingBatchEnd;
 
 		/**
-		 * @param journal the file
+		 * @param journal the file, or a segmented journal's directory
 		 * @throws EventStoreException if it cannot be opened
 		 */
 		public Reader(Path journal) {
-			this.path = journal;
+			this.directory = Files.isDirectory(journal) ? journal : null;
+			Segments.Listed first = (this.directory != null) ? segments(journal).get(0) : null;
+			this.path = (first != null) ? first.path() : journal;
+			this.segmentFirst = (first != null) ? first.first() : 1;
+			this.channel = open(this.path);
+		}
+
+		private static FileChannel open(Path file) {
 			try {
-				this.channel = FileChannel.open(journal, StandardOpenOption.READ);
+				return FileChannel.open(file, StandardOpenOption.READ);
 			}
 			catch (IOException ex) {
-				throw new EventStoreException("Cannot open journal " + journal + ": " + ex.getMessage(), ex);
+				throw new EventStoreException("Cannot open journal " + file + ": " + ex.getMessage(), ex);
 			}
 		}
 
@@ -179,6 +243,32 @@ public final class JournalFiles {
 		 */
 		public List<StoredEvent> poll() {
 			List<StoredEvent> events = new ArrayList<>();
+			while (true) {
+				// A next segment means this one is complete: read it to its end first.
+				Segments.Listed next = (this.directory != null) ? nextSegment() : null;
+				pollFile(events);
+				if (next == null) {
+					return events;
+				}
+				close();
+				this.path = next.path();
+				this.segmentFirst = next.first();
+				this.channel = open(this.path);
+				this.offset = 0;
+				this.lineNumber = 0;
+			}
+		}
+
+		private Segments.@Nullable Listed nextSegment() {
+			for (Segments.Listed segment : segments(java.util.Objects.requireNonNull(this.directory))) {
+				if (segment.first() > this.segmentFirst && !segment.path().equals(this.path)) {
+					return segment;
+				}
+			}
+			return null;
+		}
+
+		private void pollFile(List<StoredEvent> events) {
 			long read = scan(this.channel, this.path, this.offset, (bytes, start, length, lineOffset, line) -> {
 				this.lineNumber++;
 				LineFormat.Decoded decoded;
@@ -207,7 +297,6 @@ public final class JournalFiles {
 			}, (bytes) -> {
 			});
 			this.offset = read;
-			return events;
 		}
 
 		@Override
@@ -329,7 +418,7 @@ public final class JournalFiles {
 
 		long last;
 
-		private long expected = 1;
+		long expected = 1;
 
 		private long lastLine;
 
@@ -341,13 +430,15 @@ public final class JournalFiles {
 
 		private long batchOffset;
 
+		Path file;
+
 		Verifier(Consumer<Problem> sink) {
 			this.sink = sink;
 		}
 
-		private void problem(long line, long offset, String message) {
+		void problem(long line, long offset, String message) {
 			this.problems++;
-			this.sink.accept(new Problem(line, offset, message));
+			this.sink.accept(new Problem(this.file, line, offset, message));
 		}
 
 		@Override

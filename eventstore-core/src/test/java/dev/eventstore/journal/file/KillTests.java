@@ -47,6 +47,20 @@ class KillTests {
 	@ParameterizedTest
 	@EnumSource(value = FsyncPolicy.class, names = { "ALWAYS", "NEVER" })
 	void everyAcknowledgedAppendSurvivesSigkill(FsyncPolicy fsync) throws Exception {
+		killAndCheck(fsync, 0);
+	}
+
+	/**
+	 * The same on a segmented journal whose segments fill every few groups, so that kills
+	 * land while a segment is sealed, its index or the streams' summary written.
+	 */
+	@ParameterizedTest
+	@EnumSource(value = FsyncPolicy.class, names = { "ALWAYS", "NEVER" })
+	void everyAcknowledgedAppendSurvivesSigkillWhileSegmentsAreSealed(FsyncPolicy fsync) throws Exception {
+		killAndCheck(fsync, (fsync == FsyncPolicy.ALWAYS) ? 4096 : 65536);
+	}
+
+	private void killAndCheck(FsyncPolicy fsync, long segmentSize) throws Exception {
 		Path journal = this.dir.resolve("events.ndjson");
 		int rounds = TORTURE ? 60 : 4;
 		Random random = new Random();
@@ -60,7 +74,7 @@ class KillTests {
 				acknowledgedTotal = 0;
 			}
 			Process child = ChildJvm.start(Appender.class, List.of("-Xmx128m"), journal.toString(),
-					String.valueOf(round), fsync.name());
+					String.valueOf(round), fsync.name(), String.valueOf(segmentSize));
 			AtomicLong lastAcknowledged = new AtomicLong();
 			Thread reader = new Thread(() -> {
 				try (BufferedReader out = new BufferedReader(
@@ -83,14 +97,31 @@ class KillTests {
 			long acknowledged = lastAcknowledged.get();
 			assertThat(acknowledged).as("round %d acknowledged something", round).isGreaterThan(acknowledgedTotal);
 			acknowledgedTotal = acknowledged;
-			try (EventStore store = EventStore.open(journal)) {
+			try (EventStore store = open(journal, segmentSize)) {
 				List<StoredEvent> all = store.readAll(1, Integer.MAX_VALUE);
 				assertThat(all.size()).as("round %d: every acknowledged event is there", round)
 					.isGreaterThanOrEqualTo((int) acknowledged);
 				assertConsistent(all);
+				for (int s = 0; s < 8; s++) {
+					String stream = "stream-" + s;
+					assertThat(store.readStream(stream)).as("round %d: %s read by stream", round, stream)
+						.isEqualTo(all.stream().filter((e) -> e.streamId().equals(stream)).toList());
+				}
 				acknowledgedTotal = all.size();
 			}
 		}
+		if (segmentSize > 0) {
+			try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(journal)) {
+				assertThat(files.filter((f) -> f.toString().endsWith(".index")))
+					.as("segments were sealed while the child was killed")
+					.hasSizeGreaterThan(1);
+			}
+		}
+	}
+
+	static EventStore open(Path journal, long segmentSize) {
+		EventStore.Builder builder = EventStore.builder().persistPath(journal);
+		return ((segmentSize > 0) ? builder.segmentSize(segmentSize) : builder).build();
 	}
 
 	private static void assertConsistent(List<StoredEvent> all) {
@@ -112,10 +143,11 @@ class KillTests {
 		public static void main(String[] args) {
 			Random random = new Random();
 			String round = args[1];
-			try (EventStore store = EventStore.builder()
+			long segmentSize = Long.parseLong(args[3]);
+			EventStore.Builder builder = EventStore.builder()
 				.persistPath(Path.of(args[0]))
-				.fsync(FsyncPolicy.valueOf(args[2]))
-				.build()) {
+				.fsync(FsyncPolicy.valueOf(args[2]));
+			try (EventStore store = ((segmentSize > 0) ? builder.segmentSize(segmentSize) : builder).build()) {
 				for (int b = 0;; b++) {
 					int size = 1 + random.nextInt(6);
 					List<NewEvent> batch = new ArrayList<>();
