@@ -877,6 +877,10 @@ public final class FileJournal implements Journal {
 	@Override
 	public long streamCount() {
 		ensureOpen();
+		return countStreams();
+	}
+
+	private long countStreams() {
 		Layout current = this.layout;
 		SealedStreams sealed = current.sealed.streams();
 		return sealed.size() + current.index.streamCount((streamId) -> !sealed.contains(streamId));
@@ -928,7 +932,7 @@ public final class FileJournal implements Journal {
 	public java.util.Map<String, Object> details() {
 		java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
 		details.put("fsync", this.fsync.name());
-		details.put("streams", streamCount());
+		details.put("streams", countStreams());
 		if (this.directory != null) {
 			details.put("segments", this.layout.sealed.count() + 1);
 			details.put("segmentSize", this.segmentSize);

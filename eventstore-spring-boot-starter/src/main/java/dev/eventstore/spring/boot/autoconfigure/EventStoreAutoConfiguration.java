@@ -113,6 +113,14 @@ public final class EventStoreAutoConfiguration {
 		catch (IllegalArgumentException ex) {
 			throw new EventStoreConfigurationException("eventstore.fsync-interval", properties.getFsyncInterval(), ex);
 		}
+		if (properties.getSegmentSize() != null) {
+			try {
+				builder.segmentSize(properties.getSegmentSize().toBytes());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new EventStoreConfigurationException("eventstore.segment-size", properties.getSegmentSize(), ex);
+			}
+		}
 		try {
 			return builder.build();
 		}

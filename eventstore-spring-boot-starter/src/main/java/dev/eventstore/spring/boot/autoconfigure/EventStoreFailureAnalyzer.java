@@ -28,6 +28,8 @@ class EventStoreFailureAnalyzer extends AbstractFailureAnalyzer<EventStoreConfig
 			case "eventstore.persist-path" -> "Set eventstore.persist-path to a writable file that no other running "
 					+ "application uses (its directories are created), or leave it unset for an in-memory store.";
 			case "eventstore.fsync-interval" -> "Set eventstore.fsync-interval to a positive duration, such as 100ms.";
+			case "eventstore.segment-size" -> "Set eventstore.segment-size to a size from 1B to 1GB, such as 64MB, or "
+					+ "leave it unset to keep the journal in one file.";
 			case "eventstore.postgres.table-prefix" ->
 				"Set eventstore.postgres.table-prefix to lower-case letters, digits and underscores, such as eventstore_.";
 			default ->

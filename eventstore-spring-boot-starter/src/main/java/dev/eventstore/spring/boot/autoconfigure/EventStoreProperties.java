@@ -10,6 +10,7 @@ import dev.eventstore.spring.boot.processor.ProcessorSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of the auto-configured event store, under {@code eventstore}.
@@ -24,6 +25,15 @@ public class EventStoreProperties {
 	 * kept in memory and lost when the application stops.
 	 */
 	private @Nullable Path persistPath;
+
+	/**
+	 * Keep the journal at persist-path as a directory of segment files of this size (e.g.
+	 * 64MB) instead of one file: opening then reads only the last segment, and the heap
+	 * does not grow with the journal's history. A single journal file there is converted
+	 * on first start, kept beside it as a backup. Unset: one file (or the segmented
+	 * journal already at persist-path, 64MB segments).
+	 */
+	private @Nullable DataSize segmentSize;
 
 	/**
 	 * When the journal is forced to disk: 'always' before each append returns (concurrent
@@ -78,6 +88,14 @@ public class EventStoreProperties {
 
 	public void setFsync(FsyncPolicy fsync) {
 		this.fsync = fsync;
+	}
+
+	public @Nullable DataSize getSegmentSize() {
+		return this.segmentSize;
+	}
+
+	public void setSegmentSize(@Nullable DataSize segmentSize) {
+		this.segmentSize = segmentSize;
 	}
 
 	public Duration getFsyncInterval() {

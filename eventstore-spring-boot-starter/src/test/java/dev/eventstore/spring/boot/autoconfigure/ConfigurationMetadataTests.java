@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigurationMetadataTests {
 
 	/** Keys with no default: unset means "not configured". */
-	private static final Set<String> WITHOUT_DEFAULT = Set.of("eventstore.persist-path", "eventstore.processors");
+	private static final Set<String> WITHOUT_DEFAULT = Set.of("eventstore.persist-path", "eventstore.processors",
+			"eventstore.segment-size");
 
 	@Test
 	void everyEventStoreKeyHasADescriptionAndItsDefault() throws Exception {
@@ -40,8 +41,8 @@ class ConfigurationMetadataTests {
 			}
 		}
 		assertThat(keys).contains("eventstore.persist-path", "eventstore.fsync", "eventstore.fsync-interval",
-				"eventstore.journal", "eventstore.publish-events", "eventstore.postgres.table-prefix",
-				"eventstore.postgres.initialize-schema", "eventstore.processors",
+				"eventstore.segment-size", "eventstore.journal", "eventstore.publish-events",
+				"eventstore.postgres.table-prefix", "eventstore.postgres.initialize-schema", "eventstore.processors",
 				"eventstore.health.failed-processor-status", "eventstore.ui.enabled", "eventstore.ui.path");
 	}
 

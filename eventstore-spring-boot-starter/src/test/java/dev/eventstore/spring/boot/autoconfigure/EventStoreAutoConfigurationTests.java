@@ -174,6 +174,39 @@ class EventStoreAutoConfigurationTests {
 	}
 
 	@Test
+	void segmentSizeKeepsTheJournalAsADirectoryOfSegments() throws IOException {
+		Path journal = this.dir.resolve("events");
+		this.contextRunner.withPropertyValues("eventstore.persist-path=" + journal, "eventstore.segment-size=1KB")
+			.run((context) -> {
+				EventStore store = context.getBean(EventStore.class);
+				for (int i = 0; i < 30; i++) {
+					store.append("s", NewEvent.of("E", Map.of("i", i, "pad", "x".repeat(60))));
+				}
+				assertThat(store.readStream("s")).hasSize(30);
+			});
+		assertThat(journal).isDirectory();
+		try (java.util.stream.Stream<Path> files = Files.list(journal)) {
+			assertThat(files.filter((file) -> file.toString().endsWith(".index"))).hasSizeGreaterThan(2);
+		}
+	}
+
+	@Test
+	void segmentSizeOutOfRangeFailsStartUpNamingTheProperty() {
+		Path journal = this.dir.resolve("events");
+		this.contextRunner.withPropertyValues("eventstore.persist-path=" + journal, "eventstore.segment-size=2GB")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				EventStoreConfigurationException failure = StartupFailures
+					.configurationFailure(context.getStartupFailure());
+				assertThat(failure.property()).isEqualTo("eventstore.segment-size");
+				assertThat(failure).hasMessageContaining("segment size must be 1 byte to 1 GiB");
+				assertThat(new EventStoreFailureAnalyzer().analyze(context.getStartupFailure()).getAction())
+					.contains("eventstore.segment-size", "64MB");
+			});
+		assertThat(journal).doesNotExist();
+	}
+
+	@Test
 	void nonPositiveFsyncIntervalFailsStartUpNamingTheProperty() {
 		this.contextRunner
 			.withPropertyValues("eventstore.persist-path=" + this.dir.resolve("events.ndjson"),
