@@ -696,9 +696,9 @@ public final class FileJournal implements Journal {
 		IdFilter ids = this.filter;
 		if (ids != null) {
 			try {
-				if (ids.full(index.last() - index.first() + 1)) {
+				if (ids.full(index.last() - index.first() + 1) || !ids.verify()) {
 					ids.close();
-					this.filter = IdFilter.open(directory, sealed);
+					this.filter = IdFilter.rebuild(directory, sealed);
 				}
 				else {
 					ids.add(index);
@@ -732,11 +732,35 @@ public final class FileJournal implements Journal {
 			return found[0];
 		}
 		SealedSegments sealed = this.layout.sealed;
-		IdFilter sealedIds = this.filter;
+		IdFilter sealedIds = checkedFilter(sealed);
 		if (sealed.count() > 0 && (sealedIds == null || sealedIds.mightContain(IdTable.fingerprint(id)))) {
 			sealed.findId(id, holdsId);
 		}
 		return (found[0] != null && found[0].id().equals(id)) ? found[0] : null;
+	}
+
+	/**
+	 * The id filter, its body checked on first use and rebuilt if damaged; null when
+	 * there is none to trust. Called under the write lock.
+	 */
+	private @Nullable IdFilter checkedFilter(SealedSegments sealed) {
+		IdFilter current = this.filter;
+		if (current == null || current.verify()) {
+			return current;
+		}
+		Path directory = java.util.Objects.requireNonNull(this.directory);
+		logger.log(Level.WARNING, "The id filter of {0} is damaged; rebuilding it from the segments'' indexes",
+				directory);
+		try {
+			current.close();
+			this.filter = IdFilter.rebuild(directory, sealed);
+		}
+		catch (IOException | RuntimeException ex) {
+			this.filter = null;
+			logger.log(Level.WARNING, "Could not rebuild the id filter of " + directory
+					+ "; until it is reopened, appends look for their ids in every segment", ex);
+		}
+		return this.filter;
 	}
 
 	private static void fail(List<Request> requests, RuntimeException failure) {

@@ -20,11 +20,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * It lives in {@code ids.filter}, memory-mapped, not on the heap. Sealing a segment sets
- * its ids' bits, forces them, then records in the header how far the filter covers and
- * the body's CRC-32C. A filter whose header or body does not check out is rebuilt from
- * the segments' indexes; one that covers fewer segments than are sealed gets the missing
- * ones added. Hand-written rather than Guava's, which lives on the heap and has no file
- * format of its own. Not thread-safe: the journal adds and looks up under its write lock.
+ * its ids' bits, then records in the header how far the filter covers and the body's
+ * CRC-32C; the file is not forced, as a power loss that keeps some of its pages and not
+ * others fails the checksum. The header is checked on open, the body (tens of megabytes
+ * for tens of millions of ids) the first time an append asks; a filter that does not
+ * check out is rebuilt from the segments' indexes, one that covers fewer segments than
+ * are sealed gets the missing ones added. Hand-written rather than Guava's, which lives
+ * on the heap and has no file format of its own. Not thread-safe: the journal adds and
+ * looks up under its write lock.
  */
 final class IdFilter implements AutoCloseable {
 
@@ -53,6 +56,8 @@ final class IdFilter implements AutoCloseable {
 
 	/** The first position after the segments it covers. */
 	private long end;
+
+	private boolean verified;
 
 	private IdFilter(Path path, FileChannel channel, MappedByteBuffer buffer, int blocks, long ids, long end) {
 		this.path = path;
@@ -91,8 +96,27 @@ final class IdFilter implements AutoCloseable {
 		}
 		for (int i = 0; i < sealed.count(); i++) {
 			if (sealed.first(i) >= filter.end) {
+				if (!filter.verify()) {
+					filter.close();
+					return rebuild(directory, sealed);
+				}
 				filter.add(sealed.index(i));
 			}
+		}
+		return filter;
+	}
+
+	/**
+	 * Builds the filter again from the sealed segments' indexes.
+	 * @param directory the journal's directory
+	 * @param sealed the sealed segments
+	 * @return the filter, covering them all
+	 * @throws IOException if it cannot be written
+	 */
+	static IdFilter rebuild(Path directory, SealedSegments sealed) throws IOException {
+		IdFilter filter = create(directory.resolve(FILE), Math.max(1 << 20, 2 * sealed.lastPosition()));
+		for (int i = 0; i < sealed.count(); i++) {
+			filter.add(sealed.index(i));
 		}
 		return filter;
 	}
@@ -107,8 +131,7 @@ final class IdFilter implements AutoCloseable {
 			}
 			MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
 			int blocks = (int) ((size - HEADER) / BLOCK);
-			if (buffer.getLong(0) != MAGIC || buffer.getInt(28) != SegmentIndex.crc(buffer, 0, 28)
-					|| buffer.getInt(24) != SegmentIndex.crc(buffer, HEADER, (int) size - HEADER)) {
+			if (buffer.getLong(0) != MAGIC || buffer.getInt(28) != SegmentIndex.crc(buffer, 0, 28)) {
 				channel.close();
 				return null;
 			}
@@ -132,10 +155,13 @@ final class IdFilter implements AutoCloseable {
 			buffer.putLong(0, MAGIC);
 			writeHeader(buffer, 1, 0);
 			buffer.force();
+			MappedReads.unmap(buffer, temporary);
 		}
 		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 		FileJournal.syncDirectory(file.getParent());
-		return java.util.Objects.requireNonNull(tryOpen(file));
+		IdFilter created = java.util.Objects.requireNonNull(tryOpen(file));
+		created.verified = true;
+		return created;
 	}
 
 	private static void writeHeader(MappedByteBuffer buffer, long end, long ids) {
@@ -146,18 +172,26 @@ final class IdFilter implements AutoCloseable {
 	}
 
 	/**
-	 * Adds the ids of the next sealed segment and forces them; grows (rebuilding from the
-	 * segments) first when it would hold more ids than it was sized for.
-	 * @param segment the segment's index
-	 * @throws IOException if the file cannot be forced
+	 * Whether the body is what the header's checksum says; checked once.
+	 * @return false if the filter must be rebuilt
 	 */
-	void add(SegmentIndex segment) throws IOException {
+	boolean verify() {
+		if (!this.verified) {
+			this.verified = this.buffer.getInt(24) == SegmentIndex.crc(this.buffer, HEADER,
+					this.buffer.capacity() - HEADER);
+		}
+		return this.verified;
+	}
+
+	/**
+	 * Adds the ids of the next sealed segment.
+	 * @param segment the segment's index
+	 */
+	void add(SegmentIndex segment) {
 		segment.forEachIdFingerprint(this::set);
-		this.buffer.force();
 		this.ids += segment.last() - segment.first() + 1;
 		this.end = segment.last() + 1;
 		writeHeader(this.buffer, this.end, this.ids);
-		this.buffer.force();
 	}
 
 	/** Whether an id with this fingerprint may be stored in a sealed segment. */

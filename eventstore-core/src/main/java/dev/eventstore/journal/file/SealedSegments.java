@@ -155,26 +155,26 @@ final class SealedSegments {
 			return 0;
 		}
 		int added = 0;
-		for (int ordinal : stream.segments()) {
-			if (added >= max) {
-				break;
+		int[] runs = stream.runs();
+		for (int r = 0; r < runs.length && added < max; r += 2) {
+			for (int ordinal = runs[r]; ordinal <= runs[r + 1] && added < max; ordinal++) {
+				Segment segment = this.segments.get(ordinal);
+				SegmentIndex.Stream here = segment.index().stream(streamId);
+				if (here == null) {
+					throw new JournalCorruptedException(segment.path, 0, 0,
+							"the index of the segment lacks stream '" + streamId
+									+ "' that the streams' summary places there; delete " + SealedStreams.FILE
+									+ " to rebuild it");
+				}
+				long firstVersion = here.firstVersion();
+				if (firstVersion + here.count() - 1 < fromVersion) {
+					continue;
+				}
+				int from = (int) Math.max(0, fromVersion - firstVersion);
+				long[] positions = here.positions(from, max - added);
+				segment.reads().readStream(positions, firstVersion + from, events);
+				added += positions.length;
 			}
-			Segment segment = this.segments.get(ordinal);
-			SegmentIndex.Stream here = segment.index().stream(streamId);
-			if (here == null) {
-				throw new JournalCorruptedException(segment.path, 0, 0,
-						"the index of the segment lacks stream '" + streamId
-								+ "' that the streams' summary places there; delete " + SealedStreams.FILE
-								+ " to rebuild it");
-			}
-			long firstVersion = here.firstVersion();
-			if (firstVersion + here.count() - 1 < fromVersion) {
-				continue;
-			}
-			int from = (int) Math.max(0, fromVersion - firstVersion);
-			long[] positions = here.positions(from, max - added);
-			segment.reads().readStream(positions, firstVersion + from, events);
-			added += positions.length;
 		}
 		return added;
 	}

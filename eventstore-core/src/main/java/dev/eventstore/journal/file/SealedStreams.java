@@ -23,10 +23,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Every stream of a segmented journal's sealed segments: its version at the end of them,
- * and which segments hold its events. The only per-stream state on the heap, it grows
- * with the number of streams (and the segments each one touches), never with the number
- * of events. Immutable: sealing a segment makes a new one, so that readers always see it
- * together with the segments it describes.
+ * and which segments hold its events, as runs of consecutive segments (a stream written
+ * all through history is one run, a short-lived one too). The only per-stream state on
+ * the heap, it grows with the number of streams, never with the number of events.
+ * Immutable: sealing a segment makes a new one, so that readers always see it together
+ * with the segments it describes.
  *
  * <p>
  * Kept on disk in {@code streams.summary}, rewritten (temporary file, fsync, rename) each
@@ -39,7 +40,7 @@ final class SealedStreams {
 
 	static final String FILE = "streams.summary";
 
-	private static final long MAGIC = 0x4553_5354_524D_5331L; // "ESSTRMS1"
+	private static final long MAGIC = 0x4553_5354_524D_5332L; // "ESSTRMS2"
 
 	static final SealedStreams NONE = new SealedStreams(Map.of(), 0, 0);
 
@@ -57,8 +58,29 @@ final class SealedStreams {
 		this.end = end;
 	}
 
-	/** One stream: its version after the sealed segments and the segments holding it. */
-	record Stream(long version, int[] segments) {
+	/**
+	 * One stream: its version after the sealed segments and the segments holding it.
+	 *
+	 * @param version its version after the sealed segments
+	 * @param runs the segments holding its events: {@code runs[2i]} to
+	 * {@code runs[2i + 1]}, both inclusive, ascending
+	 */
+	record Stream(long version, int[] runs) {
+
+		Stream plus(int segment, long count) {
+			int[] next;
+			if (this.runs[this.runs.length - 1] == segment - 1) {
+				next = this.runs.clone();
+				next[next.length - 1] = segment;
+			}
+			else {
+				next = Arrays.copyOf(this.runs, this.runs.length + 2);
+				next[next.length - 2] = segment;
+				next[next.length - 1] = segment;
+			}
+			return new Stream(this.version + count, next);
+		}
+
 	}
 
 	long version(String streamId) {
@@ -92,14 +114,8 @@ final class SealedStreams {
 		int ordinal = this.segments;
 		segment.forEachStream((id, count) -> {
 			Stream stream = next.get(id);
-			if (stream == null) {
-				next.put(id, new Stream(count, new int[] { ordinal }));
-			}
-			else {
-				int[] segments = Arrays.copyOf(stream.segments(), stream.segments().length + 1);
-				segments[segments.length - 1] = ordinal;
-				next.put(id, new Stream(stream.version() + count, segments));
-			}
+			next.put(id,
+					(stream == null) ? new Stream(count, new int[] { ordinal, ordinal }) : stream.plus(ordinal, count));
 		});
 		return new SealedStreams(next, ordinal + 1, segment.last() + 1);
 	}
@@ -121,9 +137,9 @@ final class SealedStreams {
 				data.writeInt(id.length);
 				data.write(id);
 				data.writeLong(entry.getValue().version());
-				int[] segments = entry.getValue().segments();
-				data.writeInt(segments.length);
-				for (int segment : segments) {
+				int[] runs = entry.getValue().runs();
+				data.writeInt(runs.length);
+				for (int segment : runs) {
 					data.writeInt(segment);
 				}
 			}
@@ -174,12 +190,15 @@ final class SealedStreams {
 				data.readFully(id);
 				long version = data.readLong();
 				int touched = data.readInt();
-				if (touched < 0 || touched > segments) {
+				if (touched < 2 || touched % 2 != 0 || touched > 2 * segments) {
 					return null;
 				}
 				int[] ordinals = new int[touched];
 				for (int i = 0; i < ordinals.length; i++) {
 					ordinals[i] = data.readInt();
+					if (ordinals[i] < 0 || ordinals[i] >= segments || (i > 0 && ordinals[i] < ordinals[i - 1])) {
+						return null;
+					}
 				}
 				streams.put(new String(id, StandardCharsets.UTF_8), new Stream(version, ordinals));
 			}

@@ -209,7 +209,7 @@ class SegmentedJournalTests {
 	}
 
 	@Test
-	void retriesAndIdConflictsAreFoundInSealedSegments() {
+	void retriesAndIdConflictsAreFoundInSealedSegments() throws IOException {
 		UUID first = UUID.randomUUID();
 		UUID second = UUID.randomUUID();
 		List<NewEvent> batch = List.of(NewEvent.of("E", Map.of("n", 1)).withId(first),
@@ -219,9 +219,17 @@ class SegmentedJournalTests {
 			stored = store.appendBatch("retried", batch, ExpectedVersion.noStream());
 		}
 		writeSample();
-		for (String damage : List.of("none", "filter missing")) {
+		for (String damage : List.of("none", "filter missing", "filter damaged")) {
+			Path filter = journal().resolve(IdFilter.FILE);
 			if (damage.equals("filter missing")) {
-				assertThat(journal().resolve(IdFilter.FILE).toFile().delete()).isTrue();
+				Files.delete(filter);
+			}
+			if (damage.equals("filter damaged")) {
+				// Clear every bit: a filter trusted blindly would now say no id is
+				// stored.
+				byte[] bytes = Files.readAllBytes(filter);
+				java.util.Arrays.fill(bytes, 32, bytes.length, (byte) 0);
+				Files.write(filter, bytes);
 			}
 			try (FileJournal journal = open()) {
 				assertThat(journal.sealedSegments()).isGreaterThan(5);
