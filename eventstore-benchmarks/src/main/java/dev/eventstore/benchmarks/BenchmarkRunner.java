@@ -66,6 +66,12 @@ public final class BenchmarkRunner {
 				Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
 				Runtime.getRuntime().maxMemory() >> 20);
 
+		if (s.segmentsOnly()) {
+			segmentRows(SegmentScenarios.Sizes.of(true));
+			printTable();
+			return;
+		}
+
 		// The JIT compiles the store's append and read paths before the first row: in one
 		// full run without this, the first NEVER row measured 83 k appends/s and the same
 		// scenario 3 minutes later 219 k.
@@ -264,6 +270,11 @@ public final class BenchmarkRunner {
 					ProcessorScenarios.liveLatency(store, store, s), "events/s", null, Double.NaN, "p50/p99");
 		}
 
+		if (s.quick()) {
+			// The small version of the opt-in --segments rows.
+			segmentRows(SegmentScenarios.Sizes.of(false));
+		}
+
 		if (this.settings.postgres()) {
 			try (PostgresScenarios postgres = new PostgresScenarios()) {
 				String durability = postgres.durability();
@@ -283,6 +294,124 @@ public final class BenchmarkRunner {
 			}
 		}
 		printTable();
+	}
+
+	/**
+	 * The segmented journal against history size and against a single file: cold opens of
+	 * a small and a large journal, heap, stream reads, paging, appends.
+	 */
+	private void segmentRows(SegmentScenarios.Sizes sizes) throws Exception {
+		Settings s = this.settings;
+		// Only the opt-in run drops the page cache: the smoke test in CI must not slow
+		// the
+		// machine down for everything else on it.
+		boolean cold = s.segmentsOnly() && SegmentScenarios.dropPageCache();
+		SegmentScenarios.dropCaches = cold;
+		this.notes.add("Segment rows: segments of " + (sizes.segmentSize() >> 10) + " KiB; opens "
+				+ (cold ? "cold (page cache dropped before each, median of 3)"
+						: "warm (page cache not dropped: only --segments as root does), median of 3"));
+		String small = String.format(Locale.ROOT, "%,d", sizes.small());
+		String medium = String.format(Locale.ROOT, "%,d", sizes.medium());
+		String large = String.format(Locale.ROOT, "%,d", sizes.large());
+		Path dir = this.settings.dir();
+
+		// Today: one file of the medium size.
+		Path single = dir.resolve("segments-single.ndjson");
+		SegmentScenarios.delete(single);
+		SegmentScenarios.write(single, sizes.medium(), 0);
+		SegmentScenarios.Opened today = SegmentScenarios.measure(single, 0, sizes.medium(), s,
+				SegmentScenarios.medianColdOpenMillis(single, 0, sizes.medium(), 3));
+		SegmentScenarios.delete(single);
+		row("single file: open " + medium + " events", 1, Measurement.Result.of(1000 / today.coldOpenMillis()),
+				"opens/s", null, Double.NaN, String.format(Locale.ROOT, "%.0f ms", today.coldOpenMillis()));
+		row("single file: heap retained, " + medium + " events", 1, Measurement.Result.of(today.retainedBytes()),
+				"bytes/event", null, Double.NaN, "");
+
+		Path mediumJournal = dir.resolve("segments-medium");
+		SegmentScenarios.delete(mediumJournal);
+		SegmentScenarios.write(mediumJournal, sizes.medium(), sizes.segmentSize());
+		SegmentScenarios.Opened segmentedMedium = SegmentScenarios.measure(mediumJournal, sizes.segmentSize(),
+				sizes.medium(), s,
+				SegmentScenarios.medianColdOpenMillis(mediumJournal, sizes.segmentSize(), sizes.medium(), 3));
+		SegmentScenarios.delete(mediumJournal);
+
+		Path smallJournal = dir.resolve("segments-small");
+		Path largeJournal = dir.resolve("segments-large");
+		SegmentScenarios.delete(smallJournal);
+		SegmentScenarios.delete(largeJournal);
+		long writeStart = System.nanoTime();
+		SegmentScenarios.write(largeJournal, sizes.large(), sizes.segmentSize());
+		double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
+		SegmentScenarios.write(smallJournal, sizes.small(), sizes.segmentSize());
+		this.notes.add(String.format(Locale.ROOT,
+				"Segment rows: the %s-event journal takes %,d MB on disk " + "(indexes included), written in %.0f s",
+				large, SegmentScenarios.diskBytes(largeJournal) >> 20, writeSeconds));
+		List<Double> smallOpens = new ArrayList<>();
+		List<Double> largeOpens = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			smallOpens.add(SegmentScenarios.coldOpenMillis(smallJournal, sizes.segmentSize(), sizes.small()));
+			largeOpens.add(SegmentScenarios.coldOpenMillis(largeJournal, sizes.segmentSize(), sizes.large()));
+		}
+		smallOpens.sort(null);
+		largeOpens.sort(null);
+		double smallOpen = smallOpens.get(1);
+		double largeOpen = largeOpens.get(1);
+		long smallTail = SegmentScenarios.tailEvents(smallJournal);
+		SegmentScenarios.Opened segmentedLarge = SegmentScenarios.measure(largeJournal, sizes.segmentSize(),
+				sizes.large(), s, largeOpen);
+		SegmentScenarios.delete(smallJournal);
+		SegmentScenarios.delete(largeJournal);
+
+		row("segmented: open " + small + " events", 1, Measurement.Result.of(1000 / smallOpen), "opens/s", null,
+				Double.NaN, String.format(Locale.ROOT, "%.0f ms, tail %,d events", smallOpen, smallTail));
+		row("segmented: open " + large + " events", 1, Measurement.Result.of(1000 / largeOpen), "opens/s",
+				"segmented: open " + small, 1000 / smallOpen, String.format(Locale.ROOT,
+						">= 0.83 (time <= 1.2 x): %.0f ms, tail %,d events", largeOpen, segmentedLarge.tailEvents()));
+		double todayIndex = today.retainedBytes() * sizes.large();
+		row("segmented: heap retained, " + large + " events", 1,
+				Measurement.Result.of(segmentedLarge.retainedBytes() * sizes.large()), "bytes",
+				"single file's index (B/event x " + large + ")", todayIndex,
+				String.format(Locale.ROOT, "<= 0.1 (%.1f MB vs %.0f MB)",
+						segmentedLarge.retainedBytes() * sizes.large() / 1e6, todayIndex / 1e6));
+		row("segmented: readStream of 100, " + medium + " events", 1, segmentedMedium.readStream(), "reads/s", null,
+				Double.NaN, "");
+		row("segmented: readStream of 100, " + large + " events", 1, segmentedLarge.readStream(), "reads/s",
+				"the same, " + medium + " events", segmentedMedium.readStream().opsPerSecond(),
+				String.format(Locale.ROOT, "p50 %.0f us <= 1.5 x %.0f us: %s", segmentedLarge.readStream().p50Micros(),
+						segmentedMedium.readStream().p50Micros(),
+						(segmentedLarge.readStream().p50Micros() <= 1.5 * segmentedMedium.readStream().p50Micros())
+								? "MET" : "MISSED"));
+		row("single file: readAll pages of 1,000, " + medium, 1, today.readAllPages(), "pages/s", null, Double.NaN, "");
+		row("segmented: readAll pages of 1,000, " + large, 1, segmentedLarge.readAllPages(), "pages/s",
+				"single file, " + medium + " events", today.readAllPages().opsPerSecond(), ">= 0.8");
+
+		// Appends before (one file) and after (segments), neighbours in time.
+		long segment = sizes.segmentSize();
+		for (Object[] scenario : new Object[][] { { FsyncPolicy.NEVER, 1 }, { FsyncPolicy.ALWAYS, 16 } }) {
+			FsyncPolicy policy = (FsyncPolicy) scenario[0];
+			int threads = (Integer) scenario[1];
+			Path before = dir.resolve("segments-append-single.ndjson");
+			Path after = dir.resolve("segments-append");
+			SegmentScenarios.delete(before);
+			SegmentScenarios.delete(after);
+			Measurement.Result one;
+			try (EventStore store = EventStore.builder().persistPath(before).fsync(policy).build()) {
+				one = StoreScenarios.append(store, threads, s, true);
+			}
+			Measurement.Result segmented;
+			try (EventStore store = EventStore.builder()
+				.persistPath(after)
+				.fsync(policy)
+				.segmentSize(segment)
+				.build()) {
+				segmented = StoreScenarios.append(store, threads, s, true);
+			}
+			SegmentScenarios.delete(before);
+			SegmentScenarios.delete(after);
+			row("single file: append, fsync " + policy, threads, one, "appends/s", null, Double.NaN, "");
+			row("segmented: append, fsync " + policy, threads, segmented, "appends/s", "single file, same threads",
+					one.opsPerSecond(), ">= 0.9 (noise)");
+		}
 	}
 
 	private void row(String name, int threads, Measurement.Result result, String unit, String baseline,

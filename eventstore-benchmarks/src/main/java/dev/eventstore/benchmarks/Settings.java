@@ -6,12 +6,18 @@ import java.nio.file.Path;
  * How long and how big: the full run, the quick one, or the smoke test's (every row,
  * briefly).
  */
-record Settings(boolean quick, Path dir, long warmupMillis, long measureMillis, int journalEvents, boolean postgres) {
+record Settings(boolean quick, Path dir, long warmupMillis, long measureMillis, int journalEvents, boolean postgres,
+		boolean segmentsOnly) {
+
+	Settings(boolean quick, Path dir, long warmupMillis, long measureMillis, int journalEvents, boolean postgres) {
+		this(quick, dir, warmupMillis, measureMillis, journalEvents, postgres, false);
+	}
 
 	static Settings parse(String[] args) {
 		boolean quick = false;
 		boolean smoke = false;
 		boolean postgres = true;
+		boolean segments = false;
 		Path dir = Path.of("target", "bench");
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
@@ -19,10 +25,15 @@ record Settings(boolean quick, Path dir, long warmupMillis, long measureMillis, 
 				case "--full" -> quick = false;
 				case "--smoke" -> smoke = true;
 				case "--no-postgres" -> postgres = false;
+				case "--segments" -> segments = true;
 				case "--dir" -> dir = Path.of(args[++i]);
 				default -> throw new IllegalArgumentException("Unknown argument " + args[i]
-						+ "; use --quick, --full, --smoke, --no-postgres, --dir <directory>");
+						+ "; use --quick, --full, --smoke, --segments, --no-postgres, --dir <directory>");
 			}
+		}
+		if (segments) {
+			// The segmented journal at 10 M events, alone: about 4 GB of disk.
+			return new Settings(false, dir, 1_000, 3_000, 1_000_000, false, true);
 		}
 		if (smoke) {
 			return new Settings(true, dir, 20, 60, 20_000, postgres);
