@@ -74,6 +74,12 @@ public final class FileJournal implements Journal {
 	/** The segment size of a segmented journal opened without one: 64 MiB. */
 	public static final long DEFAULT_SEGMENT_SIZE = 64L << 20;
 
+	/**
+	 * How often a segmented journal under NEVER forces its last segment in the
+	 * background.
+	 */
+	private static final Duration NEVER_SEGMENT_SYNC = Duration.ofSeconds(1);
+
 	/** The largest segment size: 1 GiB, the reach of one memory map. */
 	public static final long MAX_SEGMENT_SIZE = 1L << 30;
 
@@ -210,8 +216,13 @@ public final class FileJournal implements Journal {
 				seal();
 			}
 		});
-		this.intervalSyncer = (fsync == FsyncPolicy.INTERVAL) ? new IntervalSyncer(path.getFileName().toString(),
-				interval, () -> this.sealedBytes + this.writtenOffset, () -> flushNow() == null) : null;
+		// A segmented journal under NEVER is forced in the background every second too:
+		// sealing a segment forces it, and would otherwise stall appends while up to a
+		// segment's worth of bytes reaches the disk.
+		Duration syncEvery = (fsync == FsyncPolicy.INTERVAL) ? interval
+				: (fsync == FsyncPolicy.NEVER && segmentSize > 0) ? NEVER_SEGMENT_SYNC : null;
+		this.intervalSyncer = (syncEvery != null) ? new IntervalSyncer(path.getFileName().toString(), syncEvery,
+				() -> this.sealedBytes + this.writtenOffset, () -> flushNow() == null) : null;
 	}
 
 	/** The file being written, its index and reads, and the sealed segments before it. */
