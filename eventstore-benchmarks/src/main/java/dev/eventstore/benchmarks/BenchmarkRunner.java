@@ -363,11 +363,22 @@ public final class BenchmarkRunner {
 		SegmentScenarios.delete(smallJournal);
 		SegmentScenarios.delete(largeJournal);
 
+		// The worst case: a last segment one append short of sealing, all of it scanned.
+		Path fullTail = dir.resolve("segments-full-tail");
+		SegmentScenarios.delete(fullTail);
+		int fullTailEvents = SegmentScenarios.writeFullTail(fullTail, sizes.segmentSize());
+		double fullTailOpen = SegmentScenarios.medianColdOpenMillis(fullTail, sizes.segmentSize(), fullTailEvents, 3);
+		long fullTailTail = SegmentScenarios.tailEvents(fullTail);
+		SegmentScenarios.delete(fullTail);
+
 		row("segmented: open " + small + " events", 1, Measurement.Result.of(1000 / smallOpen), "opens/s", null,
 				Double.NaN, String.format(Locale.ROOT, "%.0f ms, tail %,d events", smallOpen, smallTail));
 		row("segmented: open " + large + " events", 1, Measurement.Result.of(1000 / largeOpen), "opens/s",
 				"segmented: open " + small, 1000 / smallOpen, String.format(Locale.ROOT,
 						">= 0.83 (time <= 1.2 x): %.0f ms, tail %,d events", largeOpen, segmentedLarge.tailEvents()));
+		row("segmented: open, last segment 97 % full", 1, Measurement.Result.of(1000 / fullTailOpen), "opens/s",
+				"segmented: open " + small, 1000 / smallOpen,
+				String.format(Locale.ROOT, "worst case: %.0f ms, tail %,d events", fullTailOpen, fullTailTail));
 		double todayIndex = today.retainedBytes() * sizes.large();
 		row("segmented: heap retained, " + large + " events", 1,
 				Measurement.Result.of(segmentedLarge.retainedBytes() * sizes.large()), "bytes",

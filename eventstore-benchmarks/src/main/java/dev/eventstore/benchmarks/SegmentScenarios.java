@@ -55,6 +55,36 @@ final class SegmentScenarios {
 	}
 
 	/**
+	 * Writes a journal whose last segment is nearly full (97 %): the most an open scans.
+	 * @return the events written
+	 */
+	static int writeFullTail(Path journal, long segmentSize) throws Exception {
+		int events = 0;
+		try (EventStore store = EventStore.builder()
+			.persistPath(journal)
+			.fsync(FsyncPolicy.NEVER)
+			.segmentSize(segmentSize)
+			.build()) {
+			while (true) {
+				for (int i = 0; i < 1000; i++, events++) {
+					store.append("stream-" + (events % 10_000), Workload.event(events));
+				}
+				List<Path> segments = segments(journal);
+				if (segments.size() >= 2
+						&& Files.size(segments.get(segments.size() - 1)) >= segmentSize * 97 / 100 - 400_000) {
+					return events;
+				}
+			}
+		}
+	}
+
+	private static List<Path> segments(Path journal) throws IOException {
+		try (Stream<Path> files = Files.list(journal)) {
+			return files.filter((file) -> file.getFileName().toString().endsWith(".ndjson")).sorted().toList();
+		}
+	}
+
+	/**
 	 * Drops the kernel's page cache (root on Linux), so that an open reads from the disk.
 	 * @return whether it could
 	 */

@@ -208,14 +208,7 @@ public final class FileJournal implements Journal {
 		this.sealAt = (segmentSize > 0) ? segmentSize : Long.MAX_VALUE;
 		// Without fsync a group completes in microseconds: waiting appenders spin before
 		// parking.
-		this.committer = new GroupCommitter<>(MAX_GROUP, (fsync == FsyncPolicy.ALWAYS) ? 0 : 2_000, (group) -> {
-			ensureOpen();
-			repairIfNeeded();
-			writeGroup(group);
-			if (this.writeOffset >= this.sealAt) {
-				seal();
-			}
-		});
+		this.committer = new GroupCommitter<>(MAX_GROUP, (fsync == FsyncPolicy.ALWAYS) ? 0 : 2_000, this::commit);
 		// A segmented journal under NEVER is forced in the background every second too:
 		// sealing a segment forces it, and would otherwise stall appends while up to a
 		// segment's worth of bytes reaches the disk.
@@ -223,6 +216,27 @@ public final class FileJournal implements Journal {
 				: (fsync == FsyncPolicy.NEVER && segmentSize > 0) ? NEVER_SEGMENT_SYNC : null;
 		this.intervalSyncer = (syncEvery != null) ? new IntervalSyncer(path.getFileName().toString(), syncEvery,
 				() -> this.sealedBytes + this.writtenOffset, () -> flushNow() == null) : null;
+	}
+
+	/** Writes one group of queued appends, then seals the segment if it is full. */
+	private void commit(List<Request> group) {
+		ensureOpen();
+		repairIfNeeded();
+		long before = this.writeOffset;
+		writeGroup(group);
+		if (this.writeOffset >= this.sealAt) {
+			seal();
+		}
+		else if (this.intervalSyncer != null && this.segmentSize > 0
+				&& before / syncStep(this.segmentSize) != this.writeOffset / syncStep(this.segmentSize)) {
+			// Each eighth of a segment is forced in the background, so that sealing it
+			// forces little and stalls appends little.
+			this.intervalSyncer.wake();
+		}
+	}
+
+	private static long syncStep(long segmentSize) {
+		return Math.max(1 << 20, segmentSize / 8);
 	}
 
 	/** The file being written, its index and reads, and the sealed segments before it. */

@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
 /**
  * The background fsync of {@link dev.eventstore.FsyncPolicy#INTERVAL}: every interval, if
  * bytes were written since the last successful force, forces them. A failed force is
- * tried again at the next interval.
+ * tried again at the next interval. {@link #wake()} forces at once, for a segmented
+ * journal that is about to seal its last segment.
  */
 final class IntervalSyncer implements AutoCloseable {
 
@@ -46,6 +47,13 @@ final class IntervalSyncer implements AutoCloseable {
 		}, "eventstore-fsync-" + name);
 		this.thread.setDaemon(true);
 		this.thread.start();
+	}
+
+	/** Forces now instead of at the end of the interval. */
+	void wake() {
+		synchronized (this.monitor) {
+			this.monitor.notifyAll();
+		}
 	}
 
 	/** Stops the thread and waits for it (at most 10 seconds). */
