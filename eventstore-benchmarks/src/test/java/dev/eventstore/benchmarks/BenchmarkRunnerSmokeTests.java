@@ -45,7 +45,7 @@ class BenchmarkRunnerSmokeTests {
 			.contains("segmented: heap retained, 100,000 events")
 			.contains("segmented: readStream of 100, 100,000 events")
 			.contains("segmented: readAll pages of 1,000, 100,000")
-			.contains("segmented: append, fsync ALWAYS")
+			.contains("segmented: append, fsync ALWAYS (mean of 2)")
 			.contains("PostgreSQL rows: fsync=on, synchronous_commit=on")
 			.contains("processor: live latency, PostgreSQL, other instance appends")
 			.doesNotContain("PostgreSQL rows skipped")

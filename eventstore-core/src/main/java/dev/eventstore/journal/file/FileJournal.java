@@ -446,12 +446,8 @@ public final class FileJournal implements Journal {
 		// An index of the last segment is what a crash while sealing it left: it is
 		// scanned instead, and sealed again once full.
 		Files.deleteIfExists(SegmentIndex.pathOf(active.path()));
-		opened.sealed = SealedSegments.open(directory, listed.subList(0, listed.size() - 1), opened.decoded,
-				() -> ensureOpen(opened.closed, directory));
-		if (active.first() != opened.sealed.lastPosition() + 1) {
-			throw new JournalCorruptedException(active.path(), 0, 0, "the last segment starts at position "
-					+ active.first() + " but the segments before it end at " + opened.sealed.lastPosition());
-		}
+		opened.sealed = SealedSegments.open(directory, listed.subList(0, listed.size() - 1), active.first(),
+				opened.decoded, () -> ensureOpen(opened.closed, directory));
 		opened.filter = IdFilter.open(directory, opened.sealed);
 		resources.add(opened.filter);
 		SealedStreams streams = opened.sealed.streams();

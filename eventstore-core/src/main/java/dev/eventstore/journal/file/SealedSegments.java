@@ -43,12 +43,14 @@ final class SealedSegments {
 	}
 
 	/**
-	 * Opens the sealed segments of a journal directory: checks each index's header
-	 * against its segment, rebuilds the indexes that are missing, stale or damaged, and
-	 * reads the streams' summary (rebuilding it from the indexes when it does not cover
-	 * exactly these segments).
+	 * Opens the sealed segments of a journal directory. When the streams' summary lists
+	 * exactly these segments, nothing else is read: each index is opened, checked against
+	 * its segment and, if missing, stale or damaged, rebuilt the first time it is used.
+	 * Otherwise every index is opened (and rebuilt where needed) now and the summary is
+	 * completed or rebuilt from them.
 	 * @param directory the journal's directory
 	 * @param files the sealed segments' files, in position order
+	 * @param end the first position of the segment after them
 	 * @param decoded the journal's events decoded lately
 	 * @param ensureOpen throws if the journal is closed
 	 * @return them
@@ -56,36 +58,42 @@ final class SealedSegments {
 	 * follow each other
 	 * @throws IOException if a file cannot be read or an index written
 	 */
-	static SealedSegments open(Path directory, List<Segments.Listed> files, DecodedEvents decoded, Runnable ensureOpen)
-			throws IOException {
+	static SealedSegments open(Path directory, List<Segments.Listed> files, long end, DecodedEvents decoded,
+			Runnable ensureOpen) throws IOException {
 		List<Segment> segments = new ArrayList<>(files.size());
-		long expected = 1;
-		for (Segments.Listed file : files) {
-			if (file.first() != expected) {
-				throw new JournalCorruptedException(file.path(), 0, 0, "segment starts at position " + file.first()
-						+ " where " + expected + " was expected: a segment is missing or misnamed");
+		long[] firsts = new long[files.size()];
+		for (int i = 0; i < files.size(); i++) {
+			Segments.Listed file = files.get(i);
+			long last = ((i + 1 < files.size()) ? files.get(i + 1).first() : end) - 1;
+			if ((i == 0 && file.first() != 1) || last < file.first()) {
+				throw new JournalCorruptedException(file.path(), 0, 0, "the segment is named for position "
+						+ file.first() + ", which does not follow the segments before it: a segment is misnamed");
 			}
-			Segment segment = new Segment(file.path(), file.first(), Files.size(file.path()), List.copyOf(segments),
-					decoded, ensureOpen);
-			SegmentIndex index = SegmentIndex.open(file.path(), file.first(), segment.size);
-			if (index == null) {
-				logger.log(Level.WARNING, "Segment {0} has no valid index; rebuilding it from the segment",
-						file.path());
-				index = rebuild(segment, segments);
-			}
-			segment.index = index;
-			segments.add(segment);
-			expected = index.last() + 1;
+			firsts[i] = file.first();
+			segments.add(new Segment(file.path(), file.first(), last, List.copyOf(segments), decoded, ensureOpen));
 		}
 		SealedStreams streams = SealedStreams.load(directory);
-		if (streams == null || streams.segments() > segments.size() || streams
-			.end() != ((streams.segments() == 0) ? 1 : segments.get(streams.segments() - 1).index.last() + 1)) {
+		if (streams != null && streams.describes(firsts, end) && sizesMatch(streams, segments)) {
+			return new SealedSegments(List.copyOf(segments), streams);
+		}
+		// Every index now: a missing segment shows as one whose index ends before the
+		// next.
+		for (Segment segment : segments) {
+			segment.index();
+		}
+		int covered = 0;
+		if (streams != null && streams.segments() <= segments.size()
+				&& streams.describes(java.util.Arrays.copyOf(firsts, streams.segments()),
+						(streams.segments() < segments.size()) ? firsts[streams.segments()] : end)) {
+			covered = streams.segments();
+		}
+		else {
 			streams = SealedStreams.NONE;
 		}
-		if (streams.segments() < segments.size()) {
+		if (covered < segments.size()) {
 			logger.log(Level.INFO, "Journal {0}: adding {1} segments'' indexes to the streams'' summary", directory,
-					segments.size() - streams.segments());
-			for (Segment segment : segments.subList(streams.segments(), segments.size())) {
+					segments.size() - covered);
+			for (Segment segment : segments.subList(covered, segments.size())) {
 				streams = streams.with(segment.index());
 			}
 			streams.save(directory);
@@ -93,10 +101,25 @@ final class SealedSegments {
 		return new SealedSegments(List.copyOf(segments), streams);
 	}
 
+	/**
+	 * Whether every sealed segment still has the size it was sealed with: one that does
+	 * not was cut or written to since, and its index is rebuilt (or the damage found)
+	 * now.
+	 */
+	private static boolean sizesMatch(SealedStreams streams, List<Segment> segments) throws IOException {
+		for (int i = 0; i < segments.size(); i++) {
+			if (Files.size(segments.get(i).path) != streams.size(i)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	/** These segments and the one just sealed after them. */
 	SealedSegments with(Path file, SegmentIndex index, SegmentFile bytes, DecodedEvents decoded, Runnable ensureOpen) {
-		Segment segment = new Segment(file, index.first(), index.segmentSize(), this.segments, decoded, ensureOpen);
+		Segment segment = new Segment(file, index.first(), index.last(), this.segments, decoded, ensureOpen);
 		segment.index = index;
+		segment.checked = index.verify();
 		segment.file = bytes;
 		segment.reads = new JournalReads(bytes, index, index.legacyEnd(), decoded);
 		List<Segment> next = new ArrayList<>(this.segments);
@@ -120,7 +143,7 @@ final class SealedSegments {
 
 	/** The last sealed position, 0 when none is sealed. */
 	long lastPosition() {
-		return this.segments.isEmpty() ? 0 : this.segments.get(this.segments.size() - 1).index.last();
+		return this.segments.isEmpty() ? 0 : this.segments.get(this.segments.size() - 1).last;
 	}
 
 	/**
@@ -128,17 +151,12 @@ final class SealedSegments {
 	 * follow.
 	 */
 	boolean checksummed() {
-		return !this.segments.isEmpty()
-				&& this.segments.get(this.segments.size() - 1).index.legacyEnd() < lastPosition();
+		return this.streams.checksummed();
 	}
 
 	/** The bytes of every sealed segment. */
 	long bytes() {
-		long bytes = 0;
-		for (Segment segment : this.segments) {
-			bytes += segment.size;
-		}
-		return bytes;
+		return this.streams.bytes();
 	}
 
 	int count() {
@@ -155,11 +173,12 @@ final class SealedSegments {
 			return 0;
 		}
 		int added = 0;
+		SegmentIndex.Key key = SegmentIndex.key(streamId);
 		int[] runs = stream.runs();
 		for (int r = 0; r < runs.length && added < max; r += 2) {
 			for (int ordinal = runs[r]; ordinal <= runs[r + 1] && added < max; ordinal++) {
 				Segment segment = this.segments.get(ordinal);
-				SegmentIndex.Stream here = segment.index().stream(streamId);
+				SegmentIndex.Stream here = segment.index().stream(key);
 				if (here == null) {
 					throw new JournalCorruptedException(segment.path, 0, 0,
 							"the index of the segment lacks stream '" + streamId
@@ -194,7 +213,7 @@ final class SealedSegments {
 		}
 		for (int i = low; i < this.segments.size() && from <= to; i++) {
 			Segment segment = this.segments.get(i);
-			long last = Math.min(to, segment.index().last());
+			long last = Math.min(to, segment.last);
 			segment.reads().readAll(from, last, events);
 			from = last + 1;
 		}
@@ -232,21 +251,23 @@ final class SealedSegments {
 	 */
 	private static SegmentIndex rebuild(Segment segment, List<Segment> before) throws IOException {
 		ToLongFunction<String> versionBefore = versionsBefore(before);
-		boolean checksummedBefore = !before.isEmpty()
-				&& before.get(before.size() - 1).index.legacyEnd() < before.get(before.size() - 1).index.last();
+		boolean checksummedBefore = false;
+		for (Segment earlier : before) {
+			checksummedBefore |= earlier.index().legacyEnd() < earlier.last;
+		}
+		long size = Files.size(segment.path);
 		Recovery.Result scanned;
 		try (FileChannel channel = FileChannel.open(segment.path, StandardOpenOption.READ)) {
 			scanned = Recovery.scan(segment.path, channel, segment.first - 1, versionBefore, checksummedBefore);
 		}
-		if (scanned.truncationReason() != null || scanned.keptEnd() != segment.size
-				|| scanned.lastPosition() < segment.first) {
+		if (scanned.truncationReason() != null || scanned.keptEnd() != size || scanned.lastPosition() < segment.first) {
 			throw new JournalCorruptedException(segment.path, 0, scanned.keptEnd(),
 					"a sealed segment must hold whole batches to its end, but it has "
 							+ ((scanned.lastPosition() < segment.first) ? "no event"
 									: String.valueOf(scanned.truncationReason())));
 		}
 		SegmentIndex.write(segment.path, scanned.index(), scanned.ids(), versionBefore, scanned.legacyEnd());
-		SegmentIndex index = SegmentIndex.open(segment.path, segment.first, segment.size);
+		SegmentIndex index = SegmentIndex.open(segment.path, segment.first, size);
 		if (index == null || !index.verify()) {
 			throw new EventStoreException("The rebuilt index of segment " + segment.path + " does not read back");
 		}
@@ -268,14 +289,15 @@ final class SealedSegments {
 		});
 	}
 
-	/** One sealed segment: its file, opened on first read, and its index. */
+	/** One sealed segment: its file and its index, both opened on first use. */
 	private static final class Segment {
 
 		final Path path;
 
 		final long first;
 
-		final long size;
+		/** Its last position, from the next segment's name. */
+		final long last;
 
 		/**
 		 * The segments before it, whose indexes give the versions a rebuild starts from.
@@ -286,44 +308,63 @@ final class SealedSegments {
 
 		private final Runnable ensureOpen;
 
-		volatile SegmentIndex index;
+		volatile @Nullable SegmentIndex index;
 
-		private volatile boolean checked;
+		volatile boolean checked;
 
 		volatile @Nullable SegmentFile file;
 
 		private volatile @Nullable JournalReads reads;
 
-		Segment(Path path, long first, long size, List<Segment> before, DecodedEvents decoded, Runnable ensureOpen) {
+		Segment(Path path, long first, long last, List<Segment> before, DecodedEvents decoded, Runnable ensureOpen) {
 			this.path = path;
 			this.first = first;
-			this.size = size;
+			this.last = last;
 			this.before = before;
 			this.decoded = decoded;
 			this.ensureOpen = ensureOpen;
 		}
 
-		/** The index, its body checked on first use and rebuilt if damaged. */
+		/**
+		 * The index, opened and checked on first use (header against the segment, body
+		 * against its checksum, last position against the next segment's name) and
+		 * rebuilt from the segment if it fails.
+		 */
 		SegmentIndex index() {
 			SegmentIndex current = this.index;
-			if (this.checked || current.verify()) {
-				this.checked = true;
+			if (current != null && this.checked) {
 				return current;
 			}
 			synchronized (this) {
-				if (this.index != current) {
-					return this.index;
-				}
-				logger.log(Level.WARNING, "The index of segment {0} is damaged; rebuilding it from the segment",
-						this.path);
 				try {
-					this.index = rebuild(this, this.before);
+					if (this.index == null) {
+						SegmentIndex opened = SegmentIndex.open(this.path, this.first, Files.size(this.path));
+						if (opened == null) {
+							logger.log(Level.WARNING, "Segment {0} has no valid index; rebuilding it from the segment",
+									this.path);
+							opened = rebuild(this, this.before);
+						}
+						this.index = opened;
+					}
+					SegmentIndex opened = java.util.Objects.requireNonNull(this.index);
+					if (!this.checked && !opened.verify()) {
+						logger.log(Level.WARNING, "The index of segment {0} is damaged; rebuilding it from the segment",
+								this.path);
+						opened = rebuild(this, this.before);
+						this.index = opened;
+					}
+					if (opened.last() != this.last) {
+						throw new JournalCorruptedException(this.path, 0, 0,
+								"the segment holds positions " + this.first + " to " + opened.last()
+										+ " but the next segment begins at " + (this.last + 1)
+										+ ": a segment is missing or misnamed");
+					}
+					this.checked = true;
+					return opened;
 				}
 				catch (IOException ex) {
-					throw new EventStoreException("Cannot rebuild the index of segment " + this.path + ": " + ex, ex);
+					throw new EventStoreException("Cannot open the index of segment " + this.path + ": " + ex, ex);
 				}
-				this.checked = true;
-				return this.index;
 			}
 		}
 
@@ -336,10 +377,11 @@ final class SealedSegments {
 				if (this.reads == null) {
 					this.ensureOpen.run();
 					try {
-						FileChannel channel = FileChannel.open(this.path, StandardOpenOption.READ);
-						SegmentFile bytes = new SegmentFile(this.path, channel, this.size, this.ensureOpen);
-						this.file = bytes;
 						SegmentIndex checkedIndex = index();
+						FileChannel channel = FileChannel.open(this.path, StandardOpenOption.READ);
+						SegmentFile bytes = new SegmentFile(this.path, channel, checkedIndex.segmentSize(),
+								this.ensureOpen);
+						this.file = bytes;
 						this.reads = new JournalReads(bytes, checkedIndex, checkedIndex.legacyEnd(), this.decoded);
 					}
 					catch (IOException ex) {

@@ -1,12 +1,8 @@
 package dev.eventstore.journal.file;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,45 +12,54 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Every stream of a segmented journal's sealed segments: its version at the end of them,
- * and which segments hold its events, as runs of consecutive segments (a stream written
- * all through history is one run, a short-lived one too). The only per-stream state on
- * the heap, it grows with the number of streams, never with the number of events.
- * Immutable: sealing a segment makes a new one, so that readers always see it together
- * with the segments it describes.
+ * What a segmented journal's sealed segments hold, summed up: each segment's first
+ * position and size, and every stream's version at the end of them with the segments
+ * holding its events, as runs of consecutive segments (a stream written all through
+ * history is one run, a short-lived one too). The only per-stream state on the heap, it
+ * grows with the number of streams, never with the number of events. Immutable: sealing a
+ * segment makes a new one, so that readers always see it together with the segments it
+ * describes.
  *
  * <p>
  * Kept on disk in {@code streams.summary}, rewritten (temporary file, fsync, rename) each
- * time a segment is sealed, with the first position after the segments it covers and a
- * CRC-32C; opening a journal reads it instead of every segment's index. A summary that is
- * missing, damaged or does not cover exactly the sealed segments is rebuilt from their
- * indexes.
+ * time a segment is sealed, with a CRC-32C; opening a journal reads it instead of every
+ * segment's index. A summary that is missing, damaged or does not list exactly the sealed
+ * segments on disk is rebuilt from their indexes.
  */
 final class SealedStreams {
 
 	static final String FILE = "streams.summary";
 
-	private static final long MAGIC = 0x4553_5354_524D_5332L; // "ESSTRMS2"
+	private static final long MAGIC = 0x4553_5354_524D_5333L; // "ESSTRMS3"
 
-	static final SealedStreams NONE = new SealedStreams(Map.of(), 0, 0);
+	static final SealedStreams NONE = new SealedStreams(Map.of(), new long[0], new long[0], false, 1);
 
 	private final Map<String, Stream> streams;
 
-	/** How many sealed segments it covers. */
-	private final int segments;
+	/** Each sealed segment's first position. */
+	private final long[] firsts;
 
-	/** The first position after the segments it covers. */
+	/** Each sealed segment's size in bytes. */
+	private final long[] sizes;
+
+	/**
+	 * Whether lines of this store's format were sealed, so the original format may not
+	 * follow.
+	 */
+	private final boolean checksummed;
+
+	/** The first position after the sealed segments. */
 	private final long end;
 
-	private SealedStreams(Map<String, Stream> streams, int segments, long end) {
+	private SealedStreams(Map<String, Stream> streams, long[] firsts, long[] sizes, boolean checksummed, long end) {
 		this.streams = streams;
-		this.segments = segments;
+		this.firsts = firsts;
+		this.sizes = sizes;
+		this.checksummed = checksummed;
 		this.end = end;
 	}
 
@@ -100,53 +105,99 @@ final class SealedStreams {
 		return this.streams.size();
 	}
 
+	/** How many sealed segments it covers. */
 	int segments() {
-		return this.segments;
+		return this.firsts.length;
+	}
+
+	/** The first position of the {@code i}-th sealed segment. */
+	long first(int i) {
+		return this.firsts[i];
+	}
+
+	/** The size in bytes of the {@code i}-th sealed segment. */
+	long size(int i) {
+		return this.sizes[i];
+	}
+
+	/** The first position after the sealed segments. */
+	long end() {
+		return this.end;
+	}
+
+	/** The bytes of the sealed segments. */
+	long bytes() {
+		long bytes = 0;
+		for (long size : this.sizes) {
+			bytes += size;
+		}
+		return bytes;
+	}
+
+	boolean checksummed() {
+		return this.checksummed;
 	}
 
 	void forEachId(Consumer<String> consumer) {
 		this.streams.keySet().forEach(consumer);
 	}
 
+	/**
+	 * Whether it describes exactly these sealed segments, the last ending before
+	 * {@code end}.
+	 */
+	boolean describes(long[] firsts, long end) {
+		return Arrays.equals(this.firsts, firsts) && this.end == end;
+	}
+
 	/** These streams and those of one more sealed segment, the next one. */
 	SealedStreams with(SegmentIndex segment) {
 		Map<String, Stream> next = new HashMap<>(this.streams);
-		int ordinal = this.segments;
+		int ordinal = this.firsts.length;
 		segment.forEachStream((id, count) -> {
 			Stream stream = next.get(id);
 			next.put(id,
 					(stream == null) ? new Stream(count, new int[] { ordinal, ordinal }) : stream.plus(ordinal, count));
 		});
-		return new SealedStreams(next, ordinal + 1, segment.last() + 1);
+		long[] firsts = Arrays.copyOf(this.firsts, ordinal + 1);
+		firsts[ordinal] = segment.first();
+		long[] sizes = Arrays.copyOf(this.sizes, ordinal + 1);
+		sizes[ordinal] = segment.segmentSize();
+		return new SealedStreams(next, firsts, sizes, this.checksummed || segment.legacyEnd() < segment.last(),
+				segment.last() + 1);
 	}
 
 	/** Writes the summary into the journal's directory, replacing the last one. */
 	void save(Path directory) throws IOException {
+		int size = 8 + 4 + 16 * this.firsts.length + 8 + 1 + 4;
+		Map<String, byte[]> ids = new HashMap<>(Math.max(16, this.streams.size() * 4 / 3 + 1));
+		for (Map.Entry<String, Stream> entry : this.streams.entrySet()) {
+			byte[] id = entry.getKey().getBytes(StandardCharsets.UTF_8);
+			ids.put(entry.getKey(), id);
+			size += 4 + id.length + 8 + 4 + 4 * entry.getValue().runs().length;
+		}
+		ByteBuffer buffer = ByteBuffer.allocate(size + 4);
+		buffer.putLong(MAGIC).putInt(this.firsts.length);
+		for (int i = 0; i < this.firsts.length; i++) {
+			buffer.putLong(this.firsts[i]).putLong(this.sizes[i]);
+		}
+		buffer.putLong(this.end).put((byte) (this.checksummed ? 1 : 0)).putInt(this.streams.size());
+		for (Map.Entry<String, Stream> entry : this.streams.entrySet()) {
+			byte[] id = ids.get(entry.getKey());
+			buffer.putInt(id.length).put(id).putLong(entry.getValue().version());
+			int[] runs = entry.getValue().runs();
+			buffer.putInt(runs.length);
+			for (int segment : runs) {
+				buffer.putInt(segment);
+			}
+		}
+		CRC32C crc = new CRC32C();
+		crc.update(buffer.array(), 0, buffer.position());
+		buffer.putInt((int) crc.getValue());
 		Path file = directory.resolve(FILE);
 		Path temporary = directory.resolve(FILE + ".tmp");
-		CRC32C crc = new CRC32C();
-		try (OutputStream out = Files.newOutputStream(temporary);
-				DataOutputStream data = new DataOutputStream(
-						new CheckedOutputStream(new BufferedOutputStream(out, 1 << 16), crc))) {
-			data.writeLong(MAGIC);
-			data.writeInt(this.segments);
-			data.writeLong(this.end);
-			data.writeInt(this.streams.size());
-			for (Map.Entry<String, Stream> entry : this.streams.entrySet()) {
-				byte[] id = entry.getKey().getBytes(StandardCharsets.UTF_8);
-				data.writeInt(id.length);
-				data.write(id);
-				data.writeLong(entry.getValue().version());
-				int[] runs = entry.getValue().runs();
-				data.writeInt(runs.length);
-				for (int segment : runs) {
-					data.writeInt(segment);
-				}
-			}
-			data.flush();
-			// The checksum covers everything before it.
-			new DataOutputStream(out).writeInt((int) crc.getValue());
-			data.flush();
+		try (OutputStream out = Files.newOutputStream(temporary)) {
+			out.write(buffer.array(), 0, buffer.position());
 		}
 		try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(temporary,
 				java.nio.file.StandardOpenOption.WRITE)) {
@@ -156,11 +207,6 @@ final class SealedStreams {
 		FileJournal.syncDirectory(directory);
 	}
 
-	/** The first position after the segments it covers. */
-	long end() {
-		return this.end;
-	}
-
 	/**
 	 * Reads the summary, if it is whole.
 	 * @param directory the journal's directory
@@ -168,47 +214,67 @@ final class SealedStreams {
 	 */
 	static @Nullable SealedStreams load(Path directory) {
 		Path file = directory.resolve(FILE);
-		if (!Files.isRegularFile(file)) {
+		byte[] bytes;
+		try {
+			bytes = Files.readAllBytes(file);
+		}
+		catch (IOException | RuntimeException ex) {
+			return null;
+		}
+		if (bytes.length < 8 + 4 + 8 + 1 + 4 + 4) {
 			return null;
 		}
 		CRC32C crc = new CRC32C();
-		try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-				DataInputStream data = new DataInputStream(new CheckedInputStream(in, crc))) {
-			if (data.readLong() != MAGIC) {
+		crc.update(bytes, 0, bytes.length - 4);
+		ByteBuffer buffer = ByteBuffer.wrap(bytes);
+		if (buffer.getLong() != MAGIC || buffer.getInt(bytes.length - 4) != (int) crc.getValue()) {
+			return null;
+		}
+		try {
+			int segments = buffer.getInt();
+			if (segments < 0 || segments > bytes.length / 16) {
 				return null;
 			}
-			int segments = data.readInt();
-			long end = data.readLong();
-			int count = data.readInt();
+			long[] firsts = new long[segments];
+			long[] sizes = new long[segments];
+			for (int i = 0; i < segments; i++) {
+				firsts[i] = buffer.getLong();
+				sizes[i] = buffer.getLong();
+			}
+			long end = buffer.getLong();
+			boolean checksummed = buffer.get() != 0;
+			int count = buffer.getInt();
+			if (count < 0 || count > bytes.length / 16) {
+				return null;
+			}
 			Map<String, Stream> streams = new HashMap<>(Math.max(16, count * 4 / 3 + 1));
 			for (int s = 0; s < count; s++) {
-				int length = data.readInt();
-				if (length < 0 || length > (1 << 20)) {
+				int length = buffer.getInt();
+				if (length < 0 || length > buffer.remaining()) {
 					return null;
 				}
-				byte[] id = new byte[length];
-				data.readFully(id);
-				long version = data.readLong();
-				int touched = data.readInt();
+				String id = new String(bytes, buffer.position(), length, StandardCharsets.UTF_8);
+				buffer.position(buffer.position() + length);
+				long version = buffer.getLong();
+				int touched = buffer.getInt();
 				if (touched < 2 || touched % 2 != 0 || touched > 2 * segments) {
 					return null;
 				}
-				int[] ordinals = new int[touched];
-				for (int i = 0; i < ordinals.length; i++) {
-					ordinals[i] = data.readInt();
-					if (ordinals[i] < 0 || ordinals[i] >= segments || (i > 0 && ordinals[i] < ordinals[i - 1])) {
+				int[] runs = new int[touched];
+				for (int i = 0; i < runs.length; i++) {
+					runs[i] = buffer.getInt();
+					if (runs[i] < 0 || runs[i] >= segments || (i > 0 && runs[i] < runs[i - 1])) {
 						return null;
 					}
 				}
-				streams.put(new String(id, StandardCharsets.UTF_8), new Stream(version, ordinals));
+				streams.put(id, new Stream(version, runs));
 			}
-			int expected = (int) crc.getValue();
-			if (new DataInputStream(in).readInt() != expected || in.read() != -1) {
+			if (buffer.remaining() != 4) {
 				return null;
 			}
-			return new SealedStreams(streams, segments, end);
+			return new SealedStreams(streams, firsts, sizes, checksummed, end);
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (RuntimeException ex) {
 			return null;
 		}
 	}

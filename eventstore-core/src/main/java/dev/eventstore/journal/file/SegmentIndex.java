@@ -191,8 +191,24 @@ final class SegmentIndex implements LineIndex {
 	 * @return them, or null when the stream has none here
 	 */
 	@Nullable Stream stream(String streamId) {
-		byte[] id = streamId.getBytes(StandardCharsets.UTF_8);
-		int hash = hash(streamId);
+		return stream(key(streamId));
+	}
+
+	/** A stream id as the stream tables of every segment look it up. */
+	record Key(byte[] id, int hash) {
+	}
+
+	static Key key(String streamId) {
+		return new Key(streamId.getBytes(StandardCharsets.UTF_8), hash(streamId));
+	}
+
+	/**
+	 * A stream's events in this segment.
+	 * @return them, or null when the stream has none here
+	 */
+	@Nullable Stream stream(Key key) {
+		byte[] id = key.id();
+		int hash = key.hash();
 		int mask = this.streamSlots - 1;
 		for (int i = hash & mask;; i = (i + 1) & mask) {
 			long slot = this.buffer.getLong(this.streamTable + 8 * i);
