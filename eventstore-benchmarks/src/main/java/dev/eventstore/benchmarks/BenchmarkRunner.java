@@ -404,7 +404,7 @@ public final class BenchmarkRunner {
 		for (Object[] scenario : new Object[][] { { FsyncPolicy.NEVER, 1 }, { FsyncPolicy.ALWAYS, 16 } }) {
 			FsyncPolicy policy = (FsyncPolicy) scenario[0];
 			int threads = (Integer) scenario[1];
-			double[] single = new double[2];
+			double[] oneFile = new double[2];
 			double[] segmented = new double[2];
 			Measurement.Result one = null;
 			Measurement.Result many = null;
@@ -420,7 +420,7 @@ public final class BenchmarkRunner {
 							many = result;
 						}
 						else {
-							single[round] = result.opsPerSecond();
+							oneFile[round] = result.opsPerSecond();
 							one = result;
 						}
 					}
@@ -428,12 +428,12 @@ public final class BenchmarkRunner {
 				}
 			}
 			row("single file: append, fsync " + policy + " (mean of 2)", threads,
-					Measurement.Result.of((single[0] + single[1]) / 2), "appends/s", null, Double.NaN,
-					String.format(Locale.ROOT, "runs %,.0f and %,.0f; p50/p99 of the last: %.0f/%.0f us", single[0],
-							single[1], one.p50Micros(), one.p99Micros()));
+					Measurement.Result.of((oneFile[0] + oneFile[1]) / 2), "appends/s", null, Double.NaN,
+					String.format(Locale.ROOT, "runs %,.0f and %,.0f; p50/p99 of the last: %.0f/%.0f us", oneFile[0],
+							oneFile[1], one.p50Micros(), one.p99Micros()));
 			row("segmented: append, fsync " + policy + " (mean of 2)", threads,
 					Measurement.Result.of((segmented[0] + segmented[1]) / 2), "appends/s", "single file, same threads",
-					(single[0] + single[1]) / 2,
+					(oneFile[0] + oneFile[1]) / 2,
 					String.format(Locale.ROOT, ">= 0.9 (noise): runs %,.0f and %,.0f; p50/p99 %.0f/%.0f us",
 							segmented[0], segmented[1], many.p50Micros(), many.p99Micros()));
 		}
