@@ -310,7 +310,7 @@ public final class BenchmarkRunner {
 		this.notes.add("Segment rows: segments of " + (sizes.segmentSize() >> 10) + " KiB; opens "
 				+ (cold ? "cold (page cache dropped before each, median of 3)"
 						: "warm (page cache not dropped: only --segments as root does), median of 3")
-				+ "; reads with the journal read once into the page cache");
+				+ "; reads after one pass over the log through the store (page cache and memory maps warm)");
 		String small = String.format(Locale.ROOT, "%,d", sizes.small());
 		String medium = String.format(Locale.ROOT, "%,d", sizes.medium());
 		String large = String.format(Locale.ROOT, "%,d", sizes.large());

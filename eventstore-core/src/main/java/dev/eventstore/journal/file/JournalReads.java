@@ -5,6 +5,7 @@ import java.util.List;
 import dev.eventstore.JournalCorruptedException;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.journal.file.LineFormat.LineFormatException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads of one journal file's committed events: finds their lines through its index,
@@ -54,7 +55,15 @@ final class JournalReads {
 	 * file.
 	 */
 	void readStream(long[] positions, long firstVersion, List<StoredEvent> events) {
-		long[] ranges = null;
+		readStream(positions, null, firstVersion, events);
+	}
+
+	/**
+	 * The same, with the lines' ranges known ({@link LineIndex#ranges}), or null to look
+	 * them up.
+	 */
+	void readStream(long[] positions, long @Nullable [] knownRanges, long firstVersion, List<StoredEvent> events) {
+		long[] ranges = knownRanges;
 		int i = 0;
 		while (i < positions.length) {
 			StoredEvent known = this.decoded.get(positions[i]);

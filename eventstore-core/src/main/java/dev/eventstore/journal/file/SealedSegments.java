@@ -191,7 +191,7 @@ final class SealedSegments {
 				}
 				int from = (int) Math.max(0, fromVersion - firstVersion);
 				long[] positions = here.positions(from, max - added);
-				segment.reads().readStream(positions, firstVersion + from, events);
+				segment.reads().readStream(positions, here.ranges(from, max - added), firstVersion + from, events);
 				added += positions.length;
 			}
 		}
@@ -274,18 +274,21 @@ final class SealedSegments {
 		return index;
 	}
 
-	/** Each stream's version before the given segments end, from their indexes. */
+	/**
+	 * Each stream's version before the given segments end, from their indexes: the newest
+	 * segment holding the stream tells it, so the lookup walks back from the last.
+	 */
 	private static ToLongFunction<String> versionsBefore(List<Segment> before) {
 		Map<String, Long> known = new HashMap<>();
 		return (streamId) -> known.computeIfAbsent(streamId, (id) -> {
-			long version = 0;
-			for (Segment segment : before) {
-				SegmentIndex.Stream stream = segment.index().stream(id);
+			SegmentIndex.Key key = SegmentIndex.key(id);
+			for (int i = before.size() - 1; i >= 0; i--) {
+				SegmentIndex.Stream stream = before.get(i).index().stream(key);
 				if (stream != null) {
-					version = stream.firstVersion() + stream.count() - 1;
+					return stream.firstVersion() + stream.count() - 1;
 				}
 			}
-			return version;
+			return 0L;
 		});
 	}
 

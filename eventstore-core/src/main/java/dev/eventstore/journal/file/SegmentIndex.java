@@ -32,7 +32,9 @@ import org.jspecify.annotations.Nullable;
  * is where the last line ends); the stream table, an open-addressing table of longs each
  * holding a hash of a stream id and where its entry is; the id table, the slots of an
  * {@link IdTable}; then the entries, each the stream id's length and UTF-8 bytes, the
- * version of its first event here, its event count and their positions relative to the
+ * version of its first event here, its event count and, for each event, its position
+ * relative to the segment's first, its line's start and length (so that reading a stream
+ * touches its entry and its lines, not the line-start table), all relative to the
  * segment's first. Immutable and thread-safe once mapped.
  */
 final class SegmentIndex implements LineIndex {
@@ -41,7 +43,12 @@ final class SegmentIndex implements LineIndex {
 
 	private static final long MAGIC = 0x4553_5345_4749_4458L; // "ESSEGIDX"
 
-	private static final int FORMAT = 1;
+	private static final int FORMAT = 2;
+
+	/**
+	 * Bytes of one event in a stream's entry: relative position, line start, line length.
+	 */
+	private static final int EVENT = 12;
 
 	static final int HEADER = 72;
 
@@ -303,15 +310,31 @@ final class SegmentIndex implements LineIndex {
 		long[] positions(int from, int max) {
 			int n = Math.max(0, Math.min(max, count() - from));
 			long[] positions = new long[n];
-			int base = this.at + 12 + 4 * from;
+			int base = this.at + 12 + EVENT * from;
 			for (int i = 0; i < n; i++) {
-				positions[i] = SegmentIndex.this.first + SegmentIndex.this.buffer.getInt(base + 4 * i);
+				positions[i] = SegmentIndex.this.first + SegmentIndex.this.buffer.getInt(base + EVENT * i);
 			}
 			return positions;
 		}
 
+		/**
+		 * Line ranges of its events {@code from} on, at most {@code max}, as
+		 * {@link LineIndex#ranges} gives them, read from the entry itself.
+		 */
+		long[] ranges(int from, int max) {
+			int n = Math.max(0, Math.min(max, count() - from));
+			long[] ranges = new long[2 * n];
+			int base = this.at + 12 + EVENT * from;
+			for (int i = 0; i < n; i++) {
+				long start = Integer.toUnsignedLong(SegmentIndex.this.buffer.getInt(base + EVENT * i + 4));
+				ranges[2 * i] = start;
+				ranges[2 * i + 1] = start + SegmentIndex.this.buffer.getInt(base + EVENT * i + 8);
+			}
+			return ranges;
+		}
+
 		int end() {
-			return this.at + 12 + 4 * count();
+			return this.at + 12 + EVENT * count();
 		}
 
 	}
@@ -340,7 +363,7 @@ final class SegmentIndex implements LineIndex {
 		long[] idSlots = ids.slots();
 		long entriesLength = 0;
 		for (int s = 0; s < streamIds.size(); s++) {
-			entriesLength += 4 + streamIds.get(s).length + 12 + 4L * streamPositions.get(s).length;
+			entriesLength += 4 + streamIds.get(s).length + 12 + (long) EVENT * streamPositions.get(s).length;
 		}
 		long size = HEADER + 8 * (count + 1) + 8L * streamSlots + 8L * idSlots.length + entriesLength;
 		if (size > Integer.MAX_VALUE) {
@@ -387,8 +410,11 @@ final class SegmentIndex implements LineIndex {
 			buffer.putInt(at + 8, positions.length);
 			at += 12;
 			for (long position : positions) {
-				buffer.putInt(at, (int) (position - index.base() - 1));
-				at += 4;
+				int line = (int) (position - index.base() - 1);
+				buffer.putInt(at, line);
+				buffer.putInt(at + 4, (int) offsets[line]);
+				buffer.putInt(at + 8, (int) (offsets[line + 1] - offsets[line]));
+				at += EVENT;
 			}
 		}
 		buffer.putInt(64, crc(buffer, HEADER, (int) size - HEADER));
