@@ -184,6 +184,13 @@ class CliIT {
 			assertThat(run("verify", back.toString()).out()).contains("22 events", ": OK");
 			assertThat(run("cat", back.toString(), "--json").out())
 				.isEqualTo(run("cat", journal.toString(), "--json").out());
+			Path segmented = this.dir.resolve("back-segmented");
+			Run toSegments = run("copy", url, segmented.toString(), "--table-prefix", "cli_", "--segment-size", "1KB");
+			assertThat(toSegments.exit()).as(toSegments.err()).isZero();
+			assertThat(segmented).isDirectory();
+			assertThat(run("verify", segmented.toString()).out()).contains("22 events", ": OK");
+			assertThat(run("cat", segmented.toString(), "--json").out())
+				.isEqualTo(run("cat", journal.toString(), "--json").out());
 
 			copied.save("receipts", new Checkpoint(7, 0), new Checkpoint(9, 0));
 			Run checkpointDiffers = run("copy", journal.toString(), url, "--table-prefix", "cli_");

@@ -181,7 +181,7 @@ public final class FileJournal implements Journal {
 	private final @Nullable IntervalSyncer intervalSyncer;
 
 	private FileJournal(Path path, @Nullable Path directory, long segmentSize, FsyncPolicy fsync, Duration interval,
-			JournalLock lock, JournalWriter.Opener opener, Opened opened) {
+			JournalLock lock, JournalWriter.Opener opener, JournalOpening opened) {
 		this.path = path;
 		this.directory = directory;
 		this.segmentSize = segmentSize;
@@ -241,33 +241,6 @@ public final class FileJournal implements Journal {
 
 	/** The file being written, its index and reads, and the sealed segments before it. */
 	private record Layout(SealedSegments sealed, JournalIndex index, SegmentFile file, JournalReads reads) {
-	}
-
-	/** What opening found and opened, handed to the constructor. */
-	private static final class Opened {
-
-		final DecodedEvents decoded = new DecodedEvents(8192);
-
-		final JournalWriter.Opener writerOpener;
-
-		final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-
-		SealedSegments sealed = SealedSegments.NONE;
-
-		@Nullable IdFilter filter;
-
-		Path activePath;
-
-		FileChannel readChannel;
-
-		Recovery.Result recovered;
-
-		JournalWriter writer;
-
-		Opened(JournalWriter.Opener writerOpener) {
-			this.writerOpener = writerOpener;
-		}
-
 	}
 
 	/**
@@ -340,28 +313,18 @@ public final class FileJournal implements Journal {
 					ex);
 		}
 		JournalLock lock = JournalLock.acquire(file);
-		List<AutoCloseable> resources = new ArrayList<>();
-		resources.add(lock);
 		file = lock.realPath();
-		Opened opened = new Opened(opener);
+		JournalOpening opened;
 		try {
-			Segments.completeInterruptedConversion(file);
-			boolean segmented = segmentSize > 0 || Segments.isSegmented(file);
+			opened = JournalOpening.open(file, segmentSize, opener);
+		}
+		catch (RuntimeException ex) {
+			Resources.closeQuietly(List.of(lock), ex);
+			throw ex;
+		}
+		try {
+			boolean segmented = opened.segmented();
 			long size = (segmentSize > 0) ? segmentSize : DEFAULT_SEGMENT_SIZE;
-			if (segmented && Files.isRegularFile(file)) {
-				convert(file, size);
-			}
-			if (segmented) {
-				openSegments(file, opened, resources);
-			}
-			else {
-				openFile(file, file, 0, (streamId) -> 0, false, opened, resources);
-				if (opened.recovered.lastPosition() == 0 && opened.recovered.keptEnd() == 0
-						&& opened.readChannel.size() == 0) {
-					// A file just created: make its name durable.
-					syncDirectory(parent);
-				}
-			}
 			FileJournal journal = new FileJournal(file, segmented ? file : null, segmented ? size : 0, fsync,
 					fsyncInterval, lock, opener, opened);
 			if (segmented && journal.writeOffset >= size) {
@@ -376,103 +339,17 @@ public final class FileJournal implements Journal {
 			}
 			return journal;
 		}
-		catch (IOException ex) {
-			closeOpened(opened, resources, ex);
-			throw new EventStoreException("Cannot open journal " + file + ": " + ex, ex);
-		}
 		catch (RuntimeException ex) {
-			closeOpened(opened, resources, ex);
+			opened.close(ex);
+			Resources.closeQuietly(List.of(lock), ex);
 			throw ex;
 		}
 	}
 
-	private static void closeOpened(Opened opened, List<AutoCloseable> resources, Throwable failure) {
-		List<AutoCloseable> all = new ArrayList<>();
-		opened.sealed.close(all);
-		all.addAll(resources);
-		java.util.Collections.reverse(all);
-		Resources.closeQuietly(all, failure);
-	}
-
-	/** Recovers the file being written: cuts a torn or incomplete tail off it. */
-	private static void openFile(Path journal, Path file, long base, java.util.function.ToLongFunction<String> versions,
-			boolean checksummedBefore, Opened opened, List<AutoCloseable> resources) throws IOException {
-		if (Files.isDirectory(file)) {
-			throw new EventStoreException("Cannot use " + file + " as a journal: it is a directory and holds no "
-					+ "journal segments (give a segment size to start a segmented journal in it)");
-		}
-		FileChannel readChannel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-				StandardOpenOption.WRITE);
-		resources.add(readChannel);
-		Recovery.Result recovered = Recovery.scan(file, readChannel, base, versions, checksummedBefore);
-		JournalWriter writer = opened.writerOpener.open(file, recovered.keptEnd());
-		resources.add(writer);
-		if (recovered.truncationReason() != null) {
-			Path saved = CutBytes.save(file, readChannel, recovered.keptEnd(), recovered.fileSize());
-			logger.log(Level.WARNING,
-					"Journal {0}: cutting off {1} bytes after position {2}: {3}; they are saved in {4}", journal,
-					recovered.fileSize() - recovered.keptEnd(), recovered.lastPosition(), recovered.truncationReason(),
-					saved);
-			writer.truncate(recovered.keptEnd());
-			writer.sync();
-		}
-		opened.activePath = file;
-		opened.readChannel = readChannel;
-		opened.recovered = recovered;
-		opened.writer = writer;
-	}
-
 	/**
-	 * Opens a segmented journal's directory: its sealed segments through their indexes,
-	 * the last segment by scanning it.
+	 * Throws if the journal is closed; also for segment files opened before it was built.
 	 */
-	private static void openSegments(Path directory, Opened opened, List<AutoCloseable> resources) throws IOException {
-		if (!Files.isDirectory(directory)) {
-			Files.createDirectory(directory);
-			syncDirectory(directory.getParent());
-		}
-		List<Segments.Listed> listed = Segments.list(directory);
-		if (listed.isEmpty()) {
-			try (var entries = Files.list(directory)) {
-				if (entries.findAny().isPresent()) {
-					throw new EventStoreException("Cannot use " + directory + " as a segmented journal: it is a "
-							+ "directory holding other files and no journal segments");
-				}
-			}
-			listed = List.of(new Segments.Listed(Segments.create(directory, 1), 1));
-		}
-		Segments.deleteTemporaryFiles(directory);
-		Segments.Listed active = listed.get(listed.size() - 1);
-		// An index of the last segment is what a crash while sealing it left: it is
-		// scanned instead, and sealed again once full.
-		Files.deleteIfExists(SegmentIndex.pathOf(active.path()));
-		opened.sealed = SealedSegments.open(directory, listed.subList(0, listed.size() - 1), active.first(),
-				opened.decoded, () -> ensureOpen(opened.closed, directory));
-		opened.filter = IdFilter.open(directory, opened.sealed);
-		resources.add(opened.filter);
-		SealedStreams streams = opened.sealed.streams();
-		openFile(directory, active.path(), active.first() - 1, streams::version, opened.sealed.checksummed(), opened,
-				resources);
-	}
-
-	/** Converts a single-file journal into segments, keeping the file as a backup. */
-	private static void convert(Path file, long segmentSize) throws IOException {
-		long keptEnd;
-		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-			Recovery.Result recovered = Recovery.scan(file, channel);
-			keptEnd = recovered.keptEnd();
-			if (recovered.truncationReason() != null) {
-				logger.log(Level.WARNING,
-						"Journal {0}: converting only up to byte {1}: {2}; the single-file backup keeps the rest", file,
-						keptEnd, recovered.truncationReason());
-			}
-		}
-		Path backup = Segments.convert(file, keptEnd, segmentSize);
-		logger.log(Level.INFO, "Journal {0} converted to segments of {1} bytes; the single file is kept as {2}", file,
-				segmentSize, backup);
-	}
-
-	private static void ensureOpen(java.util.concurrent.atomic.AtomicBoolean closed, Path journal) {
+	static void ensureOpen(java.util.concurrent.atomic.AtomicBoolean closed, Path journal) {
 		if (closed.get()) {
 			throw new IllegalStateException("Journal " + journal + " is closed");
 		}
