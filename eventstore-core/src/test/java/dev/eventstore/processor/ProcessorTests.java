@@ -81,6 +81,39 @@ class ProcessorTests {
 		assertThat(processor.status().lag()).isZero();
 	}
 
+	/**
+	 * On a segmented journal whose segments hold a few events each, catch-up, the switch
+	 * to live events while segments are sealed, and the restart from a checkpoint.
+	 */
+	@Test
+	void runsOverASegmentedJournalAcrossSegmentsAndResumesAfterItsCheckpoint() throws Exception {
+		Path journal = this.dir.resolve("segmented");
+		EventStore store = EventStore.builder().persistPath(journal).fsync(FsyncPolicy.NEVER).segmentSize(2048).build();
+		append(store, 300);
+		RecordingHandler first = new RecordingHandler();
+		Processor processor = Processor.builder("segmented", store, first)
+			.checkpoints(CheckpointStore.besideJournal(journal))
+			.pageSize(50)
+			.build()
+			.start();
+		Concurrently.run(2, 100, (thread, i) -> store.append("live-" + thread, NewEvent.of("Live", Map.of("i", i))));
+		assertThat(processor.awaitHandled(500, WAIT)).isTrue();
+		processor.close();
+		assertThat(first.positions).isEqualTo(range(1, 500));
+		append(store, 40);
+		RecordingHandler second = new RecordingHandler();
+		Processor again = keep(Processor.builder("segmented", store, second)
+			.checkpoints(CheckpointStore.besideJournal(journal))
+			.build()
+			.start());
+		assertThat(again.awaitHandled(540, WAIT)).isTrue();
+		assertThat(second.positions).isEqualTo(range(501, 540));
+		keep(store);
+		try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(journal)) {
+			assertThat(files.filter((file) -> file.toString().endsWith(".index"))).hasSizeGreaterThan(10);
+		}
+	}
+
 	@Test
 	void liveEventsReachTheHandlerSoonAfterTheAppend() {
 		EventStore store = store();
