@@ -42,10 +42,25 @@ public final class IdTable {
 	 * @return the accepted position, or 0 when none
 	 */
 	public long find(UUID id, LongPredicate isIt) {
+		long[] table = this.slots;
+		return find(id, table.length, (i) -> table[i], isIt);
+	}
+
+	/**
+	 * Looks an id up in a table of this layout kept elsewhere (a sealed segment's on-disk
+	 * index holds {@link #slots()}): offers each position whose fingerprint matches,
+	 * until the test accepts one.
+	 * @param id the id looked for
+	 * @param size the table's number of slots, a power of two
+	 * @param slotAt reads a slot
+	 * @param isIt reads the line at a position and tells whether it holds the id
+	 * @return the accepted position, or 0 when none
+	 */
+	public static long find(UUID id, int size, java.util.function.IntToLongFunction slotAt, LongPredicate isIt) {
 		int fingerprint = fingerprint(id);
-		int mask = this.slots.length - 1;
+		int mask = size - 1;
 		for (int i = slot(fingerprint, mask);; i = (i + 1) & mask) {
-			long entry = this.slots[i];
+			long entry = slotAt.applyAsLong(i);
 			if (entry == 0) {
 				return 0;
 			}
@@ -79,20 +94,14 @@ public final class IdTable {
 
 	/**
 	 * The table's slots, for a sealed segment's on-disk index, which looks them up with
-	 * {@link #slot} and {@link #fingerprint} the same way.
+	 * {@link #find(UUID, int, java.util.function.IntToLongFunction, LongPredicate)}.
 	 * @return a copy of the slots
 	 */
 	public long[] slots() {
 		return this.slots.clone();
 	}
 
-	/**
-	 * The first slot to probe for a fingerprint.
-	 * @param fingerprint the id's fingerprint
-	 * @param mask the table's size minus one
-	 * @return the slot
-	 */
-	public static int slot(int fingerprint, int mask) {
+	private static int slot(int fingerprint, int mask) {
 		// The fingerprint is already well mixed; spread its high bits into the index.
 		return (fingerprint ^ (fingerprint >>> 16)) & mask;
 	}

@@ -261,20 +261,7 @@ final class SegmentIndex implements LineIndex {
 	 * @return the accepted position, or 0 when none
 	 */
 	long findId(UUID id, LongPredicate isIt) {
-		int fingerprint = IdTable.fingerprint(id);
-		int mask = this.idSlots - 1;
-		for (int i = IdTable.slot(fingerprint, mask);; i = (i + 1) & mask) {
-			long entry = this.buffer.getLong(this.idTable + 8 * i);
-			if (entry == 0) {
-				return 0;
-			}
-			if ((int) (entry >>> 32) == fingerprint) {
-				long position = entry & 0xFFFFFFFFL;
-				if (isIt.test(position)) {
-					return position;
-				}
-			}
-		}
+		return IdTable.find(id, this.idSlots, (i) -> this.buffer.getLong(this.idTable + 8 * i), isIt);
 	}
 
 	/** Hands the fingerprint of each id stored in the segment to the consumer. */
