@@ -128,11 +128,8 @@ public final class FileJournal implements Journal {
 	/** Guarded by the committer's lock: its leading lines of the original format. */
 	private long activeLegacyEnd;
 
-	/**
-	 * Guarded by the committer's lock: ids that may be in a sealed segment; null when
-	 * every sealed segment must be asked (a single file, or the filter failed).
-	 */
-	private @Nullable IdFilter filter;
+	/** A segmented journal's summary and id filter, kept up to date in the background. */
+	private final @Nullable SideFiles sideFiles;
 
 	/** Guarded by the committer's lock: seal the written file once it is this long. */
 	private long sealAt;
@@ -194,7 +191,7 @@ public final class FileJournal implements Journal {
 		this.ids = recovered.ids();
 		this.activePath = opened.activePath;
 		this.activeLegacyEnd = recovered.legacyEnd();
-		this.filter = opened.filter;
+		this.sideFiles = (opened.filter != null) ? new SideFiles(path, opened.filter, opened.sealed) : null;
 		this.sealedBytes = opened.sealed.bytes();
 		SegmentFile file = new SegmentFile(opened.activePath, opened.readChannel, recovered.keptEnd(),
 				this::ensureOpen);
@@ -583,30 +580,9 @@ public final class FileJournal implements Journal {
 					+ "sealing is tried again after another " + this.segmentSize + " bytes", ex);
 			return;
 		}
-		// Both are rebuilt or completed on open if this does not get through.
-		try {
-			sealed.streams().save(directory);
-		}
-		catch (IOException ex) {
-			logger.log(Level.WARNING, "Could not save the streams' summary of " + directory + "; it is rebuilt on open",
-					ex);
-		}
-		IdFilter ids = this.filter;
-		if (ids != null) {
-			try {
-				if (ids.full(index.last() - index.first() + 1) || !ids.verify()) {
-					ids.close();
-					this.filter = IdFilter.rebuild(directory, sealed);
-				}
-				else {
-					ids.add(index);
-				}
-			}
-			catch (IOException | RuntimeException ex) {
-				this.filter = null;
-				logger.log(Level.WARNING, "Could not update the id filter of " + directory
-						+ "; until it is reopened, appends look for their ids in every segment", ex);
-			}
+		// Rebuilt or completed on open if this does not get through.
+		if (this.sideFiles != null) {
+			this.sideFiles.sealed(sealed);
 		}
 	}
 
@@ -630,35 +606,20 @@ public final class FileJournal implements Journal {
 			return found[0];
 		}
 		SealedSegments sealed = this.layout.sealed;
-		IdFilter sealedIds = checkedFilter(sealed);
-		if (sealed.count() > 0 && (sealedIds == null || sealedIds.mightContain(IdTable.fingerprint(id)))) {
-			sealed.findId(id, holdsId);
+		if (sealed.count() > 0) {
+			// Segments the filter covers are asked only when it says maybe; the others
+			// always.
+			IdFilter sealedIds = (this.sideFiles != null) ? this.sideFiles.filter() : null;
+			long from = 1;
+			if (sealedIds != null) {
+				long covered = sealedIds.end();
+				if (!sealedIds.mightContain(IdTable.fingerprint(id))) {
+					from = covered;
+				}
+			}
+			sealed.findId(id, holdsId, from);
 		}
 		return (found[0] != null && found[0].id().equals(id)) ? found[0] : null;
-	}
-
-	/**
-	 * The id filter, its body checked on first use and rebuilt if damaged; null when
-	 * there is none to trust. Called under the write lock.
-	 */
-	private @Nullable IdFilter checkedFilter(SealedSegments sealed) {
-		IdFilter current = this.filter;
-		if (current == null || current.verify()) {
-			return current;
-		}
-		Path directory = java.util.Objects.requireNonNull(this.directory);
-		logger.log(Level.WARNING, "The id filter of {0} is damaged; rebuilding it from the segments'' indexes",
-				directory);
-		try {
-			current.close();
-			this.filter = IdFilter.rebuild(directory, sealed);
-		}
-		catch (IOException | RuntimeException ex) {
-			this.filter = null;
-			logger.log(Level.WARNING, "Could not rebuild the id filter of " + directory
-					+ "; until it is reopened, appends look for their ids in every segment", ex);
-		}
-		return this.filter;
 	}
 
 	private static void fail(List<Request> requests, RuntimeException failure) {
@@ -896,8 +857,8 @@ public final class FileJournal implements Journal {
 		current.sealed.close(resources);
 		resources.add(current.file);
 		resources.add(this.writer);
-		if (this.filter != null) {
-			resources.add(this.filter);
+		if (this.sideFiles != null) {
+			resources.add(this.sideFiles);
 		}
 		resources.add(this.lock);
 		if (failure != null) {

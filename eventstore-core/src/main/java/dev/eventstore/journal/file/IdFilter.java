@@ -23,11 +23,12 @@ import org.jspecify.annotations.Nullable;
  * its ids' bits, then records in the header how far the filter covers and the body's
  * CRC-32C; the file is not forced, as a power loss that keeps some of its pages and not
  * others fails the checksum. The header is checked on open, the body (tens of megabytes
- * for tens of millions of ids) the first time an append asks; a filter that does not
- * check out is rebuilt from the segments' indexes, one that covers fewer segments than
- * are sealed gets the missing ones added. Hand-written rather than Guava's, which lives
- * on the heap and has no file format of its own. Not thread-safe: the journal adds and
- * looks up under its write lock.
+ * for tens of millions of ids) in the background after it ({@link SideFiles}); a filter
+ * that does not check out is rebuilt from the segments' indexes, one that covers fewer
+ * segments than are sealed gets the missing ones added. Hand-written rather than Guava's,
+ * which lives on the heap and has no file format of its own. One thread adds; lookups may
+ * run meanwhile and trust only the segments before {@link #end()}, whose bits were all
+ * set before it was published.
  */
 final class IdFilter implements AutoCloseable {
 
@@ -54,10 +55,13 @@ final class IdFilter implements AutoCloseable {
 
 	private long ids;
 
-	/** The first position after the segments it covers. */
-	private long end;
+	/**
+	 * The first position after the segments it covers: written by one thread after the
+	 * bits, read by appends before them.
+	 */
+	private volatile long end;
 
-	private boolean verified;
+	private volatile boolean verified;
 
 	private IdFilter(Path path, FileChannel channel, MappedByteBuffer buffer, int blocks, long ids, long end) {
 		this.path = path;

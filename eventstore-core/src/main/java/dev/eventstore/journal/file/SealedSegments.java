@@ -223,10 +223,11 @@ final class SealedSegments {
 	 * The position of a sealed event with an id, newest segments first.
 	 * @param id the id
 	 * @param isIt reads a position's line and tells whether it holds the id
-	 * @return the position, or 0 when no sealed event has it
+	 * @param from only segments ending at or after this position are asked
+	 * @return the position, or 0 when no such segment has it
 	 */
-	long findId(UUID id, LongPredicate isIt) {
-		for (int i = this.segments.size() - 1; i >= 0; i--) {
+	long findId(UUID id, LongPredicate isIt, long from) {
+		for (int i = this.segments.size() - 1; i >= 0 && this.segments.get(i).last >= from; i--) {
 			long position = this.segments.get(i).index().findId(id, isIt);
 			if (position > 0) {
 				return position;
