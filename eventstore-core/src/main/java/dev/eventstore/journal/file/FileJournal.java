@@ -801,6 +801,11 @@ public final class FileJournal implements Journal {
 		return this.layout.index.count();
 	}
 
+	/** The side files' keeper of a segmented journal. */
+	@Nullable SideFiles sideFiles() {
+		return this.sideFiles;
+	}
+
 	/** Sealed segments, 0 for a single file. */
 	int sealedSegments() {
 		return this.layout.sealed.count();

@@ -58,6 +58,11 @@ final class SideFiles implements AutoCloseable {
 		this.worker.execute(() -> check(sealed));
 	}
 
+	/** Queues a task behind the side files' work: tests hold the worker up with it. */
+	void enqueue(Runnable task) {
+		this.worker.execute(task);
+	}
+
 	/** The filter appends may ask, or null when every segment must be asked. */
 	@Nullable IdFilter filter() {
 		return this.trusted;
