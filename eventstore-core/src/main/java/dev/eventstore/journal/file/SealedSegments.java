@@ -344,8 +344,12 @@ final class SealedSegments {
 					if (this.index == null) {
 						SegmentIndex opened = SegmentIndex.open(this.path, this.first, Files.size(this.path));
 						if (opened == null) {
-							logger.log(Level.WARNING, "Segment {0} has no valid index; rebuilding it from the segment",
-									this.path);
+							// None after a conversion; one that fails its checks is worth
+							// a warning.
+							boolean exists = Files.exists(SegmentIndex.pathOf(this.path));
+							logger.log(exists ? Level.WARNING : Level.INFO, exists
+									? "The index of segment {0} is stale or damaged; rebuilding it from the segment"
+									: "Segment {0} has no index; building it from the segment", this.path);
 							opened = rebuild(this, this.before);
 						}
 						this.index = opened;
