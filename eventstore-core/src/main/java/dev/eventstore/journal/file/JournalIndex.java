@@ -281,17 +281,6 @@ final class JournalIndex implements LineIndex {
 		}
 	}
 
-	/** Whether the stream has events in this file. */
-	boolean hasStream(String streamId) {
-		this.lock.readLock().lock();
-		try {
-			return this.streams.containsKey(streamId);
-		}
-		finally {
-			this.lock.readLock().unlock();
-		}
-	}
-
 	/** Ascending positions of one stream. */
 	private static final class Positions {
 

@@ -11,7 +11,6 @@ import java.util.Collections;
 import java.util.List;
 
 import dev.eventstore.EventStoreException;
-import dev.eventstore.JournalCorruptedException;
 import org.jspecify.annotations.Nullable;
 
 /**

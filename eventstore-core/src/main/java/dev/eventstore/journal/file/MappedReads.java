@@ -152,11 +152,6 @@ final class MappedReads implements AutoCloseable {
 		unmap(buffer, this.path);
 	}
 
-	/** Whether mapped buffers can be released before the collector finds them. */
-	static boolean canUnmap() {
-		return unmapper != null;
-	}
-
 	/** Releases a mapped buffer at once; no one may touch it afterwards. */
 	static void unmap(ByteBuffer buffer, Path path) {
 		if (unmapper == null) {
