@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import dev.eventstore.AppendResult;
+import dev.eventstore.Concurrently;
 import dev.eventstore.EventIdConflictException;
 import dev.eventstore.EventStore;
 import dev.eventstore.EventStoreException;
@@ -131,6 +132,54 @@ class SegmentedJournalTests {
 					.satisfiesAnyOf((line) -> assertThat(line).doesNotContain("\"batch_end\""),
 							(line) -> assertThat(line).contains("\"batch_end\":" + position));
 			}
+		}
+	}
+
+	/**
+	 * Readers race the sealing of segments: every read sees a gapless prefix of the log,
+	 * streams with contiguous versions, and never a version going back.
+	 */
+	@Test
+	void readsRacingSealsSeeConsistentPrefixes() throws Exception {
+		try (EventStore store = EventStore.builder()
+			.persistPath(journal())
+			.fsync(FsyncPolicy.NEVER)
+			.segmentSize(512)
+			.build()) {
+			java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+			java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(2);
+			List<java.util.concurrent.Future<Integer>> reads = new ArrayList<>();
+			for (int r = 0; r < 2; r++) {
+				int reader = r;
+				reads.add(readers.submit(() -> {
+					int checked = 0;
+					long[] seen = new long[5];
+					while (writing.get() || checked < 10) {
+						List<StoredEvent> all = store.readAll(1, Integer.MAX_VALUE);
+						for (int i = 0; i < all.size(); i++) {
+							assertThat(all.get(i).position()).isEqualTo(i + 1);
+						}
+						int s = (checked + reader) % 5;
+						List<StoredEvent> stream = store.readStream("stream-" + s);
+						for (int i = 0; i < stream.size(); i++) {
+							assertThat(stream.get(i).version()).isEqualTo(i + 1);
+						}
+						assertThat((long) stream.size()).isGreaterThanOrEqualTo(seen[s]);
+						seen[s] = stream.size();
+						checked++;
+					}
+					return checked;
+				}));
+			}
+			Concurrently.run(2, 300, (thread, i) -> store.append("stream-" + ((thread * 300 + i) % 5),
+					NewEvent.of("E", Map.of("t", thread, "i", i, "pad", "x".repeat(40)))));
+			writing.set(false);
+			for (java.util.concurrent.Future<Integer> read : reads) {
+				assertThat(read.get(60, java.util.concurrent.TimeUnit.SECONDS)).isGreaterThanOrEqualTo(10);
+			}
+			readers.shutdown();
+			assertThat(store.readAll(1, 1000)).hasSize(600);
+			assertThat(files(".index")).hasSizeGreaterThan(50);
 		}
 	}
 
