@@ -156,17 +156,6 @@ final class JournalIndex implements LineIndex {
 		}
 	}
 
-	/** How many streams are indexed. */
-	int streamCount() {
-		this.lock.readLock().lock();
-		try {
-			return this.streams.size();
-		}
-		finally {
-			this.lock.readLock().unlock();
-		}
-	}
-
 	/**
 	 * Offers the ids of the streams with a position up to {@code maxPosition} that the
 	 * filter lets through.
