@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -63,7 +64,7 @@ final class PostgresAppends {
 	private final Runnable ensureOpen;
 
 	/** Writes this process's concurrent appends in shared transactions. */
-	private final GroupCommitter<Request> committer = new GroupCommitter<>(MAX_GROUP, 0, this::writeGroup);
+	private final GroupCommitter<Request> committer = new GroupCommitter<>(MAX_GROUP, Duration.ZERO, this::writeGroup);
 
 	PostgresAppends(DataSource dataSource, ConnectionSource appendConnections, TablePrefix prefix, PostgresSql sql,
 			String location, Runnable ensureOpen) {

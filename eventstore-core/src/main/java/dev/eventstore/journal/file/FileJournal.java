@@ -95,6 +95,15 @@ public final class FileJournal implements Journal {
 	private final java.util.concurrent.Semaphore appendPermits = new java.util.concurrent.Semaphore(
 			MAX_APPENDS_IN_FLIGHT);
 
+	/**
+	 * How long an appender waiting for a group without fsync yields its processor before
+	 * it parks: long enough for its turn to come round among many runnable threads (64
+	 * appenders of a few microseconds each on 2 cores: a fraction of a millisecond),
+	 * short enough that a stalled disk soon leaves the waiters parked. 0.1 ms and 5 ms
+	 * measured within noise of 1 ms (INTERVAL, 64 threads vs 1: 1.40x, 1.48x, 1.41x).
+	 */
+	private static final Duration YIELD_BEFORE_PARKING = Duration.ofMillis(1);
+
 	/** Most appends written by one combiner call. */
 	private static final int MAX_GROUP = 1024;
 
@@ -203,9 +212,10 @@ public final class FileJournal implements Journal {
 		this.writtenOffset = recovered.keptEnd();
 		this.committed = recovered.lastPosition();
 		this.sealAt = (segmentSize > 0) ? segmentSize : Long.MAX_VALUE;
-		// Without fsync a group completes in microseconds: waiting appenders spin before
+		// Without fsync a group completes in microseconds: waiting appenders yield before
 		// parking.
-		this.committer = new GroupCommitter<>(MAX_GROUP, (fsync == FsyncPolicy.ALWAYS) ? 0 : 2_000, this::commit);
+		this.committer = new GroupCommitter<>(MAX_GROUP,
+				(fsync == FsyncPolicy.ALWAYS) ? Duration.ZERO : YIELD_BEFORE_PARKING, this::commit);
 		// A segmented journal under NEVER is forced in the background every second too:
 		// sealing a segment forces it, and would otherwise stall appends while up to a
 		// segment's worth of bytes reaches the disk.
@@ -413,17 +423,21 @@ public final class FileJournal implements Journal {
 		this.codec.reset();
 		long start = this.writeOffset;
 		long position = this.nextPosition;
-		Map<String, Long> versions = new HashMap<>();
+		// A group of one (an appender alone) needs no maps of the group's versions and
+		// ids.
+		boolean many = group.size() > 1;
+		Map<String, Long> versions = many ? new HashMap<>() : Map.of();
 		List<Request> written = new ArrayList<>(group.size());
 		// Retries of requests written in this very group succeed or fail with them; the
 		// ids of a group's earlier requests are only needed when there are any.
-		List<Request> retriesInGroup = new ArrayList<>();
-		Map<UUID, StoredEvent> groupIds = (group.size() > 1) ? new HashMap<>() : Map.of();
+		List<Request> retriesInGroup = List.of();
+		Map<UUID, StoredEvent> groupIds = many ? new HashMap<>() : Map.of();
 		Layout current = this.layout;
 		SealedStreams sealedStreams = current.sealed.streams();
 		for (Request request : group) {
-			long version = versions.computeIfAbsent(request.streamId,
-					(streamId) -> sealedStreams.version(streamId) + current.index.streamVersion(streamId));
+			Long versionInGroup = versions.get(request.streamId);
+			long version = (versionInGroup != null) ? versionInGroup
+					: sealedStreams.version(request.streamId) + current.index.streamVersion(request.streamId);
 			List<StoredEvent> retried;
 			try {
 				retried = Retries.storedCopy(request.streamId, request.events, request.expected, version,
@@ -436,6 +450,9 @@ public final class FileJournal implements Journal {
 			if (retried != null) {
 				request.stored = AppendResult.duplicate(retried);
 				if (retried.get(0).position() >= this.nextPosition) {
+					if (retriesInGroup.isEmpty()) {
+						retriesInGroup = new ArrayList<>();
+					}
 					retriesInGroup.add(request);
 				}
 				else {
@@ -455,13 +472,15 @@ public final class FileJournal implements Journal {
 				StoredEvent storedEvent = StoredEvent.appended(position + i, request.streamId, version + 1 + i, event,
 						request.timestamp);
 				stored.add(storedEvent);
-				if (group.size() > 1) {
+				if (many) {
 					groupIds.put(event.id(), storedEvent);
 				}
 			}
 			request.stored = AppendResult.stored(stored);
 			position += request.events.size();
-			versions.put(request.streamId, version + request.events.size());
+			if (many) {
+				versions.put(request.streamId, version + request.events.size());
+			}
 			written.add(request);
 		}
 		if (written.isEmpty()) {
