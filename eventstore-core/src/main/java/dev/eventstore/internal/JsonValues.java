@@ -153,9 +153,9 @@ public final class JsonValues {
 	 * @throws IllegalArgumentException naming the first limit exceeded and where
 	 */
 	public static void checkLimits(Map<String, Object> data, Map<String, Object> metadata, String eventType) {
-		long size = checkedSize(data, "Data of event '" + eventType + "'");
+		long size = checkedSize(data, "Data", eventType);
 		if (!metadata.isEmpty()) {
-			size += checkedSize(metadata, "Metadata of event '" + eventType + "'");
+			size += checkedSize(metadata, "Metadata", eventType);
 		}
 		if (size > EventLimits.MAX_EVENT_BYTES) {
 			throw new IllegalArgumentException(
@@ -164,7 +164,7 @@ public final class JsonValues {
 		}
 	}
 
-	private static long checkedSize(Map<String, Object> object, String what) {
+	private static long checkedSize(Map<String, Object> object, String part, String eventType) {
 		FrozenMap frozen = (FrozenMap) object;
 		if (frozen.checkedSize >= 0) {
 			return frozen.checkedSize;
@@ -175,7 +175,10 @@ public final class JsonValues {
 			return size;
 		}
 		catch (Violation violation) {
-			throw new IllegalArgumentException(what + " " + violation.before + "$" + violation.path + violation.after);
+			// The message is built here only: an event within the limits (and every
+			// event whose size is known) builds no strings.
+			throw new IllegalArgumentException(part + " of event '" + eventType + "' " + violation.before + "$"
+					+ violation.path + violation.after);
 		}
 	}
 
@@ -526,7 +529,9 @@ public final class JsonValues {
 		}
 		else if (value instanceof FrozenMap map) {
 			generator.writeStartObject();
-			for (Map.Entry<String, Object> entry : map.entrySet()) {
+			// The map itself, not its read-only view, which wraps every entry it hands
+			// out.
+			for (Map.Entry<String, Object> entry : map.map.entrySet()) {
 				generator.writeName(entry.getKey());
 				write(generator, entry.getValue());
 			}

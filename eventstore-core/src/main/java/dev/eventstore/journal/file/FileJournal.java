@@ -466,17 +466,16 @@ public final class FileJournal implements Journal {
 			}
 			request.lineStarts = this.codec.append(request.bodies, position, version + 1);
 			request.end = this.codec.size();
-			List<StoredEvent> stored = new ArrayList<>(request.events.size());
-			for (int i = 0; i < request.events.size(); i++) {
+			StoredEvent[] stored = new StoredEvent[request.events.size()];
+			for (int i = 0; i < stored.length; i++) {
 				NewEvent event = request.events.get(i);
-				StoredEvent storedEvent = StoredEvent.appended(position + i, request.streamId, version + 1 + i, event,
+				stored[i] = StoredEvent.appended(position + i, request.streamId, version + 1 + i, event,
 						request.timestamp);
-				stored.add(storedEvent);
 				if (many) {
-					groupIds.put(event.id(), storedEvent);
+					groupIds.put(event.id(), stored[i]);
 				}
 			}
-			request.stored = AppendResult.stored(stored);
+			request.stored = AppendResult.stored(List.of(stored));
 			position += request.events.size();
 			if (many) {
 				versions.put(request.streamId, version + request.events.size());
@@ -513,11 +512,7 @@ public final class FileJournal implements Journal {
 		}
 		for (Request request : written) {
 			if (!request.stored.isDuplicate()) {
-				long[] starts = new long[request.lineStarts.length];
-				for (int i = 0; i < starts.length; i++) {
-					starts[i] = start + request.lineStarts[i];
-				}
-				current.index.add(request.streamId, starts, start + request.end);
+				current.index.add(request.streamId, start, request.lineStarts, start + request.end);
 				for (StoredEvent event : request.stored) {
 					this.ids.add(event.id(), event.position());
 				}

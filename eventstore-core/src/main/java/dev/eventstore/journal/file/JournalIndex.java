@@ -71,14 +71,30 @@ final class JournalIndex implements LineIndex {
 	 * @param end where the last line ends
 	 */
 	void add(String streamId, long[] lineStarts, long end) {
+		add(streamId, 0, lineStarts.length, (i) -> lineStarts[i], end);
+	}
+
+	/**
+	 * Indexes a batch of consecutive positions of one stream, written at
+	 * {@code from + lineStarts[i]}: where a group's buffer was written.
+	 * @param streamId the stream
+	 * @param from the file offset of the buffer the lines were composed in
+	 * @param lineStarts the offset of each line within that buffer
+	 * @param end where the last line ends
+	 */
+	void add(String streamId, long from, int[] lineStarts, long end) {
+		add(streamId, from, lineStarts.length, (i) -> lineStarts[i], end);
+	}
+
+	private void add(String streamId, long from, int lines, java.util.function.IntToLongFunction lineStart, long end) {
 		this.lock.writeLock().lock();
 		try {
 			Positions positions = this.streams.computeIfAbsent(streamId, (id) -> new Positions());
-			for (long start : lineStarts) {
+			for (int i = 0; i < lines; i++) {
 				if (this.count == this.offsets.length) {
 					this.offsets = Arrays.copyOf(this.offsets, this.offsets.length * 2);
 				}
-				this.offsets[this.count++] = start;
+				this.offsets[this.count++] = from + lineStart.applyAsLong(i);
 				positions.add(this.base + this.count);
 			}
 			this.end = end;
@@ -115,16 +131,14 @@ final class JournalIndex implements LineIndex {
 		}
 	}
 
-	/** The stream's events in this file, durable or not. */
+	/**
+	 * The stream's events in this file, durable or not. For the index's writer only (the
+	 * thread that adds to it, under the journal's write lock, or the one opening it):
+	 * nothing changes the index under it, so it reads without the lock.
+	 */
 	long streamVersion(String streamId) {
-		this.lock.readLock().lock();
-		try {
-			Positions positions = this.streams.get(streamId);
-			return (positions != null) ? positions.size : 0;
-		}
-		finally {
-			this.lock.readLock().unlock();
-		}
+		Positions positions = this.streams.get(streamId);
+		return (positions != null) ? positions.size : 0;
 	}
 
 	/** The stream's events in this file up to {@code maxPosition}. */

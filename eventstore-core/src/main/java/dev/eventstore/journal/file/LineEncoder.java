@@ -10,6 +10,8 @@ import java.util.zip.CRC32C;
 import dev.eventstore.NewEvent;
 import dev.eventstore.internal.JsonValues;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
 
 /**
  * Encodes appends into journal lines: each event's body on the appending thread, then the
@@ -18,6 +20,8 @@ import tools.jackson.core.JsonGenerator;
  */
 final class LineEncoder {
 
+	private static final int UUID_LENGTH = 36;
+
 	private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
 	private static final byte[] EVENT_ID_OPEN = "{\"event_id\":".getBytes(StandardCharsets.US_ASCII);
@@ -25,6 +29,22 @@ final class LineEncoder {
 	private static final byte[] VERSION_NAME = ",\"version\":".getBytes(StandardCharsets.US_ASCII);
 
 	private static final byte[] BATCH_END_NAME = ",\"batch_end\":".getBytes(StandardCharsets.US_ASCII);
+
+	// The body's names, quoted and encoded once: written as they are, not scanned for
+	// characters to escape on every append.
+	private static final SerializableString UUID_NAME = new SerializedString("uuid");
+
+	private static final SerializableString STREAM_ID_NAME = new SerializedString("stream_id");
+
+	private static final SerializableString EVENT_TYPE_NAME = new SerializedString("event_type");
+
+	private static final SerializableString REVISION_NAME = new SerializedString("revision");
+
+	private static final SerializableString DATA_NAME = new SerializedString("data");
+
+	private static final SerializableString METADATA_NAME = new SerializedString("metadata");
+
+	private static final SerializableString TIMESTAMP_NAME = new SerializedString("timestamp");
 
 	private static final ThreadLocal<BodyEncoder> encoders = ThreadLocal.withInitial(BodyEncoder::new);
 
@@ -138,40 +158,76 @@ final class LineEncoder {
 
 		private final TimestampText timestamps = new TimestampText();
 
+		private final byte[] uuid = new byte[UUID_LENGTH];
+
+		/** The id's text as {@link java.util.UUID#toString()} writes it, in ASCII. */
+		private byte[] uuidText(java.util.UUID id) {
+			long most = id.getMostSignificantBits();
+			long least = id.getLeastSignificantBits();
+			hex(most >>> 32, 0, 8);
+			this.uuid[8] = '-';
+			hex(most >>> 16, 9, 4);
+			this.uuid[13] = '-';
+			hex(most, 14, 4);
+			this.uuid[18] = '-';
+			hex(least >>> 48, 19, 4);
+			this.uuid[23] = '-';
+			hex(least, 24, 12);
+			return this.uuid;
+		}
+
+		/** Writes the lowest {@code digits} hex digits of the value at {@code at}. */
+		private void hex(long value, int at, int digits) {
+			long rest = value;
+			for (int i = at + digits - 1; i >= at; i--) {
+				this.uuid[i] = HEX[(int) (rest & 0xF)];
+				rest >>>= 4;
+			}
+		}
+
+		/**
+		 * How many bytes the generator has written so far, counting those it still
+		 * buffers: an offset into the buffer once it is flushed, without a flush per
+		 * offset.
+		 */
+		private int written(JsonGenerator gen) {
+			return this.buffer.size + gen.streamWriteOutputBuffered();
+		}
+
 		Bodies encode(String streamId, List<NewEvent> events, Instant timestamp) {
 			this.buffer.size = 0;
 			int[] offsets = new int[events.size() * 4];
-			String time = this.timestamps.format(timestamp);
+			int timeLength = this.timestamps.write(timestamp);
 			JsonGenerator gen = this.generator;
 			for (int i = 0; i < events.size(); i++) {
 				NewEvent event = events.get(i);
 				gen.writeStartObject();
-				gen.flush();
-				offsets[4 * i] = this.buffer.size;
-				gen.writeName("uuid");
-				gen.writeString(event.id().toString());
-				gen.writeName("stream_id");
+				offsets[4 * i] = written(gen);
+				gen.writeName(UUID_NAME);
+				// Hex digits and hyphens and a timestamp's text need no escaping: they
+				// are
+				// written as the bytes they are.
+				gen.writeRawUTF8String(uuidText(event.id()), 0, UUID_LENGTH);
+				gen.writeName(STREAM_ID_NAME);
 				gen.writeString(streamId);
-				gen.writeName("event_type");
+				gen.writeName(EVENT_TYPE_NAME);
 				gen.writeString(event.type());
-				gen.flush();
-				offsets[4 * i + 1] = this.buffer.size;
-				offsets[4 * i + 2] = this.buffer.size;
+				offsets[4 * i + 1] = written(gen);
+				offsets[4 * i + 2] = offsets[4 * i + 1];
 				if (event.revision() > 1) {
-					gen.writeName("revision");
+					gen.writeName(REVISION_NAME);
 					gen.writeNumber(event.revision());
 				}
-				gen.writeName("data");
+				gen.writeName(DATA_NAME);
 				JsonValues.write(gen, event.data());
-				gen.writeName("metadata");
+				gen.writeName(METADATA_NAME);
 				JsonValues.write(gen, event.metadata().isEmpty() ? null : event.metadata());
-				gen.writeName("timestamp");
-				gen.writeString(time);
-				gen.flush();
-				offsets[4 * i + 3] = this.buffer.size;
+				gen.writeName(TIMESTAMP_NAME);
+				gen.writeRawUTF8String(this.timestamps.bytes(), 0, timeLength);
+				offsets[4 * i + 3] = written(gen);
 				gen.writeEndObject();
-				gen.flush();
 			}
+			gen.flush();
 			return new Bodies(this.buffer.bytes, offsets);
 		}
 

@@ -38,6 +38,27 @@ class LineFormatTests {
 	}
 
 	@Test
+	void idsAndTimestampsAreWrittenAsUuidAndInstantWriteThem() {
+		java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+		List<java.util.UUID> ids = new ArrayList<>(List.of(new java.util.UUID(0, 0), new java.util.UUID(-1, -1),
+				new java.util.UUID(0x0000000100020003L, 0x0004000000000005L)));
+		for (int i = 0; i < 1_000; i++) {
+			ids.add(new java.util.UUID(random.nextLong(), random.nextLong()));
+		}
+		LineEncoder codec = new LineEncoder();
+		for (java.util.UUID id : ids) {
+			Instant timestamp = Instant.ofEpochSecond(1_790_000_000L + random.nextInt(5),
+					random.nextInt(1_000_000_000));
+			codec.encode("s", 1, 1, List.of(NewEvent.of("E", Map.of("n", 1)).withId(id)), timestamp);
+			String line = new String(codec.bytes(), 0, codec.size(), java.nio.charset.StandardCharsets.UTF_8);
+			assertThat(line).contains("\"uuid\":\"" + id + "\",").contains("\"timestamp\":\"" + timestamp + "\"");
+			LineFormat.Decoded event = LineDecoder.decodeEvent(codec.bytes(), 0, codec.size() - 1);
+			assertThat(event.id()).isEqualTo(id);
+			assertThat(event.timestamp()).isEqualTo(timestamp);
+		}
+	}
+
+	@Test
 	void singleEventsCarryNoBatchEnd() {
 		LineEncoder codec = new LineEncoder();
 		codec.encode("s", 1, 1, List.of(NewEvent.of("E", Map.of("batch_end", 5))), Instant.EPOCH);
