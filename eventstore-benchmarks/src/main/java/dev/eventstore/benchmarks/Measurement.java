@@ -27,6 +27,12 @@ final class Measurement {
 			return new Result(opsPerSecond, Double.NaN, Double.NaN);
 		}
 
+		/** The mean of two runs' throughputs and of their percentiles. */
+		static Result mean(Result a, Result b) {
+			return new Result((a.opsPerSecond + b.opsPerSecond) / 2, (a.p50Micros + b.p50Micros) / 2,
+					(a.p99Micros + b.p99Micros) / 2);
+		}
+
 	}
 
 	private Measurement() {

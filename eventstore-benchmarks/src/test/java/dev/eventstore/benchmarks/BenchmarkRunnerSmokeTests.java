@@ -34,6 +34,8 @@ class BenchmarkRunnerSmokeTests {
 		original.println(output);
 		assertThat(output).contains("| measurement")
 			.contains("store: append, fsync ALWAYS")
+			.contains("store: append, fsync NEVER (mean of 2)")
+			.contains("store: append, fsync INTERVAL (mean of 2)")
 			.contains("store: open 20,000-event journal")
 			.contains("cli: verify 20,000-event journal")
 			.contains("processor: replay, no-op handler, checkpoints on")
