@@ -204,9 +204,8 @@ final class LineEncoder {
 				gen.writeStartObject();
 				offsets[4 * i] = written(gen);
 				gen.writeName(UUID_NAME);
-				// Hex digits and hyphens and a timestamp's text need no escaping: they
-				// are
-				// written as the bytes they are.
+				// An id's hex digits and hyphens, like a timestamp's text, need no
+				// escaping: both are written as the bytes they are.
 				gen.writeRawUTF8String(uuidText(event.id()), 0, UUID_LENGTH);
 				gen.writeName(STREAM_ID_NAME);
 				gen.writeString(streamId);
