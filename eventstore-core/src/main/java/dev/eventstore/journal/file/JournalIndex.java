@@ -65,16 +65,6 @@ final class JournalIndex implements LineIndex {
 	}
 
 	/**
-	 * Indexes a batch of consecutive positions of one stream.
-	 * @param streamId the stream
-	 * @param lineStarts the file offset of each line
-	 * @param end where the last line ends
-	 */
-	void add(String streamId, long[] lineStarts, long end) {
-		add(streamId, 0, lineStarts.length, (i) -> lineStarts[i], end);
-	}
-
-	/**
 	 * Indexes a batch of consecutive positions of one stream, written at
 	 * {@code from + lineStarts[i]}: where a group's buffer was written.
 	 * @param streamId the stream
@@ -83,18 +73,14 @@ final class JournalIndex implements LineIndex {
 	 * @param end where the last line ends
 	 */
 	void add(String streamId, long from, int[] lineStarts, long end) {
-		add(streamId, from, lineStarts.length, (i) -> lineStarts[i], end);
-	}
-
-	private void add(String streamId, long from, int lines, java.util.function.IntToLongFunction lineStart, long end) {
 		this.lock.writeLock().lock();
 		try {
 			Positions positions = this.streams.computeIfAbsent(streamId, (id) -> new Positions());
-			for (int i = 0; i < lines; i++) {
+			for (int lineStart : lineStarts) {
 				if (this.count == this.offsets.length) {
 					this.offsets = Arrays.copyOf(this.offsets, this.offsets.length * 2);
 				}
-				this.offsets[this.count++] = from + lineStart.applyAsLong(i);
+				this.offsets[this.count++] = from + lineStart;
 				positions.add(this.base + this.count);
 			}
 			this.end = end;

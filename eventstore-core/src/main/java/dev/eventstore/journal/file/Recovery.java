@@ -196,7 +196,7 @@ final class Recovery {
 		else {
 			this.legacyEnd = line.position();
 		}
-		this.index.add(line.streamId(), new long[] { start }, end);
+		this.index.add(line.streamId(), start, new int[] { 0 }, end);
 		this.expectedPosition++;
 		if (line.id() != null) {
 			this.pendingIds.add(line.id());

@@ -62,11 +62,6 @@ final class TimestampText {
 		return this.text;
 	}
 
-	/** The instant's text as a string. */
-	String format(Instant instant) {
-		return new String(this.text, 0, write(instant), StandardCharsets.ISO_8859_1);
-	}
-
 	private int writeDigits(int value, int digits, int at) {
 		int rest = value;
 		for (int i = at + digits - 1; i >= at; i--) {
