@@ -2,7 +2,6 @@ package dev.eventstore;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -263,7 +262,10 @@ final class DefaultEventStore implements EventStore {
 	 * an event reads back the same from each.
 	 */
 	private Instant now() {
-		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+		Instant now = this.clock.instant();
+		int belowMicros = now.getNano() % 1_000;
+		// What truncatedTo(MICROS) gives, without its general unit arithmetic.
+		return (belowMicros == 0) ? now : now.minusNanos(belowMicros);
 	}
 
 	private void ensureOpen() {

@@ -103,6 +103,22 @@ class NewEventTests {
 	}
 
 	@Test
+	void acceptsEveryNameThatIsNotBlankAndValidUnicode() {
+		for (String type : List.of("OrderPlaced", " padded ", "tab\there", "line\nbreak", "ümlaut",
+				"emoji \ud83d\ude00", "~!@#$%^&*()", "x")) {
+			assertThat(NewEvent.of(type, Map.of()).type()).isEqualTo(type);
+		}
+	}
+
+	@Test
+	void rejectsTypesBlankWithAnyWhitespace() {
+		for (String type : List.of("", " ", "\t", " \n\r ", "\u001f")) {
+			assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of(type, Map.of()))
+				.withMessage("Event type must not be null or blank");
+		}
+	}
+
+	@Test
 	void rejectsBlankTypes() {
 		assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of(" ", Map.of()))
 			.withMessage("Event type must not be null or blank");

@@ -17,9 +17,27 @@ public final class IdTable {
 
 	private static final float MAX_LOAD = 0.75f;
 
-	private long[] slots = new long[1024];
+	private long[] slots;
 
 	private int size;
+
+	/** An empty table. */
+	public IdTable() {
+		this(0);
+	}
+
+	/**
+	 * An empty table with room for this many ids before it grows: a table that grows from
+	 * empty rehashes every id it holds at each doubling.
+	 * @param expectedIds how many ids it is expected to take
+	 */
+	public IdTable(int expectedIds) {
+		int length = 1024;
+		while (length * MAX_LOAD < expectedIds && length < (1 << 30)) {
+			length *= 2;
+		}
+		this.slots = new long[length];
+	}
 
 	/**
 	 * Records where an id is stored.

@@ -19,6 +19,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.SerializableString;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamWriteConstraints;
 import tools.jackson.core.json.JsonFactory;
@@ -503,6 +504,17 @@ public final class JsonValues {
 	 * @param value the value
 	 */
 	public static void write(JsonGenerator generator, @Nullable Object value) {
+		write(generator, value, null);
+	}
+
+	/**
+	 * Writes a JSON value (as produced by this class) to a generator, taking object keys
+	 * already encoded from a cache.
+	 * @param generator the generator
+	 * @param value the value
+	 * @param names the thread's cache of encoded keys, or null to encode each
+	 */
+	public static void write(JsonGenerator generator, @Nullable Object value, @Nullable EncodedNames names) {
 		if (value == null) {
 			generator.writeNull();
 		}
@@ -532,15 +544,21 @@ public final class JsonValues {
 			// The map itself, not its read-only view, which wraps every entry it hands
 			// out.
 			for (Map.Entry<String, Object> entry : map.map.entrySet()) {
-				generator.writeName(entry.getKey());
-				write(generator, entry.getValue());
+				SerializableString name = (names != null) ? names.of(entry.getKey()) : null;
+				if (name != null) {
+					generator.writeName(name);
+				}
+				else {
+					generator.writeName(entry.getKey());
+				}
+				write(generator, entry.getValue(), names);
 			}
 			generator.writeEndObject();
 		}
 		else if (value instanceof FrozenList list) {
 			generator.writeStartArray();
 			for (Object item : list.items) {
-				write(generator, item);
+				write(generator, item, names);
 			}
 			generator.writeEndArray();
 		}

@@ -63,6 +63,11 @@ public final class Texts {
 	}
 
 	private static String requireName(String value, String what, int maxLength) {
+		if (value != null && value.length() <= maxLength && plainName(value)) {
+			// Printable ASCII, not all spaces: what names almost always are, checked in
+			// one pass instead of the four below.
+			return value;
+		}
 		if (value == null || value.isBlank()) {
 			throw new IllegalArgumentException(what + " must not be null or blank");
 		}
@@ -80,6 +85,23 @@ public final class Texts {
 					+ String.format("U+%04X", (int) value.charAt(lone)) + " at index " + lone);
 		}
 		return value;
+	}
+
+	/** Whether a name is printable ASCII (so holds no NUL or surrogate) and not blank. */
+	private static boolean plainName(String value) {
+		boolean blank = true;
+		for (int i = 0, n = value.length(); i < n; i++) {
+			char c = value.charAt(i);
+			if (c <= ' ' || c > '~') {
+				if (c != ' ') {
+					return false;
+				}
+			}
+			else {
+				blank = false;
+			}
+		}
+		return !blank;
 	}
 
 	/**

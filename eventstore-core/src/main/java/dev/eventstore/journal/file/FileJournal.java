@@ -433,11 +433,9 @@ public final class FileJournal implements Journal {
 		List<Request> retriesInGroup = List.of();
 		Map<UUID, StoredEvent> groupIds = many ? new HashMap<>() : Map.of();
 		Layout current = this.layout;
-		SealedStreams sealedStreams = current.sealed.streams();
 		for (Request request : group) {
 			Long versionInGroup = versions.get(request.streamId);
-			long version = (versionInGroup != null) ? versionInGroup
-					: sealedStreams.version(request.streamId) + current.index.streamVersion(request.streamId);
+			long version = (versionInGroup != null) ? versionInGroup : current.index.lastVersion(request.streamId);
 			List<StoredEvent> retried;
 			try {
 				retried = Retries.storedCopy(request.streamId, request.events, request.expected, version,
@@ -568,7 +566,8 @@ public final class FileJournal implements Journal {
 				this.writer = next;
 			}
 			this.sealedBytes += this.writeOffset;
-			this.ids = new IdTable();
+			// The next segment takes about as many events as this one did.
+			this.ids = new IdTable((int) current.index.count());
 			this.activePath = nextPath;
 			this.activeLegacyEnd = 0;
 			this.writeOffset = 0;

@@ -6,6 +6,8 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where each event's line lies in the journal file being written (a single-file journal,
  * or the active segment of a segmented one), and which of its positions each stream
@@ -33,6 +35,12 @@ final class JournalIndex implements LineIndex {
 	private long end;
 
 	private final Map<String, Positions> streams = new HashMap<>();
+
+	/**
+	 * The entry {@link #lastVersion} found last, which {@link #add} then needs: only the
+	 * writer touches it.
+	 */
+	private @Nullable Positions lastAsked;
 
 	/** An index of a whole journal in one file. */
 	JournalIndex() {
@@ -73,9 +81,16 @@ final class JournalIndex implements LineIndex {
 	 * @param end where the last line ends
 	 */
 	void add(String streamId, long from, int[] lineStarts, long end) {
+		// The stream's entry, when the writer has just asked for its version: one lookup
+		// an append, not two.
+		Positions cached = this.lastAsked;
+		Positions positions = (cached != null && cached.streamId == streamId) ? cached : null;
 		this.lock.writeLock().lock();
 		try {
-			Positions positions = this.streams.computeIfAbsent(streamId, (id) -> new Positions());
+			if (positions == null || positions.size == 0) {
+				positions = this.streams.computeIfAbsent(streamId,
+						(id) -> new Positions(id, this.versionBefore.applyAsLong(id)));
+			}
 			for (int lineStart : lineStarts) {
 				if (this.count == this.offsets.length) {
 					this.offsets = Arrays.copyOf(this.offsets, this.offsets.length * 2);
@@ -104,6 +119,7 @@ final class JournalIndex implements LineIndex {
 			}
 			this.count = (int) (lastPosition - this.base);
 			this.end = end;
+			this.lastAsked = null;
 			for (Iterator<Positions> it = this.streams.values().iterator(); it.hasNext();) {
 				Positions positions = it.next();
 				positions.truncateAfter(lastPosition);
@@ -118,13 +134,19 @@ final class JournalIndex implements LineIndex {
 	}
 
 	/**
-	 * The stream's events in this file, durable or not. For the index's writer only (the
-	 * thread that adds to it, under the journal's write lock, or the one opening it):
-	 * nothing changes the index under it, so it reads without the lock.
+	 * The stream's version at the end of this file, durable or not: its events before the
+	 * file and in it. For the index's writer only (the thread that adds to it, under the
+	 * journal's write lock, or the one opening it): nothing changes the index under it,
+	 * so it reads without the lock.
 	 */
-	long streamVersion(String streamId) {
+	long lastVersion(String streamId) {
 		Positions positions = this.streams.get(streamId);
-		return (positions != null) ? positions.size : 0;
+		if (positions == null) {
+			this.lastAsked = null;
+			return this.versionBefore.applyAsLong(streamId);
+		}
+		this.lastAsked = positions;
+		return positions.before + positions.size;
 	}
 
 	/** The stream's events in this file up to {@code maxPosition}. */
@@ -273,7 +295,17 @@ final class JournalIndex implements LineIndex {
 	/** Ascending positions of one stream. */
 	private static final class Positions {
 
+		final String streamId;
+
+		/** The stream's version before this file. */
+		final long before;
+
 		long[] values = new long[4];
+
+		Positions(String streamId, long before) {
+			this.streamId = streamId;
+			this.before = before;
+		}
 
 		int size;
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 import dev.eventstore.NewEvent;
+import dev.eventstore.internal.EncodedNames;
 import dev.eventstore.internal.JsonValues;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.SerializableString;
@@ -158,6 +159,8 @@ final class LineEncoder {
 
 		private final TimestampText timestamps = new TimestampText();
 
+		private final EncodedNames names = new EncodedNames();
+
 		private final byte[] uuid = new byte[UUID_LENGTH];
 
 		/** The id's text as {@link java.util.UUID#toString()} writes it, in ASCII. */
@@ -218,9 +221,9 @@ final class LineEncoder {
 					gen.writeNumber(event.revision());
 				}
 				gen.writeName(DATA_NAME);
-				JsonValues.write(gen, event.data());
+				JsonValues.write(gen, event.data(), this.names);
 				gen.writeName(METADATA_NAME);
-				JsonValues.write(gen, event.metadata().isEmpty() ? null : event.metadata());
+				JsonValues.write(gen, event.metadata().isEmpty() ? null : event.metadata(), this.names);
 				gen.writeName(TIMESTAMP_NAME);
 				gen.writeRawUTF8String(this.timestamps.bytes(), 0, timeLength);
 				offsets[4 * i + 3] = written(gen);

@@ -28,9 +28,6 @@ final class Recovery {
 
 	private final JournalIndex index;
 
-	/** Each stream's version before this file. */
-	private final java.util.function.ToLongFunction<String> versionBefore;
-
 	private final IdTable ids = new IdTable();
 
 	/** Ids of the batch being read: they enter the table once the batch is whole. */
@@ -70,7 +67,6 @@ final class Recovery {
 			boolean checksummedBefore) {
 		this.path = path;
 		this.index = new JournalIndex(base, versionBefore);
-		this.versionBefore = versionBefore;
 		this.expectedPosition = base + 1;
 		this.keptPosition = base;
 		this.sawChecksummed = checksummedBefore;
@@ -183,8 +179,7 @@ final class Recovery {
 		if (line.position() != this.expectedPosition) {
 			throw corrupted(start, "event_id " + line.position() + " where " + this.expectedPosition + " was expected");
 		}
-		long derivedVersion = this.versionBefore.applyAsLong(line.streamId())
-				+ this.index.streamVersion(line.streamId()) + 1;
+		long derivedVersion = this.index.lastVersion(line.streamId()) + 1;
 		if (line.version() != -1 && line.version() != derivedVersion) {
 			throw corrupted(start, "version " + line.version() + " of stream '" + line.streamId()
 					+ "' where the events before it make it " + derivedVersion);
