@@ -430,6 +430,45 @@ public abstract class EventStoreContractTests {
 	}
 
 	@Test
+	void eventsReadRightAfterTheirAppendEqualThoseReadAfterARestart() {
+		Map<String, Object> data = new java.util.LinkedHashMap<>();
+		data.put("int", 7);
+		data.put("long", 1L << 40);
+		data.put("price", 19.99);
+		data.put("wholeDouble", 2.0);
+		data.put("ratio", 0.1f);
+		data.put("decimal", new java.math.BigDecimal("19.990"));
+		data.put("big", new java.math.BigInteger("123456789012345678901234567890"));
+		data.put("text", "ümlaut \"quoted\" \ud83d\ude00 line\nbreak");
+		data.put("nested", Map.of("list", List.of(1, "two", Map.of("three", true)), "none", Map.of()));
+		data.put("nothing", null);
+		List<NewEvent> batch = List.of(NewEvent.of("Priced", data, Map.of("traceId", "t-1")),
+				NewEvent.of("Priced", Map.of("amount", 1)).withRevision(2));
+		this.store.appendBatch("recent", batch);
+		this.store.append("recent", NewEvent.of("Priced", Map.of("amount", 2.5)));
+		List<StoredEvent> right = this.store.readStream("recent");
+		assertThat(right).hasSize(3);
+		assertThat(right.get(0).data()).containsEntry("ratio", 0.1).containsEntry("wholeDouble", 2.0);
+		this.store.close();
+		this.store = reopen();
+		org.junit.jupiter.api.Assumptions.assumeTrue(this.store != null, "this journal keeps nothing across a restart");
+		List<StoredEvent> afterRestart = this.store.readStream("recent");
+		assertThat(afterRestart).isEqualTo(right);
+		for (int i = 0; i < right.size(); i++) {
+			StoredEvent before = right.get(i);
+			StoredEvent after = afterRestart.get(i);
+			assertThat(after.timestamp()).isEqualTo(before.timestamp());
+			assertThat(after.revision()).isEqualTo(before.revision());
+			assertThat(after.metadata()).isEqualTo(before.metadata());
+			assertThat(after.data()).isEqualTo(before.data());
+		}
+		assertThat(afterRestart.get(0).payload(Priced.class)).isEqualTo(right.get(0).payload(Priced.class));
+	}
+
+	record Priced(java.math.BigDecimal decimal, double price, float ratio, String text) {
+	}
+
+	@Test
 	void retriesAreRecognisedAfterARestart() {
 		AppendResult first = this.store.appendBatch("a", batchWithIds("a", 2));
 		this.store.append("b", NewEvent.of("E", Map.of()));

@@ -513,6 +513,10 @@ public final class FileJournal implements Journal {
 				current.index.add(request.streamId, start, request.lineStarts, start + request.end);
 				for (StoredEvent event : request.stored) {
 					this.ids.add(event.id(), event.position());
+					// The events an application reads next are most often those it just
+					// appended (load, decide, append, load again): they read back from
+					// memory, as they would decode from their lines.
+					this.decoded.put(event);
 				}
 			}
 			request.succeeded();
