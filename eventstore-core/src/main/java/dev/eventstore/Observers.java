@@ -18,6 +18,11 @@ final class Observers {
 		this.observers = List.copyOf(observers);
 	}
 
+	/** Whether there is any observer to tell. */
+	boolean any() {
+		return !this.observers.isEmpty();
+	}
+
 	void appended(List<NewEvent> events, List<StoredEvent> stored, long nanos) {
 		for (EventStoreObserver observer : this.observers) {
 			try {

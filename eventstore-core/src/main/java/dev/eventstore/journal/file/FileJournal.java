@@ -146,6 +146,9 @@ public final class FileJournal implements Journal {
 	/** The bytes of the sealed segments. */
 	private volatile long sealedBytes;
 
+	/** The requests of the group being written that passed their checks; writer only. */
+	private final List<Request> written = new ArrayList<>();
+
 	/** The events stream reads decoded lately, shared by every file of the journal. */
 	private final DecodedEvents decoded;
 
@@ -427,7 +430,9 @@ public final class FileJournal implements Journal {
 		// ids.
 		boolean many = group.size() > 1;
 		Map<String, Long> versions = many ? new HashMap<>() : Map.of();
-		List<Request> written = new ArrayList<>(group.size());
+		// Reused: only the writer, under the lock, fills it.
+		List<Request> written = this.written;
+		written.clear();
 		// Retries of requests written in this very group succeed or fail with them; the
 		// ids of a group's earlier requests are only needed when there are any.
 		List<Request> retriesInGroup = List.of();
