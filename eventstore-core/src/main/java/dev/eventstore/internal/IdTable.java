@@ -65,6 +65,27 @@ public final class IdTable {
 	}
 
 	/**
+	 * Whether the table holds a position whose fingerprint matches the id's: when not,
+	 * the id is certainly not stored here. One probe, no line read.
+	 * @param id the id looked for
+	 * @return whether {@link #find} may accept a position for it
+	 */
+	public boolean mayContain(UUID id) {
+		int fingerprint = fingerprint(id);
+		long[] table = this.slots;
+		int mask = table.length - 1;
+		for (int i = slot(fingerprint, mask);; i = (i + 1) & mask) {
+			long entry = table[i];
+			if (entry == 0) {
+				return false;
+			}
+			if ((int) (entry >>> 32) == fingerprint) {
+				return true;
+			}
+		}
+	}
+
+	/**
 	 * Looks an id up in a table of this layout kept elsewhere (a sealed segment's on-disk
 	 * index holds {@link #slots()}): offers each position whose fingerprint matches,
 	 * until the test accepts one.

@@ -46,6 +46,18 @@ class IdTableTests {
 		assertThat(table.find(new UUID(7, 7), (candidate) -> false)).isZero();
 	}
 
+	@Test
+	void mayContainIsTrueForEveryStoredIdAndFalseForAlmostEveryOther() {
+		IdTable table = new IdTable();
+		List<UUID> ids = randomIds(20_000);
+		for (int i = 0; i < 10_000; i++) {
+			table.add(ids.get(i), i + 1);
+		}
+		assertThat(ids.subList(0, 10_000)).allMatch(table::mayContain);
+		// Another id matches a stored fingerprint with odds of about 10,000 in 2^32.
+		assertThat(ids.subList(10_000, 20_000).stream().filter(table::mayContain).count()).isLessThanOrEqualTo(2);
+	}
+
 	private static List<UUID> randomIds(int count) {
 		SplittableRandom random = new SplittableRandom(7);
 		List<UUID> ids = new ArrayList<>(count);

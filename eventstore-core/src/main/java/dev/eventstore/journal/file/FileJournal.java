@@ -617,28 +617,41 @@ public final class FileJournal implements Journal {
 		if (inGroup != null) {
 			return inGroup;
 		}
+		// Most ids are new: told apart by the id table and the sealed segments' filter
+		// alone, without building the line reader that confirms a candidate.
+		boolean inTable = this.ids.mayContain(id);
+		SealedSegments sealed = this.layout.sealed;
+		long from = 1;
+		if (sealed.count() > 0) {
+			// Segments the filter covers are asked only when it says maybe; the others
+			// always.
+			IdFilter sealedIds = (this.sideFiles != null) ? this.sideFiles.filter() : null;
+			if (sealedIds != null) {
+				// How far it covers is read before its bits: those are set before it
+				// says so.
+				long covered = sealedIds.end();
+				if (!sealedIds.mightContain(IdTable.fingerprint(id))) {
+					from = covered;
+				}
+			}
+		}
+		boolean inSealed = sealed.count() > 0 && from <= sealed.lastPosition();
+		if (!inTable && !inSealed) {
+			return null;
+		}
 		StoredEvent[] found = new StoredEvent[1];
 		java.util.function.LongPredicate holdsId = (position) -> {
 			StoredEvent candidate = readAll(position, 1).get(0);
 			found[0] = candidate;
 			return candidate.id().equals(id);
 		};
-		this.ids.find(id, holdsId);
-		if (found[0] != null && found[0].id().equals(id)) {
-			return found[0];
-		}
-		SealedSegments sealed = this.layout.sealed;
-		if (sealed.count() > 0) {
-			// Segments the filter covers are asked only when it says maybe; the others
-			// always.
-			IdFilter sealedIds = (this.sideFiles != null) ? this.sideFiles.filter() : null;
-			long from = 1;
-			if (sealedIds != null) {
-				long covered = sealedIds.end();
-				if (!sealedIds.mightContain(IdTable.fingerprint(id))) {
-					from = covered;
-				}
+		if (inTable) {
+			this.ids.find(id, holdsId);
+			if (found[0] != null && found[0].id().equals(id)) {
+				return found[0];
 			}
+		}
+		if (inSealed) {
 			sealed.findId(id, holdsId, from);
 		}
 		return (found[0] != null && found[0].id().equals(id)) ? found[0] : null;
