@@ -19,7 +19,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.SerializableString;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamWriteConstraints;
 import tools.jackson.core.json.JsonFactory;
@@ -504,17 +503,6 @@ public final class JsonValues {
 	 * @param value the value
 	 */
 	public static void write(JsonGenerator generator, @Nullable Object value) {
-		write(generator, value, null);
-	}
-
-	/**
-	 * Writes a JSON value (as produced by this class) to a generator, taking object keys
-	 * already encoded from a cache.
-	 * @param generator the generator
-	 * @param value the value
-	 * @param names the thread's cache of encoded keys, or null to encode each
-	 */
-	public static void write(JsonGenerator generator, @Nullable Object value, @Nullable EncodedNames names) {
 		if (value == null) {
 			generator.writeNull();
 		}
@@ -544,21 +532,15 @@ public final class JsonValues {
 			// The map itself, not its read-only view, which wraps every entry it hands
 			// out.
 			for (Map.Entry<String, Object> entry : map.map.entrySet()) {
-				SerializableString name = (names != null) ? names.of(entry.getKey()) : null;
-				if (name != null) {
-					generator.writeName(name);
-				}
-				else {
-					generator.writeName(entry.getKey());
-				}
-				write(generator, entry.getValue(), names);
+				generator.writeName(entry.getKey());
+				write(generator, entry.getValue());
 			}
 			generator.writeEndObject();
 		}
 		else if (value instanceof FrozenList list) {
 			generator.writeStartArray();
 			for (Object item : list.items) {
-				write(generator, item, names);
+				write(generator, item);
 			}
 			generator.writeEndArray();
 		}
@@ -631,7 +613,7 @@ public final class JsonValues {
 	 */
 	static final class FrozenMap extends AbstractMap<String, Object> {
 
-		private final LinkedHashMap<String, Object> map;
+		final LinkedHashMap<String, Object> map;
 
 		private final Set<Map.Entry<String, Object>> entries;
 
@@ -673,7 +655,7 @@ public final class JsonValues {
 	/** An immutable list; only this class creates them, so they are known normalised. */
 	static final class FrozenList extends AbstractList<Object> implements java.util.RandomAccess {
 
-		private final @Nullable Object[] items;
+		final @Nullable Object[] items;
 
 		FrozenList(@Nullable Object[] items) {
 			this.items = items;

@@ -1,6 +1,5 @@
 package dev.eventstore.journal.file;
 
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -8,11 +7,7 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 import dev.eventstore.NewEvent;
-import dev.eventstore.internal.EncodedNames;
-import dev.eventstore.internal.JsonValues;
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.SerializableString;
-import tools.jackson.core.io.SerializedString;
+import dev.eventstore.internal.JsonWriter;
 
 /**
  * Encodes appends into journal lines: each event's body on the appending thread, then the
@@ -31,21 +26,21 @@ final class LineEncoder {
 
 	private static final byte[] BATCH_END_NAME = ",\"batch_end\":".getBytes(StandardCharsets.US_ASCII);
 
-	// The body's names, quoted and encoded once: written as they are, not scanned for
-	// characters to escape on every append.
-	private static final SerializableString UUID_NAME = new SerializedString("uuid");
+	// The body's names with their quotes, colons and the commas between them: written as
+	// the bytes they are.
+	private static final byte[] UUID_OPEN = ascii("\"uuid\":\"");
 
-	private static final SerializableString STREAM_ID_NAME = new SerializedString("stream_id");
+	private static final byte[] STREAM_ID_NAME = ascii("\",\"stream_id\":");
 
-	private static final SerializableString EVENT_TYPE_NAME = new SerializedString("event_type");
+	private static final byte[] EVENT_TYPE_NAME = ascii(",\"event_type\":");
 
-	private static final SerializableString REVISION_NAME = new SerializedString("revision");
+	private static final byte[] REVISION_NAME = ascii(",\"revision\":");
 
-	private static final SerializableString DATA_NAME = new SerializedString("data");
+	private static final byte[] DATA_NAME = ascii(",\"data\":");
 
-	private static final SerializableString METADATA_NAME = new SerializedString("metadata");
+	private static final byte[] METADATA_NAME = ascii(",\"metadata\":");
 
-	private static final SerializableString TIMESTAMP_NAME = new SerializedString("timestamp");
+	private static final byte[] TIMESTAMP_OPEN = ascii(",\"timestamp\":\"");
 
 	private static final ThreadLocal<BodyEncoder> encoders = ThreadLocal.withInitial(BodyEncoder::new);
 
@@ -148,18 +143,14 @@ final class LineEncoder {
 	}
 
 	/**
-	 * A thread's encoder: a generator over a reused buffer. Not thread-safe; one per
-	 * thread.
+	 * A thread's encoder: a {@link JsonWriter} over a reused buffer. Not thread-safe; one
+	 * per thread.
 	 */
 	private static final class BodyEncoder {
 
-		private final Buffer buffer = new Buffer();
-
-		private final JsonGenerator generator = JsonValues.MAPPER.createGenerator(this.buffer);
+		private final JsonWriter out = new JsonWriter();
 
 		private final TimestampText timestamps = new TimestampText();
-
-		private final EncodedNames names = new EncodedNames();
 
 		private final byte[] uuid = new byte[UUID_LENGTH];
 
@@ -188,51 +179,44 @@ final class LineEncoder {
 			}
 		}
 
-		/**
-		 * How many bytes the generator has written so far, counting those it still
-		 * buffers: an offset into the buffer once it is flushed, without a flush per
-		 * offset.
-		 */
-		private int written(JsonGenerator gen) {
-			return this.buffer.size + gen.streamWriteOutputBuffered();
-		}
-
 		Bodies encode(String streamId, List<NewEvent> events, Instant timestamp) {
-			this.buffer.size = 0;
+			JsonWriter out = this.out;
+			out.reset();
 			int[] offsets = new int[events.size() * 4];
 			int timeLength = this.timestamps.write(timestamp);
-			JsonGenerator gen = this.generator;
 			for (int i = 0; i < events.size(); i++) {
 				NewEvent event = events.get(i);
-				gen.writeStartObject();
-				offsets[4 * i] = written(gen);
-				gen.writeName(UUID_NAME);
+				offsets[4 * i] = out.size();
 				// An id's hex digits and hyphens, like a timestamp's text, need no
 				// escaping: both are written as the bytes they are.
-				gen.writeRawUTF8String(uuidText(event.id()), 0, UUID_LENGTH);
-				gen.writeName(STREAM_ID_NAME);
-				gen.writeString(streamId);
-				gen.writeName(EVENT_TYPE_NAME);
-				gen.writeString(event.type());
-				offsets[4 * i + 1] = written(gen);
+				out.raw(UUID_OPEN, 0, UUID_OPEN.length);
+				out.raw(uuidText(event.id()), 0, UUID_LENGTH);
+				out.raw(STREAM_ID_NAME, 0, STREAM_ID_NAME.length);
+				out.string(streamId);
+				out.raw(EVENT_TYPE_NAME, 0, EVENT_TYPE_NAME.length);
+				out.string(event.type());
+				offsets[4 * i + 1] = out.size();
 				offsets[4 * i + 2] = offsets[4 * i + 1];
 				if (event.revision() > 1) {
-					gen.writeName(REVISION_NAME);
-					gen.writeNumber(event.revision());
+					out.raw(REVISION_NAME, 0, REVISION_NAME.length);
+					out.number(event.revision());
 				}
-				gen.writeName(DATA_NAME);
-				JsonValues.write(gen, event.data(), this.names);
-				gen.writeName(METADATA_NAME);
-				JsonValues.write(gen, event.metadata().isEmpty() ? null : event.metadata(), this.names);
-				gen.writeName(TIMESTAMP_NAME);
-				gen.writeRawUTF8String(this.timestamps.bytes(), 0, timeLength);
-				offsets[4 * i + 3] = written(gen);
-				gen.writeEndObject();
+				out.raw(DATA_NAME, 0, DATA_NAME.length);
+				out.value(event.data());
+				out.raw(METADATA_NAME, 0, METADATA_NAME.length);
+				out.value(event.metadata().isEmpty() ? null : event.metadata());
+				out.raw(TIMESTAMP_OPEN, 0, TIMESTAMP_OPEN.length);
+				out.raw(this.timestamps.bytes(), 0, timeLength);
+				out.raw('"');
+				offsets[4 * i + 3] = out.size();
 			}
-			gen.flush();
-			return new Bodies(this.buffer.bytes, offsets);
+			return new Bodies(out.bytes(), offsets);
 		}
 
+	}
+
+	private static byte[] ascii(String text) {
+		return text.getBytes(StandardCharsets.US_ASCII);
 	}
 
 	byte[] bytes() {
@@ -243,21 +227,22 @@ final class LineEncoder {
 		return this.buffer.size;
 	}
 
-	/** A growable byte buffer the generator writes into; reused for every batch. */
-	static final class Buffer extends OutputStream {
+	/**
+	 * A growable byte buffer the lines of a group are composed in; reused for every
+	 * group.
+	 */
+	static final class Buffer {
 
 		byte[] bytes = new byte[16 * 1024];
 
 		int size;
 
-		@Override
-		public void write(int b) {
+		void write(int b) {
 			ensure(1);
 			this.bytes[this.size++] = (byte) b;
 		}
 
-		@Override
-		public void write(byte[] b, int off, int len) {
+		void write(byte[] b, int off, int len) {
 			ensure(len);
 			System.arraycopy(b, off, this.bytes, this.size, len);
 			this.size += len;
