@@ -2,7 +2,6 @@ package dev.eventstore.journal.file;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -44,7 +43,8 @@ final class LineEncoder {
 
 	private static final ThreadLocal<BodyEncoder> encoders = ThreadLocal.withInitial(BodyEncoder::new);
 
-	private final Buffer buffer = new Buffer();
+	/** The lines of a group, composed around their bodies. */
+	private final JsonWriter buffer = new JsonWriter();
 
 	private final CRC32C crc = new CRC32C();
 
@@ -63,13 +63,13 @@ final class LineEncoder {
 	 * the last
 	 */
 	int[] encode(String streamId, long firstPosition, long firstVersion, List<NewEvent> events, Instant timestamp) {
-		this.buffer.size = 0;
+		this.buffer.reset();
 		return append(encodeBodies(streamId, events, timestamp), firstPosition, firstVersion);
 	}
 
 	/** Clears the buffer for a new group of batches. */
 	void reset() {
-		this.buffer.size = 0;
+		this.buffer.reset();
 	}
 
 	/**
@@ -81,36 +81,36 @@ final class LineEncoder {
 		int count = bodies.count();
 		int[] starts = new int[count];
 		long batchEnd = firstPosition + count - 1;
-		Buffer b = this.buffer;
+		JsonWriter b = this.buffer;
 		for (int i = 0; i < count; i++) {
-			starts[i] = b.size;
-			b.write(EVENT_ID_OPEN, 0, EVENT_ID_OPEN.length);
-			b.writeDigits(firstPosition + i);
-			b.write(',');
-			b.write(bodies.bytes(), bodies.namesStart(i), bodies.namesEnd(i) - bodies.namesStart(i));
-			b.write(VERSION_NAME, 0, VERSION_NAME.length);
-			b.writeDigits(firstVersion + i);
-			b.write(bodies.bytes(), bodies.restStart(i), bodies.restEnd(i) - bodies.restStart(i));
+			starts[i] = b.size();
+			b.raw(EVENT_ID_OPEN, 0, EVENT_ID_OPEN.length);
+			b.number(firstPosition + i);
+			b.raw(',');
+			b.raw(bodies.bytes(), bodies.namesStart(i), bodies.namesEnd(i) - bodies.namesStart(i));
+			b.raw(VERSION_NAME, 0, VERSION_NAME.length);
+			b.number(firstVersion + i);
+			b.raw(bodies.bytes(), bodies.restStart(i), bodies.restEnd(i) - bodies.restStart(i));
 			if (count > 1) {
-				b.write(BATCH_END_NAME, 0, BATCH_END_NAME.length);
-				b.writeDigits(batchEnd);
+				b.raw(BATCH_END_NAME, 0, BATCH_END_NAME.length);
+				b.number(batchEnd);
 			}
 			this.crc.reset();
-			this.crc.update(b.bytes, starts[i], b.size - starts[i]);
+			this.crc.update(b.bytes(), starts[i], b.size() - starts[i]);
 			appendCrcSuffix((int) this.crc.getValue());
 		}
 		return starts;
 	}
 
 	private void appendCrcSuffix(int crc) {
-		Buffer b = this.buffer;
-		b.write(LineFormat.CRC_PREFIX, 0, LineFormat.CRC_PREFIX.length);
+		JsonWriter b = this.buffer;
+		b.raw(LineFormat.CRC_PREFIX, 0, LineFormat.CRC_PREFIX.length);
 		for (int shift = 28; shift >= 0; shift -= 4) {
-			b.write(HEX[(crc >>> shift) & 0xF]);
+			b.raw((char) HEX[(crc >>> shift) & 0xF]);
 		}
-		b.write('"');
-		b.write('}');
-		b.write('\n');
+		b.raw('"');
+		b.raw('}');
+		b.raw('\n');
 	}
 
 	/**
@@ -220,58 +220,11 @@ final class LineEncoder {
 	}
 
 	byte[] bytes() {
-		return this.buffer.bytes;
+		return this.buffer.bytes();
 	}
 
 	int size() {
-		return this.buffer.size;
-	}
-
-	/**
-	 * A growable byte buffer the lines of a group are composed in; reused for every
-	 * group.
-	 */
-	static final class Buffer {
-
-		byte[] bytes = new byte[16 * 1024];
-
-		int size;
-
-		void write(int b) {
-			ensure(1);
-			this.bytes[this.size++] = (byte) b;
-		}
-
-		void write(byte[] b, int off, int len) {
-			ensure(len);
-			System.arraycopy(b, off, this.bytes, this.size, len);
-			this.size += len;
-		}
-
-		void writeDigits(long value) {
-			if (value < 10) {
-				write((int) ('0' + value));
-				return;
-			}
-			ensure(20);
-			int length = 1;
-			for (long rest = value / 10; rest > 0; rest /= 10) {
-				length++;
-			}
-			long rest = value;
-			for (int i = this.size + length - 1; i >= this.size; i--) {
-				this.bytes[i] = (byte) ('0' + rest % 10);
-				rest /= 10;
-			}
-			this.size += length;
-		}
-
-		private void ensure(int extra) {
-			if (this.size + extra > this.bytes.length) {
-				this.bytes = Arrays.copyOf(this.bytes, Math.max(this.bytes.length * 2, this.size + extra));
-			}
-		}
-
+		return this.buffer.size();
 	}
 
 }
