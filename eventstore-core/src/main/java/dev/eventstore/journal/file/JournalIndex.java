@@ -302,12 +302,12 @@ final class JournalIndex implements LineIndex {
 
 		long[] values = new long[4];
 
+		int size;
+
 		Positions(String streamId, long before) {
 			this.streamId = streamId;
 			this.before = before;
 		}
-
-		int size;
 
 		void add(long position) {
 			if (this.size == this.values.length) {
