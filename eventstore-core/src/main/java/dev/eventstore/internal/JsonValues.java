@@ -498,58 +498,6 @@ public final class JsonValues {
 	}
 
 	/**
-	 * Writes a JSON value (as produced by this class) to a generator.
-	 * @param generator the generator
-	 * @param value the value
-	 */
-	public static void write(JsonGenerator generator, @Nullable Object value) {
-		if (value == null) {
-			generator.writeNull();
-		}
-		else if (value instanceof String s) {
-			generator.writeString(s);
-		}
-		else if (value instanceof Integer i) {
-			generator.writeNumber(i);
-		}
-		else if (value instanceof Long l) {
-			generator.writeNumber(l);
-		}
-		else if (value instanceof Double d) {
-			generator.writeNumber(d);
-		}
-		else if (value instanceof Boolean b) {
-			generator.writeBoolean(b);
-		}
-		else if (value instanceof BigInteger big) {
-			generator.writeNumber(big);
-		}
-		else if (value instanceof BigDecimal decimal) {
-			generator.writeNumber(decimal);
-		}
-		else if (value instanceof FrozenMap map) {
-			generator.writeStartObject();
-			// The map itself, not its read-only view, which wraps every entry it hands
-			// out.
-			for (Map.Entry<String, Object> entry : map.map.entrySet()) {
-				generator.writeName(entry.getKey());
-				write(generator, entry.getValue());
-			}
-			generator.writeEndObject();
-		}
-		else if (value instanceof FrozenList list) {
-			generator.writeStartArray();
-			for (Object item : list.items) {
-				write(generator, item);
-			}
-			generator.writeEndArray();
-		}
-		else {
-			throw new IllegalArgumentException("Not a normalised JSON value: " + value.getClass().getName());
-		}
-	}
-
-	/**
 	 * A copy of a mapper with the store's rules for data: objects without properties
 	 * refused, JDK and generated classes refused, non-finite numbers not written as
 	 * strings.

@@ -11,18 +11,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * Writes JSON values as {@link JsonValues} makes them (null, strings, booleans, integers,
  * longs, big integers, finite doubles, big decimals, and its immutable maps and lists) as
- * UTF-8 into a growable buffer, byte for byte as the store's Jackson generator writes
- * them: the same escapes ({@code \b \t \n \f \r \" \\} and {@code \}{@code u00XX} for
- * other control characters), numbers as {@code toString} writes them, nothing else
- * escaped. Object keys are encoded once and kept (event data repeats a handful of keys).
+ * UTF-8 into a growable buffer, byte for byte as the store's Jackson mapper writes them:
+ * the same escapes ({@code \b \t \n \f \r \" \\} and {@code \}{@code u00XX} for other
+ * control characters), numbers as {@code toString} writes them, nothing else escaped.
+ * Object keys are encoded once and kept (event data repeats a handful of keys).
  *
  * <p>
  * Hand-written rather than Jackson's generator, for the append path only: the values are
  * a closed set, already validated (no lone surrogate, finite numbers, bounded depth), and
  * the generator's per-token bookkeeping (write context, a char buffer per string, the
  * escape table per character) cost more than the bytes it writes; a microbenchmark of an
- * event's body measured about half the time. Tests check its output byte for byte against
- * the generator's. Not thread-safe: one per thread.
+ * event's body took two thirds of the time (about 510 ns against 740). Tests check its
+ * output byte for byte against the mapper's. Not thread-safe: one per thread.
  *
  * @since 0.2.0
  */
