@@ -30,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JournalFiles {
 
+	private static final String OVERLONG = "a line of more than " + LineFormat.MAX_LINE_BYTES
+			+ " bytes, longer than any event can be written as (zero fill or other damage)";
+
 	private JournalFiles() {
 	}
 
@@ -317,6 +320,19 @@ public final class JournalFiles {
 
 		void line(byte[] bytes, int start, int length, long offset, long lineNumber);
 
+		/**
+		 * Told of a line longer than any event can be written as, which is skipped.
+		 * @return whether the handler reported it; if not, the scan fails on it
+		 */
+		default boolean overlong(long offset, long lineNumber) {
+			return false;
+		}
+
+		/** Whether to stop after the line just handed over. */
+		default boolean full() {
+			return false;
+		}
+
 		/** Called once the lines up to {@code end} were handed over. */
 		default void end(long end) {
 		}
@@ -363,8 +379,22 @@ public final class JournalFiles {
 		long lineNumber = 0;
 		try {
 			while (true) {
+				if (filled > LineFormat.MAX_LINE_BYTES) {
+					// Damage, not an event: skipped without buffering it.
+					lineNumber++;
+					if (!handler.overlong(bufferStart, lineNumber)) {
+						throw new JournalCorruptedException(journal, lineNumber, bufferStart, OVERLONG);
+					}
+					long next = skipLine(channel, buffer, bufferStart + filled, limit);
+					if (next < 0) {
+						return bufferStart;
+					}
+					bufferStart = next;
+					filled = 0;
+				}
 				if (filled == buffer.length) {
-					buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+					buffer = java.util.Arrays.copyOf(buffer,
+							Math.min(buffer.length * 2, LineFormat.MAX_LINE_BYTES + 2));
 				}
 				int wanted = (int) Math.min(buffer.length - filled, limit - bufferStart - filled);
 				int read = (wanted <= 0) ? -1
@@ -379,6 +409,9 @@ public final class JournalFiles {
 						lineNumber++;
 						if (!isBlank(buffer, lineStart, i)) {
 							handler.line(buffer, lineStart, i - lineStart, bufferStart + lineStart, lineNumber);
+							if (handler.full()) {
+								return bufferStart + i + 1;
+							}
 						}
 						lineStart = i + 1;
 					}
@@ -392,6 +425,26 @@ public final class JournalFiles {
 		catch (IOException ex) {
 			throw new EventStoreException("Cannot read journal " + journal + ": " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * Reads on from {@code at} to the next newline; returns the offset after it, or -1 if
+	 * the file (or the limit) ends first.
+	 */
+	private static long skipLine(FileChannel channel, byte[] buffer, long at, long limit) throws IOException {
+		while (at < limit) {
+			int read = channel.read(ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, limit - at)), at);
+			if (read <= 0) {
+				return -1;
+			}
+			for (int i = 0; i < read; i++) {
+				if (buffer[i] == '\n') {
+					return at + i + 1;
+				}
+			}
+			at += read;
+		}
+		return -1;
 	}
 
 	private static boolean isBlank(byte[] bytes, int from, int to) {
@@ -439,6 +492,14 @@ public final class JournalFiles {
 		void problem(long line, long offset, String message) {
 			this.problems++;
 			this.sink.accept(new Problem(this.file, line, offset, message));
+		}
+
+		@Override
+		public boolean overlong(long offset, long line) {
+			this.lastLine = line;
+			problem(line, offset, "damaged line: " + OVERLONG);
+			this.expected++;
+			return true;
 		}
 
 		@Override

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.eventstore.EventLimits;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.internal.EventIds;
 import org.jspecify.annotations.Nullable;
@@ -32,6 +33,14 @@ final class LineFormat {
 
 	private LineFormat() {
 	}
+
+	/**
+	 * The longest line an event can be written as: its data and metadata at their limit,
+	 * the longest stream id and type escaped, and the fixed fields. A longer line is
+	 * damage (zero fill or garbage with no newline, say), and readers stop buffering it
+	 * there instead of growing a buffer without bound.
+	 */
+	static final int MAX_LINE_BYTES = EventLimits.MAX_EVENT_BYTES + 64 * 1024;
 
 	static final byte[] CRC_PREFIX = ",\"crc\":\"".getBytes(StandardCharsets.US_ASCII);
 

@@ -133,8 +133,17 @@ final class Recovery {
 			bufferOffset += scan;
 			filled -= scan;
 			scan = 0;
+			if (filled > LineFormat.MAX_LINE_BYTES) {
+				long next = overlongLine(channel, buffer, filled, bufferOffset);
+				if (next < 0) {
+					return true;
+				}
+				bufferOffset = next;
+				filled = 0;
+				continue;
+			}
 			if (filled == buffer.length) {
-				buffer = Arrays.copyOf(buffer, buffer.length * 2);
+				buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, LineFormat.MAX_LINE_BYTES + 2));
 			}
 			ByteBuffer target = ByteBuffer.wrap(buffer, filled, buffer.length - filled);
 			int read = channel.read(target, bufferOffset + filled);
@@ -144,6 +153,35 @@ final class Recovery {
 			else {
 				filled += read;
 			}
+		}
+	}
+
+	/**
+	 * Handles a line longer than any event, without buffering it: it is damage (as a
+	 * damaged line is), and the bytes up to its newline are skipped.
+	 * @param buffer its first {@code filled} bytes
+	 * @return the offset after its newline, or -1 if the file ends first
+	 */
+	private long overlongLine(FileChannel channel, byte[] buffer, int filled, long start) throws IOException {
+		this.lineNumber++;
+		if (this.firstDamaged == null) {
+			this.firstDamaged = new DamagedLine(this.lineNumber, start, "a line of more than "
+					+ LineFormat.MAX_LINE_BYTES + " bytes, longer than any event can be written as (zero fill?)");
+		}
+		noteDamage(buffer, 0, filled);
+		long at = start + filled;
+		ByteBuffer chunk = ByteBuffer.wrap(buffer);
+		while (true) {
+			chunk.clear();
+			int read = channel.read(chunk, at);
+			if (read < 0) {
+				return -1;
+			}
+			int newline = indexOf(buffer, 0, read, (byte) '\n');
+			if (newline >= 0) {
+				return at + newline + 1;
+			}
+			at += read;
 		}
 	}
 
