@@ -1,6 +1,7 @@
 package dev.eventstore.journal.file;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -123,6 +124,29 @@ final class IdFilter implements AutoCloseable {
 			filter.add(sealed.index(i));
 		}
 		return filter;
+	}
+
+	/**
+	 * The first position after the segments a journal's filter covers, as its header
+	 * records it, without opening the filter.
+	 * @param directory the journal's directory
+	 * @return it, or 0 if there is no filter or its header is damaged
+	 */
+	static long recordedEnd(Path directory) {
+		try (FileChannel channel = FileChannel.open(directory.resolve(FILE), StandardOpenOption.READ)) {
+			ByteBuffer header = ByteBuffer.allocate(HEADER);
+			while (header.hasRemaining() && channel.read(header, header.position()) > 0) {
+				// Read the whole header.
+			}
+			if (header.hasRemaining() || header.getLong(0) != MAGIC
+					|| header.getInt(28) != SegmentIndex.crc(header, 0, 28)) {
+				return 0;
+			}
+			return header.getLong(8);
+		}
+		catch (IOException ex) {
+			return 0;
+		}
 	}
 
 	private static @Nullable IdFilter tryOpen(Path file) throws IOException {

@@ -72,6 +72,7 @@ public final class JournalFiles {
 	 * @throws EventStoreException if the journal cannot be read
 	 */
 	public static Summary verify(Path journal, Consumer<Problem> problems, LongConsumer progress) {
+		Segments.refuseInsideSegmentedJournal(journal.toAbsolutePath().normalize());
 		Verifier verifier = new Verifier(problems);
 		long size = 0;
 		if (Files.isDirectory(journal)) {
@@ -140,6 +141,34 @@ public final class JournalFiles {
 	}
 
 	/**
+	 * Accepts that segments a segmented journal's side files record were lost (deleted,
+	 * or not restored from a backup), which its open refuses: the streams' summary and id
+	 * filter are moved aside (beside the journal's directory, as
+	 * {@code <journal>.<file>.missing-<time>}), so that the next open rebuilds them from
+	 * the segments that are there. The lost events' positions will be given to new
+	 * events. Refuses while a store holds the journal.
+	 * @param journal a segmented journal's directory
+	 * @return what was missing
+	 * @throws EventStoreException if the journal is in use, not segmented, or missing
+	 * nothing
+	 */
+	public static String acceptMissingSegments(Path journal) {
+		Path directory = journal.toAbsolutePath().normalize();
+		if (!Files.isDirectory(directory)) {
+			throw new EventStoreException(
+					"Cannot accept missing segments of " + directory + ": it is not a segmented journal's directory");
+		}
+		try (JournalLock lock = JournalLock.acquire(directory)) {
+			List<Segments.Listed> segments = segments(lock.realPath());
+			return MissingSegments.accept(lock.realPath(), segments.get(segments.size() - 1));
+		}
+		catch (IOException ex) {
+			throw new EventStoreException("Cannot accept missing segments of " + directory + ": " + ex.getMessage(),
+					ex);
+		}
+	}
+
+	/**
 	 * The byte offset of the line holding a position.
 	 * @param journal the file
 	 * @param position the position
@@ -147,6 +176,7 @@ public final class JournalFiles {
 	 * @throws EventStoreException if no readable line holds it
 	 */
 	public static long offsetOf(Path journal, long position) {
+		Segments.refuseInsideSegmentedJournal(journal.toAbsolutePath().normalize());
 		long[] found = { -1 };
 		Path file = lastFile(journal);
 		scan(file, 0, (bytes, start, length, offset, line) -> {
@@ -223,6 +253,7 @@ public final class JournalFiles {
 		 * @throws EventStoreException if it cannot be opened
 		 */
 		public Reader(Path journal) {
+			Segments.refuseInsideSegmentedJournal(journal.toAbsolutePath().normalize());
 			this.directory = Files.isDirectory(journal) ? journal : null;
 			Segments.Listed first = (this.directory != null) ? segments(journal).get(0) : null;
 			this.path = (first != null) ? first.path() : journal;

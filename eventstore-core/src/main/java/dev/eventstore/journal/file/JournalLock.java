@@ -7,6 +7,8 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Objects;
 
 import dev.eventstore.EventStoreException;
 
@@ -40,19 +42,55 @@ final class JournalLock implements AutoCloseable {
 	 * store holds it
 	 */
 	static JournalLock acquire(Path file) {
+		Segments.refuseInsideSegmentedJournal(file);
 		Path realPath = realPath(file);
+		Segments.refuseInsideSegmentedJournal(realPath);
 		OpenJournals.claim(realPath, file);
 		FileChannel channel = null;
 		try {
 			channel = openLockChannel(realPath);
-			return new JournalLock(realPath, channel, lock(file, channel));
+			JournalLock lock = new JournalLock(realPath, channel, lock(file, channel));
+			// Checked with the lock held: a name linked after this check is refused by
+			// the store that opens it, as it then sees two names.
+			refuseSecondName(realPath);
+			return lock;
 		}
 		catch (RuntimeException ex) {
 			if (channel != null) {
-				Resources.closeQuietly(java.util.List.of(channel), ex);
+				Resources.closeQuietly(List.of(channel), ex);
 			}
 			OpenJournals.release(realPath);
 			throw ex;
+		}
+	}
+
+	/**
+	 * Refuses a journal file with more than one name (hard links): the lock file is kept
+	 * beside a name, so a store opening each name would hold a lock of its own and both
+	 * would write the file. With one name, the lock beside it belongs to the file.
+	 * @param file a journal file (or segment being written), links resolved
+	 * @throws EventStoreException if the file has another name
+	 */
+	static void refuseSecondName(Path file) {
+		int links;
+		try {
+			if (!Files.isRegularFile(file)) {
+				return;
+			}
+			links = (Integer) Files.getAttribute(file, "unix:nlink");
+		}
+		catch (UnsupportedOperationException | IllegalArgumentException ex) {
+			// No link counts on this file system (not POSIX): hard links cannot be seen.
+			return;
+		}
+		catch (IOException ex) {
+			throw new EventStoreException("Cannot read the link count of journal " + file + ": " + ex, ex);
+		}
+		if (links > 1) {
+			throw new EventStoreException("Journal " + file + " has " + links + " names (hard links): a store "
+					+ "opening another name would not see this one's lock and would write the same file; remove the "
+					+ "other names (find them with: find / -samefile " + file + ") or copy the file instead of "
+					+ "linking it");
 		}
 	}
 
@@ -65,7 +103,7 @@ final class JournalLock implements AutoCloseable {
 		Path directory = file.getParent();
 		try {
 			return Files.exists(file) ? file.toRealPath()
-					: directory.toRealPath().resolve(java.util.Objects.requireNonNull(file.getFileName()));
+					: directory.toRealPath().resolve(Objects.requireNonNull(file.getFileName()));
 		}
 		catch (IOException ex) {
 			throw new EventStoreException("Cannot resolve the journal path " + file + ": " + ex, ex);

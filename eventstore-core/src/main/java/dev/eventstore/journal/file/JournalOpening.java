@@ -110,6 +110,7 @@ final class JournalOpening {
 			throw new EventStoreException("Cannot use " + file + " as a journal: it is a directory and holds no "
 					+ "journal segments (give a segment size to start a segmented journal in it)");
 		}
+		JournalLock.refuseSecondName(file);
 		FileChannel readChannel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
 				StandardOpenOption.WRITE);
 		this.resources.add(readChannel);
@@ -152,11 +153,14 @@ final class JournalOpening {
 		}
 		Segments.deleteTemporaryFiles(directory);
 		Segments.Listed active = listed.get(listed.size() - 1);
+		SealedStreams summary = SealedStreams.load(directory);
+		// Before anything is rewritten to match what is there.
+		MissingSegments.refuse(directory, active, summary);
 		// An index of the last segment is what a crash while sealing it left: it is
 		// scanned instead, and sealed again once full.
 		Files.deleteIfExists(SegmentIndex.pathOf(active.path()));
-		this.sealed = SealedSegments.open(directory, listed.subList(0, listed.size() - 1), active.first(), this.decoded,
-				() -> FileJournal.ensureOpen(this.closed, directory));
+		this.sealed = SealedSegments.open(directory, listed.subList(0, listed.size() - 1), active.first(), summary,
+				this.decoded, () -> FileJournal.ensureOpen(this.closed, directory));
 		this.filter = IdFilter.open(directory, this.sealed);
 		this.resources.add(this.filter);
 		SealedStreams streams = this.sealed.streams();

@@ -51,6 +51,7 @@ final class SealedSegments {
 	 * @param directory the journal's directory
 	 * @param files the sealed segments' files, in position order
 	 * @param end the first position of the segment after them
+	 * @param summary the streams' summary as loaded, null if missing or damaged
 	 * @param decoded the journal's events decoded lately
 	 * @param ensureOpen throws if the journal is closed
 	 * @return them
@@ -58,8 +59,8 @@ final class SealedSegments {
 	 * follow each other
 	 * @throws IOException if a file cannot be read or an index written
 	 */
-	static SealedSegments open(Path directory, List<Segments.Listed> files, long end, DecodedEvents decoded,
-			Runnable ensureOpen) throws IOException {
+	static SealedSegments open(Path directory, List<Segments.Listed> files, long end, @Nullable SealedStreams summary,
+			DecodedEvents decoded, Runnable ensureOpen) throws IOException {
 		List<Segment> segments = new ArrayList<>(files.size());
 		long[] firsts = new long[files.size()];
 		for (int i = 0; i < files.size(); i++) {
@@ -72,7 +73,7 @@ final class SealedSegments {
 			firsts[i] = file.first();
 			segments.add(new Segment(file.path(), file.first(), last, List.copyOf(segments), decoded, ensureOpen));
 		}
-		SealedStreams streams = SealedStreams.load(directory);
+		SealedStreams streams = summary;
 		if (streams != null && streams.describes(firsts, end) && sizesMatch(streams, segments)) {
 			return new SealedSegments(List.copyOf(segments), streams);
 		}

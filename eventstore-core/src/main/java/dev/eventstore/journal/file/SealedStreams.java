@@ -110,6 +110,11 @@ final class SealedStreams {
 		return this.firsts.length;
 	}
 
+	/** The first position of the {@code i}-th sealed segment. */
+	long first(int i) {
+		return this.firsts[i];
+	}
+
 	/** The size in bytes of the {@code i}-th sealed segment. */
 	long size(int i) {
 		return this.sizes[i];

@@ -74,7 +74,44 @@ final class Segments {
 
 	/** Whether the path is a directory holding segments. */
 	static boolean isSegmented(Path path) throws IOException {
-		return Files.isDirectory(path) && !list(path).isEmpty();
+		return Files.isDirectory(path) && holdsSegments(path);
+	}
+
+	/** Whether a directory holds a segment file; stops at the first. */
+	private static boolean holdsSegments(Path directory) throws IOException {
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SEGMENT_SUFFIX)) {
+			for (Path file : files) {
+				if (SEGMENT_NAME.matcher(file.getFileName().toString()).matches()) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Refuses a path inside a segmented journal's directory (a segment, its index, the
+	 * summary, or any other file there): taken for a journal of its own, it would be
+	 * opened or cut without the journal's lock and outside its rules.
+	 * @param path the path given for a journal, absolute
+	 * @throws EventStoreException naming the journal's directory, if it is inside one
+	 */
+	static void refuseInsideSegmentedJournal(Path path) {
+		for (Path directory = path.getParent(); directory != null; directory = directory.getParent()) {
+			boolean segmented;
+			try {
+				segmented = Files.isDirectory(directory) && holdsSegments(directory);
+			}
+			catch (IOException ex) {
+				// An unreadable directory above the journal holds no journal of ours.
+				continue;
+			}
+			if (segmented) {
+				throw new EventStoreException("Cannot use " + path + " as a journal: it is inside the segmented "
+						+ "journal " + directory + ", whose segments only that journal may open, read or cut; give "
+						+ directory + " instead");
+			}
+		}
 	}
 
 	/** Creates an empty segment and makes its name durable. */

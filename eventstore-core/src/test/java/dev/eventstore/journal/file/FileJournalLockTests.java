@@ -87,6 +87,46 @@ class FileJournalLockTests {
 		}
 	}
 
+	@Test
+	void aHardLinkToAJournalHeldByAnotherProcessIsNotASecondWriter() throws Exception {
+		Path journal = this.dir.resolve("events.ndjson");
+		Path link = this.dir.resolve("same.ndjson");
+		Process holder = ChildJvm.start(HoldJournal.class, List.of(), journal.toString());
+		try (BufferedReader out = new BufferedReader(
+				new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+			assertThat(out.readLine()).isEqualTo("open");
+			Files.createLink(link, journal);
+			long size = Files.size(journal);
+			assertThatExceptionOfType(EventStoreException.class).isThrownBy(() -> EventStore.open(link))
+				.withMessageContaining(link.getFileName().toString())
+				.withMessageContaining("2 names (hard links)");
+			assertThat(Files.size(journal)).isEqualTo(size);
+		}
+		finally {
+			holder.destroyForcibly();
+			holder.waitFor(10, TimeUnit.SECONDS);
+		}
+		// Refused by either name while both exist; one name is a journal again.
+		assertThatExceptionOfType(EventStoreException.class).isThrownBy(() -> EventStore.open(journal))
+			.withMessageContaining("hard links");
+		Files.delete(link);
+		try (EventStore store = EventStore.open(journal)) {
+			assertThat(store.readStream("held")).hasSize(1);
+		}
+	}
+
+	@Test
+	void aHardLinkToAJournalHeldInThisProcessIsRefused() throws Exception {
+		Path journal = this.dir.resolve("events.ndjson");
+		try (EventStore first = EventStore.open(journal)) {
+			first.append("s", NewEvent.of("E", Map.of()));
+			Path link = Files.createLink(this.dir.resolve("same.ndjson"), journal);
+			assertThatExceptionOfType(EventStoreException.class).isThrownBy(() -> EventStore.open(link))
+				.withMessageContaining("hard links");
+			assertThat(first.append("s", NewEvent.of("E", Map.of())).position()).isEqualTo(2);
+		}
+	}
+
 	/** Tries to open a journal and says whether it could. */
 	static final class TryOpen {
 
