@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -19,6 +20,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "cat", mixinStandardHelpOptions = true,
 		description = "Prints the events of a journal (a file, or a PostgreSQL JDBC URL), filtered.")
 final class CatCommand implements Callable<Integer> {
+
+	/** Events held at a time: the command's memory does not grow with the journal. */
+	static final int PAGE = 1_000;
 
 	@Parameters(paramLabel = "<journal>",
 			description = "a journal file or segmented journal's directory, or jdbc:postgresql://…")
@@ -48,8 +52,10 @@ final class CatCommand implements Callable<Integer> {
 	@Override
 	public Integer call() {
 		if (this.from < 1) {
-			throw new picocli.CommandLine.ParameterException(this.spec.commandLine(),
-					"--from must be at least 1, was " + this.from);
+			throw new ParameterException(this.spec.commandLine(), "--from must be at least 1, was " + this.from);
+		}
+		if (this.limit != null && this.limit < 0) {
+			throw new ParameterException(this.spec.commandLine(), "--limit must be 0 or more, was " + this.limit);
 		}
 		PrintWriter out = this.spec.commandLine().getOut();
 		long[] printed = { 0 };
@@ -58,7 +64,7 @@ final class CatCommand implements Callable<Integer> {
 			try (EventStore store = Sources.postgres(this.journal, this.tables.prefix)) {
 				long next = this.from;
 				while (printed[0] < max) {
-					List<StoredEvent> page = store.readAll(next, 1_000);
+					List<StoredEvent> page = store.readAll(next, PAGE);
 					if (page.isEmpty()) {
 						break;
 					}
@@ -71,9 +77,15 @@ final class CatCommand implements Callable<Integer> {
 		}
 		else {
 			try (JournalFiles.Reader reader = new JournalFiles.Reader(Sources.file(this.journal))) {
-				for (StoredEvent event : reader.poll()) {
-					if (event.position() >= this.from) {
-						print(out, event, printed, max);
+				while (printed[0] < max) {
+					List<StoredEvent> page = reader.poll(PAGE);
+					if (page.isEmpty()) {
+						break;
+					}
+					for (StoredEvent event : page) {
+						if (event.position() >= this.from) {
+							print(out, event, printed, max);
+						}
 					}
 				}
 			}

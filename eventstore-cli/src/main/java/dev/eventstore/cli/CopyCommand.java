@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.ExpectedVersion;
+import dev.eventstore.FsyncPolicy;
 import dev.eventstore.Journal;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
@@ -65,11 +66,21 @@ final class CopyCommand implements Callable<Integer> {
 			throw new picocli.CommandLine.ParameterException(this.spec.commandLine(),
 					"copy goes from a file to PostgreSQL or back; give one of each");
 		}
+		if (this.segmentSize != 0 && Sources.isJdbc(this.to)) {
+			throw new picocli.CommandLine.ParameterException(this.spec.commandLine(),
+					"--segment-size shapes a file target; the target here is PostgreSQL (a copy never changes "
+							+ "its source)");
+		}
+		if (this.segmentSize < 0 || this.segmentSize > FileJournal.MAX_SEGMENT_SIZE) {
+			throw new picocli.CommandLine.ParameterException(this.spec.commandLine(),
+					"--segment-size must be 1 byte to 1GB, was " + this.segmentSize);
+		}
 		if (!Sources.isJdbc(this.from) && !Files.isRegularFile(Sources.file(this.from))
 				&& !Files.isDirectory(Sources.file(this.from))) {
 			throw new IllegalArgumentException("No journal file " + this.from);
 		}
-		try (EventStore source = open(this.from); Journal target = openJournal(this.to)) {
+		// The target first: a copy that cannot write stops before it opens its source.
+		try (Journal target = openJournal(this.to, this.segmentSize); EventStore source = open(this.from)) {
 			long start = resumeFrom(source, target);
 			long copied = 0;
 			for (long next = start;;) {
@@ -209,23 +220,23 @@ final class CopyCommand implements Callable<Integer> {
 	}
 
 	private EventStore open(String location) {
+		// A source file is opened as it is, never converted.
 		return Sources.isJdbc(location) ? Sources.postgres(location, this.tables.prefix)
-				: EventStore.builder().journal(openJournal(location)).build();
+				: EventStore.builder().journal(openJournal(location, 0)).build();
 	}
 
-	private Journal openJournal(String location) {
+	private Journal openJournal(String location, long segmentSize) {
 		if (Sources.isJdbc(location)) {
 			return PostgresJournal.builder(Sources.dataSource(location))
 				.tablePrefix(this.tables.prefix)
 				.initializeSchema(true)
 				.build();
 		}
-		if (this.segmentSize > 0) {
-			return FileJournal.open(Sources.file(location), dev.eventstore.FsyncPolicy.INTERVAL,
-					dev.eventstore.FsyncPolicy.DEFAULT_INTERVAL, this.segmentSize);
+		if (segmentSize > 0) {
+			return FileJournal.open(Sources.file(location), FsyncPolicy.INTERVAL, FsyncPolicy.DEFAULT_INTERVAL,
+					segmentSize);
 		}
-		return FileJournal.open(Sources.file(location), dev.eventstore.FsyncPolicy.INTERVAL,
-				dev.eventstore.FsyncPolicy.DEFAULT_INTERVAL);
+		return FileJournal.open(Sources.file(location), FsyncPolicy.INTERVAL, FsyncPolicy.DEFAULT_INTERVAL);
 	}
 
 	private static String describe(String location) {

@@ -1,6 +1,7 @@
 package dev.eventstore.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -54,9 +55,13 @@ final class StreamsCommand implements Callable<Integer> {
 		}
 		else {
 			try (JournalFiles.Reader reader = new JournalFiles.Reader(Sources.file(this.journal))) {
-				for (StoredEvent event : reader.poll()) {
-					if (event.streamId().startsWith(this.prefix)) {
-						versions.put(event.streamId(), event.version());
+				// A page at a time: memory holds the streams, not their events.
+				for (List<StoredEvent> page = reader.poll(CatCommand.PAGE); !page.isEmpty(); page = reader
+					.poll(CatCommand.PAGE)) {
+					for (StoredEvent event : page) {
+						if (event.streamId().startsWith(this.prefix)) {
+							versions.put(event.streamId(), event.version());
+						}
 					}
 				}
 			}

@@ -1,6 +1,8 @@
 package dev.eventstore.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -9,6 +11,7 @@ import dev.eventstore.journal.file.JournalFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -38,15 +41,28 @@ final class TailCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() throws InterruptedException {
+		if (this.count < 0) {
+			throw new ParameterException(this.spec.commandLine(), "-n/--lines must be 0 or more, was " + this.count);
+		}
 		PrintWriter out = this.spec.commandLine().getOut();
 		try (JournalFiles.Reader reader = new JournalFiles.Reader(Sources.file(this.journal))) {
-			List<StoredEvent> all = reader.poll();
-			for (StoredEvent event : all.subList(Math.max(0, all.size() - this.count), all.size())) {
+			// Only the last events are held, however long the journal.
+			Deque<StoredEvent> last = new ArrayDeque<>(Math.min(this.count, CatCommand.PAGE) + 1);
+			for (List<StoredEvent> page = reader.poll(CatCommand.PAGE); !page.isEmpty(); page = reader
+				.poll(CatCommand.PAGE)) {
+				for (StoredEvent event : page) {
+					last.addLast(event);
+					if (last.size() > this.count) {
+						last.removeFirst();
+					}
+				}
+			}
+			for (StoredEvent event : last) {
 				Events.print(out, event, this.json);
 			}
 			out.flush();
 			while (this.follow) {
-				List<StoredEvent> next = reader.poll();
+				List<StoredEvent> next = reader.poll(CatCommand.PAGE);
 				if (next.isEmpty()) {
 					Thread.sleep(100);
 					continue;

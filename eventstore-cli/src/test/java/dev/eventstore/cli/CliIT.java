@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.eventstore.EventStore;
+import dev.eventstore.FsyncPolicy;
 import dev.eventstore.NewEvent;
 import dev.eventstore.postgres.PostgresCheckpointStore;
 import dev.eventstore.processor.Checkpoint;
@@ -44,10 +45,29 @@ class CliIT {
 	}
 
 	private static Run run(String... args) throws Exception {
-		Process process = start(args);
-		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-		return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-				new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+		return run(List.of(), args);
+	}
+
+	private static Run run(List<String> jvmOptions, String... args) throws Exception {
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-jar", JAR.toString()));
+		command.addAll(List.of(args));
+		// Output goes to files: a pipe would block a command printing more than it holds.
+		Path out = Files.createTempFile("cli-out", ".txt");
+		Path err = Files.createTempFile("cli-err", ".txt");
+		try {
+			Process process = new ProcessBuilder(command).redirectOutput(out.toFile())
+				.redirectError(err.toFile())
+				.start();
+			assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+			return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+		}
+		finally {
+			Files.delete(out);
+			Files.delete(err);
+		}
 	}
 
 	private Path journal(int events) {
@@ -117,6 +137,129 @@ class CliIT {
 		assertThat(help.exit()).isZero();
 		assertThat(help.out()).contains("verify", "streams", "cat", "tail", "repair", "copy", "Exit codes:");
 		assertThat(run("verify", this.dir.resolve("missing.ndjson").toString()).exit()).isEqualTo(1);
+	}
+
+	@Test
+	void negativeCountsAreUsageErrorsNamingTheOption() throws Exception {
+		Path journal = journal(5);
+		Run limit = run("cat", journal.toString(), "--limit", "-1");
+		assertThat(limit.exit()).isEqualTo(2);
+		assertThat(limit.err()).contains("--limit must be 0 or more, was -1");
+		Run lines = run("tail", "-n", "-5", journal.toString());
+		assertThat(lines.exit()).isEqualTo(2);
+		assertThat(lines.err()).contains("-n/--lines must be 0 or more, was -5");
+		Run cut = run("repair", journal.toString(), "--cut-at", "-3");
+		assertThat(cut.exit()).isEqualTo(2);
+		assertThat(cut.err()).contains("--cut-at must be 0 or more, was -3");
+		assertThat(run("verify", journal.toString()).out()).contains("7 events", ": OK");
+	}
+
+	@Test
+	void catTailAndStreamsReadAJournalLargerThanTheirHeapAPageAtATime() throws Exception {
+		Path journal = this.dir.resolve("large.ndjson");
+		String pad = "x".repeat(2_000);
+		try (EventStore store = EventStore.builder().persistPath(journal).fsync(FsyncPolicy.NEVER).build()) {
+			for (int b = 0; b < 250; b++) {
+				List<NewEvent> batch = new ArrayList<>();
+				for (int i = 0; i < 100; i++) {
+					batch.add(NewEvent.of("Padded", Map.of("n", b * 100 + i, "pad", pad)));
+				}
+				store.appendBatch("stream-" + (b % 7), batch);
+			}
+		}
+		assertThat(Files.size(journal)).isGreaterThan(50L << 20);
+		List<String> smallHeap = List.of("-Xmx40m");
+		Run cat = run(smallHeap, "cat", journal.toString(), "--limit", "3");
+		assertThat(cat.exit()).as(cat.err()).isZero();
+		assertThat(cat.out().lines()).hasSize(3);
+		Run stream = run(smallHeap, "cat", journal.toString(), "--stream", "stream-6", "--from", "24000");
+		assertThat(stream.exit()).as(stream.err()).isZero();
+		assertThat(stream.out().lines()).hasSize(100).allSatisfy((line) -> assertThat(line).contains("stream-6@"));
+		Run tail = run(smallHeap, "tail", "-n", "3", journal.toString());
+		assertThat(tail.exit()).as(tail.err()).isZero();
+		assertThat(tail.out().lines().toList()).hasSize(3).last().asString().startsWith("#25000  stream-4@");
+		Run streams = run(smallHeap, "streams", journal.toString());
+		assertThat(streams.exit()).as(streams.err()).isZero();
+		assertThat(streams.out().lines()).hasSize(7).contains("stream-0\t3600");
+	}
+
+	@Test
+	void aFileInsideASegmentedJournalIsRefusedByEveryToolNamingTheJournal() throws Exception {
+		Path journal = this.dir.resolve("segmented");
+		try (EventStore store = EventStore.builder().persistPath(journal).segmentSize(600).build()) {
+			for (int i = 0; i < 30; i++) {
+				store.append("s", NewEvent.of("E", Map.of("n", i, "pad", "x".repeat(60))));
+			}
+		}
+		List<Path> segments;
+		try (java.util.stream.Stream<Path> files = Files.list(journal)) {
+			segments = files.filter((file) -> file.toString().endsWith(".ndjson")).sorted().toList();
+		}
+		Path last = segments.get(segments.size() - 1);
+		byte[] before = Files.readAllBytes(last);
+		for (String[] command : List.of(new String[] { "repair", last.toString(), "--cut-at", "0" },
+				new String[] { "convert", last.toString() }, new String[] { "verify", last.toString() },
+				new String[] { "cat", last.toString() }, new String[] { "tail", last.toString() },
+				new String[] { "streams", last.toString() })) {
+			Run refused = run(command);
+			assertThat(refused.exit()).as(String.join(" ", command)).isEqualTo(1);
+			assertThat(refused.err()).contains("inside the segmented journal " + journal);
+		}
+		assertThat(last).hasBinaryContent(before);
+		assertThat(run("verify", journal.toString()).out()).contains("30 events", ": OK");
+	}
+
+	@Test
+	void repairAcceptsMissingSegmentsOnlyWhenAskedTo() throws Exception {
+		Path journal = this.dir.resolve("segmented");
+		try (EventStore store = EventStore.builder().persistPath(journal).segmentSize(600).build()) {
+			for (int i = 0; i < 30; i++) {
+				store.append("s", NewEvent.of("E", Map.of("n", i, "pad", "x".repeat(60))));
+			}
+		}
+		List<Path> segments;
+		try (java.util.stream.Stream<Path> files = Files.list(journal)) {
+			segments = files.filter((file) -> file.toString().endsWith(".ndjson")).sorted().toList();
+		}
+		Path last = segments.get(segments.size() - 1);
+		if (Files.size(last) == 0) {
+			// Sealed just now: the events lost are those of the segment before.
+			Files.delete(last);
+			last = segments.get(segments.size() - 2);
+			Files.delete(last.resolveSibling(last.getFileName().toString().replace(".ndjson", ".index")));
+		}
+		Files.delete(last);
+		assertThat(run("repair", journal.toString()).exit()).isEqualTo(2);
+		assertThat(run("repair", journal.toString(), "--cut-at", "0", "--accept-missing-segments").exit()).isEqualTo(2);
+		Run accepted = run("repair", journal.toString(), "--accept-missing-segments");
+		assertThat(accepted.exit()).as(accepted.err()).isZero();
+		assertThat(accepted.out()).contains("missing committed events",
+				segments.get(segments.size() - 1).getFileName().toString(), "Accepted");
+		try (EventStore store = EventStore.builder().persistPath(journal).segmentSize(600).build()) {
+			long kept = store.lastPosition();
+			assertThat(kept).isLessThan(30);
+			assertThat(store.append("s", NewEvent.of("E", Map.of())).position()).isEqualTo(kept + 1);
+		}
+		Run again = run("repair", journal.toString(), "--accept-missing-segments");
+		assertThat(again.exit()).isEqualTo(1);
+		assertThat(again.err()).contains("nothing to accept");
+	}
+
+	@Test
+	void copyNeverChangesItsSourceWhenTheTargetFails() throws Exception {
+		Path journal = journal(5);
+		byte[] before = Files.readAllBytes(journal);
+		String unreachable = "jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2";
+		Run shaped = run("copy", journal.toString(), unreachable, "--segment-size", "1KB");
+		assertThat(shaped.exit()).isEqualTo(2);
+		assertThat(shaped.err()).contains("--segment-size shapes a file target");
+		Run failed = run("copy", journal.toString(), unreachable);
+		assertThat(failed.exit()).isEqualTo(1);
+		assertThat(journal).isRegularFile().hasBinaryContent(before);
+		try (var files = Files.list(this.dir)) {
+			assertThat(files.map((f) -> f.getFileName().toString())).containsOnly("events.ndjson",
+					"events.ndjson.lock");
+		}
 	}
 
 	@Test

@@ -276,12 +276,32 @@ public final class JournalFiles {
 		 * @throws JournalCorruptedException at a damaged line
 		 */
 		public List<StoredEvent> poll() {
+			return poll(Integer.MAX_VALUE);
+		}
+
+		/**
+		 * The next events written since the last poll, a page at a time, so that memory
+		 * holds no more than a page however long the journal.
+		 * @param max how many events at most, unless a batch runs on past them (a batch
+		 * is returned whole)
+		 * @return them, in position order; empty once the reader is at the journal's end
+		 * @throws JournalCorruptedException at a damaged line
+		 * @throws IllegalArgumentException if {@code max} is not positive
+		 */
+		public List<StoredEvent> poll(int max) {
+			if (max < 1) {
+				throw new IllegalArgumentException("a page holds at least 1 event, not " + max);
+			}
 			List<StoredEvent> events = new ArrayList<>();
 			while (true) {
-				// A next segment means this one is complete: read it to its end first.
-				Segments.Listed next = (this.directory != null) ? nextSegment() : null;
-				pollFile(events);
-				if (next == null) {
+				if (pollFile(events, max) || this.directory == null) {
+					return events;
+				}
+				// A next segment means this one is complete: read what it gained
+				// meanwhile
+				// first.
+				Segments.Listed next = nextSegment();
+				if (next == null || pollFile(events, max)) {
 					return events;
 				}
 				close();
@@ -302,35 +322,51 @@ public final class JournalFiles {
 			return null;
 		}
 
-		private void pollFile(List<StoredEvent> events) {
-			long read = scan(this.channel, this.path, this.offset, (bytes, start, length, lineOffset, line) -> {
-				this.lineNumber++;
-				LineFormat.Decoded decoded;
-				try {
-					decoded = LineDecoder.decodeEvent(bytes, start, length);
+		/** Reads on in the current file; returns whether it stopped at a full page. */
+		private boolean pollFile(List<StoredEvent> events, int max) {
+			LineHandler handler = new LineHandler() {
+
+				@Override
+				public void line(byte[] bytes, int start, int length, long lineOffset, long line) {
+					take(events, bytes, start, length, lineOffset);
 				}
-				catch (LineFormatException ex) {
-					throw new JournalCorruptedException(this.path, this.lineNumber, lineOffset, ex.getMessage());
+
+				@Override
+				public boolean full() {
+					return events.size() >= max && Reader.this.pendingBatch.isEmpty();
 				}
-				long version = (decoded.version() > 0) ? decoded.version()
-						: this.versions.getOrDefault(decoded.streamId(), 0L) + 1;
-				this.versions.put(decoded.streamId(), version);
-				StoredEvent event = decoded.toEvent(version);
-				if (decoded.batchEnd() > decoded.position() || this.pendingBatchEnd > 0) {
-					this.pendingBatch.add(event);
-					this.pendingBatchEnd = decoded.batchEnd();
-					if (decoded.position() >= decoded.batchEnd()) {
-						events.addAll(this.pendingBatch);
-						this.pendingBatch.clear();
-						this.pendingBatchEnd = 0;
-					}
-				}
-				else {
-					events.add(event);
-				}
-			}, (bytes) -> {
+
+			};
+			this.offset = scan(this.channel, this.path, this.offset, handler, (bytes) -> {
 			});
-			this.offset = read;
+			return handler.full();
+		}
+
+		private void take(List<StoredEvent> events, byte[] bytes, int start, int length, long lineOffset) {
+			this.lineNumber++;
+			LineFormat.Decoded decoded;
+			try {
+				decoded = LineDecoder.decodeEvent(bytes, start, length);
+			}
+			catch (LineFormatException ex) {
+				throw new JournalCorruptedException(this.path, this.lineNumber, lineOffset, ex.getMessage());
+			}
+			long version = (decoded.version() > 0) ? decoded.version()
+					: this.versions.getOrDefault(decoded.streamId(), 0L) + 1;
+			this.versions.put(decoded.streamId(), version);
+			StoredEvent event = decoded.toEvent(version);
+			if (decoded.batchEnd() > decoded.position() || this.pendingBatchEnd > 0) {
+				this.pendingBatch.add(event);
+				this.pendingBatchEnd = decoded.batchEnd();
+				if (decoded.position() >= decoded.batchEnd()) {
+					events.addAll(this.pendingBatch);
+					this.pendingBatch.clear();
+					this.pendingBatchEnd = 0;
+				}
+			}
+			else {
+				events.add(event);
+			}
 		}
 
 		@Override
