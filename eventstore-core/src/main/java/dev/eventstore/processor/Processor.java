@@ -240,10 +240,13 @@ public final class Processor implements AutoCloseable {
 	}
 
 	/**
-	 * Pauses delivery after the event being handled; the processor keeps its ownership.
+	 * Pauses delivery after the event being handled; the processor keeps its ownership. A
+	 * pause lasts while this instance owns the processor.
+	 * @throws IllegalStateException if the processor is not running on this instance
 	 */
 	public void pause() {
 		requireRunning();
+		requireOwned();
 		this.paused = true;
 		wake();
 	}
@@ -251,9 +254,11 @@ public final class Processor implements AutoCloseable {
 	/**
 	 * Resumes a paused processor, or a failed one: it retries the event it stopped at, or
 	 * reads its checkpoint again.
+	 * @throws IllegalStateException if the processor is not running on this instance
 	 */
 	public void resume() {
 		requireRunning();
+		requireOwned();
 		this.paused = false;
 		if (this.failure != null) {
 			command(new Command(Command.Kind.RESUME, 0));
@@ -362,11 +367,19 @@ public final class Processor implements AutoCloseable {
 		}
 	}
 
-	private void command(Command command) {
+	/**
+	 * Refuses an operator's command on an instance that does not own the processor: it
+	 * would stay here, unseen by the owner, and be found by a takeover later.
+	 */
+	private void requireOwned() {
 		if (!this.owned) {
 			throw new IllegalStateException(
 					"Processor '" + this.name + "' runs on another instance; send the command there");
 		}
+	}
+
+	private void command(Command command) {
+		requireOwned();
 		this.commands.add(command);
 		wake();
 		try {
@@ -523,6 +536,9 @@ public final class Processor implements AutoCloseable {
 		this.lastHeartbeatNanos = System.nanoTime();
 		this.failure = null;
 		this.caughtUp = false;
+		// A pause belongs to the ownership it was given in (one that raced the loss of
+		// ownership must not stop the next).
+		this.paused = false;
 		try {
 			load();
 		}

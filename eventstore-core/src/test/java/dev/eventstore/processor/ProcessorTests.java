@@ -424,6 +424,11 @@ class ProcessorTests {
 		assertThat(processor.status().checkpoint()).isEqualTo(2);
 		assertThatIllegalStateException().isThrownBy(() -> processor.reset(1))
 			.withMessageContaining("runs on another instance");
+		// Nothing sent to a standby waits there for its takeover.
+		assertThatIllegalStateException().isThrownBy(processor::pause)
+			.withMessageContaining("runs on another instance");
+		assertThatIllegalStateException().isThrownBy(processor::resume)
+			.withMessageContaining("runs on another instance");
 		free.set(true);
 		assertThat(processor.awaitHandled(4, WAIT)).isTrue();
 		assertThat(recorder.positions).containsExactly(3L, 4L);

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /** Processors on a PostgreSQL journal shared by several instances. */
@@ -113,6 +114,24 @@ class PostgresProcessorTests {
 		assertThat(onB.awaitHandled(35, WAIT)).isTrue();
 		assertThat(a.handled).isEqualTo(positions(1, 30));
 		assertThat(b.handled).isEqualTo(positions(31, 35));
+	}
+
+	@Test
+	void aPauseSentToTheStandbyIsRefusedAndItsTakeoverRunsTheProcessor() {
+		Instance a = new Instance();
+		Instance b = new Instance();
+		append(a.store, 5);
+		Processor onA = a.processor("commanded").start();
+		assertThat(onA.awaitHandled(5, WAIT)).isTrue();
+		Processor onB = b.processor("commanded").start();
+		await().atMost(WAIT).until(() -> onB.status().state() == ProcessorState.NOT_OWNER);
+		assertThatIllegalStateException().isThrownBy(onB::pause).withMessageContaining("runs on another instance");
+		assertThatIllegalStateException().isThrownBy(onB::resume).withMessageContaining("runs on another instance");
+		onA.close();
+		append(b.store, 3);
+		assertThat(onB.awaitHandled(8, WAIT)).isTrue();
+		assertThat(onB.status().state()).isIn(ProcessorState.RUNNING, ProcessorState.CATCHING_UP);
+		assertThat(b.handled).isEqualTo(positions(6, 8));
 	}
 
 	@Test

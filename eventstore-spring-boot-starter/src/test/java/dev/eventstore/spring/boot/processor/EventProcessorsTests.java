@@ -1,5 +1,9 @@
 package dev.eventstore.spring.boot.processor;
 
+import dev.eventstore.processor.CheckpointStore;
+
+import dev.eventstore.processor.ProcessorOwnership;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -272,6 +276,43 @@ class EventProcessorsTests {
 
 	private static Health health(org.springframework.context.ApplicationContext context) {
 		return context.getBean("eventProcessorsHealthIndicator", HealthIndicator.class).health();
+	}
+
+	/** Another instance owns every processor, for as long as the test runs. */
+	static final class OwnedElsewhere implements ProcessorOwnership {
+
+		@Override
+		public boolean tryAcquire(String processor) {
+			return false;
+		}
+
+		@Override
+		public boolean isHeld(String processor) {
+			return false;
+		}
+
+		@Override
+		public void release(String processor) {
+		}
+
+	}
+
+	@Test
+	void everyCommandSentToAnInstanceThatDoesNotOwnTheProcessorIs409() {
+		this.contextRunner.withUserConfiguration(TotalsConfiguration.class)
+			.withBean(ProcessorInfrastructure.class,
+					() -> new ProcessorInfrastructure(CheckpointStore.inMemory(), new OwnedElsewhere(), null))
+			.withPropertyValues("management.endpoints.web.exposure.include=eventprocessors")
+			.run((context) -> {
+				Processor processor = context.getBean(EventProcessors.class).find("totals").orElseThrow();
+				await().atMost(WAIT).until(() -> processor.status().state() == ProcessorState.NOT_OWNER);
+				EventProcessorsEndpoint endpoint = context.getBean(EventProcessorsEndpoint.class);
+				for (String action : List.of("pause", "resume", "reset", "skip")) {
+					assertThat(endpoint.operate("totals", action).getStatus()).as(action).isEqualTo(409);
+					assertThat(endpoint.command("totals", action, null).getStatus()).as(action).isEqualTo(409);
+				}
+				assertThat(processor.status().state()).isEqualTo(ProcessorState.NOT_OWNER);
+			});
 	}
 
 	@Test
