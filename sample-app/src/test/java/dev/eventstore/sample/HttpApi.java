@@ -59,6 +59,25 @@ final class HttpApi {
 		return request.retrieve().toEntity(JsonNode.class);
 	}
 
+	/**
+	 * POSTs a command without a body, as a script or curl sends it:
+	 * {@code Content-Type: application/json}.
+	 */
+	ResponseEntity<JsonNode> command(String path) {
+		return this.client.post().uri(path).contentType(MediaType.APPLICATION_JSON).retrieve().toEntity(JsonNode.class);
+	}
+
+	/** POSTs a body of a content type, as a page of another site could. */
+	ResponseEntity<JsonNode> post(String path, String contentType, String body) {
+		return this.client.post()
+			.uri(path)
+			.header("Content-Type", contentType)
+			.header("Origin", "https://elsewhere.example")
+			.body(body)
+			.retrieve()
+			.toEntity(JsonNode.class);
+	}
+
 	/** POSTs a JSON body, or nothing at all (no content type either), to a path. */
 	ResponseEntity<JsonNode> post(String path, @Nullable Map<String, Object> body) {
 		RestClient.RequestBodySpec request = this.client.post().uri(path);

@@ -71,12 +71,11 @@ class ProcessorsEndToEndTests {
 	@Test
 	void badCommandsAnswerClearErrors() {
 		assertThat(this.api.get("/actuator/eventprocessors/nope").getStatusCode().value()).isEqualTo(404);
-		assertThat(this.api.post("/actuator/eventprocessors/nope/pause", null).getStatusCode().value()).isEqualTo(404);
-		var beyond = this.api.post("/actuator/eventprocessors/sku-totals/reset/" + (this.store.lastPosition() + 2),
-				null);
+		assertThat(this.api.command("/actuator/eventprocessors/nope/pause").getStatusCode().value()).isEqualTo(404);
+		var beyond = this.api.command("/actuator/eventprocessors/sku-totals/reset/" + (this.store.lastPosition() + 2));
 		assertThat(beyond.getStatusCode().value()).isEqualTo(400);
 		assertThat(beyond.getBody().get("error").asString()).contains("Cannot reset processor 'sku-totals'");
-		assertThat(this.api.post("/actuator/eventprocessors/sku-totals/jump", null).getStatusCode().value())
+		assertThat(this.api.command("/actuator/eventprocessors/sku-totals/jump").getStatusCode().value())
 			.isEqualTo(400);
 		assertThat(this.api.post("/actuator/eventprocessors/sku-totals", Map.of("position", 1)).getStatusCode().value())
 			.as("a command without an action")
@@ -84,7 +83,7 @@ class ProcessorsEndToEndTests {
 		assertThat(this.api.post("/actuator/eventprocessors/sku-totals", Map.of("action", "reset", "position", -1))
 			.getStatusCode()
 			.value()).isEqualTo(400);
-		var skip = this.api.post("/actuator/eventprocessors/receipts/skip", null);
+		var skip = this.api.command("/actuator/eventprocessors/receipts/skip");
 		assertThat(skip.getStatusCode().value()).isEqualTo(409);
 		assertThat(skip.getBody().get("error").asString()).contains("nothing to skip");
 	}
@@ -94,19 +93,42 @@ class ProcessorsEndToEndTests {
 		this.api.addItem("rebuilt", "rebuilt-kiwi", 3);
 		this.api.checkout("rebuilt", null);
 		JsonNode before = this.api.reportAsOf(this.store.lastPosition());
-		var reset = this.api.post("/actuator/eventprocessors/sku-totals/reset", null);
+		var reset = this.api.command("/actuator/eventprocessors/sku-totals/reset");
 		assertThat(reset.getStatusCode().value()).isEqualTo(200);
 		assertThat(this.api.reportAsOf(this.store.lastPosition()).get("skus")).isEqualTo(before.get("skus"));
 	}
 
 	@Test
+	void noRequestAPageOfAnotherSiteCanSendChangesAProcessor() {
+		String[] paths = { "/actuator/eventprocessors/sku-totals/pause", "/actuator/eventprocessors/sku-totals/reset",
+				"/actuator/eventprocessors/sku-totals/skip", "/actuator/eventprocessors/sku-totals?action=pause",
+				"/actuator/eventprocessors/sku-totals/reset/1" };
+		for (String path : paths) {
+			// What a form, an image or a fetch without preflight can send: no body, or a
+			// body of a "simple" content type.
+			assertThat(this.api.post(path, null).getStatusCode().value()).as(path).isEqualTo(415);
+			assertThat(this.api.post(path, "text/plain", "{\"action\":\"pause\"}").getStatusCode().value()).as(path)
+				.isEqualTo(415);
+			assertThat(this.api.post(path, "application/x-www-form-urlencoded", "action=pause").getStatusCode().value())
+				.as(path)
+				.isEqualTo(415);
+			assertThat(this.api.post(path, "multipart/form-data; boundary=x", "--x--").getStatusCode().value()).as(path)
+				.isEqualTo(415);
+		}
+		var refused = this.api.post("/actuator/eventprocessors/sku-totals", "text/plain", "{\"action\":\"pause\"}");
+		assertThat(refused.getBody().get("error").asString()).contains("Content-Type: application/json");
+		assertThat(this.api.get("/actuator/eventprocessors/sku-totals").getBody().get("state").asString())
+			.isIn("RUNNING", "CATCHING_UP");
+	}
+
+	@Test
 	void pausedProcessorsFallBehindAndCatchUpWhenResumed() {
-		assertThat(this.api.post("/actuator/eventprocessors/sku-totals/pause", null).getBody().get("state").asString())
+		assertThat(this.api.command("/actuator/eventprocessors/sku-totals/pause").getBody().get("state").asString())
 			.isEqualTo("PAUSED");
 		this.api.addItem("paused", "paused-fig", 2);
 		JsonNode paused = this.api.get("/actuator/eventprocessors/sku-totals").getBody();
 		assertThat(paused.get("lag").asLong()).isPositive();
-		this.api.post("/actuator/eventprocessors/sku-totals/resume", null);
+		this.api.command("/actuator/eventprocessors/sku-totals/resume");
 		assertThat(this.api.reportAsOf(this.store.lastPosition()).toString()).contains("paused-fig");
 	}
 
