@@ -1,0 +1,50 @@
+package dev.eventstore.sample;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The processors' commands stay guarded against cross-site requests when the actuator has
+ * a port of its own.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
+class ManagementPortTests {
+
+	@TempDir
+	static Path dir;
+
+	@DynamicPropertySource
+	static void journal(DynamicPropertyRegistry registry) {
+		registry.add("eventstore.persist-path", () -> dir.resolve("events.ndjson").toString());
+		registry.add("sample.receipts-dir", () -> dir.resolve("receipts").toString());
+	}
+
+	@LocalManagementPort
+	int managementPort;
+
+	@Test
+	void aCommandWithoutJsonIsRefusedOnTheManagementPortAndOneWithJsonIsCarriedOut() {
+		HttpApi management = new HttpApi(this.managementPort);
+		assertThat(management.post("/actuator/eventprocessors/sku-totals/pause", null).getStatusCode().value())
+			.isEqualTo(415);
+		assertThat(management.post("/actuator/eventprocessors/sku-totals/pause", "text/plain", "x")
+			.getStatusCode()
+			.value()).isEqualTo(415);
+		assertThat(management.get("/actuator/eventprocessors/sku-totals").getBody().get("state").asString())
+			.isNotEqualTo("PAUSED");
+		var paused = management.command("/actuator/eventprocessors/sku-totals/pause");
+		assertThat(paused.getStatusCode().value()).isEqualTo(200);
+		assertThat(paused.getBody().get("state").asString()).isEqualTo("PAUSED");
+		management.command("/actuator/eventprocessors/sku-totals/resume");
+	}
+
+}
