@@ -1,5 +1,6 @@
 package dev.eventstore.sample;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 
@@ -17,7 +18,10 @@ final class HttpApi {
 
 	private final RestClient client;
 
+	private final String base;
+
 	HttpApi(int port) {
+		this.base = "http://localhost:" + port;
 		this.client = RestClient.builder()
 			.baseUrl("http://localhost:" + port)
 			.defaultStatusHandler((status) -> true, (request, response) -> {
@@ -27,6 +31,11 @@ final class HttpApi {
 
 	ResponseEntity<JsonNode> get(String path) {
 		return this.client.get().uri(path).retrieve().toEntity(JsonNode.class);
+	}
+
+	/** GETs a path and query already encoded, sent as they are. */
+	ResponseEntity<JsonNode> getEncoded(String pathAndQuery) {
+		return this.client.get().uri(URI.create(this.base + pathAndQuery)).retrieve().toEntity(JsonNode.class);
 	}
 
 	ResponseEntity<JsonNode> addItem(String cart, String sku, int quantity) {

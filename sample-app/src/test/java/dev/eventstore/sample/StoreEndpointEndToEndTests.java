@@ -1,5 +1,19 @@
 package dev.eventstore.sample;
 
+import org.springframework.beans.factory.annotation.Autowired;
+
+import dev.eventstore.EventStore;
+
+import dev.eventstore.NewEvent;
+
+import java.util.Map;
+
+import java.util.List;
+
+import java.nio.charset.StandardCharsets;
+
+import java.net.URLEncoder;
+
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +45,9 @@ class StoreEndpointEndToEndTests {
 	int port;
 
 	HttpApi api;
+
+	@Autowired
+	EventStore store;
 
 	@BeforeEach
 	void client() {
@@ -66,6 +83,27 @@ class StoreEndpointEndToEndTests {
 		assertThat(log.get("next").asLong()).isEqualTo(2);
 		assertThat(status.get("lastPosition").asLong()).isPositive();
 		assertThat(this.api.get("/actuator/eventstore/events/1").getBody().get("position").asLong()).isEqualTo(1);
+	}
+
+	@Test
+	void everyStreamIdIsReachableWhateverItsCharacters() {
+		List<String> ids = List.of("tenant/7/cart-1", "a/b/", "/lead", "half%2Fslash", "spaced out?yes#no&x=1", "..",
+				"dots/../up", "x;matrix=1", "ünï/ċödé");
+		for (String id : ids) {
+			this.store.append(id, NewEvent.of("Noted", Map.of("id", id)));
+		}
+		for (String id : ids) {
+			var byQuery = this.api
+				.getEncoded("/actuator/eventstore/streams?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+			assertThat(byQuery.getStatusCode().value()).as(id).isEqualTo(200);
+			assertThat(byQuery.getBody().get("streamId").asString()).isEqualTo(id);
+			assertThat(byQuery.getBody().get("events").get(0).get("data").get("id").asString()).isEqualTo(id);
+		}
+		JsonNode byPath = this.api.getEncoded("/actuator/eventstore/streams/tenant/7/cart-1").getBody();
+		assertThat(byPath.get("streamId").asString()).isEqualTo("tenant/7/cart-1");
+		assertThat(byPath.get("events")).hasSize(1);
+		assertThat(this.api.getEncoded("/actuator/eventstore/streams?id=tenant%2F7").getStatusCode().value())
+			.isEqualTo(404);
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package dev.eventstore.sample;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import dev.eventstore.EventStore;
@@ -12,6 +13,7 @@ import org.htmlunit.html.HtmlElement;
 import org.htmlunit.html.HtmlPage;
 import org.htmlunit.html.HtmlTextInput;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -74,6 +76,41 @@ class StreamBrowserTests {
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> page.getHtmlElementById("processors").asNormalizedText().contains("sku-totals"));
 		}
+	}
+
+	@Test
+	void streamsWhoseIdsHoldSlashesAndOtherReservedCharactersOpen() throws Exception {
+		List<String> ids = List.of("slash/tenant/1", "slash/half%2F?x#y&z", "slash/../up");
+		for (String id : ids) {
+			this.store.append(id, NewEvent.of("Noted", Map.of("note", "in " + id)));
+		}
+		try (WebClient browser = new WebClient()) {
+			browser.getOptions().setThrowExceptionOnScriptError(true);
+			HtmlPage page = browser.getPage("http://localhost:" + this.port + "/browser");
+			page.<HtmlTextInput>getHtmlElementById("prefix").type("slash/");
+			page.<HtmlElement>getHtmlElementById("search").click();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> page.getElementsByTagName("a")
+					.stream()
+					.filter((a) -> ids.contains(a.getTextContent()))
+					.count() == ids.size());
+			for (String id : ids) {
+				HtmlAnchor stream = page.getElementsByTagName("a")
+					.stream()
+					.filter((a) -> a.getTextContent().equals(id))
+					.map(HtmlAnchor.class::cast)
+					.findFirst()
+					.orElseThrow();
+				stream.click();
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> page.getHtmlElementById("title").asNormalizedText().equals("Stream " + id));
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> page.getHtmlElementById("events").asNormalizedText().contains("in " + id));
+			}
+		}
+		// The API's path form takes the rest of the path as the id.
+		JsonNode byPath = new HttpApi(this.port).getEncoded("/browser/api/streams/slash/tenant/1").getBody();
+		assertThat(byPath.get("events").get(0).get("streamId").asString()).isEqualTo("slash/tenant/1");
 	}
 
 	@Test

@@ -22,8 +22,9 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  * position, size, fsync policy);</li>
  * <li>{@code GET /actuator/eventstore/streams?prefix=cart-&after=cart-9&limit=100}:
  * stream ids in id order, with the cursor of the next page;</li>
- * <li>{@code GET /actuator/eventstore/streams/{id}?from=1&limit=100}: a stream's
- * events;</li>
+ * <li>{@code GET /actuator/eventstore/streams/{id}?from=1&limit=100}: a stream's events
+ * (an id may hold {@code /}); {@code GET /actuator/eventstore/streams?id=…} takes any id,
+ * URL-encoded, as a query parameter;</li>
  * <li>{@code GET /actuator/eventstore/events?from=1&limit=100}: the log, by
  * position;</li>
  * <li>{@code GET /actuator/eventstore/events/{position}}: one event.</li>
@@ -71,7 +72,7 @@ public class EventStoreEndpoint {
 	}
 
 	@ReadOperation
-	public WebEndpointResponse<Object> section(@Selector String section, @Nullable String prefix,
+	public WebEndpointResponse<Object> section(@Selector String section, @Nullable String id, @Nullable String prefix,
 			@Nullable String after, @Nullable Long from, @Nullable Integer limit) {
 		int size = size(limit);
 		if (size < 0) {
@@ -79,6 +80,10 @@ public class EventStoreEndpoint {
 		}
 		return switch (section) {
 			case "streams" -> {
+				if (id != null) {
+					// Any stream id, whatever its characters, as a query parameter.
+					yield stream(id, from, size);
+				}
 				List<String> ids = this.store.streamIds((prefix != null) ? prefix : "", after, size);
 				yield ok(new StreamsPage(ids, (ids.size() == size) ? ids.get(ids.size() - 1) : null));
 			}
@@ -95,26 +100,21 @@ public class EventStoreEndpoint {
 		};
 	}
 
+	/**
+	 * One stream ({@code streams/{id}}, where the id may hold {@code /}) or one event
+	 * ({@code events/{position}}).
+	 */
 	@ReadOperation
-	public WebEndpointResponse<Object> item(@Selector String section, @Selector String id, @Nullable Long from,
+	public WebEndpointResponse<Object> item(@Selector String section,
+			@Selector(match = Selector.Match.ALL_REMAINING) String[] path, @Nullable Long from,
 			@Nullable Integer limit) {
 		int size = size(limit);
 		if (size < 0) {
 			return badLimit(limit);
 		}
+		String id = String.join("/", path);
 		return switch (section) {
-			case "streams" -> {
-				long first = (from != null) ? from : 1;
-				if (first < 1) {
-					yield error(WebEndpointResponse.STATUS_BAD_REQUEST, "from must be at least 1, was " + first);
-				}
-				List<StoredEvent> events = this.store.readStream(id, first, size);
-				if (events.isEmpty() && this.store.streamVersion(id) == 0) {
-					yield error(WebEndpointResponse.STATUS_NOT_FOUND, "No stream '" + id + "'");
-				}
-				yield ok(new StreamPage(id, this.store.streamVersion(id), events,
-						(events.size() == size) ? events.get(events.size() - 1).version() + 1 : null));
-			}
+			case "streams" -> stream(id, from, size);
 			case "events" -> {
 				long position;
 				try {
@@ -130,6 +130,19 @@ public class EventStoreEndpoint {
 			}
 			default -> notFound(section);
 		};
+	}
+
+	private WebEndpointResponse<Object> stream(String id, @Nullable Long from, int size) {
+		long first = (from != null) ? from : 1;
+		if (first < 1) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, "from must be at least 1, was " + first);
+		}
+		List<StoredEvent> events = this.store.readStream(id, first, size);
+		if (events.isEmpty() && this.store.streamVersion(id) == 0) {
+			return error(WebEndpointResponse.STATUS_NOT_FOUND, "No stream '" + id + "'");
+		}
+		return ok(new StreamPage(id, this.store.streamVersion(id), events,
+				(events.size() == size) ? events.get(events.size() - 1).version() + 1 : null));
 	}
 
 	private static int size(@Nullable Integer limit) {

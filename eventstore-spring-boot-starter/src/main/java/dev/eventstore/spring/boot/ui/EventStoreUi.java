@@ -74,7 +74,8 @@ public final class EventStoreUi implements SmartLifecycle {
 			.GET(base, (request) -> ServerResponse.ok().contentType(MediaType.TEXT_HTML).body(this.page))
 			.GET(base + "/api/status", (request) -> json(statusBody()))
 			.GET(base + "/api/streams", this::streams)
-			.GET(base + "/api/streams/{id}", this::stream)
+			.GET(base + "/api/stream", this::stream)
+			.GET(base + "/api/streams/{*id}", this::stream)
 			.GET(base + "/api/events", this::events)
 			.GET(base + "/api/processors", (request) -> json(processorRows()))
 			.GET(base + "/api/live", this::live)
@@ -95,8 +96,15 @@ public final class EventStoreUi implements SmartLifecycle {
 		return json(Map.of("streams", ids, "next", (ids.size() == limit(request)) ? ids.get(ids.size() - 1) : ""));
 	}
 
+	/**
+	 * A stream's events: its id from the query ({@code /api/stream?id=…}, any id) or the
+	 * rest of the path ({@code /api/streams/a/b}).
+	 */
 	private ServerResponse stream(ServerRequest request) {
-		String id = request.pathVariable("id");
+		String id = request.param("id").orElseGet(() -> {
+			String rest = request.pathVariable("id");
+			return rest.startsWith("/") ? rest.substring(1) : rest;
+		});
 		long from = number(request.param("from"), 1);
 		List<StoredEvent> events = this.store.readStream(id, Math.max(1, from), limit(request));
 		return json(page(events, (events.size() == limit(request)) ? events.get(events.size() - 1).version() + 1 : -1));
