@@ -181,6 +181,41 @@ public class EventStoreProperties {
 		/** The path the stream browser is served under. */
 		private String path = "/eventstore";
 
+		/**
+		 * How often an open live stream is sent a comment, so that a browser that went
+		 * away is noticed (and its stream's thread freed) while no event is appended.
+		 */
+		private Duration heartbeat = Duration.ofSeconds(15);
+
+		/**
+		 * The most live streams open at once, each following events on a thread of its
+		 * own; more are answered 503.
+		 */
+		private int maxLiveStreams = 32;
+
+		public Duration getHeartbeat() {
+			return this.heartbeat;
+		}
+
+		public void setHeartbeat(Duration heartbeat) {
+			if (heartbeat == null || heartbeat.isNegative() || heartbeat.isZero()) {
+				throw new IllegalArgumentException("eventstore.ui.heartbeat must be positive, was " + heartbeat);
+			}
+			this.heartbeat = heartbeat;
+		}
+
+		public int getMaxLiveStreams() {
+			return this.maxLiveStreams;
+		}
+
+		public void setMaxLiveStreams(int maxLiveStreams) {
+			if (maxLiveStreams < 1) {
+				throw new IllegalArgumentException(
+						"eventstore.ui.max-live-streams must be at least 1, was " + maxLiveStreams);
+			}
+			this.maxLiveStreams = maxLiveStreams;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}

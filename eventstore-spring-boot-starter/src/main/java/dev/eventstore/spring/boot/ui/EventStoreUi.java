@@ -3,11 +3,16 @@ package dev.eventstore.spring.boot.ui;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.StoredEvent;
@@ -40,6 +45,21 @@ public final class EventStoreUi implements SmartLifecycle {
 
 	private static final int LIMIT = 50;
 
+	/** How often an open live stream is sent a comment by default. */
+	public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+
+	/** The most live streams open at once by default. */
+	public static final int DEFAULT_MAX_LIVE_STREAMS = 32;
+
+	private final Duration heartbeat;
+
+	/** One a live stream, each following events on a thread of its own. */
+	private final Semaphore liveSlots;
+
+	private final int maxLiveStreams;
+
+	private @Nullable ScheduledExecutorService heartbeats;
+
 	private final EventStore store;
 
 	private final @Nullable EventProcessors processors;
@@ -52,6 +72,27 @@ public final class EventStoreUi implements SmartLifecycle {
 	private volatile boolean running;
 
 	public EventStoreUi(EventStore store, @Nullable EventProcessors processors) {
+		this(store, processors, DEFAULT_HEARTBEAT, DEFAULT_MAX_LIVE_STREAMS);
+	}
+
+	/**
+	 * @param store the store shown
+	 * @param processors its processors, if any
+	 * @param heartbeat how often an open live stream is sent a comment, so that a browser
+	 * that went away is noticed while no event is appended
+	 * @param maxLiveStreams the most live streams open at once; more are answered 503
+	 */
+	public EventStoreUi(EventStore store, @Nullable EventProcessors processors, Duration heartbeat,
+			int maxLiveStreams) {
+		if (heartbeat.isNegative() || heartbeat.isZero()) {
+			throw new IllegalArgumentException("the live streams' heartbeat must be positive, was " + heartbeat);
+		}
+		if (maxLiveStreams < 1) {
+			throw new IllegalArgumentException("at least 1 live stream must be allowed, not " + maxLiveStreams);
+		}
+		this.heartbeat = heartbeat;
+		this.maxLiveStreams = maxLiveStreams;
+		this.liveSlots = new Semaphore(maxLiveStreams);
 		this.store = store;
 		this.processors = processors;
 		try (InputStream in = EventStoreUi.class.getResourceAsStream("index.html")) {
@@ -137,6 +178,12 @@ public final class EventStoreUi implements SmartLifecycle {
 	}
 
 	private ServerResponse live(ServerRequest request) {
+		if (!this.liveSlots.tryAcquire()) {
+			return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(Map.of("status", 503, "error", "All " + this.maxLiveStreams + " live streams are open; the page "
+						+ "polls instead (eventstore.ui.max-live-streams)"));
+		}
 		return ServerResponse.sse((sse) -> {
 			Live live = new Live(sse);
 			this.live.add(live);
@@ -147,7 +194,9 @@ public final class EventStoreUi implements SmartLifecycle {
 			try {
 				// A comment sent at once, so the browser sees the stream open before any
 				// event.
-				sse.comment("following events from position " + from).send();
+				synchronized (live.writing) {
+					sse.comment("following events from position " + from).send();
+				}
 			}
 			catch (IOException ex) {
 				live.end();
@@ -158,7 +207,7 @@ public final class EventStoreUi implements SmartLifecycle {
 				return;
 			}
 			live.follow(from);
-		}, java.time.Duration.ofMinutes(30));
+		}, Duration.ofMinutes(30));
 	}
 
 	/**
@@ -166,7 +215,25 @@ public final class EventStoreUi implements SmartLifecycle {
 	 */
 	@Override
 	public void start() {
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "eventstore-ui-heartbeat");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long period = this.heartbeat.toMillis();
+		executor.scheduleAtFixedRate(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
+		this.heartbeats = executor;
 		this.running = true;
+	}
+
+	/**
+	 * Sends each open live stream a comment: writing to a connection the browser closed
+	 * fails, which ends the stream and frees its thread, even while nothing is appended.
+	 */
+	private void heartbeat() {
+		for (Live stream : List.copyOf(this.live)) {
+			stream.heartbeat();
+		}
 	}
 
 	/**
@@ -178,6 +245,11 @@ public final class EventStoreUi implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
+		ScheduledExecutorService executor = this.heartbeats;
+		if (executor != null) {
+			executor.shutdownNow();
+			this.heartbeats = null;
+		}
 		for (Live stream : List.copyOf(this.live)) {
 			stream.complete();
 		}
@@ -201,12 +273,26 @@ public final class EventStoreUi implements SmartLifecycle {
 
 		private final ServerResponse.SseBuilder sse;
 
+		/** Held while writing: events, heartbeats and the end come from three threads. */
+		private final Object writing = new Object();
+
 		private @Nullable Subscription subscription;
 
 		private boolean ended;
 
 		Live(ServerResponse.SseBuilder sse) {
 			this.sse = sse;
+		}
+
+		void heartbeat() {
+			try {
+				synchronized (this.writing) {
+					this.sse.comment("heartbeat").send();
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				end();
+			}
 		}
 
 		void follow(long from) {
@@ -225,7 +311,9 @@ public final class EventStoreUi implements SmartLifecycle {
 
 		private void send(StoredEvent event) {
 			try {
-				this.sse.event("event").data(event);
+				synchronized (this.writing) {
+					this.sse.event("event").data(event);
+				}
 			}
 			catch (IOException | RuntimeException ex) {
 				end();
@@ -236,11 +324,15 @@ public final class EventStoreUi implements SmartLifecycle {
 		void end() {
 			Subscription closing;
 			synchronized (this) {
+				if (this.ended) {
+					return;
+				}
 				this.ended = true;
 				closing = this.subscription;
 				this.subscription = null;
 			}
 			EventStoreUi.this.live.remove(this);
+			EventStoreUi.this.liveSlots.release();
 			if (closing != null) {
 				closing.close();
 			}
@@ -249,7 +341,9 @@ public final class EventStoreUi implements SmartLifecycle {
 		/** Ends the stream from the server's side. */
 		void complete() {
 			end();
-			this.sse.complete();
+			synchronized (this.writing) {
+				this.sse.complete();
+			}
 		}
 
 	}

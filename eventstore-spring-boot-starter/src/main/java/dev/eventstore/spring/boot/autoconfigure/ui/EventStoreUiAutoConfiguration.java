@@ -33,8 +33,10 @@ import org.springframework.web.servlet.function.ServerResponse;
 public final class EventStoreUiAutoConfiguration {
 
 	@Bean
-	EventStoreUi eventStoreUi(EventStore store, ObjectProvider<EventProcessors> processors) {
-		return new EventStoreUi(store, processors.getIfAvailable());
+	EventStoreUi eventStoreUi(EventStore store, ObjectProvider<EventProcessors> processors,
+			EventStoreProperties properties) {
+		return new EventStoreUi(store, processors.getIfAvailable(), properties.getUi().getHeartbeat(),
+				properties.getUi().getMaxLiveStreams());
 	}
 
 	@Bean

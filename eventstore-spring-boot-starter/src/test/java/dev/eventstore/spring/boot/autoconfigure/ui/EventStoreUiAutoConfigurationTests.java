@@ -1,5 +1,9 @@
 package dev.eventstore.spring.boot.autoconfigure.ui;
 
+import java.time.Duration;
+
+import dev.eventstore.spring.boot.autoconfigure.EventStoreProperties;
+
 import dev.eventstore.EventStore;
 import dev.eventstore.spring.boot.ui.EventStoreUi;
 import org.junit.jupiter.api.Test;
@@ -10,6 +14,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.web.servlet.function.RouterFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class EventStoreUiAutoConfigurationTests {
 
@@ -37,6 +42,23 @@ class EventStoreUiAutoConfigurationTests {
 			assertThat(ui.getPhase()).isGreaterThan(Integer.MAX_VALUE - 1024);
 			assertThat(ui.getPhase()).isEqualTo(SmartLifecycle.DEFAULT_PHASE);
 		});
+	}
+
+	@Test
+	void aHeartbeatOrLiveStreamLimitOutOfRangeIsRefusedNamingIt() {
+		EventStoreProperties.Ui properties = new EventStoreProperties().getUi();
+		assertThatIllegalArgumentException().isThrownBy(() -> properties.setHeartbeat(Duration.ZERO))
+			.withMessageContaining("eventstore.ui.heartbeat must be positive");
+		assertThatIllegalArgumentException().isThrownBy(() -> properties.setMaxLiveStreams(0))
+			.withMessageContaining("eventstore.ui.max-live-streams must be at least 1");
+		try (EventStore store = EventStore.inMemory()) {
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> new EventStoreUi(store, null, Duration.ofMillis(-1), 4))
+				.withMessageContaining("heartbeat must be positive");
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> new EventStoreUi(store, null, Duration.ofSeconds(1), 0))
+				.withMessageContaining("at least 1 live stream");
+		}
 	}
 
 }
