@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 
@@ -40,10 +41,41 @@ final class FileCheckpointStore implements CheckpointStore {
 	/** What this store last saved or loaded for each processor, for compare-and-set. */
 	private final Map<String, Checkpoint> known = new ConcurrentHashMap<>();
 
+	/**
+	 * The id a segmented journal keeps in its directory ({@code journal.id}, see
+	 * {@code docs/journal-format.md}), once read.
+	 */
+	private volatile @Nullable String journalId;
+
 	FileCheckpointStore(Path journal) {
 		Path absolute = journal.toAbsolutePath();
 		this.directory = Objects.requireNonNull(absolute.getParent(), "journal directory");
 		this.journalName = absolute.getFileName().toString();
+	}
+
+	/**
+	 * The journal's id, when it is a segmented journal that has one: checkpoints record
+	 * it, so that one copied from another journal is refused, not resumed from.
+	 */
+	private @Nullable String journalId() {
+		String known = this.journalId;
+		if (known == null) {
+			try {
+				known = UUID
+					.fromString(
+							Files
+								.readString(this.directory.resolve(this.journalName).resolve("journal.id"),
+										StandardCharsets.US_ASCII)
+								.strip())
+					.toString();
+				this.journalId = known;
+			}
+			catch (IOException | IllegalArgumentException ex) {
+				// A single file, or a journal not yet opened: no id to check against.
+				return null;
+			}
+		}
+		return known;
 	}
 
 	Path file(String processor) {
@@ -67,12 +99,12 @@ final class FileCheckpointStore implements CheckpointStore {
 					ex);
 		}
 		this.known.remove(processor);
-		Checkpoint checkpoint = parse(file, processor, new String(bytes, StandardCharsets.UTF_8));
+		Checkpoint checkpoint = parse(file, processor, new String(bytes, StandardCharsets.UTF_8), journalId());
 		this.known.put(processor, checkpoint);
 		return Optional.of(checkpoint);
 	}
 
-	private static Checkpoint parse(Path file, String processor, String text) {
+	private static Checkpoint parse(Path file, String processor, String text, @Nullable String journal) {
 		String problem;
 		try {
 			JsonNode node = json.readTree(text);
@@ -88,8 +120,13 @@ final class FileCheckpointStore implements CheckpointStore {
 			else {
 				long position = node.path("position").asLong();
 				long replayUntil = node.path("replayUntil").asLong();
-				if (!checksum(processor, position, replayUntil).equals(node.path("crc32c").asString(""))) {
+				// Written by an earlier release without it, if missing.
+				String owner = node.has("journal") ? node.path("journal").asString("") : null;
+				if (!checksum(processor, position, replayUntil, owner).equals(node.path("crc32c").asString(""))) {
 					problem = "its checksum does not match (torn or edited)";
+				}
+				else if (owner != null && journal != null && !owner.equals(journal)) {
+					problem = "it belongs to another journal (" + owner + "; this journal is " + journal + ")";
 				}
 				else if (position < 0 || replayUntil < 0) {
 					problem = "its position is negative";
@@ -115,9 +152,10 @@ final class FileCheckpointStore implements CheckpointStore {
 		}
 		Path file = file(processor);
 		Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+		String journal = journalId();
 		String line = "{\"processor\":\"" + processor + "\",\"position\":" + next.position() + ",\"replayUntil\":"
-				+ next.replayUntil() + ",\"crc32c\":\"" + checksum(processor, next.position(), next.replayUntil())
-				+ "\"}\n";
+				+ next.replayUntil() + ((journal != null) ? ",\"journal\":\"" + journal + "\"" : "") + ",\"crc32c\":\""
+				+ checksum(processor, next.position(), next.replayUntil(), journal) + "\"}\n";
 		try {
 			try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
 					StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
@@ -145,9 +183,10 @@ final class FileCheckpointStore implements CheckpointStore {
 		this.known.put(processor, next);
 	}
 
-	private static String checksum(String processor, long position, long replayUntil) {
+	private static String checksum(String processor, long position, long replayUntil, @Nullable String journal) {
 		CRC32C crc = new CRC32C();
-		crc.update((processor + "\n" + position + "\n" + replayUntil).getBytes(StandardCharsets.UTF_8));
+		crc.update((processor + "\n" + position + "\n" + replayUntil + ((journal != null) ? "\n" + journal : ""))
+			.getBytes(StandardCharsets.UTF_8));
 		return HexFormat.of().toHexDigits((int) crc.getValue());
 	}
 

@@ -556,9 +556,9 @@ public final class FileJournal implements Journal {
 					this.writer.sync();
 				}
 			}
-			SegmentIndex.write(this.activePath, current.index, this.ids, current.sealed.streams()::version,
-					this.activeLegacyEnd);
-			index = SegmentIndex.open(this.activePath, current.index.base() + 1, this.writeOffset);
+			int fingerprint = SegmentIndex.write(this.activePath, current.index, this.ids,
+					current.sealed.streams()::version, this.activeLegacyEnd);
+			index = SegmentIndex.open(this.activePath, current.index.base() + 1, this.writeOffset, fingerprint);
 			if (index == null || !index.verify()) {
 				throw new IOException("the index just written does not read back");
 			}

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
@@ -33,11 +34,19 @@ import org.jspecify.annotations.Nullable;
  */
 final class IdFilter implements AutoCloseable {
 
+	private static final System.Logger logger = System.getLogger(IdFilter.class.getName());
+
 	static final String FILE = "ids.filter";
 
-	private static final long MAGIC = 0x4553_4944_4649_4C31L; // "ESIDFIL1"
+	private static final long MAGIC = 0x4553_4944_4649_4C32L; // "ESIDFIL2"
 
-	private static final int HEADER = 32;
+	/**
+	 * Magic, end, ids, the body's CRC-32C, the journal's id (at 32), and the header's own
+	 * CRC-32C (at 60).
+	 */
+	private static final int HEADER = 64;
+
+	private static final int HEADER_CRC = 60;
 
 	private static final int BLOCK = 64;
 
@@ -90,14 +99,15 @@ final class IdFilter implements AutoCloseable {
 	static IdFilter open(Path directory, SealedSegments sealed) throws IOException {
 		Path file = directory.resolve(FILE);
 		long sealedIds = sealed.lastPosition();
-		IdFilter filter = (Files.isRegularFile(file)) ? tryOpen(file) : null;
+		UUID journal = sealed.streams().journal();
+		IdFilter filter = (Files.isRegularFile(file)) ? tryOpen(file, journal) : null;
 		if (filter != null
 				&& (filter.ids > filter.capacity || sealedIds > filter.capacity || filter.end > sealedIds + 1)) {
 			filter.close();
 			filter = null;
 		}
 		if (filter == null) {
-			filter = create(file, Math.max(1 << 20, 2 * sealedIds));
+			filter = create(file, Math.max(1 << 20, 2 * sealedIds), journal);
 		}
 		for (int i = 0; i < sealed.count(); i++) {
 			if (sealed.first(i) >= filter.end) {
@@ -119,7 +129,8 @@ final class IdFilter implements AutoCloseable {
 	 * @throws IOException if it cannot be written
 	 */
 	static IdFilter rebuild(Path directory, SealedSegments sealed) throws IOException {
-		IdFilter filter = create(directory.resolve(FILE), Math.max(1 << 20, 2 * sealed.lastPosition()));
+		IdFilter filter = create(directory.resolve(FILE), Math.max(1 << 20, 2 * sealed.lastPosition()),
+				sealed.streams().journal());
 		for (int i = 0; i < sealed.count(); i++) {
 			filter.add(sealed.index(i));
 		}
@@ -132,14 +143,15 @@ final class IdFilter implements AutoCloseable {
 	 * @param directory the journal's directory
 	 * @return it, or 0 if there is no filter or its header is damaged
 	 */
-	static long recordedEnd(Path directory) {
+	static long recordedEnd(Path directory, UUID journal) {
 		try (FileChannel channel = FileChannel.open(directory.resolve(FILE), StandardOpenOption.READ)) {
 			ByteBuffer header = ByteBuffer.allocate(HEADER);
 			while (header.hasRemaining() && channel.read(header, header.position()) > 0) {
 				// Read the whole header.
 			}
 			if (header.hasRemaining() || header.getLong(0) != MAGIC
-					|| header.getInt(28) != SegmentIndex.crc(header, 0, 28)) {
+					|| header.getInt(HEADER_CRC) != SegmentIndex.crc(header, 0, HEADER_CRC)
+					|| !journal(header).equals(journal)) {
 				return 0;
 			}
 			return header.getLong(8);
@@ -149,7 +161,11 @@ final class IdFilter implements AutoCloseable {
 		}
 	}
 
-	private static @Nullable IdFilter tryOpen(Path file) throws IOException {
+	private static UUID journal(ByteBuffer header) {
+		return new UUID(header.getLong(32), header.getLong(40));
+	}
+
+	private static @Nullable IdFilter tryOpen(Path file, UUID journal) throws IOException {
 		FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
 		try {
 			long size = channel.size();
@@ -159,7 +175,14 @@ final class IdFilter implements AutoCloseable {
 			}
 			MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
 			int blocks = (int) ((size - HEADER) / BLOCK);
-			if (buffer.getLong(0) != MAGIC || buffer.getInt(28) != SegmentIndex.crc(buffer, 0, 28)) {
+			if (buffer.getLong(0) != MAGIC || buffer.getInt(HEADER_CRC) != SegmentIndex.crc(buffer, 0, HEADER_CRC)) {
+				channel.close();
+				return null;
+			}
+			if (!journal(buffer).equals(journal)) {
+				logger.log(System.Logger.Level.WARNING,
+						"{0} is of another journal ({1}, this one is {2}); it is rebuilt", file, journal(buffer),
+						journal);
 				channel.close();
 				return null;
 			}
@@ -171,7 +194,7 @@ final class IdFilter implements AutoCloseable {
 		}
 	}
 
-	private static IdFilter create(Path file, long capacity) throws IOException {
+	private static IdFilter create(Path file, long capacity, UUID journal) throws IOException {
 		long blocks = Long.highestOneBit(Math.max(1, capacity * BITS_PER_ID / 8 / BLOCK - 1)) << 1;
 		if (HEADER + blocks * BLOCK > Integer.MAX_VALUE) {
 			throw new IOException("an id filter for " + capacity + " ids would exceed 2 GiB");
@@ -181,13 +204,15 @@ final class IdFilter implements AutoCloseable {
 				StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
 			MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, HEADER + blocks * BLOCK);
 			buffer.putLong(0, MAGIC);
+			buffer.putLong(32, journal.getMostSignificantBits());
+			buffer.putLong(40, journal.getLeastSignificantBits());
 			writeHeader(buffer, 1, 0);
 			buffer.force();
 			MappedReads.unmap(buffer, temporary);
 		}
 		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 		FileJournal.syncDirectory(file.getParent());
-		IdFilter created = java.util.Objects.requireNonNull(tryOpen(file));
+		IdFilter created = java.util.Objects.requireNonNull(tryOpen(file, journal));
 		created.verified = true;
 		return created;
 	}
@@ -196,7 +221,7 @@ final class IdFilter implements AutoCloseable {
 		buffer.putLong(8, end);
 		buffer.putLong(16, ids);
 		buffer.putInt(24, SegmentIndex.crc(buffer, HEADER, buffer.capacity() - HEADER));
-		buffer.putInt(28, SegmentIndex.crc(buffer, 0, 28));
+		buffer.putInt(HEADER_CRC, SegmentIndex.crc(buffer, 0, HEADER_CRC));
 	}
 
 	/**

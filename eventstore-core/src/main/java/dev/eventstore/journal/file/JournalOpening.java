@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 
 import dev.eventstore.EventStoreException;
 import org.jspecify.annotations.Nullable;
@@ -153,14 +154,15 @@ final class JournalOpening {
 		}
 		Segments.deleteTemporaryFiles(directory);
 		Segments.Listed active = listed.get(listed.size() - 1);
-		SealedStreams summary = SealedStreams.load(directory);
+		UUID journal = JournalIdentity.readOrCreate(directory);
+		SealedStreams summary = SealedStreams.load(directory, journal);
 		// Before anything is rewritten to match what is there.
-		MissingSegments.refuse(directory, active, summary);
+		MissingSegments.refuse(directory, active, summary, journal);
 		// An index of the last segment is what a crash while sealing it left: it is
 		// scanned instead, and sealed again once full.
 		Files.deleteIfExists(SegmentIndex.pathOf(active.path()));
 		this.sealed = SealedSegments.open(directory, listed.subList(0, listed.size() - 1), active.first(), summary,
-				this.decoded, () -> FileJournal.ensureOpen(this.closed, directory));
+				journal, this.decoded, () -> FileJournal.ensureOpen(this.closed, directory));
 		this.filter = IdFilter.open(directory, this.sealed);
 		this.resources.add(this.filter);
 		SealedStreams streams = this.sealed.streams();

@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import dev.eventstore.EventStoreException;
 import dev.eventstore.JournalCorruptedException;
@@ -33,10 +34,11 @@ final class MissingSegments {
 	 * @param directory the journal's directory
 	 * @param last the last segment on disk
 	 * @param summary the streams' summary, null if missing or damaged
+	 * @param journal the journal's id
 	 * @throws JournalCorruptedException naming the missing segments
 	 */
-	static void refuse(Path directory, Segments.Listed last, @Nullable SealedStreams summary) {
-		String missing = missing(directory, last, summary);
+	static void refuse(Path directory, Segments.Listed last, @Nullable SealedStreams summary, UUID journal) {
+		String missing = missing(directory, last, summary, journal);
 		if (missing != null) {
 			throw new JournalCorruptedException(directory, 0, 0, missing + ". Nothing was changed. Put the "
 					+ "segments back from a backup, or accept that their events are lost with: eventstore repair "
@@ -45,9 +47,10 @@ final class MissingSegments {
 	}
 
 	/** What is missing, or null when nothing is. */
-	private static @Nullable String missing(Path directory, Segments.Listed last, @Nullable SealedStreams summary) {
+	private static @Nullable String missing(Path directory, Segments.Listed last, @Nullable SealedStreams summary,
+			UUID journal) {
 		long summaryEnd = (summary != null) ? summary.end() : 0;
-		long filterEnd = IdFilter.recordedEnd(directory);
+		long filterEnd = IdFilter.recordedEnd(directory, journal);
 		long recordedEnd = Math.max(summaryEnd, filterEnd);
 		if (recordedEnd <= last.first()) {
 			return null;
@@ -81,7 +84,9 @@ final class MissingSegments {
 	 * @throws EventStoreException if nothing is missing
 	 */
 	static String accept(Path directory, Segments.Listed last) throws IOException {
-		String missing = missing(directory, last, SealedStreams.load(directory));
+		UUID journal = JournalIdentity.read(directory);
+		String missing = (journal != null) ? missing(directory, last, SealedStreams.load(directory, journal), journal)
+				: null;
 		if (missing == null) {
 			throw new EventStoreException("Journal " + directory + " is missing no segment its streams' summary "
 					+ "and id filter know of; nothing to accept");

@@ -60,7 +60,7 @@ final class SealedSegments {
 	 * @throws IOException if a file cannot be read or an index written
 	 */
 	static SealedSegments open(Path directory, List<Segments.Listed> files, long end, @Nullable SealedStreams summary,
-			DecodedEvents decoded, Runnable ensureOpen) throws IOException {
+			UUID journal, DecodedEvents decoded, Runnable ensureOpen) throws IOException {
 		List<Segment> segments = new ArrayList<>(files.size());
 		long[] firsts = new long[files.size()];
 		for (int i = 0; i < files.size(); i++) {
@@ -75,6 +75,7 @@ final class SealedSegments {
 		}
 		SealedStreams streams = summary;
 		if (streams != null && streams.describes(firsts, end) && sizesMatch(streams, segments)) {
+			checkFingerprints(streams, segments);
 			return new SealedSegments(List.copyOf(segments), streams);
 		}
 		// Every index now: a missing segment shows as one whose index ends before the
@@ -87,9 +88,10 @@ final class SealedSegments {
 				&& streams.describes(java.util.Arrays.copyOf(firsts, streams.segments()),
 						(streams.segments() < segments.size()) ? firsts[streams.segments()] : end)) {
 			covered = streams.segments();
+			checkFingerprints(streams, segments.subList(0, covered));
 		}
 		else {
-			streams = SealedStreams.NONE;
+			streams = SealedStreams.empty(journal);
 		}
 		if (covered < segments.size()) {
 			logger.log(Level.INFO, "Journal {0}: adding {1} segments'' indexes to the streams'' summary", directory,
@@ -100,6 +102,26 @@ final class SealedSegments {
 			streams.save(directory);
 		}
 		return new SealedSegments(List.copyOf(segments), streams);
+	}
+
+	/**
+	 * Refuses a sealed segment whose bytes are not those the summary recorded when this
+	 * journal sealed it: a segment of another journal put in its place (same name and
+	 * size, its own events), or damaged at either end.
+	 */
+	private static void checkFingerprints(SealedStreams streams, List<Segment> segments) throws IOException {
+		for (int i = 0; i < segments.size(); i++) {
+			Segment segment = segments.get(i);
+			int recorded = streams.fingerprint(i);
+			if (segment.fingerprint() != recorded) {
+				throw new JournalCorruptedException(segment.path, 0, 0, "the segment is not the one this journal "
+						+ "sealed there: its bytes differ from those " + SealedStreams.FILE + " recorded when it was "
+						+ "sealed (fingerprint " + Integer.toHexString(segment.fingerprint()) + ", recorded "
+						+ Integer.toHexString(recorded) + "): a segment of another journal, or one damaged at an end; "
+						+ "nothing was changed, put back this journal's segment from a backup");
+			}
+			segment.expected = recorded;
+		}
 	}
 
 	/**
@@ -120,6 +142,8 @@ final class SealedSegments {
 	SealedSegments with(Path file, SegmentIndex index, SegmentFile bytes, DecodedEvents decoded, Runnable ensureOpen) {
 		Segment segment = new Segment(file, index.first(), index.last(), this.segments, decoded, ensureOpen);
 		segment.index = index;
+		segment.fingerprint = index.fingerprint();
+		segment.expected = index.fingerprint();
 		segment.checked = index.verify();
 		segment.file = bytes;
 		segment.reads = new JournalReads(bytes, index, index.legacyEnd(), decoded);
@@ -268,8 +292,9 @@ final class SealedSegments {
 							+ ((scanned.lastPosition() < segment.first) ? "no event"
 									: String.valueOf(scanned.truncationReason())));
 		}
-		SegmentIndex.write(segment.path, scanned.index(), scanned.ids(), versionBefore, scanned.legacyEnd());
-		SegmentIndex index = SegmentIndex.open(segment.path, segment.first, size);
+		int fingerprint = SegmentIndex.write(segment.path, scanned.index(), scanned.ids(), versionBefore,
+				scanned.legacyEnd());
+		SegmentIndex index = SegmentIndex.open(segment.path, segment.first, size, fingerprint);
 		if (index == null || !index.verify()) {
 			throw new EventStoreException("The rebuilt index of segment " + segment.path + " does not read back");
 		}
@@ -317,6 +342,12 @@ final class SealedSegments {
 
 		volatile boolean checked;
 
+		/** Its bytes' fingerprint, read once; 0 until then. */
+		private volatile int fingerprint;
+
+		/** The fingerprint the summary recorded at its sealing, 0 when not known. */
+		volatile int expected;
+
 		volatile @Nullable SegmentFile file;
 
 		private volatile @Nullable JournalReads reads;
@@ -328,6 +359,16 @@ final class SealedSegments {
 			this.before = before;
 			this.decoded = decoded;
 			this.ensureOpen = ensureOpen;
+		}
+
+		/** Its bytes' fingerprint ({@link JournalIdentity#fingerprint}), read once. */
+		int fingerprint() throws IOException {
+			int known = this.fingerprint;
+			if (known == 0) {
+				known = JournalIdentity.fingerprint(this.path);
+				this.fingerprint = known;
+			}
+			return known;
 		}
 
 		/**
@@ -343,13 +384,15 @@ final class SealedSegments {
 			synchronized (this) {
 				try {
 					if (this.index == null) {
-						SegmentIndex opened = SegmentIndex.open(this.path, this.first, Files.size(this.path));
+						SegmentIndex opened = SegmentIndex.open(this.path, this.first, Files.size(this.path),
+								fingerprint());
 						if (opened == null) {
 							// None after a conversion; one that fails its checks is worth
 							// a warning.
 							boolean exists = Files.exists(SegmentIndex.pathOf(this.path));
 							logger.log(exists ? Level.WARNING : Level.INFO, exists
-									? "The index of segment {0} is stale or damaged; rebuilding it from the segment"
+									? "The index of segment {0} is stale, damaged or of another segment; rebuilding "
+											+ "it from the segment"
 									: "Segment {0} has no index; building it from the segment", this.path);
 							opened = rebuild(this, this.before);
 						}

@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
@@ -34,9 +35,12 @@ final class SealedStreams {
 
 	static final String FILE = "streams.summary";
 
-	private static final long MAGIC = 0x4553_5354_524D_5333L; // "ESSTRMS3"
+	private static final long MAGIC = 0x4553_5354_524D_5334L; // "ESSTRMS4"
 
-	static final SealedStreams NONE = new SealedStreams(Map.of(), new long[0], new long[0], false, 1);
+	private static final System.Logger logger = System.getLogger(SealedStreams.class.getName());
+
+	/** Of a single-file journal, which has no sealed segments and no id. */
+	static final SealedStreams NONE = empty(new UUID(0, 0));
 
 	private final Map<String, Stream> streams;
 
@@ -55,12 +59,36 @@ final class SealedStreams {
 	/** The first position after the sealed segments. */
 	private final long end;
 
-	private SealedStreams(Map<String, Stream> streams, long[] firsts, long[] sizes, boolean checksummed, long end) {
+	/** Each sealed segment's fingerprint ({@link JournalIdentity#fingerprint}). */
+	private final int[] fingerprints;
+
+	/** The journal's id ({@link JournalIdentity}). */
+	private final UUID journal;
+
+	private SealedStreams(UUID journal, Map<String, Stream> streams, long[] firsts, long[] sizes, int[] fingerprints,
+			boolean checksummed, long end) {
+		this.journal = journal;
 		this.streams = streams;
 		this.firsts = firsts;
 		this.sizes = sizes;
+		this.fingerprints = fingerprints;
 		this.checksummed = checksummed;
 		this.end = end;
+	}
+
+	/** No sealed segment yet, of a journal. */
+	static SealedStreams empty(UUID journal) {
+		return new SealedStreams(journal, Map.of(), new long[0], new long[0], new int[0], false, 1);
+	}
+
+	/** The id of the journal it describes. */
+	UUID journal() {
+		return this.journal;
+	}
+
+	/** The fingerprint the {@code i}-th sealed segment had when it was sealed. */
+	int fingerprint(int i) {
+		return this.fingerprints[i];
 	}
 
 	/**
@@ -163,13 +191,15 @@ final class SealedStreams {
 		firsts[ordinal] = segment.first();
 		long[] sizes = Arrays.copyOf(this.sizes, ordinal + 1);
 		sizes[ordinal] = segment.segmentSize();
-		return new SealedStreams(next, firsts, sizes, this.checksummed || segment.legacyEnd() < segment.last(),
-				segment.last() + 1);
+		int[] fingerprints = Arrays.copyOf(this.fingerprints, ordinal + 1);
+		fingerprints[ordinal] = segment.fingerprint();
+		return new SealedStreams(this.journal, next, firsts, sizes, fingerprints,
+				this.checksummed || segment.legacyEnd() < segment.last(), segment.last() + 1);
 	}
 
 	/** Writes the summary into the journal's directory, replacing the last one. */
 	void save(Path directory) throws IOException {
-		int size = 8 + 4 + 16 * this.firsts.length + 8 + 1 + 4;
+		int size = 8 + 16 + 4 + 20 * this.firsts.length + 8 + 1 + 4;
 		Map<String, byte[]> ids = new HashMap<>(Math.max(16, this.streams.size() * 4 / 3 + 1));
 		for (Map.Entry<String, Stream> entry : this.streams.entrySet()) {
 			byte[] id = entry.getKey().getBytes(StandardCharsets.UTF_8);
@@ -177,9 +207,12 @@ final class SealedStreams {
 			size += 4 + id.length + 8 + 4 + 4 * entry.getValue().runs().length;
 		}
 		ByteBuffer buffer = ByteBuffer.allocate(size + 4);
-		buffer.putLong(MAGIC).putInt(this.firsts.length);
+		buffer.putLong(MAGIC)
+			.putLong(this.journal.getMostSignificantBits())
+			.putLong(this.journal.getLeastSignificantBits())
+			.putInt(this.firsts.length);
 		for (int i = 0; i < this.firsts.length; i++) {
-			buffer.putLong(this.firsts[i]).putLong(this.sizes[i]);
+			buffer.putLong(this.firsts[i]).putLong(this.sizes[i]).putInt(this.fingerprints[i]);
 		}
 		buffer.putLong(this.end).put((byte) (this.checksummed ? 1 : 0)).putInt(this.streams.size());
 		for (Map.Entry<String, Stream> entry : this.streams.entrySet()) {
@@ -208,11 +241,13 @@ final class SealedStreams {
 	}
 
 	/**
-	 * Reads the summary, if it is whole.
+	 * Reads the summary, if it is whole and of this journal.
 	 * @param directory the journal's directory
-	 * @return it, or null when it is missing or damaged
+	 * @param journal the journal's id
+	 * @return it, or null when it is missing or damaged, written by an earlier release,
+	 * or of another journal
 	 */
-	static @Nullable SealedStreams load(Path directory) {
+	static @Nullable SealedStreams load(Path directory, UUID journal) {
 		Path file = directory.resolve(FILE);
 		byte[] bytes;
 		try {
@@ -221,7 +256,7 @@ final class SealedStreams {
 		catch (IOException | RuntimeException ex) {
 			return null;
 		}
-		if (bytes.length < 8 + 4 + 8 + 1 + 4 + 4) {
+		if (bytes.length < 8 + 16 + 4 + 8 + 1 + 4 + 4) {
 			return null;
 		}
 		CRC32C crc = new CRC32C();
@@ -231,15 +266,24 @@ final class SealedStreams {
 			return null;
 		}
 		try {
+			UUID owner = new UUID(buffer.getLong(), buffer.getLong());
+			if (!owner.equals(journal)) {
+				logger.log(System.Logger.Level.WARNING,
+						"Journal {0}: {1} is of another journal ({2}, this one is {3}); it is rebuilt", directory, FILE,
+						owner, journal);
+				return null;
+			}
 			int segments = buffer.getInt();
-			if (segments < 0 || segments > bytes.length / 16) {
+			if (segments < 0 || segments > bytes.length / 20) {
 				return null;
 			}
 			long[] firsts = new long[segments];
 			long[] sizes = new long[segments];
+			int[] fingerprints = new int[segments];
 			for (int i = 0; i < segments; i++) {
 				firsts[i] = buffer.getLong();
 				sizes[i] = buffer.getLong();
+				fingerprints[i] = buffer.getInt();
 			}
 			long end = buffer.getLong();
 			boolean checksummed = buffer.get() != 0;
@@ -272,7 +316,7 @@ final class SealedStreams {
 			if (buffer.remaining() != 4) {
 				return null;
 			}
-			return new SealedStreams(streams, firsts, sizes, checksummed, end);
+			return new SealedStreams(journal, streams, firsts, sizes, fingerprints, checksummed, end);
 		}
 		catch (RuntimeException ex) {
 			return null;

@@ -43,7 +43,8 @@ final class SegmentIndex implements LineIndex {
 
 	private static final long MAGIC = 0x4553_5345_4749_4458L; // "ESSEGIDX"
 
-	private static final int FORMAT = 2;
+	/** 3: the segment's fingerprint at byte 60 ({@link JournalIdentity#fingerprint}). */
+	private static final int FORMAT = 3;
 
 	/**
 	 * Bytes of one event in a stream's entry: relative position, line start, line length.
@@ -78,6 +79,8 @@ final class SegmentIndex implements LineIndex {
 
 	private final int bodyCrc;
 
+	private final int fingerprint;
+
 	private volatile boolean verified;
 
 	private SegmentIndex(Path path, ByteBuffer buffer) {
@@ -90,6 +93,7 @@ final class SegmentIndex implements LineIndex {
 		this.legacyEnd = buffer.getLong(40);
 		this.streamSlots = buffer.getInt(48);
 		this.idSlots = buffer.getInt(52);
+		this.fingerprint = buffer.getInt(60);
 		this.bodyCrc = buffer.getInt(64);
 		this.streamTable = Math.toIntExact(HEADER + 8 * (this.count + 1));
 		this.idTable = this.streamTable + 8 * this.streamSlots;
@@ -108,9 +112,11 @@ final class SegmentIndex implements LineIndex {
 	 * @param segment the segment
 	 * @param first the segment's first position, from its name
 	 * @param segmentSize the segment's size on disk
-	 * @return the index, or null when it is missing, damaged or stale
+	 * @param fingerprint the segment's fingerprint ({@link JournalIdentity#fingerprint})
+	 * @return the index, or null when it is missing, damaged or stale (an index of
+	 * another segment, or of another journal's segment of that name)
 	 */
-	static @Nullable SegmentIndex open(Path segment, long first, long segmentSize) {
+	static @Nullable SegmentIndex open(Path segment, long first, long segmentSize, int fingerprint) {
 		Path file = pathOf(segment);
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
 			long size = channel.size();
@@ -122,8 +128,9 @@ final class SegmentIndex implements LineIndex {
 				return null;
 			}
 			SegmentIndex index = new SegmentIndex(file, buffer);
-			if (index.first != first || index.segmentSize != segmentSize || index.count < 1 || index.entries > size
-					|| Integer.bitCount(index.streamSlots) != 1 || Integer.bitCount(index.idSlots) != 1) {
+			if (index.first != first || index.segmentSize != segmentSize || index.fingerprint != fingerprint
+					|| index.count < 1 || index.entries > size || Integer.bitCount(index.streamSlots) != 1
+					|| Integer.bitCount(index.idSlots) != 1) {
 				return null;
 			}
 			return index;
@@ -334,10 +341,12 @@ final class SegmentIndex implements LineIndex {
 	 * @param ids its event ids
 	 * @param versionBefore each stream's version before the segment
 	 * @param legacyEnd the last position of lines of the original format
+	 * @return the segment's fingerprint, recorded in the index
 	 * @throws IOException if it cannot be written
 	 */
-	static void write(Path segment, JournalIndex index, IdTable ids,
+	static int write(Path segment, JournalIndex index, IdTable ids,
 			java.util.function.ToLongFunction<String> versionBefore, long legacyEnd) throws IOException {
+		int fingerprint = JournalIdentity.fingerprint(segment);
 		long[] offsets = index.lineOffsets();
 		long count = offsets.length - 1;
 		List<byte[]> streamIds = new ArrayList<>();
@@ -367,6 +376,7 @@ final class SegmentIndex implements LineIndex {
 		buffer.putInt(48, streamSlots);
 		buffer.putInt(52, idSlots.length);
 		buffer.putInt(56, (int) entriesLength);
+		buffer.putInt(60, fingerprint);
 		int at = HEADER;
 		for (long offset : offsets) {
 			buffer.putLong(at, offset);
@@ -418,6 +428,12 @@ final class SegmentIndex implements LineIndex {
 		}
 		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 		FileJournal.syncDirectory(file.getParent());
+		return fingerprint;
+	}
+
+	/** The fingerprint of the segment it indexes. */
+	int fingerprint() {
+		return this.fingerprint;
 	}
 
 	private static int hash(String streamId) {

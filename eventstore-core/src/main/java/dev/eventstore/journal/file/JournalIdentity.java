@@ -1,0 +1,117 @@
+package dev.eventstore.journal.file;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+import java.util.zip.CRC32C;
+
+/**
+ * Which journal a file belongs to. A segmented journal gets a random id when it is
+ * created (or first opened by a release that knows of ids), kept in {@code journal.id};
+ * the streams' summary and the id filter record it and are rebuilt when they carry
+ * another. A segment is tied to its journal by its fingerprint: the summary records each
+ * sealed segment's, its index carries it too, and a segment whose bytes do not match is
+ * refused (a segment of another journal, however alike) or its index rebuilt (an index of
+ * another). Events carry random ids, so two journals' segments differ even when their
+ * streams, types and sizes agree.
+ */
+final class JournalIdentity {
+
+	private static final System.Logger logger = System.getLogger(JournalIdentity.class.getName());
+
+	static final String FILE = "journal.id";
+
+	/** Bytes read at each end of a segment for its fingerprint. */
+	private static final int ENDS = 4096;
+
+	private JournalIdentity() {
+	}
+
+	/**
+	 * The id of a segmented journal, created if it has none yet.
+	 * @param directory the journal's directory, whose lock the caller holds
+	 * @return its id
+	 * @throws IOException if it cannot be read or written
+	 */
+	static UUID readOrCreate(Path directory) throws IOException {
+		Path file = directory.resolve(FILE);
+		try {
+			String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+			return UUID.fromString(text);
+		}
+		catch (NoSuchFileException ex) {
+			return create(file);
+		}
+		catch (IllegalArgumentException | IOException ex) {
+			// Its side files, recording the old id, are rebuilt; its segments stay.
+			logger.log(Level.WARNING, "Journal {0}: {1} is damaged ({2}); giving the journal a new id", directory, FILE,
+					ex.toString());
+			return create(file);
+		}
+	}
+
+	/**
+	 * The id of a segmented journal if it has one.
+	 * @param directory the journal's directory
+	 * @return its id, or null if it has none or it cannot be read
+	 */
+	static @org.jspecify.annotations.Nullable UUID read(Path directory) {
+		try {
+			return UUID.fromString(Files.readString(directory.resolve(FILE), StandardCharsets.US_ASCII).strip());
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private static UUID create(Path file) throws IOException {
+		UUID id = UUID.randomUUID();
+		Path temporary = file.resolveSibling(FILE + ".tmp");
+		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+				StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+			channel.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.US_ASCII)));
+			channel.force(true);
+		}
+		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		FileJournal.syncDirectory(file.getParent());
+		return id;
+	}
+
+	/**
+	 * A sealed segment's fingerprint: a CRC-32C of its size and of the bytes at both of
+	 * its ends, which hold its first and last events' random ids. Never 0.
+	 * @param segment the segment
+	 * @return its fingerprint
+	 * @throws IOException if it cannot be read
+	 */
+	static int fingerprint(Path segment) throws IOException {
+		try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ)) {
+			long size = channel.size();
+			CRC32C crc = new CRC32C();
+			crc.update(ByteBuffer.allocate(8).putLong(0, size));
+			crc.update(read(channel, 0, (int) Math.min(ENDS, size)));
+			crc.update(read(channel, Math.max(0, size - ENDS), (int) Math.min(ENDS, size)));
+			int value = (int) crc.getValue();
+			return (value != 0) ? value : 1;
+		}
+	}
+
+	private static ByteBuffer read(FileChannel channel, long from, int length) throws IOException {
+		ByteBuffer buffer = ByteBuffer.allocate(length);
+		while (buffer.hasRemaining()) {
+			if (channel.read(buffer, from + buffer.position()) < 0) {
+				throw new IOException("the segment ended at byte " + (from + buffer.position()));
+			}
+		}
+		return buffer.flip();
+	}
+
+}
