@@ -1,6 +1,5 @@
 package dev.eventstore.sample;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,46 +10,20 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.eventstore.EventStore;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class CartApiEndToEndTests {
-
-	@TempDir
-	static Path dir;
-
-	@DynamicPropertySource
-	static void journal(DynamicPropertyRegistry registry) {
-		registry.add("eventstore.persist-path", () -> dir.resolve("events.ndjson").toString());
-		registry.add("sample.receipts-dir", () -> dir.resolve("receipts").toString());
-	}
-
-	@LocalServerPort
-	int port;
+class CartApiEndToEndTests extends SampleEndToEndTest {
 
 	@Autowired
 	EventStore store;
-
-	HttpApi api;
-
-	@BeforeEach
-	void client() {
-		this.api = new HttpApi(this.port);
-	}
 
 	@Test
 	void fullCartFlow() {
@@ -197,7 +170,7 @@ class CartApiEndToEndTests {
 		assertThat(this.api.get("/carts/snapshotted").getBody().get("items").get("fig").asInt()).isEqualTo(7);
 		assertThat(this.api.metric("eventstore.snapshots.saved")).isEqualTo(saved + 1);
 		assertThat(this.api.metric("eventstore.snapshots.used")).isPositive();
-		assertThat(dir.resolve("events.ndjson.snapshots")).isDirectoryContaining("glob:**.snapshot");
+		assertThat(this.journal.resolveSibling("events.ndjson.snapshots")).isDirectoryContaining("glob:**.snapshot");
 	}
 
 	@Test

@@ -5,18 +5,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,19 +22,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
 		"eventstore.ui.path=/browser", "eventstore.ui.heartbeat=200ms", "eventstore.ui.max-live-streams=12" })
-class LiveStreamsTests {
-
-	@TempDir
-	static Path dir;
-
-	@DynamicPropertySource
-	static void journal(DynamicPropertyRegistry registry) {
-		registry.add("eventstore.persist-path", () -> dir.resolve("events.ndjson").toString());
-		registry.add("sample.receipts-dir", () -> dir.resolve("receipts").toString());
-	}
-
-	@LocalServerPort
-	int port;
+class LiveStreamsTests extends SampleEndToEndTest {
 
 	@Test
 	void abandonedLiveStreamsFreeTheirThreadsWithoutAnAppendAndTheOpenOnesAreBounded() throws Exception {

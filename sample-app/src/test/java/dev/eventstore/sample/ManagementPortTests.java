@@ -1,14 +1,9 @@
 package dev.eventstore.sample;
 
-import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,16 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a port of its own.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
-class ManagementPortTests {
-
-	@TempDir
-	static Path dir;
-
-	@DynamicPropertySource
-	static void journal(DynamicPropertyRegistry registry) {
-		registry.add("eventstore.persist-path", () -> dir.resolve("events.ndjson").toString());
-		registry.add("sample.receipts-dir", () -> dir.resolve("receipts").toString());
-	}
+class ManagementPortTests extends SampleEndToEndTest {
 
 	@LocalManagementPort
 	int managementPort;

@@ -10,45 +10,19 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import dev.eventstore.EventStore;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The sample's durable processors, watched and operated over the actuator endpoint. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ProcessorsEndToEndTests {
-
-	@TempDir
-	static Path dir;
-
-	@DynamicPropertySource
-	static void journal(DynamicPropertyRegistry registry) {
-		registry.add("eventstore.persist-path", () -> dir.resolve("events.ndjson").toString());
-		registry.add("sample.receipts-dir", () -> dir.resolve("receipts").toString());
-	}
-
-	@LocalServerPort
-	int port;
+class ProcessorsEndToEndTests extends SampleEndToEndTest {
 
 	@Autowired
 	EventStore store;
-
-	HttpApi api;
-
-	@BeforeEach
-	void client() {
-		this.api = new HttpApi(this.port);
-	}
 
 	@Test
 	void theEndpointListsBothProcessorsWithTheirStateCheckpointLagAndLastError() {
@@ -141,7 +115,7 @@ class ProcessorsEndToEndTests {
 		JsonNode receipt = this.api.get("/carts/receipted/receipt").getBody();
 		assertThat(receipt.get("cartId").asString()).isEqualTo("receipted");
 		assertThat(receipt.get("checkout").get("lines").get(0).get("sku").asString()).isEqualTo("apple");
-		Path file = dir.resolve("receipts").resolve("receipted.json");
+		Path file = this.receipts.resolve("receipted.json");
 		FileTime written = Files.getLastModifiedTime(file);
 		String content = Files.readString(file);
 
@@ -152,7 +126,7 @@ class ProcessorsEndToEndTests {
 			.until(() -> this.api.get("/actuator/eventprocessors/receipts").getBody().get("lag").asLong() == 0);
 		assertThat(Files.getLastModifiedTime(file)).isEqualTo(written);
 		assertThat(Files.readString(file)).isEqualTo(content);
-		try (Stream<Path> files = Files.list(dir.resolve("receipts"))) {
+		try (Stream<Path> files = Files.list(this.receipts)) {
 			assertThat(files.map((f) -> f.getFileName().toString())).doesNotHaveDuplicates()
 				.allMatch((name) -> name.endsWith(".json"));
 		}

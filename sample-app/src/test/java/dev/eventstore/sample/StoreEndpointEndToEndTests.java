@@ -1,58 +1,24 @@
 package dev.eventstore.sample;
 
-import org.springframework.beans.factory.annotation.Autowired;
-
-import dev.eventstore.EventStore;
-
-import dev.eventstore.NewEvent;
-
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
-import java.util.List;
-
-import java.nio.charset.StandardCharsets;
-
-import java.net.URLEncoder;
-
-import java.nio.file.Path;
-
-import org.junit.jupiter.api.BeforeEach;
+import dev.eventstore.EventStore;
+import dev.eventstore.NewEvent;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The read-only {@code eventstore} actuator endpoint over a real HTTP port. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class StoreEndpointEndToEndTests {
-
-	@TempDir
-	static Path dir;
-
-	@DynamicPropertySource
-	static void journal(DynamicPropertyRegistry registry) {
-		registry.add("eventstore.persist-path", () -> dir.resolve("events.ndjson").toString());
-		registry.add("sample.receipts-dir", () -> dir.resolve("receipts").toString());
-	}
-
-	@LocalServerPort
-	int port;
-
-	HttpApi api;
+class StoreEndpointEndToEndTests extends SampleEndToEndTest {
 
 	@Autowired
 	EventStore store;
-
-	@BeforeEach
-	void client() {
-		this.api = new HttpApi(this.port);
-	}
 
 	@Test
 	void statusStreamsAStreamAndEventsArePagedReadOnly() {

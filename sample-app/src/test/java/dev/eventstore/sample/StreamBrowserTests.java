@@ -1,6 +1,5 @@
 package dev.eventstore.sample;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +13,9 @@ import org.htmlunit.html.HtmlPage;
 import org.htmlunit.html.HtmlTextInput;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,26 +26,14 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "eventstore.ui.enabled=true", "eventstore.ui.path=/browser" })
-class StreamBrowserTests {
-
-	@TempDir
-	static Path dir;
-
-	@DynamicPropertySource
-	static void journal(DynamicPropertyRegistry registry) {
-		registry.add("eventstore.persist-path", () -> dir.resolve("events.ndjson").toString());
-		registry.add("sample.receipts-dir", () -> dir.resolve("receipts").toString());
-	}
-
-	@LocalServerPort
-	int port;
+class StreamBrowserTests extends SampleEndToEndTest {
 
 	@Autowired
 	EventStore store;
 
 	@Test
 	void searchOpenAStreamAndSeeALiveEventArrive() throws Exception {
-		HttpApi api = new HttpApi(this.port);
+		HttpApi api = this.api;
 		api.addItem("ui-1", "apple", 2);
 		api.addItem("ui-2", "kiwi", 1);
 		try (WebClient browser = new WebClient()) {
@@ -109,7 +92,7 @@ class StreamBrowserTests {
 			}
 		}
 		// The API's path form takes the rest of the path as the id.
-		JsonNode byPath = new HttpApi(this.port).getEncoded("/browser/api/streams/slash/tenant/1").getBody();
+		JsonNode byPath = this.api.getEncoded("/browser/api/streams/slash/tenant/1").getBody();
 		assertThat(byPath.get("events").get(0).get("streamId").asString()).isEqualTo("slash/tenant/1");
 	}
 
