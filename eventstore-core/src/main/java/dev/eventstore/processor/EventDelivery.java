@@ -1,0 +1,105 @@
+package dev.eventstore.processor;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+import dev.eventstore.StoredEvent;
+
+/**
+ * Hands one event to a processor's handler: in a transaction with its checkpoint when the
+ * processor has transactions, retried by the {@link RetryPolicy} with its backoff when
+ * the handler throws, and failing the processor at the event when the attempts are used
+ * up. Runs on the processor's thread.
+ */
+final class EventDelivery {
+
+	private static final System.Logger logger = System.getLogger(Processor.class.getName());
+
+	private final ProcessorConfiguration config;
+
+	private final ProcessorProgress progress;
+
+	private final CheckpointScheduler checkpoints;
+
+	EventDelivery(ProcessorConfiguration config, ProcessorProgress progress, CheckpointScheduler checkpoints) {
+		this.config = config;
+		this.progress = progress;
+		this.checkpoints = checkpoints;
+	}
+
+	/** Delivers one event, with retries; false when the processor stops at it. */
+	boolean deliver(StoredEvent event) {
+		boolean replay = event.position() <= this.checkpoints.replayUntil();
+		RetryPolicy retry = this.config.retry();
+		for (int attempt = 1;; attempt++) {
+			Delivery delivery = Delivery.of(replay, attempt);
+			// Unobserved, a replay does not pay for reading the clock twice an event.
+			long start = this.config.observed() ? System.nanoTime() : 0;
+			try {
+				if (this.config.transactional()) {
+					handleInTransaction(event, delivery);
+				}
+				else {
+					this.config.handler().handle(event, delivery);
+					this.checkpoints.handledOne();
+				}
+				this.progress.handled = event.position();
+				if (this.config.observed()) {
+					this.config.observer().handled(this.config.name(), event, System.nanoTime() - start);
+				}
+				return true;
+			}
+			catch (CheckpointException ex) {
+				throw ex;
+			}
+			catch (Throwable ex) {
+				Throwable thrown = (ex instanceof HandlerFailed wrapped) ? wrapped.getCause() : ex;
+				if (thrown instanceof VirtualMachineError fatal) {
+					throw fatal;
+				}
+				if (this.progress.closed && Thread.currentThread().isInterrupted()) {
+					return false;
+				}
+				this.config.observer().handlerFailed(this.config.name(), event, attempt, thrown);
+				String error = ProcessorFailure.describe(thrown);
+				this.progress.lastError = error;
+				if (attempt >= retry.maxAttempts()) {
+					this.progress.fail(new ProcessorFailure(event.position(), event.streamId(), event.type(), error,
+							attempt, Instant.now()));
+					this.checkpoints.saveIfBehind();
+					return false;
+				}
+				Duration delay = retry.delayAfter(attempt);
+				logger.log(
+						Level.WARNING, "Processor '" + this.config.name() + "' failed on position " + event.position()
+								+ " (attempt " + attempt + " of " + retry.maxAttempts() + "); retrying in " + delay,
+						thrown);
+				this.progress.sleep(delay.toNanos());
+				if (this.progress.closed) {
+					return false;
+				}
+			}
+		}
+	}
+
+	private void handleInTransaction(StoredEvent event, Delivery delivery) {
+		Checkpoint next = new Checkpoint(event.position(), this.checkpoints.replayUntil());
+		Checkpoint expected = this.checkpoints.saved();
+		Objects.requireNonNull(this.config.transactions()).inTransaction(() -> {
+			try {
+				this.config.handler().handle(event, delivery);
+			}
+			catch (RuntimeException ex) {
+				throw ex;
+			}
+			catch (Exception ex) {
+				throw new HandlerFailed(ex);
+			}
+			this.config.checkpoints().save(this.config.name(), expected, next);
+		});
+		this.checkpoints.saved(next);
+	}
+
+}

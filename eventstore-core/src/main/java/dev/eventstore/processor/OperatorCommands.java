@@ -1,0 +1,214 @@
+package dev.eventstore.processor;
+
+import java.lang.System.Logger.Level;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An operator's reset, skip and resume of a failed processor: queued by the caller, run
+ * by the processor's thread between events, the caller waiting for the outcome. A command
+ * is only taken where the processor runs, and one waiting when the processor stops or
+ * loses its ownership fails instead of waiting for another term. Thread-safe.
+ */
+final class OperatorCommands {
+
+	private static final System.Logger logger = System.getLogger(Processor.class.getName());
+
+	private static final long COMMAND_TIMEOUT_SECONDS = 10;
+
+	private final ProcessorConfiguration config;
+
+	private final ProcessorProgress progress;
+
+	private final CheckpointScheduler checkpoints;
+
+	private final Queue<Command> queue = new ConcurrentLinkedQueue<>();
+
+	OperatorCommands(ProcessorConfiguration config, ProcessorProgress progress, CheckpointScheduler checkpoints) {
+		this.config = config;
+		this.progress = progress;
+		this.checkpoints = checkpoints;
+	}
+
+	/**
+	 * Refuses an operator's command on an instance that does not own the processor: it
+	 * would stay here, unseen by the owner, and be found by a takeover later.
+	 */
+	void requireOwned() {
+		if (!this.progress.owned) {
+			throw new IllegalStateException(
+					"Processor '" + this.config.name() + "' runs on another instance; send the command there");
+		}
+	}
+
+	void reset(long fromPosition) {
+		send(new Command(Command.Kind.RESET, fromPosition));
+	}
+
+	void skip(long position) {
+		send(new Command(Command.Kind.SKIP, position));
+	}
+
+	void resume() {
+		send(new Command(Command.Kind.RESUME, 0));
+	}
+
+	/** Whether a command waits for the processor's thread. */
+	boolean waiting() {
+		return !this.queue.isEmpty();
+	}
+
+	private void send(Command command) {
+		requireOwned();
+		this.queue.add(command);
+		this.progress.wake();
+		try {
+			command.done.get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new IllegalStateException(cause.getMessage(), cause);
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("Processor '" + this.config.name() + "' is busy in its handler; the "
+					+ command.kind + " is queued and applies when the handler returns");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for processor '" + this.config.name() + "'", ex);
+		}
+	}
+
+	/** On the processor's thread: runs the commands waiting. */
+	void run() {
+		Command command;
+		while ((command = this.queue.poll()) != null) {
+			try {
+				switch (command.kind) {
+					case RESET -> doReset(command.position);
+					case SKIP -> doSkip(command.position);
+					case RESUME -> doResume();
+				}
+				command.done.complete(null);
+			}
+			catch (CheckpointConflictException ex) {
+				command.done.completeExceptionally(ex);
+				throw ex;
+			}
+			catch (Exception ex) {
+				command.done.completeExceptionally((ex instanceof HandlerFailed wrapped)
+						? new IllegalStateException("The handler of processor '" + this.config.name()
+								+ "' refused the reset: " + wrapped.getCause(), wrapped.getCause())
+						: ex);
+			}
+		}
+	}
+
+	private void doReset(long fromPosition) {
+		this.checkpoints.awaitSaves();
+		Checkpoint next = new Checkpoint(fromPosition - 1,
+				Math.max(this.checkpoints.replayUntil(), this.progress.handled));
+		Checkpoint expected = this.checkpoints.saved();
+		Runnable work = () -> {
+			try {
+				this.config.handler().reset(fromPosition);
+			}
+			catch (Exception ex) {
+				throw new HandlerFailed(ex);
+			}
+			this.config.checkpoints().save(this.config.name(), expected, next);
+		};
+		HandlerTransactions transactions = this.config.transactions();
+		if (transactions != null) {
+			transactions.inTransaction(work);
+		}
+		else {
+			work.run();
+		}
+		this.checkpoints.saved(next);
+		this.progress.failure = null;
+		this.progress.caughtUp = false;
+		logger.log(Level.WARNING, "Processor '" + this.config.name()
+				+ "' was reset by an operator; it delivers again from position " + fromPosition);
+	}
+
+	private void doSkip(long position) {
+		ProcessorFailure failed = this.progress.failure;
+		if (failed == null || !failed.isEventFailure() || failed.position() != position) {
+			throw new IllegalStateException("Processor '" + this.config.name() + "' is no longer failed at position "
+					+ position + ": there is nothing to skip");
+		}
+		this.checkpoints.awaitSaves();
+		Checkpoint next = new Checkpoint(position, this.checkpoints.replayUntil());
+		Checkpoint expected = this.checkpoints.saved();
+		HandlerTransactions transactions = this.config.transactions();
+		if (transactions != null) {
+			transactions.inTransaction(() -> this.config.checkpoints().save(this.config.name(), expected, next));
+		}
+		else {
+			this.config.checkpoints().save(this.config.name(), expected, next);
+		}
+		this.checkpoints.saved(next);
+		this.progress.failure = null;
+		logger.log(Level.WARNING, "Processor '" + this.config.name() + "' skipped position " + position + " (stream '"
+				+ failed.streamId() + "', type '" + failed.type() + "') on an operator's command");
+	}
+
+	private void doResume() {
+		ProcessorFailure failed = this.progress.failure;
+		if (failed == null) {
+			return;
+		}
+		this.progress.failure = null;
+		if (!failed.isEventFailure()) {
+			try {
+				this.checkpoints.load();
+			}
+			catch (CheckpointException ex) {
+				this.progress.fail(this.progress.checkpointFailure(ex.getMessage()));
+				throw new IllegalStateException(ex.getMessage(), ex);
+			}
+		}
+	}
+
+	/** Fails every command waiting, saying why it did not run. */
+	void failAll(String why) {
+		Command command;
+		while ((command = this.queue.poll()) != null) {
+			command.done.completeExceptionally(new IllegalStateException(
+					"Processor '" + this.config.name() + "' did not run the command: " + why));
+		}
+	}
+
+	/** An operator's command waiting for the processor's thread. */
+	private static final class Command {
+
+		enum Kind {
+
+			RESET, SKIP, RESUME
+
+		}
+
+		final Kind kind;
+
+		final long position;
+
+		final CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
+
+		Command(Kind kind, long position) {
+			this.kind = kind;
+			this.position = position;
+		}
+
+	}
+
+}
