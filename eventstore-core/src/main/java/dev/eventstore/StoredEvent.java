@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.eventstore.internal.EventIds;
 import dev.eventstore.internal.JsonValues;
+import dev.eventstore.internal.Texts;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.types.EventTypes;
 import org.jspecify.annotations.Nullable;
@@ -358,7 +359,7 @@ public final class StoredEvent {
 		catch (JacksonException | IllegalArgumentException ex) {
 			throw new IllegalArgumentException(
 					"Event at position " + this.position + " ('" + this.type + "' in stream '" + this.streamId
-							+ "') does not fit " + type.getName() + ": " + firstLine(ex.getMessage()),
+							+ "') does not fit " + type.getName() + ": " + Texts.firstLine(ex.getMessage()),
 					ex);
 		}
 		this.payload = decoded;
@@ -374,14 +375,6 @@ public final class StoredEvent {
 	 */
 	public <T> T dataAs(Class<T> type) {
 		return payload(type);
-	}
-
-	private static String firstLine(@Nullable String message) {
-		if (message == null) {
-			return "";
-		}
-		int newline = message.indexOf('\n');
-		return (newline < 0) ? message : message.substring(0, newline);
 	}
 
 	@Override

@@ -387,7 +387,7 @@ public final class JsonValues {
 		}
 		catch (JacksonException | NotDataException ex) {
 			throw new IllegalArgumentException(
-					what + " is not serialisable to JSON at " + path + ": " + firstLine(ex.getMessage()), ex);
+					what + " is not serialisable to JSON at " + path + ": " + Texts.firstLine(ex.getMessage()), ex);
 		}
 		catch (StackOverflowError ex) {
 			// A cycle through getters that Jackson does not detect itself.
@@ -402,16 +402,8 @@ public final class JsonValues {
 			// Non-finite numbers come out as bare NaN/Infinity tokens that a strict
 			// parser refuses.
 			throw new IllegalArgumentException(
-					what + " is not valid JSON data at " + path + ": " + firstLine(ex.getMessage()), ex);
+					what + " is not valid JSON data at " + path + ": " + Texts.firstLine(ex.getMessage()), ex);
 		}
-	}
-
-	private static String firstLine(@Nullable String message) {
-		if (message == null) {
-			return "";
-		}
-		int newline = message.indexOf('\n');
-		return (newline < 0) ? message : message.substring(0, newline);
 	}
 
 	/**
@@ -525,7 +517,8 @@ public final class JsonValues {
 			value = readData(json);
 		}
 		catch (JacksonException ex) {
-			throw new IllegalArgumentException(what + " is not valid JSON data: " + firstLine(ex.getMessage()), ex);
+			throw new IllegalArgumentException(what + " is not valid JSON data: " + Texts.firstLine(ex.getMessage()),
+					ex);
 		}
 		if (!(value instanceof FrozenMap frozen)) {
 			throw new IllegalArgumentException(what + " must be a JSON object, but is " + describeKind(value));
@@ -547,7 +540,7 @@ public final class JsonValues {
 		}
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException(
-					"Cannot convert event data to " + type.getName() + ": " + firstLine(ex.getMessage()), ex);
+					"Cannot convert event data to " + type.getName() + ": " + Texts.firstLine(ex.getMessage()), ex);
 		}
 	}
 

@@ -1,5 +1,7 @@
 package dev.eventstore.internal;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.eventstore.EventLimits;
 
 /**
@@ -27,6 +29,19 @@ public final class Texts {
 			return "'" + text + "'";
 		}
 		return "'" + text.substring(0, QUOTED_PREFIX) + "…' (" + text.length() + " characters)";
+	}
+
+	/**
+	 * The first line of a message (a parser's often goes on with a source excerpt).
+	 * @param message the message, or null
+	 * @return its first line, empty for null
+	 */
+	public static String firstLine(@Nullable String message) {
+		if (message == null) {
+			return "";
+		}
+		int newline = message.indexOf('\n');
+		return (newline < 0) ? message : message.substring(0, newline);
 	}
 
 	/**

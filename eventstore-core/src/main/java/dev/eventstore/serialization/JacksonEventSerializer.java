@@ -1,6 +1,7 @@
 package dev.eventstore.serialization;
 
 import dev.eventstore.internal.JsonValues;
+import dev.eventstore.internal.Texts;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,7 +39,8 @@ public final class JacksonEventSerializer implements EventSerializer {
 		}
 		catch (JacksonException | JsonValues.NotDataException ex) {
 			throw new IllegalArgumentException(
-					payload.getClass().getName() + " is not serialisable to JSON: " + firstLine(ex.getMessage()), ex);
+					payload.getClass().getName() + " is not serialisable to JSON: " + Texts.firstLine(ex.getMessage()),
+					ex);
 		}
 	}
 
@@ -49,16 +51,8 @@ public final class JacksonEventSerializer implements EventSerializer {
 		}
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException(
-					"Cannot read event data as " + type.getName() + ": " + firstLine(ex.getMessage()), ex);
+					"Cannot read event data as " + type.getName() + ": " + Texts.firstLine(ex.getMessage()), ex);
 		}
-	}
-
-	private static String firstLine(String message) {
-		if (message == null) {
-			return "";
-		}
-		int newline = message.indexOf('\n');
-		return (newline < 0) ? message : message.substring(0, newline);
 	}
 
 	@Override

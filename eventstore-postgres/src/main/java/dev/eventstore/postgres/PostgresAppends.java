@@ -100,85 +100,6 @@ final class PostgresAppends {
 		return request.stored;
 	}
 
-	/**
-	 * Writes events copied from another journal on their own positions and versions, in
-	 * one transaction: consecutive events of one stream and one timestamp become one
-	 * request, and every request goes to one call of the append function.
-	 */
-	void importEvents(List<StoredEvent> events) {
-		if (events.isEmpty()) {
-			return;
-		}
-		this.ensureOpen.run();
-		List<Request> requests = new ArrayList<>();
-		List<StoredEvent> firsts = new ArrayList<>();
-		for (int i = 0; i < events.size();) {
-			StoredEvent first = events.get(i);
-			List<NewEvent> batch = new ArrayList<>();
-			int j = i;
-			while (j < events.size() && continuesBatch(first, j - i, events.get(j))) {
-				StoredEvent event = events.get(j);
-				batch.add(NewEvent.of(event.type(), event.data(), event.metadata())
-					.withId(event.id())
-					.withRevision(event.revision()));
-				j++;
-			}
-			requests.add(new Request(first.streamId(), batch, ExpectedVersion.exactly(first.version() - 1),
-					first.timestamp().truncatedTo(ChronoUnit.MICROS)));
-			firsts.add(first);
-			i = j;
-		}
-		boolean committing = false;
-		try (Connection connection = this.dataSource.getConnection()) {
-			connection.setAutoCommit(false);
-			try {
-				List<Outcome> outcomes = callAppend(connection, requests);
-				if (outcomes == null) {
-					throw new EventStoreException("Cannot import positions " + events.get(0).position() + " to "
-							+ events.get(events.size() - 1).position() + " into " + this.location
-							+ ": some of their ids are stored already; import into a journal without them");
-				}
-				for (Outcome outcome : outcomes) {
-					StoredEvent first = firsts.get(outcome.request() - 1);
-					if (outcome.firstPosition() == null || outcome.firstPosition() != first.position()) {
-						throw new EventStoreException("Cannot import the event at position " + first.position()
-								+ " (stream " + ErrorText.quote(first.streamId()) + ", version " + first.version()
-								+ ") into " + this.location + ": "
-								+ ((outcome.firstPosition() == null)
-										? "the stream is at version " + outcome.versionBefore()
-										: "it would be stored at position " + outcome.firstPosition())
-								+ "; the journal must end just before the imported events; nothing was imported");
-					}
-				}
-				committing = true;
-				connection.commit();
-			}
-			catch (SQLException | RuntimeException ex) {
-				if (!committing) {
-					rollbackQuietly(connection, ex);
-				}
-				throw ex;
-			}
-		}
-		catch (SQLException ex) {
-			throw new EventStoreException(
-					"Could not import positions " + events.get(0).position() + " to "
-							+ events.get(events.size() - 1).position() + " into " + this.location + ": "
-							+ ErrorText.abbreviate(String.valueOf(ex.getMessage()))
-							+ (committing
-									? "; the commit's outcome is unknown: read the journal's last position to see "
-											+ "whether they are there (a resumed copy does)"
-									: "; nothing was imported"),
-					ex);
-		}
-	}
-
-	/** Whether an event goes in the same append as the batch it would be the n-th of. */
-	private static boolean continuesBatch(StoredEvent first, int n, StoredEvent event) {
-		return n == 0 || (event.streamId().equals(first.streamId()) && event.timestamp().equals(first.timestamp())
-				&& event.position() == first.position() + n && event.version() == first.version() + n);
-	}
-
 	/** Joins the caller's transaction: neither commits nor rolls back. */
 	private AppendResult appendInCallerTransaction(Connection connection, String streamId, List<NewEvent> events,
 			ExpectedVersion expected, Instant time) {
@@ -264,7 +185,7 @@ final class PostgresAppends {
 	 * @return one outcome per request, in order; {@code null} when any of the events' ids
 	 * is already stored and nothing was written
 	 */
-	private @Nullable List<Outcome> callAppend(Connection connection, List<Request> requests) throws SQLException {
+	@Nullable List<Outcome> callAppend(Connection connection, List<Request> requests) throws SQLException {
 		if (requests.size() == 1 && requests.get(0).events.size() == 1) {
 			Outcome outcome = callAppendOne(connection, requests.get(0));
 			return (outcome != null) ? List.of(outcome) : null;
@@ -568,7 +489,7 @@ final class PostgresAppends {
 				ex);
 	}
 
-	private static void rollbackQuietly(Connection connection, Exception failure) {
+	static void rollbackQuietly(Connection connection, Exception failure) {
 		try {
 			connection.rollback();
 		}
@@ -582,11 +503,11 @@ final class PostgresAppends {
 	 * on, or, when that is {@code null}, refused it because the stream was at
 	 * {@code versionBefore}.
 	 */
-	private record Outcome(int request, @Nullable Long firstPosition, long versionBefore) {
+	record Outcome(int request, @Nullable Long firstPosition, long versionBefore) {
 	}
 
 	/** One caller's append on its way through a group. */
-	private static final class Request extends GroupCommitter.Request {
+	static final class Request extends GroupCommitter.Request {
 
 		final String streamId;
 

@@ -48,6 +48,8 @@ public final class PostgresJournal implements Journal {
 
 	private final PostgresAppends appends;
 
+	private final PostgresImport imports;
+
 	private volatile boolean closed;
 
 	private PostgresJournal(DataSource dataSource, ConnectionSource appendConnections, TablePrefix prefix,
@@ -57,6 +59,7 @@ public final class PostgresJournal implements Journal {
 		this.location = location;
 		this.sql = new PostgresSql(prefix);
 		this.appends = new PostgresAppends(dataSource, appendConnections, prefix, this.sql, location, this::ensureOpen);
+		this.imports = new PostgresImport(dataSource, this.appends, location, this::ensureOpen);
 	}
 
 	/**
@@ -97,7 +100,7 @@ public final class PostgresJournal implements Journal {
 	 */
 	public void importEvents(List<StoredEvent> events) {
 		ensureOpen();
-		this.appends.importEvents(events);
+		this.imports.importEvents(events);
 	}
 
 	@Override

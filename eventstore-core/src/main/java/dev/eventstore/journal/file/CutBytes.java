@@ -65,7 +65,7 @@ final class CutBytes {
 						+ ", but the " + (to - from) + " bytes after it could not be saved to " + side + " first: " + ex
 						+ "; nothing was cut", ex);
 			}
-			FileJournal.syncDirectory(journal.getParent());
+			Directories.sync(journal.getParent());
 			return side;
 		}
 	}

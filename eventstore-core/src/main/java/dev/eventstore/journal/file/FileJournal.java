@@ -356,26 +356,6 @@ public final class FileJournal implements Journal {
 		}
 	}
 
-	/**
-	 * Throws if the journal is closed; also for segment files opened before it was built.
-	 */
-	static void ensureOpen(java.util.concurrent.atomic.AtomicBoolean closed, Path journal) {
-		if (closed.get()) {
-			throw new IllegalStateException("Journal " + journal + " is closed");
-		}
-	}
-
-	static void syncDirectory(Path directory) {
-		try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-			dir.force(true);
-		}
-		catch (IOException ex) {
-			// Some platforms cannot open a directory for sync; the file's own fsyncs
-			// still hold.
-			logger.log(Level.DEBUG, "Could not fsync directory " + directory, ex);
-		}
-	}
-
 	/** The journal file. */
 	public Path path() {
 		return this.path;
@@ -868,7 +848,7 @@ public final class FileJournal implements Journal {
 	}
 
 	private void ensureOpen() {
-		ensureOpen(this.closedFlag, this.path);
+		JournalOpening.ensureOpen(this.closedFlag, this.path);
 	}
 
 	/**

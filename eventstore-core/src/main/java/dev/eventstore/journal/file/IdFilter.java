@@ -211,7 +211,7 @@ final class IdFilter implements AutoCloseable {
 			MappedReads.unmap(buffer, temporary);
 		}
 		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		FileJournal.syncDirectory(file.getParent());
+		Directories.sync(file.getParent());
 		IdFilter created = java.util.Objects.requireNonNull(tryOpen(file, journal));
 		created.verified = true;
 		return created;

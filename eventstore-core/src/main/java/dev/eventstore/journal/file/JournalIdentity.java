@@ -81,7 +81,7 @@ final class JournalIdentity {
 			channel.force(true);
 		}
 		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		FileJournal.syncDirectory(file.getParent());
+		Directories.sync(file.getParent());
 		return id;
 	}
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.eventstore.EventStoreException;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +28,7 @@ final class JournalOpening {
 
 	final DecodedEvents decoded = new DecodedEvents(8192);
 
-	final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+	final AtomicBoolean closed = new AtomicBoolean();
 
 	private final JournalWriter.Opener writerOpener;
 
@@ -80,7 +81,7 @@ final class JournalOpening {
 				if (opened.recovered.lastPosition() == 0 && opened.recovered.keptEnd() == 0
 						&& opened.readChannel.size() == 0) {
 					// A file just created: make its name durable.
-					FileJournal.syncDirectory(file.getParent());
+					Directories.sync(file.getParent());
 				}
 			}
 			return opened;
@@ -92,6 +93,17 @@ final class JournalOpening {
 		catch (RuntimeException ex) {
 			opened.close(ex);
 			throw ex;
+		}
+	}
+
+	/**
+	 * Throws if the journal is closed; also for segment files opened before it was built.
+	 * @param closed the journal's closed flag ({@link #closed})
+	 * @param journal the journal, for the message
+	 */
+	static void ensureOpen(AtomicBoolean closed, Path journal) {
+		if (closed.get()) {
+			throw new IllegalStateException("Journal " + journal + " is closed");
 		}
 	}
 
@@ -140,7 +152,7 @@ final class JournalOpening {
 	private void openSegments(Path directory) throws IOException {
 		if (!Files.isDirectory(directory)) {
 			Files.createDirectory(directory);
-			FileJournal.syncDirectory(directory.getParent());
+			Directories.sync(directory.getParent());
 		}
 		List<Segments.Listed> listed = Segments.list(directory);
 		if (listed.isEmpty()) {
@@ -162,7 +174,7 @@ final class JournalOpening {
 		// scanned instead, and sealed again once full.
 		Files.deleteIfExists(SegmentIndex.pathOf(active.path()));
 		this.sealed = SealedSegments.open(directory, listed.subList(0, listed.size() - 1), active.first(), summary,
-				journal, this.decoded, () -> FileJournal.ensureOpen(this.closed, directory));
+				journal, this.decoded, () -> ensureOpen(this.closed, directory));
 		this.filter = IdFilter.open(directory, this.sealed);
 		this.resources.add(this.filter);
 		SealedStreams streams = this.sealed.streams();

@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.zip.CRC32C;
 
 import dev.eventstore.internal.JsonValues;
+import dev.eventstore.internal.Texts;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -154,7 +155,7 @@ final class LineDecoder {
 			}
 		}
 		catch (JacksonException ex) {
-			throw new LineFormat.LineFormatException("not valid JSON: " + firstLine(ex.getOriginalMessage()));
+			throw new LineFormat.LineFormatException("not valid JSON: " + Texts.firstLine(ex.getOriginalMessage()));
 		}
 		if (ownFormat && !checksummed) {
 			// Only the original Python store wrote lines without a checksum, and it never
@@ -286,14 +287,6 @@ final class LineDecoder {
 
 	static boolean isWhitespace(byte b) {
 		return b == '\n' || b == '\r' || b == ' ' || b == '\t';
-	}
-
-	static String firstLine(@Nullable String message) {
-		if (message == null) {
-			return "";
-		}
-		int newline = message.indexOf('\n');
-		return (newline < 0) ? message : message.substring(0, newline);
 	}
 
 }

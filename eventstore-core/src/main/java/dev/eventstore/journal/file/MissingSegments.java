@@ -99,8 +99,8 @@ final class MissingSegments {
 				Files.move(file, kept, StandardCopyOption.ATOMIC_MOVE);
 			}
 		}
-		FileJournal.syncDirectory(directory);
-		FileJournal.syncDirectory(directory.getParent());
+		Directories.sync(directory);
+		Directories.sync(directory.getParent());
 		return missing;
 	}
 

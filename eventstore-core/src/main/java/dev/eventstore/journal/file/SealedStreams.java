@@ -237,7 +237,7 @@ final class SealedStreams {
 			channel.force(true);
 		}
 		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		FileJournal.syncDirectory(directory);
+		Directories.sync(directory);
 	}
 
 	/**

@@ -427,7 +427,7 @@ final class SegmentIndex implements LineIndex {
 			channel.force(true);
 		}
 		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		FileJournal.syncDirectory(file.getParent());
+		Directories.sync(file.getParent());
 		return fingerprint;
 	}
 

@@ -118,7 +118,7 @@ final class Segments {
 	static Path create(Path directory, long first) throws IOException {
 		Path segment = segmentPath(directory, first);
 		Files.newByteChannel(segment, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-		FileJournal.syncDirectory(directory);
+		Directories.sync(directory);
 		return segment;
 	}
 
@@ -136,7 +136,7 @@ final class Segments {
 		if (!Files.exists(journal) && Files.exists(building.resolve(CONVERTED_MARKER))) {
 			Files.delete(building.resolve(CONVERTED_MARKER));
 			Files.move(building, journal, StandardCopyOption.ATOMIC_MOVE);
-			FileJournal.syncDirectory(journal.getParent());
+			Directories.sync(journal.getParent());
 			logger.log(Level.INFO, "Journal {0}: finished its conversion to segments", journal);
 			return;
 		}
@@ -161,15 +161,15 @@ final class Segments {
 		try (FileChannel source = FileChannel.open(journal, StandardOpenOption.READ)) {
 			JournalFiles.scanLines(source, journal, keptEnd, new Splitter(source, building, segmentSize));
 		}
-		FileJournal.syncDirectory(building);
+		Directories.sync(building);
 		Files.createFile(building.resolve(CONVERTED_MARKER));
-		FileJournal.syncDirectory(building);
+		Directories.sync(building);
 		Path backup = journal
 			.resolveSibling(journal.getFileName() + ".single-file-" + CutBytes.TIME.format(Instant.now()));
 		Files.move(journal, backup, StandardCopyOption.ATOMIC_MOVE);
 		Files.delete(building.resolve(CONVERTED_MARKER));
 		Files.move(building, journal, StandardCopyOption.ATOMIC_MOVE);
-		FileJournal.syncDirectory(journal.getParent());
+		Directories.sync(journal.getParent());
 		return backup;
 	}
 

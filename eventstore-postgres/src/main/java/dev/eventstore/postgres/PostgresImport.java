@@ -1,0 +1,118 @@
+package dev.eventstore.postgres;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import dev.eventstore.EventStoreException;
+import dev.eventstore.ExpectedVersion;
+import dev.eventstore.NewEvent;
+import dev.eventstore.StoredEvent;
+import dev.eventstore.journal.support.ErrorText;
+
+/**
+ * Imports events copied from another journal (the CLI's {@code copy}) on their own
+ * positions and versions, through the append function, apart from the hot write path in
+ * {@link PostgresAppends}. Thread-safe.
+ */
+final class PostgresImport {
+
+	private final DataSource dataSource;
+
+	private final PostgresAppends appends;
+
+	private final String location;
+
+	private final Runnable ensureOpen;
+
+	PostgresImport(DataSource dataSource, PostgresAppends appends, String location, Runnable ensureOpen) {
+		this.dataSource = dataSource;
+		this.appends = appends;
+		this.location = location;
+		this.ensureOpen = ensureOpen;
+	}
+
+	/**
+	 * Writes events copied from another journal on their own positions and versions, in
+	 * one transaction: consecutive events of one stream and one timestamp become one
+	 * request, and every request goes to one call of the append function.
+	 */
+	void importEvents(List<StoredEvent> events) {
+		if (events.isEmpty()) {
+			return;
+		}
+		this.ensureOpen.run();
+		List<PostgresAppends.Request> requests = new ArrayList<>();
+		List<StoredEvent> firsts = new ArrayList<>();
+		for (int i = 0; i < events.size();) {
+			StoredEvent first = events.get(i);
+			List<NewEvent> batch = new ArrayList<>();
+			int j = i;
+			while (j < events.size() && continuesBatch(first, j - i, events.get(j))) {
+				StoredEvent event = events.get(j);
+				batch.add(NewEvent.of(event.type(), event.data(), event.metadata())
+					.withId(event.id())
+					.withRevision(event.revision()));
+				j++;
+			}
+			requests.add(new PostgresAppends.Request(first.streamId(), batch,
+					ExpectedVersion.exactly(first.version() - 1), first.timestamp().truncatedTo(ChronoUnit.MICROS)));
+			firsts.add(first);
+			i = j;
+		}
+		boolean committing = false;
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			try {
+				List<PostgresAppends.Outcome> outcomes = this.appends.callAppend(connection, requests);
+				if (outcomes == null) {
+					throw new EventStoreException("Cannot import positions " + events.get(0).position() + " to "
+							+ events.get(events.size() - 1).position() + " into " + this.location
+							+ ": some of their ids are stored already; import into a journal without them");
+				}
+				for (PostgresAppends.Outcome outcome : outcomes) {
+					StoredEvent first = firsts.get(outcome.request() - 1);
+					if (outcome.firstPosition() == null || outcome.firstPosition() != first.position()) {
+						throw new EventStoreException("Cannot import the event at position " + first.position()
+								+ " (stream " + ErrorText.quote(first.streamId()) + ", version " + first.version()
+								+ ") into " + this.location + ": "
+								+ ((outcome.firstPosition() == null)
+										? "the stream is at version " + outcome.versionBefore()
+										: "it would be stored at position " + outcome.firstPosition())
+								+ "; the journal must end just before the imported events; nothing was imported");
+					}
+				}
+				committing = true;
+				connection.commit();
+			}
+			catch (SQLException | RuntimeException ex) {
+				if (!committing) {
+					PostgresAppends.rollbackQuietly(connection, ex);
+				}
+				throw ex;
+			}
+		}
+		catch (SQLException ex) {
+			throw new EventStoreException(
+					"Could not import positions " + events.get(0).position() + " to "
+							+ events.get(events.size() - 1).position() + " into " + this.location + ": "
+							+ ErrorText.abbreviate(String.valueOf(ex.getMessage()))
+							+ (committing
+									? "; the commit's outcome is unknown: read the journal's last position to see "
+											+ "whether they are there (a resumed copy does)"
+									: "; nothing was imported"),
+					ex);
+		}
+	}
+
+	/** Whether an event goes in the same append as the batch it would be the n-th of. */
+	private static boolean continuesBatch(StoredEvent first, int n, StoredEvent event) {
+		return n == 0 || (event.streamId().equals(first.streamId()) && event.timestamp().equals(first.timestamp())
+				&& event.position() == first.position() + n && event.version() == first.version() + n);
+	}
+
+}
