@@ -11,9 +11,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * One real PostgreSQL server for the whole test run, started in-process from Maven
- * Central binaries; each test takes fresh tables through a prefix of its own.
+ * Central binaries; each test takes fresh tables through a prefix of its own. Shared with
+ * other modules' tests through this module's test jar.
  */
-final class EmbeddedPostgresServer {
+public final class EmbeddedPostgresServer {
 
 	private static final AtomicInteger prefixes = new AtomicInteger();
 
@@ -22,7 +23,8 @@ final class EmbeddedPostgresServer {
 	private EmbeddedPostgresServer() {
 	}
 
-	static synchronized String jdbcUrl() {
+	/** The server's JDBC URL (user {@code postgres}), the server started on first use. */
+	public static synchronized String jdbcUrl() {
 		if (server == null) {
 			try {
 				// These tests prove the journal's semantics, not PostgreSQL's durability:
@@ -45,6 +47,12 @@ final class EmbeddedPostgresServer {
 			}));
 		}
 		return server.getJdbcUrl("postgres", "postgres");
+	}
+
+	/** Connections to the server's {@code postgres} database, for a test's own set-up. */
+	public static synchronized DataSource dataSource() {
+		jdbcUrl();
+		return server.getPostgresDatabase();
 	}
 
 	/** A new pool: one per application instance in a test. */

@@ -10,7 +10,7 @@ import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.postgres.PostgresJournal;
-import dev.eventstore.spring.boot.support.EmbeddedPostgresServer;
+import dev.eventstore.postgres.EmbeddedPostgresServer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

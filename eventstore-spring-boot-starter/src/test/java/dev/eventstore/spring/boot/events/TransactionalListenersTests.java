@@ -8,7 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
 import dev.eventstore.spring.boot.autoconfigure.EventStoreAutoConfiguration;
-import dev.eventstore.spring.boot.support.EmbeddedPostgresServer;
+import dev.eventstore.postgres.EmbeddedPostgresServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;

@@ -14,7 +14,7 @@ import dev.eventstore.spring.boot.processor.ShopEvents.Added;
 import dev.eventstore.spring.boot.processor.ShopEvents.Paid;
 import dev.eventstore.spring.boot.processor.ShopEvents.Removed;
 import dev.eventstore.types.EventTypes;
-import dev.eventstore.spring.boot.support.EmbeddedPostgresServer;
+import dev.eventstore.postgres.EmbeddedPostgresServer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -65,7 +65,7 @@ class PostgresProcessorsTests {
 
 	@Test
 	void aTransactionalHandlersWritesCommitWithTheCheckpointOrNotAtAll() {
-		JdbcTemplate admin = new JdbcTemplate(EmbeddedPostgresServer.get().getPostgresDatabase());
+		JdbcTemplate admin = new JdbcTemplate(EmbeddedPostgresServer.dataSource());
 		admin.execute("CREATE TABLE rows (position BIGINT NOT NULL)");
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
