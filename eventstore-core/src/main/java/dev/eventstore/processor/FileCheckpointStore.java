@@ -43,7 +43,7 @@ final class FileCheckpointStore implements CheckpointStore {
 
 	/**
 	 * The id a segmented journal keeps in its directory ({@code journal.id}, see
-	 * {@code docs/journal-format.md}), once read.
+	 * {@code docs/reference/journal-format.md}), once read.
 	 */
 	private volatile @Nullable String journalId;
 
