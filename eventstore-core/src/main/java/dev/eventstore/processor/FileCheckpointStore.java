@@ -38,8 +38,8 @@ final class FileCheckpointStore implements CheckpointStore {
 
 	private final String journalName;
 
-	/** What this store last saved or loaded for each processor, for compare-and-set. */
-	private final Map<String, Checkpoint> known = new ConcurrentHashMap<>();
+	/** One lock a checkpoint file, for compare-and-set among this process's stores. */
+	private static final Map<Path, Object> SAVING = new ConcurrentHashMap<>();
 
 	/**
 	 * The id a segmented journal keeps in its directory ({@code journal.id}, see
@@ -90,7 +90,6 @@ final class FileCheckpointStore implements CheckpointStore {
 			bytes = Files.readAllBytes(file);
 		}
 		catch (NoSuchFileException ex) {
-			this.known.remove(processor);
 			return Optional.empty();
 		}
 		catch (IOException ex) {
@@ -98,10 +97,7 @@ final class FileCheckpointStore implements CheckpointStore {
 					"Cannot read the checkpoint file " + file + " of processor '" + processor + "': " + ex.getMessage(),
 					ex);
 		}
-		this.known.remove(processor);
-		Checkpoint checkpoint = parse(file, processor, new String(bytes, StandardCharsets.UTF_8), journalId());
-		this.known.put(processor, checkpoint);
-		return Optional.of(checkpoint);
+		return Optional.of(parse(file, processor, new String(bytes, StandardCharsets.UTF_8), journalId()));
 	}
 
 	private static Checkpoint parse(Path file, String processor, String text, @Nullable String journal) {
@@ -144,13 +140,29 @@ final class FileCheckpointStore implements CheckpointStore {
 	}
 
 	@Override
-	public synchronized void save(String processor, @Nullable Checkpoint expected, Checkpoint next) {
-		Checkpoint known = this.known.get(processor);
-		if (known != null && !known.equals(expected)) {
-			throw new CheckpointConflictException(
-					"The checkpoint of processor '" + processor + "' is " + known + ", not the expected " + expected);
-		}
+	public void save(String processor, @Nullable Checkpoint expected, Checkpoint next) {
 		Path file = file(processor);
+		// Compared with the file, not with what this instance saw: another store on the
+		// same journal may have moved it.
+		synchronized (SAVING.computeIfAbsent(file.toAbsolutePath().normalize(), (key) -> new Object())) {
+			Checkpoint stored;
+			try {
+				stored = load(processor).orElse(null);
+			}
+			catch (CheckpointException ex) {
+				// Damaged: what the processor reported and an operator's reset replaces,
+				// as if none were stored.
+				stored = null;
+			}
+			if (!Objects.equals(stored, expected)) {
+				throw new CheckpointConflictException("The checkpoint of processor '" + processor + "' is " + stored
+						+ ", not the expected " + expected + ": another instance moved it");
+			}
+			write(processor, file, next);
+		}
+	}
+
+	private void write(String processor, Path file, Checkpoint next) {
 		Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
 		String journal = journalId();
 		String line = "{\"processor\":\"" + processor + "\",\"position\":" + next.position() + ",\"replayUntil\":"
@@ -180,7 +192,6 @@ final class FileCheckpointStore implements CheckpointStore {
 					"Cannot save the checkpoint of processor '" + processor + "' to " + file + ": " + ex.getMessage(),
 					ex);
 		}
-		this.known.put(processor, next);
 	}
 
 	private static String checksum(String processor, long position, long replayUntil, @Nullable String journal) {

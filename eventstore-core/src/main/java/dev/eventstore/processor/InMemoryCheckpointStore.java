@@ -14,11 +14,12 @@ final class InMemoryCheckpointStore implements CheckpointStore {
 
 	@Override
 	public Optional<Checkpoint> load(String processor) {
-		return Optional.ofNullable(this.checkpoints.get(processor));
+		return Optional.ofNullable(this.checkpoints.get(ProcessorNames.require(processor)));
 	}
 
 	@Override
 	public void save(String processor, @Nullable Checkpoint expected, Checkpoint next) {
+		ProcessorNames.require(processor);
 		Objects.requireNonNull(next, "next");
 		boolean saved = (expected == null) ? this.checkpoints.putIfAbsent(processor, next) == null
 				: this.checkpoints.replace(processor, expected, next);
