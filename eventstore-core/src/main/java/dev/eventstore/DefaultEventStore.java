@@ -2,8 +2,11 @@ package dev.eventstore;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -132,7 +135,7 @@ final class DefaultEventStore implements EventStore {
 	}
 
 	private List<NewEvent> serialized(List<NewEvent> events) {
-		List<NewEvent> batch = new java.util.ArrayList<>(events.size());
+		List<NewEvent> batch = new ArrayList<>(events.size());
 		for (NewEvent event : events) {
 			batch.add(event.serializedWith(this.serializer));
 		}
@@ -143,7 +146,7 @@ final class DefaultEventStore implements EventStore {
 		if (events.size() == 1) {
 			return;
 		}
-		Set<java.util.UUID> ids = new java.util.HashSet<>();
+		Set<UUID> ids = new HashSet<>();
 		for (NewEvent event : events) {
 			if (!ids.add(event.id())) {
 				throw new IllegalArgumentException("Event id " + event.id() + " appears twice in the batch for stream "

@@ -3,6 +3,8 @@ package dev.eventstore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -13,6 +15,7 @@ import dev.eventstore.types.EventTypes;
 import dev.eventstore.upcasting.Upcaster;
 import dev.eventstore.upcasting.Upcasters;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An event store: events appended to named streams, each given a stream version and a
@@ -220,11 +223,11 @@ public interface EventStore extends AutoCloseable {
 
 		private Clock clock = Clock.systemUTC();
 
-		private final List<EventStoreObserver> observers = new java.util.ArrayList<>();
+		private final List<EventStoreObserver> observers = new ArrayList<>();
 
 		private EventTypes eventTypes = EventTypes.none();
 
-		private final List<Upcaster> upcasters = new java.util.ArrayList<>();
+		private final List<Upcaster> upcasters = new ArrayList<>();
 
 		private EventSerializer serializer = JacksonEventSerializer.defaults();
 
@@ -252,7 +255,7 @@ public interface EventStore extends AutoCloseable {
 		 * one without this.
 		 * @param bytes 1 byte to 1 GiB; 64 MiB suits most
 		 * @return this builder
-		 * @since 0.4.0
+		 * @since 0.2.0
 		 */
 		public Builder segmentSize(long bytes) {
 			if (bytes < 1 || bytes > (1L << 30)) {
@@ -335,7 +338,7 @@ public interface EventStore extends AutoCloseable {
 		 * @param mapper the mapper
 		 * @return this builder
 		 */
-		public Builder jsonMapper(tools.jackson.databind.json.JsonMapper mapper) {
+		public Builder jsonMapper(JsonMapper mapper) {
 			return serializer(new JacksonEventSerializer(Objects.requireNonNull(mapper, "mapper")));
 		}
 
@@ -344,7 +347,7 @@ public interface EventStore extends AutoCloseable {
 		 * @param upcasters the upcasters
 		 * @return this builder
 		 */
-		public Builder upcasters(java.util.Collection<? extends Upcaster> upcasters) {
+		public Builder upcasters(Collection<? extends Upcaster> upcasters) {
 			upcasters.forEach((upcaster) -> this.upcasters.add(Objects.requireNonNull(upcaster, "upcaster")));
 			return this;
 		}

@@ -1,5 +1,7 @@
 package dev.eventstore;
 
+import java.time.Duration;
+
 /**
  * When a file journal forces its writes to the disk, trading latency for what a power
  * loss may take.
@@ -30,6 +32,6 @@ public enum FsyncPolicy {
 	/**
 	 * The interval {@link #INTERVAL} forces the file at unless told otherwise: 100 ms.
 	 */
-	public static final java.time.Duration DEFAULT_INTERVAL = java.time.Duration.ofMillis(100);
+	public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(100);
 
 }

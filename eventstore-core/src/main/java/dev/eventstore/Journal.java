@@ -2,6 +2,9 @@ package dev.eventstore;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The storage behind an {@link dev.eventstore.EventStore} (SPI): an append-only log of
@@ -70,8 +73,7 @@ public interface Journal extends AutoCloseable {
 	 * @return the ids
 	 * @since 0.2.0
 	 */
-	default java.util.List<String> streamIds(String prefix, @org.jspecify.annotations.Nullable String after,
-			int limit) {
+	default List<String> streamIds(String prefix, @Nullable String after, int limit) {
 		throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list its streams");
 	}
 
@@ -125,8 +127,8 @@ public interface Journal extends AutoCloseable {
 	 * Facts about the journal for health reports, such as its fsync policy; empty by
 	 * default.
 	 */
-	default java.util.Map<String, Object> details() {
-		return java.util.Map.of();
+	default Map<String, Object> details() {
+		return Map.of();
 	}
 
 	/**

@@ -2,6 +2,8 @@ package dev.eventstore;
 
 import java.nio.file.Path;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown when a journal holds data that cannot be trusted, such as a damaged line in the
  * middle of the file; the store refuses to open rather than silently drop events.
@@ -28,8 +30,7 @@ public class JournalCorruptedException extends EventStoreException {
 		this(file, line, offset, reason, null);
 	}
 
-	public JournalCorruptedException(Path file, long line, long offset, String reason,
-			@org.jspecify.annotations.Nullable Throwable cause) {
+	public JournalCorruptedException(Path file, long line, long offset, String reason, @Nullable Throwable cause) {
 		super("Journal " + file + " is corrupted" + ((line > 0) ? " at line " + line : "") + " (byte offset " + offset
 				+ "): " + reason, cause);
 		this.file = file.toString();

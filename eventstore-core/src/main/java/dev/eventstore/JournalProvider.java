@@ -31,7 +31,7 @@ public interface JournalProvider {
 	 * @param segmentSize the bytes a segment holds before it is sealed
 	 * @return the open journal
 	 * @throws UnsupportedOperationException if this provider has no segmented journal
-	 * @since 0.4.0
+	 * @since 0.2.0
 	 */
 	default Journal openSegmented(Path path, FsyncPolicy fsync, Duration fsyncInterval, long segmentSize) {
 		throw new UnsupportedOperationException(getClass().getName() + " opens no segmented journal");

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import dev.eventstore.internal.JsonValues;
 import dev.eventstore.serialization.EventSerializer;
@@ -96,7 +97,7 @@ final class ReadingJournal implements Journal {
 						+ "' (the event at position " + event.position() + ")", null);
 			}
 			try {
-				data = java.util.Objects.requireNonNull(upcaster.upcast(data), "the upcaster returned null");
+				data = Objects.requireNonNull(upcaster.upcast(data), "the upcaster returned null");
 			}
 			catch (RuntimeException ex) {
 				throw new UpcastingException(event.position(),

@@ -2,6 +2,7 @@ package dev.eventstore.benchmarks;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 
 import dev.eventstore.EventStore;
@@ -61,7 +62,7 @@ public class AppendBenchmarks {
 			this.memory.close();
 			this.file.close();
 			try (var files = Files.walk(this.dir)) {
-				files.sorted(java.util.Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
+				files.sorted(Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
 			}
 		}
 

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -89,7 +88,7 @@ final class Baselines {
 	 */
 	static Measurement.Result serializeAndWriteEachUnderLock(Path file, int threads, Settings settings)
 			throws Exception {
-		java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+		ReentrantLock lock = new ReentrantLock();
 		try (FileChannel channel = open(file)) {
 			return Measurement.run(threads, settings.warmupMillis(), settings.measureMillis(), false, (t, i) -> {
 				byte[] json = mapper

@@ -1,5 +1,6 @@
 package dev.eventstore.benchmarks;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.Locale;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.FsyncPolicy;
+import dev.eventstore.journal.file.JournalFiles;
 
 /**
  * Measures the store and, in the same process and the same way, the machine's own limits,
@@ -56,7 +58,7 @@ public final class BenchmarkRunner {
 	 * of rows measured 216 k and 119 k appends/s where the same pair measured 283 k and
 	 * 196 k a minute later.
 	 */
-	private void discardFiles() throws java.io.IOException {
+	private void discardFiles() throws IOException {
 		for (Path file : this.files) {
 			Files.deleteIfExists(file);
 			Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".lock"));
@@ -211,11 +213,10 @@ public final class BenchmarkRunner {
 		row("store: open " + size, 1, Measurement.Result.of(large.openEventsPerSecond()), "events/s", "target",
 				1_000_000, ">= 1.0 x 1 M/s");
 		long verifyStart = System.nanoTime();
-		dev.eventstore.journal.file.JournalFiles.Summary verified = dev.eventstore.journal.file.JournalFiles
-			.verify(file("large"), (problem) -> {
-				throw new IllegalStateException("The benchmark journal has a problem: " + problem);
-			}, (bytes) -> {
-			});
+		JournalFiles.Summary verified = JournalFiles.verify(file("large"), (problem) -> {
+			throw new IllegalStateException("The benchmark journal has a problem: " + problem);
+		}, (bytes) -> {
+		});
 		double verifyRate = verified.events() / ((System.nanoTime() - verifyStart) / 1e9);
 		row("cli: verify " + size, 1, Measurement.Result.of(verifyRate), "events/s", "store: open, same journal",
 				large.openEventsPerSecond(), ">= 0.5");

@@ -2,6 +2,7 @@ package dev.eventstore.benchmarks;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -49,7 +50,7 @@ final class PostgresScenarios implements AutoCloseable {
 		StringBuilder settings = new StringBuilder();
 		try (Connection connection = this.pool.getConnection(); Statement statement = connection.createStatement()) {
 			for (String name : new String[] { "fsync", "synchronous_commit", "wal_sync_method" }) {
-				try (java.sql.ResultSet rs = statement.executeQuery("SHOW " + name)) {
+				try (ResultSet rs = statement.executeQuery("SHOW " + name)) {
 					rs.next();
 					settings.append(settings.isEmpty() ? "" : ", ").append(name).append('=').append(rs.getString(1));
 				}

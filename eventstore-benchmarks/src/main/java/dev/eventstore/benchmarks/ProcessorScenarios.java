@@ -1,5 +1,6 @@
 package dev.eventstore.benchmarks;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +48,7 @@ final class ProcessorScenarios {
 			}
 			String name = "replay-" + pass;
 			Path checkpoint = journal.resolveSibling(journal.getFileName() + "." + name + ".checkpoint");
-			java.nio.file.Files.deleteIfExists(checkpoint);
+			Files.deleteIfExists(checkpoint);
 			AtomicLong handled = new AtomicLong();
 			start = System.nanoTime();
 			try (Processor processor = Processor.builder(name, store, (event, delivery) -> handled.incrementAndGet())

@@ -1,5 +1,6 @@
 package dev.eventstore.benchmarks;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,7 +182,7 @@ final class SegmentScenarios {
 
 	private static long lines(Path file) throws IOException {
 		long lines = 0;
-		try (var in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+		try (var in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
 			int b;
 			while ((b = in.read()) != -1) {
 				if (b == '\n') {

@@ -1,9 +1,11 @@
 package dev.eventstore.benchmarks;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
@@ -33,10 +35,10 @@ final class SnapshotScenarios {
 	static Loads loads(EventStore store, Path journal, Settings settings) throws Exception {
 		// Snapshots of an earlier run's journal of this name would not match this one.
 		Path old = journal.resolveSibling(journal.getFileName() + ".snapshots");
-		if (java.nio.file.Files.isDirectory(old)) {
-			try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(old)) {
+		if (Files.isDirectory(old)) {
+			try (Stream<Path> files = Files.list(old)) {
 				for (Path file : files.toList()) {
-					java.nio.file.Files.delete(file);
+					Files.delete(file);
 				}
 			}
 		}

@@ -1,6 +1,10 @@
 package dev.eventstore.benchmarks;
 
+import java.io.BufferedReader;
 import java.lang.management.ManagementFactory;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,12 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.CRC32C;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.FsyncPolicy;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The store under the same measurement as the baselines. */
 final class StoreScenarios {
@@ -82,9 +88,7 @@ final class StoreScenarios {
 	}
 
 	/** A plain Jackson mapper, for the baselines. */
-	private static final tools.jackson.databind.json.JsonMapper BASELINE_MAPPER = tools.jackson.databind.json.JsonMapper
-		.builder()
-		.build();
+	private static final JsonMapper BASELINE_MAPPER = JsonMapper.builder().build();
 
 	/** The workload's payload as a record, for typed reads. */
 	record OrderPlaced(String orderId, String customerId, String sku, int quantity, double unitPrice, String note) {
@@ -98,16 +102,15 @@ final class StoreScenarios {
 	 */
 	private static Measurement.Result readFloor(Path file, long[] lineStarts, int[] lineLengths, int streams,
 			Settings settings) throws Exception {
-		try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
-			java.nio.MappedByteBuffer map = channel.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0,
-					channel.size());
+		try (FileChannel channel = FileChannel.open(file)) {
+			MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
 			byte[] buffer = new byte[64 * 1024];
 			return Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), true, (t, i) -> {
 				int stream = ThreadLocalRandom.current().nextInt(streams);
 				for (int k = stream; k < lineStarts.length; k += streams) {
 					int length = lineLengths[k];
 					map.get((int) lineStarts[k], buffer, 0, length);
-					java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+					CRC32C crc = new CRC32C();
 					crc.update(buffer, 0, length);
 					if (crc.getValue() == 0x1_0000_0000L) {
 						throw new IllegalStateException("a CRC-32C has 32 bits");
@@ -212,10 +215,10 @@ final class StoreScenarios {
 			List<byte[]> lines = new ArrayList<>(events);
 			long[] lineStarts = new long[events];
 			int[] lineLengths = new int[events];
-			try (java.io.BufferedReader reader = java.nio.file.Files.newBufferedReader(file)) {
+			try (BufferedReader reader = Files.newBufferedReader(file)) {
 				long offset = 0;
 				for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-					byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+					byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
 					if (!line.isBlank()) {
 						lineStarts[lines.size()] = offset;
 						lineLengths[lines.size()] = bytes.length;

@@ -1,9 +1,11 @@
 package dev.eventstore.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 import dev.eventstore.journal.file.JournalFiles;
 import picocli.CommandLine.Command;
@@ -55,13 +57,13 @@ final class VerifyCommand implements Callable<Integer> {
 		return (summary.problems() == 0) ? 0 : 1;
 	}
 
-	private static long directorySize(Path directory) throws java.io.IOException {
-		try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+	private static long directorySize(Path directory) throws IOException {
+		try (Stream<Path> files = Files.list(directory)) {
 			return files.filter((file) -> file.getFileName().toString().endsWith(".ndjson")).mapToLong((file) -> {
 				try {
 					return Files.size(file);
 				}
-				catch (java.io.IOException ex) {
+				catch (IOException ex) {
 					return 0;
 				}
 			}).sum();

@@ -1,6 +1,7 @@
 package dev.eventstore.internal;
 
 import java.util.UUID;
+import java.util.function.IntToLongFunction;
 import java.util.function.LongPredicate;
 
 /**
@@ -95,7 +96,7 @@ public final class IdTable {
 	 * @param isIt reads the line at a position and tells whether it holds the id
 	 * @return the accepted position, or 0 when none
 	 */
-	public static long find(UUID id, int size, java.util.function.IntToLongFunction slotAt, LongPredicate isIt) {
+	public static long find(UUID id, int size, IntToLongFunction slotAt, LongPredicate isIt) {
 		int fingerprint = fingerprint(id);
 		int mask = size - 1;
 		for (int i = slot(fingerprint, mask);; i = (i + 1) & mask) {

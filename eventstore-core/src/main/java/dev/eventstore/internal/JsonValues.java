@@ -5,12 +5,15 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.AbstractList;
 import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.RandomAccess;
 import java.util.Set;
 
 import dev.eventstore.EventLimits;
@@ -19,15 +22,17 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamWriteConstraints;
+import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.SerializationConfig;
 import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
@@ -91,7 +96,7 @@ public final class JsonValues {
 	 */
 	private static final JsonFactory DATA_PARSERS = JsonFactory.builder()
 		.streamReadConstraints(READ_CONSTRAINTS)
-		.disable(tools.jackson.core.TokenStreamFactory.Feature.CANONICALIZE_PROPERTY_NAMES)
+		.disable(TokenStreamFactory.Feature.CANONICALIZE_PROPERTY_NAMES)
 		.build();
 
 	/**
@@ -100,7 +105,7 @@ public final class JsonValues {
 	 * @return the object, or whatever other JSON value the bytes hold
 	 */
 	public static @Nullable Object readData(byte[] json) {
-		try (JsonParser parser = DATA_PARSERS.createParser(tools.jackson.core.ObjectReadContext.empty(), json)) {
+		try (JsonParser parser = DATA_PARSERS.createParser(ObjectReadContext.empty(), json)) {
 			parser.nextToken();
 			return read(parser);
 		}
@@ -297,7 +302,7 @@ public final class JsonValues {
 		if (normalized instanceof List) {
 			return "an array";
 		}
-		return "a " + normalized.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+		return "a " + normalized.getClass().getSimpleName().toLowerCase(Locale.ROOT);
 	}
 
 	private static @Nullable Object normalize(@Nullable Object value, String what, String path, int depth,
@@ -459,7 +464,7 @@ public final class JsonValues {
 				return new FrozenMap(map);
 			}
 			case START_ARRAY: {
-				java.util.ArrayList<Object> list = new java.util.ArrayList<>();
+				ArrayList<Object> list = new ArrayList<>();
 				while (parser.nextToken() != JsonToken.END_ARRAY) {
 					list.add(read(parser));
 				}
@@ -594,7 +599,7 @@ public final class JsonValues {
 	}
 
 	/** An immutable list; only this class creates them, so they are known normalised. */
-	static final class FrozenList extends AbstractList<Object> implements java.util.RandomAccess {
+	static final class FrozenList extends AbstractList<Object> implements RandomAccess {
 
 		final @Nullable Object[] items;
 

@@ -1,8 +1,7 @@
 package dev.eventstore.internal;
 
-import org.jspecify.annotations.Nullable;
-
 import dev.eventstore.EventLimits;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks and quotes caller text: stream ids and type names, for validation and for error

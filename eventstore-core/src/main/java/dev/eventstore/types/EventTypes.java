@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.eventstore.types.EventType;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The upcasters of a store, in chains per event type: revision 1 to 2, 2 to 3, and so on.
  * A chain with a gap or two upcasters for one step is refused when built, naming them.
@@ -83,7 +85,7 @@ public final class Upcasters {
 	 * @param revision the revision
 	 * @return the upcaster or null
 	 */
-	public @org.jspecify.annotations.Nullable Upcaster from(String type, int revision) {
+	public @Nullable Upcaster from(String type, int revision) {
 		Map<Integer, Upcaster> chain = this.chains.get(type);
 		return (chain != null) ? chain.get(revision) : null;
 	}

@@ -1,6 +1,7 @@
 package dev.eventstore.postgres;
 
 import java.lang.System.Logger.Level;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -233,7 +234,7 @@ final class PostgresAppends {
 			Long[] versions;
 			try (ResultSet rs = call.executeQuery()) {
 				rs.next();
-				java.sql.Array first = rs.getArray(1);
+				Array first = rs.getArray(1);
 				if (first == null) {
 					return null;
 				}

@@ -16,10 +16,10 @@ import javax.sql.DataSource;
 import dev.eventstore.AppendResult;
 import dev.eventstore.EventStoreException;
 import dev.eventstore.ExpectedVersion;
+import dev.eventstore.Journal;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import org.jspecify.annotations.Nullable;
-import dev.eventstore.Journal;
 
 /**
  * A journal in a PostgreSQL table that several processes share, each through its own

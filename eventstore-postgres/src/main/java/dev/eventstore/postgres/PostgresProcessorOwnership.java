@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 import dev.eventstore.processor.ProcessorOwnership;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Ownership of processors among instances sharing one PostgreSQL database, through
@@ -117,7 +118,7 @@ public final class PostgresProcessorOwnership implements ProcessorOwnership {
 		closeQuietly(connection);
 	}
 
-	private static void closeQuietly(java.sql.@org.jspecify.annotations.Nullable Connection connection) {
+	private static void closeQuietly(@Nullable Connection connection) {
 		if (connection != null) {
 			try {
 				connection.close();

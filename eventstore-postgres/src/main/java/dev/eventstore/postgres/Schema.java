@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Applies the versioned schema script, once, even when several instances start together.
@@ -16,8 +18,8 @@ final class Schema {
 	static final String SCRIPT = "V1__eventstore_journal.sql";
 
 	/** The versioned scripts in the order they apply; each is safe to apply again. */
-	static final java.util.List<String> SCRIPTS = java.util.List.of(SCRIPT, "V2__event_ids.sql",
-			"V3__event_revisions.sql", "V4__processor_checkpoints.sql", "V5__snapshots.sql", "V6__append_function.sql");
+	static final List<String> SCRIPTS = List.of(SCRIPT, "V2__event_ids.sql", "V3__event_revisions.sql",
+			"V4__processor_checkpoints.sql", "V5__snapshots.sql", "V6__append_function.sql");
 
 	private Schema() {
 	}
@@ -71,8 +73,8 @@ final class Schema {
 	 * The script's statements: each ends with a line ending in {@code ;}, except inside a
 	 * {@code $$}-quoted function body.
 	 */
-	static java.util.List<String> statements(String script) {
-		java.util.List<String> statements = new java.util.ArrayList<>();
+	static List<String> statements(String script) {
+		List<String> statements = new ArrayList<>();
 		StringBuilder current = new StringBuilder();
 		boolean inBody = false;
 		for (String line : script.split("\n")) {

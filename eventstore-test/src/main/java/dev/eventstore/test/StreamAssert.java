@@ -2,6 +2,7 @@ package dev.eventstore.test;
 
 import java.util.List;
 
+import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import org.assertj.core.api.AbstractAssert;
 
@@ -43,7 +44,7 @@ public final class StreamAssert extends AbstractAssert<StreamAssert, List<Stored
 	public StreamAssert containsExactlyTypes(Class<?>... payloadTypes) {
 		String[] names = new String[payloadTypes.length];
 		for (int i = 0; i < payloadTypes.length; i++) {
-			names[i] = dev.eventstore.NewEvent.typeNameOf(payloadTypes[i]);
+			names[i] = NewEvent.typeNameOf(payloadTypes[i]);
 		}
 		return containsExactlyTypes(names);
 	}

@@ -9,23 +9,30 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongPredicate;
 
 import dev.eventstore.AppendResult;
 import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.EventStoreException;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.FsyncPolicy;
+import dev.eventstore.Journal;
 import dev.eventstore.JournalCorruptedException;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
-import dev.eventstore.journal.support.GroupCommitter;
 import dev.eventstore.internal.IdTable;
+import dev.eventstore.journal.support.GroupCommitter;
 import dev.eventstore.journal.support.Retries;
-import dev.eventstore.Journal;
+import dev.eventstore.journal.support.StreamPages;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -92,8 +99,7 @@ public final class FileJournal implements Journal {
 	 */
 	static final int MAX_APPENDS_IN_FLIGHT = 64;
 
-	private final java.util.concurrent.Semaphore appendPermits = new java.util.concurrent.Semaphore(
-			MAX_APPENDS_IN_FLIGHT);
+	private final Semaphore appendPermits = new Semaphore(MAX_APPENDS_IN_FLIGHT);
 
 	/**
 	 * How long an appender waiting for a group without fsync yields its processor before
@@ -185,7 +191,7 @@ public final class FileJournal implements Journal {
 	private volatile long committed;
 
 	/** Set once closed; segment files opened before the journal check it too. */
-	private final java.util.concurrent.atomic.AtomicBoolean closedFlag;
+	private final AtomicBoolean closedFlag;
 
 	private final @Nullable IntervalSyncer intervalSyncer;
 
@@ -286,7 +292,7 @@ public final class FileJournal implements Journal {
 	 * another store
 	 * @throws JournalCorruptedException if a segment is damaged other than by a crash
 	 * mid-write of the last one
-	 * @since 0.4.0
+	 * @since 0.2.0
 	 */
 	public static FileJournal open(Path path, FsyncPolicy fsync, Duration fsyncInterval, long segmentSize) {
 		if (segmentSize < 1 || segmentSize > MAX_SEGMENT_SIZE) {
@@ -522,7 +528,7 @@ public final class FileJournal implements Journal {
 	 */
 	private void seal() {
 		Layout current = this.layout;
-		Path directory = java.util.Objects.requireNonNull(this.directory);
+		Path directory = Objects.requireNonNull(this.directory);
 		if (current.index.count() == 0) {
 			return;
 		}
@@ -572,9 +578,9 @@ public final class FileJournal implements Journal {
 			}
 		}
 		catch (IOException | RuntimeException ex) {
-			Resources.closeQuietly(java.util.Arrays.asList(next, nextChannel)
+			Resources.closeQuietly(Arrays.asList(next, nextChannel)
 				.stream()
-				.filter(java.util.Objects::nonNull)
+				.filter(Objects::nonNull)
 				.map(AutoCloseable.class::cast)
 				.toList(), ex);
 			this.sealAt = this.writeOffset + this.segmentSize;
@@ -620,7 +626,7 @@ public final class FileJournal implements Journal {
 			return null;
 		}
 		StoredEvent[] found = new StoredEvent[1];
-		java.util.function.LongPredicate holdsId = (position) -> {
+		LongPredicate holdsId = (position) -> {
 			StoredEvent candidate = readAll(position, 1).get(0);
 			found[0] = candidate;
 			return candidate.id().equals(id);
@@ -764,8 +770,7 @@ public final class FileJournal implements Journal {
 		ensureOpen();
 		long committed = this.committed;
 		Layout current = this.layout;
-		dev.eventstore.journal.support.StreamPages page = new dev.eventstore.journal.support.StreamPages(prefix, after,
-				limit);
+		StreamPages page = new StreamPages(prefix, after, limit);
 		SealedStreams sealed = current.sealed.streams();
 		sealed.forEachId(page::offer);
 		current.index.streamIds(page::offer, committed, (streamId) -> !sealed.contains(streamId));
@@ -832,8 +837,8 @@ public final class FileJournal implements Journal {
 	}
 
 	@Override
-	public java.util.Map<String, Object> details() {
-		java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+	public Map<String, Object> details() {
+		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("fsync", this.fsync.name());
 		details.put("streams", countStreams());
 		if (this.directory != null) {

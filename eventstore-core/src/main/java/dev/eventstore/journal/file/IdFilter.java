@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -212,7 +213,7 @@ final class IdFilter implements AutoCloseable {
 		}
 		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 		Directories.sync(file.getParent());
-		IdFilter created = java.util.Objects.requireNonNull(tryOpen(file, journal));
+		IdFilter created = Objects.requireNonNull(tryOpen(file, journal));
 		created.verified = true;
 		return created;
 	}

@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -314,7 +316,7 @@ public final class JournalFiles {
 		}
 
 		private Segments.@Nullable Listed nextSegment() {
-			for (Segments.Listed segment : segments(java.util.Objects.requireNonNull(this.directory))) {
+			for (Segments.Listed segment : segments(Objects.requireNonNull(this.directory))) {
 				if (segment.first() > this.segmentFirst && !segment.path().equals(this.path)) {
 					return segment;
 				}
@@ -460,8 +462,7 @@ public final class JournalFiles {
 					filled = 0;
 				}
 				if (filled == buffer.length) {
-					buffer = java.util.Arrays.copyOf(buffer,
-							Math.min(buffer.length * 2, LineFormat.MAX_LINE_BYTES + 2));
+					buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, LineFormat.MAX_LINE_BYTES + 2));
 				}
 				int wanted = (int) Math.min(buffer.length - filled, limit - bufferStart - filled);
 				int read = (wanted <= 0) ? -1

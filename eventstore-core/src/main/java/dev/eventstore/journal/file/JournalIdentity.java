@@ -13,6 +13,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 import java.util.zip.CRC32C;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Which journal a file belongs to. A segmented journal gets a random id when it is
  * created (or first opened by a release that knows of ids), kept in {@code journal.id};
@@ -63,7 +65,7 @@ final class JournalIdentity {
 	 * @param directory the journal's directory
 	 * @return its id, or null if it has none or it cannot be read
 	 */
-	static @org.jspecify.annotations.Nullable UUID read(Path directory) {
+	static @Nullable UUID read(Path directory) {
 		try {
 			return UUID.fromString(Files.readString(directory.resolve(FILE), StandardCharsets.US_ASCII).strip());
 		}

@@ -5,6 +5,10 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 
 import org.jspecify.annotations.Nullable;
 
@@ -22,7 +26,7 @@ final class JournalIndex implements LineIndex {
 	private final long base;
 
 	/** Each stream's version before this file, for lines that do not carry theirs. */
-	private final java.util.function.ToLongFunction<String> versionBefore;
+	private final ToLongFunction<String> versionBefore;
 
 	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
@@ -51,7 +55,7 @@ final class JournalIndex implements LineIndex {
 	 * @param base the last position before the file's first
 	 * @param versionBefore each stream's version before the file
 	 */
-	JournalIndex(long base, java.util.function.ToLongFunction<String> versionBefore) {
+	JournalIndex(long base, ToLongFunction<String> versionBefore) {
 		this.base = base;
 		this.versionBefore = versionBefore;
 	}
@@ -182,8 +186,7 @@ final class JournalIndex implements LineIndex {
 	 * Offers the ids of the streams with a position up to {@code maxPosition} that the
 	 * filter lets through.
 	 */
-	void streamIds(java.util.function.Consumer<String> page, long maxPosition,
-			java.util.function.Predicate<String> filter) {
+	void streamIds(Consumer<String> page, long maxPosition, Predicate<String> filter) {
 		this.lock.readLock().lock();
 		try {
 			this.streams.forEach((id, positions) -> {
@@ -198,7 +201,7 @@ final class JournalIndex implements LineIndex {
 	}
 
 	/** How many streams of this file the filter lets through. */
-	int streamCount(java.util.function.Predicate<String> filter) {
+	int streamCount(Predicate<String> filter) {
 		this.lock.readLock().lock();
 		try {
 			int count = 0;
@@ -281,7 +284,7 @@ final class JournalIndex implements LineIndex {
 	}
 
 	/** Hands each stream's positions in this file, ascending, to the consumer. */
-	void forEachStream(java.util.function.BiConsumer<String, long[]> consumer) {
+	void forEachStream(BiConsumer<String, long[]> consumer) {
 		this.lock.readLock().lock();
 		try {
 			this.streams

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToLongFunction;
 
 import dev.eventstore.EventStoreException;
 import org.jspecify.annotations.Nullable;
@@ -117,7 +118,7 @@ final class JournalOpening {
 	}
 
 	/** Recovers the file being written: cuts a torn or incomplete tail off it. */
-	private void openFile(Path journal, Path file, long base, java.util.function.ToLongFunction<String> versions,
+	private void openFile(Path journal, Path file, long base, ToLongFunction<String> versions,
 			boolean checksummedBefore) throws IOException {
 		if (Files.isDirectory(file)) {
 			throw new EventStoreException("Cannot use " + file + " as a journal: it is a directory and holds no "

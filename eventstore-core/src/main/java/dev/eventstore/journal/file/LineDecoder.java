@@ -2,7 +2,9 @@ package dev.eventstore.journal.file;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -263,10 +265,10 @@ final class LineDecoder {
 		else if (text.charAt(19) != 'Z') {
 			return null;
 		}
-		if (day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+		if (day > YearMonth.of(year, month).lengthOfMonth()) {
 			return null;
 		}
-		long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+		long days = LocalDate.of(year, month, day).toEpochDay();
 		return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
 	}
 

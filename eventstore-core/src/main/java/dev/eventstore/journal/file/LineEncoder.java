@@ -3,6 +3,7 @@ package dev.eventstore.journal.file;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.zip.CRC32C;
 
 import dev.eventstore.NewEvent;
@@ -154,8 +155,8 @@ final class LineEncoder {
 
 		private final byte[] uuid = new byte[UUID_LENGTH];
 
-		/** The id's text as {@link java.util.UUID#toString()} writes it, in ASCII. */
-		private byte[] uuidText(java.util.UUID id) {
+		/** The id's text as {@link UUID#toString()} writes it, in ASCII. */
+		private byte[] uuidText(UUID id) {
 			long most = id.getMostSignificantBits();
 			long least = id.getLeastSignificantBits();
 			hex(most >>> 32, 0, 8);

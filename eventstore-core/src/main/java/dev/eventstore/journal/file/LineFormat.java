@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import dev.eventstore.EventLimits;
@@ -80,8 +81,7 @@ final class LineFormat {
 
 		StoredEvent toEvent(long derivedVersion) {
 			return StoredEvent.fromJson(this.position, this.streamId, derivedVersion, this.type, this.revision,
-					java.util.Objects.requireNonNull(this.data), this.metadata,
-					java.util.Objects.requireNonNull(this.timestamp),
+					Objects.requireNonNull(this.data), this.metadata, Objects.requireNonNull(this.timestamp),
 					(this.id != null) ? this.id : EventIds.derived(this.position));
 		}
 

@@ -3,10 +3,13 @@ package dev.eventstore.journal.file;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.ToLongFunction;
 
 import dev.eventstore.JournalCorruptedException;
 import dev.eventstore.internal.IdTable;
@@ -31,7 +34,7 @@ final class Recovery {
 	private final IdTable ids = new IdTable();
 
 	/** Ids of the batch being read: they enter the table once the batch is whole. */
-	private final List<java.util.UUID> pendingIds = new ArrayList<>();
+	private final List<UUID> pendingIds = new ArrayList<>();
 
 	private long lineNumber;
 
@@ -63,8 +66,7 @@ final class Recovery {
 
 	private boolean sawChecksummed;
 
-	private Recovery(Path path, long base, java.util.function.ToLongFunction<String> versionBefore,
-			boolean checksummedBefore) {
+	private Recovery(Path path, long base, ToLongFunction<String> versionBefore, boolean checksummedBefore) {
 		this.path = path;
 		this.index = new JournalIndex(base, versionBefore);
 		this.expectedPosition = base + 1;
@@ -96,8 +98,8 @@ final class Recovery {
 	 * @throws JournalCorruptedException if a damaged line is followed by valid ones
 	 * @throws IOException if the file cannot be read
 	 */
-	static Result scan(Path path, FileChannel channel, long base,
-			java.util.function.ToLongFunction<String> versionBefore, boolean checksummedBefore) throws IOException {
+	static Result scan(Path path, FileChannel channel, long base, ToLongFunction<String> versionBefore,
+			boolean checksummedBefore) throws IOException {
 		Recovery recovery = new Recovery(path, base, versionBefore, checksummedBefore);
 		long fileSize = channel.size();
 		boolean tornTail = recovery.readLines(channel);
@@ -281,10 +283,10 @@ final class Recovery {
 	/** {@code {"event_id"}, the start of every journal line, or a torn prefix of it. */
 	private static boolean startsWithEventId(byte[] bytes, int at, int end) {
 		int n = Math.min(EVENT_ID_KEY.length, end - at);
-		return java.util.Arrays.equals(bytes, at, at + n, EVENT_ID_KEY, 0, n);
+		return Arrays.equals(bytes, at, at + n, EVENT_ID_KEY, 0, n);
 	}
 
-	private static final byte[] EVENT_ID_KEY = "{\"event_id\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+	private static final byte[] EVENT_ID_KEY = "{\"event_id\"".getBytes(StandardCharsets.US_ASCII);
 
 	private static boolean isWhitespace(byte b) {
 		return b == ' ' || b == '\t' || b == '\r' || b == '\n';

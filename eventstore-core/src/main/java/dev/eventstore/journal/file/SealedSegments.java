@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.LongPredicate;
 import java.util.function.ToLongFunction;
@@ -85,7 +87,7 @@ final class SealedSegments {
 		}
 		int covered = 0;
 		if (streams != null && streams.segments() <= segments.size()
-				&& streams.describes(java.util.Arrays.copyOf(firsts, streams.segments()),
+				&& streams.describes(Arrays.copyOf(firsts, streams.segments()),
 						(streams.segments() < segments.size()) ? firsts[streams.segments()] : end)) {
 			covered = streams.segments();
 			checkFingerprints(streams, segments.subList(0, covered));
@@ -398,7 +400,7 @@ final class SealedSegments {
 						}
 						this.index = opened;
 					}
-					SegmentIndex opened = java.util.Objects.requireNonNull(this.index);
+					SegmentIndex opened = Objects.requireNonNull(this.index);
 					if (!this.checked && !opened.verify()) {
 						logger.log(Level.WARNING, "The index of segment {0} is damaged; rebuilding it from the segment",
 								this.path);

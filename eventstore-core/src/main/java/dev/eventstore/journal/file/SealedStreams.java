@@ -3,10 +3,12 @@ package dev.eventstore.journal.file;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -232,8 +234,7 @@ final class SealedStreams {
 		try (OutputStream out = Files.newOutputStream(temporary)) {
 			out.write(buffer.array(), 0, buffer.position());
 		}
-		try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(temporary,
-				java.nio.file.StandardOpenOption.WRITE)) {
+		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
 			channel.force(true);
 		}
 		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

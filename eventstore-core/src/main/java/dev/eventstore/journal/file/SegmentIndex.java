@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.IntConsumer;
 import java.util.function.LongPredicate;
+import java.util.function.ObjIntConsumer;
+import java.util.function.ToLongFunction;
 import java.util.zip.CRC32C;
 
 import dev.eventstore.internal.IdTable;
@@ -251,7 +254,7 @@ final class SegmentIndex implements LineIndex {
 	}
 
 	/** Hands each stream id of the segment and its event count here to the consumer. */
-	void forEachStream(java.util.function.ObjIntConsumer<String> consumer) {
+	void forEachStream(ObjIntConsumer<String> consumer) {
 		int at = this.entries;
 		for (int s = 0; s < this.streamCount; s++) {
 			int length = this.buffer.getInt(at);
@@ -272,7 +275,7 @@ final class SegmentIndex implements LineIndex {
 	}
 
 	/** Hands the fingerprint of each id stored in the segment to the consumer. */
-	void forEachIdFingerprint(java.util.function.IntConsumer consumer) {
+	void forEachIdFingerprint(IntConsumer consumer) {
 		for (int i = 0; i < this.idSlots; i++) {
 			long entry = this.buffer.getLong(this.idTable + 8 * i);
 			if (entry != 0) {
@@ -344,8 +347,8 @@ final class SegmentIndex implements LineIndex {
 	 * @return the segment's fingerprint, recorded in the index
 	 * @throws IOException if it cannot be written
 	 */
-	static int write(Path segment, JournalIndex index, IdTable ids,
-			java.util.function.ToLongFunction<String> versionBefore, long legacyEnd) throws IOException {
+	static int write(Path segment, JournalIndex index, IdTable ids, ToLongFunction<String> versionBefore,
+			long legacyEnd) throws IOException {
 		int fingerprint = JournalIdentity.fingerprint(segment);
 		long[] offsets = index.lineOffsets();
 		long count = offsets.length - 1;

@@ -11,12 +11,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import dev.eventstore.AppendResult;
 import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.ExpectedVersion;
+import dev.eventstore.Journal;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.internal.IdTable;
-import dev.eventstore.journal.support.StreamPages;
 import dev.eventstore.journal.support.Retries;
-import dev.eventstore.Journal;
+import dev.eventstore.journal.support.StreamPages;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,15 +1,14 @@
 package dev.eventstore.sample.cart;
 
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.sample.cart.CartEvents.CartCheckedOut;
 import dev.eventstore.sample.cart.CartEvents.ItemAdded;

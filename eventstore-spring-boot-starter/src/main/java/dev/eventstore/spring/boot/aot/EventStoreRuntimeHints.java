@@ -1,6 +1,7 @@
 package dev.eventstore.spring.boot.aot;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 
 import dev.eventstore.StoredEvent;
 import org.jspecify.annotations.Nullable;
@@ -31,10 +32,8 @@ public final class EventStoreRuntimeHints implements RuntimeHintsRegistrar {
 			.registerType(TypeReference.of("dev.eventstore.journal.file.LocalJournalProvider"),
 					MemberCategory.INVOKE_PUBLIC_CONSTRUCTORS);
 		hints.reflection()
-			.registerType(TypeReference.of("sun.misc.Unsafe"),
-					(type) -> type.withField("theUnsafe")
-						.withMethod("invokeCleaner", java.util.List.of(TypeReference.of(ByteBuffer.class)),
-								ExecutableMode.INVOKE));
+			.registerType(TypeReference.of("sun.misc.Unsafe"), (type) -> type.withField("theUnsafe")
+				.withMethod("invokeCleaner", List.of(TypeReference.of(ByteBuffer.class)), ExecutableMode.INVOKE));
 		new BindingReflectionHintsRegistrar().registerReflectionHints(hints.reflection(), StoredEvent.class);
 	}
 

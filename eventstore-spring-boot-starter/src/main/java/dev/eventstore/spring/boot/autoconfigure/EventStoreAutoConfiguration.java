@@ -20,13 +20,14 @@ import dev.eventstore.spring.boot.events.TransactionalAppends;
 import dev.eventstore.spring.boot.processor.ProcessorInfrastructure;
 import dev.eventstore.types.EventTypes;
 import dev.eventstore.upcasting.Upcaster;
-import tools.jackson.databind.json.JsonMapper;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -67,8 +68,7 @@ public final class EventStoreAutoConfiguration {
 		List<String> packages = AutoConfigurationPackages.has(beanFactory) ? AutoConfigurationPackages.get(beanFactory)
 				: List.of();
 		ClassLoader classLoader = EventStoreAutoConfiguration.class.getClassLoader();
-		if (beanFactory instanceof org.springframework.beans.factory.config.ConfigurableBeanFactory configurable
-				&& configurable.getBeanClassLoader() != null) {
+		if (beanFactory instanceof ConfigurableBeanFactory configurable && configurable.getBeanClassLoader() != null) {
 			classLoader = configurable.getBeanClassLoader();
 		}
 		try {

@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 
 import dev.eventstore.postgres.ConnectionSource;
 
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 
 /**
@@ -26,7 +27,7 @@ final class SpringTransactionConnections implements ConnectionSource {
 		try {
 			return DataSourceUtils.getConnection(this.dataSource);
 		}
-		catch (org.springframework.jdbc.CannotGetJdbcConnectionException ex) {
+		catch (CannotGetJdbcConnectionException ex) {
 			throw new SQLException(ex.getMessage(), ex);
 		}
 	}

@@ -4,13 +4,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-
 import java.util.function.BiConsumer;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.StoredEvent;
-import dev.eventstore.types.EventTypes;
 import dev.eventstore.Subscription;
+import dev.eventstore.types.EventTypes;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

@@ -4,6 +4,7 @@ import java.util.Collection;
 
 import dev.eventstore.types.EventType;
 import dev.eventstore.types.EventTypes;
+
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;

@@ -3,6 +3,7 @@ package dev.eventstore.spring.boot.events;
 import java.util.Map;
 
 import dev.eventstore.StoredEvent;
+
 import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.core.ResolvableType;
 

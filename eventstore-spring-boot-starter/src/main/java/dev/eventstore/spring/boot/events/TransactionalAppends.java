@@ -99,8 +99,7 @@ public final class TransactionalAppends implements EventStoreObserver, SmartInit
 		}
 		Class<?> parameter = method.getParameterTypes()[0];
 		boolean storedEvents = StoredApplicationEvent.class.isAssignableFrom(parameter)
-				|| parameter == StoredEvent.class
-				|| AnnotatedElementUtils.hasAnnotation(parameter, dev.eventstore.types.EventType.class);
+				|| parameter == StoredEvent.class || AnnotatedElementUtils.hasAnnotation(parameter, EventType.class);
 		if (storedEvents) {
 			logger.warn("@TransactionalEventListener " + method.getDeclaringClass().getSimpleName() + "."
 					+ method.getName() + " (bean '" + beanName + "') receives stored events only when they are "

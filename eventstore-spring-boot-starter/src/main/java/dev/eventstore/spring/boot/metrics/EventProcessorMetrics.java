@@ -2,6 +2,7 @@ package dev.eventstore.spring.boot.metrics;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import dev.eventstore.StoredEvent;
@@ -70,7 +71,7 @@ public class EventProcessorMetrics implements MeterBinder, ProcessorObserver {
 							.description("Handler calls of the processor that succeeded")
 							.tag("processor", name)
 							.register(registry))
-				.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+				.record(nanos, TimeUnit.NANOSECONDS);
 		}
 	}
 

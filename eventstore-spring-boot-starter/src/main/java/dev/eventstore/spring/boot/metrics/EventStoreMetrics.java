@@ -1,10 +1,13 @@
 package dev.eventstore.spring.boot.metrics;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.EventStoreObserver;
@@ -14,6 +17,7 @@ import dev.eventstore.StoredEvent;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
@@ -54,21 +58,21 @@ public class EventStoreMetrics implements MeterBinder, EventStoreObserver {
 	private volatile long cachedAt;
 
 	/** The highest position this store appended, seen without asking the journal. */
-	private final java.util.concurrent.atomic.AtomicLong appendedPosition = new java.util.concurrent.atomic.AtomicLong();
+	private final AtomicLong appendedPosition = new AtomicLong();
 
 	private final long cacheNanos;
 
 	private final boolean timeAppends;
 
 	/** The {@code store} tag: the store's bean name. */
-	private final io.micrometer.core.instrument.Tags tags;
+	private final Tags tags;
 
 	/**
 	 * @param status supplies the store's current status for the gauges, or null when
 	 * there is no store
 	 */
 	public EventStoreMetrics(Supplier<@Nullable EventStoreStatus> status) {
-		this(status, java.time.Duration.ofSeconds(5));
+		this(status, Duration.ofSeconds(5));
 	}
 
 	/**
@@ -76,7 +80,7 @@ public class EventStoreMetrics implements MeterBinder, EventStoreObserver {
 	 * there is no store
 	 * @param refresh how long the gauges use a status before asking again
 	 */
-	EventStoreMetrics(Supplier<@Nullable EventStoreStatus> status, java.time.Duration refresh) {
+	EventStoreMetrics(Supplier<@Nullable EventStoreStatus> status, Duration refresh) {
 		this(status, refresh, true);
 	}
 
@@ -87,10 +91,10 @@ public class EventStoreMetrics implements MeterBinder, EventStoreObserver {
 	 * ({@code eventstore.append} comes from the observation then)
 	 */
 	public EventStoreMetrics(Supplier<@Nullable EventStoreStatus> status, boolean timeAppends) {
-		this(status, java.time.Duration.ofSeconds(5), timeAppends);
+		this(status, Duration.ofSeconds(5), timeAppends);
 	}
 
-	EventStoreMetrics(Supplier<@Nullable EventStoreStatus> status, java.time.Duration refresh, boolean timeAppends) {
+	EventStoreMetrics(Supplier<@Nullable EventStoreStatus> status, Duration refresh, boolean timeAppends) {
 		this(status, refresh, timeAppends, "eventStore");
 	}
 
@@ -101,12 +105,12 @@ public class EventStoreMetrics implements MeterBinder, EventStoreObserver {
 	 * @param storeName the store's bean name, the {@code store} tag of every meter
 	 */
 	public EventStoreMetrics(Supplier<@Nullable EventStoreStatus> status, boolean timeAppends, String storeName) {
-		this(status, java.time.Duration.ofSeconds(5), timeAppends, storeName);
+		this(status, Duration.ofSeconds(5), timeAppends, storeName);
 	}
 
-	EventStoreMetrics(Supplier<@Nullable EventStoreStatus> status, java.time.Duration refresh, boolean timeAppends,
+	EventStoreMetrics(Supplier<@Nullable EventStoreStatus> status, Duration refresh, boolean timeAppends,
 			String storeName) {
-		this.tags = io.micrometer.core.instrument.Tags.of("store", storeName);
+		this.tags = Tags.of("store", storeName);
 		this.status = status;
 		this.cacheNanos = refresh.toNanos();
 		this.timeAppends = timeAppends;
@@ -161,7 +165,7 @@ public class EventStoreMetrics implements MeterBinder, EventStoreObserver {
 			.register(registry);
 	}
 
-	private double statusValue(java.util.function.ToLongFunction<EventStoreStatus> value) {
+	private double statusValue(ToLongFunction<EventStoreStatus> value) {
 		EventStoreStatus current = this.cached;
 		if (current == null || System.nanoTime() - this.cachedAt >= this.cacheNanos) {
 			// At most one status (on PostgreSQL, one round trip) every 5 seconds,

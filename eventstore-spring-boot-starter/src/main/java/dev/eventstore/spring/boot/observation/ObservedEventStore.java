@@ -1,5 +1,6 @@
 package dev.eventstore.spring.boot.observation;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +99,7 @@ public final class ObservedEventStore implements EventStore {
 
 	/** The events, their metadata holding the trace context the tracing handler set. */
 	private static List<NewEvent> withTraceContext(List<NewEvent> events, Map<String, String> context) {
-		List<NewEvent> copies = new java.util.ArrayList<>(events.size());
+		List<NewEvent> copies = new ArrayList<>(events.size());
 		for (NewEvent event : events) {
 			if (event == null) {
 				copies.add(event);

@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 
 import dev.eventstore.EventStore;
+import dev.eventstore.StoredEvent;
 import dev.eventstore.processor.CheckpointStore;
 import dev.eventstore.processor.EventHandler;
 import dev.eventstore.processor.Processor;
@@ -51,7 +54,7 @@ public final class EventProcessors implements SmartLifecycle, SmartInitializingS
 
 	private final ObjectProvider<ProcessorObserver> observers;
 
-	private final java.util.function.BiFunction<String, EventHandler, EventHandler> decorator;
+	private final BiFunction<String, EventHandler, EventHandler> decorator;
 
 	private @Nullable Map<String, Processor> processors;
 
@@ -71,8 +74,7 @@ public final class EventProcessors implements SmartLifecycle, SmartInitializingS
 	 */
 	public EventProcessors(ListableBeanFactory beans, EventStore store, EventTypes types,
 			ProcessorInfrastructure infrastructure, Map<String, ProcessorSettings> settings,
-			ObjectProvider<ProcessorObserver> observers,
-			java.util.function.BiFunction<String, EventHandler, EventHandler> decorator) {
+			ObjectProvider<ProcessorObserver> observers, BiFunction<String, EventHandler, EventHandler> decorator) {
 		this.decorator = decorator;
 		this.beans = beans;
 		this.store = store;
@@ -110,8 +112,8 @@ public final class EventProcessors implements SmartLifecycle, SmartInitializingS
 	}
 
 	private Map<String, Processor> discover() {
-		Map<String, String> beanNames = new java.util.TreeMap<>();
-		Map<String, Processor> found = new java.util.TreeMap<>();
+		Map<String, String> beanNames = new TreeMap<>();
+		Map<String, Processor> found = new TreeMap<>();
 		for (String beanName : this.beans.getBeanNamesForAnnotation(EventProcessor.class)) {
 			EventProcessor annotation = this.beans.findAnnotationOnBean(beanName, EventProcessor.class);
 			if (annotation == null) {
@@ -193,14 +195,14 @@ public final class EventProcessors implements SmartLifecycle, SmartInitializingS
 	private record CompositeObserver(List<ProcessorObserver> observers) implements ProcessorObserver {
 
 		@Override
-		public void handled(String processor, dev.eventstore.StoredEvent event, long nanos) {
+		public void handled(String processor, StoredEvent event, long nanos) {
 			for (ProcessorObserver observer : this.observers) {
 				observer.handled(processor, event, nanos);
 			}
 		}
 
 		@Override
-		public void handlerFailed(String processor, dev.eventstore.StoredEvent event, int attempt, Throwable failure) {
+		public void handlerFailed(String processor, StoredEvent event, int attempt, Throwable failure) {
 			for (ProcessorObserver observer : this.observers) {
 				observer.handlerFailed(processor, event, attempt, failure);
 			}

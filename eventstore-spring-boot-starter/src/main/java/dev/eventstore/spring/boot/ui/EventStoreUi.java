@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerRequest;
@@ -96,8 +99,7 @@ public final class EventStoreUi implements SmartLifecycle {
 		this.store = store;
 		this.processors = processors;
 		try (InputStream in = EventStoreUi.class.getResourceAsStream("index.html")) {
-			this.page = new String(java.util.Objects.requireNonNull(in, "index.html").readAllBytes(),
-					StandardCharsets.UTF_8);
+			this.page = new String(Objects.requireNonNull(in, "index.html").readAllBytes(), StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Cannot read the stream browser's page", ex);
@@ -159,7 +161,7 @@ public final class EventStoreUi implements SmartLifecycle {
 	}
 
 	private static Map<String, Object> page(List<StoredEvent> events, long next) {
-		java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("events", events);
 		body.put("next", (next > 0) ? next : null);
 		return body;
@@ -357,8 +359,7 @@ public final class EventStoreUi implements SmartLifecycle {
 			return value.map(Long::parseLong).orElse(fallback);
 		}
 		catch (NumberFormatException ex) {
-			throw new org.springframework.web.server.ResponseStatusException(HttpStatus.BAD_REQUEST,
-					"'" + value.get() + "' is not a number");
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'" + value.get() + "' is not a number");
 		}
 	}
 

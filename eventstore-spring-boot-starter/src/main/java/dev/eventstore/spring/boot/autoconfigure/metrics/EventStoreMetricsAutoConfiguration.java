@@ -11,6 +11,7 @@ import dev.eventstore.spring.boot.processor.EventProcessors;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -52,7 +53,7 @@ public final class EventStoreMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EventStoreGauges eventStoreGauges(org.springframework.beans.factory.ListableBeanFactory beans) {
+	EventStoreGauges eventStoreGauges(ListableBeanFactory beans) {
 		return new EventStoreGauges(() -> beans.getBeansOfType(EventStore.class), "eventStore");
 	}
 

@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * Makes every append of every {@link EventStore} bean one observation, when the
@@ -27,7 +28,7 @@ public final class EventStoreObservationAutoConfiguration {
 
 	@Bean
 	static BeanPostProcessor eventStoreObservationPostProcessor(ObjectProvider<ObservationRegistry> registry,
-			org.springframework.core.env.Environment environment) {
+			Environment environment) {
 		boolean propagate = environment.getProperty("eventstore.observations.propagate-trace-context", Boolean.class,
 				false);
 		return new BeanPostProcessor() {

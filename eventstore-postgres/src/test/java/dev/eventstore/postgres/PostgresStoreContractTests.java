@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Nested;
  * The checkpoint and snapshot tables against the contracts every store meets; a reopen is
  * another store on the same tables, as another instance has.
  */
-class PostgresStoreContracts {
+class PostgresStoreContractTests {
 
 	private static HikariDataSource pool;
 
