@@ -1,5 +1,7 @@
 package dev.eventstore;
 
+import dev.eventstore.internal.Limits;
+
 /**
  * The limits every journal accepts, the same for all of them. An append beyond any of
  * them is refused with {@link IllegalArgumentException} before anything is stored, so
@@ -12,25 +14,25 @@ package dev.eventstore;
 public final class EventLimits {
 
 	/** Most characters in a stream id. */
-	public static final int MAX_STREAM_ID_LENGTH = 512;
+	public static final int MAX_STREAM_ID_LENGTH = Limits.MAX_STREAM_ID_LENGTH;
 
 	/** Most characters in an event type name. */
-	public static final int MAX_TYPE_LENGTH = 512;
+	public static final int MAX_TYPE_LENGTH = Limits.MAX_TYPE_LENGTH;
 
 	/** Most characters in one key (a JSON object's member name) of data or metadata. */
-	public static final int MAX_NAME_LENGTH = 10_000;
+	public static final int MAX_NAME_LENGTH = Limits.MAX_NAME_LENGTH;
 
 	/** Most characters in a number's JSON text, sign included. */
-	public static final int MAX_NUMBER_LENGTH = 1_000;
+	public static final int MAX_NUMBER_LENGTH = Limits.MAX_NUMBER_LENGTH;
 
 	/** Deepest nesting of objects and arrays, counting the data object itself as 1. */
-	public static final int MAX_NESTING_DEPTH = 200;
+	public static final int MAX_NESTING_DEPTH = Limits.MAX_NESTING_DEPTH;
 
 	/**
 	 * Most bytes of an event's data and metadata together, as compact UTF-8 JSON (16
 	 * MiB). A string value is bounded by it too.
 	 */
-	public static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
+	public static final int MAX_EVENT_BYTES = Limits.MAX_EVENT_BYTES;
 
 	private EventLimits() {
 	}

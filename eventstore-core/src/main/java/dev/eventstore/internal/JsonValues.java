@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.RandomAccess;
 import java.util.Set;
 
-import dev.eventstore.EventLimits;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
@@ -53,7 +52,7 @@ import tools.jackson.databind.ser.bean.BeanSerializerBase;
 public final class JsonValues {
 
 	/** Deepest nesting of objects and arrays accepted in event data. */
-	public static final int MAX_DEPTH = EventLimits.MAX_NESTING_DEPTH;
+	public static final int MAX_DEPTH = Limits.MAX_NESTING_DEPTH;
 
 	/**
 	 * Room the parser and generator leave above the limits that appends are checked
@@ -63,12 +62,12 @@ public final class JsonValues {
 	 */
 	private static final int MARGIN = 1024;
 
-	/** What the store's parsers accept: a margin above {@link EventLimits}. */
+	/** What the store's parsers accept: a margin above {@code EventLimits}. */
 	private static final StreamReadConstraints READ_CONSTRAINTS = StreamReadConstraints.builder()
 		.maxNestingDepth(MAX_DEPTH + 10)
-		.maxNumberLength(EventLimits.MAX_NUMBER_LENGTH + MARGIN)
-		.maxNameLength(6 * EventLimits.MAX_NAME_LENGTH + MARGIN)
-		.maxStringLength(EventLimits.MAX_EVENT_BYTES + MARGIN)
+		.maxNumberLength(Limits.MAX_NUMBER_LENGTH + MARGIN)
+		.maxNameLength(6 * Limits.MAX_NAME_LENGTH + MARGIN)
+		.maxStringLength(Limits.MAX_EVENT_BYTES + MARGIN)
 		.maxDocumentLength(-1)
 		.maxTokenCount(-1)
 		.build();
@@ -149,9 +148,9 @@ public final class JsonValues {
 	}
 
 	/**
-	 * Checks an event's normalised data and metadata against {@link EventLimits}: text is
+	 * Checks an event's normalised data and metadata against {@code EventLimits}: text is
 	 * valid Unicode, keys and numbers are short enough, nesting is shallow enough, and
-	 * both together encode to at most {@link EventLimits#MAX_EVENT_BYTES} bytes of JSON.
+	 * both together encode to at most {@code EventLimits.MAX_EVENT_BYTES} bytes of JSON.
 	 * @param data the data, from {@link #toObject}
 	 * @param metadata the metadata, from {@link #toObject}
 	 * @param eventType the event's type name, for messages
@@ -162,10 +161,10 @@ public final class JsonValues {
 		if (!metadata.isEmpty()) {
 			size += checkedSize(metadata, "Metadata", eventType);
 		}
-		if (size > EventLimits.MAX_EVENT_BYTES) {
+		if (size > Limits.MAX_EVENT_BYTES) {
 			throw new IllegalArgumentException(
 					"Event '" + eventType + "' takes " + size + " bytes of JSON data and metadata; the limit is "
-							+ EventLimits.MAX_EVENT_BYTES + " (EventLimits.MAX_EVENT_BYTES)");
+							+ Limits.MAX_EVENT_BYTES + " (EventLimits.MAX_EVENT_BYTES)");
 		}
 	}
 
@@ -212,22 +211,22 @@ public final class JsonValues {
 		}
 		if (value instanceof BigInteger || value instanceof BigDecimal) {
 			int length = value.toString().length();
-			if (length > EventLimits.MAX_NUMBER_LENGTH) {
+			if (length > Limits.MAX_NUMBER_LENGTH) {
 				throw new Violation("holds a number of " + length + " characters at ",
-						"; the limit is " + EventLimits.MAX_NUMBER_LENGTH + " (EventLimits.MAX_NUMBER_LENGTH)");
+						"; the limit is " + Limits.MAX_NUMBER_LENGTH + " (EventLimits.MAX_NUMBER_LENGTH)");
 			}
 			return length;
 		}
-		if (depth > EventLimits.MAX_NESTING_DEPTH) {
-			throw new Violation("is nested deeper than " + EventLimits.MAX_NESTING_DEPTH + " levels at ", "");
+		if (depth > Limits.MAX_NESTING_DEPTH) {
+			throw new Violation("is nested deeper than " + Limits.MAX_NESTING_DEPTH + " levels at ", "");
 		}
 		if (value instanceof FrozenMap map) {
 			long size = 2 + Math.max(0, map.size() - 1);
 			for (Map.Entry<String, Object> entry : map.entrySet()) {
 				String name = entry.getKey();
-				if (name.length() > EventLimits.MAX_NAME_LENGTH) {
+				if (name.length() > Limits.MAX_NAME_LENGTH) {
 					throw new Violation("has a key of " + name.length() + " characters at ",
-							"; the limit is " + EventLimits.MAX_NAME_LENGTH + " (EventLimits.MAX_NAME_LENGTH)");
+							"; the limit is " + Limits.MAX_NAME_LENGTH + " (EventLimits.MAX_NAME_LENGTH)");
 				}
 				long nameSize = requireUnicode(name, "a key");
 				try {

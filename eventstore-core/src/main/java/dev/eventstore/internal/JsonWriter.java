@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * a closed set, already validated (no lone surrogate, finite numbers, bounded depth), and
  * the generator's per-token bookkeeping (write context, a char buffer per string, the
  * escape table per character) cost more than the bytes it writes; a microbenchmark of an
- * event's body took two thirds of the time (about 510 ns against 740). Tests check its
- * output byte for byte against the mapper's. Not thread-safe: one per thread.
+ * event's body took about two thirds of the generator's time (docs/performance.md). Tests
+ * check its output byte for byte against the mapper's. Not thread-safe: one per thread.
  *
  * @since 0.2.0
  */

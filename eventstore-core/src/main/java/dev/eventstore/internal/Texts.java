@@ -1,6 +1,5 @@
 package dev.eventstore.internal;
 
-import dev.eventstore.EventLimits;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,25 +54,25 @@ public final class Texts {
 	}
 
 	/**
-	 * Checks a stream id against {@link EventLimits}.
+	 * Checks a stream id against {@code EventLimits}.
 	 * @param streamId the stream id
 	 * @return the stream id
 	 * @throws IllegalArgumentException if it is null, blank, too long, holds a NUL or is
 	 * not valid Unicode
 	 */
 	public static String requireStreamId(String streamId) {
-		return requireName(streamId, "Stream id", EventLimits.MAX_STREAM_ID_LENGTH);
+		return requireName(streamId, "Stream id", Limits.MAX_STREAM_ID_LENGTH);
 	}
 
 	/**
-	 * Checks an event type name against {@link EventLimits}.
+	 * Checks an event type name against {@code EventLimits}.
 	 * @param type the type name
 	 * @return the type name
 	 * @throws IllegalArgumentException if it is null, blank, too long, holds a NUL or is
 	 * not valid Unicode
 	 */
 	public static String requireType(String type) {
-		return requireName(type, "Event type", EventLimits.MAX_TYPE_LENGTH);
+		return requireName(type, "Event type", Limits.MAX_TYPE_LENGTH);
 	}
 
 	private static String requireName(String value, String what, int maxLength) {
