@@ -105,8 +105,8 @@ public final class FileJournal implements Journal {
 	 * How long an appender waiting for a group without fsync yields its processor before
 	 * it parks: long enough for its turn to come round among many runnable threads (64
 	 * appenders of a few microseconds each on 2 cores: a fraction of a millisecond),
-	 * short enough that a stalled disk soon leaves the waiters parked. 0.1 ms and 5 ms
-	 * measured within noise of 1 ms (INTERVAL, 64 threads vs 1: 1.40x, 1.48x, 1.41x).
+	 * short enough that a stalled disk soon leaves the waiters parked. A tenth of it and
+	 * five times it measured the same (docs/performance.md, the INTERVAL 64-thread row).
 	 */
 	private static final Duration YIELD_BEFORE_PARKING = Duration.ofMillis(1);
 

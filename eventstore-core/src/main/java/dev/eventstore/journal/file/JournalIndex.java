@@ -15,10 +15,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where each event's line lies in the journal file being written (a single-file journal,
  * or the active segment of a segmented one), and which of its positions each stream
- * holds. Bodies stay on disk; the index costs about 22 bytes an event (measured) plus one
- * entry a stream. Positions are the journal's: the file's first line holds
- * {@code base + 1}. Thread-safe: the journal's single writer adds and truncates under the
- * index's write lock, readers share its read lock.
+ * holds. Bodies stay on disk; the index costs a few tens of bytes an event (the figure is
+ * in docs/performance.md) plus one entry a stream. Positions are the journal's: the
+ * file's first line holds {@code base + 1}. Thread-safe: the journal's single writer adds
+ * and truncates under the index's write lock, readers share its read lock.
  */
 final class JournalIndex implements LineIndex {
 

@@ -87,10 +87,9 @@ public final class GroupCommitter<R extends GroupCommitter.Request> {
 					// Groups that complete in microseconds (yielding callers): wake the
 					// callers once the lock is free, since unparking parked threads takes
 					// a system call each and the next group can be written meanwhile
-					// (INTERVAL, 64 threads on 2 cores: 45 k -> 98 k appends/s); a caller
-					// still yielding costs no system call. Groups that wait for an fsync
-					// were measured faster waking them at once (ALWAYS, 16 threads: 29 k
-					// vs 23 k appends/s).
+					// (about twice the appends at INTERVAL, 64 threads); a caller still
+					// yielding costs no system call. Groups that wait for an fsync were
+					// measured faster waking them at once (docs/performance.md).
 					for (R done : written) {
 						LockSupport.unpark(done.thread);
 					}
@@ -101,9 +100,8 @@ public final class GroupCommitter<R extends GroupCommitter.Request> {
 				// Yielding rather than spinning: on a machine with fewer cores than
 				// appenders, a spinning caller keeps the writer it waits for, and the
 				// callers with lines to encode, off the processor (the Disruptor's
-				// YieldingWaitStrategy makes the same choice). INTERVAL, 64 threads vs
-				// 1 on 2 cores, A/B in one process: 1.01x parking after spinning, 1.48x
-				// yielding.
+				// YieldingWaitStrategy makes the same choice); the A/B in one process is
+				// in docs/performance.md (INTERVAL, 64 threads against 1).
 				yielding = System.nanoTime() - parkAt < 0;
 				Thread.yield();
 			}
