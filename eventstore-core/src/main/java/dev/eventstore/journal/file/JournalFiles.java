@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +30,6 @@ import org.jspecify.annotations.Nullable;
  * @since 0.2.0
  */
 public final class JournalFiles {
-
-	private static final String OVERLONG = "a line of more than " + LineFormat.MAX_LINE_BYTES
-			+ " bytes, longer than any event can be written as (zero fill or other damage)";
 
 	private JournalFiles() {
 	}
@@ -75,7 +71,7 @@ public final class JournalFiles {
 	 */
 	public static Summary verify(Path journal, Consumer<Problem> problems, LongConsumer progress) {
 		Segments.refuseInsideSegmentedJournal(journal.toAbsolutePath().normalize());
-		Verifier verifier = new Verifier(problems);
+		JournalVerifier verifier = new JournalVerifier(problems);
 		long size = 0;
 		if (Files.isDirectory(journal)) {
 			List<Segments.Listed> segments = segments(journal);
@@ -87,7 +83,7 @@ public final class JournalFiles {
 							+ verifier.expected + " follows the segments before it");
 				}
 				long before = size;
-				size += scan(segment.path(), 0, verifier, (read) -> progress.accept(before + read));
+				size += LineScanner.scan(segment.path(), 0, verifier, (read) -> progress.accept(before + read));
 				if (i < segments.size() - 1) {
 					verifier.finish(0);
 				}
@@ -95,7 +91,7 @@ public final class JournalFiles {
 		}
 		else {
 			verifier.file = journal;
-			size = scan(journal, 0, verifier, progress);
+			size = LineScanner.scan(journal, 0, verifier, progress);
 		}
 		verifier.finish(size);
 		return new Summary(verifier.events, verifier.versions.size(), verifier.first, verifier.last, size,
@@ -181,7 +177,7 @@ public final class JournalFiles {
 		Segments.refuseInsideSegmentedJournal(journal.toAbsolutePath().normalize());
 		long[] found = { -1 };
 		Path file = lastFile(journal);
-		scan(file, 0, (bytes, start, length, offset, line) -> {
+		LineScanner.scan(file, 0, (bytes, start, length, offset, line) -> {
 			if (found[0] < 0 && length >= 0) {
 				try {
 					if (LineDecoder.decodeHeader(bytes, start, length).position() == position) {
@@ -326,7 +322,7 @@ public final class JournalFiles {
 
 		/** Reads on in the current file; returns whether it stopped at a full page. */
 		private boolean pollFile(List<StoredEvent> events, int max) {
-			LineHandler handler = new LineHandler() {
+			LineScanner.LineHandler handler = new LineScanner.LineHandler() {
 
 				@Override
 				public void line(byte[] bytes, int start, int length, long lineOffset, long line) {
@@ -339,7 +335,7 @@ public final class JournalFiles {
 				}
 
 			};
-			this.offset = scan(this.channel, this.path, this.offset, handler, (bytes) -> {
+			this.offset = LineScanner.scan(this.channel, this.path, this.offset, handler, (bytes) -> {
 			});
 			return handler.full();
 		}
@@ -378,259 +374,6 @@ public final class JournalFiles {
 			}
 			catch (IOException ex) {
 				// Read-only: nothing to lose.
-			}
-		}
-
-	}
-
-	/** One complete line. */
-	@FunctionalInterface
-	interface LineHandler {
-
-		void line(byte[] bytes, int start, int length, long offset, long lineNumber);
-
-		/**
-		 * Told of a line longer than any event can be written as, which is skipped.
-		 * @return whether the handler reported it; if not, the scan fails on it
-		 */
-		default boolean overlong(long offset, long lineNumber) {
-			return false;
-		}
-
-		/** Whether to stop after the line just handed over. */
-		default boolean full() {
-			return false;
-		}
-
-		/** Called once the lines up to {@code end} were handed over. */
-		default void end(long end) {
-		}
-
-	}
-
-	/**
-	 * Hands each complete, non-blank line before {@code limit} to the handler, then tells
-	 * it where they end.
-	 */
-	static void scanLines(FileChannel channel, Path journal, long limit, LineHandler handler) {
-		long end = scan(channel, journal, 0, limit, handler, (bytes) -> {
-		});
-		handler.end(end);
-	}
-
-	private static long scan(Path journal, long from, LineHandler handler, LongConsumer progress) {
-		try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.READ)) {
-			long end = scan(channel, journal, from, handler, progress);
-			long size = channel.size();
-			if (end < size) {
-				handler.line(null, 0, -1, end, -1);
-			}
-			return size;
-		}
-		catch (IOException ex) {
-			throw new EventStoreException("Cannot read journal " + journal + ": " + ex.getMessage(), ex);
-		}
-	}
-
-	/**
-	 * Hands each complete, non-blank line from an offset on to the handler; returns the
-	 * offset after the last complete line.
-	 */
-	private static long scan(FileChannel channel, Path journal, long from, LineHandler handler, LongConsumer progress) {
-		return scan(channel, journal, from, Long.MAX_VALUE, handler, progress);
-	}
-
-	private static long scan(FileChannel channel, Path journal, long from, long limit, LineHandler handler,
-			LongConsumer progress) {
-		byte[] buffer = new byte[1 << 20];
-		int filled = 0;
-		long bufferStart = from;
-		long lineNumber = 0;
-		try {
-			while (true) {
-				if (filled > LineFormat.MAX_LINE_BYTES) {
-					// Damage, not an event: skipped without buffering it.
-					lineNumber++;
-					if (!handler.overlong(bufferStart, lineNumber)) {
-						throw new JournalCorruptedException(journal, lineNumber, bufferStart, OVERLONG);
-					}
-					long next = skipLine(channel, buffer, bufferStart + filled, limit);
-					if (next < 0) {
-						return bufferStart;
-					}
-					bufferStart = next;
-					filled = 0;
-				}
-				if (filled == buffer.length) {
-					buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, LineFormat.MAX_LINE_BYTES + 2));
-				}
-				int wanted = (int) Math.min(buffer.length - filled, limit - bufferStart - filled);
-				int read = (wanted <= 0) ? -1
-						: channel.read(ByteBuffer.wrap(buffer, filled, wanted), bufferStart + filled);
-				if (read <= 0) {
-					return bufferStart;
-				}
-				filled += read;
-				int lineStart = 0;
-				for (int i = 0; i < filled; i++) {
-					if (buffer[i] == '\n') {
-						lineNumber++;
-						if (!isBlank(buffer, lineStart, i)) {
-							handler.line(buffer, lineStart, i - lineStart, bufferStart + lineStart, lineNumber);
-							if (handler.full()) {
-								return bufferStart + i + 1;
-							}
-						}
-						lineStart = i + 1;
-					}
-				}
-				System.arraycopy(buffer, lineStart, buffer, 0, filled - lineStart);
-				filled -= lineStart;
-				bufferStart += lineStart;
-				progress.accept(bufferStart);
-			}
-		}
-		catch (IOException ex) {
-			throw new EventStoreException("Cannot read journal " + journal + ": " + ex.getMessage(), ex);
-		}
-	}
-
-	/**
-	 * Reads on from {@code at} to the next newline; returns the offset after it, or -1 if
-	 * the file (or the limit) ends first.
-	 */
-	private static long skipLine(FileChannel channel, byte[] buffer, long at, long limit) throws IOException {
-		while (at < limit) {
-			int read = channel.read(ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, limit - at)), at);
-			if (read <= 0) {
-				return -1;
-			}
-			for (int i = 0; i < read; i++) {
-				if (buffer[i] == '\n') {
-					return at + i + 1;
-				}
-			}
-			at += read;
-		}
-		return -1;
-	}
-
-	private static boolean isBlank(byte[] bytes, int from, int to) {
-		for (int i = from; i < to; i++) {
-			if (bytes[i] != ' ' && bytes[i] != '\t' && bytes[i] != '\r') {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	/** The checks of {@link #verify}, line by line. */
-	private static final class Verifier implements LineHandler {
-
-		private final Consumer<Problem> sink;
-
-		final Map<String, Long> versions = new HashMap<>();
-
-		long events;
-
-		long problems;
-
-		long first;
-
-		long last;
-
-		long expected = 1;
-
-		private long lastLine;
-
-		private boolean sawChecksummed;
-
-		private long batchEnd;
-
-		private long batchLine;
-
-		private long batchOffset;
-
-		Path file;
-
-		Verifier(Consumer<Problem> sink) {
-			this.sink = sink;
-		}
-
-		void problem(long line, long offset, String message) {
-			this.problems++;
-			this.sink.accept(new Problem(this.file, line, offset, message));
-		}
-
-		@Override
-		public boolean overlong(long offset, long line) {
-			this.lastLine = line;
-			problem(line, offset, "damaged line: " + OVERLONG);
-			this.expected++;
-			return true;
-		}
-
-		@Override
-		public void line(byte[] bytes, int start, int length, long offset, long line) {
-			if (length < 0) {
-				finish(0);
-				problem(this.lastLine + 1, offset, "the file ends with an unterminated line (a torn write)");
-				return;
-			}
-			this.lastLine = line;
-			LineFormat.Decoded decoded;
-			try {
-				decoded = LineDecoder.decodeHeader(bytes, start, length);
-			}
-			catch (LineFormatException ex) {
-				problem(line, offset, "damaged line: " + ex.getMessage());
-				this.expected++;
-				return;
-			}
-			long position = decoded.position();
-			if (decoded.checksummed()) {
-				this.sawChecksummed = true;
-			}
-			else if (this.sawChecksummed) {
-				problem(line, offset, "position " + position + " has no checksum after lines that have one");
-			}
-			if (position != this.expected) {
-				problem(line, offset,
-						"position " + position + " where " + this.expected + " was expected (a gap or a duplicate)");
-			}
-			this.expected = position + 1;
-			long previous = this.versions.getOrDefault(decoded.streamId(), 0L);
-			long version = (decoded.version() > 0) ? decoded.version() : previous + 1;
-			if (version != previous + 1) {
-				problem(line, offset, "stream '" + decoded.streamId() + "' jumps from version " + previous + " to "
-						+ version + " at position " + position);
-			}
-			this.versions.put(decoded.streamId(), version);
-			if (this.batchEnd > 0 && decoded.batchEnd() != this.batchEnd) {
-				problem(line, offset, "the batch ending at position " + this.batchEnd + " is incomplete: position "
-						+ position + " interrupts it");
-				this.batchEnd = 0;
-			}
-			if (decoded.batchEnd() > position && this.batchEnd == 0) {
-				this.batchEnd = decoded.batchEnd();
-				this.batchLine = line;
-				this.batchOffset = offset;
-			}
-			else if (this.batchEnd > 0 && position >= this.batchEnd) {
-				this.batchEnd = 0;
-			}
-			this.events++;
-			if (this.first == 0) {
-				this.first = position;
-			}
-			this.last = position;
-		}
-
-		void finish(long size) {
-			if (this.batchEnd > 0) {
-				problem(this.batchLine, this.batchOffset,
-						"the batch ending at position " + this.batchEnd + " is incomplete at the end of the file");
-				this.batchEnd = 0;
 			}
 		}
 

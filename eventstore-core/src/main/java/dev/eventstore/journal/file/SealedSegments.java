@@ -77,23 +77,23 @@ final class SealedSegments {
 		}
 		SealedStreams streams = summary;
 		if (streams != null && streams.describes(firsts, end) && sizesMatch(streams, segments)) {
-			checkFingerprints(streams, segments);
+			expectFingerprints(streams, segments);
 			return new SealedSegments(List.copyOf(segments), streams);
-		}
-		// Every index now: a missing segment shows as one whose index ends before the
-		// next.
-		for (Segment segment : segments) {
-			segment.index();
 		}
 		int covered = 0;
 		if (streams != null && streams.segments() <= segments.size()
 				&& streams.describes(Arrays.copyOf(firsts, streams.segments()),
 						(streams.segments() < segments.size()) ? firsts[streams.segments()] : end)) {
 			covered = streams.segments();
-			checkFingerprints(streams, segments.subList(0, covered));
+			expectFingerprints(streams, segments.subList(0, covered));
 		}
 		else {
 			streams = SealedStreams.empty(journal);
+		}
+		// Every index now: a missing segment shows as one whose index ends before the
+		// next.
+		for (Segment segment : segments) {
+			segment.index();
 		}
 		if (covered < segments.size()) {
 			logger.log(Level.INFO, "Journal {0}: adding {1} segments'' indexes to the streams'' summary", directory,
@@ -107,22 +107,14 @@ final class SealedSegments {
 	}
 
 	/**
-	 * Refuses a sealed segment whose bytes are not those the summary recorded when this
-	 * journal sealed it: a segment of another journal put in its place (same name and
-	 * size, its own events), or damaged at either end.
+	 * Gives each sealed segment the fingerprint the summary recorded when this journal
+	 * sealed it; a segment whose bytes do not match is refused when it is first used
+	 * ({@link Segment#index()}), so that opening reads no segment's bytes.
 	 */
-	private static void checkFingerprints(SealedStreams streams, List<Segment> segments) throws IOException {
+	private static void expectFingerprints(SealedStreams streams, List<Segment> segments) {
 		for (int i = 0; i < segments.size(); i++) {
-			Segment segment = segments.get(i);
-			int recorded = streams.fingerprint(i);
-			if (segment.fingerprint() != recorded) {
-				throw new JournalCorruptedException(segment.path, 0, 0, "the segment is not the one this journal "
-						+ "sealed there: its bytes differ from those " + SealedStreams.FILE + " recorded when it was "
-						+ "sealed (fingerprint " + Integer.toHexString(segment.fingerprint()) + ", recorded "
-						+ Integer.toHexString(recorded) + "): a segment of another journal, or one damaged at an end; "
-						+ "nothing was changed, put back this journal's segment from a backup");
-			}
-			segment.expected = recorded;
+			segments.get(i).expected = streams.fingerprint(i);
+			segments.get(i).expectedSize = streams.size(i);
 		}
 	}
 
@@ -350,6 +342,9 @@ final class SealedSegments {
 		/** The fingerprint the summary recorded at its sealing, 0 when not known. */
 		volatile int expected;
 
+		/** The size the summary recorded at its sealing. */
+		volatile long expectedSize;
+
 		volatile @Nullable SegmentFile file;
 
 		private volatile @Nullable JournalReads reads;
@@ -374,6 +369,32 @@ final class SealedSegments {
 		}
 
 		/**
+		 * Refuses the segment, before its index is opened or built, when its bytes are
+		 * not those the summary recorded when this journal sealed it: a segment of
+		 * another journal put in its place (same name and size, its own events), or one
+		 * damaged at an end.
+		 */
+		private void checkFingerprint() throws IOException {
+			int recorded = this.expected;
+			if (recorded != 0 && Files.size(this.path) == this.expectedSize) {
+				// A segment cut short or grown is reported by its index's checks instead.
+				checkFingerprintNow();
+			}
+		}
+
+		private void checkFingerprintNow() throws IOException {
+			int recorded = this.expected;
+			if (recorded != 0 && fingerprint() != recorded) {
+				throw new JournalCorruptedException(this.path, 0, 0,
+						"the segment is not the one this journal " + "sealed there: its bytes differ from those "
+								+ SealedStreams.FILE + " recorded when it was " + "sealed (fingerprint "
+								+ Integer.toHexString(fingerprint()) + ", recorded " + Integer.toHexString(recorded)
+								+ "): a segment of another journal, or one damaged at an end; "
+								+ "nothing was changed, put back this journal's segment from a backup");
+			}
+		}
+
+		/**
 		 * The index, opened and checked on first use (header against the segment, body
 		 * against its checksum, last position against the next segment's name) and
 		 * rebuilt from the segment if it fails.
@@ -385,6 +406,7 @@ final class SealedSegments {
 			}
 			synchronized (this) {
 				try {
+					checkFingerprint();
 					if (this.index == null) {
 						SegmentIndex opened = SegmentIndex.open(this.path, this.first, Files.size(this.path),
 								fingerprint());
@@ -407,6 +429,7 @@ final class SealedSegments {
 						opened = rebuild(this, this.before);
 						this.index = opened;
 					}
+					checkFingerprintNow();
 					if (opened.last() != this.last) {
 						throw new JournalCorruptedException(this.path, 0, 0,
 								"the segment holds positions " + this.first + " to " + opened.last()

@@ -159,7 +159,7 @@ final class Segments {
 		deleteTree(building);
 		Files.createDirectory(building);
 		try (FileChannel source = FileChannel.open(journal, StandardOpenOption.READ)) {
-			JournalFiles.scanLines(source, journal, keptEnd, new Splitter(source, building, segmentSize));
+			LineScanner.scanLines(source, journal, keptEnd, new Splitter(source, building, segmentSize));
 		}
 		Directories.sync(building);
 		Files.createFile(building.resolve(CONVERTED_MARKER));
@@ -174,7 +174,7 @@ final class Segments {
 	}
 
 	/** Copies lines into segments, starting a new one on a batch's end past the size. */
-	private static final class Splitter implements JournalFiles.LineHandler {
+	private static final class Splitter implements LineScanner.LineHandler {
 
 		private final FileChannel source;
 

@@ -119,27 +119,39 @@ class ForeignFilesTests {
 		}
 	}
 
-	@Test
-	void aSealedSegmentOfAnotherJournalWithItsIndexFailsTheOpenNamingItAndChangesNothing() throws IOException {
-		String name = segment(journal(), 2).getFileName().toString();
-		copyFromOther(name);
-		copyFromOther(name.replace(".ndjson", ".index"));
+	/**
+	 * Reading the journal fails at the foreign segment, naming it; the events before it
+	 * read, and nothing is written.
+	 */
+	private void assertRefusedWhenRead(String name, long first) throws IOException {
 		Map<String, byte[]> before = contents();
-		assertThatExceptionOfType(JournalCorruptedException.class).isThrownBy(() -> store(journal()))
-			.withMessageContaining(name)
-			.withMessageContaining("not the one this journal sealed there");
+		try (EventStore store = store(journal())) {
+			assertThat(store.readAll(1, (int) first - 1)).isEqualTo(this.ours.subList(0, (int) first - 1));
+			assertThatExceptionOfType(JournalCorruptedException.class).isThrownBy(() -> store.readAll(1, 1000))
+				.withMessageContaining(name)
+				.withMessageContaining("not the one this journal sealed there");
+			assertThatExceptionOfType(JournalCorruptedException.class).isThrownBy(() -> store.readAll(first, 1))
+				.withMessageContaining(name);
+		}
 		assertThat(contents()).containsOnlyKeys(before.keySet());
 		before.forEach((file, bytes) -> assertThat(journal().resolve(file)).hasBinaryContent(bytes));
 	}
 
 	@Test
-	void aSealedSegmentOfAnotherJournalWithoutAnIndexFailsTheOpen() throws IOException {
+	void aSealedSegmentOfAnotherJournalWithItsIndexIsNeverServedAndNothingIsChanged() throws IOException {
+		Path segment = segment(journal(), 2);
+		String name = segment.getFileName().toString();
+		copyFromOther(name);
+		copyFromOther(name.replace(".ndjson", ".index"));
+		assertRefusedWhenRead(name, Long.parseLong(name.replace(".ndjson", "")));
+	}
+
+	@Test
+	void aSealedSegmentOfAnotherJournalWithoutAnIndexIsNeverServed() throws IOException {
 		String name = segment(journal(), 1).getFileName().toString();
 		copyFromOther(name);
 		Files.delete(journal().resolve(name.replace(".ndjson", ".index")));
-		assertThatExceptionOfType(JournalCorruptedException.class).isThrownBy(() -> store(journal()))
-			.withMessageContaining(name)
-			.withMessageContaining("not the one this journal sealed there");
+		assertRefusedWhenRead(name, Long.parseLong(name.replace(".ndjson", "")));
 	}
 
 	@Test
