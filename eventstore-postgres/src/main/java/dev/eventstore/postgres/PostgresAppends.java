@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -64,6 +63,9 @@ final class PostgresAppends {
 
 	private final Runnable ensureOpen;
 
+	/** The statements of an append that does not call the append function. */
+	private final PostgresStatements statements;
+
 	/** Writes this process's concurrent appends in shared transactions. */
 	private final GroupCommitter<Request> committer = new GroupCommitter<>(MAX_GROUP, Duration.ZERO, this::writeGroup);
 
@@ -73,6 +75,7 @@ final class PostgresAppends {
 		this.appendConnections = appendConnections;
 		this.prefix = prefix;
 		this.sql = sql;
+		this.statements = new PostgresStatements(prefix, sql);
 		this.location = location;
 		this.ensureOpen = ensureOpen;
 	}
@@ -115,9 +118,9 @@ final class PostgresAppends {
 				request.prepare(outcome.firstPosition(), outcome.versionBefore() + 1, null);
 				return request.stored;
 			}
-			long last = lockHead(connection);
+			long last = this.statements.lockHead(connection);
 			long version = PostgresRows.streamVersion(connection, this.sql, streamId);
-			Map<UUID, StoredEvent> stored = storedWithIds(connection, List.of(request));
+			Map<UUID, StoredEvent> stored = this.statements.storedWithIds(connection, List.of(request));
 			List<StoredEvent> retried = Retries.storedCopy(streamId, events, expected, version, stored::get);
 			if (retried != null) {
 				return AppendResult.duplicate(retried);
@@ -126,8 +129,8 @@ final class PostgresAppends {
 				throw new ConcurrencyConflictException(streamId, expected, version);
 			}
 			request.prepare(last + 1, version + 1, null);
-			insertRows(connection, List.of(request));
-			advanceHead(connection, last + events.size());
+			this.statements.insertRows(connection, List.of(request));
+			this.statements.advanceHead(connection, last + events.size());
 			return request.stored;
 		}
 		catch (SQLException ex) {
@@ -332,9 +335,9 @@ final class PostgresAppends {
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try {
-				long last = lockHead(connection);
+				long last = this.statements.lockHead(connection);
 				Map<String, Long> versions = new HashMap<>();
-				Map<UUID, StoredEvent> stored = storedWithIds(connection, group);
+				Map<UUID, StoredEvent> stored = this.statements.storedWithIds(connection, group);
 				List<Request> writing = new ArrayList<>(group.size());
 				List<Request> retriesInGroup = new ArrayList<>();
 				long position = last;
@@ -366,8 +369,8 @@ final class PostgresAppends {
 					writing.add(request);
 				}
 				if (!writing.isEmpty()) {
-					insertRows(connection, writing);
-					advanceHead(connection, position);
+					this.statements.insertRows(connection, writing);
+					this.statements.advanceHead(connection, position);
 				}
 				writing.addAll(retriesInGroup);
 				committing = true;
@@ -392,75 +395,6 @@ final class PostgresAppends {
 	private static boolean isConnectionFailure(SQLException ex) {
 		String state = ex.getSQLState();
 		return state == null || state.startsWith("08");
-	}
-
-	private long lockHead(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery(this.sql.lockHead)) {
-			if (!rs.next()) {
-				throw new EventStoreException("Table " + this.prefix.head() + " has no head row; apply the schema ("
-						+ Schema.SCRIPT + ") or enable initialize-schema");
-			}
-			return rs.getLong(1);
-		}
-	}
-
-	/** Inserts the prepared requests' events, in one batch. */
-	private void insertRows(Connection connection, List<Request> requests) throws SQLException {
-		try (PreparedStatement insert = connection.prepareStatement(this.sql.insertEvent)) {
-			for (Request request : requests) {
-				OffsetDateTime created = OffsetDateTime.ofInstant(request.time, ZoneOffset.UTC);
-				for (StoredEvent event : request.stored) {
-					insert.setLong(1, event.position());
-					insert.setString(2, event.streamId());
-					insert.setLong(3, event.version());
-					insert.setString(4, event.type());
-					insert.setString(5, JournalJson.write(event.data()));
-					insert.setString(6, event.metadata().isEmpty() ? null : JournalJson.write(event.metadata()));
-					insert.setObject(7, created);
-					insert.setObject(8, event.id());
-					insert.setInt(9, event.revision());
-					insert.addBatch();
-				}
-			}
-			insert.executeBatch();
-		}
-	}
-
-	/**
-	 * The stored events that have any of the requests' ids, with one query: a retry finds
-	 * its first try's events here.
-	 */
-	private Map<UUID, StoredEvent> storedWithIds(Connection connection, List<Request> requests) throws SQLException {
-		List<UUID> ids = new ArrayList<>();
-		for (Request request : requests) {
-			for (NewEvent event : request.events) {
-				ids.add(event.id());
-			}
-		}
-		Map<UUID, StoredEvent> stored = new HashMap<>();
-		try (PreparedStatement query = connection.prepareStatement(this.sql.selectByIds)) {
-			query.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
-			try (ResultSet rs = query.executeQuery()) {
-				while (rs.next()) {
-					StoredEvent event = PostgresRows.toEvent(rs, this.prefix);
-					stored.put(event.id(), event);
-				}
-			}
-		}
-		return stored;
-	}
-
-	private void advanceHead(Connection connection, long newLast) throws SQLException {
-		try (PreparedStatement head = connection.prepareStatement(this.sql.advanceHead)) {
-			head.setLong(1, newLast);
-			head.executeUpdate();
-		}
-		try (PreparedStatement notify = connection.prepareStatement(this.sql.notify)) {
-			notify.setString(1, this.prefix.events());
-			notify.setString(2, Long.toString(newLast));
-			notify.execute();
-		}
 	}
 
 	private Connection acquire(String streamId) {
