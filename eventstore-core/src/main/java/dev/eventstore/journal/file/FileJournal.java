@@ -3,7 +3,6 @@ package dev.eventstore.journal.file;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -18,7 +17,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongPredicate;
+import java.util.function.LongFunction;
 
 import dev.eventstore.AppendResult;
 import dev.eventstore.ConcurrencyConflictException;
@@ -32,7 +31,6 @@ import dev.eventstore.StoredEvent;
 import dev.eventstore.internal.IdTable;
 import dev.eventstore.journal.support.GroupCommitter;
 import dev.eventstore.journal.support.Retries;
-import dev.eventstore.journal.support.StreamPages;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -132,7 +130,7 @@ public final class FileJournal implements Journal {
 	private JournalWriter writer;
 
 	/** The file being written, its index and reads, and the sealed segments before it. */
-	private volatile Layout layout;
+	private volatile JournalLayout layout;
 
 	/** Guarded by the committer's lock: where each event id of the written file is. */
 	private IdTable ids;
@@ -152,8 +150,11 @@ public final class FileJournal implements Journal {
 	/** The bytes of the sealed segments. */
 	private volatile long sealedBytes;
 
+	/** Reads the event at a position: a retry's candidate, confirmed by its line. */
+	private final LongFunction<StoredEvent> readOne = (position) -> readAll(position, 1).get(0);
+
 	/** The requests of the group being written that passed their checks; writer only. */
-	private final List<Request> written = new ArrayList<>();
+	private final List<AppendRequest> written = new ArrayList<>();
 
 	/** The events stream reads decoded lately, shared by every file of the journal. */
 	private final DecodedEvents decoded;
@@ -165,7 +166,7 @@ public final class FileJournal implements Journal {
 	 * Writes queued appends in groups; its lock guards nextPosition, writeOffset,
 	 * needsTruncate and the codec.
 	 */
-	private final GroupCommitter<Request> committer;
+	private final GroupCommitter<AppendRequest> committer;
 
 	/** Guarded by the committer's lock. */
 	private long nextPosition;
@@ -195,7 +196,7 @@ public final class FileJournal implements Journal {
 
 	private final @Nullable IntervalSyncer intervalSyncer;
 
-	private FileJournal(Path path, @Nullable Path directory, long segmentSize, FsyncPolicy fsync, Duration interval,
+	FileJournal(Path path, @Nullable Path directory, long segmentSize, FsyncPolicy fsync, Duration interval,
 			JournalLock lock, JournalWriter.Opener opener, JournalOpening opened) {
 		this.path = path;
 		this.directory = directory;
@@ -213,7 +214,7 @@ public final class FileJournal implements Journal {
 		this.sealedBytes = opened.sealed.bytes();
 		SegmentFile file = new SegmentFile(opened.activePath, opened.readChannel, recovered.keptEnd(),
 				this::ensureOpen);
-		this.layout = new Layout(opened.sealed, recovered.index(), file,
+		this.layout = new JournalLayout(opened.sealed, recovered.index(), file,
 				new JournalReads(file, recovered.index(), recovered.legacyEnd(), this.decoded));
 		this.writer = opened.writer;
 		this.nextPosition = recovered.lastPosition() + 1;
@@ -235,7 +236,7 @@ public final class FileJournal implements Journal {
 	}
 
 	/** Writes one group of queued appends, then seals the segment if it is full. */
-	private void commit(List<Request> group) {
+	private void commit(List<AppendRequest> group) {
 		ensureOpen();
 		repairIfNeeded();
 		long before = this.writeOffset;
@@ -253,10 +254,6 @@ public final class FileJournal implements Journal {
 
 	private static long syncStep(long segmentSize) {
 		return Math.max(1 << 20, segmentSize / 8);
-	}
-
-	/** The file being written, its index and reads, and the sealed segments before it. */
-	private record Layout(SealedSegments sealed, JournalIndex index, SegmentFile file, JournalReads reads) {
 	}
 
 	/**
@@ -312,54 +309,7 @@ public final class FileJournal implements Journal {
 	 */
 	static FileJournal open(Path path, FsyncPolicy fsync, Duration fsyncInterval, long segmentSize,
 			JournalWriter.Opener opener) {
-		if (fsyncInterval.isNegative() || fsyncInterval.isZero()) {
-			throw new IllegalArgumentException("fsync interval must be positive, was " + fsyncInterval);
-		}
-		Path file = path.toAbsolutePath().normalize();
-		Path fileName = file.getFileName();
-		Path parent = file.getParent();
-		if (fileName == null || parent == null) {
-			throw new EventStoreException("Cannot use " + file + " as a journal: it names no file");
-		}
-		try {
-			Files.createDirectories(parent);
-		}
-		catch (IOException ex) {
-			throw new EventStoreException("Cannot create the directory " + parent + " of journal " + file + ": " + ex,
-					ex);
-		}
-		JournalLock lock = JournalLock.acquire(file);
-		file = lock.realPath();
-		JournalOpening opened;
-		try {
-			opened = JournalOpening.open(file, segmentSize, opener);
-		}
-		catch (RuntimeException ex) {
-			Resources.closeQuietly(List.of(lock), ex);
-			throw ex;
-		}
-		try {
-			boolean segmented = opened.segmented();
-			long size = (segmentSize > 0) ? segmentSize : DEFAULT_SEGMENT_SIZE;
-			FileJournal journal = new FileJournal(file, segmented ? file : null, segmented ? size : 0, fsync,
-					fsyncInterval, lock, opener, opened);
-			if (segmented && journal.writeOffset >= size) {
-				// A crash after the last segment filled, before it was sealed.
-				journal.committer.lock();
-				try {
-					journal.seal();
-				}
-				finally {
-					journal.committer.unlock();
-				}
-			}
-			return journal;
-		}
-		catch (RuntimeException ex) {
-			opened.close(ex);
-			Resources.closeQuietly(List.of(lock), ex);
-			throw ex;
-		}
+		return JournalOpening.openJournal(path, fsync, fsyncInterval, segmentSize, opener);
 	}
 
 	/** The journal file. */
@@ -383,7 +333,7 @@ public final class FileJournal implements Journal {
 	@Override
 	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp) {
 		ensureOpen();
-		Request request = new Request(streamId, events, expected, timestamp,
+		AppendRequest request = new AppendRequest(streamId, events, expected, timestamp,
 				LineEncoder.encodeBodies(streamId, events, timestamp));
 		if (this.fsync != FsyncPolicy.ALWAYS) {
 			return submit(request);
@@ -397,7 +347,7 @@ public final class FileJournal implements Journal {
 		}
 	}
 
-	private AppendResult submit(Request request) {
+	private AppendResult submit(AppendRequest request) {
 		this.committer.submit(request);
 		return request.stored;
 	}
@@ -408,7 +358,7 @@ public final class FileJournal implements Journal {
 	 * Only then are the events indexed and readable; a failed write or force is cut off
 	 * the file and fails every request of the group, leaving no trace.
 	 */
-	private void writeGroup(List<Request> group) {
+	private void writeGroup(List<AppendRequest> group) {
 		this.codec.reset();
 		long start = this.writeOffset;
 		long position = this.nextPosition;
@@ -417,16 +367,16 @@ public final class FileJournal implements Journal {
 		boolean many = group.size() > 1;
 		Map<String, Long> versions = many ? new HashMap<>() : Map.of();
 		// Reused: only the writer, under the lock, fills it.
-		List<Request> written = this.written;
+		List<AppendRequest> written = this.written;
 		written.clear();
 		// Retries of requests written in this very group succeed or fail with them; the
 		// ids of a group's earlier requests are only needed when there are any.
-		List<Request> retriesInGroup = List.of();
+		List<AppendRequest> retriesInGroup = List.of();
 		Map<UUID, StoredEvent> groupIds = many ? new HashMap<>() : Map.of();
-		Layout current = this.layout;
-		for (Request request : group) {
+		JournalLayout current = this.layout;
+		for (AppendRequest request : group) {
 			Long versionInGroup = versions.get(request.streamId);
-			long version = (versionInGroup != null) ? versionInGroup : current.index.lastVersion(request.streamId);
+			long version = (versionInGroup != null) ? versionInGroup : current.index().lastVersion(request.streamId);
 			List<StoredEvent> retried;
 			try {
 				retried = Retries.storedCopy(request.streamId, request.events, request.expected, version,
@@ -499,9 +449,9 @@ public final class FileJournal implements Journal {
 				return;
 			}
 		}
-		for (Request request : written) {
+		for (AppendRequest request : written) {
 			if (!request.stored.isDuplicate()) {
-				current.index.add(request.streamId, start, request.lineStarts, start + request.end);
+				current.index().add(request.streamId, start, request.lineStarts, start + request.end);
 				for (StoredEvent event : request.stored) {
 					this.ids.add(event.id(), event.position());
 					// The events an application reads next are most often those it just
@@ -514,9 +464,22 @@ public final class FileJournal implements Journal {
 		}
 		this.nextPosition = position;
 		this.writeOffset = start + this.codec.size();
-		current.file.written(this.writeOffset);
+		current.file().written(this.writeOffset);
 		this.writtenOffset = this.writeOffset;
 		this.committed = position - 1;
+	}
+
+	/** Seals the last segment if a crash left it full but not sealed; at open only. */
+	void sealIfFull() {
+		if (this.segmentSize > 0 && this.writeOffset >= this.segmentSize) {
+			this.committer.lock();
+			try {
+				seal();
+			}
+			finally {
+				this.committer.unlock();
+			}
+		}
 	}
 
 	/**
@@ -527,9 +490,9 @@ public final class FileJournal implements Journal {
 	 * is tried again after another segment size; a crash at any step is repaired on open.
 	 */
 	private void seal() {
-		Layout current = this.layout;
+		JournalLayout current = this.layout;
 		Path directory = Objects.requireNonNull(this.directory);
-		if (current.index.count() == 0) {
+		if (current.index().count() == 0) {
 			return;
 		}
 		JournalWriter next = null;
@@ -542,17 +505,17 @@ public final class FileJournal implements Journal {
 					this.writer.sync();
 				}
 			}
-			int fingerprint = SegmentIndex.write(this.activePath, current.index, this.ids,
-					current.sealed.streams()::version, this.activeLegacyEnd);
-			index = SegmentIndex.open(this.activePath, current.index.base() + 1, this.writeOffset, fingerprint);
+			int fingerprint = SegmentIndex.write(this.activePath, current.index(), this.ids,
+					current.sealed().streams()::version, this.activeLegacyEnd);
+			index = SegmentIndex.open(this.activePath, current.index().base() + 1, this.writeOffset, fingerprint);
 			if (index == null || !index.verify()) {
 				throw new IOException("the index just written does not read back");
 			}
 			Path nextPath = Segments.create(directory, this.nextPosition);
 			next = this.opener.open(nextPath, 0);
 			nextChannel = FileChannel.open(nextPath, StandardOpenOption.READ);
-			current.file.mapAll();
-			sealed = current.sealed.with(this.activePath, index, current.file, this.decoded, this::ensureOpen);
+			current.file().mapAll();
+			sealed = current.sealed().with(this.activePath, index, current.file(), this.decoded, this::ensureOpen);
 			JournalIndex nextIndex = new JournalIndex(this.nextPosition - 1, sealed.streams()::version);
 			SegmentFile nextFile = new SegmentFile(nextPath, nextChannel, 0, this::ensureOpen);
 			JournalWriter previous;
@@ -562,19 +525,19 @@ public final class FileJournal implements Journal {
 			}
 			this.sealedBytes += this.writeOffset;
 			// The next segment takes about as many events as this one did.
-			this.ids = new IdTable((int) current.index.count());
+			this.ids = new IdTable((int) current.index().count());
 			this.activePath = nextPath;
 			this.activeLegacyEnd = 0;
 			this.writeOffset = 0;
 			this.writtenOffset = 0;
 			this.sealAt = this.segmentSize;
-			this.layout = new Layout(sealed, nextIndex, nextFile,
+			this.layout = new JournalLayout(sealed, nextIndex, nextFile,
 					new JournalReads(nextFile, nextIndex, 0, this.decoded));
 			try {
 				previous.close();
 			}
 			catch (IOException ex) {
-				logger.log(Level.WARNING, "Could not close the writer of sealed segment " + current.file.path(), ex);
+				logger.log(Level.WARNING, "Could not close the writer of sealed segment " + current.file().path(), ex);
 			}
 		}
 		catch (IOException | RuntimeException ex) {
@@ -595,56 +558,16 @@ public final class FileJournal implements Journal {
 	}
 
 	/**
-	 * The stored event with an id: one written earlier in this group, or one the id table
-	 * points at whose line holds that very id. Called under the write lock.
+	 * The stored event with an id, if any: one written earlier in this group, in the file
+	 * being written, or in a sealed segment ({@link StoredIds}).
 	 */
 	private @Nullable StoredEvent storedWithId(UUID id, Map<UUID, StoredEvent> groupIds) {
-		StoredEvent inGroup = groupIds.get(id);
-		if (inGroup != null) {
-			return inGroup;
-		}
-		// Most ids are new: told apart by the id table and the sealed segments' filter
-		// alone, without building the line reader that confirms a candidate.
-		boolean inTable = this.ids.mayContain(id);
-		SealedSegments sealed = this.layout.sealed;
-		long from = 1;
-		if (sealed.count() > 0) {
-			// Segments the filter covers are asked only when it says maybe; the others
-			// always.
-			IdFilter sealedIds = (this.sideFiles != null) ? this.sideFiles.filter() : null;
-			if (sealedIds != null) {
-				// How far it covers is read before its bits: those are set before it
-				// says so.
-				long covered = sealedIds.end();
-				if (!sealedIds.mightContain(IdTable.fingerprint(id))) {
-					from = covered;
-				}
-			}
-		}
-		boolean inSealed = sealed.count() > 0 && from <= sealed.lastPosition();
-		if (!inTable && !inSealed) {
-			return null;
-		}
-		StoredEvent[] found = new StoredEvent[1];
-		LongPredicate holdsId = (position) -> {
-			StoredEvent candidate = readAll(position, 1).get(0);
-			found[0] = candidate;
-			return candidate.id().equals(id);
-		};
-		if (inTable) {
-			this.ids.find(id, holdsId);
-			if (found[0] != null && found[0].id().equals(id)) {
-				return found[0];
-			}
-		}
-		if (inSealed) {
-			sealed.findId(id, holdsId, from);
-		}
-		return (found[0] != null && found[0].id().equals(id)) ? found[0] : null;
+		IdFilter sealedIds = (this.sideFiles != null) ? this.sideFiles.filter() : null;
+		return StoredIds.find(id, groupIds, this.ids, this.layout.sealed(), sealedIds, this.readOne);
 	}
 
-	private static void fail(List<Request> requests, RuntimeException failure) {
-		for (Request request : requests) {
+	private static void fail(List<AppendRequest> requests, RuntimeException failure) {
+		for (AppendRequest request : requests) {
 			request.fail(failure);
 		}
 	}
@@ -694,36 +617,6 @@ public final class FileJournal implements Journal {
 		}
 	}
 
-	/** One caller's append on its way through a group. */
-	private static final class Request extends GroupCommitter.Request {
-
-		final String streamId;
-
-		final List<NewEvent> events;
-
-		final ExpectedVersion expected;
-
-		final Instant timestamp;
-
-		final LineEncoder.Bodies bodies;
-
-		int[] lineStarts = new int[0];
-
-		int end;
-
-		AppendResult stored = AppendResult.stored(List.of());
-
-		Request(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp,
-				LineEncoder.Bodies bodies) {
-			this.streamId = streamId;
-			this.events = events;
-			this.expected = expected;
-			this.timestamp = timestamp;
-			this.bodies = bodies;
-		}
-
-	}
-
 	// Reads take the committed position before the layout: a layout is published
 	// before any position of its new segment commits, so it always holds them all.
 
@@ -731,70 +624,34 @@ public final class FileJournal implements Journal {
 	public List<StoredEvent> readStream(String streamId, long fromVersion, int maxCount) {
 		ensureOpen();
 		long committed = this.committed;
-		Layout current = this.layout;
-		List<StoredEvent> events = new ArrayList<>(Math.min(maxCount, 1024));
-		long sealedVersion = current.sealed.streams().version(streamId);
-		long from = fromVersion;
-		int remaining = maxCount;
-		if (from <= sealedVersion) {
-			remaining -= current.sealed.readStream(streamId, from, remaining, events);
-			from = sealedVersion + 1;
-		}
-		if (remaining > 0) {
-			long[] positions = current.index.streamPositions(streamId, from - sealedVersion, remaining, committed);
-			current.reads.readStream(positions, from, events);
-		}
-		return events;
+		return this.layout.readStream(streamId, fromVersion, maxCount, committed);
 	}
 
 	@Override
 	public List<StoredEvent> readAll(long fromPosition, int maxCount) {
 		ensureOpen();
 		long committed = this.committed;
-		Layout current = this.layout;
-		long last = Math.min(committed, fromPosition + maxCount - 1);
-		List<StoredEvent> events = new ArrayList<>(
-				(int) Math.max(0, Math.min(JournalReads.READ_CHUNK, last - fromPosition + 1)));
-		long base = current.index.base();
-		if (fromPosition <= base && fromPosition <= last) {
-			current.sealed.readAll(fromPosition, Math.min(last, base), events);
-		}
-		if (last > base) {
-			current.reads.readAll(Math.max(fromPosition, base + 1), last, events);
-		}
-		return events;
+		return this.layout.readAll(fromPosition, maxCount, committed);
 	}
 
 	@Override
 	public List<String> streamIds(String prefix, @Nullable String after, int limit) {
 		ensureOpen();
 		long committed = this.committed;
-		Layout current = this.layout;
-		StreamPages page = new StreamPages(prefix, after, limit);
-		SealedStreams sealed = current.sealed.streams();
-		sealed.forEachId(page::offer);
-		current.index.streamIds(page::offer, committed, (streamId) -> !sealed.contains(streamId));
-		return page.page();
+		return this.layout.streamIds(prefix, after, limit, committed);
 	}
 
 	@Override
 	public long streamCount() {
 		ensureOpen();
-		return countStreams();
-	}
-
-	private long countStreams() {
-		Layout current = this.layout;
-		SealedStreams sealed = current.sealed.streams();
-		return sealed.size() + current.index.streamCount((streamId) -> !sealed.contains(streamId));
+		return this.layout.streamCount();
 	}
 
 	@Override
 	public long streamVersion(String streamId) {
 		ensureOpen();
 		long committed = this.committed;
-		Layout current = this.layout;
-		return current.sealed.streams().version(streamId) + current.index.streamVersion(streamId, committed);
+		return this.layout.streamVersion(streamId, committed);
 	}
 
 	@Override
@@ -818,7 +675,7 @@ public final class FileJournal implements Journal {
 	 * segmented journal only its last segment.
 	 */
 	long eventsIndexedOnHeap() {
-		return this.layout.index.count();
+		return this.layout.index().count();
 	}
 
 	/** The side files' keeper of a segmented journal. */
@@ -828,7 +685,7 @@ public final class FileJournal implements Journal {
 
 	/** Sealed segments, 0 for a single file. */
 	int sealedSegments() {
-		return this.layout.sealed.count();
+		return this.layout.sealed().count();
 	}
 
 	/** Whether the journal is a directory of segments. */
@@ -840,9 +697,9 @@ public final class FileJournal implements Journal {
 	public Map<String, Object> details() {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("fsync", this.fsync.name());
-		details.put("streams", countStreams());
+		details.put("streams", this.layout.streamCount());
 		if (this.directory != null) {
-			details.put("segments", this.layout.sealed.count() + 1);
+			details.put("segments", this.layout.sealed().count() + 1);
 			details.put("segmentSize", this.segmentSize);
 		}
 		IOException syncFailure = this.lastSyncFailure;
@@ -878,9 +735,9 @@ public final class FileJournal implements Journal {
 		}
 		IOException failure = (this.fsync == FsyncPolicy.ALWAYS) ? null : flushNow();
 		List<AutoCloseable> resources = new ArrayList<>();
-		Layout current = this.layout;
-		current.sealed.close(resources);
-		resources.add(current.file);
+		JournalLayout current = this.layout;
+		current.sealed().close(resources);
+		resources.add(current.file());
 		resources.add(this.writer);
 		if (this.sideFiles != null) {
 			resources.add(this.sideFiles);

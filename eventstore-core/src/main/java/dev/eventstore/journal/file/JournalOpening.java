@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToLongFunction;
 
 import dev.eventstore.EventStoreException;
+import dev.eventstore.FsyncPolicy;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -93,6 +95,57 @@ final class JournalOpening {
 		}
 		catch (RuntimeException ex) {
 			opened.close(ex);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Opens a file journal: checks the path, takes the journal's lock, opens what is on
+	 * disk and builds the journal on it; on any failure, closes what it opened and gives
+	 * the lock up.
+	 * @param segmentSize 0 for a single file unless the path is a segmented journal's
+	 * directory
+	 */
+	static FileJournal openJournal(Path path, FsyncPolicy fsync, Duration fsyncInterval, long segmentSize,
+			JournalWriter.Opener opener) {
+		if (fsyncInterval.isNegative() || fsyncInterval.isZero()) {
+			throw new IllegalArgumentException("fsync interval must be positive, was " + fsyncInterval);
+		}
+		Path file = path.toAbsolutePath().normalize();
+		Path fileName = file.getFileName();
+		Path parent = file.getParent();
+		if (fileName == null || parent == null) {
+			throw new EventStoreException("Cannot use " + file + " as a journal: it names no file");
+		}
+		try {
+			Files.createDirectories(parent);
+		}
+		catch (IOException ex) {
+			throw new EventStoreException("Cannot create the directory " + parent + " of journal " + file + ": " + ex,
+					ex);
+		}
+		JournalLock lock = JournalLock.acquire(file);
+		file = lock.realPath();
+		JournalOpening opened;
+		try {
+			opened = open(file, segmentSize, opener);
+		}
+		catch (RuntimeException ex) {
+			Resources.closeQuietly(List.of(lock), ex);
+			throw ex;
+		}
+		try {
+			boolean segmented = opened.segmented();
+			long size = (segmentSize > 0) ? segmentSize : FileJournal.DEFAULT_SEGMENT_SIZE;
+			FileJournal journal = new FileJournal(file, segmented ? file : null, segmented ? size : 0, fsync,
+					fsyncInterval, lock, opener, opened);
+			// A crash after the last segment filled, before it was sealed.
+			journal.sealIfFull();
+			return journal;
+		}
+		catch (RuntimeException ex) {
+			opened.close(ex);
+			Resources.closeQuietly(List.of(lock), ex);
 			throw ex;
 		}
 	}

@@ -50,7 +50,9 @@ final class MissingSegments {
 	private static @Nullable String missing(Path directory, Segments.Listed last, @Nullable SealedStreams summary,
 			UUID journal) {
 		long summaryEnd = (summary != null) ? summary.end() : 0;
-		long filterEnd = IdFilter.recordedEnd(directory, journal);
+		// The filter is asked only without a summary: one more file read on every open
+		// otherwise, for the rare case of a summary that could not be saved.
+		long filterEnd = (summary == null) ? IdFilter.recordedEnd(directory, journal) : 0;
 		long recordedEnd = Math.max(summaryEnd, filterEnd);
 		if (recordedEnd <= last.first()) {
 			return null;

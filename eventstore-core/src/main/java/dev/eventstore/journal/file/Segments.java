@@ -98,14 +98,13 @@ final class Segments {
 	 */
 	static void refuseInsideSegmentedJournal(Path path) {
 		for (Path directory = path.getParent(); directory != null; directory = directory.getParent()) {
-			boolean segmented;
-			try {
-				segmented = Files.isDirectory(directory) && holdsSegments(directory);
-			}
-			catch (IOException ex) {
-				// An unreadable directory above the journal holds no journal of ours.
-				continue;
-			}
+			// A few lookups of names only a segmented journal's directory holds (its
+			// first
+			// segment is always 1), not a listing: the directories above a journal may
+			// hold many files.
+			boolean segmented = Files.exists(segmentPath(directory, 1))
+					|| Files.exists(directory.resolve(SealedStreams.FILE))
+					|| Files.exists(directory.resolve(JournalIdentity.FILE));
 			if (segmented) {
 				throw new EventStoreException("Cannot use " + path + " as a journal: it is inside the segmented "
 						+ "journal " + directory + ", whose segments only that journal may open, read or cut; give "
