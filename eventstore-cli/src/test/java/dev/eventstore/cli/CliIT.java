@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.FsyncPolicy;
@@ -183,18 +184,22 @@ class CliIT {
 		assertThat(streams.out().lines()).hasSize(7).contains("stream-0\t3600");
 	}
 
-	@Test
-	void aFileInsideASegmentedJournalIsRefusedByEveryToolNamingTheJournal() throws Exception {
-		Path journal = this.dir.resolve("segmented");
+	/** A segmented journal of small segments holding that many events; its segments. */
+	private static List<Path> segmentedJournal(Path journal, int events) throws IOException {
 		try (EventStore store = EventStore.builder().persistPath(journal).segmentSize(600).build()) {
-			for (int i = 0; i < 30; i++) {
+			for (int i = 0; i < events; i++) {
 				store.append("s", NewEvent.of("E", Map.of("n", i, "pad", "x".repeat(60))));
 			}
 		}
-		List<Path> segments;
-		try (java.util.stream.Stream<Path> files = Files.list(journal)) {
-			segments = files.filter((file) -> file.toString().endsWith(".ndjson")).sorted().toList();
+		try (Stream<Path> files = Files.list(journal)) {
+			return files.filter((file) -> file.toString().endsWith(".ndjson")).sorted().toList();
 		}
+	}
+
+	@Test
+	void aFileInsideASegmentedJournalIsRefusedByEveryToolNamingTheJournal() throws Exception {
+		Path journal = this.dir.resolve("segmented");
+		List<Path> segments = segmentedJournal(journal, 30);
 		Path last = segments.get(segments.size() - 1);
 		byte[] before = Files.readAllBytes(last);
 		for (String[] command : List.of(new String[] { "repair", last.toString(), "--cut-at", "0" },
@@ -212,15 +217,7 @@ class CliIT {
 	@Test
 	void repairAcceptsMissingSegmentsOnlyWhenAskedTo() throws Exception {
 		Path journal = this.dir.resolve("segmented");
-		try (EventStore store = EventStore.builder().persistPath(journal).segmentSize(600).build()) {
-			for (int i = 0; i < 30; i++) {
-				store.append("s", NewEvent.of("E", Map.of("n", i, "pad", "x".repeat(60))));
-			}
-		}
-		List<Path> segments;
-		try (java.util.stream.Stream<Path> files = Files.list(journal)) {
-			segments = files.filter((file) -> file.toString().endsWith(".ndjson")).sorted().toList();
-		}
+		List<Path> segments = segmentedJournal(journal, 30);
 		Path last = segments.get(segments.size() - 1);
 		if (Files.size(last) == 0) {
 			// Sealed just now: the events lost are those of the segment before.
