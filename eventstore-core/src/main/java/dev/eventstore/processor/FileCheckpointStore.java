@@ -1,6 +1,7 @@
 package dev.eventstore.processor;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
 import dev.eventstore.EventStoreException;
@@ -33,6 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
 final class FileCheckpointStore implements CheckpointStore {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
+
+	/** A journal line's start, up to its event's id. */
+	private static final Pattern FIRST_ID = Pattern.compile("^\\{\"event_id\":\\d+,\"uuid\":\"([0-9a-f-]{36})\"");
 
 	private final Path directory;
 
@@ -54,32 +60,50 @@ final class FileCheckpointStore implements CheckpointStore {
 	}
 
 	/**
-	 * The journal's id, when it is a segmented journal that has one: checkpoints record
-	 * it, so that one copied from another journal is refused, not resumed from.
+	 * The journal's id, once it has one: checkpoints record it, so that one copied from
+	 * another journal is refused, not resumed from.
 	 */
 	private @Nullable String journalId() {
 		String known = this.journalId;
 		if (known == null) {
-			try {
-				known = UUID
-					.fromString(
-							Files
-								.readString(this.directory.resolve(this.journalName).resolve("journal.id"),
-										StandardCharsets.US_ASCII)
-								.strip())
-					.toString();
-				this.journalId = known;
-			}
-			catch (IOException | IllegalArgumentException ex) {
-				// A single file, or a journal not yet opened: no id to check against.
+			known = readJournalId(this.directory.resolve(this.journalName));
+			if (known == null) {
+				// A journal not yet opened, without events, or of the original format: no
+				// id to check against.
 				return null;
 			}
+			this.journalId = known;
 		}
 		return known;
 	}
 
 	Path file(String processor) {
 		return this.directory.resolve(this.journalName + "." + ProcessorNames.require(processor) + ".checkpoint");
+	}
+
+	/**
+	 * A journal's id: a segmented journal's {@code journal.id}, a single file's first
+	 * event's id, read from the start of its first line (see
+	 * {@code docs/reference/journal-format.md}).
+	 */
+	private static @Nullable String readJournalId(Path journal) {
+		try {
+			if (Files.isDirectory(journal)) {
+				return UUID
+					.fromString(Files.readString(journal.resolve("journal.id"), StandardCharsets.US_ASCII).strip())
+					.toString();
+			}
+			byte[] start = new byte[256];
+			int read;
+			try (InputStream in = Files.newInputStream(journal)) {
+				read = in.readNBytes(start, 0, start.length);
+			}
+			Matcher id = FIRST_ID.matcher(new String(start, 0, read, StandardCharsets.US_ASCII));
+			return id.find() ? UUID.fromString(id.group(1)).toString() : null;
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			return null;
+		}
 	}
 
 	@Override

@@ -11,25 +11,34 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which journal a file belongs to. A segmented journal gets a random id when it is
- * created (or first opened by a release that knows of ids), kept in {@code journal.id};
- * the streams' summary and the id filter record it and are rebuilt when they carry
- * another. A segment is tied to its journal by its fingerprint: the summary records each
- * sealed segment's, its index carries it too, and a segment whose bytes do not match is
- * refused (a segment of another journal, however alike) or its index rebuilt (an index of
- * another). Events carry random ids, so two journals' segments differ even when their
- * streams, types and sizes agree.
+ * Which journal a file belongs to. A single-file journal's id is its first event's; a
+ * segmented journal keeps its id in {@code journal.id}, written when it is created (or
+ * first opened by a release that knows of ids): its first event's id, so that a converted
+ * journal keeps the id it had, or a random one while it has no event; the streams'
+ * summary and the id filter record it and are rebuilt when they carry another. A segment
+ * is tied to its journal by its fingerprint: the summary records each sealed segment's,
+ * its index carries it too, and a segment whose bytes do not match is refused (a segment
+ * of another journal, however alike) or its index rebuilt (an index of another). Events
+ * carry random ids, so two journals' segments differ even when their streams, types and
+ * sizes agree.
  */
 final class JournalIdentity {
 
 	private static final System.Logger logger = System.getLogger(JournalIdentity.class.getName());
 
 	static final String FILE = "journal.id";
+
+	/**
+	 * The id of a line's event, which the line format writes second, after its position.
+	 */
+	private static final Pattern FIRST_ID = Pattern.compile("^\\{\"event_id\":\\d+,\"uuid\":\"([0-9a-f-]{36})\"");
 
 	/** Bytes read at each end of a segment for its fingerprint. */
 	private static final int ENDS = 4096;
@@ -74,8 +83,32 @@ final class JournalIdentity {
 		}
 	}
 
+	/**
+	 * The id of the first event of a journal file, read from the start of its first line:
+	 * the id of a single-file journal, and the one its segmented journal keeps after a
+	 * conversion. Events carry random ids, so two journals' first events differ.
+	 * @param file a single-file journal or the first segment
+	 * @return the id, or null when the file is empty, unreadable or its first line has
+	 * none
+	 */
+	static @Nullable UUID firstEventId(Path file) {
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+			ByteBuffer start = ByteBuffer.allocate((int) Math.min(256, channel.size()));
+			while (start.hasRemaining() && channel.read(start, start.position()) > 0) {
+				// Read what there is of the start.
+			}
+			Matcher id = FIRST_ID.matcher(new String(start.array(), 0, start.position(), StandardCharsets.US_ASCII));
+			return id.find() ? UUID.fromString(id.group(1)) : null;
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
 	private static UUID create(Path file) throws IOException {
-		UUID id = UUID.randomUUID();
+		// A journal converted from a single file keeps that file's id, its first event's.
+		UUID first = firstEventId(Segments.segmentPath(file.getParent(), 1));
+		UUID id = (first != null) ? first : UUID.randomUUID();
 		Path temporary = file.resolveSibling(FILE + ".tmp");
 		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
 				StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {

@@ -241,4 +241,28 @@ class ForeignFilesTests {
 		assertThat(CheckpointStore.besideJournal(journal()).load("totals")).contains(new Checkpoint(5, 0));
 	}
 
+	@Test
+	void aCheckpointOfAnotherSingleFileJournalIsRefusedAndOneOfItsOwnSurvivesAConversion() throws IOException {
+		Path mine = this.dir.resolve("mine.ndjson");
+		Path other = this.dir.resolve("other.ndjson");
+		for (Path journal : List.of(mine, other)) {
+			try (EventStore store = EventStore.open(journal)) {
+				store.append("s", NewEvent.of("E", Map.of()));
+			}
+		}
+		CheckpointStore.besideJournal(other).save("totals", null, new Checkpoint(1, 0));
+		Path copied = this.dir.resolve("mine.ndjson.totals.checkpoint");
+		Files.copy(this.dir.resolve("other.ndjson.totals.checkpoint"), copied);
+		assertThatExceptionOfType(CheckpointException.class)
+			.isThrownBy(() -> CheckpointStore.besideJournal(mine).load("totals"))
+			.withMessageContaining("belongs to another journal");
+		Files.delete(copied);
+		CheckpointStore.besideJournal(mine).save("totals", null, new Checkpoint(1, 0));
+		// Converted to segments, the journal keeps its id, and its checkpoints stay its
+		// own.
+		FileJournal.open(mine, FsyncPolicy.ALWAYS, Duration.ofSeconds(1), SEGMENT).close();
+		assertThat(mine).isDirectory();
+		assertThat(CheckpointStore.besideJournal(mine).load("totals")).contains(new Checkpoint(1, 0));
+	}
+
 }
