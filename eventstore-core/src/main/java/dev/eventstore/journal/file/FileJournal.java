@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongFunction;
 
 import dev.eventstore.AppendResult;
-import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.EventStoreException;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.FsyncPolicy;
@@ -30,7 +28,6 @@ import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.internal.IdTable;
 import dev.eventstore.journal.support.GroupCommitter;
-import dev.eventstore.journal.support.Retries;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -153,18 +150,17 @@ public final class FileJournal implements Journal {
 	/** Reads the event at a position: a retry's candidate, confirmed by its line. */
 	private final LongFunction<StoredEvent> readOne = (position) -> readAll(position, 1).get(0);
 
-	/** The requests of the group being written that passed their checks; writer only. */
-	private final List<AppendRequest> written = new ArrayList<>();
-
 	/** The events stream reads decoded lately, shared by every file of the journal. */
 	private final DecodedEvents decoded;
 
-	/** Guarded by the committer's lock: the buffer a group of appends is composed in. */
-	private final LineEncoder codec = new LineEncoder();
+	/**
+	 * Guarded by the committer's lock: checks a group's requests and composes its lines.
+	 */
+	private final GroupComposer composer = new GroupComposer();
 
 	/**
 	 * Writes queued appends in groups; its lock guards nextPosition, writeOffset,
-	 * needsTruncate and the codec.
+	 * needsTruncate and the composer.
 	 */
 	private final GroupCommitter<AppendRequest> committer;
 
@@ -359,74 +355,16 @@ public final class FileJournal implements Journal {
 	 * the file and fails every request of the group, leaving no trace.
 	 */
 	private void writeGroup(List<AppendRequest> group) {
-		this.codec.reset();
 		long start = this.writeOffset;
-		long position = this.nextPosition;
-		// A group of one (an appender alone) needs no maps of the group's versions and
-		// ids.
-		boolean many = group.size() > 1;
-		Map<String, Long> versions = many ? new HashMap<>() : Map.of();
-		// Reused: only the writer, under the lock, fills it.
-		List<AppendRequest> written = this.written;
-		written.clear();
-		// Retries of requests written in this very group succeed or fail with them; the
-		// ids of a group's earlier requests are only needed when there are any.
-		List<AppendRequest> retriesInGroup = List.of();
-		Map<UUID, StoredEvent> groupIds = many ? new HashMap<>() : Map.of();
 		JournalLayout current = this.layout;
-		for (AppendRequest request : group) {
-			Long versionInGroup = versions.get(request.streamId);
-			long version = (versionInGroup != null) ? versionInGroup : current.index().lastVersion(request.streamId);
-			List<StoredEvent> retried;
-			try {
-				retried = Retries.storedCopy(request.streamId, request.events, request.expected, version,
-						(id) -> storedWithId(id, groupIds));
-			}
-			catch (EventStoreException ex) {
-				request.fail(ex);
-				continue;
-			}
-			if (retried != null) {
-				request.stored = AppendResult.duplicate(retried);
-				if (retried.get(0).position() >= this.nextPosition) {
-					if (retriesInGroup.isEmpty()) {
-						retriesInGroup = new ArrayList<>();
-					}
-					retriesInGroup.add(request);
-				}
-				else {
-					request.succeeded();
-				}
-				continue;
-			}
-			if (!request.expected.matches(version)) {
-				request.fail(new ConcurrencyConflictException(request.streamId, request.expected, version));
-				continue;
-			}
-			request.lineStarts = this.codec.append(request.bodies, position, version + 1);
-			request.end = this.codec.size();
-			StoredEvent[] stored = new StoredEvent[request.events.size()];
-			for (int i = 0; i < stored.length; i++) {
-				NewEvent event = request.events.get(i);
-				stored[i] = StoredEvent.appended(position + i, request.streamId, version + 1 + i, event,
-						request.timestamp);
-				if (many) {
-					groupIds.put(event.id(), stored[i]);
-				}
-			}
-			request.stored = AppendResult.stored(List.of(stored));
-			position += request.events.size();
-			if (many) {
-				versions.put(request.streamId, version + request.events.size());
-			}
-			written.add(request);
-		}
+		GroupComposer composer = this.composer;
+		long position = composer.compose(group, current.index(), this.nextPosition, this::storedWithId);
+		List<AppendRequest> written = composer.written();
 		if (written.isEmpty()) {
 			return;
 		}
-		written.addAll(retriesInGroup);
 		try {
-			this.writer.write(this.codec.bytes(), 0, this.codec.size());
+			this.writer.write(composer.bytes(), 0, composer.size());
 		}
 		catch (IOException ex) {
 			cutBack(start, ex);
@@ -463,7 +401,7 @@ public final class FileJournal implements Journal {
 			request.succeeded();
 		}
 		this.nextPosition = position;
-		this.writeOffset = start + this.codec.size();
+		this.writeOffset = start + composer.size();
 		current.file().written(this.writeOffset);
 		this.writtenOffset = this.writeOffset;
 		this.committed = position - 1;

@@ -1,0 +1,133 @@
+package dev.eventstore.journal.file;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.eventstore.AppendResult;
+import dev.eventstore.ConcurrencyConflictException;
+import dev.eventstore.EventStoreException;
+import dev.eventstore.NewEvent;
+import dev.eventstore.StoredEvent;
+import dev.eventstore.journal.support.Retries;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The first half of writing a group of appends: checks each request's expected version in
+ * queue order (against the versions the group's earlier requests leave), recognises
+ * retries, fails what does not pass, and composes the lines of what does into one buffer,
+ * on consecutive positions. Writing, forcing and indexing them is the journal's. Not
+ * thread-safe: used under the journal's write lock; its buffer and list are reused.
+ */
+final class GroupComposer {
+
+	/** Finds the stored event of an id, this group's earlier requests included. */
+	@FunctionalInterface
+	interface StoredIdLookup {
+
+		@Nullable StoredEvent find(UUID id, Map<UUID, StoredEvent> groupIds);
+
+	}
+
+	private final LineEncoder codec = new LineEncoder();
+
+	/**
+	 * The requests to complete once the lines are durable: those composed, then retries.
+	 */
+	private final List<AppendRequest> written = new ArrayList<>();
+
+	/**
+	 * Composes a group.
+	 * @param group the requests, in queue order
+	 * @param index the index of the file being written, for streams' versions
+	 * @param nextPosition the position the first composed event takes
+	 * @param storedIds finds a retried id's stored event
+	 * @return the position after the composed events
+	 */
+	long compose(List<AppendRequest> group, JournalIndex index, long nextPosition, StoredIdLookup storedIds) {
+		this.codec.reset();
+		long position = nextPosition;
+		// A group of one (an appender alone) needs no maps of the group's versions and
+		// ids.
+		boolean many = group.size() > 1;
+		Map<String, Long> versions = many ? new HashMap<>() : Map.of();
+		List<AppendRequest> written = this.written;
+		written.clear();
+		// Retries of requests written in this very group succeed or fail with them; the
+		// ids of a group's earlier requests are only needed when there are any.
+		List<AppendRequest> retriesInGroup = List.of();
+		Map<UUID, StoredEvent> groupIds = many ? new HashMap<>() : Map.of();
+		for (AppendRequest request : group) {
+			Long versionInGroup = versions.get(request.streamId);
+			long version = (versionInGroup != null) ? versionInGroup : index.lastVersion(request.streamId);
+			List<StoredEvent> retried;
+			try {
+				retried = Retries.storedCopy(request.streamId, request.events, request.expected, version,
+						(id) -> storedIds.find(id, groupIds));
+			}
+			catch (EventStoreException ex) {
+				request.fail(ex);
+				continue;
+			}
+			if (retried != null) {
+				request.stored = AppendResult.duplicate(retried);
+				if (retried.get(0).position() >= nextPosition) {
+					if (retriesInGroup.isEmpty()) {
+						retriesInGroup = new ArrayList<>();
+					}
+					retriesInGroup.add(request);
+				}
+				else {
+					request.succeeded();
+				}
+				continue;
+			}
+			if (!request.expected.matches(version)) {
+				request.fail(new ConcurrencyConflictException(request.streamId, request.expected, version));
+				continue;
+			}
+			request.lineStarts = this.codec.append(request.bodies, position, version + 1);
+			request.end = this.codec.size();
+			StoredEvent[] stored = new StoredEvent[request.events.size()];
+			for (int i = 0; i < stored.length; i++) {
+				NewEvent event = request.events.get(i);
+				stored[i] = StoredEvent.appended(position + i, request.streamId, version + 1 + i, event,
+						request.timestamp);
+				if (many) {
+					groupIds.put(event.id(), stored[i]);
+				}
+			}
+			request.stored = AppendResult.stored(List.of(stored));
+			position += request.events.size();
+			if (many) {
+				versions.put(request.streamId, version + request.events.size());
+			}
+			written.add(request);
+		}
+		if (!written.isEmpty()) {
+			written.addAll(retriesInGroup);
+		}
+		return position;
+	}
+
+	/**
+	 * The requests to complete once the composed lines are durable (retries among them
+	 * stored nothing); empty when nothing was composed.
+	 */
+	List<AppendRequest> written() {
+		return this.written;
+	}
+
+	/** The composed lines. */
+	byte[] bytes() {
+		return this.codec.bytes();
+	}
+
+	/** How many bytes the composed lines take. */
+	int size() {
+		return this.codec.size();
+	}
+
+}
