@@ -52,13 +52,18 @@ class OverlongLineTests {
 		return journal;
 	}
 
+	/** Appends {@link #ZERO_FILL} zeros, as a sparse extension of the file. */
+	private static void zeroFill(Path journal, long size) throws Exception {
+		try (RandomAccessFile file = new RandomAccessFile(journal.toFile(), "rw")) {
+			file.setLength(size + ZERO_FILL);
+		}
+	}
+
 	@Test
 	void zeroFillLongerThanAnyEventIsCutOffIntoASideFileInBoundedMemory() throws Exception {
 		Path journal = journalWithFiveEvents();
 		long size = Files.size(journal);
-		try (RandomAccessFile file = new RandomAccessFile(journal.toFile(), "rw")) {
-			file.setLength(size + ZERO_FILL);
-		}
+		zeroFill(journal, size);
 		assertThat(runChild(OpenAndCount.class, journal)).containsExactly("5");
 		assertThat(Files.size(journal)).isEqualTo(size);
 		try (Stream<Path> files = Files.list(this.dir)) {
@@ -73,9 +78,7 @@ class OverlongLineTests {
 	void verifyReportsZeroFillAsDamageInBoundedMemory() throws Exception {
 		Path journal = journalWithFiveEvents();
 		long size = Files.size(journal);
-		try (RandomAccessFile file = new RandomAccessFile(journal.toFile(), "rw")) {
-			file.setLength(size + ZERO_FILL);
-		}
+		zeroFill(journal, size);
 		List<String> printed = runChild(Verify.class, journal);
 		assertThat(printed)
 			.anySatisfy((line) -> assertThat(line).contains("line 6 at " + size).contains("longer than any event"));
