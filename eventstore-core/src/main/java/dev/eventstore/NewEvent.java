@@ -1,53 +1,114 @@
 package dev.eventstore;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import dev.eventstore.internal.EventIds;
-import dev.eventstore.internal.JsonValues;
+import dev.eventstore.internal.JsonBody;
+import dev.eventstore.internal.Limits;
 import dev.eventstore.internal.Texts;
 import dev.eventstore.serialization.EventSerializer;
+import dev.eventstore.serialization.JacksonEventSerializer;
 import dev.eventstore.types.EventType;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An event to append: a type name, a JSON object of data and optional metadata.
- * Construction validates and deeply copies both, so a {@code NewEvent} is immutable and
- * cannot hold anything that would fail to serialise or to read back: a cycle, NaN, a
- * thread, a stream, a lambda or other non-data object, text that is not valid Unicode, or
- * anything beyond {@link EventLimits} raises {@link IllegalArgumentException} here,
- * before anything is stored.
+ * Immutable.
  *
- * @param type the event type name, not blank
- * @param data the event data as an immutable JSON object
- * @param metadata immutable metadata, empty when none
- * @param payloadType the class the data came from when built by {@link #of(Object)}, else
- * null; integrations use it to map the type name back to the class
- * @param id the event's id: a new one unless the caller sets it with {@link #withId}; a
- * retry that sends the same ids stores nothing twice (see
- * {@link EventStore#appendBatch(String, java.util.List, ExpectedVersion)})
- * @param revision the schema revision of the data: its class's
- * {@link EventType#revision()}, else 1; older revisions are upcast on read
- * @param payload the object the data came from when built by {@link #of(Object)}, else
- * null: a store with a serializer of its own (the application's {@code JsonMapper}, say)
- * serialises it again with that one when appending
+ * <p>
+ * Its data is held as the JSON bytes it is stored as, serialised once. Data built by hand
+ * (a {@link Map}, {@link #of(String, Object)} with a map) is written and checked when the
+ * event is made, by the store's default mapper; so is metadata. A typed payload
+ * ({@link #of(Object)}, or {@link #of(String, Object)} with a record) is kept as it is
+ * and serialised when it is appended, exactly once, by the store's
+ * {@link EventSerializer} (the application's {@code JsonMapper} under Spring Boot), and
+ * checked then. Either way, anything that would fail to serialise or to read back (a
+ * cycle, NaN, a thread, a stream, a lambda or other non-data object, text that is not
+ * valid Unicode, or anything beyond {@link EventLimits}) raises
+ * {@link IllegalArgumentException} naming the event and the place, before anything is
+ * stored.
+ *
  * @since 0.1.0
  */
-public record NewEvent(String type, Map<String, Object> data, Map<String, Object> metadata,
-		@Nullable Class<?> payloadType, UUID id, int revision, @Nullable Object payload) {
+public final class NewEvent {
 
-	public NewEvent {
+	private final String type;
+
+	/** The data as serialised, or null while a typed payload waits for its store. */
+	private final @Nullable JsonBody data;
+
+	/** Which serializer wrote {@link #data} from {@link #payload}, if one did. */
+	private final @Nullable EventSerializer dataBy;
+
+	private final JsonBody metadata;
+
+	private final @Nullable Class<?> payloadType;
+
+	private final UUID id;
+
+	private final int revision;
+
+	private final @Nullable Object payload;
+
+	/**
+	 * The payload as the default serializer writes it, for {@link #data()} on an event
+	 * not yet appended; a benign race.
+	 */
+	private volatile @Nullable JsonBody defaultData;
+
+	/**
+	 * An event.
+	 * @param type the event type name, not blank
+	 * @param data the data, a {@link Map} or an object that serialises to a JSON object
+	 * @param metadata metadata, may be null or empty
+	 * @param payloadType the class the data came from, or null
+	 * @param id the event's id: set it to the same id on every try of one append, so that
+	 * a retry cannot store the event twice
+	 * @param revision the schema revision of the data, at least 1
+	 * @param payload the object the data came from, or null; a store with a serializer of
+	 * its own writes it with that one when appending
+	 */
+	public NewEvent(String type, Map<String, Object> data, @Nullable Map<String, Object> metadata,
+			@Nullable Class<?> payloadType, UUID id, int revision, @Nullable Object payload) {
+		this(Texts.requireType(type), JsonBody.ofValue(data, "Data of event '" + type + "'"), null,
+				metadataOf(metadata, type), payloadType, id, revision, payload);
+	}
+
+	private NewEvent(String type, @Nullable JsonBody data, @Nullable EventSerializer dataBy, JsonBody metadata,
+			@Nullable Class<?> payloadType, UUID id, int revision, @Nullable Object payload) {
 		if (id == null) {
 			throw new IllegalArgumentException("Event id must not be null");
 		}
 		if (revision < 1) {
 			throw new IllegalArgumentException("Revision must be >= 1, was " + revision);
 		}
-		type = Texts.requireType(type);
-		data = JsonValues.toObject(data, "Data", type);
-		metadata = (metadata == null || metadata.isEmpty()) ? JsonValues.emptyObject()
-				: JsonValues.toObject(metadata, "Metadata", type);
-		JsonValues.checkLimits(data, metadata, type);
+		this.type = Texts.requireType(type);
+		if (data != null) {
+			checkSize(this.type, data, metadata);
+		}
+		this.data = data;
+		this.dataBy = dataBy;
+		this.metadata = metadata;
+		this.payloadType = payloadType;
+		this.id = id;
+		this.revision = revision;
+		this.payload = payload;
+	}
+
+	private static JsonBody metadataOf(@Nullable Map<String, ?> metadata, String type) {
+		return (metadata == null || metadata.isEmpty()) ? JsonBody.empty()
+				: JsonBody.ofValue(metadata, "Metadata of event '" + type + "'");
+	}
+
+	private static void checkSize(String type, JsonBody data, JsonBody metadata) {
+		long size = data.length() + (metadata.isEmpty() ? 0 : metadata.length());
+		if (size > Limits.MAX_EVENT_BYTES) {
+			throw new IllegalArgumentException(
+					"Event '" + type + "' takes " + size + " bytes of JSON data and metadata; the limit is "
+							+ Limits.MAX_EVENT_BYTES + " (EventLimits.MAX_EVENT_BYTES)");
+		}
 	}
 
 	/**
@@ -111,7 +172,8 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 	 * @return a copy with that id
 	 */
 	public NewEvent withId(UUID id) {
-		return new NewEvent(this.type, this.data, this.metadata, this.payloadType, id, this.revision, this.payload);
+		return new NewEvent(this.type, this.data, this.dataBy, this.metadata, this.payloadType, id, this.revision,
+				this.payload);
 	}
 
 	/**
@@ -121,7 +183,19 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 	 * @return a copy with that revision
 	 */
 	public NewEvent withRevision(int revision) {
-		return new NewEvent(this.type, this.data, this.metadata, this.payloadType, this.id, revision, this.payload);
+		return new NewEvent(this.type, this.data, this.dataBy, this.metadata, this.payloadType, this.id, revision,
+				this.payload);
+	}
+
+	/**
+	 * This event with other metadata; its data is not serialised again.
+	 * @param metadata the metadata, may be null or empty
+	 * @return a copy with that metadata
+	 * @since 0.2.0
+	 */
+	public NewEvent withMetadata(@Nullable Map<String, ?> metadata) {
+		return new NewEvent(this.type, this.data, this.dataBy, metadataOf(metadata, this.type), this.payloadType,
+				this.id, this.revision, this.payload);
 	}
 
 	/**
@@ -137,7 +211,8 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 
 	/**
 	 * An event of the given type with metadata (correlation ids, the user who caused it,
-	 * ...).
+	 * ...). A {@link Map} is serialised now; any other object when it is appended, by the
+	 * store's serializer.
 	 * @param type the event type name, not blank
 	 * @param data a {@link Map} or any Jackson-serialisable object that serialises to a
 	 * JSON object
@@ -145,16 +220,31 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 	 * @return the event
 	 */
 	public static NewEvent of(String type, Object data, @Nullable Map<String, ?> metadata) {
-		String name = requireText(type, "Event type");
-		Map<String, Object> meta = (metadata == null) ? null : JsonValues.toObject(metadata, "Metadata", name);
-		boolean typed = data != null && !(data instanceof Map<?, ?>);
-		return new NewEvent(name, JsonValues.toObject(data, "Data", name), meta, typed ? data.getClass() : null,
-				EventIds.next(), typed ? revisionOf(data.getClass()) : 1, typed ? data : null);
+		String name = Texts.requireType(requireText(type, "Event type"));
+		JsonBody meta = metadataOf(metadata, name);
+		String what = "Data of event '" + name + "'";
+		if (data == null || data instanceof Map<?, ?> || !isTyped(data)) {
+			return new NewEvent(name, JsonBody.ofValue(data, what), null, meta, null, EventIds.next(), 1, null);
+		}
+		return new NewEvent(name, null, null, meta, data.getClass(), EventIds.next(), revisionOf(data.getClass()),
+				data);
+	}
+
+	/**
+	 * Whether a value is a payload to serialise at append rather than JSON data: anything
+	 * but the values that serialise to something other than an object, which are refused
+	 * now.
+	 */
+	private static boolean isTyped(Object data) {
+		return !(data instanceof Iterable<?> || data instanceof CharSequence || data instanceof Number
+				|| data instanceof Boolean || data instanceof Character || data.getClass().isArray()
+				|| data.getClass() == Object.class);
 	}
 
 	/**
 	 * An event whose type name is taken from the payload's class: its {@link EventType}
-	 * annotation, else its simple name.
+	 * annotation, else its simple name. The payload is serialised when it is appended, by
+	 * the store's serializer.
 	 * @param payload a record or bean that serialises to a JSON object
 	 * @return the event
 	 */
@@ -162,14 +252,32 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 		if (payload == null) {
 			throw new IllegalArgumentException("Event payload must not be null");
 		}
-		if (payload instanceof Map<?, ?> || payload instanceof Iterable<?> || payload instanceof CharSequence
-				|| payload instanceof Number || payload instanceof Boolean) {
+		if (payload instanceof Map<?, ?> || !isTyped(payload)) {
 			throw new IllegalArgumentException("NewEvent.of(payload) takes a typed payload such as a record, not a "
 					+ payload.getClass().getName() + "; use NewEvent.of(type, data) to name the type yourself");
 		}
-		String type = typeNameOf(payload.getClass());
-		return new NewEvent(type, JsonValues.toObject(payload, "Data", type), null, payload.getClass(), EventIds.next(),
-				revisionOf(payload.getClass()), payload);
+		return new NewEvent(typeNameOf(payload.getClass()), null, null, JsonBody.empty(), payload.getClass(),
+				EventIds.next(), revisionOf(payload.getClass()), payload);
+	}
+
+	/**
+	 * An event whose data is JSON serialised already (copied from another store, say):
+	 * checked, and stored as it is.
+	 * @param type the event type name, not blank
+	 * @param json the data, a JSON object in UTF-8
+	 * @param metadata metadata, may be null or empty
+	 * @return the event
+	 * @throws IllegalArgumentException if the JSON is not one object within
+	 * {@link EventLimits}
+	 * @since 0.2.0
+	 */
+	public static NewEvent ofJson(String type, byte[] json, @Nullable Map<String, ?> metadata) {
+		String name = Texts.requireType(requireText(type, "Event type"));
+		if (json == null) {
+			throw new IllegalArgumentException("Data of event '" + name + "' must not be null");
+		}
+		return new NewEvent(name, JsonBody.ofSerialized(json.clone(), "Data of event '" + name + "'"), null,
+				metadataOf(metadata, name), null, EventIds.next(), 1, null);
 	}
 
 	/**
@@ -192,17 +300,132 @@ public record NewEvent(String type, Map<String, Object> data, Map<String, Object
 	}
 
 	/**
-	 * This event with its payload serialised by the given serializer instead of the
-	 * store's default one; an event without a payload object is returned as it is.
+	 * This event with its data serialised by the given serializer: a typed payload is
+	 * written by it once (and checked); data built by hand, or already written by it, is
+	 * kept.
 	 */
 	NewEvent serializedWith(EventSerializer serializer) {
-		if (this.payload == null) {
+		if (this.payload == null || (this.data != null && this.dataBy == serializer)) {
 			return this;
 		}
-		Map<String, Object> serialized = JsonValues.readObject(serializer.serialize(this.payload),
-				"Data of event '" + this.type + "'");
-		return new NewEvent(this.type, serialized, this.metadata, this.payloadType, this.id, this.revision,
-				this.payload);
+		String what = "Data of event '" + this.type + "'";
+		byte[] json;
+		try {
+			json = serializer.serialize(this.payload);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException(what + " is not serialisable to JSON: " + ex.getMessage(), ex);
+		}
+		return new NewEvent(this.type, JsonBody.ofSerialized(json, what), serializer, this.metadata, this.payloadType,
+				this.id, this.revision, this.payload);
+	}
+
+	/**
+	 * The data as stored: serialised now by the default serializer if still a payload.
+	 */
+	JsonBody body() {
+		JsonBody body = this.data;
+		if (body == null) {
+			body = this.defaultData;
+			if (body == null) {
+				body = Objects.requireNonNull(serializedWith(JacksonEventSerializer.defaults()).data);
+				this.defaultData = body;
+			}
+		}
+		return body;
+	}
+
+	JsonBody metadataBody() {
+		return this.metadata;
+	}
+
+	/** The event type name. */
+	public String type() {
+		return this.type;
+	}
+
+	/**
+	 * The data as an immutable JSON object: read from its serialised form. For a typed
+	 * payload not yet appended, that is the default serializer's form; a store with a
+	 * serializer of its own stores that serializer's.
+	 * @return the data
+	 * @throws IllegalArgumentException if a typed payload has no JSON form
+	 */
+	public Map<String, Object> data() {
+		return body().map();
+	}
+
+	/**
+	 * The data as the JSON it is stored as, UTF-8: a copy. For journal implementations.
+	 * @return the JSON
+	 * @throws IllegalArgumentException if a typed payload has no JSON form
+	 * @since 0.2.0
+	 */
+	public byte[] dataJson() {
+		return body().bytes().clone();
+	}
+
+	/** The metadata as an immutable JSON object, empty when none. */
+	public Map<String, Object> metadata() {
+		return this.metadata.map();
+	}
+
+	/**
+	 * The metadata as the JSON it is stored as, UTF-8 ({@code {}} when none): a copy. For
+	 * journal implementations.
+	 * @return the JSON
+	 * @since 0.2.0
+	 */
+	public byte[] metadataJson() {
+		return this.metadata.bytes().clone();
+	}
+
+	/**
+	 * The class the data came from when built from a typed payload, else null;
+	 * integrations use it to map the type name back to the class.
+	 */
+	public @Nullable Class<?> payloadType() {
+		return this.payloadType;
+	}
+
+	/** The event's id: a new one unless set with {@link #withId}. */
+	public UUID id() {
+		return this.id;
+	}
+
+	/**
+	 * The schema revision of the data: its class's {@link EventType#revision()}, else 1;
+	 * older revisions are upcast on read.
+	 */
+	public int revision() {
+		return this.revision;
+	}
+
+	/** The object the data came from when built from a typed payload, else null. */
+	public @Nullable Object payload() {
+		return this.payload;
+	}
+
+	/** Two events are equal when their type, id, revision, data and metadata are. */
+	@Override
+	public boolean equals(@Nullable Object other) {
+		if (this == other) {
+			return true;
+		}
+		return other instanceof NewEvent that && this.type.equals(that.type) && this.id.equals(that.id)
+				&& this.revision == that.revision && Objects.equals(this.payloadType, that.payloadType)
+				&& data().equals(that.data()) && metadata().equals(that.metadata());
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.type, this.id);
+	}
+
+	@Override
+	public String toString() {
+		return "NewEvent[type=" + this.type + ", id=" + this.id + ", revision=" + this.revision + ", data="
+				+ ((this.data != null) ? this.data.text() : this.payload) + ", metadata=" + this.metadata.text() + "]";
 	}
 
 	static String requireText(@Nullable String value, String what) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import dev.eventstore.internal.JsonValues;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.serialization.JacksonEventSerializer;
 import dev.eventstore.types.EventTypes;
@@ -29,10 +28,9 @@ final class ReadingJournal implements Journal {
 
 	private final Upcasters upcasters;
 
-	private final @Nullable EventSerializer serializer;
+	private final EventSerializer serializer;
 
-	private ReadingJournal(Journal journal, EventTypes types, Upcasters upcasters,
-			@Nullable EventSerializer serializer) {
+	private ReadingJournal(Journal journal, EventTypes types, Upcasters upcasters, EventSerializer serializer) {
 		this.journal = journal;
 		this.types = types;
 		this.upcasters = upcasters;
@@ -70,13 +68,13 @@ final class ReadingJournal implements Journal {
 	 * itself when there are none of them.
 	 */
 	static Journal of(Journal journal, EventTypes types, Upcasters upcasters, EventSerializer serializer) {
-		EventSerializer custom = (serializer == JacksonEventSerializer.defaults()) ? null : serializer;
-		return (types.isEmpty() && upcasters.isEmpty() && custom == null) ? journal
-				: new ReadingJournal(journal, types, upcasters, custom);
+		boolean defaults = serializer == JacksonEventSerializer.defaults();
+		return (types.isEmpty() && upcasters.isEmpty() && defaults) ? journal
+				: new ReadingJournal(journal, types, upcasters, serializer);
 	}
 
 	private StoredEvent read(StoredEvent event) {
-		StoredEvent typed = (this.types.isEmpty() && this.serializer == null) ? event
+		StoredEvent typed = (this.types.isEmpty() && this.serializer == JacksonEventSerializer.defaults()) ? event
 				: event.withReader(this.types, this.serializer);
 		if (this.upcasters.isEmpty()) {
 			return typed;
@@ -87,9 +85,8 @@ final class ReadingJournal implements Journal {
 		return (event.revision() >= target) ? typed : upcast(typed, name, target);
 	}
 
-	@SuppressWarnings("unchecked")
 	private StoredEvent upcast(StoredEvent event, String name, int target) {
-		ObjectNode data = JsonValues.MAPPER.valueToTree(event.data());
+		ObjectNode data = event.tree();
 		for (int revision = event.revision(); revision < target; revision++) {
 			Upcaster upcaster = this.upcasters.from(name, revision);
 			if (upcaster == null) {
@@ -106,8 +103,7 @@ final class ReadingJournal implements Journal {
 						ex);
 			}
 		}
-		Map<String, Object> upcast = JsonValues.MAPPER.convertValue(data, Map.class);
-		return event.withData(target, upcast);
+		return event.withTree(target, data);
 	}
 
 	private List<StoredEvent> read(List<StoredEvent> events) {

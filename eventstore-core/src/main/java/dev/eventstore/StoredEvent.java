@@ -10,12 +10,17 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.eventstore.internal.EventIds;
-import dev.eventstore.internal.JsonValues;
+import dev.eventstore.internal.JsonBody;
+import dev.eventstore.internal.JsonData;
 import dev.eventstore.internal.Texts;
 import dev.eventstore.serialization.EventSerializer;
+import dev.eventstore.serialization.JacksonEventSerializer;
 import dev.eventstore.types.EventTypes;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * An event as the store holds it: immutable, with its place in the global log and in its
@@ -55,15 +60,16 @@ public final class StoredEvent {
 	private final UUID id;
 
 	/**
-	 * The data, shared by every view of this event ({@link #withReader}), so that it is
-	 * decoded once however many reads return the event.
+	 * The data as stored, shared by every view of this event ({@link #withReader}), so
+	 * that it is decoded once however many reads return the event; or, after upcasting,
+	 * the tree the upcasters made.
 	 */
 	private final Body body;
 
 	private final @Nullable EventTypes types;
 
-	/** The serializer payloads are read with, when not the store's default. */
-	private final @Nullable EventSerializer serializer;
+	/** The serializer payloads are read with: the store's. */
+	private final EventSerializer serializer;
 
 	/**
 	 * The last payload decoded, and its class: most readers ask for one class. Kept per
@@ -84,8 +90,9 @@ public final class StoredEvent {
 	 */
 	public StoredEvent(long position, String streamId, long version, String type, Map<String, Object> data,
 			@Nullable Map<String, Object> metadata, Instant timestamp, UUID id) {
-		this(position, streamId, version, type, 1, JsonValues.toObject(data, "Data", requireType(type)), null, metadata,
-				timestamp, id, null, null);
+		this(position, streamId, version, type, 1,
+				new Body(JsonBody.ofValue(data, "Data of event '" + requireType(type) + "'"), null),
+				immutable(metadata, type), timestamp, id, null, JacksonEventSerializer.defaults());
 	}
 
 	/**
@@ -104,9 +111,9 @@ public final class StoredEvent {
 		this(position, streamId, version, type, data, metadata, timestamp, EventIds.derived(position));
 	}
 
-	private StoredEvent(long position, String streamId, long version, String type, int revision,
-			@Nullable Map<String, Object> data, byte @Nullable [] json, @Nullable Map<String, Object> metadata,
-			Instant timestamp, UUID id, @Nullable EventTypes types, @Nullable EventSerializer serializer) {
+	private StoredEvent(long position, String streamId, long version, String type, int revision, Body body,
+			@Nullable Map<String, Object> metadata, Instant timestamp, UUID id, @Nullable EventTypes types,
+			EventSerializer serializer) {
 		if (position < 1) {
 			throw new IllegalArgumentException("Position must be >= 1, was " + position);
 		}
@@ -127,9 +134,8 @@ public final class StoredEvent {
 		this.version = version;
 		this.type = requireType(type);
 		this.revision = revision;
-		this.body = new Body(json, data);
-		this.metadata = (metadata == null || metadata.isEmpty()) ? JsonValues.emptyObject()
-				: JsonValues.toObject(metadata, "Metadata", type);
+		this.body = body;
+		this.metadata = (metadata == null || metadata.isEmpty()) ? JsonData.emptyObject() : metadata;
 		this.timestamp = timestamp;
 		this.id = id;
 		this.types = types;
@@ -138,6 +144,12 @@ public final class StoredEvent {
 
 	private static String requireType(String type) {
 		return NewEvent.requireText(type, "Event type");
+	}
+
+	/** Metadata given by a caller, as an immutable JSON object. */
+	private static @Nullable Map<String, Object> immutable(@Nullable Map<String, Object> metadata, String type) {
+		return (metadata == null || metadata.isEmpty()) ? null
+				: JsonBody.ofValue(metadata, "Metadata of event '" + type + "'").map();
 	}
 
 	/**
@@ -151,7 +163,8 @@ public final class StoredEvent {
 	 * @param revision the schema revision of its data, 1 for events stored without one
 	 * @param dataJson its data as UTF-8 JSON; not copied, so the caller must not change
 	 * it
-	 * @param metadata its metadata, empty or null when none
+	 * @param metadata its metadata as the journal read it (an immutable JSON object, see
+	 * {@code JournalJson}), empty or null when none; not copied
 	 * @param timestamp when it was appended
 	 * @param id its id, or null for an event stored before events had ids (it then gets
 	 * one derived from its position)
@@ -159,8 +172,9 @@ public final class StoredEvent {
 	 */
 	public static StoredEvent fromJson(long position, String streamId, long version, String type, int revision,
 			byte[] dataJson, @Nullable Map<String, Object> metadata, Instant timestamp, @Nullable UUID id) {
-		return new StoredEvent(position, streamId, version, type, revision, null, dataJson, metadata, timestamp,
-				(id != null) ? id : EventIds.derived(position), null, null);
+		return new StoredEvent(position, streamId, version, type, revision, new Body(JsonBody.stored(dataJson), null),
+				metadata, timestamp, (id != null) ? id : EventIds.derived(position), null,
+				JacksonEventSerializer.defaults());
 	}
 
 	/**
@@ -174,27 +188,35 @@ public final class StoredEvent {
 	 */
 	public static StoredEvent appended(long position, String streamId, long version, NewEvent event,
 			Instant timestamp) {
-		return new StoredEvent(position, streamId, version, event.type(), event.revision(), event.data(), null,
-				event.metadata(), timestamp, event.id(), null, null);
+		return new StoredEvent(position, streamId, version, event.type(), event.revision(),
+				new Body(event.body(), null), event.metadata(), timestamp, event.id(), null,
+				JacksonEventSerializer.defaults());
 	}
 
 	/**
-	 * The same event, with data of another revision: what an upcaster made of it.
+	 * The same event, with data of another revision: the tree the upcasters made of it,
+	 * read by {@link #data()} and the payload methods as it is.
 	 * @param revision the data's revision
-	 * @param data the data in that revision
+	 * @param tree the data in that revision
 	 * @return the event with that data
 	 */
-	StoredEvent withData(int revision, Map<String, Object> data) {
-		return new StoredEvent(this.position, this.streamId, this.version, this.type, revision,
-				JsonValues.toObject(data, "Data", this.type), null, this.metadata, this.timestamp, this.id, this.types,
-				this.serializer);
+	StoredEvent withTree(int revision, ObjectNode tree) {
+		return new StoredEvent(this.position, this.streamId, this.version, this.type, revision, new Body(null, tree),
+				this.metadata, this.timestamp, this.id, this.types, this.serializer);
+	}
+
+	/** The stored JSON of the data, parsed into a tree an upcaster may change. */
+	ObjectNode tree() {
+		JsonBody json = this.body.json;
+		return (json != null) ? (ObjectNode) JsonData.TREES.readTree(json.bytes())
+				: Objects.requireNonNull(this.body.tree).deepCopy();
 	}
 
 	/**
 	 * The same event, resolving {@link #payload()} through the given registry and reading
-	 * payloads with the given serializer (null: the store's default).
+	 * payloads with the given serializer.
 	 */
-	StoredEvent withReader(EventTypes types, @Nullable EventSerializer serializer) {
+	StoredEvent withReader(EventTypes types, EventSerializer serializer) {
 		return new StoredEvent(this, types, serializer);
 	}
 
@@ -210,7 +232,7 @@ public final class StoredEvent {
 	}
 
 	/** Another view of a valid event: nothing to check again, the data shared. */
-	private StoredEvent(StoredEvent source, @Nullable EventTypes types, @Nullable EventSerializer serializer) {
+	private StoredEvent(StoredEvent source, @Nullable EventTypes types, EventSerializer serializer) {
 		this.position = source.position;
 		this.streamId = source.streamId;
 		this.version = source.version;
@@ -270,15 +292,32 @@ public final class StoredEvent {
 
 	@SuppressWarnings("unchecked")
 	private Map<String, Object> decode() {
-		try {
-			return (Map<String, Object>) Objects
-				.requireNonNull(JsonValues.readData(Objects.requireNonNull(this.body.json)));
+		JsonBody json = this.body.json;
+		if (json != null) {
+			try {
+				return json.map();
+			}
+			catch (IllegalStateException ex) {
+				throw new EventStoreException("The data of the event at position " + this.position
+						+ " is not a JSON object: " + ex.getMessage(), ex);
+			}
 		}
-		catch (JacksonException | ClassCastException ex) {
-			throw new EventStoreException(
-					"The data of the event at position " + this.position + " is not a JSON object: " + ex.getMessage(),
-					ex);
+		try (JsonParser parser = Objects.requireNonNull(this.body.tree).traverse(ObjectReadContext.empty())) {
+			parser.nextToken();
+			return (Map<String, Object>) Objects.requireNonNull(JsonData.read(parser));
 		}
+	}
+
+	/**
+	 * Its data as the JSON it is stored as, UTF-8: a copy. After upcasting, the upcast
+	 * data written out.
+	 * @return the JSON
+	 * @since 0.2.0
+	 */
+	public byte[] dataJson() {
+		JsonBody json = this.body.json;
+		return (json != null) ? json.bytes().clone()
+				: JsonData.MAPPER.writeValueAsBytes(Objects.requireNonNull(this.body.tree));
 	}
 
 	/** Its metadata, empty when none. */
@@ -344,17 +383,11 @@ public final class StoredEvent {
 		if (last != null && last.getClass() == type) {
 			return type.cast(last);
 		}
-		byte[] json = this.body.json;
+		JsonBody json = this.body.json;
 		T decoded;
 		try {
-			if (this.serializer != null) {
-				byte[] stored = (json != null) ? json : JsonValues.MAPPER.writeValueAsBytes(data());
-				decoded = this.serializer.deserialize(stored, type);
-			}
-			else {
-				decoded = (json != null && this.body.data == null) ? JsonValues.MAPPER.readValue(json, type)
-						: JsonValues.convert(data(), type);
-			}
+			decoded = (json != null) ? this.serializer.deserialize(json.bytes(), type)
+					: this.serializer.deserialize(Objects.requireNonNull(this.body.tree), type);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
 			throw new IllegalArgumentException(
@@ -401,18 +434,20 @@ public final class StoredEvent {
 	}
 
 	/**
-	 * An event's data: as stored JSON (when read from a journal), decoded on first use
+	 * An event's data: the stored JSON, or the tree upcasters made; decoded on first use
 	 * into a deeply unmodifiable map.
 	 */
 	private static final class Body {
 
-		final byte @Nullable [] json;
+		final @Nullable JsonBody json;
+
+		final @Nullable ObjectNode tree;
 
 		volatile @Nullable Map<String, Object> data;
 
-		Body(byte @Nullable [] json, @Nullable Map<String, Object> data) {
+		Body(@Nullable JsonBody json, @Nullable ObjectNode tree) {
 			this.json = json;
-			this.data = data;
+			this.tree = tree;
 		}
 
 	}

@@ -78,6 +78,15 @@ public final class BenchmarkRunner {
 			printTable();
 			return;
 		}
+		if (s.bodiesOnly()) {
+			Path file = file("large");
+			try (EventStore store = StoreScenarios.fileStore(file, FsyncPolicy.NEVER)) {
+				StoreScenarios.fill(store, s.journalEvents());
+			}
+			bodyRows(file);
+			printTable();
+			return;
+		}
 
 		// The JIT compiles the store's append and read paths before the first row: in one
 		// full run without this, the first NEVER row measured 83 k appends/s and the same
@@ -254,6 +263,7 @@ public final class BenchmarkRunner {
 		row("store: payload(Record) of a read stream's 100 events", 1, large.typedDecode(), "reads/s",
 				"Jackson readValue of the same 100", large.jacksonHeld().opsPerSecond(), ">= 0.8");
 
+		bodyRows(file("large"));
 		try (EventStore store = EventStore.builder().persistPath(file("large")).fsync(FsyncPolicy.NEVER).build()) {
 			ProcessorScenarios.Replay replay = ProcessorScenarios.replay(store, file("large"), 1_000);
 			row("raw: readAll pages of 1,000 in order, " + size, 1,
@@ -309,6 +319,56 @@ public final class BenchmarkRunner {
 	 * The segmented journal against history size and against a single file: cold opens of
 	 * a small and a large journal, heap, stream reads, paging, appends.
 	 */
+	/**
+	 * The rows of one event body (#26): a replay that decodes every event's data against
+	 * a plain readLine + Jackson parse of the same file, and a typed append against the
+	 * same append on the store of an earlier core jar
+	 * ({@code -Dbenchmarks.baselineCore}), in turns.
+	 */
+	private void bodyRows(Path largeJournal) throws Exception {
+		Settings s = this.settings;
+		String size = String.format(Locale.ROOT, "%,d", s.journalEvents());
+		try (EventStore store = EventStore.builder().persistPath(largeJournal).fsync(FsyncPolicy.NEVER).build()) {
+			BodyScenarios.Replay replay = BodyScenarios.replay(store, largeJournal, s.quick() ? 2 : 3);
+			row("raw: readLine + Jackson readValue(line, Map), whole file, " + size, 1,
+					Measurement.Result.of(replay.baselineEventsPerSecond()), "events/s", null, Double.NaN, "");
+			row("store: replay, readAll pages of 1,000 + data() of each", 1,
+					Measurement.Result.of(replay.storeEventsPerSecond()), "events/s", "readLine + readValue(Map)",
+					replay.baselineEventsPerSecond(), ">= 0.8");
+		}
+		String earlier = System.getProperty("benchmarks.baselineCore", "");
+		ClassLoader earlierCore = earlier.isBlank() ? null : BodyScenarios.earlierCore(Path.of(earlier));
+		Measurement.Result[] today = new Measurement.Result[2];
+		Measurement.Result[] before = new Measurement.Result[2];
+		for (int round = 0; round < 2; round++) {
+			today[round] = typedAppend(getClass().getClassLoader(), file("typed-" + round));
+			if (earlierCore != null) {
+				before[round] = typedAppend(earlierCore, file("typed-earlier-" + round));
+			}
+		}
+		if (earlierCore != null) {
+			Measurement.Result earlierMean = Measurement.Result.mean(before[0], before[1]);
+			row("earlier core: typed append, application mapper, NEVER (mean of 2)", 1, earlierMean, "appends/s", null,
+					Double.NaN, Path.of(earlier).getFileName().toString());
+			row("store: typed append, application mapper, NEVER (mean of 2)", 1,
+					Measurement.Result.mean(today[0], today[1]), "appends/s", "the same, earlier core",
+					earlierMean.opsPerSecond(), ">= 1.3");
+		}
+		else {
+			row("store: typed append, application mapper, NEVER (mean of 2)", 1,
+					Measurement.Result.mean(today[0], today[1]), "appends/s", null, Double.NaN,
+					"no -Dbenchmarks.baselineCore jar to compare with");
+		}
+	}
+
+	private Measurement.Result typedAppend(ClassLoader loader, Path file) throws Exception {
+		Files.deleteIfExists(file);
+		try (BodyScenarios.TypedAppend typed = new BodyScenarios.TypedAppend(loader, file)) {
+			return Measurement.run(1, this.settings.warmupMillis(), this.settings.measureMillis(), false,
+					(t, i) -> typed.append(i));
+		}
+	}
+
 	private void segmentRows(SegmentScenarios.Sizes sizes) throws Exception {
 		Settings s = this.settings;
 		// Only the opt-in run drops the page cache: the smoke test in CI must not slow

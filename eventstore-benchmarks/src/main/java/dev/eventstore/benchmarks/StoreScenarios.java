@@ -120,15 +120,24 @@ final class StoreScenarios {
 		}
 	}
 
+	/**
+	 * Appends the workload's events to streams of 100 events each, round-robin, as a
+	 * journal of {@code events} events.
+	 */
+	static void fill(EventStore store, int events) {
+		int streams = events / 100;
+		for (int round = 0; round < 100; round++) {
+			for (int s = 0; s < streams; s++) {
+				store.append("stream-" + s, Workload.event((long) round * streams + s));
+			}
+		}
+	}
+
 	static LargeJournal largeJournal(Path file, Settings settings) throws Exception {
 		int events = settings.journalEvents();
 		int streams = events / 100;
 		try (EventStore store = fileStore(file, FsyncPolicy.NEVER)) {
-			for (int round = 0; round < 100; round++) {
-				for (int s = 0; s < streams; s++) {
-					store.append("stream-" + s, Workload.event((long) round * streams + s));
-				}
-			}
+			fill(store, events);
 		}
 		long heapBefore = usedHeapAfterGc();
 		long start = System.nanoTime();

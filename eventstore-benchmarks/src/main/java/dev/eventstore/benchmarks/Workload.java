@@ -26,6 +26,8 @@ final class Workload {
 
 	private static final int PREPARED = 4096;
 
+	private static final StoreScenarios.OrderPlaced[] records = new StoreScenarios.OrderPlaced[PREPARED];
+
 	private static final NewEvent[] events = new NewEvent[PREPARED];
 
 	private static final Map<String, Object>[] lines = prepareLines();
@@ -35,6 +37,9 @@ final class Workload {
 	static {
 		for (int i = 0; i < PREPARED; i++) {
 			events[i] = NewEvent.of("OrderPlaced", payload(i));
+			records[i] = new StoreScenarios.OrderPlaced("order-" + (100_000 + i % 900_000), "customer-" + (i % 5_000),
+					"SKU-" + (10_000 + i % 90_000), 1 + i % 9, 19.99,
+					"standard delivery, leave the parcel at the door");
 		}
 		for (int t = 0; t < streams.length; t++) {
 			for (int k = 0; k < streams[t].length; k++) {
@@ -61,6 +66,14 @@ final class Workload {
 	static NewEvent event(long i) {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		return events[(int) (i & (PREPARED - 1))].withId(new UUID(random.nextLong(), random.nextLong()));
+	}
+
+	/**
+	 * One of 4,096 prepared payloads as a record, for typed appends: built by the caller,
+	 * serialised by the store.
+	 */
+	static StoreScenarios.OrderPlaced record(long i) {
+		return records[(int) (i & (PREPARED - 1))];
 	}
 
 	/**

@@ -98,7 +98,7 @@ final class CopyCommand implements Callable<Integer> {
 						StoredEvent first = batch.get(0);
 						List<NewEvent> copies = new ArrayList<>(batch.size());
 						for (StoredEvent event : batch) {
-							copies.add(NewEvent.of(event.type(), event.data(), event.metadata())
+							copies.add(NewEvent.ofJson(event.type(), event.dataJson(), event.metadata())
 								.withId(event.id())
 								.withRevision(event.revision()));
 						}

@@ -138,46 +138,4 @@ public final class Texts {
 		return -1;
 	}
 
-	/**
-	 * The bytes a string takes as a JSON string in UTF-8, quotes included, escaped as the
-	 * store's generator escapes: {@code \b \t \n \f \r " \\} as two bytes, other control
-	 * characters as six; or -1 if the text holds a lone surrogate (then
-	 * {@link #loneSurrogate} says where). One pass does both, for the append path.
-	 * @param text the text
-	 * @return its encoded size, or -1 when it is not valid Unicode
-	 */
-	public static long jsonSize(String text) {
-		long size = 2;
-		for (int i = 0, n = text.length(); i < n; i++) {
-			char c = text.charAt(i);
-			if (c < 0x80) {
-				if (c >= 0x20 && c != '"' && c != '\\') {
-					size += 1;
-				}
-				else if (c >= 0x20) {
-					size += 2;
-				}
-				else {
-					size += (c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r') ? 2 : 6;
-				}
-			}
-			else if (c < 0x800) {
-				size += 2;
-			}
-			else if (Character.isSurrogate(c)) {
-				if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
-					size += 4;
-					i++;
-				}
-				else {
-					return -1;
-				}
-			}
-			else {
-				size += 3;
-			}
-		}
-		return size;
-	}
-
 }

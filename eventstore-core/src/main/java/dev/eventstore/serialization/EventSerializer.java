@@ -1,5 +1,8 @@
 package dev.eventstore.serialization;
 
+import dev.eventstore.internal.JsonData;
+import tools.jackson.databind.JsonNode;
+
 /**
  * Turns typed payloads into the JSON the store keeps, and stored JSON back into classes.
  * A store uses one serializer for both directions, so a payload reads back as it was
@@ -28,5 +31,19 @@ public interface EventSerializer {
 	 * @throws IllegalArgumentException if the JSON does not fit the class
 	 */
 	<T> T deserialize(byte[] json, Class<T> type);
+
+	/**
+	 * Data an upcaster produced as an instance of a class. By default the tree is written
+	 * out and read with {@link #deserialize(byte[], Class)}; a serializer that reads
+	 * trees itself skips that.
+	 * @param <T> the class
+	 * @param tree the data, a JSON object
+	 * @param type the class
+	 * @return the payload
+	 * @throws IllegalArgumentException if the data does not fit the class
+	 */
+	default <T> T deserialize(JsonNode tree, Class<T> type) {
+		return deserialize(JsonData.MAPPER.writeValueAsBytes(tree), type);
+	}
 
 }

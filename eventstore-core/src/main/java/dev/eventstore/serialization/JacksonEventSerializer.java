@@ -1,8 +1,9 @@
 package dev.eventstore.serialization;
 
-import dev.eventstore.internal.JsonValues;
+import dev.eventstore.internal.JsonData;
 import dev.eventstore.internal.Texts;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -15,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class JacksonEventSerializer implements EventSerializer {
 
-	private static final JacksonEventSerializer DEFAULTS = new JacksonEventSerializer(JsonValues.MAPPER);
+	private static final JacksonEventSerializer DEFAULTS = new JacksonEventSerializer(JsonData.MAPPER);
 
 	private final JsonMapper mapper;
 
@@ -24,7 +25,7 @@ public final class JacksonEventSerializer implements EventSerializer {
 	 * @param mapper the mapper; a copy with the store's data rules added is used
 	 */
 	public JacksonEventSerializer(JsonMapper mapper) {
-		this.mapper = JsonValues.dataOnly(mapper);
+		this.mapper = JsonData.dataOnly(mapper);
 	}
 
 	/** The serializer a store uses unless told otherwise: the store's own mapper. */
@@ -37,10 +38,9 @@ public final class JacksonEventSerializer implements EventSerializer {
 		try {
 			return this.mapper.writeValueAsBytes(payload);
 		}
-		catch (JacksonException | JsonValues.NotDataException ex) {
-			throw new IllegalArgumentException(
-					payload.getClass().getName() + " is not serialisable to JSON: " + Texts.firstLine(ex.getMessage()),
-					ex);
+		catch (JacksonException | JsonData.NotDataException ex) {
+			throw new IllegalArgumentException("Cannot serialise " + payload.getClass().getName() + JsonData.at(ex)
+					+ ": " + Texts.firstLine(ex.getMessage()), ex);
 		}
 	}
 
@@ -48,6 +48,17 @@ public final class JacksonEventSerializer implements EventSerializer {
 	public <T> T deserialize(byte[] json, Class<T> type) {
 		try {
 			return this.mapper.readValue(json, type);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException(
+					"Cannot read event data as " + type.getName() + ": " + Texts.firstLine(ex.getMessage()), ex);
+		}
+	}
+
+	@Override
+	public <T> T deserialize(JsonNode tree, Class<T> type) {
+		try {
+			return this.mapper.treeToValue(tree, type);
 		}
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException(

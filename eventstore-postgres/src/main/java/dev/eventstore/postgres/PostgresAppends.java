@@ -217,8 +217,8 @@ final class PostgresAppends {
 			for (NewEvent event : request.events) {
 				ids[e] = event.id();
 				types[e] = event.type();
-				data[e] = JournalJson.write(event.data());
-				metadata[e] = event.metadata().isEmpty() ? null : JournalJson.write(event.metadata());
+				data[e] = JournalJson.data(event);
+				metadata[e] = JournalJson.metadata(event);
 				revisions[e] = event.revision();
 				e++;
 			}
@@ -274,8 +274,8 @@ final class PostgresAppends {
 			call.setObject(3, OffsetDateTime.ofInstant(request.time, ZoneOffset.UTC));
 			call.setObject(4, event.id());
 			call.setString(5, event.type());
-			call.setString(6, JournalJson.write(event.data()));
-			call.setString(7, event.metadata().isEmpty() ? null : JournalJson.write(event.metadata()));
+			call.setString(6, JournalJson.data(event));
+			call.setString(7, JournalJson.metadata(event));
 			call.setInt(8, event.revision());
 			try (ResultSet rs = call.executeQuery()) {
 				rs.next();

@@ -54,7 +54,7 @@ final class PostgresImport {
 			int j = i;
 			while (j < events.size() && continuesBatch(first, j - i, events.get(j))) {
 				StoredEvent event = events.get(j);
-				batch.add(NewEvent.of(event.type(), event.data(), event.metadata())
+				batch.add(NewEvent.ofJson(event.type(), event.dataJson(), event.metadata())
 					.withId(event.id())
 					.withRevision(event.revision()));
 				j++;

@@ -56,8 +56,8 @@ final class PostgresStatements {
 					insert.setString(2, event.streamId());
 					insert.setLong(3, event.version());
 					insert.setString(4, event.type());
-					insert.setString(5, JournalJson.write(event.data()));
-					insert.setString(6, event.metadata().isEmpty() ? null : JournalJson.write(event.metadata()));
+					insert.setString(5, JournalJson.data(event));
+					insert.setString(6, JournalJson.metadata(event));
 					insert.setObject(7, created);
 					insert.setObject(8, event.id());
 					insert.setInt(9, event.revision());

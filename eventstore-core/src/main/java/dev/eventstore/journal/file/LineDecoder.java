@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.zip.CRC32C;
 
-import dev.eventstore.internal.JsonValues;
+import dev.eventstore.internal.JsonData;
 import dev.eventstore.internal.Texts;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -93,7 +93,7 @@ final class LineDecoder {
 		boolean ownFormat = false;
 		UUID id = null;
 		Map<String, Object> metadata = null;
-		try (JsonParser parser = JsonValues.MAPPER.createParser(line, offset, jsonLength)) {
+		try (JsonParser parser = JsonData.MAPPER.createParser(line, offset, jsonLength)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				throw new LineFormat.LineFormatException("not a JSON object");
 			}
@@ -191,7 +191,7 @@ final class LineDecoder {
 			return null;
 		}
 		@SuppressWarnings("unchecked")
-		Map<String, Object> value = (Map<String, Object>) JsonValues.read(parser);
+		Map<String, Object> value = (Map<String, Object>) JsonData.read(parser);
 		return value;
 	}
 

@@ -7,7 +7,6 @@ import java.util.UUID;
 import java.util.zip.CRC32C;
 
 import dev.eventstore.NewEvent;
-import dev.eventstore.internal.JsonWriter;
 
 /**
  * Encodes appends into journal lines: each event's body on the appending thread, then the
@@ -40,12 +39,14 @@ final class LineEncoder {
 
 	private static final byte[] METADATA_NAME = ascii(",\"metadata\":");
 
+	private static final byte[] NULL_METADATA = ascii(",\"metadata\":null");
+
 	private static final byte[] TIMESTAMP_OPEN = ascii(",\"timestamp\":\"");
 
 	private static final ThreadLocal<BodyEncoder> encoders = ThreadLocal.withInitial(BodyEncoder::new);
 
 	/** The lines of a group, composed around their bodies. */
-	private final JsonWriter buffer = new JsonWriter();
+	private final LineBuffer buffer = new LineBuffer();
 
 	private final CRC32C crc = new CRC32C();
 
@@ -82,7 +83,7 @@ final class LineEncoder {
 		int count = bodies.count();
 		int[] starts = new int[count];
 		long batchEnd = firstPosition + count - 1;
-		JsonWriter b = this.buffer;
+		LineBuffer b = this.buffer;
 		for (int i = 0; i < count; i++) {
 			starts[i] = b.size();
 			b.raw(EVENT_ID_OPEN, 0, EVENT_ID_OPEN.length);
@@ -104,7 +105,7 @@ final class LineEncoder {
 	}
 
 	private void appendCrcSuffix(int crc) {
-		JsonWriter b = this.buffer;
+		LineBuffer b = this.buffer;
 		b.raw(LineFormat.CRC_PREFIX, 0, LineFormat.CRC_PREFIX.length);
 		for (int shift = 28; shift >= 0; shift -= 4) {
 			b.raw((char) HEX[(crc >>> shift) & 0xF]);
@@ -144,12 +145,11 @@ final class LineEncoder {
 	}
 
 	/**
-	 * A thread's encoder: a {@link JsonWriter} over a reused buffer. Not thread-safe; one
-	 * per thread.
+	 * A thread's encoder: a {@link LineBuffer} reused. Not thread-safe; one per thread.
 	 */
 	private static final class BodyEncoder {
 
-		private final JsonWriter out = new JsonWriter();
+		private final LineBuffer out = new LineBuffer();
 
 		private final TimestampText timestamps = new TimestampText();
 
@@ -181,7 +181,7 @@ final class LineEncoder {
 		}
 
 		Bodies encode(String streamId, List<NewEvent> events, Instant timestamp) {
-			JsonWriter out = this.out;
+			LineBuffer out = this.out;
 			out.reset();
 			int[] offsets = new int[events.size() * 4];
 			int timeLength = this.timestamps.write(timestamp);
@@ -203,9 +203,16 @@ final class LineEncoder {
 					out.number(event.revision());
 				}
 				out.raw(DATA_NAME, 0, DATA_NAME.length);
-				out.value(event.data());
-				out.raw(METADATA_NAME, 0, METADATA_NAME.length);
-				out.value(event.metadata().isEmpty() ? null : event.metadata());
+				byte[] data = event.dataJson();
+				out.raw(data, 0, data.length);
+				if (event.metadata().isEmpty()) {
+					out.raw(NULL_METADATA, 0, NULL_METADATA.length);
+				}
+				else {
+					out.raw(METADATA_NAME, 0, METADATA_NAME.length);
+					byte[] metadata = event.metadataJson();
+					out.raw(metadata, 0, metadata.length);
+				}
 				out.raw(TIMESTAMP_OPEN, 0, TIMESTAMP_OPEN.length);
 				out.raw(this.timestamps.bytes(), 0, timeLength);
 				out.raw('"');

@@ -16,7 +16,7 @@ import dev.eventstore.ExpectedVersion;
 import dev.eventstore.JournalCorruptedException;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
-import dev.eventstore.internal.JsonValues;
+import dev.eventstore.internal.JsonData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -124,14 +124,14 @@ class FileJournalRecoveryTests {
 		writeSample();
 		List<String> lines = lines();
 		assertThat(lines).hasSize(5);
-		JsonNode single = JsonValues.MAPPER.readTree(lines.get(0));
+		JsonNode single = JsonData.MAPPER.readTree(lines.get(0));
 		assertThat(single.propertyNames()).containsExactly("event_id", "uuid", "stream_id", "event_type", "version",
 				"data", "metadata", "timestamp", "crc");
 		assertThat(single.get("uuid").asString()).isEqualTo(written().get(0).id().toString());
 		assertThat(single.get("event_id").asLong()).isEqualTo(1);
 		assertThat(single.get("metadata").isNull()).isTrue();
 		assertThat(Instant.parse(single.get("timestamp").asString())).isNotNull();
-		JsonNode inBatch = JsonValues.MAPPER.readTree(lines.get(2));
+		JsonNode inBatch = JsonData.MAPPER.readTree(lines.get(2));
 		assertThat(inBatch.propertyNames()).contains("batch_end");
 		assertThat(inBatch.get("batch_end").asLong()).isEqualTo(4);
 		assertThat(inBatch.get("version").asLong()).isEqualTo(2);

@@ -107,8 +107,7 @@ public final class ObservedEventStore implements EventStore {
 			}
 			Map<String, Object> metadata = new LinkedHashMap<>(event.metadata());
 			context.forEach(metadata::putIfAbsent);
-			copies.add(new NewEvent(event.type(), event.data(), metadata, event.payloadType(), event.id(),
-					event.revision(), event.payload()));
+			copies.add(event.withMetadata(metadata));
 		}
 		return copies;
 	}

@@ -1,70 +1,40 @@
-package dev.eventstore.internal;
+package dev.eventstore.journal.file;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Map;
-
-import org.jspecify.annotations.Nullable;
 
 /**
- * Writes JSON values as {@link JsonValues} makes them (null, strings, booleans, integers,
- * longs, big integers, finite doubles, big decimals, and its immutable maps and lists) as
- * UTF-8 into a growable buffer, byte for byte as the store's Jackson mapper writes them:
- * the same escapes ({@code \b \t \n \f \r \" \\} and {@code \}{@code u00XX} for other
- * control characters), numbers as {@code toString} writes them, nothing else escaped.
- * Object keys are encoded once and kept (event data repeats a handful of keys).
- *
- * <p>
- * Hand-written rather than Jackson's generator, for the append path only: the values are
- * a closed set, already validated (no lone surrogate, finite numbers, bounded depth), and
- * the generator's per-token bookkeeping (write context, a char buffer per string, the
- * escape table per character) cost more than the bytes it writes; a microbenchmark of an
- * event's body took about two thirds of the generator's time (docs/performance.md). Tests
- * check its output byte for byte against the mapper's. Not thread-safe: one per thread.
- *
- * @since 0.2.0
+ * A growable buffer the journal composes its lines in: the fields around each event's
+ * data and metadata (which are written as the serializer made them), with strings escaped
+ * as Jackson escapes them ({@code \b \t \n \f \r \" \\} and {@code \}{@code u00XX} for
+ * other control characters). Hand-written rather than Jackson's generator because it
+ * writes a stream id, a type and a few numbers per line around raw bytes, which the
+ * generator's per-token bookkeeping would cost more than (the "store: append, fsync
+ * NEVER" row). Not thread-safe: one per thread.
  */
-public final class JsonWriter {
+final class LineBuffer {
 
 	private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
-	private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
-
-	private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
-
-	private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
-
-	private static final int NAME_SLOTS = 256;
-
 	/** Characters of a string encoded per check of the buffer's room. */
 	private static final int STRING_CHUNK = 1024;
-
-	/** Longer keys are encoded each time: rare, and not worth holding. */
-	private static final int MAX_CACHED_NAME = 64;
-
-	private final String[] nameKeys = new String[NAME_SLOTS];
-
-	/** Each cached key quoted and followed by its colon. */
-	private final byte[][] names = new byte[NAME_SLOTS][];
 
 	private byte[] bytes = new byte[16 * 1024];
 
 	private int size;
 
 	/** The bytes written since the last {@link #reset()}, from 0 to {@link #size()}. */
-	public byte[] bytes() {
+	byte[] bytes() {
 		return this.bytes;
 	}
 
 	/** How many bytes are written. */
-	public int size() {
+	int size() {
 		return this.size;
 	}
 
 	/** Forgets what was written; keeps the buffer and the encoded keys. */
-	public void reset() {
+	void reset() {
 		this.size = 0;
 	}
 
@@ -74,7 +44,7 @@ public final class JsonWriter {
 	 * @param offset where they start
 	 * @param length how many
 	 */
-	public void raw(byte[] raw, int offset, int length) {
+	void raw(byte[] raw, int offset, int length) {
 		ensure(length);
 		System.arraycopy(raw, offset, this.bytes, this.size, length);
 		this.size += length;
@@ -84,96 +54,9 @@ public final class JsonWriter {
 	 * Writes one byte as it is.
 	 * @param b the byte
 	 */
-	public void raw(char b) {
+	void raw(char b) {
 		ensure(1);
 		this.bytes[this.size++] = (byte) b;
-	}
-
-	/**
-	 * Writes a JSON value made by {@link JsonValues}.
-	 * @param value the value
-	 * @throws IllegalArgumentException if it is not one
-	 */
-	public void value(@Nullable Object value) {
-		if (value == null) {
-			raw(NULL, 0, NULL.length);
-		}
-		else if (value instanceof String s) {
-			string(s);
-		}
-		else if (value instanceof Integer i) {
-			number(i);
-		}
-		else if (value instanceof Long l) {
-			number(l);
-		}
-		else if (value instanceof Double d) {
-			ascii(Double.toString(d));
-		}
-		else if (value instanceof Boolean b) {
-			byte[] text = b ? TRUE : FALSE;
-			raw(text, 0, text.length);
-		}
-		else if (value instanceof BigInteger big) {
-			ascii(big.toString());
-		}
-		else if (value instanceof BigDecimal decimal) {
-			ascii(decimal.toString());
-		}
-		else if (value instanceof JsonValues.FrozenMap map) {
-			raw('{');
-			boolean first = true;
-			for (Map.Entry<String, Object> entry : map.map.entrySet()) {
-				if (!first) {
-					raw(',');
-				}
-				first = false;
-				name(entry.getKey());
-				value(entry.getValue());
-			}
-			raw('}');
-		}
-		else if (value instanceof JsonValues.FrozenList list) {
-			raw('[');
-			Object[] items = list.items;
-			for (int i = 0; i < items.length; i++) {
-				if (i > 0) {
-					raw(',');
-				}
-				value(items[i]);
-			}
-			raw(']');
-		}
-		else {
-			throw new IllegalArgumentException("Not a normalised JSON value: " + value.getClass().getName());
-		}
-	}
-
-	/**
-	 * Writes an object key and its colon.
-	 * @param key the key
-	 */
-	public void name(String key) {
-		int hash = key.hashCode();
-		int slot = (hash ^ (hash >>> 16)) & (NAME_SLOTS - 1);
-		String cached = this.nameKeys[slot];
-		byte[] encoded;
-		if (cached == key || (cached != null && cached.equals(key))) {
-			encoded = this.names[slot];
-		}
-		else {
-			int start = this.size;
-			string(key);
-			raw(':');
-			if (key.length() > MAX_CACHED_NAME) {
-				return;
-			}
-			encoded = Arrays.copyOfRange(this.bytes, start, this.size);
-			this.nameKeys[slot] = key;
-			this.names[slot] = encoded;
-			return;
-		}
-		raw(encoded, 0, encoded.length);
 	}
 
 	/**
@@ -181,7 +64,7 @@ public final class JsonWriter {
 	 * @param text the text, valid Unicode
 	 * @throws IllegalArgumentException if it holds a lone surrogate
 	 */
-	public void string(String text) {
+	void string(String text) {
 		int length = text.length();
 		raw('"');
 		for (int from = 0; from < length;) {
@@ -269,7 +152,7 @@ public final class JsonWriter {
 	 * Writes an integer's decimal digits.
 	 * @param value the value
 	 */
-	public void number(long value) {
+	void number(long value) {
 		if (value < 0) {
 			if (value == Long.MIN_VALUE) {
 				ascii(Long.toString(value));
