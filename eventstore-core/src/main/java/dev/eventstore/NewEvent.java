@@ -73,21 +73,14 @@ public final class NewEvent {
 	public NewEvent(String type, Map<String, Object> data, @Nullable Map<String, Object> metadata,
 			@Nullable Class<?> payloadType, UUID id, int revision, @Nullable Object payload) {
 		this(Texts.requireType(type), JsonBody.ofValue(data, "Data of event '" + type + "'"), null,
-				metadataOf(metadata, type), payloadType, id, revision, payload);
+				metadataOf(metadata, type), payloadType, requireId(id), requireRevision(revision), payload);
+		checkSize(this.type, Objects.requireNonNull(this.data), this.metadata);
 	}
 
+	/** An event of parts already checked: its copies and the factories' events. */
 	private NewEvent(String type, @Nullable JsonBody data, @Nullable EventSerializer dataBy, JsonBody metadata,
 			@Nullable Class<?> payloadType, UUID id, int revision, @Nullable Object payload) {
-		if (id == null) {
-			throw new IllegalArgumentException("Event id must not be null");
-		}
-		if (revision < 1) {
-			throw new IllegalArgumentException("Revision must be >= 1, was " + revision);
-		}
-		this.type = Texts.requireType(type);
-		if (data != null) {
-			checkSize(this.type, data, metadata);
-		}
+		this.type = type;
 		this.data = data;
 		this.dataBy = dataBy;
 		this.metadata = metadata;
@@ -95,6 +88,20 @@ public final class NewEvent {
 		this.id = id;
 		this.revision = revision;
 		this.payload = payload;
+	}
+
+	private static UUID requireId(@Nullable UUID id) {
+		if (id == null) {
+			throw new IllegalArgumentException("Event id must not be null");
+		}
+		return id;
+	}
+
+	private static int requireRevision(int revision) {
+		if (revision < 1) {
+			throw new IllegalArgumentException("Revision must be >= 1, was " + revision);
+		}
+		return revision;
 	}
 
 	private static JsonBody metadataOf(@Nullable Map<String, ?> metadata, String type) {
@@ -160,6 +167,20 @@ public final class NewEvent {
 		this(type, data, metadata, payloadType, EventIds.next(), revisionOf(payloadType));
 	}
 
+	/**
+	 * The type name and revision of each payload class, looked up once: a typed append
+	 * asks for them every time.
+	 */
+	private static final ClassValue<PayloadClass> PAYLOAD_CLASSES = new ClassValue<>() {
+		@Override
+		protected PayloadClass computeValue(Class<?> type) {
+			return new PayloadClass(Texts.requireType(typeNameOf(type)), revisionOf(type));
+		}
+	};
+
+	private record PayloadClass(String typeName, int revision) {
+	}
+
 	private static int revisionOf(@Nullable Class<?> payloadType) {
 		EventType annotation = (payloadType != null) ? payloadType.getAnnotation(EventType.class) : null;
 		return (annotation != null) ? annotation.revision() : 1;
@@ -172,8 +193,8 @@ public final class NewEvent {
 	 * @return a copy with that id
 	 */
 	public NewEvent withId(UUID id) {
-		return new NewEvent(this.type, this.data, this.dataBy, this.metadata, this.payloadType, id, this.revision,
-				this.payload);
+		return new NewEvent(this.type, this.data, this.dataBy, this.metadata, this.payloadType, requireId(id),
+				this.revision, this.payload);
 	}
 
 	/**
@@ -183,8 +204,8 @@ public final class NewEvent {
 	 * @return a copy with that revision
 	 */
 	public NewEvent withRevision(int revision) {
-		return new NewEvent(this.type, this.data, this.dataBy, this.metadata, this.payloadType, this.id, revision,
-				this.payload);
+		return new NewEvent(this.type, this.data, this.dataBy, this.metadata, this.payloadType, this.id,
+				requireRevision(revision), this.payload);
 	}
 
 	/**
@@ -194,8 +215,12 @@ public final class NewEvent {
 	 * @since 0.2.0
 	 */
 	public NewEvent withMetadata(@Nullable Map<String, ?> metadata) {
-		return new NewEvent(this.type, this.data, this.dataBy, metadataOf(metadata, this.type), this.payloadType,
-				this.id, this.revision, this.payload);
+		JsonBody meta = metadataOf(metadata, this.type);
+		if (this.data != null) {
+			checkSize(this.type, this.data, meta);
+		}
+		return new NewEvent(this.type, this.data, this.dataBy, meta, this.payloadType, this.id, this.revision,
+				this.payload);
 	}
 
 	/**
@@ -224,10 +249,12 @@ public final class NewEvent {
 		JsonBody meta = metadataOf(metadata, name);
 		String what = "Data of event '" + name + "'";
 		if (data == null || data instanceof Map<?, ?> || !isTyped(data)) {
-			return new NewEvent(name, JsonBody.ofValue(data, what), null, meta, null, EventIds.next(), 1, null);
+			JsonBody body = JsonBody.ofValue(data, what);
+			checkSize(name, body, meta);
+			return new NewEvent(name, body, null, meta, null, EventIds.next(), 1, null);
 		}
-		return new NewEvent(name, null, null, meta, data.getClass(), EventIds.next(), revisionOf(data.getClass()),
-				data);
+		return new NewEvent(name, null, null, meta, data.getClass(), EventIds.next(),
+				PAYLOAD_CLASSES.get(data.getClass()).revision(), data);
 	}
 
 	/**
@@ -256,8 +283,9 @@ public final class NewEvent {
 			throw new IllegalArgumentException("NewEvent.of(payload) takes a typed payload such as a record, not a "
 					+ payload.getClass().getName() + "; use NewEvent.of(type, data) to name the type yourself");
 		}
-		return new NewEvent(typeNameOf(payload.getClass()), null, null, JsonBody.empty(), payload.getClass(),
-				EventIds.next(), revisionOf(payload.getClass()), payload);
+		PayloadClass payloadClass = PAYLOAD_CLASSES.get(payload.getClass());
+		return new NewEvent(payloadClass.typeName(), null, null, JsonBody.empty(), payload.getClass(), EventIds.next(),
+				payloadClass.revision(), payload);
 	}
 
 	/**
@@ -276,8 +304,10 @@ public final class NewEvent {
 		if (json == null) {
 			throw new IllegalArgumentException("Data of event '" + name + "' must not be null");
 		}
-		return new NewEvent(name, JsonBody.ofSerialized(json.clone(), "Data of event '" + name + "'"), null,
-				metadataOf(metadata, name), null, EventIds.next(), 1, null);
+		JsonBody body = JsonBody.ofSerialized(json.clone(), "Data of event '" + name + "'");
+		JsonBody meta = metadataOf(metadata, name);
+		checkSize(name, body, meta);
+		return new NewEvent(name, body, null, meta, null, EventIds.next(), 1, null);
 	}
 
 	/**

@@ -79,11 +79,7 @@ public final class BenchmarkRunner {
 			return;
 		}
 		if (s.bodiesOnly()) {
-			Path file = file("large");
-			try (EventStore store = StoreScenarios.fileStore(file, FsyncPolicy.NEVER)) {
-				StoreScenarios.fill(store, s.journalEvents());
-			}
-			bodyRows(file);
+			largeJournalRows();
 			printTable();
 			return;
 		}
@@ -217,6 +213,57 @@ public final class BenchmarkRunner {
 			}
 		}
 
+		largeJournalRows();
+		try (EventStore store = StoreScenarios.fileStore(file("snapshots"), FsyncPolicy.NEVER)) {
+			SnapshotScenarios.Loads loads = SnapshotScenarios.loads(store, file("snapshots"), s);
+			row("load a 100-event stream by replay", 1, loads.shortReplayed(), "loads/s", null, Double.NaN, "");
+			row("load a 10,050-event stream from its snapshot", 1, loads.longWithSnapshots(), "loads/s",
+					"100-event stream by replay", loads.shortReplayed().opsPerSecond(), ">= 0.5");
+		}
+		try (EventStore store = StoreScenarios.fileStore(file("latency"), FsyncPolicy.NEVER)) {
+			row("store: append, fsync NEVER (latency baseline)", 1, StoreScenarios.append(store, 1, s, true),
+					"appends/s", null, Double.NaN, "");
+			row("processor: live latency append -> handler, file NEVER", 1,
+					ProcessorScenarios.liveLatency(store, store, s), "events/s", null, Double.NaN, "p50/p99");
+		}
+		try (EventStore store = StoreScenarios.fileStore(file("latency-always"), FsyncPolicy.ALWAYS)) {
+			row("processor: live latency append -> handler, file ALWAYS", 1,
+					ProcessorScenarios.liveLatency(store, store, s), "events/s", null, Double.NaN, "p50/p99");
+		}
+
+		if (s.quick()) {
+			// The small version of the opt-in --segments rows.
+			segmentRows(SegmentScenarios.Sizes.of(false));
+		}
+
+		if (this.settings.postgres()) {
+			try (PostgresScenarios postgres = new PostgresScenarios()) {
+				String durability = postgres.durability();
+				System.out.println("PostgreSQL: " + durability);
+				this.notes.add("PostgreSQL rows: " + durability);
+				for (int threads : new int[] { 1, 16 }) {
+					Measurement.Result raw = postgres.rawInserts(threads, s);
+					row("raw: PostgreSQL INSERT + commit", threads, raw, "rows/s", null, Double.NaN, "");
+					row("store: append, PostgreSQL journal", threads, postgres.store(threads, s), "appends/s",
+							"raw INSERT, same pool", raw.opsPerSecond(), (threads == 1) ? ">= 0.8" : ">= 1.0");
+				}
+				row("processor: live latency, PostgreSQL, other instance appends", 1, postgres.processorLatency(s),
+						"events/s", null, Double.NaN, "p50/p99 (LISTEN/NOTIFY)");
+			}
+			catch (Exception | LinkageError ex) {
+				System.out.println("PostgreSQL rows skipped: " + ex);
+			}
+		}
+		printTable();
+	}
+
+	/**
+	 * The segmented journal against history size and against a single file: cold opens of
+	 * a small and a large journal, heap, stream reads, paging, appends.
+	 */
+	/** Opening, verifying, holding and reading a large journal, and replaying it. */
+	private void largeJournalRows() throws Exception {
+		Settings s = this.settings;
 		StoreScenarios.LargeJournal large = StoreScenarios.largeJournal(file("large"), s);
 		String size = String.format(Locale.ROOT, "%,d-event journal", large.events());
 		row("store: open " + size, 1, Measurement.Result.of(large.openEventsPerSecond()), "events/s", "target",
@@ -272,53 +319,8 @@ public final class BenchmarkRunner {
 					Measurement.Result.of(replay.processorEventsPerSecond()), "events/s", "readAll pages in order",
 					replay.readAllEventsPerSecond(), ">= 0.8");
 		}
-		try (EventStore store = StoreScenarios.fileStore(file("snapshots"), FsyncPolicy.NEVER)) {
-			SnapshotScenarios.Loads loads = SnapshotScenarios.loads(store, file("snapshots"), s);
-			row("load a 100-event stream by replay", 1, loads.shortReplayed(), "loads/s", null, Double.NaN, "");
-			row("load a 10,050-event stream from its snapshot", 1, loads.longWithSnapshots(), "loads/s",
-					"100-event stream by replay", loads.shortReplayed().opsPerSecond(), ">= 0.5");
-		}
-		try (EventStore store = StoreScenarios.fileStore(file("latency"), FsyncPolicy.NEVER)) {
-			row("store: append, fsync NEVER (latency baseline)", 1, StoreScenarios.append(store, 1, s, true),
-					"appends/s", null, Double.NaN, "");
-			row("processor: live latency append -> handler, file NEVER", 1,
-					ProcessorScenarios.liveLatency(store, store, s), "events/s", null, Double.NaN, "p50/p99");
-		}
-		try (EventStore store = StoreScenarios.fileStore(file("latency-always"), FsyncPolicy.ALWAYS)) {
-			row("processor: live latency append -> handler, file ALWAYS", 1,
-					ProcessorScenarios.liveLatency(store, store, s), "events/s", null, Double.NaN, "p50/p99");
-		}
-
-		if (s.quick()) {
-			// The small version of the opt-in --segments rows.
-			segmentRows(SegmentScenarios.Sizes.of(false));
-		}
-
-		if (this.settings.postgres()) {
-			try (PostgresScenarios postgres = new PostgresScenarios()) {
-				String durability = postgres.durability();
-				System.out.println("PostgreSQL: " + durability);
-				this.notes.add("PostgreSQL rows: " + durability);
-				for (int threads : new int[] { 1, 16 }) {
-					Measurement.Result raw = postgres.rawInserts(threads, s);
-					row("raw: PostgreSQL INSERT + commit", threads, raw, "rows/s", null, Double.NaN, "");
-					row("store: append, PostgreSQL journal", threads, postgres.store(threads, s), "appends/s",
-							"raw INSERT, same pool", raw.opsPerSecond(), (threads == 1) ? ">= 0.8" : ">= 1.0");
-				}
-				row("processor: live latency, PostgreSQL, other instance appends", 1, postgres.processorLatency(s),
-						"events/s", null, Double.NaN, "p50/p99 (LISTEN/NOTIFY)");
-			}
-			catch (Exception | LinkageError ex) {
-				System.out.println("PostgreSQL rows skipped: " + ex);
-			}
-		}
-		printTable();
 	}
 
-	/**
-	 * The segmented journal against history size and against a single file: cold opens of
-	 * a small and a large journal, heap, stream reads, paging, appends.
-	 */
 	/**
 	 * The rows of one event body (#26): a replay that decodes every event's data against
 	 * a plain readLine + Jackson parse of the same file, and a typed append against the

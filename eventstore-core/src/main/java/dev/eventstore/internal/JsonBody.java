@@ -1,6 +1,7 @@
 package dev.eventstore.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -51,7 +52,38 @@ public final class JsonBody {
 		if (value instanceof Map<?, ?> map && map.isEmpty()) {
 			return EMPTY;
 		}
-		return ofSerialized(MapWriter.write(value, what), what);
+		if (!(value instanceof Map<?, ?>) && (value instanceof CharSequence || value instanceof Number
+				|| value instanceof Boolean || value instanceof Character || value instanceof Collection<?>
+				|| value.getClass().isArray())) {
+			throw new IllegalArgumentException(what + " must be a JSON object (a Map or a record/bean), but "
+					+ value.getClass().getName() + " serialises to " + kindOf(value));
+		}
+		byte[] json;
+		try {
+			json = JsonData.MAPPER.writeValueAsBytes(value);
+		}
+		catch (JacksonException | JsonData.NotDataException ex) {
+			throw JsonData.notSerialisable(what, ex);
+		}
+		catch (StackOverflowError ex) {
+			// A cycle through getters that Jackson does not detect itself.
+			throw new IllegalArgumentException(what + " is not serialisable to JSON: it nests without end (a cycle?)",
+					ex);
+		}
+		return ofSerialized(json, what);
+	}
+
+	private static String kindOf(Object value) {
+		if (value instanceof CharSequence || value instanceof Character) {
+			return "a string";
+		}
+		if (value instanceof Boolean) {
+			return "a boolean";
+		}
+		if (value instanceof Number) {
+			return "a number";
+		}
+		return "an array";
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.AbstractList;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamWriteConstraints;
 import tools.jackson.core.TokenStreamFactory;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.databind.BeanDescription;
@@ -69,15 +71,14 @@ public final class JsonData {
 	 * The store's default mapper: what serialises hand-built data and payloads of a store
 	 * without a serializer of its own. Immutable, thread-safe.
 	 */
-	public static final JsonMapper MAPPER = dataOnly(JsonMapper
-		.builder(JsonFactory.builder()
-			.streamWriteConstraints(
-					StreamWriteConstraints.builder().maxNestingDepth(Limits.MAX_NESTING_DEPTH + 10).build())
-			.streamReadConstraints(READ_CONSTRAINTS)
-			.rootValueSeparator((String) null)
-			.build())
-		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-		.build());
+	public static final JsonMapper MAPPER = dataOnly(JsonMapper.builder(JsonFactory.builder()
+		// Deep enough that data nested past the limit is written and then named by the
+		// check; a cycle runs into it and is named as one, within the 500 steps of path
+		// Jackson keeps.
+		.streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(2 * Limits.MAX_NESTING_DEPTH).build())
+		.streamReadConstraints(READ_CONSTRAINTS)
+		.rootValueSeparator((String) null)
+		.build()).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build());
 
 	/**
 	 * Reads stored data into trees for upcasters: decimals as
@@ -215,13 +216,51 @@ public final class JsonData {
 			.build();
 	}
 
+	/**
+	 * What Jackson could not serialise, as a message naming the place: a cycle where the
+	 * path first comes back to a map, list or bean it passed through, a null map key, or
+	 * Jackson's own reason.
+	 * @param what which part of which event: {@code Data of event 'E'}
+	 * @param ex what Jackson (or the store's refusal of JDK classes) threw
+	 * @return the exception to throw
+	 */
+	public static IllegalArgumentException notSerialisable(String what, RuntimeException ex) {
+		if (ex instanceof JacksonException jackson) {
+			List<JacksonException.Reference> path = jackson.getPath();
+			IdentityHashMap<Object, Boolean> passed = new IdentityHashMap<>();
+			for (int i = 0; i < path.size(); i++) {
+				Object from = path.get(i).from();
+				if (from != null && passed.put(from, Boolean.TRUE) != null) {
+					return new IllegalArgumentException(what + " contains a cycle at " + spelled(path.subList(0, i)),
+							ex);
+				}
+			}
+			String message = String.valueOf(jackson.getOriginalMessage());
+			if (message.startsWith("Null key for a Map")) {
+				return new IllegalArgumentException(
+						what + " has a map key at " + spelled(path.subList(0, Math.max(0, path.size() - 1)))
+								+ " that is null; keys must be strings",
+						ex);
+			}
+			if (ex instanceof StreamConstraintsException) {
+				return new IllegalArgumentException(
+						what + " is nested deeper than " + Limits.MAX_NESTING_DEPTH + " levels at " + spelled(path),
+						ex);
+			}
+		}
+		return new IllegalArgumentException(
+				what + " is not serialisable to JSON" + at(ex) + ": " + Texts.firstLine(ex.getMessage()), ex);
+	}
+
 	/** Where in the value Jackson failed, as {@code " at $.a[2]"}, or nothing. */
 	public static String at(RuntimeException ex) {
-		if (!(ex instanceof JacksonException jackson) || jackson.getPath().isEmpty()) {
-			return "";
-		}
-		StringBuilder path = new StringBuilder(" at $");
-		for (JacksonException.Reference reference : jackson.getPath()) {
+		return (ex instanceof JacksonException jackson && !jackson.getPath().isEmpty())
+				? " at " + spelled(jackson.getPath()) : "";
+	}
+
+	private static String spelled(List<JacksonException.Reference> references) {
+		StringBuilder path = new StringBuilder("$");
+		for (JacksonException.Reference reference : references) {
 			if (reference.getPropertyName() != null) {
 				path.append('.').append(reference.getPropertyName());
 			}
