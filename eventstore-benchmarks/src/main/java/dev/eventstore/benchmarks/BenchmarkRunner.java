@@ -299,6 +299,10 @@ public final class BenchmarkRunner {
 				"Jackson readValue of 100", large.jacksonRecords().opsPerSecond(), ">= 0.8");
 		row("store: readStream of 100 + payload(Record), " + size, 1, large.typedReadStream(), "reads/s",
 				"the same, hot payloads", large.jacksonRecordsHot().opsPerSecond(), "");
+		row("raw: a stream's 100 stored lines copied, data readValue into records", 1, large.storedLinesDecoded(),
+				"reads/s", null, Double.NaN, "#26's typed-read baseline");
+		row("store: readStream of 100 + payload(Record), " + size, 1, large.typedReadStream(), "reads/s",
+				"stored lines + readValue", large.storedLinesDecoded().opsPerSecond(), ">= 0.8");
 		// What reading alone cannot go below: with it, the read-and-decode row above can
 		// reach at most Jackson's time / (this time + Jackson's time).
 		double floorMicros = 1e6 / large.lineFloor().opsPerSecond();

@@ -24,8 +24,8 @@ final class BodyCheck {
 	/**
 	 * Reads non-finite numbers as numbers, so that the check can name them and where they
 	 * are rather than report an unexpected character. Property names stay canonicalised:
-	 * without that, Jackson reads bytes through a {@code Reader} parser, which made a
-	 * typed append 10 % slower (the "store: typed append" row).
+	 * without that, Jackson reads bytes through its slower {@code Reader} parser
+	 * (docs/performance.md, "Figures behind design choices").
 	 */
 	private static final JsonFactory CHECKING = JsonFactory.builder()
 		.streamReadConstraints(JsonData.READ_CONSTRAINTS)
