@@ -1,14 +1,10 @@
 package dev.eventstore.journal.file;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,16 +72,8 @@ public final class FileJournal implements Journal {
 	/** The segment size of a segmented journal opened without one: 64 MiB. */
 	public static final long DEFAULT_SEGMENT_SIZE = 64L << 20;
 
-	/**
-	 * How often a segmented journal under NEVER forces its last segment in the
-	 * background.
-	 */
-	private static final Duration NEVER_SEGMENT_SYNC = Duration.ofSeconds(1);
-
 	/** The largest segment size: 1 GiB, the reach of one memory map. */
 	public static final long MAX_SEGMENT_SIZE = 1L << 30;
-
-	private static final System.Logger logger = System.getLogger(FileJournal.class.getName());
 
 	/**
 	 * Most appends under {@link FsyncPolicy#ALWAYS} in flight at once. More threads than
@@ -121,10 +109,11 @@ public final class FileJournal implements Journal {
 	/** The one-writer guarantee, held until closed. */
 	private final JournalLock lock;
 
-	private final JournalWriter.Opener opener;
+	/** The writer of the file being written. */
+	private final ActiveWriter active;
 
-	/** Guarded by the committer's lock and, for swaps, by the sync monitor. */
-	private JournalWriter writer;
+	/** Seals a full segment and starts the next; null for a single file. */
+	private final @Nullable SegmentRoller roller;
 
 	/** The file being written, its index and reads, and the sealed segments before it. */
 	private volatile JournalLayout layout;
@@ -170,19 +159,8 @@ public final class FileJournal implements Journal {
 	/** Guarded by the committer's lock. */
 	private long writeOffset;
 
-	/**
-	 * Guarded by the committer's lock: a failed write left bytes the file could not yet
-	 * be cut back from.
-	 */
-	private boolean needsTruncate;
-
 	/** What has been written: read by the interval syncer without the write lock. */
 	private volatile long writtenOffset;
-
-	/** Serialises forces of the interval syncer and of close. */
-	private final Object syncMonitor = new Object();
-
-	private volatile @Nullable IOException lastSyncFailure;
 
 	/** The last readable position. */
 	private volatile long committed;
@@ -199,7 +177,6 @@ public final class FileJournal implements Journal {
 		this.segmentSize = segmentSize;
 		this.fsync = fsync;
 		this.lock = lock;
-		this.opener = opener;
 		this.decoded = opened.decoded;
 		this.closedFlag = opened.closed;
 		Recovery.Result recovered = opened.recovered;
@@ -212,7 +189,9 @@ public final class FileJournal implements Journal {
 				this::ensureOpen);
 		this.layout = new JournalLayout(opened.sealed, recovered.index(), file,
 				new JournalReads(file, recovered.index(), recovered.legacyEnd(), this.decoded));
-		this.writer = opened.writer;
+		this.active = new ActiveWriter(path, opened.writer);
+		this.roller = (directory != null) ? new SegmentRoller(directory, fsync, opener, this.decoded, this::ensureOpen)
+				: null;
 		this.nextPosition = recovered.lastPosition() + 1;
 		this.writeOffset = recovered.keptEnd();
 		this.writtenOffset = recovered.keptEnd();
@@ -222,34 +201,22 @@ public final class FileJournal implements Journal {
 		// parking.
 		this.committer = new GroupCommitter<>(MAX_GROUP,
 				(fsync == FsyncPolicy.ALWAYS) ? Duration.ZERO : YIELD_BEFORE_PARKING, this::commit);
-		// A segmented journal under NEVER is forced in the background every second too:
-		// sealing a segment forces it, and would otherwise stall appends while up to a
-		// segment's worth of bytes reaches the disk.
-		Duration syncEvery = (fsync == FsyncPolicy.INTERVAL) ? interval
-				: (fsync == FsyncPolicy.NEVER && segmentSize > 0) ? NEVER_SEGMENT_SYNC : null;
-		this.intervalSyncer = (syncEvery != null) ? new IntervalSyncer(path.getFileName().toString(), syncEvery,
-				() -> this.sealedBytes + this.writtenOffset, () -> flushNow() == null) : null;
+		this.intervalSyncer = IntervalSyncer.forJournal(path, fsync, interval, segmentSize,
+				() -> this.sealedBytes + this.writtenOffset, () -> this.active.flush() == null);
 	}
 
 	/** Writes one group of queued appends, then seals the segment if it is full. */
 	private void commit(List<AppendRequest> group) {
 		ensureOpen();
-		repairIfNeeded();
+		this.active.repairIfNeeded(this.writeOffset);
 		long before = this.writeOffset;
 		writeGroup(group);
 		if (this.writeOffset >= this.sealAt) {
 			seal();
 		}
-		else if (this.intervalSyncer != null && this.segmentSize > 0
-				&& before / syncStep(this.segmentSize) != this.writeOffset / syncStep(this.segmentSize)) {
-			// Each eighth of a segment is forced in the background, so that sealing it
-			// forces little and stalls appends little.
-			this.intervalSyncer.wake();
+		else if (this.intervalSyncer != null) {
+			this.intervalSyncer.written(before, this.writeOffset);
 		}
-	}
-
-	private static long syncStep(long segmentSize) {
-		return Math.max(1 << 20, segmentSize / 8);
 	}
 
 	/**
@@ -323,7 +290,7 @@ public final class FileJournal implements Journal {
 	 * appends back.
 	 */
 	public @Nullable IOException lastSyncFailure() {
-		return this.lastSyncFailure;
+		return this.active.lastSyncFailure();
 	}
 
 	@Override
@@ -364,42 +331,24 @@ public final class FileJournal implements Journal {
 			return;
 		}
 		try {
-			this.writer.write(composer.bytes(), 0, composer.size());
+			this.active.write(composer.bytes(), composer.size(), start);
 		}
 		catch (IOException ex) {
-			cutBack(start, ex);
 			fail(written, new EventStoreException("Could not append to journal " + this.path + " at byte offset "
 					+ start + ": " + ex.getMessage() + "; nothing was stored", ex));
 			return;
 		}
 		if (this.fsync == FsyncPolicy.ALWAYS) {
 			try {
-				this.writer.sync();
+				this.active.forceGroup(start);
 			}
 			catch (IOException ex) {
-				// After a failed fsync the written bytes cannot be trusted to be on disk:
-				// cut them off.
-				cutBack(start, ex);
-				this.lastSyncFailure = ex;
-				logger.log(Level.ERROR, "fsync of journal " + this.path + " failed; its appends were rolled back", ex);
 				fail(written, new EventStoreException("Could not fsync journal " + this.path + ": " + ex.getMessage()
 						+ "; the append was rolled back", ex));
 				return;
 			}
 		}
-		for (AppendRequest request : written) {
-			if (!request.stored.isDuplicate()) {
-				current.index().add(request.streamId, start, request.lineStarts, start + request.end);
-				for (StoredEvent event : request.stored) {
-					this.ids.add(event.id(), event.position());
-					// The events an application reads next are most often those it just
-					// appended (load, decide, append, load again): they read back from
-					// memory, as they would decode from their lines.
-					this.decoded.put(event);
-				}
-			}
-			request.succeeded();
-		}
+		composer.indexWritten(start, current.index(), this.ids, this.decoded);
 		this.nextPosition = position;
 		this.writeOffset = start + composer.size();
 		current.file().written(this.writeOffset);
@@ -421,77 +370,31 @@ public final class FileJournal implements Journal {
 	}
 
 	/**
-	 * Seals the file being written once it holds the segment size: forces it, writes its
-	 * index, starts the next segment, then records the sealed segment in the streams'
-	 * summary and the id filter. Runs under the write lock after a group, so batches
-	 * never span segments. A failure leaves the segment being written (appends go on) and
-	 * is tried again after another segment size; a crash at any step is repaired on open.
+	 * Seals the file being written once it holds the segment size and starts the next
+	 * segment ({@link SegmentRoller}), then records the sealed segment in the streams'
+	 * summary and the id filter. A failure leaves the segment being written, and sealing
+	 * is tried again after another segment size.
 	 */
 	private void seal() {
 		JournalLayout current = this.layout;
-		Path directory = Objects.requireNonNull(this.directory);
-		if (current.index().count() == 0) {
-			return;
-		}
-		JournalWriter next = null;
-		FileChannel nextChannel = null;
-		SealedSegments sealed;
-		SegmentIndex index;
-		try {
-			if (this.fsync != FsyncPolicy.ALWAYS) {
-				synchronized (this.syncMonitor) {
-					this.writer.sync();
-				}
-			}
-			int fingerprint = SegmentIndex.write(this.activePath, current.index(), this.ids,
-					current.sealed().streams()::version, this.activeLegacyEnd);
-			index = SegmentIndex.open(this.activePath, current.index().base() + 1, this.writeOffset, fingerprint);
-			if (index == null || !index.verify()) {
-				throw new IOException("the index just written does not read back");
-			}
-			Path nextPath = Segments.create(directory, this.nextPosition);
-			next = this.opener.open(nextPath, 0);
-			nextChannel = FileChannel.open(nextPath, StandardOpenOption.READ);
-			current.file().mapAll();
-			sealed = current.sealed().with(this.activePath, index, current.file(), this.decoded, this::ensureOpen);
-			JournalIndex nextIndex = new JournalIndex(this.nextPosition - 1, sealed.streams()::version);
-			SegmentFile nextFile = new SegmentFile(nextPath, nextChannel, 0, this::ensureOpen);
-			JournalWriter previous;
-			synchronized (this.syncMonitor) {
-				previous = this.writer;
-				this.writer = next;
-			}
-			this.sealedBytes += this.writeOffset;
-			// The next segment takes about as many events as this one did.
-			this.ids = new IdTable((int) current.index().count());
-			this.activePath = nextPath;
-			this.activeLegacyEnd = 0;
-			this.writeOffset = 0;
-			this.writtenOffset = 0;
-			this.sealAt = this.segmentSize;
-			this.layout = new JournalLayout(sealed, nextIndex, nextFile,
-					new JournalReads(nextFile, nextIndex, 0, this.decoded));
-			try {
-				previous.close();
-			}
-			catch (IOException ex) {
-				logger.log(Level.WARNING, "Could not close the writer of sealed segment " + current.file().path(), ex);
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			Resources.closeQuietly(Arrays.asList(next, nextChannel)
-				.stream()
-				.filter(Objects::nonNull)
-				.map(AutoCloseable.class::cast)
-				.toList(), ex);
+		SegmentRoller.Rolled rolled = Objects.requireNonNull(this.roller)
+			.roll(new SegmentRoller.Active(current, this.ids, this.activePath, this.activeLegacyEnd, this.writeOffset,
+					this.nextPosition), this.active);
+		if (rolled == null) {
 			this.sealAt = this.writeOffset + this.segmentSize;
-			logger.log(Level.ERROR, "Could not seal segment " + this.activePath + "; appends go on into it and "
-					+ "sealing is tried again after another " + this.segmentSize + " bytes", ex);
 			return;
 		}
+		this.sealedBytes += this.writeOffset;
+		this.ids = rolled.ids();
+		this.activePath = rolled.path();
+		this.activeLegacyEnd = 0;
+		this.writeOffset = 0;
+		this.writtenOffset = 0;
+		this.sealAt = this.segmentSize;
+		this.layout = rolled.layout();
 		// Rebuilt or completed on open if this does not get through.
 		if (this.sideFiles != null) {
-			this.sideFiles.sealed(sealed);
+			this.sideFiles.sealed(rolled.layout().sealed());
 		}
 	}
 
@@ -507,51 +410,6 @@ public final class FileJournal implements Journal {
 	private static void fail(List<AppendRequest> requests, RuntimeException failure) {
 		for (AppendRequest request : requests) {
 			request.fail(failure);
-		}
-	}
-
-	/**
-	 * Removes the bytes of a group that failed, or marks them to be removed before the
-	 * next write.
-	 */
-	private void cutBack(long start, IOException failure) {
-		try {
-			this.writer.truncate(start);
-		}
-		catch (IOException ex) {
-			this.needsTruncate = true;
-			failure.addSuppressed(ex);
-		}
-	}
-
-	private void repairIfNeeded() {
-		if (!this.needsTruncate) {
-			return;
-		}
-		try {
-			this.writer.truncate(this.writeOffset);
-			this.needsTruncate = false;
-		}
-		catch (IOException ex) {
-			throw new EventStoreException(
-					"Journal " + this.path + " still holds the bytes of a failed write after byte " + "offset "
-							+ this.writeOffset + " and cannot cut them off: " + ex.getMessage(),
-					ex);
-		}
-	}
-
-	/** Forces what is written; keeps appends on failure (they were acknowledged). */
-	private @Nullable IOException flushNow() {
-		synchronized (this.syncMonitor) {
-			try {
-				this.writer.sync();
-				return null;
-			}
-			catch (IOException ex) {
-				this.lastSyncFailure = ex;
-				logger.log(Level.ERROR, "fsync of journal " + this.path + " failed", ex);
-				return ex;
-			}
 		}
 	}
 
@@ -640,7 +498,7 @@ public final class FileJournal implements Journal {
 			details.put("segments", this.layout.sealed().count() + 1);
 			details.put("segmentSize", this.segmentSize);
 		}
-		IOException syncFailure = this.lastSyncFailure;
+		IOException syncFailure = this.active.lastSyncFailure();
 		if (syncFailure != null) {
 			details.put("lastSyncFailure", String.valueOf(syncFailure.getMessage()));
 		}
@@ -671,12 +529,12 @@ public final class FileJournal implements Journal {
 		if (this.intervalSyncer != null) {
 			this.intervalSyncer.close();
 		}
-		IOException failure = (this.fsync == FsyncPolicy.ALWAYS) ? null : flushNow();
+		IOException failure = (this.fsync == FsyncPolicy.ALWAYS) ? null : this.active.flush();
 		List<AutoCloseable> resources = new ArrayList<>();
 		JournalLayout current = this.layout;
 		current.sealed().close(resources);
 		resources.add(current.file());
-		resources.add(this.writer);
+		resources.add(this.active.writer());
 		if (this.sideFiles != null) {
 			resources.add(this.sideFiles);
 		}

@@ -11,6 +11,7 @@ import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.EventStoreException;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.internal.IdTable;
 import dev.eventstore.journal.support.Retries;
 import org.jspecify.annotations.Nullable;
 
@@ -116,6 +117,27 @@ final class GroupComposer {
 	 * The requests to complete once the composed lines are durable (retries among them
 	 * stored nothing); empty when nothing was composed.
 	 */
+	/**
+	 * Once the group's lines are written from byte offset {@code start} (and forced, if
+	 * the policy says so): indexes its events, makes them readable from memory and
+	 * completes its requests.
+	 */
+	void indexWritten(long start, JournalIndex index, IdTable ids, DecodedEvents decoded) {
+		for (AppendRequest request : this.written) {
+			if (!request.stored.isDuplicate()) {
+				index.add(request.streamId, start, request.lineStarts, start + request.end);
+				for (StoredEvent event : request.stored) {
+					ids.add(event.id(), event.position());
+					// The events an application reads next are most often those it just
+					// appended (load, decide, append, load again): they read back from
+					// memory, as they would decode from their lines.
+					decoded.put(event);
+				}
+			}
+			request.succeeded();
+		}
+	}
+
 	List<AppendRequest> written() {
 		return this.written;
 	}

@@ -1,9 +1,13 @@
 package dev.eventstore.journal.file;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+
+import dev.eventstore.FsyncPolicy;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The background fsync of {@link dev.eventstore.FsyncPolicy#INTERVAL}: every interval, if
@@ -12,6 +16,15 @@ import java.util.function.LongSupplier;
  * journal that is about to seal its last segment.
  */
 final class IntervalSyncer implements AutoCloseable {
+
+	/**
+	 * How often a segmented journal under NEVER forces its last segment in the
+	 * background.
+	 */
+	private static final Duration NEVER_SEGMENT_SYNC = Duration.ofSeconds(1);
+
+	/** A segmented journal's segment size, or 0: each eighth of it is forced at once. */
+	private final long segmentSize;
 
 	private final Object monitor = new Object();
 
@@ -26,7 +39,8 @@ final class IntervalSyncer implements AutoCloseable {
 	 * @param written the byte offset written so far
 	 * @param force forces the file, true when it succeeded
 	 */
-	IntervalSyncer(String name, Duration interval, LongSupplier written, BooleanSupplier force) {
+	IntervalSyncer(String name, Duration interval, long segmentSize, LongSupplier written, BooleanSupplier force) {
+		this.segmentSize = segmentSize;
 		long millis = Math.max(1, interval.toMillis());
 		this.thread = new Thread(() -> {
 			long synced = -1;
@@ -47,6 +61,34 @@ final class IntervalSyncer implements AutoCloseable {
 		}, "eventstore-fsync-" + name);
 		this.thread.setDaemon(true);
 		this.thread.start();
+	}
+
+	/**
+	 * The syncer a journal needs, if any: every interval under INTERVAL; every second for
+	 * a segmented journal under NEVER too, since sealing a segment forces it and would
+	 * otherwise stall appends while up to a segment's worth of bytes reaches the disk.
+	 * @return the syncer, or null for none
+	 */
+	static @Nullable IntervalSyncer forJournal(Path path, FsyncPolicy fsync, Duration interval, long segmentSize,
+			LongSupplier written, BooleanSupplier force) {
+		Duration every = (fsync == FsyncPolicy.INTERVAL) ? interval
+				: (fsync == FsyncPolicy.NEVER && segmentSize > 0) ? NEVER_SEGMENT_SYNC : null;
+		return (every != null) ? new IntervalSyncer(path.getFileName().toString(), every, segmentSize, written, force)
+				: null;
+	}
+
+	/**
+	 * After a group was written from {@code before} to {@code after}: a segmented journal
+	 * forces each eighth of a segment in the background, so that sealing it forces little
+	 * and stalls appends little.
+	 */
+	void written(long before, long after) {
+		if (this.segmentSize > 0) {
+			long step = Math.max(1 << 20, this.segmentSize / 8);
+			if (before / step != after / step) {
+				wake();
+			}
+		}
 	}
 
 	/** Forces now instead of at the end of the interval. */
