@@ -26,6 +26,21 @@ public class ConcurrencyConflictException extends EventStoreException {
 		this.actualVersion = actualVersion;
 	}
 
+	/**
+	 * A conflict with a message of its own, for subclasses.
+	 * @param streamId the stream the append was aimed at
+	 * @param expectedVersion what the caller expected
+	 * @param actualVersion the stream's version when the append was checked
+	 * @param message the message
+	 */
+	protected ConcurrencyConflictException(String streamId, ExpectedVersion expectedVersion, long actualVersion,
+			String message) {
+		super(message);
+		this.streamId = streamId;
+		this.expectedVersion = expectedVersion;
+		this.actualVersion = actualVersion;
+	}
+
 	/** The stream the append was aimed at. */
 	public String streamId() {
 		return this.streamId;

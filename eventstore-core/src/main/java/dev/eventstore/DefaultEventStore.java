@@ -67,6 +67,29 @@ final class DefaultEventStore implements EventStore {
 
 	@Override
 	public AppendResult appendBatch(String streamId, List<NewEvent> events, ExpectedVersion expected) {
+		return append(streamId, events, expected, null);
+	}
+
+	@Override
+	public AppendResult appendBatch(String streamId, List<NewEvent> events, ExpectedVersion expected,
+			AppendCondition condition) {
+		if (condition == null) {
+			throw new IllegalArgumentException("Append condition must not be null");
+		}
+		return append(streamId, events, expected, condition);
+	}
+
+	@Override
+	public QueryResult read(EventQuery query, long fromPosition, int maxCount) {
+		if (query == null) {
+			throw new IllegalArgumentException("Query must not be null; use EventQuery.all()");
+		}
+		ensureOpen();
+		return this.journal.read(query, fromPosition, maxCount);
+	}
+
+	private AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
+			@Nullable AppendCondition condition) {
 		requireStreamId(streamId);
 		if (events == null) {
 			throw new IllegalArgumentException("Events must not be null (stream " + Texts.quote(streamId) + ")");
@@ -81,7 +104,7 @@ final class DefaultEventStore implements EventStore {
 			throw new IllegalArgumentException("Expected version must not be null; use ExpectedVersion.any()");
 		}
 		if (events.isEmpty()) {
-			return checkOnly(streamId, expected);
+			return checkOnly(streamId, expected, condition);
 		}
 		requireDistinctIds(streamId, events);
 		ensureOpen();
@@ -92,7 +115,8 @@ final class DefaultEventStore implements EventStore {
 		long start = timed ? System.nanoTime() : 0;
 		AppendResult stored;
 		try {
-			stored = this.journal.append(streamId, batch, expected, now());
+			stored = (condition == null) ? this.journal.append(streamId, batch, expected, now())
+					: this.journal.append(streamId, batch, expected, condition, now());
 		}
 		catch (ConcurrencyConflictException | EventIdConflictException ex) {
 			this.observers.appendFailed(streamId, ex, timed ? System.nanoTime() - start : 0);
@@ -123,13 +147,24 @@ final class DefaultEventStore implements EventStore {
 	 * An empty batch, as the original design has it: the expected version is checked,
 	 * nothing is written and nobody is notified.
 	 */
-	private AppendResult checkOnly(String streamId, ExpectedVersion expected) {
+	private AppendResult checkOnly(String streamId, ExpectedVersion expected, @Nullable AppendCondition condition) {
 		ensureOpen();
 		long version = this.journal.streamVersion(streamId);
 		if (!expected.matches(version)) {
 			ConcurrencyConflictException conflict = new ConcurrencyConflictException(streamId, expected, version);
 			this.observers.appendFailed(streamId, conflict, 0);
 			throw conflict;
+		}
+		if (condition != null) {
+			List<StoredEvent> matching = this.journal
+				.read(condition.query(), condition.after() + 1, AppendConditionFailedException.MAX_LISTED)
+				.events();
+			if (!matching.isEmpty()) {
+				AppendConditionFailedException failed = new AppendConditionFailedException(streamId, condition,
+						matching.stream().map(StoredEvent::position).toList(), version);
+				this.observers.appendFailed(streamId, failed, 0);
+				throw failed;
+			}
 		}
 		return AppendResult.stored(List.of());
 	}

@@ -34,6 +34,12 @@ public final class EventLimits {
 	 */
 	public static final int MAX_EVENT_BYTES = Limits.MAX_EVENT_BYTES;
 
+	/** Most tags on one event. */
+	public static final int MAX_TAGS = Limits.MAX_TAGS;
+
+	/** Most characters in one tag. */
+	public static final int MAX_TAG_LENGTH = Limits.MAX_TAG_LENGTH;
+
 	private EventLimits() {
 	}
 

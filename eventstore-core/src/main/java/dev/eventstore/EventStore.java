@@ -115,6 +115,79 @@ public interface EventStore extends AutoCloseable {
 	AppendResult appendBatch(String streamId, List<NewEvent> events, ExpectedVersion expected);
 
 	/**
+	 * Appends a batch atomically unless an event matching the condition's query exists
+	 * after the condition's position, in any stream: the decision a caller made on
+	 * {@link #read(EventQuery)} stands only if nothing it depended on happened since.
+	 * Checked atomically with the write on every journal, against concurrent appends of
+	 * this process and of others sharing the journal. Retries are idempotent by event id
+	 * as for {@link #appendBatch(String, List, ExpectedVersion)}: a retry of a stored
+	 * batch returns it, whatever the condition now says.
+	 * @param streamId the stream
+	 * @param events the events, possibly none
+	 * @param condition the condition
+	 * @return the stored events
+	 * @throws AppendConditionFailedException if a matching event exists after the
+	 * condition's position; nothing is stored
+	 * @since 0.2.0
+	 */
+	default AppendResult appendBatch(String streamId, List<NewEvent> events, AppendCondition condition) {
+		return appendBatch(streamId, events, ExpectedVersion.any(), condition);
+	}
+
+	/**
+	 * Appends a batch atomically if the stream's version matches and no event matching
+	 * the condition's query exists after the condition's position.
+	 * @param streamId the stream
+	 * @param events the events, possibly none
+	 * @param expected the condition on the stream's version
+	 * @param condition the condition on the whole log
+	 * @return the stored events
+	 * @throws ConcurrencyConflictException if the stream's version does not match
+	 * @throws AppendConditionFailedException if a matching event exists after the
+	 * condition's position; nothing is stored
+	 * @since 0.2.0
+	 */
+	AppendResult appendBatch(String streamId, List<NewEvent> events, ExpectedVersion expected,
+			AppendCondition condition);
+
+	/**
+	 * Appends one event under a condition; see
+	 * {@link #appendBatch(String, List, AppendCondition)}.
+	 * @param streamId the stream
+	 * @param event the event
+	 * @param condition the condition
+	 * @return the stored event
+	 * @since 0.2.0
+	 */
+	default StoredEvent append(String streamId, NewEvent event, AppendCondition condition) {
+		return appendBatch(streamId, List.of(event), condition).get(0);
+	}
+
+	/**
+	 * Every event matching a query, in position order, and the position the result is
+	 * consistent with: the marker a decision appends after.
+	 * @param query the query
+	 * @return the result
+	 * @since 0.2.0
+	 */
+	default QueryResult read(EventQuery query) {
+		return read(query, 1, Integer.MAX_VALUE);
+	}
+
+	/**
+	 * A page of the events matching a query: those from {@code fromPosition} on, at most
+	 * {@code maxCount}. The result's position is that of its last event when the page is
+	 * full, else the log's last position when the read began; every matching event from
+	 * {@code fromPosition} up to it is in the page.
+	 * @param query the query
+	 * @param fromPosition the first position to consider, at least 1
+	 * @param maxCount the most events to return, at least 0
+	 * @return the result
+	 * @since 0.2.0
+	 */
+	QueryResult read(EventQuery query, long fromPosition, int maxCount);
+
+	/**
 	 * All events of a stream in version order.
 	 * @param streamId the stream
 	 * @return its events, empty for an unknown stream

@@ -41,6 +41,42 @@ public interface Journal extends AutoCloseable {
 	AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp);
 
 	/**
+	 * Appends under an append condition: as
+	 * {@link #append(String, List, ExpectedVersion, Instant)}, and atomically with the
+	 * write, fails if an event matching the condition's query exists after its position,
+	 * counting the events of appends ordered before this one. A journal that cannot check
+	 * that atomically must not override the default, which refuses.
+	 * @param streamId the stream
+	 * @param events the events, at least one
+	 * @param expected the condition on the stream's version
+	 * @param condition the condition on the log
+	 * @param timestamp the timestamp the events get
+	 * @return the stored events
+	 * @throws dev.eventstore.AppendConditionFailedException if the condition fails;
+	 * nothing is written
+	 * @since 0.2.0
+	 */
+	default AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
+			AppendCondition condition, Instant timestamp) {
+		throw new UnsupportedOperationException("Journal " + location() + " cannot check append conditions");
+	}
+
+	/**
+	 * The events matching a query from a position on; see
+	 * {@link EventStore#read(EventQuery, long, int)}. By default a scan of the log up to
+	 * its last position when the read began; journals that index types and tags override
+	 * it.
+	 * @param query the query
+	 * @param fromPosition the first position, at least 1
+	 * @param maxCount the most events, at least 0
+	 * @return the result
+	 * @since 0.2.0
+	 */
+	default QueryResult read(EventQuery query, long fromPosition, int maxCount) {
+		return QueryScan.scan(this, query, fromPosition, maxCount);
+	}
+
+	/**
 	 * Events of one stream in version order, starting at {@code fromVersion} (inclusive).
 	 * @param streamId the stream
 	 * @param fromVersion the first version to return, at least 1

@@ -1,15 +1,20 @@
 package dev.eventstore;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 import dev.eventstore.internal.EventIds;
 import dev.eventstore.internal.JsonBody;
 import dev.eventstore.internal.Limits;
+import dev.eventstore.internal.Tags;
 import dev.eventstore.internal.Texts;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.serialization.JacksonEventSerializer;
+import dev.eventstore.types.EventTag;
 import dev.eventstore.types.EventType;
 import org.jspecify.annotations.Nullable;
 
@@ -52,6 +57,8 @@ public final class NewEvent {
 
 	private final @Nullable Object payload;
 
+	private final Set<String> tags;
+
 	/**
 	 * The payload as the default serializer writes it, for {@link #data()} on an event
 	 * not yet appended; a benign race.
@@ -73,14 +80,15 @@ public final class NewEvent {
 	public NewEvent(String type, Map<String, Object> data, @Nullable Map<String, Object> metadata,
 			@Nullable Class<?> payloadType, UUID id, int revision, @Nullable Object payload) {
 		this(Texts.requireType(type), JsonBody.ofValue(data, "Data of event '" + type + "'"), null,
-				metadataOf(metadata, type), payloadType, requireId(id), requireRevision(revision), payload);
+				metadataOf(metadata, type), payloadType, requireId(id), requireRevision(revision), payload, Set.of());
 		checkSize(this.type, Objects.requireNonNull(this.data), this.metadata);
 	}
 
 	/** An event of parts already checked: its copies and the factories' events. */
 	private NewEvent(String type, @Nullable JsonBody data, @Nullable EventSerializer dataBy, JsonBody metadata,
-			@Nullable Class<?> payloadType, UUID id, int revision, @Nullable Object payload) {
+			@Nullable Class<?> payloadType, UUID id, int revision, @Nullable Object payload, Set<String> tags) {
 		this.type = type;
+		this.tags = tags;
 		this.data = data;
 		this.dataBy = dataBy;
 		this.metadata = metadata;
@@ -174,11 +182,20 @@ public final class NewEvent {
 	private static final ClassValue<PayloadClass> PAYLOAD_CLASSES = new ClassValue<>() {
 		@Override
 		protected PayloadClass computeValue(Class<?> type) {
-			return new PayloadClass(Texts.requireType(typeNameOf(type)), revisionOf(type));
+			return new PayloadClass(Texts.requireType(typeNameOf(type)), revisionOf(type),
+					Tags.taggingOf(type, (component) -> {
+						EventTag tag = component.getAnnotation(EventTag.class);
+						return (tag != null) ? tag.value() : null;
+					}));
 		}
 	};
 
-	private record PayloadClass(String typeName, int revision) {
+	private record PayloadClass(String typeName, int revision, List<Tags.Tagging> taggings) {
+
+		Set<String> tagsOf(Object payload) {
+			return this.taggings.isEmpty() ? Set.of() : Tags.with(Set.of(), Tags.of(payload, this.taggings));
+		}
+
 	}
 
 	private static int revisionOf(@Nullable Class<?> payloadType) {
@@ -194,7 +211,7 @@ public final class NewEvent {
 	 */
 	public NewEvent withId(UUID id) {
 		return new NewEvent(this.type, this.data, this.dataBy, this.metadata, this.payloadType, requireId(id),
-				this.revision, this.payload);
+				this.revision, this.payload, this.tags);
 	}
 
 	/**
@@ -205,7 +222,7 @@ public final class NewEvent {
 	 */
 	public NewEvent withRevision(int revision) {
 		return new NewEvent(this.type, this.data, this.dataBy, this.metadata, this.payloadType, this.id,
-				requireRevision(revision), this.payload);
+				requireRevision(revision), this.payload, this.tags);
 	}
 
 	/**
@@ -220,7 +237,35 @@ public final class NewEvent {
 			checkSize(this.type, this.data, meta);
 		}
 		return new NewEvent(this.type, this.data, this.dataBy, meta, this.payloadType, this.id, this.revision,
-				this.payload);
+				this.payload, this.tags);
+	}
+
+	/**
+	 * This event with these tags added to its own (those its payload's
+	 * {@link EventTag @EventTag} components gave it, say). A tag is an opaque text,
+	 * {@code key:value} by convention; queries and append conditions select events by
+	 * them across streams.
+	 * @param tags the tags: not blank, at most {@link EventLimits#MAX_TAG_LENGTH}
+	 * characters each, at most {@link EventLimits#MAX_TAGS} on the event
+	 * @return a copy with those tags
+	 * @throws IllegalArgumentException naming a bad tag, or the count
+	 * @since 0.2.0
+	 */
+	public NewEvent withTags(String... tags) {
+		if (tags == null) {
+			throw new IllegalArgumentException("Tags must not be null");
+		}
+		return new NewEvent(this.type, this.data, this.dataBy, this.metadata, this.payloadType, this.id, this.revision,
+				this.payload, Tags.with(this.tags, Arrays.asList(tags)));
+	}
+
+	/**
+	 * The event's tags, in the order they were given; empty when none.
+	 * @return the immutable set of tags
+	 * @since 0.2.0
+	 */
+	public Set<String> tags() {
+		return this.tags;
 	}
 
 	/**
@@ -251,10 +296,11 @@ public final class NewEvent {
 		if (data == null || data instanceof Map<?, ?> || !isTyped(data)) {
 			JsonBody body = JsonBody.ofValue(data, what);
 			checkSize(name, body, meta);
-			return new NewEvent(name, body, null, meta, null, EventIds.next(), 1, null);
+			return new NewEvent(name, body, null, meta, null, EventIds.next(), 1, null, Set.of());
 		}
-		return new NewEvent(name, null, null, meta, data.getClass(), EventIds.next(),
-				PAYLOAD_CLASSES.get(data.getClass()).revision(), data);
+		PayloadClass payloadClass = PAYLOAD_CLASSES.get(data.getClass());
+		return new NewEvent(name, null, null, meta, data.getClass(), EventIds.next(), payloadClass.revision(), data,
+				payloadClass.tagsOf(data));
 	}
 
 	/**
@@ -285,7 +331,7 @@ public final class NewEvent {
 		}
 		PayloadClass payloadClass = PAYLOAD_CLASSES.get(payload.getClass());
 		return new NewEvent(payloadClass.typeName(), null, null, JsonBody.empty(), payload.getClass(), EventIds.next(),
-				payloadClass.revision(), payload);
+				payloadClass.revision(), payload, payloadClass.tagsOf(payload));
 	}
 
 	/**
@@ -307,7 +353,7 @@ public final class NewEvent {
 		JsonBody body = JsonBody.ofSerialized(json.clone(), "Data of event '" + name + "'");
 		JsonBody meta = metadataOf(metadata, name);
 		checkSize(name, body, meta);
-		return new NewEvent(name, body, null, meta, null, EventIds.next(), 1, null);
+		return new NewEvent(name, body, null, meta, null, EventIds.next(), 1, null, Set.of());
 	}
 
 	/**
@@ -346,8 +392,10 @@ public final class NewEvent {
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException(what + " is not serialisable to JSON: " + ex.getMessage(), ex);
 		}
-		return new NewEvent(this.type, JsonBody.ofSerialized(json, what), serializer, this.metadata, this.payloadType,
-				this.id, this.revision, this.payload);
+		JsonBody body = JsonBody.ofSerialized(json, what);
+		checkSize(this.type, body, this.metadata);
+		return new NewEvent(this.type, body, serializer, this.metadata, this.payloadType, this.id, this.revision,
+				this.payload, this.tags);
 	}
 
 	/**
@@ -444,7 +492,7 @@ public final class NewEvent {
 		}
 		return other instanceof NewEvent that && this.type.equals(that.type) && this.id.equals(that.id)
 				&& this.revision == that.revision && Objects.equals(this.payloadType, that.payloadType)
-				&& data().equals(that.data()) && metadata().equals(that.metadata());
+				&& this.tags.equals(that.tags) && data().equals(that.data()) && metadata().equals(that.metadata());
 	}
 
 	@Override
@@ -455,7 +503,8 @@ public final class NewEvent {
 	@Override
 	public String toString() {
 		return "NewEvent[type=" + this.type + ", id=" + this.id + ", revision=" + this.revision + ", data="
-				+ ((this.data != null) ? this.data.text() : this.payload) + ", metadata=" + this.metadata.text() + "]";
+				+ ((this.data != null) ? this.data.text() : this.payload) + ", metadata=" + this.metadata.text()
+				+ (this.tags.isEmpty() ? "" : ", tags=" + this.tags) + "]";
 	}
 
 	static String requireText(@Nullable String value, String what) {

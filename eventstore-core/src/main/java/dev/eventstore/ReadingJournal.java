@@ -122,6 +122,20 @@ final class ReadingJournal implements Journal {
 	}
 
 	@Override
+	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
+			AppendCondition condition, Instant timestamp) {
+		AppendResult result = this.journal.append(streamId, events, expected, condition, timestamp);
+		List<StoredEvent> read = read(result);
+		return result.isDuplicate() ? AppendResult.duplicate(read) : AppendResult.stored(read);
+	}
+
+	@Override
+	public QueryResult read(EventQuery query, long fromPosition, int maxCount) {
+		QueryResult result = this.journal.read(query, fromPosition, maxCount);
+		return new QueryResult(read(result.events()), result.position());
+	}
+
+	@Override
 	public List<StoredEvent> readStream(String streamId, long fromVersion, int maxCount) {
 		return read(this.journal.readStream(streamId, fromVersion, maxCount));
 	}

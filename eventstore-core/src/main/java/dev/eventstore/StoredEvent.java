@@ -1,8 +1,10 @@
 package dev.eventstore;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
@@ -12,6 +14,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.eventstore.internal.EventIds;
 import dev.eventstore.internal.JsonBody;
 import dev.eventstore.internal.JsonData;
+import dev.eventstore.internal.Tags;
 import dev.eventstore.internal.Texts;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.serialization.JacksonEventSerializer;
@@ -40,7 +43,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @JsonAutoDetect(getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE,
 		fieldVisibility = Visibility.NONE)
-@JsonPropertyOrder({ "position", "streamId", "version", "type", "revision", "data", "metadata", "timestamp", "id" })
+@JsonPropertyOrder({ "position", "streamId", "version", "type", "revision", "tags", "data", "metadata", "timestamp",
+		"id" })
 public final class StoredEvent {
 
 	private final long position;
@@ -58,6 +62,8 @@ public final class StoredEvent {
 	private final Instant timestamp;
 
 	private final UUID id;
+
+	private final Set<String> tags;
 
 	/**
 	 * The data as stored, shared by every view of this event ({@link #withReader}), so
@@ -92,7 +98,7 @@ public final class StoredEvent {
 			@Nullable Map<String, Object> metadata, Instant timestamp, UUID id) {
 		this(position, streamId, version, type, 1,
 				new Body(JsonBody.ofValue(data, "Data of event '" + requireType(type) + "'"), null),
-				immutable(metadata, type), timestamp, id, null, JacksonEventSerializer.defaults());
+				immutable(metadata, type), timestamp, id, Set.of(), null, JacksonEventSerializer.defaults());
 	}
 
 	/**
@@ -112,8 +118,8 @@ public final class StoredEvent {
 	}
 
 	private StoredEvent(long position, String streamId, long version, String type, int revision, Body body,
-			@Nullable Map<String, Object> metadata, Instant timestamp, UUID id, @Nullable EventTypes types,
-			EventSerializer serializer) {
+			@Nullable Map<String, Object> metadata, Instant timestamp, UUID id, Set<String> tags,
+			@Nullable EventTypes types, EventSerializer serializer) {
 		if (position < 1) {
 			throw new IllegalArgumentException("Position must be >= 1, was " + position);
 		}
@@ -138,6 +144,7 @@ public final class StoredEvent {
 		this.metadata = (metadata == null || metadata.isEmpty()) ? JsonData.emptyObject() : metadata;
 		this.timestamp = timestamp;
 		this.id = id;
+		this.tags = tags;
 		this.types = types;
 		this.serializer = serializer;
 	}
@@ -172,8 +179,29 @@ public final class StoredEvent {
 	 */
 	public static StoredEvent fromJson(long position, String streamId, long version, String type, int revision,
 			byte[] dataJson, @Nullable Map<String, Object> metadata, Instant timestamp, @Nullable UUID id) {
+		return fromJson(position, streamId, version, type, revision, dataJson, metadata, timestamp, id, List.of());
+	}
+
+	/**
+	 * An event with tags as a journal read it: for journal implementations.
+	 * @param position its position
+	 * @param streamId its stream
+	 * @param version its version
+	 * @param type its type name
+	 * @param revision the schema revision of its data
+	 * @param dataJson its data as UTF-8 JSON; not copied
+	 * @param metadata its metadata as the journal read it, empty or null when none
+	 * @param timestamp when it was appended
+	 * @param id its id, or null for an event stored before events had ids
+	 * @param tags its tags as stored, empty when none
+	 * @return the event
+	 * @since 0.2.0
+	 */
+	public static StoredEvent fromJson(long position, String streamId, long version, String type, int revision,
+			byte[] dataJson, @Nullable Map<String, Object> metadata, Instant timestamp, @Nullable UUID id,
+			List<String> tags) {
 		return new StoredEvent(position, streamId, version, type, revision, new Body(JsonBody.stored(dataJson), null),
-				metadata, timestamp, (id != null) ? id : EventIds.derived(position), null,
+				metadata, timestamp, (id != null) ? id : EventIds.derived(position), Tags.stored(tags), null,
 				JacksonEventSerializer.defaults());
 	}
 
@@ -189,7 +217,7 @@ public final class StoredEvent {
 	public static StoredEvent appended(long position, String streamId, long version, NewEvent event,
 			Instant timestamp) {
 		return new StoredEvent(position, streamId, version, event.type(), event.revision(),
-				new Body(event.body(), null), event.metadata(), timestamp, event.id(), null,
+				new Body(event.body(), null), event.metadata(), timestamp, event.id(), event.tags(), null,
 				JacksonEventSerializer.defaults());
 	}
 
@@ -202,7 +230,7 @@ public final class StoredEvent {
 	 */
 	StoredEvent withTree(int revision, ObjectNode tree) {
 		return new StoredEvent(this.position, this.streamId, this.version, this.type, revision, new Body(null, tree),
-				this.metadata, this.timestamp, this.id, this.types, this.serializer);
+				this.metadata, this.timestamp, this.id, this.tags, this.types, this.serializer);
 	}
 
 	/** The stored JSON of the data, parsed into a tree an upcaster may change. */
@@ -241,6 +269,7 @@ public final class StoredEvent {
 		this.metadata = source.metadata;
 		this.timestamp = source.timestamp;
 		this.id = source.id;
+		this.tags = source.tags;
 		this.body = source.body;
 		this.types = types;
 		this.serializer = serializer;
@@ -318,6 +347,16 @@ public final class StoredEvent {
 		JsonBody json = this.body.json;
 		return (json != null) ? json.bytes().clone()
 				: JsonData.MAPPER.writeValueAsBytes(Objects.requireNonNull(this.body.tree));
+	}
+
+	/**
+	 * Its tags, in the order they were given; empty when none.
+	 * @return the immutable set of tags
+	 * @since 0.2.0
+	 */
+	@JsonProperty
+	public Set<String> tags() {
+		return this.tags;
 	}
 
 	/** Its metadata, empty when none. */
@@ -418,7 +457,7 @@ public final class StoredEvent {
 		return other instanceof StoredEvent that && this.position == that.position && this.version == that.version
 				&& this.revision == that.revision && this.streamId.equals(that.streamId) && this.type.equals(that.type)
 				&& this.id.equals(that.id) && this.timestamp.equals(that.timestamp)
-				&& this.metadata.equals(that.metadata) && data().equals(that.data());
+				&& this.metadata.equals(that.metadata) && this.tags.equals(that.tags) && data().equals(that.data());
 	}
 
 	@Override
@@ -430,7 +469,8 @@ public final class StoredEvent {
 	public String toString() {
 		return "StoredEvent[position=" + this.position + ", streamId=" + this.streamId + ", version=" + this.version
 				+ ", type=" + this.type + ", revision=" + this.revision + ", data=" + data() + ", metadata="
-				+ this.metadata + ", timestamp=" + this.timestamp + ", id=" + this.id + "]";
+				+ this.metadata + ", timestamp=" + this.timestamp + ", id=" + this.id
+				+ (this.tags.isEmpty() ? "" : ", tags=" + this.tags) + "]";
 	}
 
 	/**

@@ -265,7 +265,8 @@ public abstract class EventStoreContractTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.store.appendBatch("s", java.util.Arrays.asList(event, null)))
 			.withMessageContaining("Event 1");
-		assertThatIllegalArgumentException().isThrownBy(() -> this.store.appendBatch("s", List.of(event), null))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.store.appendBatch("s", List.of(event), (ExpectedVersion) null))
 			.withMessageContaining("Expected version");
 		assertThat(this.store.lastPosition()).isZero();
 	}

@@ -99,6 +99,7 @@ final class CopyCommand implements Callable<Integer> {
 						List<NewEvent> copies = new ArrayList<>(batch.size());
 						for (StoredEvent event : batch) {
 							copies.add(NewEvent.ofJson(event.type(), event.dataJson(), event.metadata())
+								.withTags(event.tags().toArray(new String[0]))
 								.withId(event.id())
 								.withRevision(event.revision()));
 						}

@@ -19,7 +19,8 @@ final class Events {
 		}
 		else {
 			out.println("#" + event.position() + "  " + event.streamId() + "@" + event.version() + "  " + event.type()
-					+ "  " + event.timestamp() + "  " + json.writeValueAsString(event.data())
+					+ (event.tags().isEmpty() ? "" : "  " + event.tags()) + "  " + event.timestamp() + "  "
+					+ json.writeValueAsString(event.data())
 					+ (event.metadata().isEmpty() ? "" : "  " + json.writeValueAsString(event.metadata())));
 		}
 	}

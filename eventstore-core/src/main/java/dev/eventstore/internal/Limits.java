@@ -19,6 +19,10 @@ public final class Limits {
 
 	public static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
+	public static final int MAX_TAGS = 64;
+
+	public static final int MAX_TAG_LENGTH = 512;
+
 	private Limits() {
 	}
 

@@ -65,6 +65,17 @@ public final class Texts {
 	}
 
 	/**
+	 * A tag: not blank, at most {@code EventLimits.MAX_TAG_LENGTH} characters, valid
+	 * Unicode without NUL.
+	 * @param tag the tag
+	 * @return the tag
+	 * @throws IllegalArgumentException naming what is wrong
+	 */
+	public static String requireTag(String tag) {
+		return requireName(tag, "Tag", Limits.MAX_TAG_LENGTH);
+	}
+
+	/**
 	 * Checks an event type name against {@code EventLimits}.
 	 * @param type the type name
 	 * @return the type name

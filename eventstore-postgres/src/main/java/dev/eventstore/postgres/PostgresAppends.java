@@ -19,6 +19,8 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import dev.eventstore.AppendCondition;
+import dev.eventstore.AppendConditionFailedException;
 import dev.eventstore.AppendResult;
 import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.EventStoreException;
@@ -66,6 +68,9 @@ final class PostgresAppends {
 	/** The statements of an append that does not call the append function. */
 	private final PostgresStatements statements;
 
+	/** Checks append conditions under the head lock. */
+	private final PostgresQueries queries;
+
 	/** Writes this process's concurrent appends in shared transactions. */
 	private final GroupCommitter<Request> committer = new GroupCommitter<>(MAX_GROUP, Duration.ZERO, this::writeGroup);
 
@@ -76,19 +81,21 @@ final class PostgresAppends {
 		this.prefix = prefix;
 		this.sql = sql;
 		this.statements = new PostgresStatements(prefix, sql);
+		this.queries = new PostgresQueries(prefix);
 		this.location = location;
 		this.ensureOpen = ensureOpen;
 	}
 
 	/** Appends in the caller's transaction, or in a group of this process's appends. */
-	AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp) {
+	AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
+			@Nullable AppendCondition condition, Instant timestamp) {
 		Instant time = timestamp.truncatedTo(ChronoUnit.MICROS);
 		Connection connection = acquire(streamId);
 		boolean joined;
 		try {
 			joined = this.appendConnections.isInCallerTransaction(connection);
 			if (joined) {
-				return appendInCallerTransaction(connection, streamId, events, expected, time);
+				return appendInCallerTransaction(connection, new Request(streamId, events, expected, condition, time));
 			}
 		}
 		finally {
@@ -99,17 +106,19 @@ final class PostgresAppends {
 				logger.log(Level.DEBUG, "Could not release a connection", ex);
 			}
 		}
-		Request request = new Request(streamId, events, expected, time);
+		Request request = new Request(streamId, events, expected, condition, time);
 		this.committer.submit(request);
 		return request.stored;
 	}
 
 	/** Joins the caller's transaction: neither commits nor rolls back. */
-	private AppendResult appendInCallerTransaction(Connection connection, String streamId, List<NewEvent> events,
-			ExpectedVersion expected, Instant time) {
-		Request request = new Request(streamId, events, expected, time);
+	private AppendResult appendInCallerTransaction(Connection connection, Request request) {
+		String streamId = request.streamId;
+		List<NewEvent> events = request.events;
+		ExpectedVersion expected = request.expected;
 		try {
-			List<Outcome> outcomes = callAppend(connection, List.of(request));
+			// The append function knows neither tags nor conditions.
+			List<Outcome> outcomes = request.needsStatements() ? null : callAppend(connection, List.of(request));
 			if (outcomes != null) {
 				Outcome outcome = outcomes.get(0);
 				if (outcome.firstPosition() == null) {
@@ -127,6 +136,13 @@ final class PostgresAppends {
 			}
 			if (!expected.matches(version)) {
 				throw new ConcurrencyConflictException(streamId, expected, version);
+			}
+			if (request.condition != null) {
+				List<Long> conflicts = this.queries.positions(connection, request.condition.query(),
+						request.condition.after(), AppendConditionFailedException.MAX_LISTED);
+				if (!conflicts.isEmpty()) {
+					throw new AppendConditionFailedException(streamId, request.condition, conflicts, version);
+				}
 			}
 			request.prepare(last + 1, version + 1, null);
 			this.statements.insertRows(connection, List.of(request));
@@ -152,6 +168,11 @@ final class PostgresAppends {
 		}
 		catch (SQLException ex) {
 			failGroup(group, ex, false);
+			return;
+		}
+		if (group.stream().anyMatch(Request::needsStatements)) {
+			closeQuietly(connection);
+			writeGroupStatementByStatement(group);
 			return;
 		}
 		try (connection) {
@@ -363,6 +384,14 @@ final class PostgresAppends {
 						request.fail(new ConcurrencyConflictException(request.streamId, request.expected, version));
 						continue;
 					}
+					if (request.condition != null) {
+						List<Long> conflicts = conflicts(connection, request.condition, writing);
+						if (!conflicts.isEmpty()) {
+							request.fail(new AppendConditionFailedException(request.streamId, request.condition,
+									conflicts, version));
+							continue;
+						}
+					}
 					versions.put(request.streamId, version + request.events.size());
 					request.prepare(position + 1, version + 1, stored);
 					position += request.events.size();
@@ -386,6 +415,35 @@ final class PostgresAppends {
 		}
 		catch (SQLException ex) {
 			failGroup(group, ex, committing);
+		}
+	}
+
+	/**
+	 * The first positions after the condition's that match its query: committed ones (the
+	 * head is locked, so none can commit meanwhile), then those of the group's earlier
+	 * requests, not yet inserted but ordered before this one.
+	 */
+	private List<Long> conflicts(Connection connection, AppendCondition condition, List<Request> earlier)
+			throws SQLException {
+		List<Long> conflicts = new ArrayList<>(this.queries.positions(connection, condition.query(), condition.after(),
+				AppendConditionFailedException.MAX_LISTED));
+		for (Request request : earlier) {
+			for (StoredEvent event : request.stored) {
+				if (conflicts.size() < AppendConditionFailedException.MAX_LISTED && event.position() > condition.after()
+						&& condition.query().matches(event)) {
+					conflicts.add(event.position());
+				}
+			}
+		}
+		return conflicts;
+	}
+
+	private static void closeQuietly(Connection connection) {
+		try {
+			connection.close();
+		}
+		catch (SQLException ex) {
+			logger.log(Level.DEBUG, "Could not close a connection", ex);
 		}
 	}
 
@@ -450,15 +508,35 @@ final class PostgresAppends {
 
 		final ExpectedVersion expected;
 
+		final @Nullable AppendCondition condition;
+
 		final Instant time;
 
 		AppendResult stored = AppendResult.stored(List.of());
 
-		Request(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant time) {
+		Request(String streamId, List<NewEvent> events, ExpectedVersion expected, @Nullable AppendCondition condition,
+				Instant time) {
 			this.streamId = streamId;
 			this.events = events;
 			this.expected = expected;
+			this.condition = condition;
 			this.time = time;
+		}
+
+		/**
+		 * Whether it must be written by statements under the head lock: the append
+		 * functions of V6 write no tags and check no conditions.
+		 */
+		boolean needsStatements() {
+			if (this.condition != null) {
+				return true;
+			}
+			for (NewEvent event : this.events) {
+				if (!event.tags().isEmpty()) {
+					return true;
+				}
+			}
+			return false;
 		}
 
 		/**

@@ -55,12 +55,14 @@ final class PostgresImport {
 			while (j < events.size() && continuesBatch(first, j - i, events.get(j))) {
 				StoredEvent event = events.get(j);
 				batch.add(NewEvent.ofJson(event.type(), event.dataJson(), event.metadata())
+					.withTags(event.tags().toArray(new String[0]))
 					.withId(event.id())
 					.withRevision(event.revision()));
 				j++;
 			}
-			requests.add(new PostgresAppends.Request(first.streamId(), batch,
-					ExpectedVersion.exactly(first.version() - 1), first.timestamp().truncatedTo(ChronoUnit.MICROS)));
+			requests
+				.add(new PostgresAppends.Request(first.streamId(), batch, ExpectedVersion.exactly(first.version() - 1),
+						null, first.timestamp().truncatedTo(ChronoUnit.MICROS)));
 			firsts.add(first);
 			i = j;
 		}

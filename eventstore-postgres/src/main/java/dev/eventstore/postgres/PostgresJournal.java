@@ -13,11 +13,14 @@ import java.util.Objects;
 
 import javax.sql.DataSource;
 
+import dev.eventstore.AppendCondition;
 import dev.eventstore.AppendResult;
+import dev.eventstore.EventQuery;
 import dev.eventstore.EventStoreException;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.Journal;
 import dev.eventstore.NewEvent;
+import dev.eventstore.QueryResult;
 import dev.eventstore.StoredEvent;
 import org.jspecify.annotations.Nullable;
 
@@ -50,6 +53,8 @@ public final class PostgresJournal implements Journal {
 
 	private final PostgresImport imports;
 
+	private final PostgresQueries queries;
+
 	private volatile boolean closed;
 
 	private PostgresJournal(DataSource dataSource, ConnectionSource appendConnections, TablePrefix prefix,
@@ -59,6 +64,7 @@ public final class PostgresJournal implements Journal {
 		this.location = location;
 		this.sql = new PostgresSql(prefix);
 		this.appends = new PostgresAppends(dataSource, appendConnections, prefix, this.sql, location, this::ensureOpen);
+		this.queries = new PostgresQueries(prefix);
 		this.imports = new PostgresImport(dataSource, this.appends, location, this::ensureOpen);
 	}
 
@@ -82,7 +88,48 @@ public final class PostgresJournal implements Journal {
 	@Override
 	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp) {
 		ensureOpen();
-		return this.appends.append(streamId, events, expected, timestamp);
+		return this.appends.append(streamId, events, expected, null, timestamp);
+	}
+
+	/**
+	 * Appends under a condition: the group's transaction locks the head row, checks the
+	 * condition with a query that sees every committed append (no other can commit until
+	 * this one does), then inserts.
+	 */
+	@Override
+	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
+			AppendCondition condition, Instant timestamp) {
+		ensureOpen();
+		return this.appends.append(streamId, events, expected, condition, timestamp);
+	}
+
+	/**
+	 * Reads by query as of the head's position when the read began: every position up to
+	 * it is committed (the head advances in the transaction that inserts), so the result
+	 * holds every matching event up to it.
+	 */
+	@Override
+	public QueryResult read(EventQuery query, long fromPosition, int maxCount) {
+		ensureOpen();
+		if (fromPosition < 1 || maxCount < 0) {
+			throw new IllegalArgumentException(
+					"fromPosition must be >= 1 and maxCount >= 0, were " + fromPosition + " and " + maxCount);
+		}
+		try (Connection connection = this.dataSource.getConnection()) {
+			long last = lastPosition(connection);
+			int limit = (maxCount == Integer.MAX_VALUE) ? maxCount : maxCount + 1;
+			List<StoredEvent> events = new ArrayList<>(
+					this.queries.events(connection, query, fromPosition - 1, last, limit));
+			long position = last;
+			if (events.size() > maxCount) {
+				position = events.get(maxCount).position() - 1;
+				events = events.subList(0, maxCount);
+			}
+			return new QueryResult(events, position);
+		}
+		catch (SQLException ex) {
+			throw readFailure(ex);
+		}
 	}
 
 	/**
@@ -174,13 +221,18 @@ public final class PostgresJournal implements Journal {
 	@Override
 	public long lastPosition() {
 		ensureOpen();
-		try (Connection connection = this.dataSource.getConnection();
-				Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery(this.sql.lastPosition)) {
-			return rs.next() ? rs.getLong(1) : 0;
+		try (Connection connection = this.dataSource.getConnection()) {
+			return lastPosition(connection);
 		}
 		catch (SQLException ex) {
 			throw readFailure(ex);
+		}
+	}
+
+	private long lastPosition(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery(this.sql.lastPosition)) {
+			return rs.next() ? rs.getLong(1) : 0;
 		}
 	}
 

@@ -1,11 +1,13 @@
 package dev.eventstore.postgres;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -29,7 +31,11 @@ final class PostgresRows {
 		UUID id = rs.getObject(8, UUID.class);
 		return StoredEvent.fromJson(position, rs.getString(2), rs.getLong(3), rs.getString(4), rs.getInt(9),
 				rs.getString(5).getBytes(StandardCharsets.UTF_8), metadata(rs.getString(6), prefix),
-				rs.getObject(7, OffsetDateTime.class).toInstant(), id);
+				rs.getObject(7, OffsetDateTime.class).toInstant(), id, tags(rs.getArray(10)));
+	}
+
+	private static List<String> tags(@Nullable Array array) throws SQLException {
+		return (array == null) ? List.of() : List.of((String[]) array.getArray());
 	}
 
 	private static Map<String, Object> metadata(@Nullable String json, TablePrefix prefix) {

@@ -7,8 +7,8 @@ package dev.eventstore.postgres;
  */
 final class PostgresSql {
 
-	private static final String COLUMNS = "position, stream_id, version, event_type, data, metadata, created_at, "
-			+ "event_uuid, revision";
+	static final String COLUMNS = "position, stream_id, version, event_type, data, metadata, created_at, "
+			+ "event_uuid, revision, tags";
 
 	/** Locks the one head row: appends are serialised on it, so positions are gapless. */
 	final String lockHead;
@@ -59,7 +59,7 @@ final class PostgresSql {
 				UPDATE %s SET last_position = ? WHERE id = 1""".formatted(head);
 		this.insertEvent = """
 				INSERT INTO %s (%s)
-				VALUES (?, ?, ?, ?, ?::json, ?::json, ?, ?, ?)""".formatted(events, COLUMNS);
+				VALUES (?, ?, ?, ?, ?::json, ?::json, ?, ?, ?, ?)""".formatted(events, COLUMNS);
 		this.callAppend = """
 				SELECT out_first_positions, out_versions
 				FROM %sappend(?, ?, ?, ?::timestamptz[], ?, ?, ?, ?, ?)""".formatted(prefix.value());

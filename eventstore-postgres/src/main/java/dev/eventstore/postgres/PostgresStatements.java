@@ -61,6 +61,8 @@ final class PostgresStatements {
 					insert.setObject(7, created);
 					insert.setObject(8, event.id());
 					insert.setInt(9, event.revision());
+					insert.setArray(10, event.tags().isEmpty() ? null
+							: connection.createArrayOf("text", event.tags().toArray(new String[0])));
 					insert.addBatch();
 				}
 			}

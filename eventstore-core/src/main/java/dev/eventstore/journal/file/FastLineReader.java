@@ -3,6 +3,7 @@ package dev.eventstore.journal.file;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import java.util.zip.CRC32C;
 
@@ -165,6 +166,7 @@ final class FastLineReader {
 				revision = (int) parseLong(line, body + REVISION.length, revisionEnd);
 				body = revisionEnd;
 			}
+			// A line with tags (or anything else before its data) takes the full decode.
 			if (!startsWith(line, body, DATA)) {
 				return null;
 			}
@@ -192,7 +194,7 @@ final class FastLineReader {
 			return null;
 		}
 		return new LineFormat.Decoded(position, streamId, type, parseLong(line, versionStart, versionEnd), batchEnd,
-				data, null, timestamp, true, id, revision);
+				data, null, timestamp, true, id, revision, List.of());
 	}
 
 	static boolean startsWith(byte[] bytes, int at, byte[] prefix) {

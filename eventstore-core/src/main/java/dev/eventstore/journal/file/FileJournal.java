@@ -14,13 +14,16 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongFunction;
 
+import dev.eventstore.AppendCondition;
 import dev.eventstore.AppendResult;
+import dev.eventstore.EventQuery;
 import dev.eventstore.EventStoreException;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.FsyncPolicy;
 import dev.eventstore.Journal;
 import dev.eventstore.JournalCorruptedException;
 import dev.eventstore.NewEvent;
+import dev.eventstore.QueryResult;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.internal.IdTable;
 import dev.eventstore.journal.support.GroupCommitter;
@@ -108,6 +111,9 @@ public final class FileJournal implements Journal {
 
 	/** The one-writer guarantee, held until closed. */
 	private final JournalLock lock;
+
+	/** The types and tags index, built on the first query or conditional append. */
+	private final JournalQueries queries;
 
 	/** The writer of the file being written. */
 	private final ActiveWriter active;
@@ -201,8 +207,19 @@ public final class FileJournal implements Journal {
 		// parking.
 		this.committer = new GroupCommitter<>(MAX_GROUP,
 				(fsync == FsyncPolicy.ALWAYS) ? Duration.ZERO : YIELD_BEFORE_PARKING, this::commit);
+		this.queries = new JournalQueries(this, () -> this.committed, this::underWriteLock);
 		this.intervalSyncer = IntervalSyncer.forJournal(path, fsync, interval, segmentSize,
 				() -> this.sealedBytes + this.writtenOffset, () -> this.active.flush() == null);
+	}
+
+	private void underWriteLock(Runnable work) {
+		this.committer.lock();
+		try {
+			work.run();
+		}
+		finally {
+			this.committer.unlock();
+		}
 	}
 
 	/** Writes one group of queued appends, then seals the segment if it is full. */
@@ -295,8 +312,23 @@ public final class FileJournal implements Journal {
 
 	@Override
 	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp) {
+		return append(streamId, events, expected, null, timestamp);
+	}
+
+	/**
+	 * Appends under a condition, checked by the group's writer in queue order against the
+	 * types and tags index and the group's earlier requests ({@link GroupComposer}): no
+	 * other append can come between the check and the write.
+	 */
+	@Override
+	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
+			@Nullable AppendCondition condition, Instant timestamp) {
 		ensureOpen();
-		AppendRequest request = new AppendRequest(streamId, events, expected, timestamp,
+		if (condition != null) {
+			// Built before the request queues: the group's writer only reads it.
+			this.queries.index();
+		}
+		AppendRequest request = new AppendRequest(streamId, events, expected, condition, timestamp,
 				LineEncoder.encodeBodies(streamId, events, timestamp));
 		if (this.fsync != FsyncPolicy.ALWAYS) {
 			return submit(request);
@@ -325,7 +357,8 @@ public final class FileJournal implements Journal {
 		long start = this.writeOffset;
 		JournalLayout current = this.layout;
 		GroupComposer composer = this.composer;
-		long position = composer.compose(group, current.index(), this.nextPosition, this::storedWithId);
+		long position = composer.compose(group, current.index(), this.nextPosition, this::storedWithId,
+				this.queries.built());
 		List<AppendRequest> written = composer.written();
 		if (written.isEmpty()) {
 			return;
@@ -348,7 +381,7 @@ public final class FileJournal implements Journal {
 				return;
 			}
 		}
-		composer.indexWritten(start, current.index(), this.ids, this.decoded);
+		composer.indexWritten(start, current.index(), this.ids, this.decoded, this.queries.built());
 		this.nextPosition = position;
 		this.writeOffset = start + composer.size();
 		current.file().written(this.writeOffset);
@@ -415,6 +448,12 @@ public final class FileJournal implements Journal {
 
 	// Reads take the committed position before the layout: a layout is published
 	// before any position of its new segment commits, so it always holds them all.
+
+	@Override
+	public QueryResult read(EventQuery query, long fromPosition, int maxCount) {
+		ensureOpen();
+		return this.queries.read(query, fromPosition, maxCount, this.committed);
+	}
 
 	@Override
 	public List<StoredEvent> readStream(String streamId, long fromVersion, int maxCount) {

@@ -4,14 +4,18 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
+import dev.eventstore.AppendCondition;
+import dev.eventstore.AppendConditionFailedException;
 import dev.eventstore.AppendResult;
 import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.EventStoreException;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.internal.IdTable;
+import dev.eventstore.journal.support.QueryIndex;
 import dev.eventstore.journal.support.Retries;
 import org.jspecify.annotations.Nullable;
 
@@ -47,7 +51,8 @@ final class GroupComposer {
 	 * @param storedIds finds a retried id's stored event
 	 * @return the position after the composed events
 	 */
-	long compose(List<AppendRequest> group, JournalIndex index, long nextPosition, StoredIdLookup storedIds) {
+	long compose(List<AppendRequest> group, JournalIndex index, long nextPosition, StoredIdLookup storedIds,
+			@Nullable QueryIndex queries) {
 		this.codec.reset();
 		long position = nextPosition;
 		// A group of one (an appender alone) needs no maps of the group's versions and
@@ -89,6 +94,15 @@ final class GroupComposer {
 				request.fail(new ConcurrencyConflictException(request.streamId, request.expected, version));
 				continue;
 			}
+			if (request.condition != null) {
+				List<Long> conflicts = conflicts(request.condition, Objects.requireNonNull(queries), nextPosition - 1,
+						written);
+				if (!conflicts.isEmpty()) {
+					request.fail(new AppendConditionFailedException(request.streamId, request.condition, conflicts,
+							version));
+					continue;
+				}
+			}
 			request.lineStarts = this.codec.append(request.bodies, position, version + 1);
 			request.end = this.codec.size();
 			StoredEvent[] stored = new StoredEvent[request.events.size()];
@@ -122,12 +136,16 @@ final class GroupComposer {
 	 * the policy says so): indexes its events, makes them readable from memory and
 	 * completes its requests.
 	 */
-	void indexWritten(long start, JournalIndex index, IdTable ids, DecodedEvents decoded) {
+	void indexWritten(long start, JournalIndex index, IdTable ids, DecodedEvents decoded,
+			@Nullable QueryIndex queries) {
 		for (AppendRequest request : this.written) {
 			if (!request.stored.isDuplicate()) {
 				index.add(request.streamId, start, request.lineStarts, start + request.end);
 				for (StoredEvent event : request.stored) {
 					ids.add(event.id(), event.position());
+					if (queries != null) {
+						queries.add(event.position(), event.type(), event.tags());
+					}
 					// The events an application reads next are most often those it just
 					// appended (load, decide, append, load again): they read back from
 					// memory, as they would decode from their lines.
@@ -136,6 +154,29 @@ final class GroupComposer {
 			}
 			request.succeeded();
 		}
+	}
+
+	/**
+	 * The first positions after the condition's that match its query: in the index, which
+	 * holds the log up to {@code committed}, then among the events this group composed
+	 * before (not yet written, but ordered before this request).
+	 */
+	private static List<Long> conflicts(AppendCondition condition, QueryIndex queries, long committed,
+			List<AppendRequest> composed) {
+		List<Long> conflicts = new ArrayList<>();
+		for (long position : queries.matching(condition.query(), condition.after(), committed,
+				AppendConditionFailedException.MAX_LISTED)) {
+			conflicts.add(position);
+		}
+		for (AppendRequest earlier : composed) {
+			for (StoredEvent event : earlier.stored) {
+				if (conflicts.size() < AppendConditionFailedException.MAX_LISTED && event.position() > condition.after()
+						&& condition.query().matches(event)) {
+					conflicts.add(event.position());
+				}
+			}
+		}
+		return conflicts;
 	}
 
 	List<AppendRequest> written() {

@@ -9,7 +9,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.zip.CRC32C;
@@ -93,6 +95,7 @@ final class LineDecoder {
 		boolean ownFormat = false;
 		UUID id = null;
 		Map<String, Object> metadata = null;
+		List<String> tags = List.of();
 		try (JsonParser parser = JsonData.MAPPER.createParser(line, offset, jsonLength)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				throw new LineFormat.LineFormatException("not a JSON object");
@@ -143,6 +146,10 @@ final class LineDecoder {
 						parser.skipChildren();
 						dataEnd = (int) parser.currentLocation().getByteOffset();
 					}
+					case "tags" -> {
+						ownFormat = true;
+						tags = tagsField(parser, token);
+					}
 					case "metadata" -> {
 						if (token != JsonToken.START_OBJECT && token != JsonToken.VALUE_NULL) {
 							throw new LineFormat.LineFormatException("\"metadata\" is neither a JSON object nor null");
@@ -182,7 +189,7 @@ final class LineDecoder {
 		Instant timestamp = full ? parseTimestamp(time) : null;
 		byte[] data = full ? Arrays.copyOfRange(line, offset + dataStart, offset + dataEnd) : null;
 		return new LineFormat.Decoded(position, streamId, type, version, batchEnd, data, metadata, timestamp,
-				checksummed, id, revision);
+				checksummed, id, revision, tags);
 	}
 
 	static @Nullable Map<String, Object> objectField(JsonParser parser, boolean full) {
@@ -193,6 +200,20 @@ final class LineDecoder {
 		@SuppressWarnings("unchecked")
 		Map<String, Object> value = (Map<String, Object>) JsonData.read(parser);
 		return value;
+	}
+
+	private static List<String> tagsField(JsonParser parser, JsonToken token) {
+		if (token != JsonToken.START_ARRAY) {
+			throw new LineFormat.LineFormatException("\"tags\" is not an array");
+		}
+		List<String> tags = new ArrayList<>();
+		while (parser.nextToken() != JsonToken.END_ARRAY) {
+			if (parser.currentToken() != JsonToken.VALUE_STRING) {
+				throw new LineFormat.LineFormatException("\"tags\" holds something other than strings");
+			}
+			tags.add(parser.getString());
+		}
+		return tags;
 	}
 
 	static long longField(JsonParser parser, JsonToken token, String name) {

@@ -37,6 +37,8 @@ final class LineEncoder {
 
 	private static final byte[] DATA_NAME = ascii(",\"data\":");
 
+	private static final byte[] TAGS_OPEN = ascii(",\"tags\":[");
+
 	private static final byte[] METADATA_NAME = ascii(",\"metadata\":");
 
 	private static final byte[] NULL_METADATA = ascii(",\"metadata\":null");
@@ -201,6 +203,18 @@ final class LineEncoder {
 				if (event.revision() > 1) {
 					out.raw(REVISION_NAME, 0, REVISION_NAME.length);
 					out.number(event.revision());
+				}
+				if (!event.tags().isEmpty()) {
+					out.raw(TAGS_OPEN, 0, TAGS_OPEN.length);
+					boolean first = true;
+					for (String tag : event.tags()) {
+						if (!first) {
+							out.raw(',');
+						}
+						first = false;
+						out.string(tag);
+					}
+					out.raw(']');
 				}
 				out.raw(DATA_NAME, 0, DATA_NAME.length);
 				byte[] data = event.dataJson();

@@ -3,6 +3,7 @@ package dev.eventstore.journal.file;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -77,12 +78,12 @@ final class LineFormat {
 	 */
 	record Decoded(long position, String streamId, String type, long version, long batchEnd, byte @Nullable [] data,
 			@Nullable Map<String, Object> metadata, @Nullable Instant timestamp, boolean checksummed, @Nullable UUID id,
-			int revision) {
+			int revision, List<String> tags) {
 
 		StoredEvent toEvent(long derivedVersion) {
 			return StoredEvent.fromJson(this.position, this.streamId, derivedVersion, this.type, this.revision,
 					Objects.requireNonNull(this.data), this.metadata, Objects.requireNonNull(this.timestamp),
-					(this.id != null) ? this.id : EventIds.derived(this.position));
+					(this.id != null) ? this.id : EventIds.derived(this.position), this.tags);
 		}
 
 	}

@@ -2,19 +2,25 @@ package dev.eventstore.journal.memory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import dev.eventstore.AppendCondition;
+import dev.eventstore.AppendConditionFailedException;
 import dev.eventstore.AppendResult;
 import dev.eventstore.ConcurrencyConflictException;
+import dev.eventstore.EventQuery;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.Journal;
 import dev.eventstore.NewEvent;
+import dev.eventstore.QueryResult;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.internal.IdTable;
+import dev.eventstore.journal.support.QueryIndex;
 import dev.eventstore.journal.support.Retries;
 import dev.eventstore.journal.support.StreamPages;
 import org.jspecify.annotations.Nullable;
@@ -46,8 +52,17 @@ public final class InMemoryJournal implements Journal {
 	 */
 	private final IdTable ids = new IdTable();
 
+	/** The positions of each type and tag, for queries and append conditions. */
+	private final QueryIndex queries = new QueryIndex();
+
 	@Override
 	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp) {
+		return append(streamId, events, expected, null, timestamp);
+	}
+
+	@Override
+	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
+			@Nullable AppendCondition condition, Instant timestamp) {
 		this.lock.writeLock().lock();
 		try {
 			ArrayList<StoredEvent> stream = this.streams.get(streamId);
@@ -58,6 +73,14 @@ public final class InMemoryJournal implements Journal {
 			}
 			if (!expected.matches(version)) {
 				throw new ConcurrencyConflictException(streamId, expected, version);
+			}
+			if (condition != null) {
+				long[] conflicts = this.queries.matching(condition.query(), condition.after(), this.size,
+						AppendConditionFailedException.MAX_LISTED);
+				if (conflicts.length > 0) {
+					throw new AppendConditionFailedException(streamId, condition,
+							Arrays.stream(conflicts).boxed().toList(), version);
+				}
 			}
 			long position = this.size;
 			if (stream == null) {
@@ -75,6 +98,7 @@ public final class InMemoryJournal implements Journal {
 				this.log.get(this.size >>> 14)[this.size & (CHUNK - 1)] = stored[i];
 				this.size++;
 				stream.add(stored[i]);
+				this.queries.add(stored[i].position(), event.type(), event.tags());
 			}
 			return AppendResult.stored(List.of(stored));
 		}
@@ -92,6 +116,31 @@ public final class InMemoryJournal implements Journal {
 	private StoredEvent eventAt(long position) {
 		int index = (int) (position - 1);
 		return this.log.get(index >>> 14)[index & (CHUNK - 1)];
+	}
+
+	@Override
+	public QueryResult read(EventQuery query, long fromPosition, int maxCount) {
+		if (fromPosition < 1 || maxCount < 0) {
+			throw new IllegalArgumentException(
+					"fromPosition must be >= 1 and maxCount >= 0, were " + fromPosition + " and " + maxCount);
+		}
+		this.lock.readLock().lock();
+		try {
+			long last = this.size;
+			long[] positions = this.queries.matching(query, fromPosition - 1, last,
+					(maxCount == Integer.MAX_VALUE) ? maxCount : maxCount + 1);
+			int count = Math.min(positions.length, maxCount);
+			List<StoredEvent> events = new ArrayList<>(count);
+			for (int i = 0; i < count; i++) {
+				events.add(eventAt(positions[i]));
+			}
+			// A full page reflects the log up to just before the next match.
+			long position = (positions.length > maxCount) ? positions[maxCount] - 1 : last;
+			return new QueryResult(events, position);
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
 	}
 
 	@Override

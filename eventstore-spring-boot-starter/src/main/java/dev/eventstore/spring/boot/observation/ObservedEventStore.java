@@ -5,13 +5,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
+import dev.eventstore.AppendCondition;
 import dev.eventstore.AppendResult;
 import dev.eventstore.ConcurrencyConflictException;
+import dev.eventstore.EventQuery;
 import dev.eventstore.EventStore;
 import dev.eventstore.EventStoreStatus;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
+import dev.eventstore.QueryResult;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.Subscription;
 import io.micrometer.observation.Observation;
@@ -62,6 +66,22 @@ public final class ObservedEventStore implements EventStore {
 
 	@Override
 	public AppendResult appendBatch(String streamId, List<NewEvent> events, ExpectedVersion expected) {
+		return observed(streamId, events, (stored) -> this.delegate.appendBatch(streamId, stored, expected));
+	}
+
+	@Override
+	public AppendResult appendBatch(String streamId, List<NewEvent> events, ExpectedVersion expected,
+			AppendCondition condition) {
+		return observed(streamId, events, (stored) -> this.delegate.appendBatch(streamId, stored, expected, condition));
+	}
+
+	@Override
+	public QueryResult read(EventQuery query, long fromPosition, int maxCount) {
+		return this.delegate.read(query, fromPosition, maxCount);
+	}
+
+	private AppendResult observed(String streamId, List<NewEvent> events,
+			Function<List<NewEvent>, AppendResult> append) {
 		Map<String, String> carrier = new LinkedHashMap<>();
 		SenderContext<Map<String, String>> sender = new SenderContext<>((map, key, value) -> {
 			if (map != null) {
@@ -80,7 +100,7 @@ public final class ObservedEventStore implements EventStore {
 		try {
 			List<NewEvent> stored = (this.propagate && !carrier.isEmpty() && events != null)
 					? withTraceContext(events, carrier) : events;
-			AppendResult result = this.delegate.appendBatch(streamId, stored, expected);
+			AppendResult result = append.apply(stored);
 			observation.lowCardinalityKeyValue("outcome", "success").lowCardinalityKeyValue("exception", "none");
 			return result;
 		}
