@@ -119,6 +119,21 @@ class CartApiEndToEndTests extends SampleEndToEndTest {
 	}
 
 	@Test
+	void limitedStockIsSharedByAllCartsAndACheckoutBeyondItIs409NamingTheSku() {
+		// application.properties: sample.stock.gold-1=10
+		this.api.addItem("stock-a", "gold-1", 8);
+		assertThat(this.api.checkout("stock-a", null).getStatusCode().is2xxSuccessful()).isTrue();
+		this.api.addItem("stock-b", "gold-1", 3);
+		ResponseEntity<JsonNode> refused = this.api.checkout("stock-b", null);
+		assertProblem(refused, HttpStatus.CONFLICT, "Out of stock");
+		assertThat(refused.getBody().get("sku").asString()).isEqualTo("gold-1");
+		assertThat(refused.getBody().get("available").asInt()).isEqualTo(2);
+		assertThat(this.api.get("/carts/stock-b").getBody().get("version").asLong()).isEqualTo(1);
+		this.api.addItem("stock-c", "gold-1", 2);
+		assertThat(this.api.checkout("stock-c", null).getStatusCode().is2xxSuccessful()).isTrue();
+	}
+
+	@Test
 	void badInputIs400NamingTheFieldAtFault() {
 		ResponseEntity<JsonNode> badBody = this.api.addItem("input", Map.of("sku", "", "quantity", 0), null);
 		assertProblem(badBody, HttpStatus.BAD_REQUEST, "Bad request");

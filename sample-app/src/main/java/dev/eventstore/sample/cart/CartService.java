@@ -4,11 +4,17 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
+import dev.eventstore.AppendCondition;
+import dev.eventstore.AppendConditionFailedException;
 import dev.eventstore.ConcurrencyConflictException;
+import dev.eventstore.EventQuery;
 import dev.eventstore.EventStore;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
+import dev.eventstore.QueryResult;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.sample.cart.CartEvents.CartCheckedOut;
+import dev.eventstore.sample.cart.CartEvents.Line;
 import dev.eventstore.snapshot.SnapshotStore;
 import dev.eventstore.snapshot.Snapshotting;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +40,9 @@ public class CartService {
 
 	private final ReentrantLock[] stripes = new ReentrantLock[64];
 
+	/** Products whose stock is shared by all carts. */
+	private final StockLimits limits;
+
 	/**
 	 * @param store the store
 	 * @param snapshots where cart snapshots are kept
@@ -41,8 +50,9 @@ public class CartService {
 	 */
 	@Autowired
 	public CartService(EventStore store, SnapshotStore snapshots,
-			@Value("${sample.snapshot-every:5}") int snapshotEvery) {
+			@Value("${sample.snapshot-every:5}") int snapshotEvery, StockLimits limits) {
 		this.store = store;
+		this.limits = limits;
 		this.carts = Snapshotting.builder(store, snapshots, Cart.class)
 			.initial((stream) -> Cart.empty(stream.substring("cart-".length())))
 			.evolve(Cart::apply)
@@ -55,7 +65,12 @@ public class CartService {
 
 	/** A service whose snapshots stay in memory. */
 	public CartService(EventStore store) {
-		this(store, SnapshotStore.inMemory(), 5);
+		this(store, StockLimits.none());
+	}
+
+	/** A service whose snapshots stay in memory, with limited stock. */
+	public CartService(EventStore store, StockLimits limits) {
+		this(store, SnapshotStore.inMemory(), 5, limits);
 	}
 
 	static String streamOf(String cartId) {
@@ -133,8 +148,20 @@ public class CartService {
 			Object event = decision.apply(cart);
 			long expected = (expectedVersion != null) ? expectedVersion : cart.version();
 			try {
+				if (event instanceof CartCheckedOut checkedOut) {
+					return cart.apply(checkOut(cartId, checkedOut, expected));
+				}
 				return cart
 					.apply(this.store.append(streamOf(cartId), NewEvent.of(event), ExpectedVersion.exactly(expected)));
+			}
+			catch (AppendConditionFailedException ex) {
+				// Another cart sold a limited product meanwhile: decide again on the new
+				// sales. Bounded, but never a 409 while stock remains: each lost race
+				// means
+				// another checkout won.
+				if (attempt == STOCK_ATTEMPTS) {
+					throw ex;
+				}
 			}
 			catch (ConcurrencyConflictException ex) {
 				if (expectedVersion != null || attempt == ATTEMPTS) {
@@ -144,7 +171,56 @@ public class CartService {
 		}
 	}
 
+	/**
+	 * Appends a checkout, tagged {@code sku:<sku>} for each line. When the cart holds
+	 * products of limited stock, it reads every checkout tagged with them, refuses to
+	 * sell more than is left, and appends under the condition that no such checkout was
+	 * stored since the read, in any cart: the stock is a consistency boundary across
+	 * streams, with no stream of its own that every checkout would contend on.
+	 */
+	private StoredEvent checkOut(String cartId, CartCheckedOut event, long expected) {
+		String[] tags = event.lines().stream().map((line) -> "sku:" + line.sku()).toArray(String[]::new);
+		NewEvent checkout = NewEvent.of(event).withTags(tags);
+		List<Line> limited = event.lines()
+			.stream()
+			.filter((line) -> this.limits.stock().containsKey(line.sku()))
+			.toList();
+		if (limited.isEmpty()) {
+			return this.store.append(streamOf(cartId), checkout, ExpectedVersion.exactly(expected));
+		}
+		EventQuery sales = null;
+		for (Line line : limited) {
+			EventQuery item = EventQuery.of(List.of("CartCheckedOut"), List.of("sku:" + line.sku()));
+			sales = (sales == null) ? item : sales.or(item);
+		}
+		QueryResult sold = this.store.read(sales);
+		for (Line line : limited) {
+			int units = 0;
+			for (StoredEvent stored : sold.events()) {
+				for (Line soldLine : stored.payload(CartCheckedOut.class).lines()) {
+					if (soldLine.sku().equals(line.sku())) {
+						units += soldLine.quantity();
+					}
+				}
+			}
+			int available = Math.max(0, this.limits.stock().get(line.sku()) - units);
+			if (line.quantity() > available) {
+				throw new OutOfStock(line.sku(), line.quantity(), available);
+			}
+		}
+		return this.store
+			.appendBatch(streamOf(cartId), List.of(checkout), ExpectedVersion.exactly(expected),
+					AppendCondition.failIfEventsMatch(sales, sold.position()))
+			.get(0);
+	}
+
 	/** How often a command without If-Match is decided again after losing a race. */
 	static final int ATTEMPTS = 5;
+
+	/**
+	 * How often a checkout of limited stock is decided again after another checkout sold
+	 * some of it first.
+	 */
+	static final int STOCK_ATTEMPTS = 20;
 
 }

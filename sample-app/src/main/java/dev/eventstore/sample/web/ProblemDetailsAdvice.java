@@ -9,6 +9,7 @@ import dev.eventstore.ExpectedVersion;
 import dev.eventstore.sample.cart.CartNotFound;
 import dev.eventstore.sample.cart.CartRuleViolation;
 import dev.eventstore.sample.cart.InvalidIfMatch;
+import dev.eventstore.sample.cart.OutOfStock;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.MessageSourceResolvable;
@@ -46,6 +47,15 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	private static Object versionOf(ExpectedVersion expected) {
 		return (expected instanceof ExpectedVersion.Exactly exactly) ? exactly.version() : expected.describe();
+	}
+
+	@ExceptionHandler
+	ProblemDetail outOfStock(OutOfStock ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
+		problem.setTitle("Out of stock");
+		problem.setProperty("sku", ex.sku());
+		problem.setProperty("available", ex.available());
+		return problem;
 	}
 
 	@ExceptionHandler

@@ -2,10 +2,18 @@ package dev.eventstore.sample.cart;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.eventstore.ConcurrencyConflictException;
+import dev.eventstore.EventQuery;
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
 import dev.eventstore.sample.cart.CartEvents.ItemAdded;
@@ -80,10 +88,67 @@ class CartServiceTests {
 		assertThat(this.store.readStream("cart-c")).hasSize(2);
 	}
 
+	/**
+	 * 16 carts hold one unit of gold-1 each and check out at once against a stock of 10:
+	 * exactly 10 succeed (a lost race is decided again, never refused while stock
+	 * remains), the other 6 are refused naming the SKU, and no more than 10 are sold.
+	 */
+	@Test
+	void limitedStockIsNeverOversoldByCartsCheckingOutAtOnce() throws Exception {
+		CartService carts = new CartService(this.store, new StockLimits(Map.of("gold-1", 10)));
+		int buyers = 16;
+		for (int i = 0; i < buyers; i++) {
+			carts.addItem("buyer-" + i, "gold-1", 1, null);
+			carts.addItem("buyer-" + i, "apple", 1, null);
+		}
+		ExecutorService pool = Executors.newFixedThreadPool(buyers);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<Boolean>> checkouts = new ArrayList<>();
+			for (int i = 0; i < buyers; i++) {
+				String cart = "buyer-" + i;
+				checkouts.add(pool.submit(() -> {
+					start.await();
+					try {
+						carts.checkout(cart, null);
+						return true;
+					}
+					catch (OutOfStock ex) {
+						assertThat(ex.sku()).isEqualTo("gold-1");
+						assertThat(ex.available()).isZero();
+						return false;
+					}
+				}));
+			}
+			start.countDown();
+			int sold = 0;
+			for (Future<Boolean> checkout : checkouts) {
+				sold += checkout.get(30, TimeUnit.SECONDS) ? 1 : 0;
+			}
+			assertThat(sold).isEqualTo(10);
+			assertThat(this.store.read(EventQuery.of(List.of("CartCheckedOut"), List.of("sku:gold-1"))).events())
+				.hasSize(10);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
+	void aCheckoutOfUnlimitedProductsIsTaggedButUnchecked() {
+		CartService carts = new CartService(this.store, new StockLimits(Map.of("gold-1", 0)));
+		carts.addItem("free", "apple", 2, null);
+		carts.checkout("free", null);
+		assertThat(this.store.readStream("cart-free").get(1).tags()).containsExactly("sku:apple");
+		carts.addItem("none-left", "gold-1", 1, null);
+		assertThatExceptionOfType(OutOfStock.class).isThrownBy(() -> carts.checkout("none-left", null))
+			.withMessageContaining("gold-1");
+	}
+
 	@Test
 	void aLongCartLoadsFromItsLatestSnapshotAndTheEventsAfterIt() {
 		SnapshotStore snapshots = SnapshotStore.inMemory();
-		CartService carts = new CartService(this.store, snapshots, 5);
+		CartService carts = new CartService(this.store, snapshots, 5, StockLimits.none());
 		for (int i = 0; i < 12; i++) {
 			carts.addItem("long", "sku-" + (i % 3), 1, null);
 		}
