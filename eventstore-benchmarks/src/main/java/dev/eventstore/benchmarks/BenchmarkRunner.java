@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -75,6 +76,11 @@ public final class BenchmarkRunner {
 
 		if (s.segmentsOnly()) {
 			segmentRows(SegmentScenarios.Sizes.of(true));
+			printTable();
+			return;
+		}
+		if (s.boundariesOnly()) {
+			boundaryRows();
 			printTable();
 			return;
 		}
@@ -214,6 +220,7 @@ public final class BenchmarkRunner {
 		}
 
 		largeJournalRows();
+		boundaryRows();
 		try (EventStore store = StoreScenarios.fileStore(file("snapshots"), FsyncPolicy.NEVER)) {
 			SnapshotScenarios.Loads loads = SnapshotScenarios.loads(store, file("snapshots"), s);
 			row("load a 100-event stream by replay", 1, loads.shortReplayed(), "loads/s", null, Double.NaN, "");
@@ -323,6 +330,66 @@ public final class BenchmarkRunner {
 					Measurement.Result.of(replay.processorEventsPerSecond()), "events/s", "readAll pages in order",
 					replay.readAllEventsPerSecond(), ">= 0.8");
 		}
+	}
+
+	/**
+	 * The rows of #28: conditional appends against the same appends without a condition,
+	 * in one run (file, then PostgreSQL when it runs), and reads by tag and by type
+	 * against a scan of the log.
+	 */
+	private void boundaryRows() throws Exception {
+		Settings s = this.settings;
+		for (FsyncPolicy policy : new FsyncPolicy[] { FsyncPolicy.ALWAYS, FsyncPolicy.NEVER }) {
+			for (int threads : (policy == FsyncPolicy.ALWAYS) ? new int[] { 1, 16 } : new int[] { 1 }) {
+				Measurement.Result plain;
+				Measurement.Result conditional;
+				try (EventStore store = StoreScenarios.fileStore(file("dcb-" + policy + "-" + threads), policy)) {
+					plain = BoundaryScenarios.append(store, threads, false, s);
+					conditional = BoundaryScenarios.append(store, threads, true, s);
+				}
+				row("store: tagged append, fsync " + policy, threads, plain, "appends/s", null, Double.NaN, "");
+				row("store: conditional append, fsync " + policy, threads, conditional, "appends/s",
+						"the same without condition", plain.opsPerSecond(),
+						(policy == FsyncPolicy.ALWAYS) ? ">= 0.9" : ">= 0.8");
+			}
+		}
+		int events = s.journalEvents();
+		Path directory = s.dir().resolve("dcb-reads");
+		deleteTree(directory);
+		BoundaryScenarios.Reads reads = BoundaryScenarios.reads(directory, events, s);
+		String size = String.format(Locale.ROOT, "%,d events", events);
+		row("raw: readAll scan filtering one tag's 20 events, " + size, 1, Measurement.Result.of(reads.tagScan()),
+				"events/s", null, Double.NaN, "");
+		row("store: read one tag's 20 events, segmented, warm", 1, Measurement.Result.of(reads.tagQuery()), "events/s",
+				"target", 100_000, ">= 1.0 x 100 k/s");
+		row("store: read one tag's 20 events, segmented, warm", 1, Measurement.Result.of(reads.tagQuery()), "events/s",
+				"readAll scan filtering", reads.tagScan(), ">= 20");
+		row("store: read a 1 % type, segmented, warm", 1, Measurement.Result.of(reads.typeQuery()), "events/s",
+				"readAll scan filtering", reads.typeScan(), ">= 20");
+		row("store: heap retained, two tags an event (index, ids, tags)", 1,
+				Measurement.Result.of(reads.heapBytesPerEvent()), "bytes/event", "target", 64, "<= 1.0 x 64 B");
+		deleteTree(directory);
+		if (s.postgres()) {
+			try (PostgresScenarios postgres = new PostgresScenarios()) {
+				for (int threads : new int[] { 1, 16 }) {
+					Measurement.Result[] results = postgres.boundary(threads, s.journalEvents(), s);
+					row("store: tagged append, PostgreSQL", threads, results[0], "appends/s", null, Double.NaN, "");
+					row("store: conditional append, PostgreSQL", threads, results[1], "appends/s",
+							"the same without condition", results[0].opsPerSecond(), ">= 0.5");
+				}
+			}
+		}
+	}
+
+	private static void deleteTree(Path directory) throws IOException {
+		if (Files.exists(directory)) {
+			try (var paths = Files.walk(directory)) {
+				for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+					Files.delete(path);
+				}
+			}
+		}
+		Files.deleteIfExists(directory.resolveSibling(directory.getFileName() + ".lock"));
 	}
 
 	/**

@@ -6,10 +6,13 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.eventstore.EventStore;
+import dev.eventstore.NewEvent;
 import dev.eventstore.postgres.PostgresJournal;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import tools.jackson.databind.json.JsonMapper;
@@ -66,6 +69,33 @@ final class PostgresScenarios implements AutoCloseable {
 			.build();
 		try (EventStore store = EventStore.builder().journal(journal).build()) {
 			return StoreScenarios.append(store, threads, settings, true);
+		}
+	}
+
+	/**
+	 * A tagged append with and without a condition (#28), in turns, on a table that holds
+	 * {@code prefill} tagged events first.
+	 * @return the unconditional result, then the conditional one
+	 */
+	Measurement.Result[] boundary(int threads, int prefill, Settings settings) throws Exception {
+		PostgresJournal journal = PostgresJournal.builder(this.pool)
+			.tablePrefix("dcb" + threads + "_")
+			.initializeSchema(true)
+			.build();
+		try (EventStore store = EventStore.builder().journal(journal).build()) {
+			if (store.lastPosition() < prefill) {
+				List<NewEvent> batch = new ArrayList<>(1_000);
+				for (int i = 0; i < prefill; i++) {
+					batch.add(Workload.event(i).withTags("order:" + (i % 50_000), "customer:" + (i % 50)));
+					if (batch.size() == 1_000) {
+						store.appendBatch("prefill-" + (i / 1_000), batch);
+						batch = new ArrayList<>(1_000);
+					}
+				}
+			}
+			Measurement.Result plain = BoundaryScenarios.append(store, threads, false, settings);
+			Measurement.Result conditional = BoundaryScenarios.append(store, threads, true, settings);
+			return new Measurement.Result[] { plain, conditional };
 		}
 	}
 

@@ -97,6 +97,24 @@ class StreamBrowserTests extends SampleEndToEndTest {
 	}
 
 	@Test
+	void anEventsTagsShowBesideItsTimestamp() throws Exception {
+		this.store.append("tagged-1", NewEvent.of("Noted", Map.of("note", "tagged")).withTags("sku:gold-1", "cart:9"));
+		try (WebClient browser = new WebClient()) {
+			browser.getOptions().setThrowExceptionOnScriptError(true);
+			HtmlPage page = browser.getPage("http://localhost:" + this.port + "/browser");
+			page.<HtmlTextInput>getHtmlElementById("prefix").type("tagged-");
+			page.<HtmlElement>getHtmlElementById("search").click();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> page.getHtmlElementById("streams").asNormalizedText().contains("tagged-1"));
+			page.<HtmlAnchor>getFirstByXPath("//ul[@id='streams']//a[text()='tagged-1']").click();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> page.getHtmlElementById("events").asNormalizedText().contains("tags sku:gold-1, cart:9"));
+		}
+		JsonNode event = this.api.getEncoded("/browser/api/streams/tagged-1").getBody().get("events").get(0);
+		assertThat(event.get("tags").get(0).asString()).isEqualTo("sku:gold-1");
+	}
+
+	@Test
 	void markupInStreamIdsAndPayloadsRendersAsText() throws Exception {
 		this.store.append("x<b>bold</b>", NewEvent.of("Note", Map.of("note", "<script>window.pwned = true</script>",
 				"html", "<img src=x onerror=\"window.pwned=true\">")));

@@ -1,6 +1,8 @@
 package dev.eventstore.spring.boot.metrics;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import dev.eventstore.EventStore;
@@ -23,6 +25,12 @@ public class EventStoreGauges implements MeterBinder {
 	private final String covered;
 
 	/**
+	 * The metrics bound, held here: a gauge holds its object weakly, so metrics nothing
+	 * else references would be collected and read NaN.
+	 */
+	private final List<EventStoreMetrics> bound = new CopyOnWriteArrayList<>();
+
+	/**
 	 * @param stores the context's stores by bean name, asked for when bound
 	 * @param covered the bean name {@link EventStoreMetrics} already covers
 	 */
@@ -35,7 +43,9 @@ public class EventStoreGauges implements MeterBinder {
 	public void bindTo(MeterRegistry registry) {
 		this.stores.get().forEach((name, store) -> {
 			if (!name.equals(this.covered)) {
-				new EventStoreMetrics(store::status, false, name).bindGauges(registry);
+				EventStoreMetrics metrics = new EventStoreMetrics(store::status, false, name);
+				this.bound.add(metrics);
+				metrics.bindGauges(registry);
 			}
 		});
 	}

@@ -1,0 +1,121 @@
+package dev.eventstore.postgres;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.eventstore.AppendCondition;
+import dev.eventstore.AppendConditionFailedException;
+import dev.eventstore.ChildJvm;
+import dev.eventstore.EventQuery;
+import dev.eventstore.EventStore;
+import dev.eventstore.NewEvent;
+import dev.eventstore.QueryResult;
+import dev.eventstore.StoredEvent;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two processes on one PostgreSQL database claim the same slots with conditional appends,
+ * four threads each, racing for every slot: each slot is claimed exactly once, whichever
+ * process wins it.
+ */
+class TwoProcessConditionRaceTests {
+
+	private static final int SLOTS = 150;
+
+	@Test
+	void twoProcessesRacingForEachSlotClaimItExactlyOnce() throws Exception {
+		String prefix = EmbeddedPostgresServer.freshPrefix();
+		try (HikariDataSource pool = EmbeddedPostgresServer.pool(6);
+				EventStore store = EventStore.builder().journal(EmbeddedPostgresServer.journal(pool, prefix)).build()) {
+			Process child = ChildJvm.start(Claimer.class, List.of("-Xmx128m"), EmbeddedPostgresServer.jdbcUrl(), prefix,
+					"child");
+			try {
+				BufferedReader out = new BufferedReader(
+						new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+				assertThat(out.readLine()).isEqualTo("ready");
+				int here = Claimer.claimAll(store, "parent");
+				assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("the child finished").isTrue();
+				int there = Integer.parseInt(out.readLine());
+				assertThat(here + there).as("claims won by the two processes").isEqualTo(SLOTS);
+			}
+			finally {
+				child.destroyForcibly();
+			}
+			Set<String> claimed = new HashSet<>();
+			Set<String> winners = new HashSet<>();
+			for (StoredEvent event : store.readAll(1, Integer.MAX_VALUE)) {
+				for (String tag : event.tags()) {
+					assertThat(claimed.add(tag)).as("%s is claimed once", tag).isTrue();
+				}
+				winners.add((String) event.data().get("by"));
+			}
+			assertThat(claimed).hasSize(SLOTS);
+			assertThat(winners).as("both processes won slots").contains("parent", "child");
+		}
+	}
+
+	/** Claims every slot in order from four threads; prints how many it won. */
+	static final class Claimer {
+
+		public static void main(String[] args) throws Exception {
+			HikariConfig config = new HikariConfig();
+			config.setJdbcUrl(args[0]);
+			config.setUsername("postgres");
+			config.setMaximumPoolSize(6);
+			try (HikariDataSource pool = new HikariDataSource(config);
+					EventStore store = EventStore.builder()
+						.journal(PostgresJournal.builder(pool).tablePrefix(args[1]).build())
+						.build()) {
+				System.out.println("ready");
+				System.out.flush();
+				System.out.println(claimAll(store, args[2]));
+				System.out.flush();
+			}
+		}
+
+		static int claimAll(EventStore store, String who) throws InterruptedException {
+			AtomicInteger won = new AtomicInteger();
+			List<Thread> threads = new ArrayList<>();
+			for (int t = 0; t < 4; t++) {
+				Thread thread = new Thread(() -> {
+					for (int slot = 0; slot < SLOTS; slot++) {
+						EventQuery query = EventQuery.ofTags("slot:" + slot);
+						QueryResult read = store.read(query);
+						if (!read.events().isEmpty()) {
+							continue;
+						}
+						try {
+							store.append("claims-" + who,
+									NewEvent.of("Claimed", Map.of("by", who)).withTags("slot:" + slot),
+									AppendCondition.failIfEventsMatch(query, read.position()));
+							won.incrementAndGet();
+						}
+						catch (AppendConditionFailedException lost) {
+							// the other process, or another thread, took it
+						}
+					}
+				});
+				threads.add(thread);
+				thread.start();
+			}
+			for (Thread thread : threads) {
+				thread.join();
+			}
+			return won.get();
+		}
+
+	}
+
+}
