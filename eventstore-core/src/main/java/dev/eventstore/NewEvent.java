@@ -1,7 +1,6 @@
 package dev.eventstore;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -175,30 +174,7 @@ public final class NewEvent {
 		this(type, data, metadata, payloadType, EventIds.next(), revisionOf(payloadType));
 	}
 
-	/**
-	 * The type name and revision of each payload class, looked up once: a typed append
-	 * asks for them every time.
-	 */
-	private static final ClassValue<PayloadClass> PAYLOAD_CLASSES = new ClassValue<>() {
-		@Override
-		protected PayloadClass computeValue(Class<?> type) {
-			return new PayloadClass(Texts.requireType(typeNameOf(type)), revisionOf(type),
-					Tags.taggingOf(type, (component) -> {
-						EventTag tag = component.getAnnotation(EventTag.class);
-						return (tag != null) ? tag.value() : null;
-					}));
-		}
-	};
-
-	private record PayloadClass(String typeName, int revision, List<Tags.Tagging> taggings) {
-
-		Set<String> tagsOf(Object payload) {
-			return this.taggings.isEmpty() ? Set.of() : Tags.with(Set.of(), Tags.of(payload, this.taggings));
-		}
-
-	}
-
-	private static int revisionOf(@Nullable Class<?> payloadType) {
+	static int revisionOf(@Nullable Class<?> payloadType) {
 		EventType annotation = (payloadType != null) ? payloadType.getAnnotation(EventType.class) : null;
 		return (annotation != null) ? annotation.revision() : 1;
 	}
@@ -293,25 +269,14 @@ public final class NewEvent {
 		String name = Texts.requireType(requireText(type, "Event type"));
 		JsonBody meta = metadataOf(metadata, name);
 		String what = "Data of event '" + name + "'";
-		if (data == null || data instanceof Map<?, ?> || !isTyped(data)) {
+		if (data == null || data instanceof Map<?, ?> || !PayloadClass.isPayload(data)) {
 			JsonBody body = JsonBody.ofValue(data, what);
 			checkSize(name, body, meta);
 			return new NewEvent(name, body, null, meta, null, EventIds.next(), 1, null, Set.of());
 		}
-		PayloadClass payloadClass = PAYLOAD_CLASSES.get(data.getClass());
+		PayloadClass payloadClass = PayloadClass.of(data.getClass());
 		return new NewEvent(name, null, null, meta, data.getClass(), EventIds.next(), payloadClass.revision(), data,
 				payloadClass.tagsOf(data));
-	}
-
-	/**
-	 * Whether a value is a payload to serialise at append rather than JSON data: anything
-	 * but the values that serialise to something other than an object, which are refused
-	 * now.
-	 */
-	private static boolean isTyped(Object data) {
-		return !(data instanceof Iterable<?> || data instanceof CharSequence || data instanceof Number
-				|| data instanceof Boolean || data instanceof Character || data.getClass().isArray()
-				|| data.getClass() == Object.class);
 	}
 
 	/**
@@ -325,11 +290,11 @@ public final class NewEvent {
 		if (payload == null) {
 			throw new IllegalArgumentException("Event payload must not be null");
 		}
-		if (payload instanceof Map<?, ?> || !isTyped(payload)) {
+		if (payload instanceof Map<?, ?> || !PayloadClass.isPayload(payload)) {
 			throw new IllegalArgumentException("NewEvent.of(payload) takes a typed payload such as a record, not a "
 					+ payload.getClass().getName() + "; use NewEvent.of(type, data) to name the type yourself");
 		}
-		PayloadClass payloadClass = PAYLOAD_CLASSES.get(payload.getClass());
+		PayloadClass payloadClass = PayloadClass.of(payload.getClass());
 		return new NewEvent(payloadClass.typeName(), null, null, JsonBody.empty(), payload.getClass(), EventIds.next(),
 				payloadClass.revision(), payload, payloadClass.tagsOf(payload));
 	}

@@ -12,7 +12,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -71,6 +70,9 @@ final class PostgresAppends {
 	/** Checks append conditions under the head lock. */
 	private final PostgresQueries queries;
 
+	/** Writes a group the long way: statement by statement under the head lock. */
+	private final LockedGroupWrites lockedGroups;
+
 	/** Writes this process's concurrent appends in shared transactions. */
 	private final GroupCommitter<Request> committer = new GroupCommitter<>(MAX_GROUP, Duration.ZERO, this::writeGroup);
 
@@ -82,6 +84,7 @@ final class PostgresAppends {
 		this.sql = sql;
 		this.statements = new PostgresStatements(prefix, sql);
 		this.queries = new PostgresQueries(prefix);
+		this.lockedGroups = new LockedGroupWrites(dataSource, sql, this.statements, this.queries);
 		this.location = location;
 		this.ensureOpen = ensureOpen;
 	}
@@ -172,7 +175,7 @@ final class PostgresAppends {
 		}
 		if (group.stream().anyMatch(Request::needsStatements)) {
 			closeQuietly(connection);
-			writeGroupStatementByStatement(group);
+			this.lockedGroups.write(group, this::failGroup);
 			return;
 		}
 		try (connection) {
@@ -188,7 +191,7 @@ final class PostgresAppends {
 			return;
 		}
 		if (outcomes == null) {
-			writeGroupStatementByStatement(group);
+			this.lockedGroups.write(group, this::failGroup);
 			return;
 		}
 		for (Outcome outcome : outcomes) {
@@ -344,98 +347,6 @@ final class PostgresAppends {
 		for (Request request : pending) {
 			request.fail(appendFailure(request.streamId, ex, false, committing));
 		}
-	}
-
-	/**
-	 * Writes a group the long way, in one transaction with one head lock and one commit,
-	 * when some of its ids are stored already: each request's expected version is checked
-	 * in queue order, and a retry of a stored append is answered with the stored events.
-	 */
-	private void writeGroupStatementByStatement(List<Request> group) {
-		boolean committing = false;
-		try (Connection connection = this.dataSource.getConnection()) {
-			connection.setAutoCommit(false);
-			try {
-				long last = this.statements.lockHead(connection);
-				Map<String, Long> versions = new HashMap<>();
-				Map<UUID, StoredEvent> stored = this.statements.storedWithIds(connection, group);
-				List<Request> writing = new ArrayList<>(group.size());
-				List<Request> retriesInGroup = new ArrayList<>();
-				long position = last;
-				for (Request request : group) {
-					long version = versions.containsKey(request.streamId) ? versions.get(request.streamId)
-							: PostgresRows.streamVersion(connection, this.sql, request.streamId);
-					versions.put(request.streamId, version);
-					List<StoredEvent> retried;
-					try {
-						retried = Retries.storedCopy(request.streamId, request.events, request.expected, version,
-								stored::get);
-					}
-					catch (EventStoreException ex) {
-						request.fail(ex);
-						continue;
-					}
-					if (retried != null) {
-						request.stored = AppendResult.duplicate(retried);
-						retriesInGroup.add(request);
-						continue;
-					}
-					if (!request.expected.matches(version)) {
-						request.fail(new ConcurrencyConflictException(request.streamId, request.expected, version));
-						continue;
-					}
-					if (request.condition != null) {
-						List<Long> conflicts = conflicts(connection, request.condition, writing);
-						if (!conflicts.isEmpty()) {
-							request.fail(new AppendConditionFailedException(request.streamId, request.condition,
-									conflicts, version));
-							continue;
-						}
-					}
-					versions.put(request.streamId, version + request.events.size());
-					request.prepare(position + 1, version + 1, stored);
-					position += request.events.size();
-					writing.add(request);
-				}
-				if (!writing.isEmpty()) {
-					this.statements.insertRows(connection, writing);
-					this.statements.advanceHead(connection, position);
-				}
-				writing.addAll(retriesInGroup);
-				committing = true;
-				connection.commit();
-				writing.forEach(Request::succeeded);
-			}
-			catch (SQLException | RuntimeException ex) {
-				if (!committing) {
-					rollbackQuietly(connection, ex);
-				}
-				throw ex;
-			}
-		}
-		catch (SQLException ex) {
-			failGroup(group, ex, committing);
-		}
-	}
-
-	/**
-	 * The first positions after the condition's that match its query: committed ones (the
-	 * head is locked, so none can commit meanwhile), then those of the group's earlier
-	 * requests, not yet inserted but ordered before this one.
-	 */
-	private List<Long> conflicts(Connection connection, AppendCondition condition, List<Request> earlier)
-			throws SQLException {
-		List<Long> conflicts = new ArrayList<>(this.queries.positions(connection, condition.query(), condition.after(),
-				AppendConditionFailedException.MAX_LISTED));
-		for (Request request : earlier) {
-			for (StoredEvent event : request.stored) {
-				if (conflicts.size() < AppendConditionFailedException.MAX_LISTED && event.position() > condition.after()
-						&& condition.query().matches(event)) {
-					conflicts.add(event.position());
-				}
-			}
-		}
-		return conflicts;
 	}
 
 	private static void closeQuietly(Connection connection) {

@@ -8,11 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongFunction;
 
 import dev.eventstore.AppendCondition;
 import dev.eventstore.AppendResult;
@@ -25,7 +22,6 @@ import dev.eventstore.JournalCorruptedException;
 import dev.eventstore.NewEvent;
 import dev.eventstore.QueryResult;
 import dev.eventstore.StoredEvent;
-import dev.eventstore.internal.IdTable;
 import dev.eventstore.journal.support.GroupCommitter;
 import org.jspecify.annotations.Nullable;
 
@@ -115,66 +111,14 @@ public final class FileJournal implements Journal {
 	/** The types and tags index, built on the first query or conditional append. */
 	private final JournalQueries queries;
 
-	/** The writer of the file being written. */
-	private final ActiveWriter active;
+	/** The write side: the file being written, its groups, the roll to the next. */
+	private final GroupWriter writer;
 
-	/** Seals a full segment and starts the next; null for a single file. */
-	private final @Nullable SegmentRoller roller;
-
-	/** The file being written, its index and reads, and the sealed segments before it. */
-	private volatile JournalLayout layout;
-
-	/** Guarded by the committer's lock: where each event id of the written file is. */
-	private IdTable ids;
-
-	/** Guarded by the committer's lock: the file being written. */
-	private Path activePath;
-
-	/** Guarded by the committer's lock: its leading lines of the original format. */
-	private long activeLegacyEnd;
-
-	/** A segmented journal's summary and id filter, kept up to date in the background. */
-	private final @Nullable SideFiles sideFiles;
-
-	/** Guarded by the committer's lock: seal the written file once it is this long. */
-	private long sealAt;
-
-	/** The bytes of the sealed segments. */
-	private volatile long sealedBytes;
-
-	/** Reads the event at a position: a retry's candidate, confirmed by its line. */
-	private final LongFunction<StoredEvent> readOne = (position) -> readAll(position, 1).get(0);
-
-	/** The events stream reads decoded lately, shared by every file of the journal. */
-	private final DecodedEvents decoded;
-
-	/**
-	 * Guarded by the committer's lock: checks a group's requests and composes its lines.
-	 */
-	private final GroupComposer composer = new GroupComposer();
-
-	/**
-	 * Writes queued appends in groups; its lock guards nextPosition, writeOffset,
-	 * needsTruncate and the composer.
-	 */
+	/** Writes queued appends in groups, holding the write lock while it does. */
 	private final GroupCommitter<AppendRequest> committer;
-
-	/** Guarded by the committer's lock. */
-	private long nextPosition;
-
-	/** Guarded by the committer's lock. */
-	private long writeOffset;
-
-	/** What has been written: read by the interval syncer without the write lock. */
-	private volatile long writtenOffset;
-
-	/** The last readable position. */
-	private volatile long committed;
 
 	/** Set once closed; segment files opened before the journal check it too. */
 	private final AtomicBoolean closedFlag;
-
-	private final @Nullable IntervalSyncer intervalSyncer;
 
 	FileJournal(Path path, @Nullable Path directory, long segmentSize, FsyncPolicy fsync, Duration interval,
 			JournalLock lock, JournalWriter.Opener opener, JournalOpening opened) {
@@ -183,33 +127,17 @@ public final class FileJournal implements Journal {
 		this.segmentSize = segmentSize;
 		this.fsync = fsync;
 		this.lock = lock;
-		this.decoded = opened.decoded;
 		this.closedFlag = opened.closed;
-		Recovery.Result recovered = opened.recovered;
-		this.ids = recovered.ids();
-		this.activePath = opened.activePath;
-		this.activeLegacyEnd = recovered.legacyEnd();
-		this.sideFiles = (opened.filter != null) ? new SideFiles(path, opened.filter, opened.sealed) : null;
-		this.sealedBytes = opened.sealed.bytes();
-		SegmentFile file = new SegmentFile(opened.activePath, opened.readChannel, recovered.keptEnd(),
-				this::ensureOpen);
-		this.layout = new JournalLayout(opened.sealed, recovered.index(), file,
-				new JournalReads(file, recovered.index(), recovered.legacyEnd(), this.decoded));
-		this.active = new ActiveWriter(path, opened.writer);
-		this.roller = (directory != null) ? new SegmentRoller(directory, fsync, opener, this.decoded, this::ensureOpen)
-				: null;
-		this.nextPosition = recovered.lastPosition() + 1;
-		this.writeOffset = recovered.keptEnd();
-		this.writtenOffset = recovered.keptEnd();
-		this.committed = recovered.lastPosition();
-		this.sealAt = (segmentSize > 0) ? segmentSize : Long.MAX_VALUE;
+		this.queries = new JournalQueries(this, this::lastPosition, this::underWriteLock);
+		SegmentRoller roller = (directory != null)
+				? new SegmentRoller(directory, fsync, opener, opened.decoded, this::ensureOpen) : null;
+		this.writer = new GroupWriter(path, segmentSize, fsync, this::ensureOpen, opened, roller, this.queries::built,
+				(position) -> readAll(position, 1).get(0));
 		// Without fsync a group completes in microseconds: waiting appenders yield before
 		// parking.
 		this.committer = new GroupCommitter<>(MAX_GROUP,
-				(fsync == FsyncPolicy.ALWAYS) ? Duration.ZERO : YIELD_BEFORE_PARKING, this::commit);
-		this.queries = new JournalQueries(this, () -> this.committed, this::underWriteLock);
-		this.intervalSyncer = IntervalSyncer.forJournal(path, fsync, interval, segmentSize,
-				() -> this.sealedBytes + this.writtenOffset, () -> this.active.flush() == null);
+				(fsync == FsyncPolicy.ALWAYS) ? Duration.ZERO : YIELD_BEFORE_PARKING, this.writer::commit);
+		this.writer.startSyncing(interval);
 	}
 
 	private void underWriteLock(Runnable work) {
@@ -219,20 +147,6 @@ public final class FileJournal implements Journal {
 		}
 		finally {
 			this.committer.unlock();
-		}
-	}
-
-	/** Writes one group of queued appends, then seals the segment if it is full. */
-	private void commit(List<AppendRequest> group) {
-		ensureOpen();
-		this.active.repairIfNeeded(this.writeOffset);
-		long before = this.writeOffset;
-		writeGroup(group);
-		if (this.writeOffset >= this.sealAt) {
-			seal();
-		}
-		else if (this.intervalSyncer != null) {
-			this.intervalSyncer.written(before, this.writeOffset);
 		}
 	}
 
@@ -292,6 +206,11 @@ public final class FileJournal implements Journal {
 		return JournalOpening.openJournal(path, fsync, fsyncInterval, segmentSize, opener);
 	}
 
+	/** Seals the last segment if a crash left it full but not sealed; at open only. */
+	void sealIfFull() {
+		underWriteLock(this.writer::sealIfFull);
+	}
+
 	/** The journal file. */
 	public Path path() {
 		return this.path;
@@ -307,7 +226,7 @@ public final class FileJournal implements Journal {
 	 * appends back.
 	 */
 	public @Nullable IOException lastSyncFailure() {
-		return this.active.lastSyncFailure();
+		return this.writer.active().lastSyncFailure();
 	}
 
 	@Override
@@ -347,152 +266,53 @@ public final class FileJournal implements Journal {
 		return request.stored;
 	}
 
-	/**
-	 * Checks each request's expected version in queue order, composes the lines of those
-	 * that pass into one buffer, writes it with one call and, under ALWAYS, forces it.
-	 * Only then are the events indexed and readable; a failed write or force is cut off
-	 * the file and fails every request of the group, leaving no trace.
-	 */
-	private void writeGroup(List<AppendRequest> group) {
-		long start = this.writeOffset;
-		JournalLayout current = this.layout;
-		GroupComposer composer = this.composer;
-		long position = composer.compose(group, current.index(), this.nextPosition, this::storedWithId,
-				this.queries.built());
-		List<AppendRequest> written = composer.written();
-		if (written.isEmpty()) {
-			return;
-		}
-		try {
-			this.active.write(composer.bytes(), composer.size(), start);
-		}
-		catch (IOException ex) {
-			fail(written, new EventStoreException("Could not append to journal " + this.path + " at byte offset "
-					+ start + ": " + ex.getMessage() + "; nothing was stored", ex));
-			return;
-		}
-		if (this.fsync == FsyncPolicy.ALWAYS) {
-			try {
-				this.active.forceGroup(start);
-			}
-			catch (IOException ex) {
-				fail(written, new EventStoreException("Could not fsync journal " + this.path + ": " + ex.getMessage()
-						+ "; the append was rolled back", ex));
-				return;
-			}
-		}
-		composer.indexWritten(start, current.index(), this.ids, this.decoded, this.queries.built());
-		this.nextPosition = position;
-		this.writeOffset = start + composer.size();
-		current.file().written(this.writeOffset);
-		this.writtenOffset = this.writeOffset;
-		this.committed = position - 1;
-	}
-
-	/** Seals the last segment if a crash left it full but not sealed; at open only. */
-	void sealIfFull() {
-		if (this.segmentSize > 0 && this.writeOffset >= this.segmentSize) {
-			this.committer.lock();
-			try {
-				seal();
-			}
-			finally {
-				this.committer.unlock();
-			}
-		}
-	}
-
-	/**
-	 * Seals the file being written once it holds the segment size and starts the next
-	 * segment ({@link SegmentRoller}), then records the sealed segment in the streams'
-	 * summary and the id filter. A failure leaves the segment being written, and sealing
-	 * is tried again after another segment size.
-	 */
-	private void seal() {
-		JournalLayout current = this.layout;
-		SegmentRoller.Rolled rolled = Objects.requireNonNull(this.roller)
-			.roll(new SegmentRoller.Active(current, this.ids, this.activePath, this.activeLegacyEnd, this.writeOffset,
-					this.nextPosition), this.active);
-		if (rolled == null) {
-			this.sealAt = this.writeOffset + this.segmentSize;
-			return;
-		}
-		this.sealedBytes += this.writeOffset;
-		this.ids = rolled.ids();
-		this.activePath = rolled.path();
-		this.activeLegacyEnd = 0;
-		this.writeOffset = 0;
-		this.writtenOffset = 0;
-		this.sealAt = this.segmentSize;
-		this.layout = rolled.layout();
-		// Rebuilt or completed on open if this does not get through.
-		if (this.sideFiles != null) {
-			this.sideFiles.sealed(rolled.layout().sealed());
-		}
-	}
-
-	/**
-	 * The stored event with an id, if any: one written earlier in this group, in the file
-	 * being written, or in a sealed segment ({@link StoredIds}).
-	 */
-	private @Nullable StoredEvent storedWithId(UUID id, Map<UUID, StoredEvent> groupIds) {
-		IdFilter sealedIds = (this.sideFiles != null) ? this.sideFiles.filter() : null;
-		return StoredIds.find(id, groupIds, this.ids, this.layout.sealed(), sealedIds, this.readOne);
-	}
-
-	private static void fail(List<AppendRequest> requests, RuntimeException failure) {
-		for (AppendRequest request : requests) {
-			request.fail(failure);
-		}
-	}
-
 	// Reads take the committed position before the layout: a layout is published
 	// before any position of its new segment commits, so it always holds them all.
 
 	@Override
 	public QueryResult read(EventQuery query, long fromPosition, int maxCount) {
 		ensureOpen();
-		return this.queries.read(query, fromPosition, maxCount, this.committed);
+		return this.queries.read(query, fromPosition, maxCount, this.writer.committed());
 	}
 
 	@Override
 	public List<StoredEvent> readStream(String streamId, long fromVersion, int maxCount) {
 		ensureOpen();
-		long committed = this.committed;
-		return this.layout.readStream(streamId, fromVersion, maxCount, committed);
+		long committed = this.writer.committed();
+		return this.writer.layout().readStream(streamId, fromVersion, maxCount, committed);
 	}
 
 	@Override
 	public List<StoredEvent> readAll(long fromPosition, int maxCount) {
 		ensureOpen();
-		long committed = this.committed;
-		return this.layout.readAll(fromPosition, maxCount, committed);
+		long committed = this.writer.committed();
+		return this.writer.layout().readAll(fromPosition, maxCount, committed);
 	}
 
 	@Override
 	public List<String> streamIds(String prefix, @Nullable String after, int limit) {
 		ensureOpen();
-		long committed = this.committed;
-		return this.layout.streamIds(prefix, after, limit, committed);
+		long committed = this.writer.committed();
+		return this.writer.layout().streamIds(prefix, after, limit, committed);
 	}
 
 	@Override
 	public long streamCount() {
 		ensureOpen();
-		return this.layout.streamCount();
+		return this.writer.layout().streamCount();
 	}
 
 	@Override
 	public long streamVersion(String streamId) {
 		ensureOpen();
-		long committed = this.committed;
-		return this.layout.streamVersion(streamId, committed);
+		long committed = this.writer.committed();
+		return this.writer.layout().streamVersion(streamId, committed);
 	}
 
 	@Override
 	public long lastPosition() {
 		ensureOpen();
-		return this.committed;
+		return this.writer.committed();
 	}
 
 	@Override
@@ -502,7 +322,7 @@ public final class FileJournal implements Journal {
 
 	@Override
 	public long sizeBytes() {
-		return this.sealedBytes + this.writtenOffset;
+		return this.writer.sizeBytes();
 	}
 
 	/**
@@ -510,17 +330,17 @@ public final class FileJournal implements Journal {
 	 * segmented journal only its last segment.
 	 */
 	long eventsIndexedOnHeap() {
-		return this.layout.index().count();
+		return this.writer.layout().index().count();
 	}
 
 	/** The side files' keeper of a segmented journal. */
 	@Nullable SideFiles sideFiles() {
-		return this.sideFiles;
+		return this.writer.sideFiles();
 	}
 
 	/** Sealed segments, 0 for a single file. */
 	int sealedSegments() {
-		return this.layout.sealed().count();
+		return this.writer.layout().sealed().count();
 	}
 
 	/** Whether the journal is a directory of segments. */
@@ -532,12 +352,12 @@ public final class FileJournal implements Journal {
 	public Map<String, Object> details() {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("fsync", this.fsync.name());
-		details.put("streams", this.layout.streamCount());
+		details.put("streams", this.writer.layout().streamCount());
 		if (this.directory != null) {
-			details.put("segments", this.layout.sealed().count() + 1);
+			details.put("segments", this.writer.layout().sealed().count() + 1);
 			details.put("segmentSize", this.segmentSize);
 		}
-		IOException syncFailure = this.active.lastSyncFailure();
+		IOException syncFailure = this.writer.active().lastSyncFailure();
 		if (syncFailure != null) {
 			details.put("lastSyncFailure", String.valueOf(syncFailure.getMessage()));
 		}
@@ -565,17 +385,19 @@ public final class FileJournal implements Journal {
 			this.committer.unlock();
 		}
 		this.committer.wakeAll();
-		if (this.intervalSyncer != null) {
-			this.intervalSyncer.close();
+		IntervalSyncer syncer = this.writer.intervalSyncer();
+		if (syncer != null) {
+			syncer.close();
 		}
-		IOException failure = (this.fsync == FsyncPolicy.ALWAYS) ? null : this.active.flush();
+		IOException failure = (this.fsync == FsyncPolicy.ALWAYS) ? null : this.writer.active().flush();
 		List<AutoCloseable> resources = new ArrayList<>();
-		JournalLayout current = this.layout;
+		JournalLayout current = this.writer.layout();
 		current.sealed().close(resources);
 		resources.add(current.file());
-		resources.add(this.active.writer());
-		if (this.sideFiles != null) {
-			resources.add(this.sideFiles);
+		resources.add(this.writer.active().writer());
+		SideFiles sideFiles = this.writer.sideFiles();
+		if (sideFiles != null) {
+			resources.add(sideFiles);
 		}
 		resources.add(this.lock);
 		if (failure != null) {

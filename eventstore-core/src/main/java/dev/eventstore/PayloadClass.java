@@ -1,0 +1,52 @@
+package dev.eventstore;
+
+import java.util.List;
+import java.util.Set;
+
+import dev.eventstore.internal.Tags;
+import dev.eventstore.internal.Texts;
+import dev.eventstore.types.EventTag;
+
+/**
+ * What {@link NewEvent#of(Object)} needs of a payload's class, looked up once per class:
+ * a typed append asks every time. Its type name ({@code @EventType} or the simple name),
+ * its revision, and the components that tag its events ({@code @EventTag}).
+ *
+ * @param typeName the stored type name
+ * @param revision the schema revision
+ * @param taggings the tagging components, in order
+ */
+record PayloadClass(String typeName, int revision, List<Tags.Tagging> taggings) {
+
+	private static final ClassValue<PayloadClass> CLASSES = new ClassValue<>() {
+		@Override
+		protected PayloadClass computeValue(Class<?> type) {
+			return new PayloadClass(Texts.requireType(NewEvent.typeNameOf(type)), NewEvent.revisionOf(type),
+					Tags.taggingOf(type, (component) -> {
+						EventTag tag = component.getAnnotation(EventTag.class);
+						return (tag != null) ? tag.value() : null;
+					}));
+		}
+	};
+
+	static PayloadClass of(Class<?> type) {
+		return CLASSES.get(type);
+	}
+
+	/**
+	 * Whether a value is a payload to serialise at append rather than JSON data: anything
+	 * but the values that serialise to something other than an object, which are refused
+	 * when the event is made.
+	 */
+	static boolean isPayload(Object data) {
+		return !(data instanceof Iterable<?> || data instanceof CharSequence || data instanceof Number
+				|| data instanceof Boolean || data instanceof Character || data.getClass().isArray()
+				|| data.getClass() == Object.class);
+	}
+
+	/** The tags a payload's tagging components give it, checked. */
+	Set<String> tagsOf(Object payload) {
+		return this.taggings.isEmpty() ? Set.of() : Tags.with(Set.of(), Tags.of(payload, this.taggings));
+	}
+
+}
