@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.eventstore.internal.EventIds;
@@ -355,6 +356,7 @@ public final class StoredEvent {
 	 * @since 0.2.0
 	 */
 	@JsonProperty
+	@JsonInclude(JsonInclude.Include.NON_EMPTY)
 	public Set<String> tags() {
 		return this.tags;
 	}

@@ -80,6 +80,20 @@ public abstract class ConsistencyBoundaryContractTests {
 	}
 
 	@Test
+	void tagsOfAnyTextReadBackExactlyAndStillMatch() {
+		String[] tags = { "quote:\"q\"", "slash:a\\b", "unicode:gr\u00fc\u00df \ud83d\ude00", "line:a\nb", "plain:x" };
+		this.store.append("odd", NewEvent.of("Odd", Map.of()).withTags(tags));
+		if (keepsEventsAcrossRestart()) {
+			this.store.close();
+			this.store = newBuilder().build();
+		}
+		assertThat(this.store.readStream("odd").get(0).tags()).containsExactly(tags);
+		for (String tag : tags) {
+			assertThat(positions(EventQuery.ofTags(tag))).as(tag).containsExactly(1L);
+		}
+	}
+
+	@Test
 	void eventTagTagsEachElementOfACollection() {
 		NewEvent event = NewEvent.of(new CouponRedeemed("WELCOME", List.of("c-1", "c-2")));
 		assertThat(event.tags()).containsExactly("coupon:WELCOME", "customer:c-1", "customer:c-2");

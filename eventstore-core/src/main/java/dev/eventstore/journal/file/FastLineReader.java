@@ -2,6 +2,7 @@ package dev.eventstore.journal.file;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -90,6 +91,8 @@ final class FastLineReader {
 
 	static final byte[] TIMESTAMP = ",\"timestamp\":\"".getBytes(StandardCharsets.US_ASCII);
 
+	static final byte[] TAGS = ",\"tags\":[".getBytes(StandardCharsets.US_ASCII);
+
 	static final byte[] NULL_METADATA = ",\"metadata\":null".getBytes(StandardCharsets.US_ASCII);
 
 	/**
@@ -157,6 +160,7 @@ final class FastLineReader {
 			batchEnd = parseLong(line, batchDigitsStart, crcAt);
 		}
 		int revision = 1;
+		List<String> tags = List.of();
 		byte[] data = null;
 		Instant timestamp = null;
 		if (withBody) {
@@ -166,7 +170,30 @@ final class FastLineReader {
 				revision = (int) parseLong(line, body + REVISION.length, revisionEnd);
 				body = revisionEnd;
 			}
-			// A line with tags (or anything else before its data) takes the full decode.
+			if (startsWith(line, body, TAGS)) {
+				int next = body + TAGS.length;
+				tags = new ArrayList<>(4);
+				while (true) {
+					if (line[next] != '"') {
+						return null;
+					}
+					int end = plainStringEnd(line, next + 1, crcAt);
+					if (end < 0) {
+						// Escapes in a tag: the full decode reads them.
+						return null;
+					}
+					tags.add(new String(line, next + 1, end - next - 1, StandardCharsets.UTF_8));
+					next = end + 1;
+					if (line[next] == ']') {
+						body = next + 1;
+						break;
+					}
+					if (line[next] != ',') {
+						return null;
+					}
+					next++;
+				}
+			}
 			if (!startsWith(line, body, DATA)) {
 				return null;
 			}
@@ -194,7 +221,7 @@ final class FastLineReader {
 			return null;
 		}
 		return new LineFormat.Decoded(position, streamId, type, parseLong(line, versionStart, versionEnd), batchEnd,
-				data, null, timestamp, true, id, revision, List.of());
+				data, null, timestamp, true, id, revision, tags);
 	}
 
 	static boolean startsWith(byte[] bytes, int at, byte[] prefix) {

@@ -19,6 +19,7 @@ import dev.eventstore.snapshot.SnapshotStore;
 import dev.eventstore.snapshot.Snapshotting;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
@@ -47,10 +48,21 @@ public class CartService {
 	 * @param store the store
 	 * @param snapshots where cart snapshots are kept
 	 * @param snapshotEvery how many events a load may replay before it saves a snapshot
+	 * @param limits the products of limited stock ({@code sample.stock.*}), if bound
 	 */
 	@Autowired
 	public CartService(EventStore store, SnapshotStore snapshots,
-			@Value("${sample.snapshot-every:5}") int snapshotEvery, StockLimits limits) {
+			@Value("${sample.snapshot-every:5}") int snapshotEvery, ObjectProvider<StockLimits> limits) {
+		this(store, snapshots, snapshotEvery, limits.getIfAvailable(StockLimits::none));
+	}
+
+	/**
+	 * @param store the store
+	 * @param snapshots where cart snapshots are kept
+	 * @param snapshotEvery how many events a load may replay before it saves a snapshot
+	 * @param limits the products of limited stock
+	 */
+	public CartService(EventStore store, SnapshotStore snapshots, int snapshotEvery, StockLimits limits) {
 		this.store = store;
 		this.limits = limits;
 		this.carts = Snapshotting.builder(store, snapshots, Cart.class)
