@@ -78,10 +78,7 @@ final class PostgresScenarios implements AutoCloseable {
 	 * @return the unconditional result, then the conditional one
 	 */
 	Measurement.Result[] boundary(int threads, int prefill, Settings settings) throws Exception {
-		PostgresJournal journal = PostgresJournal.builder(this.pool)
-			.tablePrefix("dcb" + threads + "_")
-			.initializeSchema(true)
-			.build();
+		PostgresJournal journal = PostgresJournal.builder(this.pool).tablePrefix("dcb_").initializeSchema(true).build();
 		try (EventStore store = EventStore.builder().journal(journal).build()) {
 			if (store.lastPosition() < prefill) {
 				List<NewEvent> batch = new ArrayList<>(1_000);

@@ -1,11 +1,16 @@
 package dev.eventstore.postgres;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -61,15 +66,16 @@ final class LockedGroupWrites {
 			connection.setAutoCommit(false);
 			try {
 				long last = this.statements.lockHead(connection);
-				Map<String, Long> versions = new HashMap<>();
+				// One round trip each for the group's stream versions and conditions: the
+				// head is locked, so what they read cannot change until the commit.
+				Map<String, Long> versions = streamVersions(connection, group);
+				Map<Request, List<Long>> committedConflicts = committedConflicts(connection, group);
 				Map<UUID, StoredEvent> stored = this.statements.storedWithIds(connection, group);
 				List<Request> writing = new ArrayList<>(group.size());
 				List<Request> retriesInGroup = new ArrayList<>();
 				long position = last;
 				for (Request request : group) {
-					long version = versions.containsKey(request.streamId) ? versions.get(request.streamId)
-							: PostgresRows.streamVersion(connection, this.sql, request.streamId);
-					versions.put(request.streamId, version);
+					long version = versions.getOrDefault(request.streamId, 0L);
 					List<StoredEvent> retried;
 					try {
 						retried = Retries.storedCopy(request.streamId, request.events, request.expected, version,
@@ -89,7 +95,7 @@ final class LockedGroupWrites {
 						continue;
 					}
 					if (request.condition != null) {
-						List<Long> conflicts = conflicts(connection, request.condition, writing);
+						List<Long> conflicts = conflicts(request.condition, committedConflicts.get(request), writing);
 						if (!conflicts.isEmpty()) {
 							request.fail(new AppendConditionFailedException(request.streamId, request.condition,
 									conflicts, version));
@@ -127,10 +133,8 @@ final class LockedGroupWrites {
 	 * head is locked, so none can commit meanwhile), then those of the group's earlier
 	 * requests, not yet inserted but ordered before this one.
 	 */
-	private List<Long> conflicts(Connection connection, AppendCondition condition, List<Request> earlier)
-			throws SQLException {
-		List<Long> conflicts = new ArrayList<>(this.queries.positions(connection, condition.query(), condition.after(),
-				AppendConditionFailedException.MAX_LISTED));
+	private static List<Long> conflicts(AppendCondition condition, List<Long> committed, List<Request> earlier) {
+		List<Long> conflicts = new ArrayList<>(committed);
 		for (Request request : earlier) {
 			for (StoredEvent event : request.stored) {
 				if (conflicts.size() < AppendConditionFailedException.MAX_LISTED && event.position() > condition.after()
@@ -140,6 +144,45 @@ final class LockedGroupWrites {
 			}
 		}
 		return conflicts;
+	}
+
+	/** The current version of each stream the group appends to (absent: 0). */
+	private Map<String, Long> streamVersions(Connection connection, List<Request> group) throws SQLException {
+		Set<String> streams = new LinkedHashSet<>();
+		group.forEach((request) -> streams.add(request.streamId));
+		if (streams.size() == 1) {
+			String stream = streams.iterator().next();
+			return new HashMap<>(Map.of(stream, PostgresRows.streamVersion(connection, this.sql, stream)));
+		}
+		Map<String, Long> versions = new HashMap<>();
+		try (PreparedStatement select = connection.prepareStatement(this.sql.streamVersions)) {
+			select.setArray(1, connection.createArrayOf("text", streams.toArray(new String[0])));
+			try (ResultSet rs = select.executeQuery()) {
+				while (rs.next()) {
+					versions.put(rs.getString(1), rs.getLong(2));
+				}
+			}
+		}
+		return versions;
+	}
+
+	/**
+	 * The committed matches of each conditional request's condition, in one statement.
+	 */
+	private Map<Request, List<Long>> committedConflicts(Connection connection, List<Request> group)
+			throws SQLException {
+		List<Request> conditional = group.stream().filter((request) -> request.condition != null).toList();
+		if (conditional.isEmpty()) {
+			return Map.of();
+		}
+		List<List<Long>> found = this.queries.positionsEach(connection,
+				conditional.stream().map((request) -> request.condition).toList(),
+				AppendConditionFailedException.MAX_LISTED);
+		Map<Request, List<Long>> byRequest = new IdentityHashMap<>();
+		for (int i = 0; i < conditional.size(); i++) {
+			byRequest.put(conditional.get(i), found.get(i));
+		}
+		return byRequest;
 	}
 
 }

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.eventstore.AppendCondition;
 import dev.eventstore.EventQuery;
 import dev.eventstore.StoredEvent;
 
@@ -53,6 +54,74 @@ final class PostgresQueries {
 		return positions;
 	}
 
+	/**
+	 * For each condition, the first positions after its own that match its query: one
+	 * statement for all of them ({@code UNION ALL} of one branch a condition), so that a
+	 * group of conditional appends checks them all in one round trip under the head lock.
+	 */
+	List<List<Long>> positionsEach(Connection connection, List<AppendCondition> conditions, int limit)
+			throws SQLException {
+		List<List<Long>> found = new ArrayList<>(conditions.size());
+		StringBuilder sql = new StringBuilder();
+		List<Object> values = new ArrayList<>();
+		for (int i = 0; i < conditions.size(); i++) {
+			found.add(new ArrayList<>());
+			AppendCondition condition = conditions.get(i);
+			sql.append((i == 0) ? "" : " UNION ALL ")
+				.append("(SELECT ")
+				.append(i)
+				.append(", position FROM ")
+				.append(this.prefix.events())
+				.append(" WHERE position > ?");
+			values.add(condition.after());
+			appendItems(sql, values, connection, condition.query());
+			sql.append(" ORDER BY position LIMIT ?)");
+			values.add(limit);
+		}
+		try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+			for (int i = 0; i < values.size(); i++) {
+				select.setObject(i + 1, values.get(i));
+			}
+			try (ResultSet rs = select.executeQuery()) {
+				while (rs.next()) {
+					found.get(rs.getInt(1)).add(rs.getLong(2));
+				}
+			}
+		}
+		for (List<Long> positions : found) {
+			positions.sort(null);
+		}
+		return found;
+	}
+
+	/** Appends {@code AND (item OR item ...)} for a query that does not match all. */
+	private static void appendItems(StringBuilder sql, List<Object> values, Connection connection, EventQuery query)
+			throws SQLException {
+		if (query.matchesAll()) {
+			return;
+		}
+		sql.append(" AND (");
+		boolean first = true;
+		for (EventQuery.Item item : query.items()) {
+			sql.append(first ? "" : " OR ").append('(');
+			first = false;
+			boolean both = !item.types().isEmpty() && !item.tags().isEmpty();
+			if (!item.types().isEmpty()) {
+				sql.append("event_type = ANY(?)");
+				values.add(connection.createArrayOf("text", item.types().toArray(new String[0])));
+			}
+			if (both) {
+				sql.append(" AND ");
+			}
+			if (!item.tags().isEmpty()) {
+				sql.append("tags @> ?::text[]");
+				values.add(connection.createArrayOf("text", item.tags().toArray(new String[0])));
+			}
+			sql.append(')');
+		}
+		sql.append(')');
+	}
+
 	private PreparedStatement prepare(Connection connection, String columns, EventQuery query, long after, long upTo,
 			int limit) throws SQLException {
 		StringBuilder sql = new StringBuilder("SELECT ").append(columns)
@@ -60,28 +129,7 @@ final class PostgresQueries {
 			.append(this.prefix.events())
 			.append(" WHERE position > ? AND position <= ?");
 		List<Object> values = new ArrayList<>();
-		if (!query.matchesAll()) {
-			sql.append(" AND (");
-			boolean first = true;
-			for (EventQuery.Item item : query.items()) {
-				sql.append(first ? "" : " OR ").append('(');
-				first = false;
-				boolean both = !item.types().isEmpty() && !item.tags().isEmpty();
-				if (!item.types().isEmpty()) {
-					sql.append("event_type = ANY(?)");
-					values.add(connection.createArrayOf("text", item.types().toArray(new String[0])));
-				}
-				if (both) {
-					sql.append(" AND ");
-				}
-				if (!item.tags().isEmpty()) {
-					sql.append("tags @> ?::text[]");
-					values.add(connection.createArrayOf("text", item.tags().toArray(new String[0])));
-				}
-				sql.append(')');
-			}
-			sql.append(')');
-		}
+		appendItems(sql, values, connection, query);
 		sql.append(" ORDER BY position LIMIT ?");
 		PreparedStatement select = connection.prepareStatement(sql.toString());
 		try {

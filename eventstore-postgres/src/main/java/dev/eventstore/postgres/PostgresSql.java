@@ -36,6 +36,9 @@ final class PostgresSql {
 
 	final String streamVersion;
 
+	/** The current version of each of several streams: (stream id, version) rows. */
+	final String streamVersions;
+
 	/**
 	 * Stream ids from a prefix on, after a cursor, in code point order; the caller stops
 	 * at the first that lacks the prefix ({@code LIKE} is avoided: ids may hold
@@ -79,6 +82,8 @@ final class PostgresSql {
 				ORDER BY stream_id COLLATE "C" LIMIT ?""".formatted(events);
 		this.streamCount = """
 				SELECT count(*) FROM %s WHERE version = 1""".formatted(events);
+		this.streamVersions = """
+				SELECT stream_id, max(version) FROM %s WHERE stream_id = ANY(?) GROUP BY stream_id""".formatted(events);
 		this.streamVersion = """
 				SELECT version FROM %s WHERE stream_id = ? ORDER BY version DESC LIMIT 1""".formatted(events);
 	}
