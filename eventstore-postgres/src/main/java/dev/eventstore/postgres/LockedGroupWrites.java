@@ -69,7 +69,7 @@ final class LockedGroupWrites {
 				// One round trip each for the group's stream versions and conditions: the
 				// head is locked, so what they read cannot change until the commit.
 				Map<String, Long> versions = streamVersions(connection, group);
-				Map<Request, List<Long>> committedConflicts = committedConflicts(connection, group);
+				Map<Request, List<Long>> committedConflicts = committedConflicts(connection, group, last);
 				Map<UUID, StoredEvent> stored = this.statements.storedWithIds(connection, group);
 				List<Request> writing = new ArrayList<>(group.size());
 				List<Request> retriesInGroup = new ArrayList<>();
@@ -169,14 +169,14 @@ final class LockedGroupWrites {
 	/**
 	 * The committed matches of each conditional request's condition, in one statement.
 	 */
-	private Map<Request, List<Long>> committedConflicts(Connection connection, List<Request> group)
+	private Map<Request, List<Long>> committedConflicts(Connection connection, List<Request> group, long last)
 			throws SQLException {
 		List<Request> conditional = group.stream().filter((request) -> request.condition != null).toList();
 		if (conditional.isEmpty()) {
 			return Map.of();
 		}
 		List<List<Long>> found = this.queries.positionsEach(connection,
-				conditional.stream().map((request) -> request.condition).toList(),
+				conditional.stream().map((request) -> request.condition).toList(), last,
 				AppendConditionFailedException.MAX_LISTED);
 		Map<Request, List<Long>> byRequest = new IdentityHashMap<>();
 		for (int i = 0; i < conditional.size(); i++) {

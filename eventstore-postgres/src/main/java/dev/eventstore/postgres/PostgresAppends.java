@@ -141,8 +141,10 @@ final class PostgresAppends {
 				throw new ConcurrencyConflictException(streamId, expected, version);
 			}
 			if (request.condition != null) {
-				List<Long> conflicts = this.queries.positions(connection, request.condition.query(),
-						request.condition.after(), AppendConditionFailedException.MAX_LISTED);
+				List<Long> conflicts = this.queries
+					.positionsEach(connection, List.of(request.condition), last,
+							AppendConditionFailedException.MAX_LISTED)
+					.get(0);
 				if (!conflicts.isEmpty()) {
 					throw new AppendConditionFailedException(streamId, request.condition, conflicts, version);
 				}

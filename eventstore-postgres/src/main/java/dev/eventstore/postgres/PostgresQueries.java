@@ -21,6 +21,12 @@ import dev.eventstore.StoredEvent;
  */
 final class PostgresQueries {
 
+	/**
+	 * How far behind the head a condition's position may be for its check to walk the
+	 * rows after it rather than use the indexes.
+	 */
+	private static final long RECENT = 10_000;
+
 	private final TablePrefix prefix;
 
 	PostgresQueries(TablePrefix prefix) {
@@ -41,25 +47,11 @@ final class PostgresQueries {
 	}
 
 	/**
-	 * The positions of events matching a query after a position, at most {@code limit}.
-	 */
-	List<Long> positions(Connection connection, EventQuery query, long after, int limit) throws SQLException {
-		List<Long> positions = new ArrayList<>();
-		try (PreparedStatement select = prepare(connection, "position", query, after, Long.MAX_VALUE, limit);
-				ResultSet rs = select.executeQuery()) {
-			while (rs.next()) {
-				positions.add(rs.getLong(1));
-			}
-		}
-		return positions;
-	}
-
-	/**
 	 * For each condition, the first positions after its own that match its query: one
 	 * statement for all of them ({@code UNION ALL} of one branch a condition), so that a
 	 * group of conditional appends checks them all in one round trip under the head lock.
 	 */
-	List<List<Long>> positionsEach(Connection connection, List<AppendCondition> conditions, int limit)
+	List<List<Long>> positionsEach(Connection connection, List<AppendCondition> conditions, long last, int limit)
 			throws SQLException {
 		List<List<Long>> found = new ArrayList<>(conditions.size());
 		StringBuilder sql = new StringBuilder();
@@ -67,12 +59,19 @@ final class PostgresQueries {
 		for (int i = 0; i < conditions.size(); i++) {
 			found.add(new ArrayList<>());
 			AppendCondition condition = conditions.get(i);
-			sql.append((i == 0) ? "" : " UNION ALL ")
-				.append("(SELECT ")
-				.append(i)
-				.append(", position FROM ")
-				.append(this.prefix.events())
-				.append(" WHERE position > ?");
+			sql.append((i == 0) ? "" : " UNION ALL ").append("(SELECT ").append(i).append(", position FROM ");
+			if (last - condition.after() <= RECENT) {
+				// A decision read moments ago: the few rows after its position, walked in
+				// position order, are cheaper than any type or tag index (the
+				// optimisation
+				// fence keeps the planner from choosing one).
+				sql.append("(SELECT position, event_type, tags FROM ")
+					.append(this.prefix.events())
+					.append(" WHERE position > ? ORDER BY position OFFSET 0) recent WHERE true");
+			}
+			else {
+				sql.append(this.prefix.events()).append(" WHERE position > ?");
+			}
 			values.add(condition.after());
 			appendItems(sql, values, connection, condition.query());
 			sql.append(" ORDER BY position LIMIT ?)");
