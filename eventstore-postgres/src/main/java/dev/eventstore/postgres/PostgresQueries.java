@@ -21,12 +21,6 @@ import dev.eventstore.StoredEvent;
  */
 final class PostgresQueries {
 
-	/**
-	 * How far behind the head a condition's position may be for its check to walk the
-	 * rows after it rather than use the indexes.
-	 */
-	private static final long RECENT = 10_000;
-
 	private final TablePrefix prefix;
 
 	PostgresQueries(TablePrefix prefix) {
@@ -59,20 +53,12 @@ final class PostgresQueries {
 		for (int i = 0; i < conditions.size(); i++) {
 			found.add(new ArrayList<>());
 			AppendCondition condition = conditions.get(i);
-			sql.append((i == 0) ? "" : " UNION ALL ").append("(SELECT ").append(i).append(", position FROM ");
-			if (last - condition.after() <= RECENT) {
-				// A decision read moments ago: the few rows after its position, walked in
-				// position order, are cheaper than any type or tag index (the
-				// optimisation
-				// fence keeps the planner from choosing one).
-				sql.append("(SELECT position, event_type, tags FROM ")
-					.append(this.prefix.events())
-					.append(" WHERE position > ? ORDER BY position OFFSET 0) recent WHERE true");
-			}
-			else {
-				sql.append(this.prefix.events()).append(" WHERE position > ?");
-			}
-			values.add(condition.after());
+			sql.append((i == 0) ? "" : " UNION ALL ")
+				.append("(SELECT ")
+				.append(i)
+				.append(", position FROM ")
+				.append(this.prefix.events());
+			positionRange(sql, condition.after(), last);
 			appendItems(sql, values, connection, condition.query());
 			sql.append(" ORDER BY position LIMIT ?)");
 			values.add(limit);
@@ -91,6 +77,17 @@ final class PostgresQueries {
 			positions.sort(null);
 		}
 		return found;
+	}
+
+	/**
+	 * Appends the position range as literal numbers, not parameters: the planner then
+	 * knows how many rows the range holds (a condition's range is usually the few rows
+	 * since a decision's read, where the position index wins; a query's is usually all of
+	 * them, where the type and tag indexes do), which a generic plan of a prepared
+	 * statement would only guess. They are numbers, so nothing needs quoting.
+	 */
+	private static void positionRange(StringBuilder sql, long after, long upTo) {
+		sql.append(" WHERE position > ").append(after).append(" AND position <= ").append(upTo);
 	}
 
 	/** Appends {@code AND (item OR item ...)} for a query that does not match all. */
@@ -123,18 +120,14 @@ final class PostgresQueries {
 
 	private PreparedStatement prepare(Connection connection, String columns, EventQuery query, long after, long upTo,
 			int limit) throws SQLException {
-		StringBuilder sql = new StringBuilder("SELECT ").append(columns)
-			.append(" FROM ")
-			.append(this.prefix.events())
-			.append(" WHERE position > ? AND position <= ?");
+		StringBuilder sql = new StringBuilder("SELECT ").append(columns).append(" FROM ").append(this.prefix.events());
+		positionRange(sql, after, upTo);
 		List<Object> values = new ArrayList<>();
 		appendItems(sql, values, connection, query);
 		sql.append(" ORDER BY position LIMIT ?");
 		PreparedStatement select = connection.prepareStatement(sql.toString());
 		try {
 			int parameter = 1;
-			select.setLong(parameter++, after);
-			select.setLong(parameter++, upTo);
 			for (Object value : values) {
 				select.setObject(parameter++, value);
 			}
