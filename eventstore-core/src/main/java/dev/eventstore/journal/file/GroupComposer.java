@@ -163,9 +163,13 @@ final class GroupComposer {
 	 */
 	private static List<Long> conflicts(AppendCondition condition, QueryIndex queries, long committed,
 			List<AppendRequest> composed) {
+		long[] committedMatches = queries.matching(condition.query(), condition.after(), committed,
+				AppendConditionFailedException.MAX_LISTED);
+		if (committedMatches.length == 0 && composed.isEmpty()) {
+			return List.of();
+		}
 		List<Long> conflicts = new ArrayList<>();
-		for (long position : queries.matching(condition.query(), condition.after(), committed,
-				AppendConditionFailedException.MAX_LISTED)) {
+		for (long position : committedMatches) {
 			conflicts.add(position);
 		}
 		for (AppendRequest earlier : composed) {

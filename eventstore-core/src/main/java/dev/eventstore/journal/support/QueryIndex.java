@@ -26,6 +26,8 @@ import dev.eventstore.EventQuery;
  */
 public final class QueryIndex {
 
+	private static final long[] NONE = new long[0];
+
 	private final Map<String, Positions> byType = new ConcurrentHashMap<>();
 
 	private final Map<String, Positions> byTag = new ConcurrentHashMap<>();
@@ -66,7 +68,7 @@ public final class QueryIndex {
 			return new long[0];
 		}
 		if (query.matchesAll()) {
-			long count = Math.min(limit, upTo - after);
+			long count = Math.max(0, Math.min(limit, Math.min(upTo, this.last) - after));
 			long[] all = new long[(int) count];
 			for (int i = 0; i < all.length; i++) {
 				all[i] = after + 1 + i;
@@ -86,6 +88,9 @@ public final class QueryIndex {
 	}
 
 	private long[] matching(EventQuery.Item item, long after, long upTo, int limit) {
+		if (item.tags().size() == 1 && item.types().size() <= 1) {
+			return matchingOne(item, after, upTo, limit);
+		}
 		List<Positions> tagLists = new ArrayList<>(item.tags().size());
 		for (String tag : item.tags()) {
 			Positions positions = this.byTag.get(tag);
@@ -123,6 +128,26 @@ public final class QueryIndex {
 		List<Positions> others = new ArrayList<>(tagLists);
 		others.remove(shortest);
 		return shortest.filtered(after, upTo, limit, others, typeLists);
+	}
+
+	/**
+	 * An item of one tag and at most one type, the shape of most conditions: no lists
+	 * built, the shorter of the two drives and the other is checked.
+	 */
+	private long[] matchingOne(EventQuery.Item item, long after, long upTo, int limit) {
+		Positions tag = this.byTag.get(item.tags().iterator().next());
+		if (tag == null) {
+			return NONE;
+		}
+		if (item.types().isEmpty()) {
+			return tag.filtered(after, upTo, limit, List.of(), List.of());
+		}
+		Positions type = this.byType.get(item.types().iterator().next());
+		if (type == null) {
+			return NONE;
+		}
+		return (tag.size() <= type.size()) ? tag.filtered(after, upTo, limit, List.of(type), List.of())
+				: type.filtered(after, upTo, limit, List.of(tag), List.of());
 	}
 
 	/** The first {@code limit} positions of two ascending arrays together. */
@@ -183,6 +208,9 @@ public final class QueryIndex {
 		long[] filtered(long after, long upTo, int limit, List<Positions> all, List<Positions> any) {
 			int n = this.size;
 			long[] array = this.values;
+			if (n == 0 || array[n - 1] <= after) {
+				return NONE;
+			}
 			int from = Arrays.binarySearch(array, 0, n, after + 1);
 			from = (from >= 0) ? from : -(from + 1);
 			long[] found = new long[Math.min(limit, Math.max(0, n - from))];
