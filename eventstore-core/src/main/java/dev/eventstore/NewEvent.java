@@ -378,10 +378,6 @@ public final class NewEvent {
 		return body;
 	}
 
-	JsonBody metadataBody() {
-		return this.metadata;
-	}
-
 	/** The event type name. */
 	public String type() {
 		return this.type;

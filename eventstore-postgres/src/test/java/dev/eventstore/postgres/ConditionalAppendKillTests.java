@@ -7,22 +7,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.eventstore.AppendCondition;
-import dev.eventstore.AppendConditionFailedException;
 import dev.eventstore.ChildJvm;
 import dev.eventstore.EventLogAssertions;
 import dev.eventstore.EventQuery;
 import dev.eventstore.EventStore;
-import dev.eventstore.NewEvent;
-import dev.eventstore.QueryResult;
+import dev.eventstore.SlotClaims;
 import dev.eventstore.StoredEvent;
 import org.junit.jupiter.api.Test;
 
@@ -97,46 +92,19 @@ class ConditionalAppendKillTests {
 	static final class Claimer {
 
 		public static void main(String[] args) throws Exception {
-			HikariConfig config = new HikariConfig();
-			config.setJdbcUrl(args[0]);
-			config.setUsername("postgres");
-			config.setMaximumPoolSize(6);
-			try (HikariDataSource pool = new HikariDataSource(config);
+			try (HikariDataSource pool = EmbeddedPostgresServer.pool(args[0], 6);
 					EventStore store = EventStore.builder()
 						.journal(PostgresJournal.builder(pool).tablePrefix(args[1]).initializeSchema(true).build())
 						.build()) {
 				List<Thread> threads = new ArrayList<>();
 				for (int t = 0; t < 4; t++) {
 					int claimer = t;
-					Thread thread = new Thread(() -> claim(store, args[2], claimer));
+					Thread thread = new Thread(() -> SlotClaims.claimForever(store, args[2], claimer));
 					threads.add(thread);
 					thread.start();
 				}
 				for (Thread thread : threads) {
 					thread.join();
-				}
-			}
-		}
-
-		private static void claim(EventStore store, String round, int claimer) {
-			for (int slot = 0;; slot++) {
-				String tag = "slot:" + round + "-" + slot;
-				EventQuery query = EventQuery.of(List.of("Claimed"), List.of(tag));
-				QueryResult read = store.read(query);
-				if (!read.events().isEmpty()) {
-					continue;
-				}
-				try {
-					StoredEvent claimed = store.append("claimer-" + claimer,
-							NewEvent.of("Claimed", Map.of("by", claimer)).withTags(tag),
-							AppendCondition.failIfEventsMatch(query, read.position()));
-					synchronized (System.out) {
-						System.out.println(claimed.position());
-						System.out.flush();
-					}
-				}
-				catch (AppendConditionFailedException lost) {
-					// another claimer took this slot
 				}
 			}
 		}

@@ -66,6 +66,18 @@ public final class EmbeddedPostgresServer {
 		return new HikariDataSource(config);
 	}
 
+	/**
+	 * A pool on a server another JVM started, for the child processes of kill and race
+	 * tests: they get its JDBC URL as an argument.
+	 */
+	static HikariDataSource pool(String jdbcUrl, int size) {
+		HikariConfig config = new HikariConfig();
+		config.setJdbcUrl(jdbcUrl);
+		config.setUsername("postgres");
+		config.setMaximumPoolSize(size);
+		return new HikariDataSource(config);
+	}
+
 	/** A table prefix no other test uses. */
 	static String freshPrefix() {
 		return "t" + prefixes.incrementAndGet() + "_";

@@ -6,20 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.eventstore.AppendCondition;
-import dev.eventstore.AppendConditionFailedException;
 import dev.eventstore.ChildJvm;
-import dev.eventstore.EventQuery;
 import dev.eventstore.EventStore;
-import dev.eventstore.NewEvent;
-import dev.eventstore.QueryResult;
+import dev.eventstore.SlotClaims;
 import dev.eventstore.StoredEvent;
 import org.junit.jupiter.api.Test;
 
@@ -70,11 +64,7 @@ class TwoProcessConditionRaceTests {
 	static final class Claimer {
 
 		public static void main(String[] args) throws Exception {
-			HikariConfig config = new HikariConfig();
-			config.setJdbcUrl(args[0]);
-			config.setUsername("postgres");
-			config.setMaximumPoolSize(6);
-			try (HikariDataSource pool = new HikariDataSource(config);
+			try (HikariDataSource pool = EmbeddedPostgresServer.pool(args[0], 6);
 					EventStore store = EventStore.builder()
 						.journal(PostgresJournal.builder(pool).tablePrefix(args[1]).build())
 						.build()) {
@@ -91,19 +81,8 @@ class TwoProcessConditionRaceTests {
 			for (int t = 0; t < 4; t++) {
 				Thread thread = new Thread(() -> {
 					for (int slot = 0; slot < SLOTS; slot++) {
-						EventQuery query = EventQuery.ofTags("slot:" + slot);
-						QueryResult read = store.read(query);
-						if (!read.events().isEmpty()) {
-							continue;
-						}
-						try {
-							store.append("claims-" + who,
-									NewEvent.of("Claimed", Map.of("by", who)).withTags("slot:" + slot),
-									AppendCondition.failIfEventsMatch(query, read.position()));
+						if (SlotClaims.claim(store, "slot:" + slot, who) > 0) {
 							won.incrementAndGet();
-						}
-						catch (AppendConditionFailedException lost) {
-							// the other process, or another thread, took it
 						}
 					}
 				});

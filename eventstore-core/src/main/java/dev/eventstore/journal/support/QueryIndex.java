@@ -252,12 +252,4 @@ public final class QueryIndex {
 
 	}
 
-	/**
-	 * The distinct types and tags indexed, for details.
-	 * @return counts of each
-	 */
-	public Map<String, Integer> sizes() {
-		return Map.of("types", this.byType.size(), "tags", this.byTag.size());
-	}
-
 }

@@ -8,21 +8,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import dev.eventstore.AppendCondition;
-import dev.eventstore.AppendConditionFailedException;
 import dev.eventstore.ChildJvm;
 import dev.eventstore.EventLogAssertions;
 import dev.eventstore.EventQuery;
 import dev.eventstore.EventStore;
 import dev.eventstore.FsyncPolicy;
-import dev.eventstore.NewEvent;
-import dev.eventstore.QueryResult;
+import dev.eventstore.SlotClaims;
 import dev.eventstore.StoredEvent;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -112,34 +108,12 @@ class ConditionalAppendKillTests {
 				List<Thread> threads = new ArrayList<>();
 				for (int t = 0; t < 4; t++) {
 					int claimer = t;
-					Thread thread = new Thread(() -> claim(store, args[2], claimer));
+					Thread thread = new Thread(() -> SlotClaims.claimForever(store, args[2], claimer));
 					threads.add(thread);
 					thread.start();
 				}
 				for (Thread thread : threads) {
 					thread.join();
-				}
-			}
-		}
-
-		private static void claim(EventStore store, String round, int claimer) {
-			for (int slot = 0;; slot++) {
-				EventQuery query = EventQuery.of(List.of("Claimed"), List.of("slot:" + round + "-" + slot));
-				QueryResult read = store.read(query);
-				if (!read.events().isEmpty()) {
-					continue;
-				}
-				try {
-					StoredEvent claimed = store.append("claimer-" + claimer,
-							NewEvent.of("Claimed", Map.of("by", claimer)).withTags("slot:" + round + "-" + slot),
-							AppendCondition.failIfEventsMatch(query, read.position()));
-					synchronized (System.out) {
-						System.out.println(claimed.position());
-						System.out.flush();
-					}
-				}
-				catch (AppendConditionFailedException lost) {
-					// another claimer took this slot
 				}
 			}
 		}

@@ -59,6 +59,34 @@ class LineFormatTests {
 	}
 
 	@Test
+	void taggedLinesReadByPositionEqualThemReadByParsing() {
+		LineEncoder codec = new LineEncoder();
+		List<NewEvent> batch = List.of(NewEvent.of("E", Map.of("a", 1)).withTags("sku:gold-1", "cart:7"),
+				NewEvent.of("E", Map.of()).withTags("quote:\"q\"", "ünïcødé"), NewEvent.of("E", Map.of()));
+		int[] starts = codec.encode("s", 1, 1, batch, Instant.parse("2026-11-24T10:00:00Z"));
+		for (int i = 0; i < starts.length; i++) {
+			int end = (i + 1 < starts.length) ? starts[i + 1] : codec.size();
+			StoredEvent fast = LineDecoder.decodeEvent(codec.bytes(), starts[i], end - starts[i] - 1).toEvent(1 + i);
+			StoredEvent parsed = LineDecoder.decodeEventByParsing(codec.bytes(), starts[i], end - starts[i] - 1)
+				.toEvent(1 + i);
+			assertThat(fast).isEqualTo(parsed);
+			assertThat(fast.tags()).isEqualTo(batch.get(i).tags());
+		}
+	}
+
+	@Test
+	void tagsThatAreNotAnArrayOfStringsAreAFormatErrorNamingThem() {
+		for (String tags : List.of("\"x\"", "[1]", "{}")) {
+			byte[] line = ("{\"event_id\":1,\"stream_id\":\"s\",\"event_type\":\"E\",\"tags\":" + tags
+					+ ",\"data\":{},\"timestamp\":\"2026-01-01T00:00:00Z\"}")
+				.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+			assertThatExceptionOfType(LineFormat.LineFormatException.class).as(tags)
+				.isThrownBy(() -> LineDecoder.decodeEventByParsing(line, 0, line.length))
+				.withMessageContaining("\"tags\"");
+		}
+	}
+
+	@Test
 	void singleEventsCarryNoBatchEnd() {
 		LineEncoder codec = new LineEncoder();
 		codec.encode("s", 1, 1, List.of(NewEvent.of("E", Map.of("batch_end", 5))), Instant.EPOCH);

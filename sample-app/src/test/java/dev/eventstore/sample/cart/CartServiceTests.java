@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /** Commands that lose a race to another instance. */
 class CartServiceTests {
@@ -132,6 +133,12 @@ class CartServiceTests {
 		finally {
 			pool.shutdownNow();
 		}
+	}
+
+	@Test
+	void aNegativeStockIsRefusedNamingTheProperty() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new StockLimits(Map.of("gold-1", -1)))
+			.withMessage("sample.stock.gold-1 must be 0 or more units, was -1");
 	}
 
 	@Test
