@@ -29,6 +29,8 @@ final class CheckpointScheduler {
 
 	private final ExecutorService writer;
 
+	private final HandlerFlush flush;
+
 	private final AtomicReference<@Nullable Checkpoint> pendingSave = new AtomicReference<>();
 
 	/** The checkpoint last loaded or saved; null when none is stored or it is damaged. */
@@ -47,6 +49,7 @@ final class CheckpointScheduler {
 	CheckpointScheduler(ProcessorConfiguration config, ProcessorProgress progress) {
 		this.config = config;
 		this.progress = progress;
+		this.flush = new HandlerFlush(config, progress);
 		this.writer = Executors.newSingleThreadExecutor((task) -> {
 			Thread saver = new Thread(task, "eventstore-checkpoint-" + config.name());
 			saver.setDaemon(true);
@@ -109,16 +112,25 @@ final class CheckpointScheduler {
 		this.lastSaveNanos = System.nanoTime();
 	}
 
-	/** Asks for a save when enough events or time have passed since the last one. */
-	void saveIfDue() {
+	/**
+	 * Asks for a save when enough events or time have passed since the last one, once a
+	 * pipelined handler completed their work.
+	 * @return false when it could not, and the processor went back to its last saved
+	 * checkpoint: the events of the current page must not be delivered
+	 */
+	boolean saveIfDue() {
 		if (!this.config.transactional() && (this.sinceSave >= this.config.checkpointEvery() || (this.sinceSave > 0
 				&& System.nanoTime() - this.lastSaveNanos >= this.config.checkpointIntervalNanos()))) {
 			this.sinceSave = 0;
 			this.lastSaveNanos = System.nanoTime();
+			if (!this.flush.complete(this.saved)) {
+				return false;
+			}
 			if (this.pendingSave.getAndSet(new Checkpoint(this.progress.handled, this.replayUntil)) == null) {
 				this.writer.execute(this::writePending);
 			}
 		}
+		return true;
 	}
 
 	/** On the writer's thread: saves the latest checkpoint asked for. */
@@ -170,7 +182,10 @@ final class CheckpointScheduler {
 		rethrowFailedSave();
 	}
 
-	/** Saves the handled position now, after any save asked for before. */
+	/**
+	 * Saves the handled position now, after any save asked for before, once a pipelined
+	 * handler completed the work (else the processor goes back to the last saved one).
+	 */
 	void saveIfBehind() {
 		if (this.config.transactional()) {
 			return;
@@ -179,6 +194,9 @@ final class CheckpointScheduler {
 		Checkpoint last = this.saved;
 		long handled = this.progress.handled;
 		if (last != null && last.position() != handled) {
+			if (!this.flush.complete(last)) {
+				return;
+			}
 			Checkpoint next = new Checkpoint(handled, this.replayUntil);
 			this.config.checkpoints().save(this.config.name(), last, next);
 			saved(next);

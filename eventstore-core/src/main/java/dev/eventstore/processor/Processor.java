@@ -432,9 +432,15 @@ public final class Processor implements AutoCloseable {
 		 * Builds the processor, not yet started.
 		 * @return the processor
 		 * @throws IllegalStateException if a transactional checkpoint store comes without
-		 * transactions, or transactions without one
+		 * transactions, or transactions without one, or a {@link PipelinedEventHandler}
+		 * with transactions
 		 */
 		public Processor build() {
+			if (this.handler instanceof PipelinedEventHandler && this.transactions != null) {
+				throw new IllegalStateException("Processor '" + this.name + "': a pipelined handler's work completes "
+						+ "after it returns, so it cannot commit with the checkpoint; build it without transactions "
+						+ "and with a checkpoint store whose saves commit on their own");
+			}
 			return new Processor(new ProcessorConfiguration(this.name, this.store, this.handler, this.startFrom,
 					this.checkpoints, this.ownership, this.retry, this.checkpointEvery,
 					this.checkpointInterval.toNanos(), this.ownershipCheck.toNanos(), this.stopTimeout.toMillis(),

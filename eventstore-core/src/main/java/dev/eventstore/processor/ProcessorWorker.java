@@ -66,11 +66,10 @@ final class ProcessorWorker implements Runnable {
 				List<StoredEvent> page = this.config.store().readAll(progress.handled + 1, this.config.pageSize());
 				progress.caughtUp = page.size() < this.config.pageSize();
 				for (StoredEvent event : page) {
-					if (progress.closed || progress.paused || this.commands.waiting()
-							|| !this.delivery.deliver(event)) {
+					if (progress.closed || progress.paused || this.commands.waiting() || !this.delivery.deliver(event)
+							|| !this.checkpoints.saveIfDue()) {
 						break;
 					}
-					this.checkpoints.saveIfDue();
 				}
 				this.checkpoints.rethrowFailedSave();
 				this.checkpoints.saveIfDue();

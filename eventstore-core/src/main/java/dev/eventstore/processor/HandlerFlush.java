@@ -1,0 +1,101 @@
+package dev.eventstore.processor;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import dev.eventstore.StoredEvent;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Before a checkpoint save, has a {@link PipelinedEventHandler} complete the work of the
+ * events handled since the last saved checkpoint. When it cannot, the processor goes back
+ * to that checkpoint to deliver those events again, after the wait its
+ * {@link RetryPolicy} gives, and fails at the first of them when the tries are used up.
+ * Does nothing for other handlers. Runs on the processor's thread.
+ */
+final class HandlerFlush {
+
+	private static final System.Logger logger = System.getLogger(Processor.class.getName());
+
+	private final ProcessorConfiguration config;
+
+	private final ProcessorProgress progress;
+
+	private final @Nullable PipelinedEventHandler pipelined;
+
+	private int failures;
+
+	HandlerFlush(ProcessorConfiguration config, ProcessorProgress progress) {
+		this.config = config;
+		this.progress = progress;
+		this.pipelined = (config.handler() instanceof PipelinedEventHandler handler) ? handler : null;
+	}
+
+	/**
+	 * Completes the handled events' work; false when it failed and the processor went
+	 * back to {@code saved}, so nothing may be saved now.
+	 */
+	boolean complete(@Nullable Checkpoint saved) {
+		PipelinedEventHandler handler = this.pipelined;
+		if (handler == null) {
+			return true;
+		}
+		try {
+			handler.flush();
+			this.failures = 0;
+			return true;
+		}
+		catch (Throwable ex) {
+			if (ex instanceof VirtualMachineError fatal) {
+				throw fatal;
+			}
+			goBack(saved, ex);
+			return false;
+		}
+	}
+
+	private void goBack(@Nullable Checkpoint saved, Throwable failure) {
+		long back = (saved != null) ? saved.position() : this.progress.handled;
+		this.progress.handled = back;
+		this.failures++;
+		String error = ProcessorFailure.describe(failure);
+		this.progress.lastError = error;
+		if (this.progress.closed) {
+			return;
+		}
+		StoredEvent first = firstAfter(back);
+		if (first != null) {
+			this.config.observer().handlerFailed(this.config.name(), first, this.failures, failure);
+		}
+		RetryPolicy retry = this.config.retry();
+		// A processor that already failed at a later event must not be skipped past the
+		// events whose work this flush could not complete: it fails here instead.
+		if (this.failures >= retry.maxAttempts() || this.progress.failure != null) {
+			int attempts = this.failures;
+			this.failures = 0;
+			this.progress.fail(new ProcessorFailure(back + 1, (first != null) ? first.streamId() : "",
+					(first != null) ? first.type() : "", error, attempts, Instant.now()));
+			return;
+		}
+		Duration delay = retry.delayAfter(this.failures);
+		logger.log(Level.WARNING,
+				"Processor '" + this.config.name() + "' could not complete the work of the events after position "
+						+ back + " (try " + this.failures + " of " + retry.maxAttempts()
+						+ "); delivering them again in " + delay,
+				failure);
+		this.progress.sleep(delay.toNanos());
+	}
+
+	private @Nullable StoredEvent firstAfter(long position) {
+		try {
+			List<StoredEvent> first = this.config.store().readAll(position + 1, 1);
+			return first.isEmpty() ? null : first.get(0);
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+}

@@ -1,0 +1,168 @@
+package dev.eventstore.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.eventstore.EventStore;
+import dev.eventstore.NewEvent;
+import dev.eventstore.StoredEvent;
+import dev.eventstore.processor.Processor;
+import dev.eventstore.processor.ProcessorStatus;
+import dev.eventstore.processor.RetryPolicy;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The forwarder against a real broker: every event arrives, each stream in order, with
+ * the CloudEvents headers; routing and filtering by type; the checkpoint stays put while
+ * the broker does not acknowledge.
+ */
+class KafkaForwarderTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(60);
+
+	private static EmbeddedKafkaKraftBroker broker;
+
+	private final List<AutoCloseable> open = new ArrayList<>();
+
+	@BeforeAll
+	static void startBroker() {
+		broker = new EmbeddedKafkaKraftBroker(1, 4);
+		broker.afterPropertiesSet();
+	}
+
+	@AfterAll
+	static void stopBroker() {
+		broker.destroy();
+	}
+
+	@AfterEach
+	void closeAll() throws Exception {
+		for (int i = this.open.size() - 1; i >= 0; i--) {
+			this.open.get(i).close();
+		}
+	}
+
+	private <T extends AutoCloseable> T keep(T resource) {
+		this.open.add(resource);
+		return resource;
+	}
+
+	private Processor forward(EventStore store, KafkaForwarderSettings settings, String bootstrap) {
+		return keep(
+				Processor.builder(KafkaForwarder.NAME, store, new KafkaForwarder(Topics.template(bootstrap), settings))
+					.checkpointEvery(1_000, Duration.ofMillis(200))
+					.retry(new RetryPolicy(1_000, Duration.ofMillis(50), Duration.ofMillis(500), 2.0))
+					.build()
+					.start());
+	}
+
+	private static KafkaForwarderSettings settings(String topic) {
+		return new KafkaForwarderSettings(topic, Map.of(), Set.of(), "/forwarder-tests", Duration.ofSeconds(10));
+	}
+
+	@Test
+	void forwardsTenThousandEventsOfTwoHundredStreamsEachStreamInOrderWithCloudEventsHeaders() {
+		EventStore store = keep(EventStore.inMemory());
+		for (int i = 0; i < 10_000; i++) {
+			store.append("order-" + (i % 200), NewEvent.of("OrderNoted", Map.of("i", i, "note", "é " + i)));
+		}
+		Processor processor = forward(store, settings("all-events"), broker.getBrokersAsString());
+		await().atMost(WAIT).until(() -> processor.status().checkpoint() == 10_000);
+
+		List<ConsumerRecord<String, byte[]>> records = Topics.read(broker.getBrokersAsString(), "all-events", 10_000,
+				WAIT);
+		assertThat(records).hasSize(10_000);
+		Map<String, List<Long>> versions = new LinkedHashMap<>();
+		for (ConsumerRecord<String, byte[]> record : records) {
+			versions.computeIfAbsent(record.key(), (k) -> new ArrayList<>())
+				.add(Long.parseLong(Topics.header(record, CloudEventRecords.STREAM_VERSION)));
+		}
+		assertThat(versions).hasSize(200);
+		List<Long> oneToFifty = new ArrayList<>();
+		for (long v = 1; v <= 50; v++) {
+			oneToFifty.add(v);
+		}
+		assertThat(versions.values()).allSatisfy((list) -> assertThat(list).isEqualTo(oneToFifty));
+
+		Map<Long, StoredEvent> byPosition = new HashMap<>();
+		store.readAll(1, 10_000).forEach((event) -> byPosition.put(event.position(), event));
+		assertThat(records).allSatisfy((record) -> {
+			StoredEvent event = byPosition.get(Topics.position(record));
+			assertThat(record.topic()).isEqualTo("all-events");
+			assertThat(record.key()).isEqualTo(event.streamId());
+			assertThat(record.value()).isEqualTo(event.dataJson());
+			assertThat(Topics.header(record, "ce_specversion")).isEqualTo("1.0");
+			assertThat(Topics.header(record, "ce_id")).isEqualTo(event.id().toString());
+			assertThat(Topics.header(record, "ce_type")).isEqualTo("OrderNoted");
+			assertThat(Topics.header(record, "ce_source")).isEqualTo("/forwarder-tests");
+			assertThat(Instant.parse(Topics.header(record, "ce_time"))).isEqualTo(event.timestamp());
+			assertThat(Topics.header(record, "ce_subject")).isEqualTo(event.streamId());
+			assertThat(Topics.header(record, "content-type")).isEqualTo("application/json");
+			assertThat(Topics.header(record, "eventstore_stream_version")).isEqualTo(String.valueOf(event.version()));
+		});
+		assertThat(new String(records.get(0).value(), StandardCharsets.UTF_8)).contains("\"note\":\"é ");
+	}
+
+	@Test
+	void routesByTypeThenByStreamCategoryAndForwardsOnlyTheConfiguredTypes() {
+		EventStore store = keep(EventStore.inMemory());
+		store.append("order-1", NewEvent.of("Placed", Map.of()));
+		store.append("order-1", NewEvent.of("Shipped", Map.of()));
+		store.append("cart-1", NewEvent.of("Placed", Map.of()));
+		store.append("order-2", NewEvent.of("Refunded", Map.of()));
+		store.append("nodash", NewEvent.of("Placed", Map.of()));
+		KafkaForwarderSettings settings = new KafkaForwarderSettings("routed-default",
+				Map.of("Refunded", "routed-refunds", "order", "routed-orders"), Set.of("Placed", "Refunded"),
+				"/forwarder-tests", Duration.ofSeconds(10));
+		Processor processor = forward(store, settings, broker.getBrokersAsString());
+		await().atMost(WAIT).until(() -> processor.status().checkpoint() == 5);
+
+		String bootstrap = broker.getBrokersAsString();
+		assertThat(Topics.read(bootstrap, "routed-orders", 1, WAIT)).extracting(Topics::position).containsExactly(1L);
+		assertThat(Topics.read(bootstrap, "routed-refunds", 1, WAIT)).extracting(Topics::position).containsExactly(4L);
+		assertThat(Topics.read(bootstrap, "routed-default", 2, WAIT)).extracting(Topics::position)
+			.containsExactlyInAnyOrder(3L, 5L);
+	}
+
+	@Test
+	void whileTheBrokerDoesNotAcknowledgeTheCheckpointStaysAndTheStatusSaysWhy() {
+		EventStore store = keep(EventStore.inMemory());
+		for (int i = 0; i < 20; i++) {
+			store.append("order-" + i, NewEvent.of("Placed", Map.of()));
+		}
+		KafkaForwarderSettings settings = new KafkaForwarderSettings("unreachable", Map.of(), Set.of(), "/tests",
+				Duration.ofMillis(300));
+		Map<String, Object> producer = Map.of("bootstrap.servers", "localhost:9", "max.block.ms", 300);
+		KafkaForwarder forwarder = new KafkaForwarder(
+				new org.springframework.kafka.core.KafkaTemplate<>(KafkaForwarder.producerFactory(producer)), settings);
+		Processor processor = keep(Processor.builder(KafkaForwarder.NAME, store, forwarder)
+			.checkpointEvery(5, Duration.ofMillis(100))
+			.retry(new RetryPolicy(1_000, Duration.ofMillis(10), Duration.ofMillis(50), 2.0))
+			.build()
+			.start());
+		await().atMost(WAIT).until(() -> forwarder.status().failingSince() != null);
+		ProcessorStatus status = processor.status();
+		assertThat(status.checkpoint()).isZero();
+		assertThat(status.lastError()).isNotNull();
+		assertThat(forwarder.status().isHealthy()).isFalse();
+		assertThat(forwarder.status().acknowledged()).isZero();
+		assertThat(forwarder.status().lastError()).contains("position 1");
+	}
+
+}
