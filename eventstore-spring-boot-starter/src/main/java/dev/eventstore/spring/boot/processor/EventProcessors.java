@@ -13,8 +13,10 @@ import java.util.function.BiFunction;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.processor.Checkpoint;
 import dev.eventstore.processor.CheckpointStore;
 import dev.eventstore.processor.EventHandler;
+import dev.eventstore.processor.PipelinedEventHandler;
 import dev.eventstore.processor.Processor;
 import dev.eventstore.processor.ProcessorObserver;
 import dev.eventstore.processor.ProcessorOwnership;
@@ -148,7 +150,11 @@ public final class EventProcessors implements SmartLifecycle, SmartInitializingS
 		EventProcessor.Checkpoints kind = (settings.getCheckpoints() != null) ? settings.getCheckpoints()
 				: annotation.checkpoints();
 		List<ProcessorObserver> all = this.observers.orderedStream().toList();
-		Processor.Builder builder = Processor.builder(name, this.store, this.decorator.apply(name, handler))
+		boolean pipelined = handler instanceof PipelinedEventHandler;
+		// A decorator is a plain EventHandler: around a pipelined one it would hide
+		// flush().
+		Processor.Builder builder = Processor
+			.builder(name, this.store, pipelined ? handler : this.decorator.apply(name, handler))
 			.startFrom(startFrom)
 			.retry(settings.getRetry().toPolicy())
 			.checkpointEvery(settings.getCheckpointEvery(), settings.getCheckpointInterval())
@@ -158,6 +164,14 @@ public final class EventProcessors implements SmartLifecycle, SmartInitializingS
 		if (kind == EventProcessor.Checkpoints.MEMORY) {
 			// Rebuilt from the start in every process, so every instance runs its own.
 			builder.checkpoints(CheckpointStore.inMemory()).ownership(ProcessorOwnership.local());
+		}
+		else if (pipelined) {
+			// Its work completes after it returns, so it cannot commit with the
+			// checkpoint:
+			// the checkpoint store's saves commit on their own (outside a transaction the
+			// store's connections are autocommit ones).
+			builder.checkpoints(new OwnCommits(this.infrastructure.checkpoints()))
+				.ownership(this.infrastructure.ownership());
 		}
 		else {
 			builder.checkpoints(this.infrastructure.checkpoints()).ownership(this.infrastructure.ownership());
@@ -189,6 +203,21 @@ public final class EventProcessors implements SmartLifecycle, SmartInitializingS
 	@Override
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	/** A checkpoint store whose saves do not join a handler's transaction. */
+	private record OwnCommits(CheckpointStore checkpoints) implements CheckpointStore {
+
+		@Override
+		public Optional<Checkpoint> load(String processor) {
+			return this.checkpoints.load(processor);
+		}
+
+		@Override
+		public void save(String processor, @Nullable Checkpoint expected, Checkpoint next) {
+			this.checkpoints.save(processor, expected, next);
+		}
+
 	}
 
 	/** Tells every observer, one failing not stopping the others. */

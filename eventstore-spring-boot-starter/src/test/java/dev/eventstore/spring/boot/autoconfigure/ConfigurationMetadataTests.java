@@ -19,7 +19,7 @@ class ConfigurationMetadataTests {
 
 	/** Keys with no default: unset means "not configured". */
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("eventstore.persist-path", "eventstore.processors",
-			"eventstore.segment-size");
+			"eventstore.segment-size", "eventstore.kafka.source", "eventstore.kafka.topics", "eventstore.kafka.types");
 
 	@Test
 	void everyEventStoreKeyHasADescriptionAndItsDefault() throws Exception {
