@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -81,6 +82,11 @@ public final class BenchmarkRunner {
 		}
 		if (s.boundariesOnly()) {
 			boundaryRows();
+			printTable();
+			return;
+		}
+		if (s.kafkaOnly()) {
+			kafkaRows();
 			printTable();
 			return;
 		}
@@ -337,6 +343,33 @@ public final class BenchmarkRunner {
 	 * in one run (file, then PostgreSQL when it runs), and reads by tag and by type
 	 * against a scan of the log.
 	 */
+	private void kafkaRows() throws Exception {
+		int events = this.settings.journalEvents();
+		try (KafkaScenarios kafka = new KafkaScenarios(events)) {
+			// A warm-up of each, then in turns, twice each (the broker shares the 2
+			// cores).
+			kafka.bareLoop();
+			kafka.forwarder();
+			double[] bare = new double[4];
+			double[] forwarded = new double[4];
+			for (int i = 0; i < 4; i += 2) {
+				bare[i] = kafka.bareLoop();
+				bare[i + 1] = kafka.bareLoop();
+				forwarded[i] = kafka.forwarder();
+				forwarded[i + 1] = kafka.forwarder();
+			}
+			System.out.printf(Locale.ROOT, "kafka runs: bare %s, forwarder %s events/s%n", Arrays.toString(bare),
+					Arrays.toString(forwarded));
+			Measurement.Result loop = Measurement.Result.of(Arrays.stream(bare).average().orElseThrow());
+			String size = String.format(Locale.ROOT, "%,d events", events);
+			row("kafka: bare KafkaTemplate loop, same records, " + size + " (mean of 4)", 1, loop, "events/s", null,
+					Double.NaN, "");
+			row("store: kafka-forwarder to its checkpoint, " + size + " (mean of 4)", 1,
+					Measurement.Result.of(Arrays.stream(forwarded).average().orElseThrow()), "events/s",
+					"bare KafkaTemplate loop", loop.opsPerSecond(), ">= 0.7");
+		}
+	}
+
 	private void boundaryRows() throws Exception {
 		Settings s = this.settings;
 		for (FsyncPolicy policy : new FsyncPolicy[] { FsyncPolicy.ALWAYS, FsyncPolicy.NEVER }) {

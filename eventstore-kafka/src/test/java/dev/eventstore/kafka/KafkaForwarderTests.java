@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -149,8 +150,8 @@ class KafkaForwarderTests {
 		KafkaForwarderSettings settings = new KafkaForwarderSettings("unreachable", Map.of(), Set.of(), "/tests",
 				Duration.ofMillis(300));
 		Map<String, Object> producer = Map.of("bootstrap.servers", "localhost:9", "max.block.ms", 300);
-		KafkaForwarder forwarder = new KafkaForwarder(
-				new org.springframework.kafka.core.KafkaTemplate<>(KafkaForwarder.producerFactory(producer)), settings);
+		KafkaForwarder forwarder = new KafkaForwarder(new KafkaTemplate<>(KafkaForwarder.producerFactory(producer)),
+				settings);
 		Processor processor = keep(Processor.builder(KafkaForwarder.NAME, store, forwarder)
 			.checkpointEvery(5, Duration.ofMillis(100))
 			.retry(new RetryPolicy(1_000, Duration.ofMillis(10), Duration.ofMillis(50), 2.0))
