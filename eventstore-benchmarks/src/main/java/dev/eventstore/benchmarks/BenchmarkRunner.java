@@ -406,9 +406,14 @@ public final class BenchmarkRunner {
 				"readAll scan filtering", reads.tagScan(), ">= 20");
 		row("store: read a 1 % type, segmented, warm", 1, Measurement.Result.of(reads.typeQuery()), "events/s",
 				"readAll scan filtering", reads.typeScan(), ">= 20");
-		row("store: heap retained, two tags an event (index, ids, tags)", 1,
+		row("store: heap retained, segmented, two tags an event (index, ids, tags)", 1,
 				Measurement.Result.of(reads.heapBytesPerEvent()), "bytes/event", "target", 64, "<= 1.0 x 64 B");
 		deleteTree(directory);
+		discardFiles();
+		double singleFile = BoundaryScenarios.singleFileHeap(file("dcb-single"), events);
+		row("store: heap retained, single file, two tags an event (line index, ids, tags)", 1,
+				Measurement.Result.of(singleFile), "bytes/event", "target", 64, "<= 1.0 x 64 B");
+		discardFiles();
 		if (s.postgres()) {
 			try (PostgresScenarios postgres = new PostgresScenarios()) {
 				for (int threads : new int[] { 1, 16 }) {

@@ -3,6 +3,7 @@ package dev.eventstore.benchmarks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.eventstore.AppendCondition;
@@ -68,23 +69,18 @@ final class BoundaryScenarios {
 			.segmentSize(64L << 20)
 			.fsync(FsyncPolicy.NEVER)
 			.build()) {
-			List<NewEvent> batch = new ArrayList<>(100);
-			for (int i = 0; i < events; i++) {
-				NewEvent event = (i % 100 == 0) ? NewEvent.of("Rare", Workload.payload(i)) : Workload.event(i);
-				batch.add(event.withTags("order:" + (i % tags), "customer:" + (i % 50)));
-				if (batch.size() == 100) {
-					store.appendBatch("stream-" + (i / 100) % 1000, batch);
-					batch = new ArrayList<>(100);
-				}
-			}
-			if (!batch.isEmpty()) {
-				store.appendBatch("stream-last", batch);
-			}
+			fill(store, events);
 		}
 		long before = StoreScenarios.usedHeapAfterGc();
 		try (EventStore store = EventStore.builder().persistPath(directory).fsync(FsyncPolicy.NEVER).build()) {
-			// The first query builds the index; the rows measure warm reads.
+			// The first query builds the index (each sealed segment's postings file, from
+			// a
+			// scan of it: the journal was written without queries); the rows measure warm
+			// reads.
+			long building = System.nanoTime();
 			store.read(EventQuery.ofTags("order:0"));
+			System.out.printf(Locale.ROOT, "segmented: the first query built the postings in %d ms%n",
+					(System.nanoTime() - building) / 1_000_000);
 			long after = StoreScenarios.usedHeapAfterGc();
 			Measurement.Result tag = Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), false,
 					(t, i) -> {
@@ -102,6 +98,51 @@ final class BoundaryScenarios {
 			double typeScan = scan(store, EventQuery.ofTypes("Rare"));
 			return new Reads(tag.opsPerSecond() * 20, tagScan * 20, type.opsPerSecond() * rare, typeScan * rare,
 					(after - before) / (double) events);
+		}
+	}
+
+	/**
+	 * Appends the reads' events: {@code events / 20} tags of 20 events, 50 customers, one
+	 * event in a hundred of a rare type, in batches of 100.
+	 */
+	private static void fill(EventStore store, int events) {
+		int tags = Math.max(1, events / 20);
+		List<NewEvent> batch = new ArrayList<>(100);
+		for (int i = 0; i < events; i++) {
+			NewEvent event = (i % 100 == 0) ? NewEvent.of("Rare", Workload.payload(i)) : Workload.event(i);
+			batch.add(event.withTags("order:" + (i % tags), "customer:" + (i % 50)));
+			if (batch.size() == 100) {
+				store.appendBatch("stream-" + (i / 100) % 1000, batch);
+				batch = new ArrayList<>(100);
+			}
+		}
+		if (!batch.isEmpty()) {
+			store.appendBatch("stream-last", batch);
+		}
+	}
+
+	/**
+	 * The heap a single-file journal of the reads' events retains once its first query
+	 * built the index (the line index, ids and the types and tags index, all in the
+	 * heap), a byte an event.
+	 */
+	static double singleFileHeap(Path file, int events) throws Exception {
+		// Measured from before the journal is written: an upper bound, which counts
+		// anything the writing store left behind too.
+		long before = StoreScenarios.usedHeapAfterGc();
+		try (EventStore store = EventStore.builder().persistPath(file).fsync(FsyncPolicy.NEVER).build()) {
+			fill(store, events);
+		}
+		try (EventStore store = EventStore.builder().persistPath(file).fsync(FsyncPolicy.NEVER).build()) {
+			long opened = StoreScenarios.usedHeapAfterGc();
+			store.read(EventQuery.ofTags("order:0"));
+			long after = StoreScenarios.usedHeapAfterGc();
+			if (store.lastPosition() != events) {
+				throw new IllegalStateException("the journal holds " + store.lastPosition() + " events");
+			}
+			System.out.printf(Locale.ROOT, "single file: open %.1f B/event, with the index %.1f B/event%n",
+					(opened - before) / (double) events, (after - before) / (double) events);
+			return (after - before) / (double) events;
 		}
 	}
 

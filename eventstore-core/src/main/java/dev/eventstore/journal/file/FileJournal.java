@@ -128,10 +128,10 @@ public final class FileJournal implements Journal {
 		this.fsync = fsync;
 		this.lock = lock;
 		this.closedFlag = opened.closed;
-		this.queries = new JournalQueries(this, this::lastPosition, this::underWriteLock);
+		this.queries = new JournalQueries(this, this::lastPosition, this::underWriteLock, this::sealedRanges);
 		SegmentRoller roller = (directory != null)
 				? new SegmentRoller(directory, fsync, opener, opened.decoded, this::ensureOpen) : null;
-		this.writer = new GroupWriter(path, segmentSize, fsync, this::ensureOpen, opened, roller, this.queries::built,
+		this.writer = new GroupWriter(path, segmentSize, fsync, this::ensureOpen, opened, roller, this.queries,
 				(position) -> readAll(position, 1).get(0));
 		// Without fsync a group completes in microseconds: waiting appenders yield before
 		// parking.
@@ -264,6 +264,15 @@ public final class FileJournal implements Journal {
 	private AppendResult submit(AppendRequest request) {
 		this.committer.submit(request);
 		return request.stored;
+	}
+
+	/** The type and tag index, when a query or condition built it; for tests. */
+	@Nullable LogQueries queryIndex() {
+		return this.queries.built();
+	}
+
+	private List<SealedSegments.Range> sealedRanges() {
+		return this.writer.layout().sealed().ranges();
 	}
 
 	// Reads take the committed position before the layout: a layout is published

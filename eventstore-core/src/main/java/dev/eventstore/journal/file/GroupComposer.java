@@ -15,7 +15,6 @@ import dev.eventstore.EventStoreException;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.internal.IdTable;
-import dev.eventstore.journal.support.QueryIndex;
 import dev.eventstore.journal.support.Retries;
 import org.jspecify.annotations.Nullable;
 
@@ -52,7 +51,7 @@ final class GroupComposer {
 	 * @return the position after the composed events
 	 */
 	long compose(List<AppendRequest> group, JournalIndex index, long nextPosition, StoredIdLookup storedIds,
-			@Nullable QueryIndex queries) {
+			@Nullable LogQueries queries) {
 		this.codec.reset();
 		long position = nextPosition;
 		// A group of one (an appender alone) needs no maps of the group's versions and
@@ -137,7 +136,7 @@ final class GroupComposer {
 	 * completes its requests.
 	 */
 	void indexWritten(long start, JournalIndex index, IdTable ids, DecodedEvents decoded,
-			@Nullable QueryIndex queries) {
+			@Nullable LogQueries queries) {
 		for (AppendRequest request : this.written) {
 			if (!request.stored.isDuplicate()) {
 				index.add(request.streamId, start, request.lineStarts, start + request.end);
@@ -161,7 +160,7 @@ final class GroupComposer {
 	 * holds the log up to {@code committed}, then among the events this group composed
 	 * before (not yet written, but ordered before this request).
 	 */
-	private static List<Long> conflicts(AppendCondition condition, QueryIndex queries, long committed,
+	private static List<Long> conflicts(AppendCondition condition, LogQueries queries, long committed,
 			List<AppendRequest> composed) {
 		long[] committedMatches = queries.matching(condition.query(), condition.after(), committed,
 				AppendConditionFailedException.MAX_LISTED);

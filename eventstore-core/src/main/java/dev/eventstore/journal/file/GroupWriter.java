@@ -8,13 +8,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.LongFunction;
-import java.util.function.Supplier;
 
 import dev.eventstore.EventStoreException;
 import dev.eventstore.FsyncPolicy;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.internal.IdTable;
-import dev.eventstore.journal.support.QueryIndex;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,7 +46,7 @@ final class GroupWriter {
 	private final DecodedEvents decoded;
 
 	/** The types and tags index, once a query or condition built it. */
-	private final Supplier<@Nullable QueryIndex> queries;
+	private final JournalQueries queries;
 
 	/** Reads the event at a position: a retry's candidate, confirmed by its line. */
 	private final LongFunction<StoredEvent> readOne;
@@ -87,7 +85,7 @@ final class GroupWriter {
 	private @Nullable IntervalSyncer intervalSyncer;
 
 	GroupWriter(Path path, long segmentSize, FsyncPolicy fsync, Runnable ensureOpen, JournalOpening opened,
-			@Nullable SegmentRoller roller, Supplier<@Nullable QueryIndex> queries, LongFunction<StoredEvent> readOne) {
+			@Nullable SegmentRoller roller, JournalQueries queries, LongFunction<StoredEvent> readOne) {
 		this.path = path;
 		this.segmentSize = segmentSize;
 		this.fsync = fsync;
@@ -144,7 +142,7 @@ final class GroupWriter {
 		JournalLayout current = this.layout;
 		GroupComposer composer = this.composer;
 		long position = composer.compose(group, current.index(), this.nextPosition, this::storedWithId,
-				this.queries.get());
+				this.queries.built());
 		List<AppendRequest> written = composer.written();
 		if (written.isEmpty()) {
 			return;
@@ -167,7 +165,7 @@ final class GroupWriter {
 				return;
 			}
 		}
-		composer.indexWritten(start, current.index(), this.ids, this.decoded, this.queries.get());
+		composer.indexWritten(start, current.index(), this.ids, this.decoded, this.queries.built());
 		this.nextPosition = position;
 		this.writeOffset = start + composer.size();
 		current.file().written(this.writeOffset);
@@ -190,6 +188,9 @@ final class GroupWriter {
 	 */
 	private void seal() {
 		JournalLayout current = this.layout;
+		Path sealedPath = this.activePath;
+		long sealedFirst = current.index().base() + 1;
+		long sealedLast = this.nextPosition - 1;
 		SegmentRoller.Rolled rolled = Objects.requireNonNull(this.roller)
 			.roll(new SegmentRoller.Active(current, this.ids, this.activePath, this.activeLegacyEnd, this.writeOffset,
 					this.nextPosition), this.active);
@@ -205,6 +206,7 @@ final class GroupWriter {
 		this.writtenOffset = 0;
 		this.sealAt = this.segmentSize;
 		this.layout = rolled.layout();
+		this.queries.sealed(new SealedSegments.Range(sealedPath, sealedFirst, sealedLast, rolled.fingerprint()));
 		// Rebuilt or completed on open if this does not get through.
 		if (this.sideFiles != null) {
 			this.sideFiles.sealed(rolled.layout().sealed());

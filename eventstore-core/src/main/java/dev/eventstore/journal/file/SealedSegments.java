@@ -146,6 +146,19 @@ final class SealedSegments {
 		return new SealedSegments(List.copyOf(next), this.streams.with(index));
 	}
 
+	/** One sealed segment's file, positions and fingerprint. */
+	record Range(Path path, long first, long last, int fingerprint) {
+	}
+
+	/** Each sealed segment's range, its index opened (and checked) where it was not. */
+	List<Range> ranges() {
+		List<Range> ranges = new ArrayList<>(this.segments.size());
+		for (Segment segment : this.segments) {
+			ranges.add(new Range(segment.path, segment.first, segment.last, segment.index().fingerprint()));
+		}
+		return ranges;
+	}
+
 	SealedStreams streams() {
 		return this.streams;
 	}

@@ -47,9 +47,10 @@ final class SegmentRoller {
 	}
 
 	/**
-	 * What follows a seal: the layout with the sealed segment, and the next one's parts.
+	 * What follows a seal: the layout with the sealed segment, the next one's parts, and
+	 * the sealed segment's fingerprint.
 	 */
-	record Rolled(JournalLayout layout, IdTable ids, Path path) {
+	record Rolled(JournalLayout layout, IdTable ids, Path path, int fingerprint) {
 	}
 
 	/**
@@ -94,7 +95,7 @@ final class SegmentRoller {
 			return new Rolled(
 					new JournalLayout(sealed, nextIndex, nextFile,
 							new JournalReads(nextFile, nextIndex, 0, this.decoded)),
-					new IdTable((int) current.index().count()), nextPath);
+					new IdTable((int) current.index().count()), nextPath, fingerprint);
 		}
 		catch (IOException | RuntimeException ex) {
 			List<AutoCloseable> opened = new ArrayList<>();

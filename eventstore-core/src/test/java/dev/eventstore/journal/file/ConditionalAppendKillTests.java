@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import dev.eventstore.ChildJvm;
 import dev.eventstore.EventLogAssertions;
@@ -22,7 +23,8 @@ import dev.eventstore.SlotClaims;
 import dev.eventstore.StoredEvent;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,15 +44,24 @@ class ConditionalAppendKillTests {
 	@TempDir
 	Path dir;
 
+	/**
+	 * Each fsync policy on a single file, and a segmented journal sealing every few
+	 * claims.
+	 */
+	static Stream<Arguments> journals() {
+		return Stream.of(Arguments.of(FsyncPolicy.ALWAYS, 0L), Arguments.of(FsyncPolicy.NEVER, 0L),
+				Arguments.of(FsyncPolicy.ALWAYS, 8_192L));
+	}
+
 	@ParameterizedTest
-	@EnumSource(value = FsyncPolicy.class, names = { "ALWAYS", "NEVER" })
-	void acknowledgedClaimsSurviveSigkillAndNoSlotIsClaimedTwice(FsyncPolicy fsync) throws Exception {
-		Path journal = this.dir.resolve("claims.ndjson");
+	@MethodSource("journals")
+	void acknowledgedClaimsSurviveSigkillAndNoSlotIsClaimedTwice(FsyncPolicy fsync, long segmentSize) throws Exception {
+		Path journal = this.dir.resolve((segmentSize > 0) ? "claims" : "claims.ndjson");
 		Random random = new Random();
 		Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
 		for (int round = 0; round < (TORTURE ? 30 : 3); round++) {
 			Process child = ChildJvm.start(Claimer.class, List.of("-Xmx128m"), journal.toString(), fsync.name(),
-					String.valueOf(round));
+					String.valueOf(round), String.valueOf(segmentSize));
 			Thread reader = new Thread(() -> {
 				try (BufferedReader out = new BufferedReader(
 						new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -70,7 +81,7 @@ class ConditionalAppendKillTests {
 			child.destroyForcibly();
 			assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
 			reader.join(10_000);
-			try (EventStore store = EventStore.builder().persistPath(journal).build()) {
+			try (EventStore store = open(journal, FsyncPolicy.ALWAYS, segmentSize)) {
 				List<StoredEvent> all = store.readAll(1, Integer.MAX_VALUE);
 				EventLogAssertions.assertConsistentLog(all);
 				Set<Long> positions = new HashSet<>();
@@ -93,6 +104,11 @@ class ConditionalAppendKillTests {
 		}
 	}
 
+	private static EventStore open(Path journal, FsyncPolicy fsync, long segmentSize) {
+		EventStore.Builder builder = EventStore.builder().persistPath(journal).fsync(fsync);
+		return (segmentSize > 0) ? builder.segmentSize(segmentSize).build() : builder.build();
+	}
+
 	/**
 	 * Four threads claim slots {@code slot:<n>} in order, racing for each: read the slot,
 	 * append a claim under the condition that nobody claimed it since. Prints the
@@ -101,10 +117,7 @@ class ConditionalAppendKillTests {
 	static final class Claimer {
 
 		public static void main(String[] args) throws Exception {
-			try (EventStore store = EventStore.builder()
-				.persistPath(Path.of(args[0]))
-				.fsync(FsyncPolicy.valueOf(args[1]))
-				.build()) {
+			try (EventStore store = open(Path.of(args[0]), FsyncPolicy.valueOf(args[1]), Long.parseLong(args[3]))) {
 				List<Thread> threads = new ArrayList<>();
 				for (int t = 0; t < 4; t++) {
 					int claimer = t;

@@ -10,6 +10,7 @@ import dev.eventstore.EventQuery;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class QueryIndexTests {
 
@@ -87,6 +88,19 @@ class QueryIndexTests {
 			tags.add("unknown");
 		}
 		return EventQuery.of(types, tags);
+	}
+
+	@Test
+	void aPositionOutsideTheRangeOfFourByteOffsetsIsRefusedNamingIt() {
+		QueryIndex index = new QueryIndex(1_000);
+		assertThatIllegalStateException().isThrownBy(() -> index.add(1_000, "T", Set.of()))
+			.withMessageContaining("Position 1000 is outside the range")
+			.withMessageContaining("(1000, 2147484647]");
+		assertThatIllegalStateException().isThrownBy(() -> index.add(1_000L + Integer.MAX_VALUE + 1, "T", Set.of()))
+			.withMessageContaining("outside the range");
+		index.add(1_000L + Integer.MAX_VALUE, "T", Set.of("t"));
+		assertThat(index.matching(EventQuery.ofTags("t"), 0, Long.MAX_VALUE, 10))
+			.containsExactly(1_000L + Integer.MAX_VALUE);
 	}
 
 }
