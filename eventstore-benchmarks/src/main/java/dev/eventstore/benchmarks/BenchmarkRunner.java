@@ -85,6 +85,11 @@ public final class BenchmarkRunner {
 			printTable();
 			return;
 		}
+		if (s.postgresOnly()) {
+			postgresRows();
+			printTable();
+			return;
+		}
 		if (s.kafkaOnly()) {
 			kafkaRows();
 			printTable();
@@ -250,22 +255,7 @@ public final class BenchmarkRunner {
 		}
 
 		if (this.settings.postgres()) {
-			try (PostgresScenarios postgres = new PostgresScenarios()) {
-				String durability = postgres.durability();
-				System.out.println("PostgreSQL: " + durability);
-				this.notes.add("PostgreSQL rows: " + durability);
-				for (int threads : new int[] { 1, 16 }) {
-					Measurement.Result raw = postgres.rawInserts(threads, s);
-					row("raw: PostgreSQL INSERT + commit", threads, raw, "rows/s", null, Double.NaN, "");
-					row("store: append, PostgreSQL journal", threads, postgres.store(threads, s), "appends/s",
-							"raw INSERT, same pool", raw.opsPerSecond(), (threads == 1) ? ">= 0.8" : ">= 1.0");
-				}
-				row("processor: live latency, PostgreSQL, other instance appends", 1, postgres.processorLatency(s),
-						"events/s", null, Double.NaN, "p50/p99 (LISTEN/NOTIFY)");
-			}
-			catch (Exception | LinkageError ex) {
-				System.out.println("PostgreSQL rows skipped: " + ex);
-			}
+			postgresRows();
 		}
 		printTable();
 	}
@@ -343,6 +333,37 @@ public final class BenchmarkRunner {
 	 * in one run (file, then PostgreSQL when it runs), and reads by tag and by type
 	 * against a scan of the log.
 	 */
+	private void postgresRows() {
+		Settings s = this.settings;
+		try (PostgresScenarios postgres = new PostgresScenarios()) {
+			String durability = postgres.durability();
+			System.out.println("PostgreSQL: " + durability);
+			this.notes.add("PostgreSQL rows: " + durability);
+			for (int threads : new int[] { 1, 16 }) {
+				Measurement.Result raw = postgres.rawInserts(threads, s);
+				Measurement.Result autocommit = postgres.rawAutocommit(threads, 1, s);
+				Measurement.Result store = postgres.store(threads, s);
+				row("raw: PostgreSQL BEGIN; INSERT; COMMIT (Axon's JDBC design)", threads, raw, "rows/s", null,
+						Double.NaN, "");
+				row("raw: PostgreSQL autocommit INSERT", threads, autocommit, "rows/s", null, Double.NaN, "");
+				row("store: append, PostgreSQL journal", threads, store, "appends/s", "BEGIN; INSERT; COMMIT",
+						raw.opsPerSecond(), (threads == 1) ? ">= 0.8" : ">= 1.0");
+				row("store: append, PostgreSQL journal", threads, store, "appends/s", "autocommit INSERT",
+						autocommit.opsPerSecond(), ">= 0.9");
+			}
+			Measurement.Result rawBatch = postgres.rawAutocommit(1, 10, s);
+			Measurement.Result batches = postgres.storeBatches(10, s);
+			row("raw: PostgreSQL autocommit 10-row INSERT", 1, rawBatch, "rows/s", null, Double.NaN, "");
+			row("store: batches of 10, PostgreSQL journal", 1, batches, "events/s", "autocommit 10-row INSERT",
+					rawBatch.opsPerSecond(), ">= 0.8");
+			row("processor: live latency, PostgreSQL, other instance appends", 1, postgres.processorLatency(s),
+					"events/s", null, Double.NaN, "p50/p99 (LISTEN/NOTIFY)");
+		}
+		catch (Exception | LinkageError ex) {
+			System.out.println("PostgreSQL rows skipped: " + ex);
+		}
+	}
+
 	private void kafkaRows() throws Exception {
 		int events = this.settings.journalEvents();
 		try (KafkaScenarios kafka = new KafkaScenarios(events)) {

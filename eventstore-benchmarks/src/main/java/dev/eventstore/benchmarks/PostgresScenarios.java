@@ -136,6 +136,49 @@ final class PostgresScenarios implements AutoCloseable {
 		});
 	}
 
+	/**
+	 * The same rows as {@link #rawInserts}, each statement its own transaction in
+	 * autocommit: one round trip an append (#32's baseline). With {@code rows} above 1,
+	 * one multi-row {@code INSERT} of that many rows, also one round trip.
+	 * @return rows a second
+	 */
+	Measurement.Result rawAutocommit(int threads, int rows, Settings settings) throws Exception {
+		StringBuilder sql = new StringBuilder(
+				"INSERT INTO raw_events (stream_id, version, event_type, data, metadata, created_at) VALUES ");
+		for (int r = 0; r < rows; r++) {
+			sql.append((r == 0) ? "" : ", ").append("(?, ?, ?, ?::json, ?::json, ?)");
+		}
+		Measurement.Result statements = Measurement.run(threads, settings.warmupMillis(), settings.measureMillis(),
+				true, (t, i) -> {
+					try (Connection connection = this.pool.getConnection();
+							PreparedStatement insert = connection.prepareStatement(sql.toString())) {
+						OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+						for (int r = 0; r < rows; r++) {
+							int at = 6 * r;
+							insert.setString(at + 1, "stream-" + t + "-" + (i % 1000));
+							insert.setLong(at + 2, (long) i * rows + r + 1);
+							insert.setString(at + 3, "OrderPlaced");
+							insert.setString(at + 4, mapper.writeValueAsString(Workload.payload((long) i * rows + r)));
+							insert.setString(at + 5, null);
+							insert.setObject(at + 6, now);
+						}
+						insert.executeUpdate();
+					}
+				});
+		return new Measurement.Result(statements.opsPerSecond() * rows, statements.p50Micros(), statements.p99Micros());
+	}
+
+	/** Batches of {@code size} events on one thread, events a second. */
+	Measurement.Result storeBatches(int size, Settings settings) throws Exception {
+		PostgresJournal journal = PostgresJournal.builder(this.pool)
+			.tablePrefix("batch" + size + "_")
+			.initializeSchema(true)
+			.build();
+		try (EventStore store = EventStore.builder().journal(journal).build()) {
+			return StoreScenarios.appendBatch(store, size, settings);
+		}
+	}
+
 	@Override
 	public void close() throws Exception {
 		this.pool.close();
