@@ -1,5 +1,6 @@
 package dev.eventstore.benchmarks;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -105,6 +106,44 @@ final class Baselines {
 				}
 			});
 		}
+	}
+
+	/**
+	 * A batch's lines, serialised by Jackson or made beforehand, written with one call
+	 * and forced once, one thread: what a durable batch of {@code size} events cannot
+	 * avoid (#32's baseline).
+	 * @return events a second
+	 */
+	static Measurement.Result batchWrites(Path file, int size, boolean serialise, Settings settings) throws Exception {
+		// Without serialising, the lines of 64 batches are made beforehand and written in
+		// turn: the write and the force alone.
+		byte[][] prepared = new byte[64][];
+		for (int b = 0; b < prepared.length; b++) {
+			prepared[b] = lines(b, size);
+		}
+		try (FileChannel channel = open(file)) {
+			Measurement.Result batches = Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), true,
+					(t, i) -> {
+						byte[] lines = serialise ? lines(i, size) : prepared[(int) (i & 63)];
+						ByteBuffer buffer = ByteBuffer.wrap(lines);
+						while (buffer.hasRemaining()) {
+							channel.write(buffer);
+						}
+						channel.force(false);
+					});
+			return new Measurement.Result(batches.opsPerSecond() * size, batches.p50Micros(), batches.p99Micros());
+		}
+	}
+
+	private static byte[] lines(long batch, int size) throws IOException {
+		ByteArrayOutputStream lines = new ByteArrayOutputStream(size * 256);
+		for (int k = 0; k < size; k++) {
+			long position = batch * size + k + 1;
+			lines.write(mapper.writeValueAsBytes(
+					Workload.journalLine(position, "stream-" + (batch % 1000), batch / 1000 * size + k + 1)));
+			lines.write('\n');
+		}
+		return lines.toByteArray();
 	}
 
 	/**
