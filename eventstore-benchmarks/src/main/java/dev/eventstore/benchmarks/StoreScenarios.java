@@ -316,4 +316,9 @@ final class StoreScenarios {
 		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 	}
 
+	/** The stream of the peers' 1,000,000-event logs: streams of 100 events. */
+	static String peerStream(long i) {
+		return "peer-" + (i / 100);
+	}
+
 }

@@ -111,6 +111,13 @@ public final class FileJournal implements Journal {
 	/** The types and tags index, built on the first query or conditional append. */
 	private final JournalQueries queries;
 
+	/**
+	 * A clean close seals a last segment of at least this many bytes, so that the next
+	 * open scans none of it; a smaller one scans quickly (docs/performance.md). Restarts
+	 * leave segments of at least this size.
+	 */
+	static final long SEAL_AT_CLOSE_BYTES = 1L << 20;
+
 	/** The write side: the file being written, its groups, the roll to the next. */
 	private final GroupWriter writer;
 
@@ -387,6 +394,9 @@ public final class FileJournal implements Journal {
 		try {
 			if (this.closedFlag.get()) {
 				return;
+			}
+			if (this.directory != null) {
+				this.writer.sealAtClose(SEAL_AT_CLOSE_BYTES);
 			}
 			this.closedFlag.set(true);
 		}

@@ -173,6 +173,17 @@ final class GroupWriter {
 		this.committed = position - 1;
 	}
 
+	/**
+	 * At a clean close, seals the last segment once it holds {@code minimum} bytes, so
+	 * that the next open has (almost) nothing to scan: a sealed segment opens by its
+	 * index's header. A smaller one is left to be scanned, which is quick.
+	 */
+	void sealAtClose(long minimum) {
+		if (this.segmentSize > 0 && this.writeOffset >= minimum) {
+			seal();
+		}
+	}
+
 	/** Seals the last segment if a crash left it full but not sealed; at open only. */
 	void sealIfFull() {
 		if (this.segmentSize > 0 && this.writeOffset >= this.segmentSize) {
