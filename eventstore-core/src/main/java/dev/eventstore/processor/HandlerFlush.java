@@ -51,6 +51,11 @@ final class HandlerFlush {
 			if (ex instanceof VirtualMachineError fatal) {
 				throw fatal;
 			}
+			if (ex instanceof InterruptedException && this.progress.closed) {
+				// A stop interrupted the wait: it goes on, interrupted. (Otherwise the
+				// flag stays cleared, so that the wait before the retry is a wait.)
+				Thread.currentThread().interrupt();
+			}
 			goBack(saved, ex);
 			return false;
 		}
