@@ -64,9 +64,10 @@ class PipelinedHandlerTests {
 			.pageSize(64));
 		await().atMost(WAIT).until(() -> checkpoints.last() == 1_000);
 		processor.close();
-		// Saves requested while one runs coalesce; every request flushed first.
+		// Every save is asked for after a flush (at least one every 10 events); saves asked
+		// for while one runs coalesce, so how many reach the store depends on timing.
 		assertThat(handler.flushes.get()).isGreaterThanOrEqualTo(100);
-		assertThat(checkpoints.saves).hasSizeGreaterThan(2);
+		assertThat(checkpoints.saves).hasSizeGreaterThanOrEqualTo(2);
 		assertThat(checkpoints.violations).isEmpty();
 		assertThat(handler.completed).containsExactlyElementsOf(range(1, 1_000));
 	}
