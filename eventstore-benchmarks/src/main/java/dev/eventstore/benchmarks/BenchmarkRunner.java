@@ -264,6 +264,8 @@ public final class BenchmarkRunner {
 		if (this.settings.postgres()) {
 			postgresRows();
 		}
+		// The peers a user would pick instead, over a log of the run's journal size.
+		peerRows();
 		printTable();
 	}
 

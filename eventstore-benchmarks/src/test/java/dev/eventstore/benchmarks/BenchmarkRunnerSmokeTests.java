@@ -50,6 +50,14 @@ class BenchmarkRunnerSmokeTests {
 			.contains("segmented: append, fsync ALWAYS (mean of 2)")
 			.contains("PostgreSQL rows: fsync=on, synchronous_commit=on")
 			.contains("processor: live latency, PostgreSQL, other instance appends")
+			.contains("raw: PostgreSQL autocommit INSERT")
+			.contains("store: batches of 10, PostgreSQL journal")
+			.contains("store: appendBatch of 10, fsync ALWAYS (mean of 2)")
+			.contains("raw: 10 lines made beforehand + one write + force")
+			.contains("store: heap retained, single file, two tags an event")
+			.contains("peer: SQLite WAL synchronous=FULL, one INSERT a transaction")
+			.contains("store: readStream of a random 100-event stream + data(), 20,000 events")
+			.contains("store: open + one durable append, segmented, clean close, 20,000 events")
 			.doesNotContain("PostgreSQL rows skipped")
 			.contains("Took");
 	}
