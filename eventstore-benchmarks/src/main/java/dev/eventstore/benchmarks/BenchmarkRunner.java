@@ -408,6 +408,18 @@ public final class BenchmarkRunner {
 			row("store: append, fsync ALWAYS", threads, store, "appends/s", "SQLite FULL", sqlite.opsPerSecond(), "");
 		}
 		discardFiles();
+		Measurement.Result sqliteNormal;
+		try (SqlitePeer peer = new SqlitePeer(file("sqlite-normal"), false)) {
+			sqliteNormal = peer.append(1, s);
+		}
+		Measurement.Result storeNever;
+		try (EventStore events = StoreScenarios.fileStore(file("peer-never"), FsyncPolicy.NEVER)) {
+			storeNever = StoreScenarios.append(events, 1, s, true);
+		}
+		row("peer: SQLite WAL synchronous=NORMAL, one INSERT a transaction", 1, sqliteNormal, "appends/s", null,
+				Double.NaN, "");
+		row("store: append, fsync NEVER", 1, storeNever, "appends/s", "SQLite NORMAL", sqliteNormal.opsPerSecond(), "");
+		discardFiles();
 		Measurement.Result sqliteBatches;
 		try (SqlitePeer peer = new SqlitePeer(file("sqlite-batches"))) {
 			sqliteBatches = peer.appendBatches(10, s);

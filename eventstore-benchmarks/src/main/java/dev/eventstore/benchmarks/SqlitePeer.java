@@ -39,15 +39,28 @@ final class SqlitePeer implements AutoCloseable {
 	private final long[][] versions = new long[256][1024];
 
 	SqlitePeer(Path file) throws SQLException {
-		this.connection = open(file);
+		this(file, true);
+	}
+
+	/**
+	 * @param durable {@code synchronous=FULL} (a commit is on disk when it returns) or
+	 * {@code NORMAL} (in WAL mode: a commit can be lost to a power failure, not to a
+	 * crash of the process)
+	 */
+	SqlitePeer(Path file, boolean durable) throws SQLException {
+		this.connection = open(file, durable);
 		this.insert = this.connection.prepareStatement(INSERT);
 	}
 
 	private static Connection open(Path file) throws SQLException {
+		return open(file, true);
+	}
+
+	private static Connection open(Path file, boolean durable) throws SQLException {
 		Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
 		try (Statement statement = connection.createStatement()) {
 			statement.execute("PRAGMA journal_mode=WAL");
-			statement.execute("PRAGMA synchronous=FULL");
+			statement.execute("PRAGMA synchronous=" + (durable ? "FULL" : "NORMAL"));
 			statement.execute("CREATE TABLE IF NOT EXISTS stored_events (notification_id INTEGER PRIMARY KEY "
 					+ "AUTOINCREMENT, originator_id TEXT NOT NULL, originator_version INTEGER NOT NULL, "
 					+ "topic TEXT NOT NULL, state BLOB NOT NULL)");

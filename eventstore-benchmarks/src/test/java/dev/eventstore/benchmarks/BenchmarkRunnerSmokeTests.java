@@ -56,6 +56,7 @@ class BenchmarkRunnerSmokeTests {
 			.contains("raw: 10 lines made beforehand + one write + force")
 			.contains("store: heap retained, single file, two tags an event")
 			.contains("peer: SQLite WAL synchronous=FULL, one INSERT a transaction")
+			.contains("peer: SQLite WAL synchronous=NORMAL, one INSERT a transaction")
 			.contains("store: readStream of a random 100-event stream + data(), 20,000 events")
 			.contains("store: open + one durable append, segmented, clean close, 20,000 events")
 			.doesNotContain("PostgreSQL rows skipped")
