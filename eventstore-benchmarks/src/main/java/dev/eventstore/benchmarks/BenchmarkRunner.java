@@ -547,6 +547,8 @@ public final class BenchmarkRunner {
 				row("store: append, PostgreSQL journal", threads, store, "appends/s", "autocommit INSERT",
 						autocommit.opsPerSecond(), ">= 0.9");
 			}
+			Measurement.Result indexed = postgres.rawIndexedAutocommit(s);
+			row("raw: PostgreSQL autocommit INSERT, the journal's indexes", 1, indexed, "rows/s", null, Double.NaN, "");
 			Measurement.Result rawBatch = postgres.rawAutocommit(1, 10, s);
 			Measurement.Result batches = postgres.storeBatches(10, s);
 			row("raw: PostgreSQL autocommit 10-row INSERT", 1, rawBatch, "rows/s", null, Double.NaN, "");
