@@ -35,11 +35,11 @@ final class ForwarderProducerSettings {
 			conflicts.add("enable.idempotence=" + idempotence + " (needs true)");
 		}
 		Object inFlight = application.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
-		if (inFlight != null && number(inFlight) > 5) {
+		if (inFlight != null && number(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, inFlight) > 5) {
 			conflicts.add("max.in.flight.requests.per.connection=" + inFlight + " (needs at most 5)");
 		}
 		Object retries = application.get(ProducerConfig.RETRIES_CONFIG);
-		if (retries != null && number(retries) < 1) {
+		if (retries != null && number(ProducerConfig.RETRIES_CONFIG, retries) < 1) {
 			conflicts.add("retries=" + retries + " (needs at least 1)");
 		}
 		Object transactionalId = application.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
@@ -68,12 +68,13 @@ final class ForwarderProducerSettings {
 		return factory;
 	}
 
-	private static long number(Object value) {
+	private static long number(String name, Object value) {
 		try {
 			return Long.parseLong(value.toString().trim());
 		}
 		catch (NumberFormatException ex) {
-			throw new IllegalStateException("The Kafka producer setting '" + value + "' is not a number", ex);
+			throw new IllegalStateException("The Kafka producer setting " + name + "='" + value + "' is not a number",
+					ex);
 		}
 	}
 

@@ -57,6 +57,15 @@ class KafkaForwarderSettingsTests {
 	}
 
 	@Test
+	void aTransactionalProducerAndANumberThatIsNotOneAreRefusedNamingThem() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> ForwarderProducerSettings.apply(Map.of("transactional.id", "tx-1")))
+			.withMessageContaining("transactional.id=tx-1 (the forwarder's producer is not transactional)");
+		assertThatIllegalStateException().isThrownBy(() -> ForwarderProducerSettings.apply(Map.of("retries", "many")))
+			.withMessageContaining("The Kafka producer setting retries='many' is not a number");
+	}
+
+	@Test
 	void compatibleSettingsAreKeptAndTheNeededOnesAdded() {
 		Map<String, Object> application = Map.of("bootstrap.servers", "localhost:9092", "acks", "-1", "linger.ms", 20,
 				"max.in.flight.requests.per.connection", "3");

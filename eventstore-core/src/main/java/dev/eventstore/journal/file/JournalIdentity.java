@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -109,14 +108,7 @@ final class JournalIdentity {
 		// A journal converted from a single file keeps that file's id, its first event's.
 		UUID first = firstEventId(Segments.segmentPath(file.getParent(), 1));
 		UUID id = (first != null) ? first : UUID.randomUUID();
-		Path temporary = file.resolveSibling(FILE + ".tmp");
-		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-				StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-			channel.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.US_ASCII)));
-			channel.force(true);
-		}
-		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		Directories.sync(file.getParent());
+		Directories.replace(file, ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.US_ASCII)));
 		return id;
 	}
 

@@ -77,7 +77,7 @@ final class JournalQueries {
 			addLog(active, activeFirst, this.committed.getAsLong());
 			this.underWriteLock.accept(() -> {
 				addLog(active, Math.max(activeFirst, active.lastPosition() + 1), this.committed.getAsLong());
-				LogQueries built = new LogQueries(parts, activeFirst, active);
+				LogQueries built = new LogQueries(parts, active);
 				// Segments sealed while it was being built: their positions are in the
 				// heap part, which is cut at each of them.
 				for (SealedSegments.Range range : this.sealedRanges.get()) {

@@ -23,13 +23,11 @@ final class LogQueries {
 
 	private final List<Part> sealed;
 
-	private final long activeFirst;
-
+	/** The positions after the sealed parts': its base is the last sealed position. */
 	private final QueryIndex active;
 
-	LogQueries(List<Part> sealed, long activeFirst, QueryIndex active) {
+	LogQueries(List<Part> sealed, QueryIndex active) {
 		this.sealed = List.copyOf(sealed);
-		this.activeFirst = activeFirst;
 		this.active = active;
 	}
 
@@ -44,7 +42,7 @@ final class LogQueries {
 	}
 
 	long activeFirst() {
-		return this.activeFirst;
+		return this.active.base() + 1;
 	}
 
 	List<Part> sealed() {
@@ -56,8 +54,8 @@ final class LogQueries {
 	 */
 	LogQueries sealedUpTo(long last, Postings postings) {
 		List<Part> parts = new ArrayList<>(this.sealed);
-		parts.add(new Part(this.activeFirst, last, postings));
-		return new LogQueries(parts, last + 1, new QueryIndex(last));
+		parts.add(new Part(activeFirst(), last, postings));
+		return new LogQueries(parts, new QueryIndex(last));
 	}
 
 	/**
@@ -86,8 +84,8 @@ final class LogQueries {
 			found = concat(found, QueryIndex.matching(part.postings(), query, Math.max(after, part.first() - 1),
 					Math.min(end, part.last()), limit - found.length));
 		}
-		if (found.length < limit && end >= this.activeFirst) {
-			found = concat(found, QueryIndex.matching(this.active, query, Math.max(after, this.activeFirst - 1), end,
+		if (found.length < limit && end >= activeFirst()) {
+			found = concat(found, QueryIndex.matching(this.active, query, Math.max(after, activeFirst() - 1), end,
 					limit - found.length));
 		}
 		return found;

@@ -5,10 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -132,18 +130,8 @@ final class SealedPostings implements Postings {
 		CRC32C crc = new CRC32C();
 		crc.update(buffer.array(), 0, buffer.position());
 		buffer.putInt((int) crc.getValue());
-		Path file = pathOf(segment);
-		Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-				StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-			buffer.flip();
-			while (buffer.hasRemaining()) {
-				channel.write(buffer);
-			}
-			channel.force(true);
-		}
-		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		Directories.sync(file.getParent());
+		buffer.flip();
+		Directories.replace(pathOf(segment), buffer);
 	}
 
 	/**

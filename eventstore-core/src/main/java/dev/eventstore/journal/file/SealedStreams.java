@@ -1,14 +1,10 @@
 package dev.eventstore.journal.file;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -229,16 +225,8 @@ final class SealedStreams {
 		CRC32C crc = new CRC32C();
 		crc.update(buffer.array(), 0, buffer.position());
 		buffer.putInt((int) crc.getValue());
-		Path file = directory.resolve(FILE);
-		Path temporary = directory.resolve(FILE + ".tmp");
-		try (OutputStream out = Files.newOutputStream(temporary)) {
-			out.write(buffer.array(), 0, buffer.position());
-		}
-		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-			channel.force(true);
-		}
-		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		Directories.sync(directory);
+		buffer.flip();
+		Directories.replace(directory.resolve(FILE), buffer);
 	}
 
 	/**

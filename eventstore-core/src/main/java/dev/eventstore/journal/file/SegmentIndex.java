@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -419,18 +417,8 @@ final class SegmentIndex implements LineIndex {
 		}
 		buffer.putInt(64, crc(buffer, HEADER, (int) size - HEADER));
 		buffer.putInt(68, crc(buffer, 0, 68));
-		Path file = pathOf(segment);
-		Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-				StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-			buffer.position(0);
-			while (buffer.hasRemaining()) {
-				channel.write(buffer);
-			}
-			channel.force(true);
-		}
-		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		Directories.sync(file.getParent());
+		buffer.position(0);
+		Directories.replace(pathOf(segment), buffer);
 		return fingerprint;
 	}
 

@@ -74,6 +74,11 @@ public final class QueryIndex implements Postings {
 		this.last = position;
 	}
 
+	/** The position before the first it can hold. */
+	public long base() {
+		return this.base;
+	}
+
 	/** The last position recorded, 0 when none. */
 	public long lastPosition() {
 		return this.last;

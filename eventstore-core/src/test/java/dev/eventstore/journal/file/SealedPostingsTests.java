@@ -168,6 +168,25 @@ class SealedPostingsTests {
 	}
 
 	@Test
+	void postingsThatCannotBeWrittenStayInTheHeapAndQueriesStillAgreeWithAScan() throws Exception {
+		try (FileJournal journal = open(); EventStore store = EventStore.builder().journal(journal).build()) {
+			// A non-empty directory where the first segment's postings file goes: the
+			// rename onto it fails.
+			Path blocked = journal().resolve("00000000000000000001" + SealedPostings.SUFFIX);
+			Files.createDirectories(blocked);
+			Files.writeString(blocked.resolve("in-the-way"), "x");
+			store.read(EventQuery.ofTags("order:1"));
+			append(store, 0, 300);
+			List<LogQueries.Part> sealed = journal.queryIndex().sealed();
+			assertThat(sealed).hasSizeGreaterThan(2);
+			assertThat(sealed.get(0).postings()).isInstanceOf(QueryIndex.class);
+			assertThat(sealed.subList(1, sealed.size()))
+				.allSatisfy((part) -> assertThat(part.postings()).isInstanceOf(SealedPostings.class));
+			agreesWithAScan(store, new Random(4));
+		}
+	}
+
+	@Test
 	void everyKeyIsFoundByItsUtf8BytesAndAnAbsentOneIsNot() throws Exception {
 		QueryIndex index = new QueryIndex();
 		List<String> tags = List.of("z", "a", "é", "e", "ä:€", "日本", "a:b", "A");
