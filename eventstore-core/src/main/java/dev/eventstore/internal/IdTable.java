@@ -141,6 +141,31 @@ public final class IdTable {
 		return this.slots.clone();
 	}
 
+	/**
+	 * How many ids the table holds.
+	 * @return the count
+	 */
+	public int size() {
+		return this.size;
+	}
+
+	/**
+	 * A table of slots recorded earlier ({@link #slots()}), as it was.
+	 * @param slots the slots, a power of two of them
+	 * @param size how many ids they hold
+	 * @return the table, owning the array
+	 * @throws IllegalArgumentException if the slots cannot be a table of that size
+	 */
+	public static IdTable restore(long[] slots, int size) {
+		if (Integer.bitCount(slots.length) != 1 || size < 0 || size > slots.length * MAX_LOAD) {
+			throw new IllegalArgumentException("not an id table: " + slots.length + " slots holding " + size + " ids");
+		}
+		IdTable table = new IdTable();
+		table.slots = slots;
+		table.size = size;
+		return table;
+	}
+
 	private static int slot(int fingerprint, int mask) {
 		// The fingerprint is already well mixed; spread its high bits into the index.
 		return (fingerprint ^ (fingerprint >>> 16)) & mask;

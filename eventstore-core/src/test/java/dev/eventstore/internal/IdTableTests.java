@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class IdTableTests {
 
@@ -28,6 +29,34 @@ class IdTableTests {
 			long position = i + 1;
 			assertThat(table.find(ids.get(i), (candidate) -> candidate == position)).isEqualTo(position);
 		}
+	}
+
+	@Test
+	void aRestoredTableFindsWhatTheRecordedOneHeldAndGoesOnGrowing() {
+		IdTable table = new IdTable();
+		List<UUID> ids = randomIds(2_000);
+		for (int i = 0; i < 1_000; i++) {
+			table.add(ids.get(i), i + 1);
+		}
+		IdTable restored = IdTable.restore(table.slots(), table.size());
+		assertThat(restored.size()).isEqualTo(1_000);
+		for (int i = 1_000; i < ids.size(); i++) {
+			restored.add(ids.get(i), i + 1);
+		}
+		for (int i = 0; i < ids.size(); i++) {
+			long position = i + 1;
+			assertThat(restored.find(ids.get(i), (candidate) -> candidate == position)).isEqualTo(position);
+		}
+		assertThat(restored.size()).isEqualTo(2_000);
+	}
+
+	@Test
+	void slotsThatCannotBeATableAreRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> IdTable.restore(new long[1000], 10))
+			.withMessageContaining("1000 slots");
+		assertThatIllegalArgumentException().isThrownBy(() -> IdTable.restore(new long[1024], 1000))
+			.withMessageContaining("holding 1000 ids");
+		assertThatIllegalArgumentException().isThrownBy(() -> IdTable.restore(new long[1024], -1));
 	}
 
 	@Test

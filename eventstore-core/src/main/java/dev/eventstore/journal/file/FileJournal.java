@@ -118,6 +118,13 @@ public final class FileJournal implements Journal {
 	 */
 	static final long SEAL_AT_CLOSE_BYTES = 1L << 20;
 
+	/**
+	 * A clean close of a single file of at least this many bytes records its index
+	 * ({@link IndexAtClose}) so that the next open loads it instead of scanning the file;
+	 * a smaller file scans as quickly.
+	 */
+	static final long INDEX_AT_CLOSE_BYTES = SEAL_AT_CLOSE_BYTES;
+
 	/** The write side: the file being written, its groups, the roll to the next. */
 	private final GroupWriter writer;
 
@@ -359,6 +366,11 @@ public final class FileJournal implements Journal {
 		return this.writer.layout().sealed().count();
 	}
 
+	/** How many sealed segments' indexes have been opened (on first use). */
+	int sealedIndexesOpened() {
+		return this.writer.layout().sealed().indexesOpened();
+	}
+
 	/** Whether the journal is a directory of segments. */
 	public boolean segmented() {
 		return this.directory != null;
@@ -390,6 +402,7 @@ public final class FileJournal implements Journal {
 	 */
 	@Override
 	public void close() {
+		IndexAtClose.State closedState = null;
 		this.committer.lock();
 		try {
 			if (this.closedFlag.get()) {
@@ -397,6 +410,9 @@ public final class FileJournal implements Journal {
 			}
 			if (this.directory != null) {
 				this.writer.sealAtClose(SEAL_AT_CLOSE_BYTES);
+			}
+			else {
+				closedState = this.writer.closedState();
 			}
 			this.closedFlag.set(true);
 		}
@@ -409,6 +425,9 @@ public final class FileJournal implements Journal {
 			syncer.close();
 		}
 		IOException failure = (this.fsync == FsyncPolicy.ALWAYS) ? null : this.writer.active().flush();
+		if (closedState != null && failure == null) {
+			recordIndexAtClose(closedState);
+		}
 		List<AutoCloseable> resources = new ArrayList<>();
 		JournalLayout current = this.writer.layout();
 		current.sealed().close(resources);
@@ -428,6 +447,19 @@ public final class FileJournal implements Journal {
 		Resources.closeQuietly(resources, closeFailure);
 		if (closeFailure.getSuppressed().length > 0) {
 			throw closeFailure;
+		}
+	}
+
+	/**
+	 * Records a single file's index once everything is durable; a small file, which scans
+	 * quickly, leaves none (and drops an earlier one, which would cover less).
+	 */
+	private void recordIndexAtClose(IndexAtClose.State state) {
+		if (state.length() >= INDEX_AT_CLOSE_BYTES) {
+			IndexAtClose.write(this.path, state);
+		}
+		else {
+			IndexAtClose.delete(this.path);
 		}
 	}
 

@@ -84,6 +84,11 @@ final class GroupWriter {
 
 	private @Nullable IntervalSyncer intervalSyncer;
 
+	/** The lines and the last position the open found: the lines at close follow. */
+	private final long openedLines;
+
+	private final long openedLast;
+
 	GroupWriter(Path path, long segmentSize, FsyncPolicy fsync, Runnable ensureOpen, JournalOpening opened,
 			@Nullable SegmentRoller roller, JournalQueries queries, LongFunction<StoredEvent> readOne) {
 		this.path = path;
@@ -108,6 +113,8 @@ final class GroupWriter {
 		this.writeOffset = recovered.keptEnd();
 		this.writtenOffset = recovered.keptEnd();
 		this.committed = recovered.lastPosition();
+		this.openedLines = recovered.lines();
+		this.openedLast = recovered.lastPosition();
 		this.sealAt = (segmentSize > 0) ? segmentSize : Long.MAX_VALUE;
 	}
 
@@ -184,6 +191,16 @@ final class GroupWriter {
 		}
 	}
 
+	/**
+	 * What a single file's clean close records for the next open ({@link IndexAtClose}):
+	 * under the write lock, once nothing more is appended.
+	 */
+	IndexAtClose.State closedState() {
+		long last = this.nextPosition - 1;
+		return new IndexAtClose.State(this.layout.index(), this.ids, this.writeOffset, last, this.activeLegacyEnd,
+				this.openedLines + (last - this.openedLast));
+	}
+
 	/** Seals the last segment if a crash left it full but not sealed; at open only. */
 	void sealIfFull() {
 		if (this.segmentSize > 0 && this.writeOffset >= this.segmentSize) {
@@ -229,7 +246,7 @@ final class GroupWriter {
 	 * being written, or in a sealed segment ({@link StoredIds}).
 	 */
 	private @Nullable StoredEvent storedWithId(UUID id, Map<UUID, StoredEvent> groupIds) {
-		IdFilter sealedIds = (this.sideFiles != null) ? this.sideFiles.filter() : null;
+		IdFilter sealedIds = (this.sideFiles != null) ? this.sideFiles.filterForLookup() : null;
 		return StoredIds.find(id, groupIds, this.ids, this.layout.sealed(), sealedIds, this.readOne);
 	}
 

@@ -129,6 +129,8 @@ public final class JournalFiles {
 				}
 			}
 			Path saved = CutBytes.save(file, channel, offset, size);
+			// Open checks the index against the file anyway; a cut file simply scans.
+			IndexAtClose.delete(file);
 			channel.truncate(offset);
 			channel.force(true);
 			return saved;

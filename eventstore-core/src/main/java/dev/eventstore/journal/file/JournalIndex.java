@@ -295,6 +295,49 @@ final class JournalIndex implements LineIndex {
 		}
 	}
 
+	/**
+	 * Builds the index of a whole single-file journal from what a clean close recorded
+	 * ({@link IndexAtClose}) rather than from its lines.
+	 */
+	static final class Restored {
+
+		private final JournalIndex index = new JournalIndex();
+
+		/**
+		 * @param offsets where each line starts, room to grow beyond the first
+		 * {@code count}
+		 * @param count the lines indexed
+		 * @param end where the last one ends
+		 * @param streams how many streams will be added
+		 */
+		Restored(long[] offsets, int count, long end, int streams) {
+			if (count > offsets.length || count < 0) {
+				throw new IllegalArgumentException(count + " lines in an array of " + offsets.length);
+			}
+			this.index.offsets = (offsets.length > 0) ? offsets : new long[1024];
+			this.index.count = count;
+			this.index.end = end;
+		}
+
+		/** Adds a stream's positions, ascending, every one indexed. */
+		void stream(String streamId, long[] positions) {
+			if (positions.length == 0 || positions[0] < 1 || positions[positions.length - 1] > this.index.count) {
+				throw new IllegalArgumentException("positions of stream '" + streamId + "' outside the index");
+			}
+			Positions entry = new Positions(streamId, 0);
+			entry.values = positions;
+			entry.size = positions.length;
+			if (this.index.streams.put(streamId, entry) != null) {
+				throw new IllegalArgumentException("stream '" + streamId + "' twice");
+			}
+		}
+
+		JournalIndex index() {
+			return this.index;
+		}
+
+	}
+
 	/** Ascending positions of one stream. */
 	private static final class Positions {
 

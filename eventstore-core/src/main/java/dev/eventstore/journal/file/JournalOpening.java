@@ -181,7 +181,9 @@ final class JournalOpening {
 		FileChannel readChannel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
 				StandardOpenOption.WRITE);
 		this.resources.add(readChannel);
-		Recovery.Result recovered = Recovery.scan(file, readChannel, base, versions, checksummedBefore);
+		IndexAtClose.State closed = this.segmented ? null : IndexAtClose.load(file, readChannel);
+		Recovery.Result recovered = (closed != null) ? Recovery.scan(file, readChannel, closed)
+				: Recovery.scan(file, readChannel, base, versions, checksummedBefore);
 		JournalWriter writer = this.writerOpener.open(file, recovered.keptEnd());
 		this.resources.add(writer);
 		if (recovered.truncationReason() != null) {
@@ -219,6 +221,8 @@ final class JournalOpening {
 			listed = List.of(new Segments.Listed(Segments.create(directory, 1), 1));
 		}
 		Segments.deleteTemporaryFiles(directory);
+		// Left by the single file this journal was converted from.
+		Files.deleteIfExists(IndexAtClose.pathOf(directory));
 		Segments.Listed active = listed.get(listed.size() - 1);
 		UUID journal = JournalIdentity.readOrCreate(directory);
 		SealedStreams summary = SealedStreams.load(directory, journal);
@@ -248,6 +252,7 @@ final class JournalOpening {
 			}
 		}
 		Path backup = Segments.convert(file, keptEnd, segmentSize);
+		Files.deleteIfExists(IndexAtClose.pathOf(file));
 		logger.log(Level.INFO, "Journal {0} converted to segments of {1} bytes; the single file is kept as {2}", file,
 				segmentSize, backup);
 	}

@@ -31,7 +31,10 @@ final class Recovery {
 
 	private final JournalIndex index;
 
-	private final IdTable ids = new IdTable();
+	private final IdTable ids;
+
+	/** Where the scan starts: 0, or the end a clean close recorded. */
+	private final long start;
 
 	/** Ids of the batch being read: they enter the table once the batch is whole. */
 	private final List<UUID> pendingIds = new ArrayList<>();
@@ -49,6 +52,9 @@ final class Recovery {
 	private long keptEnd;
 
 	private long keptPosition;
+
+	/** The lines up to {@link #keptEnd}, blank ones included. */
+	private long keptLines;
 
 	private @Nullable DamagedLine firstDamaged;
 
@@ -69,9 +75,27 @@ final class Recovery {
 	private Recovery(Path path, long base, ToLongFunction<String> versionBefore, boolean checksummedBefore) {
 		this.path = path;
 		this.index = new JournalIndex(base, versionBefore);
+		this.ids = new IdTable();
+		this.start = 0;
 		this.expectedPosition = base + 1;
 		this.keptPosition = base;
 		this.sawChecksummed = checksummedBefore;
+	}
+
+	/** Goes on from what a clean close recorded of the file's first bytes. */
+	private Recovery(Path path, IndexAtClose.State closed) {
+		this.path = path;
+		this.index = closed.index();
+		this.ids = closed.ids();
+		this.start = closed.length();
+		this.lineNumber = closed.lines();
+		this.keptLines = closed.lines();
+		this.expectedPosition = closed.lastPosition() + 1;
+		this.keptPosition = closed.lastPosition();
+		this.keptEnd = closed.length();
+		this.validLines = closed.lastPosition();
+		this.legacyEnd = closed.legacyEnd();
+		this.sawChecksummed = closed.lastPosition() > closed.legacyEnd();
 	}
 
 	/**
@@ -107,12 +131,29 @@ final class Recovery {
 	}
 
 	/**
+	 * Scans a single-file journal after what a clean close recorded of it: only the lines
+	 * after the bytes it covers, usually none.
+	 * @param path the journal, for messages
+	 * @param channel a channel to read it
+	 * @param closed the state of its first {@code closed.length()} bytes
+	 * @return what to keep
+	 * @throws JournalCorruptedException if a damaged line is followed by valid ones
+	 * @throws IOException if the file cannot be read
+	 */
+	static Result scan(Path path, FileChannel channel, IndexAtClose.State closed) throws IOException {
+		Recovery recovery = new Recovery(path, closed);
+		long fileSize = channel.size();
+		boolean tornTail = recovery.readLines(channel);
+		return recovery.result(fileSize, tornTail);
+	}
+
+	/**
 	 * Feeds each complete line to {@link #line}; returns whether bytes without a newline
 	 * remain.
 	 */
 	private boolean readLines(FileChannel channel) throws IOException {
 		byte[] buffer = new byte[1 << 20];
-		long bufferOffset = 0;
+		long bufferOffset = this.start;
 		int filled = 0;
 		int scan = 0;
 		boolean eof = false;
@@ -192,6 +233,7 @@ final class Recovery {
 		if (isBlank(bytes, offset, length)) {
 			if (this.openBatchEnd == -1 && this.firstDamaged == null) {
 				this.keptEnd = end;
+				this.keptLines = this.lineNumber;
 			}
 			return;
 		}
@@ -245,6 +287,7 @@ final class Recovery {
 			this.openBatchEnd = -1;
 			this.openBatchStream = null;
 			this.keptEnd = end;
+			this.keptLines = this.lineNumber;
 			this.keptPosition = line.position();
 		}
 	}
@@ -316,7 +359,7 @@ final class Recovery {
 		this.index.truncate(this.keptPosition, this.keptEnd);
 		String reason = reasons.isEmpty() ? null : String.join(", ", reasons);
 		return new Result(this.index, this.keptEnd, this.keptPosition, fileSize, reason,
-				Math.min(this.legacyEnd, this.keptPosition), this.ids);
+				Math.min(this.legacyEnd, this.keptPosition), this.ids, this.keptLines);
 	}
 
 	private static boolean isBlank(byte[] bytes, int offset, int length) {
@@ -350,9 +393,10 @@ final class Recovery {
 	 * @param legacyEnd the last position of the leading lines of the original Python
 	 * format, read without a checksum; every later line must carry one
 	 * @param ids where the kept events' ids are stored
+	 * @param lines the lines kept, blank ones included
 	 */
 	record Result(JournalIndex index, long keptEnd, long lastPosition, long fileSize, @Nullable String truncationReason,
-			long legacyEnd, IdTable ids) {
+			long legacyEnd, IdTable ids, long lines) {
 
 	}
 

@@ -195,6 +195,11 @@ final class SealedSegments {
 		return this.segments.size();
 	}
 
+	/** How many of the segments' indexes have been opened: they open on first use. */
+	int indexesOpened() {
+		return (int) this.segments.stream().filter((segment) -> segment.index != null).count();
+	}
+
 	/**
 	 * Adds a stream's sealed events from {@code fromVersion} on, at most {@code max}.
 	 * @return how many it added

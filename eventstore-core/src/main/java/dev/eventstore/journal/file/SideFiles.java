@@ -3,10 +3,14 @@ package dev.eventstore.journal.file;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
@@ -39,6 +43,12 @@ final class SideFiles implements AutoCloseable {
 	/** Only touched by the worker. */
 	private @Nullable IdFilter filter;
 
+	/** The check of the filter as opened, begun at open. */
+	private final Future<?> initialCheck;
+
+	/** How long the first lookups wait for the filter's check at open. */
+	private static final Duration CHECK_WAIT = Duration.ofSeconds(1);
+
 	/** The filter appends may ask, once checked; null until then or when it failed. */
 	private volatile @Nullable IdFilter trusted;
 
@@ -56,7 +66,29 @@ final class SideFiles implements AutoCloseable {
 			thread.setDaemon(true);
 			return thread;
 		});
-		this.worker.execute(() -> check(sealed));
+		this.initialCheck = this.worker.submit(() -> check(sealed));
+	}
+
+	/**
+	 * The filter appends may ask; right after open, once the check begun then is done (at
+	 * most {@link #CHECK_WAIT}). Asking every sealed segment's index instead would check
+	 * each index's whole body first, which takes longer than checking the filter's.
+	 */
+	@Nullable IdFilter filterForLookup() {
+		IdFilter current = this.trusted;
+		if (current != null || this.initialCheck.isDone()) {
+			return current;
+		}
+		try {
+			this.initialCheck.get(CHECK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// Asked the long way: every segment's index.
+		}
+		return this.trusted;
 	}
 
 	/** Queues a task behind the side files' work: tests hold the worker up with it. */

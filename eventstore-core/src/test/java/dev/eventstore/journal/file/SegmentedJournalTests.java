@@ -352,6 +352,21 @@ class SegmentedJournalTests {
 	}
 
 	@Test
+	void theFirstAppendAfterOpenAsksTheIdFilterRatherThanEverySegmentsIndex() {
+		List<StoredEvent> events = writeSample();
+		try (FileJournal journal = open()) {
+			assertThat(journal.sealedSegments()).isGreaterThan(3);
+			journal.append("new", List.of(NewEvent.of("E", Map.of())), ExpectedVersion.any(), java.time.Instant.now());
+			assertThat(journal.sealedIndexesOpened()).as("no index opened (and checked whole) for a new id").isZero();
+			AppendResult retry = journal.append(events.get(5).streamId(),
+					List.of(NewEvent.of("E", events.get(5).data()).withId(events.get(5).id())), ExpectedVersion.any(),
+					java.time.Instant.now());
+			assertThat(retry.isDuplicate()).as("a stored id is still found, through the indexes").isTrue();
+			assertThat(journal.sealedIndexesOpened()).isPositive();
+		}
+	}
+
+	@Test
 	void aRetryIsRecognisedInASegmentTheIdFilterDoesNotCoverYet() throws Exception {
 		writeSample();
 		UUID id = UUID.randomUUID();

@@ -1,0 +1,311 @@
+package dev.eventstore.journal.file;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+
+import dev.eventstore.internal.IdTable;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a single-file journal's open would otherwise rebuild by scanning the whole file,
+ * written beside it ({@code <journal>.index-at-close}) by a clean close: the line index,
+ * each stream's positions, the event id table and where the file ends. Open trusts it
+ * only when everything checks out, and otherwise scans as if it were not there:
+ * <ul>
+ * <li>its header's and its body's CRC-32C;</li>
+ * <li>the journal still holds the bytes it covers: at least as many, the same first and
+ * last 64 KiB of them (a CRC-32C of each), so a file replaced by another journal or cut
+ * shorter is scanned;</li>
+ * <li>a file of exactly the covered length has the modification time it had at the close,
+ * so a foreign edit in place is scanned (and its damage found) as today.</li>
+ * </ul>
+ * A longer file is what a later writer left: appends after an open that crashed before
+ * its own clean close. Its covered bytes are as the close left them (the journal only
+ * appends, and recovery cuts only after whole batches), so open loads the covered part
+ * and scans the rest: O(what was appended since the last clean close). Bytes beyond the
+ * header are little-endian, so that loading them is a copy on the platforms the store
+ * runs on; the figures are in docs/performance.md.
+ */
+final class IndexAtClose {
+
+	private static final System.Logger logger = System.getLogger(IndexAtClose.class.getName());
+
+	static final String SUFFIX = ".index-at-close";
+
+	private static final long MAGIC = 0x4553_434c_4f53_4544L; // "ESCLOSED"
+
+	private static final int FORMAT = 1;
+
+	/**
+	 * Bytes of the file's head and of its tail before the covered end that are checked.
+	 */
+	static final int CHECKED_BYTES = 64 << 10;
+
+	/**
+	 * The header: magic, format, covered length, modification time (ns), last position,
+	 * legacy end, lines, events, streams, id slots, ids, head CRC, tail CRC, body CRC,
+	 * header CRC.
+	 */
+	private static final int HEADER = 8 + 4 + 8 + 8 + 8 + 8 + 8 + 4 + 4 + 4 + 4 + 4 + 4 + 4 + 4;
+
+	private IndexAtClose() {
+	}
+
+	/** Where a journal's index at close lies. */
+	static Path pathOf(Path journal) {
+		return journal.resolveSibling(journal.getFileName() + SUFFIX);
+	}
+
+	/**
+	 * What a clean close recorded: the state a scan of the file's first {@code length}
+	 * bytes would build.
+	 *
+	 * @param index the line index of the covered lines
+	 * @param ids where their event ids are stored
+	 * @param length the bytes covered: the file's end at the close
+	 * @param lastPosition the last covered position
+	 * @param legacyEnd the last position of leading lines of the original format
+	 * @param lines the covered lines, blank ones included (for messages)
+	 */
+	record State(JournalIndex index, IdTable ids, long length, long lastPosition, long legacyEnd, long lines) {
+
+	}
+
+	/**
+	 * Records a single file's index after a clean close, replacing any earlier one
+	 * atomically. A failure is logged and the file removed: the next open scans.
+	 * @param journal the journal file, forced up to {@code state.length()}
+	 * @param state what a scan of it would build
+	 */
+	static void write(Path journal, State state) {
+		Path path = pathOf(journal);
+		try {
+			long[] offsets = state.index().lineOffsets();
+			long[] slots = state.ids().slots();
+			List<byte[]> streamIds = new ArrayList<>();
+			List<long[]> streamPositions = new ArrayList<>();
+			state.index().forEachStream((id, positions) -> {
+				streamIds.add(id.getBytes(StandardCharsets.UTF_8));
+				streamPositions.add(positions);
+			});
+			long bodySize = 8L * offsets.length + 8L * slots.length;
+			for (int i = 0; i < streamIds.size(); i++) {
+				bodySize += 4 + streamIds.get(i).length + 4 + 8L * streamPositions.get(i).length;
+			}
+			if (HEADER + bodySize > Integer.MAX_VALUE) {
+				Files.deleteIfExists(path);
+				return;
+			}
+			ByteBuffer buffer = ByteBuffer.allocate((int) (HEADER + bodySize)).order(ByteOrder.LITTLE_ENDIAN);
+			buffer.position(HEADER);
+			buffer.asLongBuffer().put(offsets);
+			buffer.position(buffer.position() + 8 * offsets.length);
+			buffer.asLongBuffer().put(slots);
+			buffer.position(buffer.position() + 8 * slots.length);
+			for (int i = 0; i < streamIds.size(); i++) {
+				byte[] id = streamIds.get(i);
+				long[] positions = streamPositions.get(i);
+				buffer.putInt(id.length).put(id).putInt(positions.length);
+				buffer.asLongBuffer().put(positions);
+				buffer.position(buffer.position() + 8 * positions.length);
+			}
+			FileTime modified = Files.getLastModifiedTime(journal);
+			int[] headAndTail;
+			try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.READ)) {
+				headAndTail = headAndTail(channel, state.length());
+			}
+			ByteBuffer header = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(0).limit(HEADER);
+			header.putLong(MAGIC)
+				.putInt(FORMAT)
+				.putLong(state.length())
+				.putLong(nanos(modified))
+				.putLong(state.lastPosition())
+				.putLong(state.legacyEnd())
+				.putLong(state.lines())
+				.putInt(offsets.length - 1)
+				.putInt(streamIds.size())
+				.putInt(slots.length)
+				.putInt(state.ids().size())
+				.putInt(headAndTail[0])
+				.putInt(headAndTail[1])
+				.putInt(crc(buffer, HEADER, (int) bodySize));
+			header.putInt(crc(buffer, 0, HEADER - 4));
+			buffer.position(0).limit(buffer.capacity());
+			Directories.replace(path, buffer);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.log(Level.WARNING, "Journal {0}: could not record its index at close ({1}); the next open scans it",
+					journal, ex.toString());
+			try {
+				Files.deleteIfExists(path);
+			}
+			catch (IOException deleteFailure) {
+				ex.addSuppressed(deleteFailure);
+			}
+		}
+	}
+
+	/** Removes a journal's index at close, if any; a failure is logged. */
+	static void delete(Path journal) {
+		try {
+			Files.deleteIfExists(pathOf(journal));
+		}
+		catch (IOException ex) {
+			logger.log(Level.WARNING, "Journal {0}: could not remove its index at close: {1}", journal, ex.toString());
+		}
+	}
+
+	/**
+	 * Loads the index a clean close recorded, if it is there and checks out against the
+	 * journal.
+	 * @param journal the journal file
+	 * @param channel a channel reading it
+	 * @return the state it records, or null to scan the file
+	 */
+	static @Nullable State load(Path journal, FileChannel channel) {
+		Path path = pathOf(journal);
+		try {
+			Files.deleteIfExists(path.resolveSibling(path.getFileName() + ".tmp"));
+			String refused = null;
+			State state = null;
+			try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
+				long size = file.size();
+				if (size < HEADER || size > Integer.MAX_VALUE) {
+					refused = "it is " + size + " bytes long";
+				}
+				else {
+					MappedByteBuffer mapped = file.map(FileChannel.MapMode.READ_ONLY, 0, size);
+					mapped.order(ByteOrder.LITTLE_ENDIAN);
+					refused = refusal(journal, channel, mapped);
+					if (refused == null) {
+						state = read(mapped);
+					}
+				}
+			}
+			if (refused != null) {
+				logger.log(Level.INFO, "Journal {0}: not using its index at close ({1}); scanning it", journal,
+						refused);
+			}
+			return state;
+		}
+		catch (NoSuchFileException ex) {
+			return null;
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.log(Level.INFO, "Journal {0}: not using its index at close ({1}); scanning it", journal,
+					ex.toString());
+			return null;
+		}
+	}
+
+	/** Why the index may not be used, or null if it may. */
+	private static @Nullable String refusal(Path journal, FileChannel channel, ByteBuffer index) throws IOException {
+		if (index.getLong(0) != MAGIC || index.getInt(8) != FORMAT) {
+			return "not an index at close of this format";
+		}
+		if (crc(index, 0, HEADER - 4) != index.getInt(HEADER - 4)) {
+			return "its header's checksum does not match";
+		}
+		long length = index.getLong(12);
+		long journalSize = channel.size();
+		if (journalSize < length) {
+			return "the journal is " + journalSize + " bytes, shorter than the " + length + " it covers";
+		}
+		if (journalSize == length && nanos(Files.getLastModifiedTime(journal)) != index.getLong(20)) {
+			return "the journal was modified after it was written";
+		}
+		int[] headAndTail = headAndTail(channel, length);
+		if (headAndTail[0] != index.getInt(HEADER - 16) || headAndTail[1] != index.getInt(HEADER - 12)) {
+			return "the journal's bytes are not those it was written for";
+		}
+		if (crc(index, HEADER, index.capacity() - HEADER) != index.getInt(HEADER - 8)) {
+			return "its body's checksum does not match";
+		}
+		return null;
+	}
+
+	private static State read(ByteBuffer index) {
+		long length = index.getLong(12);
+		long lastPosition = index.getLong(28);
+		long legacyEnd = index.getLong(36);
+		long lines = index.getLong(44);
+		int events = index.getInt(52);
+		int streams = index.getInt(56);
+		int slotCount = index.getInt(60);
+		int idCount = index.getInt(64);
+		if (events != lastPosition || Integer.bitCount(slotCount) != 1 || idCount > slotCount) {
+			throw new IllegalStateException("an index at close that does not add up");
+		}
+		ByteBuffer body = index.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(HEADER);
+		// Room to grow, as a scan leaves: the first append does not copy the whole array.
+		long[] offsets = new long[events + Math.max(1024, events / 8)];
+		body.asLongBuffer().get(offsets, 0, events);
+		long end = body.getLong(HEADER + 8 * events);
+		body.position(HEADER + 8 * (events + 1));
+		long[] slots = new long[slotCount];
+		body.asLongBuffer().get(slots);
+		body.position(body.position() + 8 * slotCount);
+		JournalIndex.Restored restored = new JournalIndex.Restored(offsets, events, end, streams);
+		for (int i = 0; i < streams; i++) {
+			byte[] id = new byte[body.getInt()];
+			body.get(id);
+			long[] positions = new long[body.getInt()];
+			body.asLongBuffer().get(positions);
+			body.position(body.position() + 8 * positions.length);
+			restored.stream(new String(id, StandardCharsets.UTF_8), positions);
+		}
+		if (body.hasRemaining() || end != length) {
+			throw new IllegalStateException("an index at close that does not add up");
+		}
+		return new State(restored.index(), IdTable.restore(slots, idCount), length, lastPosition, legacyEnd, lines);
+	}
+
+	/**
+	 * CRC-32C of the file's first and last {@value #CHECKED_BYTES} bytes before the end.
+	 */
+	private static int[] headAndTail(FileChannel channel, long end) throws IOException {
+		int head = (int) Math.min(end, CHECKED_BYTES);
+		ByteBuffer bytes = ByteBuffer.allocate(head);
+		read(channel, bytes, 0);
+		int headCrc = crc(bytes.flip(), 0, head);
+		bytes.clear();
+		read(channel, bytes, end - head);
+		return new int[] { headCrc, crc(bytes.flip(), 0, head) };
+	}
+
+	private static void read(FileChannel channel, ByteBuffer bytes, long at) throws IOException {
+		long offset = at;
+		while (bytes.hasRemaining()) {
+			int read = channel.read(bytes, offset);
+			if (read < 0) {
+				throw new IOException("the journal ends before byte " + (at + bytes.limit()));
+			}
+			offset += read;
+		}
+	}
+
+	private static int crc(ByteBuffer buffer, int from, int length) {
+		CRC32C crc = new CRC32C();
+		crc.update(buffer.duplicate().position(from).limit(from + length));
+		return (int) crc.getValue();
+	}
+
+	private static long nanos(FileTime time) {
+		return time.to(TimeUnit.NANOSECONDS);
+	}
+
+}
