@@ -4,13 +4,18 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import dev.eventstore.internal.Texts;
+import dev.eventstore.personal.PersonalDataErased;
+import dev.eventstore.personal.PersonalDataProtection;
+import dev.eventstore.personal.SubjectKeyStore;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.serialization.JacksonEventSerializer;
 import org.jspecify.annotations.Nullable;
@@ -191,6 +196,26 @@ final class DefaultEventStore implements EventStore {
 	}
 
 	@Override
+	public boolean erasePersonalData(String subjectId) {
+		if (!(this.serializer instanceof ProtectingSerializer protecting)) {
+			return EventStore.super.erasePersonalData(subjectId);
+		}
+		if (subjectId == null || subjectId.isEmpty()) {
+			throw new IllegalArgumentException("Subject id must not be null or empty");
+		}
+		ensureOpen();
+		PersonalDataProtection protection = protecting.protection();
+		if (!protection.erase(subjectId)) {
+			return false;
+		}
+		String subject = protection.subjectReference(subjectId);
+		this.observers.personalDataErased(subject);
+		append(PersonalDataErased.STREAM, List.of(NewEvent.of(new PersonalDataErased(subject, this.clock.instant()))),
+				ExpectedVersion.any(), null);
+		return true;
+	}
+
+	@Override
 	public List<StoredEvent> readStream(String streamId, long fromVersion, int maxCount) {
 		requireStreamId(streamId);
 		if (fromVersion < 1) {
@@ -271,8 +296,16 @@ final class DefaultEventStore implements EventStore {
 				open = false;
 			}
 		}
-		return new EventStoreStatus(this.journal.location(), open, lastPosition, this.journal.sizeBytes(),
-				this.journal.details(), this.writeFailure);
+		Map<String, Object> details = this.journal.details();
+		if (this.serializer instanceof ProtectingSerializer protecting) {
+			// Where the subjects' keys are and how many: never a key.
+			details = new LinkedHashMap<>(details);
+			SubjectKeyStore keys = protecting.protection().keyStore();
+			details.put("personalDataKeys", keys.location());
+			details.put("personalDataSubjects", keys.size());
+		}
+		return new EventStoreStatus(this.journal.location(), open, lastPosition, this.journal.sizeBytes(), details,
+				this.writeFailure);
 	}
 
 	@Override

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
+import dev.eventstore.personal.PersonalDataErased;
+import dev.eventstore.personal.PersonalDataProtection;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.serialization.JacksonEventSerializer;
 import dev.eventstore.types.EventTypes;
@@ -268,6 +270,24 @@ public interface EventStore extends AutoCloseable {
 	Subscription subscribe(long fromPosition, Consumer<StoredEvent> subscriber);
 
 	/**
+	 * Erases a data subject's personal data without touching a stored event
+	 * (crypto-shredding): destroys the subject's key durably (forced or committed before
+	 * this returns), then appends a {@link PersonalDataErased} event that names the
+	 * subject only by a keyed hash. From then on every read of the subject's
+	 * {@link dev.eventstore.types.PersonalData} values gives their replacements, on every
+	 * read path and after restarts. A subject with no key (unknown, or erased already) is
+	 * a no-op: nothing is destroyed or appended.
+	 * @param subjectId the subject's id, as its events carry it
+	 * @return whether personal data was erased now; false for the no-op
+	 * @throws IllegalStateException if the store protects no personal data
+	 * @since 0.2.0
+	 */
+	default boolean erasePersonalData(String subjectId) {
+		throw new IllegalStateException("This store protects no personal data: build it with "
+				+ "EventStore.builder().personalData(...) (eventstore.personal-data.master-key under Spring Boot)");
+	}
+
+	/**
 	 * The store's state for health checks and gauges; works after {@link #close()} too.
 	 * @return a snapshot
 	 */
@@ -305,6 +325,8 @@ public interface EventStore extends AutoCloseable {
 		private EventSerializer serializer = JacksonEventSerializer.defaults();
 
 		private long segmentSize;
+
+		private @Nullable PersonalDataProtection personalData;
 
 		Builder() {
 		}
@@ -416,6 +438,21 @@ public interface EventStore extends AutoCloseable {
 		}
 
 		/**
+		 * Protects personal data: {@link dev.eventstore.types.PersonalData} values of
+		 * typed payloads are stored encrypted under their subject's key, read back
+		 * decrypted, and erased with {@link EventStore#erasePersonalData(String)}.
+		 * Without it, a payload with personal data is refused, never stored in plain
+		 * text.
+		 * @param protection the master key and the subjects' key store
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder personalData(PersonalDataProtection protection) {
+			this.personalData = Objects.requireNonNull(protection, "protection");
+			return this;
+		}
+
+		/**
 		 * Adds upcasters, applied on every read to events of an older revision.
 		 * @param upcasters the upcasters
 		 * @return this builder
@@ -462,8 +499,10 @@ public interface EventStore extends AutoCloseable {
 					chosen = journals.open(this.persistPath, this.fsync, this.fsyncInterval);
 				}
 			}
-			return new DefaultEventStore(ReadingJournal.of(chosen, this.eventTypes, chains, this.serializer),
-					this.clock, this.observers, this.serializer);
+			EventSerializer serializer = (this.personalData != null)
+					? new ProtectingSerializer(this.serializer, this.personalData) : this.serializer;
+			return new DefaultEventStore(ReadingJournal.of(chosen, this.eventTypes, chains, serializer), this.clock,
+					this.observers, serializer);
 		}
 
 	}

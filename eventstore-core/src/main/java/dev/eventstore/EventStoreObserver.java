@@ -32,6 +32,15 @@ public interface EventStoreObserver {
 	}
 
 	/**
+	 * A data subject's personal data was erased ({@link EventStore#erasePersonalData}):
+	 * its key is destroyed.
+	 * @param subjectReference the subject's keyed hash, never its id
+	 * @since 0.2.0
+	 */
+	default void personalDataErased(String subjectReference) {
+	}
+
+	/**
 	 * A subscriber threw; the failure was isolated and the event counts as delivered.
 	 * @param event the event it was handling
 	 * @param failure what it threw

@@ -11,6 +11,7 @@ import dev.eventstore.internal.JsonBody;
 import dev.eventstore.internal.Limits;
 import dev.eventstore.internal.Tags;
 import dev.eventstore.internal.Texts;
+import dev.eventstore.personal.PersonalFields;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.serialization.JacksonEventSerializer;
 import dev.eventstore.types.EventTag;
@@ -186,8 +187,10 @@ public final class NewEvent {
 	 * @return a copy with that id
 	 */
 	public NewEvent withId(UUID id) {
-		return new NewEvent(this.type, this.data, this.dataBy, this.metadata, this.payloadType, requireId(id),
-				this.revision, this.payload, this.tags);
+		// Personal data is encrypted under the event's id: written again for the new one.
+		boolean protectedData = this.dataBy instanceof ProtectingSerializer;
+		return new NewEvent(this.type, protectedData ? null : this.data, protectedData ? null : this.dataBy,
+				this.metadata, this.payloadType, requireId(id), this.revision, this.payload, this.tags);
 	}
 
 	/**
@@ -352,7 +355,8 @@ public final class NewEvent {
 		String what = "Data of event '" + this.type + "'";
 		byte[] json;
 		try {
-			json = serializer.serialize(this.payload);
+			json = (serializer instanceof ProtectingSerializer protecting) ? protecting.serialize(this.payload, this.id)
+					: serializer.serialize(this.payload);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException(what + " is not serialisable to JSON: " + ex.getMessage(), ex);
@@ -369,6 +373,11 @@ public final class NewEvent {
 	JsonBody body() {
 		JsonBody body = this.data;
 		if (body == null) {
+			if (this.payload != null && PersonalFields.of(this.payload.getClass()).anyValue(this.payload)) {
+				throw new IllegalStateException("Event '" + this.type + "' holds personal data ("
+						+ this.payload.getClass().getName() + " has @PersonalData components): it is only written "
+						+ "encrypted, by a store with personal-data protection (EventStore.builder().personalData(...))");
+			}
 			body = this.defaultData;
 			if (body == null) {
 				body = Objects.requireNonNull(serializedWith(JacksonEventSerializer.defaults()).data);

@@ -45,6 +45,17 @@ final class Observers {
 		}
 	}
 
+	void personalDataErased(String subjectReference) {
+		for (EventStoreObserver observer : this.observers) {
+			try {
+				observer.personalDataErased(subjectReference);
+			}
+			catch (RuntimeException ex) {
+				logger.log(Level.WARNING, "Observer " + observer + " failed", ex);
+			}
+		}
+	}
+
 	/**
 	 * Calls a subscriber, logging and reporting what it throws instead of passing it on.
 	 */

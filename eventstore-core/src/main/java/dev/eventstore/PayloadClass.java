@@ -5,6 +5,7 @@ import java.util.Set;
 
 import dev.eventstore.internal.Tags;
 import dev.eventstore.internal.Texts;
+import dev.eventstore.personal.PersonalFields;
 import dev.eventstore.types.EventTag;
 
 /**
@@ -21,6 +22,8 @@ record PayloadClass(String typeName, int revision, List<Tags.Tagging> taggings) 
 	private static final ClassValue<PayloadClass> CLASSES = new ClassValue<>() {
 		@Override
 		protected PayloadClass computeValue(Class<?> type) {
+			// Misplaced @PersonalData is refused before any event of the class is made.
+			PersonalFields.of(type);
 			return new PayloadClass(Texts.requireType(NewEvent.typeNameOf(type)), NewEvent.revisionOf(type),
 					Tags.taggingOf(type, (component) -> {
 						EventTag tag = component.getAnnotation(EventTag.class);

@@ -1,17 +1,23 @@
 package dev.eventstore.snapshot;
 
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.personal.PersonalDataProtection;
+import dev.eventstore.personal.PersonalFields;
+import dev.eventstore.serialization.JacksonEventSerializer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Loads the state a stream's events build, from the latest snapshot plus the events after
@@ -61,6 +67,11 @@ public final class Snapshotting<S> {
 
 	private final LongAdder saved = new LongAdder();
 
+	/** The state class's personal components, encrypted in its snapshots. */
+	private final PersonalFields personalFields;
+
+	private final @Nullable PersonalDataProtection personalData;
+
 	private Snapshotting(Builder<S> builder) {
 		this.store = builder.store;
 		this.snapshots = builder.snapshots;
@@ -70,6 +81,44 @@ public final class Snapshotting<S> {
 		this.every = builder.every;
 		this.json = builder.json;
 		this.fingerprint = StateFingerprint.of(builder.stateType, builder.revision);
+		this.personalFields = PersonalFields.of(builder.stateType);
+		this.personalData = builder.personalData;
+		if (this.personalFields.any() && this.personalData == null) {
+			throw new IllegalArgumentException(builder.stateType.getName() + " has @PersonalData components: give "
+					+ "Snapshotting.builder(...).personalData(...) the store's PersonalDataProtection, or its "
+					+ "snapshots would keep them in plain text");
+		}
+	}
+
+	/**
+	 * The associated data a state's personal values are encrypted under: its stream and
+	 * class, so that a snapshot's values decrypt only where they were saved.
+	 */
+	private UUID snapshotId(String streamId) {
+		return UUID.nameUUIDFromBytes(
+				("snapshot/" + streamId + "/" + this.stateType.getName()).getBytes(StandardCharsets.UTF_8));
+	}
+
+	private S readState(byte[] state, String streamId) {
+		if (this.personalData == null || !this.personalFields.any()) {
+			return this.json.readValue(state, this.stateType);
+		}
+		ObjectNode stored = (ObjectNode) this.json.readTree(state);
+		try {
+			return this.json.treeToValue(this.personalData.decrypt(stored, this.personalFields, snapshotId(streamId)),
+					this.stateType);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new CorruptSnapshotException("its personal data does not decrypt: " + ex.getMessage());
+		}
+	}
+
+	private byte[] writeState(S state, String streamId) {
+		if (this.personalData == null || !this.personalFields.any()) {
+			return this.json.writeValueAsBytes(state);
+		}
+		return this.personalData.encrypt(state, this.personalFields, snapshotId(streamId),
+				new JacksonEventSerializer(this.json));
 	}
 
 	/**
@@ -111,14 +160,16 @@ public final class Snapshotting<S> {
 		Snapshot snapshot = usableSnapshot(streamId, upToVersion);
 		if (snapshot != null) {
 			try {
-				state = this.json.readValue(snapshot.state(), this.stateType);
+				state = readState(snapshot.state(), streamId);
 				version = snapshot.version();
 				this.used.increment();
 			}
-			catch (JacksonException ex) {
+			catch (JacksonException | CorruptSnapshotException ex) {
 				this.ignoredCorrupt.increment();
 				logger.log(Level.WARNING, "Ignoring " + snapshot + ": it does not read as " + this.stateType.getName()
-						+ " (" + ex.getOriginalMessage() + "); replaying the stream");
+						+ " ("
+						+ ((ex instanceof JacksonException jackson) ? jackson.getOriginalMessage() : ex.getMessage())
+						+ "); replaying the stream");
 			}
 		}
 		long snapshotVersion = version;
@@ -176,7 +227,7 @@ public final class Snapshotting<S> {
 			return;
 		}
 		this.snapshots.save(new Snapshot(streamId, this.stateType.getName(), version, this.fingerprint,
-				this.json.writeValueAsBytes(state)));
+				writeState(state, streamId)));
 		this.saved.increment();
 	}
 
@@ -239,6 +290,8 @@ public final class Snapshotting<S> {
 
 		private JsonMapper json = JsonMapper.builder().build();
 
+		private @Nullable PersonalDataProtection personalData;
+
 		private Builder(EventStore store, SnapshotStore snapshots, Class<S> stateType) {
 			this.store = store;
 			this.snapshots = snapshots;
@@ -290,6 +343,19 @@ public final class Snapshotting<S> {
 				throw new IllegalArgumentException("revision must be at least 1, was " + revision);
 			}
 			this.revision = revision;
+			return this;
+		}
+
+		/**
+		 * Encrypts the state's {@link dev.eventstore.types.PersonalData} components in
+		 * its snapshots as the store does in events (required for a state class with
+		 * any): once the subject is erased, a snapshot reads them as their replacements.
+		 * @param protection the store's protection
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder<S> personalData(PersonalDataProtection protection) {
+			this.personalData = Objects.requireNonNull(protection, "protection");
 			return this;
 		}
 

@@ -60,6 +60,11 @@ final class HttpApi {
 			.toEntity(JsonNode.class);
 	}
 
+	/** DELETEs a path, answering the status only. */
+	ResponseEntity<Void> delete(String path) {
+		return this.client.method(HttpMethod.DELETE).uri(path).retrieve().toBodilessEntity();
+	}
+
 	ResponseEntity<JsonNode> checkout(String cart, @Nullable String ifMatch) {
 		RestClient.RequestBodySpec request = this.client.post().uri("/carts/{id}/checkout", cart);
 		if (ifMatch != null) {

@@ -11,9 +11,11 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.sample.cart.CartEvents.CartCheckedOut;
+import dev.eventstore.sample.cart.CartEvents.Customer;
 import dev.eventstore.sample.cart.CartEvents.ItemAdded;
 import dev.eventstore.sample.cart.CartEvents.ItemRemoved;
 import dev.eventstore.sample.cart.CartEvents.Line;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A cart as its events leave it. Decisions ({@link #add}, {@link #remove},
@@ -92,14 +94,15 @@ public final class Cart {
 		return new ItemRemoved(sku, quantity);
 	}
 
-	CartCheckedOut checkout() {
+	CartCheckedOut checkout(@Nullable Customer customer) {
 		requireOpen("check out");
 		if (this.items.isEmpty()) {
 			throw new CartRuleViolation("Cart " + this.id + " is empty; there is nothing to check out");
 		}
 		List<Line> lines = new ArrayList<>();
 		this.items.forEach((sku, quantity) -> lines.add(new Line(sku, quantity)));
-		return new CartCheckedOut(lines);
+		return (customer != null) ? new CartCheckedOut(lines, customer.customerId(), customer.name(), customer.email())
+				: new CartCheckedOut(lines);
 	}
 
 	private void requireOpen(String action) {

@@ -4,11 +4,14 @@ import java.util.List;
 import java.util.Map;
 
 import dev.eventstore.StoredEvent;
+import dev.eventstore.sample.cart.CartEvents.Customer;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.ResponseEntity;
@@ -75,10 +78,20 @@ class CartController {
 		return view(this.carts.removeItem(id, sku, ETags.version(ifMatch)));
 	}
 
+	/**
+	 * Who checks out, optionally: the name and e-mail are personal data of the customer.
+	 */
+	record CheckoutRequest(@NotBlank @Pattern(regexp = ID) String customerId, @Size(max = 200) @Nullable String name,
+			@Email @Size(max = 200) @Nullable String email) {
+	}
+
 	@PostMapping("/checkout")
 	ResponseEntity<CartView> checkout(@PathVariable @Pattern(regexp = ID) String id,
-			@RequestHeader(name = "If-Match", required = false) @Nullable String ifMatch) {
-		return view(this.carts.checkout(id, ETags.version(ifMatch)));
+			@RequestHeader(name = "If-Match", required = false) @Nullable String ifMatch,
+			@RequestBody(required = false) @Valid @Nullable CheckoutRequest customer) {
+		Customer who = (customer != null) ? new Customer(customer.customerId(), customer.name(), customer.email())
+				: null;
+		return view(this.carts.checkout(id, ETags.version(ifMatch), who));
 	}
 
 	private static ResponseEntity<CartView> view(Cart cart) {

@@ -3,6 +3,8 @@ package dev.eventstore.sample.cart;
 import java.util.List;
 
 import dev.eventstore.types.EventType;
+import dev.eventstore.types.PersonalData;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The events of a cart's stream. Each names its stored type explicitly, so a class can be
@@ -26,9 +28,25 @@ public final class CartEvents {
 	public record ItemRemoved(String sku, int quantity) {
 	}
 
-	/** The cart was bought; it takes no more changes. */
+	/**
+	 * The cart was bought; it takes no more changes. The customer, when the checkout
+	 * named one: the name and e-mail are personal data of that customer, stored encrypted
+	 * and erased with {@code DELETE /customers/{customerId}/personal-data}.
+	 */
 	@EventType("CartCheckedOut")
-	public record CartCheckedOut(List<Line> lines) {
+	public record CartCheckedOut(List<Line> lines, @Nullable String customerId,
+			@PersonalData(subject = "customerId") @Nullable String name,
+			@PersonalData(subject = "customerId", replacement = "[erased]") @Nullable String email) {
+
+		/** A checkout that names no customer. */
+		public CartCheckedOut(List<Line> lines) {
+			this(lines, null, null, null);
+		}
+
+	}
+
+	/** Who checks a cart out, when they say. */
+	public record Customer(String customerId, @Nullable String name, @Nullable String email) {
 	}
 
 	/** A product and how many units of it. */

@@ -14,6 +14,7 @@ import dev.eventstore.NewEvent;
 import dev.eventstore.QueryResult;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.sample.cart.CartEvents.CartCheckedOut;
+import dev.eventstore.sample.cart.CartEvents.Customer;
 import dev.eventstore.sample.cart.CartEvents.Line;
 import dev.eventstore.snapshot.SnapshotStore;
 import dev.eventstore.snapshot.Snapshotting;
@@ -122,7 +123,12 @@ public class CartService {
 	}
 
 	public Cart checkout(String cartId, @Nullable Long expectedVersion) {
-		return execute(cartId, false, expectedVersion, Cart::checkout);
+		return checkout(cartId, expectedVersion, null);
+	}
+
+	/** Checks a cart out for a customer, whose name and e-mail are stored encrypted. */
+	public Cart checkout(String cartId, @Nullable Long expectedVersion, @Nullable Customer customer) {
+		return execute(cartId, false, expectedVersion, (cart) -> cart.checkout(customer));
 	}
 
 	/**

@@ -7,9 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
+import dev.eventstore.EventStore;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.personal.PersonalDataErased;
+import dev.eventstore.personal.PersonalDataProtection;
 import dev.eventstore.sample.cart.CartEvents.CartCheckedOut;
 import dev.eventstore.spring.boot.processor.EventProcessor;
 import org.apache.commons.logging.Log;
@@ -37,9 +42,16 @@ public class Receipts {
 
 	private final JsonMapper json;
 
-	Receipts(@Value("${sample.receipts-dir:./data/receipts}") Path directory, JsonMapper json) {
+	private final EventStore store;
+
+	private final PersonalDataProtection personalData;
+
+	Receipts(@Value("${sample.receipts-dir:./data/receipts}") Path directory, JsonMapper json, EventStore store,
+			PersonalDataProtection personalData) {
 		this.directory = directory;
 		this.json = json;
+		this.store = store;
+		this.personalData = personalData;
 	}
 
 	/** A cart's receipt. */
@@ -53,15 +65,44 @@ public class Receipts {
 			return;
 		}
 		Files.createDirectories(this.directory);
+		write(file, new Receipt(cartId, event.position(), event.id().toString(), checkedOut));
+		logger.info("Receipt written for cart " + cartId);
+	}
+
+	/** Writes a receipt whole or not at all: temporary file, forced, renamed over. */
+	private void write(Path file, Receipt receipt) throws IOException {
 		Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-		byte[] bytes = this.json
-			.writeValueAsBytes(new Receipt(cartId, event.position(), event.id().toString(), checkedOut));
-		Files.write(temporary, bytes);
+		Files.write(temporary, this.json.writeValueAsBytes(receipt));
 		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
 			channel.force(true);
 		}
-		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
-		logger.info("Receipt written for cart " + cartId);
+		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+	}
+
+	/**
+	 * A customer's personal data was erased: every receipt of theirs is written again
+	 * from its checkout event, which now reads with the replacements, so that no file of
+	 * the sample keeps the name or e-mail. Idempotent, like the receipts themselves.
+	 */
+	public void on(PersonalDataErased erased) throws IOException {
+		if (!Files.isDirectory(this.directory)) {
+			return;
+		}
+		List<Path> files;
+		try (Stream<Path> listed = Files.list(this.directory)) {
+			files = listed.filter((file) -> file.getFileName().toString().endsWith(".json")).toList();
+		}
+		for (Path file : files) {
+			Receipt receipt = this.json.readValue(Files.readAllBytes(file), Receipt.class);
+			String customerId = receipt.checkout().customerId();
+			if (customerId == null || !this.personalData.subjectReference(customerId).equals(erased.subject())) {
+				continue;
+			}
+			StoredEvent checkout = this.store.readAll(receipt.position(), 1).get(0);
+			write(file, new Receipt(receipt.cartId(), receipt.position(), receipt.eventId(),
+					checkout.payload(CartCheckedOut.class)));
+			logger.info("Receipt of cart " + receipt.cartId() + " rewritten: its customer's personal data was erased");
+		}
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.eventstore.spring.boot.autoconfigure;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -8,10 +9,16 @@ import dev.eventstore.EventStore;
 import dev.eventstore.EventStoreException;
 import dev.eventstore.EventStoreObserver;
 import dev.eventstore.Journal;
+import dev.eventstore.personal.FileSubjectKeyStore;
+import dev.eventstore.personal.InMemorySubjectKeyStore;
+import dev.eventstore.personal.PersonalDataProtection;
+import dev.eventstore.personal.PersonalFields;
+import dev.eventstore.personal.SubjectKeyStore;
 import dev.eventstore.postgres.PostgresCheckpointStore;
 import dev.eventstore.postgres.PostgresJournal;
 import dev.eventstore.postgres.PostgresProcessorOwnership;
 import dev.eventstore.postgres.PostgresSnapshotStore;
+import dev.eventstore.postgres.PostgresSubjectKeyStore;
 import dev.eventstore.snapshot.SnapshotStore;
 import dev.eventstore.spring.boot.aot.EventStoreRuntimeHints;
 import dev.eventstore.spring.boot.events.ApplicationEventBridge;
@@ -38,6 +45,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
@@ -84,11 +92,19 @@ public final class EventStoreAutoConfiguration {
 	@ConditionalOnMissingBean
 	EventStore eventStore(EventStoreProperties properties, ObjectProvider<EventStoreObserver> observers,
 			ObjectProvider<Journal> journal, EventTypes eventTypes, ObjectProvider<Upcaster> upcasters,
-			ObjectProvider<JsonMapper> jsonMapper, Environment environment) {
+			ObjectProvider<JsonMapper> jsonMapper, Environment environment,
+			ObjectProvider<PersonalDataProtection> personalData) {
 		requireOneJournalsProperties(properties, environment);
 		EventStore.Builder builder = EventStore.builder()
 			.eventTypes(eventTypes)
 			.upcasters(upcasters.orderedStream().toList());
+		PersonalDataProtection protection = personalData.getIfAvailable();
+		if (protection != null) {
+			builder.personalData(protection);
+		}
+		else {
+			refusePersonalTypes(eventTypes);
+		}
 		// The application's mapper (spring.jackson.*, customizers, modules) for payloads.
 		jsonMapper.ifUnique(builder::jsonMapper);
 		observers.orderedStream().forEach(builder::observer);
@@ -126,6 +142,58 @@ public final class EventStoreAutoConfiguration {
 		}
 		catch (EventStoreException ex) {
 			throw new EventStoreConfigurationException("eventstore.persist-path", properties.getPersistPath(), ex);
+		}
+	}
+
+	/**
+	 * Personal data protected with the properties' master key, the subjects' keys beside
+	 * the journal (in memory for an in-memory store; a journal of the application's own,
+	 * such as PostgreSQL's, brings a {@link SubjectKeyStore} bean every instance shares).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@Conditional(OnPersonalDataCondition.class)
+	PersonalDataProtection eventStorePersonalData(EventStoreProperties properties,
+			ObjectProvider<SubjectKeyStore> subjectKeys, ObjectProvider<Journal> journal) {
+		EventStoreProperties.PersonalData settings = properties.getPersonalData();
+		String masterKey = settings.getMasterKey();
+		if (masterKey == null || masterKey.isBlank()) {
+			throw new EventStoreConfigurationException("eventstore.personal-data.master-key", "(not set)",
+					new IllegalStateException("eventstore.personal-data.enabled=true needs a master key: "
+							+ "set eventstore.personal-data.master-key to the base64 of 32 random bytes"));
+		}
+		SubjectKeyStore keys = subjectKeys.getIfAvailable();
+		if (keys == null) {
+			if (journal.getIfAvailable() != null) {
+				throw new EventStoreConfigurationException("eventstore.personal-data", "(a journal of its own)",
+						new IllegalStateException("A journal other than the file journal needs a SubjectKeyStore "
+								+ "bean that every instance shares; none is defined"));
+			}
+			Path persistPath = properties.getPersistPath();
+			Path directory = settings.getKeyDirectory();
+			if (directory == null && persistPath != null) {
+				directory = persistPath.resolveSibling(persistPath.getFileName() + ".keys");
+			}
+			keys = (directory != null) ? new FileSubjectKeyStore(directory) : new InMemorySubjectKeyStore();
+		}
+		try {
+			return PersonalDataProtection.of(masterKey, keys);
+		}
+		catch (IllegalArgumentException ex) {
+			// The value is never shown: it is the secret.
+			throw new EventStoreConfigurationException("eventstore.personal-data.master-key", "(hidden)", ex);
+		}
+	}
+
+	/** Without protection, an event type with personal data fails start-up. */
+	private static void refusePersonalTypes(EventTypes eventTypes) {
+		for (Class<?> type : eventTypes.mappings().values()) {
+			if (PersonalFields.of(type).any()) {
+				throw new EventStoreConfigurationException("eventstore.personal-data.master-key", "(not set)",
+						new IllegalStateException(type.getName() + " has @PersonalData components, which are stored "
+								+ "only encrypted: set eventstore.personal-data.master-key (the base64 of 32 random "
+								+ "bytes) or define a PersonalDataProtection bean"));
+			}
 		}
 	}
 
@@ -197,6 +265,13 @@ public final class EventStoreAutoConfiguration {
 		@ConditionalOnMissingBean
 		SnapshotStore eventStoreSnapshotStore(DataSource dataSource, EventStoreProperties properties) {
 			return PostgresSnapshotStore.of(dataSource, properties.getPostgres().getTablePrefix());
+		}
+
+		/** Data subjects' keys in the journal's schema, shared by every instance. */
+		@Bean
+		@ConditionalOnMissingBean
+		SubjectKeyStore eventStoreSubjectKeys(DataSource dataSource, EventStoreProperties properties) {
+			return PostgresSubjectKeyStore.of(dataSource, properties.getPostgres().getTablePrefix());
 		}
 
 		/**

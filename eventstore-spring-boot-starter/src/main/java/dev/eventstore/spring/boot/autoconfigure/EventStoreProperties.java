@@ -74,6 +74,8 @@ public class EventStoreProperties {
 
 	private final Observations observations = new Observations();
 
+	private final PersonalData personalData = new PersonalData();
+
 	public @Nullable Path getPersistPath() {
 		return this.persistPath;
 	}
@@ -130,11 +132,76 @@ public class EventStoreProperties {
 		return this.ui;
 	}
 
+	public PersonalData getPersonalData() {
+		return this.personalData;
+	}
+
 	public Observations getObservations() {
 		return this.observations;
 	}
 
 	/** Micrometer observations of appends and processor handling. */
+	/**
+	 * Personal data that can be erased (crypto-shredding): {@code @PersonalData}
+	 * components are stored encrypted under a key per data subject, wrapped by the master
+	 * key.
+	 */
+	public static class PersonalData {
+
+		/**
+		 * Base64 of the 32-byte master key that wraps every subject's key. Supply it from
+		 * a secret store in production; it is never logged, exposed or written. Without
+		 * it, events with personal data are refused, and start-up fails when a registered
+		 * event type has any.
+		 */
+		private @Nullable String masterKey;
+
+		/** Whether to protect personal data; on when a master key is set. */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * Directory of the subjects' keys of a file journal; {@code <persist-path>.keys}
+		 * beside the journal by default.
+		 */
+		private @Nullable Path keyDirectory;
+
+		public @Nullable String getMasterKey() {
+			return this.masterKey;
+		}
+
+		public void setMasterKey(@Nullable String masterKey) {
+			this.masterKey = masterKey;
+		}
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Path getKeyDirectory() {
+			return this.keyDirectory;
+		}
+
+		public void setKeyDirectory(@Nullable Path keyDirectory) {
+			this.keyDirectory = keyDirectory;
+		}
+
+		/** Whether protection is on: as set, else when a master key is. */
+		public boolean isActive() {
+			return (this.enabled != null) ? this.enabled : this.masterKey != null && !this.masterKey.isBlank();
+		}
+
+		@Override
+		public String toString() {
+			// Never the master key.
+			return "PersonalData[enabled=" + isActive() + ", keyDirectory=" + this.keyDirectory + "]";
+		}
+
+	}
+
 	public static class Observations {
 
 		/**

@@ -1,7 +1,10 @@
 package dev.eventstore.spring.boot.events;
 
 import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
+import dev.eventstore.personal.PersonalDataErased;
 import dev.eventstore.types.EventType;
 import dev.eventstore.types.EventTypes;
 
@@ -38,12 +41,16 @@ public final class EventTypeScanner {
 			}
 		};
 		scanner.addIncludeFilter(new AnnotationTypeFilter(EventType.class));
-		EventTypes.Builder types = EventTypes.builder();
+		Set<Class<?>> classes = new LinkedHashSet<>();
 		for (String basePackage : packages) {
 			for (BeanDefinition candidate : scanner.findCandidateComponents(basePackage)) {
-				types.register(ClassUtils.resolveClassName(candidate.getBeanClassName(), classLoader));
+				classes.add(ClassUtils.resolveClassName(candidate.getBeanClassName(), classLoader));
 			}
 		}
+		// The store's own event: a processor that copied personal data handles it.
+		classes.add(PersonalDataErased.class);
+		EventTypes.Builder types = EventTypes.builder();
+		classes.forEach(types::register);
 		return types.build();
 	}
 

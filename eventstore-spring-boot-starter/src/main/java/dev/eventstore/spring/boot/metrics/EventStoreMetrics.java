@@ -50,6 +50,8 @@ public class EventStoreMetrics implements MeterBinder, EventStoreObserver {
 
 	private final LongAdder listenerErrors = new LongAdder();
 
+	private final LongAdder erasures = new LongAdder();
+
 	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
 	/** The status the gauges last read, and when: a scrape costs no journal call. */
@@ -131,6 +133,11 @@ public class EventStoreMetrics implements MeterBinder, EventStoreObserver {
 			.description("Subscribers and event listeners that threw while handling a stored event")
 			.tags(this.tags)
 			.register(registry);
+		FunctionCounter.builder("eventstore.personal-data.erasures", this.erasures, LongAdder::doubleValue)
+			.description("Data subjects whose personal data was erased (their keys destroyed)")
+			.baseUnit("subjects")
+			.tags(this.tags)
+			.register(registry);
 		bindGauges(registry);
 		if (this.timeAppends) {
 			this.registries.add(registry);
@@ -179,6 +186,11 @@ public class EventStoreMetrics implements MeterBinder, EventStoreObserver {
 		}
 		long result = value.applyAsLong(current);
 		return (result < 0) ? Double.NaN : result;
+	}
+
+	@Override
+	public void personalDataErased(String subjectReference) {
+		this.erasures.increment();
 	}
 
 	@Override

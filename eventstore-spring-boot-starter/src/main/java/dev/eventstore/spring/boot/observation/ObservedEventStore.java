@@ -191,6 +191,11 @@ public final class ObservedEventStore implements EventStore {
 	}
 
 	@Override
+	public boolean erasePersonalData(String subjectId) {
+		return this.delegate.erasePersonalData(subjectId);
+	}
+
+	@Override
 	public void close() {
 		this.delegate.close();
 	}

@@ -19,7 +19,9 @@ class ConfigurationMetadataTests {
 
 	/** Keys with no default: unset means "not configured". */
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("eventstore.persist-path", "eventstore.processors",
-			"eventstore.segment-size", "eventstore.kafka.source", "eventstore.kafka.topics", "eventstore.kafka.types");
+			"eventstore.segment-size", "eventstore.kafka.source", "eventstore.kafka.topics", "eventstore.kafka.types",
+			"eventstore.personal-data.master-key", "eventstore.personal-data.enabled",
+			"eventstore.personal-data.key-directory");
 
 	@Test
 	void everyEventStoreKeyHasADescriptionAndItsDefault() throws Exception {

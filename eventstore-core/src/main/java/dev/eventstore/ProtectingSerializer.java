@@ -1,0 +1,66 @@
+package dev.eventstore;
+
+import java.io.UncheckedIOException;
+import java.util.UUID;
+
+import dev.eventstore.personal.PersonalDataProtection;
+import dev.eventstore.personal.PersonalFields;
+import dev.eventstore.serialization.EventSerializer;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The store's serializer when it protects personal data: payloads of classes with
+ * {@link dev.eventstore.types.PersonalData} components are written with those values
+ * encrypted and read with them decrypted (or replaced, once erased), both under the
+ * event's id; every other payload passes straight through. Thread-safe.
+ */
+final class ProtectingSerializer implements EventSerializer {
+
+	private final EventSerializer delegate;
+
+	private final PersonalDataProtection protection;
+
+	ProtectingSerializer(EventSerializer delegate, PersonalDataProtection protection) {
+		this.delegate = delegate;
+		this.protection = protection;
+	}
+
+	PersonalDataProtection protection() {
+		return this.protection;
+	}
+
+	/** A payload's JSON, personal values encrypted under the event's id. */
+	byte[] serialize(Object payload, UUID eventId) {
+		PersonalFields fields = PersonalFields.of(payload.getClass());
+		if (!fields.any()) {
+			return this.delegate.serialize(payload);
+		}
+		try {
+			return this.protection.encrypt(payload, fields, eventId, this.delegate);
+		}
+		catch (IllegalStateException | UncheckedIOException ex) {
+			// The key store failed: nothing is written.
+			throw new EventStoreException("Cannot encrypt the personal data of event " + eventId + " ("
+					+ payload.getClass().getName() + "): " + ex.getMessage() + "; nothing was stored", ex);
+		}
+	}
+
+	@Override
+	public byte[] serialize(Object payload) {
+		if (PersonalFields.of(payload.getClass()).any()) {
+			throw new IllegalStateException("A payload with personal data is serialised only with its event's id");
+		}
+		return this.delegate.serialize(payload);
+	}
+
+	@Override
+	public <T> T deserialize(byte[] json, Class<T> type) {
+		return this.delegate.deserialize(json, type);
+	}
+
+	@Override
+	public <T> T deserialize(JsonNode tree, Class<T> type) {
+		return this.delegate.deserialize(tree, type);
+	}
+
+}

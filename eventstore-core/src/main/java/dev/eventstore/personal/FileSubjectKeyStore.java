@@ -1,0 +1,235 @@
+package dev.eventstore.personal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Keys in a directory, one small file a subject (its wrapped key), spread over 256
+ * sub-directories by the first byte of the subject's reference; the master key's check
+ * value in {@code check}. A key is written to a temporary file, forced, renamed into
+ * place and its directory forced, so a crash leaves it whole or absent; an erasure
+ * deletes the file and forces its directory before it returns, so it costs the same
+ * however many subjects there are. Keep the directory beside the journal and in its
+ * backups. Thread-safe within one process; one store at a time uses a directory (the
+ * journal's lock guards the process).
+ *
+ * <p>
+ * Written by hand rather than with a library: it is the same atomic replace the journal's
+ * checkpoint and side files use, and nothing more is needed.
+ *
+ * @since 0.2.0
+ */
+public final class FileSubjectKeyStore implements SubjectKeyStore {
+
+	private static final System.Logger logger = System.getLogger(FileSubjectKeyStore.class.getName());
+
+	private static final String SUFFIX = ".key";
+
+	private static final String CHECK = "check";
+
+	private final Path directory;
+
+	/** Subjects with a key, counted once at open and kept up to date. */
+	private final AtomicLong size;
+
+	/**
+	 * Opens (creating it if missing) a key directory.
+	 * @param directory the directory
+	 * @throws UncheckedIOException if it cannot be created or read
+	 * @throws IllegalArgumentException if it is a file
+	 */
+	public FileSubjectKeyStore(Path directory) {
+		this.directory = directory.toAbsolutePath().normalize();
+		try {
+			if (Files.exists(this.directory) && !Files.isDirectory(this.directory)) {
+				throw new IllegalArgumentException(
+						"Cannot keep personal-data keys in " + this.directory + ": it is a file, not a directory");
+			}
+			boolean created = !Files.exists(this.directory);
+			Files.createDirectories(this.directory);
+			if (created) {
+				forceDirectory(this.directory.getParent());
+			}
+			this.size = new AtomicLong(count());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot open the personal-data key directory " + this.directory + ": " + ex,
+					ex);
+		}
+	}
+
+	private long count() throws IOException {
+		long count = 0;
+		try (DirectoryStream<Path> shards = Files.newDirectoryStream(this.directory, Files::isDirectory)) {
+			for (Path shard : shards) {
+				try (DirectoryStream<Path> keys = Files.newDirectoryStream(shard)) {
+					for (Path key : keys) {
+						String name = key.getFileName().toString();
+						if (name.endsWith(SUFFIX)) {
+							count++;
+						}
+						else if (name.endsWith(".tmp")) {
+							// A crash while it was written: the key was never
+							// acknowledged.
+							Files.deleteIfExists(key);
+						}
+					}
+				}
+			}
+		}
+		return count;
+	}
+
+	private Path pathOf(String subject) {
+		if (subject.length() < 8
+				|| !subject.chars().allMatch((c) -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+			throw new IllegalArgumentException("Not a subject reference: " + subject);
+		}
+		return this.directory.resolve(subject.substring(0, 2)).resolve(subject + SUFFIX);
+	}
+
+	@Override
+	public byte @Nullable [] find(String subject) {
+		Path path = pathOf(subject);
+		try {
+			return Files.readAllBytes(path);
+		}
+		catch (NoSuchFileException ex) {
+			return null;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read the key of a data subject from " + path + ": " + ex, ex);
+		}
+	}
+
+	@Override
+	public synchronized byte[] putIfAbsent(String subject, byte[] wrappedKey) {
+		byte[] existing = find(subject);
+		if (existing != null) {
+			return existing;
+		}
+		Path path = pathOf(subject);
+		try {
+			Path shard = path.getParent();
+			if (!Files.isDirectory(shard)) {
+				Files.createDirectories(shard);
+				forceDirectory(this.directory);
+			}
+			write(path, wrappedKey);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(
+					"Cannot write the key of a data subject to " + path + ": " + ex + "; nothing was stored", ex);
+		}
+		this.size.incrementAndGet();
+		return wrappedKey;
+	}
+
+	@Override
+	public synchronized boolean delete(String subject) {
+		Path path = pathOf(subject);
+		try {
+			boolean deleted = Files.deleteIfExists(path);
+			if (deleted) {
+				forceDirectory(path.getParent());
+				this.size.decrementAndGet();
+			}
+			return deleted;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot destroy the key of a data subject at " + path + ": " + ex, ex);
+		}
+	}
+
+	@Override
+	public byte @Nullable [] checkValue() {
+		Path path = this.directory.resolve(CHECK);
+		try {
+			return Files.readAllBytes(path);
+		}
+		catch (NoSuchFileException ex) {
+			return null;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read the master key's check value " + path + ": " + ex, ex);
+		}
+	}
+
+	@Override
+	public synchronized void saveCheckValue(byte[] value) {
+		Path path = this.directory.resolve(CHECK);
+		if (Files.exists(path)) {
+			return;
+		}
+		try {
+			write(path, value);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot write the master key's check value " + path + ": " + ex, ex);
+		}
+	}
+
+	@Override
+	public long size() {
+		return this.size.get();
+	}
+
+	@Override
+	public String location() {
+		return this.directory.toString();
+	}
+
+	/** Writes a new file whole: temporary file, forced, renamed, directory forced. */
+	private static void write(Path path, byte[] content) throws IOException {
+		Path temporary = path.resolveSibling(path.getFileName() + ".tmp");
+		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+				StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+			ByteBuffer buffer = ByteBuffer.wrap(content);
+			while (buffer.hasRemaining()) {
+				channel.write(buffer);
+			}
+			channel.force(true);
+		}
+		try {
+			Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (FileAlreadyExistsException | AtomicMoveNotSupportedException ex) {
+			Files.deleteIfExists(temporary);
+			throw ex;
+		}
+		forceDirectory(path.getParent());
+	}
+
+	private static void forceDirectory(@Nullable Path directory) {
+		if (directory == null) {
+			return;
+		}
+		try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+			channel.force(true);
+		}
+		catch (IOException ex) {
+			// Some platforms cannot open a directory; the files' own forces still hold.
+			logger.log(Level.DEBUG, "Could not force directory " + directory, ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "FileSubjectKeyStore[" + this.directory + "]";
+	}
+
+}

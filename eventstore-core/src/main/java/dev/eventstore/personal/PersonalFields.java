@@ -1,0 +1,203 @@
+package dev.eventstore.personal;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.eventstore.types.EventTag;
+import dev.eventstore.types.PersonalData;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link PersonalData} components of a payload class, found and checked once per
+ * class: each with the component naming its subject and its name in the JSON. An empty
+ * list for a class without any (most). Immutable.
+ *
+ * @param type the payload class
+ * @param fields its personal components, in declaration order
+ * @since 0.2.0
+ */
+public record PersonalFields(Class<?> type, List<Field> fields) {
+
+	private static final ClassValue<PersonalFields> CLASSES = new ClassValue<>() {
+		@Override
+		protected PersonalFields computeValue(Class<?> type) {
+			return find(type);
+		}
+	};
+
+	/**
+	 * The personal components of a class, checked.
+	 * @param type the payload class
+	 * @return them, empty when it has none
+	 * @throws IllegalArgumentException if a {@link PersonalData} annotation is misplaced:
+	 * its subject is not a component of the record, is personal itself, the component is
+	 * also an {@link EventTag}, or a nested record carries one
+	 */
+	public static PersonalFields of(Class<?> type) {
+		return CLASSES.get(type);
+	}
+
+	/** Whether the class has personal components. */
+	public boolean any() {
+		return !this.fields.isEmpty();
+	}
+
+	/**
+	 * Whether a payload of the class holds a personal value: a personal component that is
+	 * not null.
+	 * @param payload the payload
+	 * @return whether it does
+	 */
+	public boolean anyValue(Object payload) {
+		for (Field field : this.fields) {
+			if (field.value(payload) != null) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * One personal component.
+	 *
+	 * @param name the component's name
+	 * @param json its name in the JSON
+	 * @param subjectName the subject's component
+	 * @param subjectJson the subject's name in the JSON
+	 * @param replacement what it reads as after erasure, empty for null
+	 * @param text whether it is text (a replacement is read as text, not JSON)
+	 * @param accessor reads it from a payload
+	 * @param subjectAccessor reads the subject's id from a payload
+	 */
+	public record Field(String name, String json, String subjectName, String subjectJson, String replacement,
+			boolean text, Method accessor, Method subjectAccessor) {
+
+		/** The component's value in a payload. */
+		@Nullable Object value(Object payload) {
+			return read(this.accessor, payload);
+		}
+
+		/** The subject's id in a payload, as text; null when the component is null. */
+		@Nullable String subject(Object payload) {
+			Object subject = read(this.subjectAccessor, payload);
+			return (subject != null) ? subject.toString() : null;
+		}
+
+		private @Nullable Object read(Method method, Object payload) {
+			try {
+				return method.invoke(payload);
+			}
+			catch (IllegalAccessException | InvocationTargetException ex) {
+				throw new IllegalArgumentException(
+						"Cannot read component " + method.getName() + " of " + payload.getClass().getName() + ": " + ex,
+						ex);
+			}
+		}
+
+	}
+
+	private static PersonalFields find(Class<?> type) {
+		if (!type.isRecord()) {
+			return new PersonalFields(type, List.of());
+		}
+		RecordComponent[] components = type.getRecordComponents();
+		List<Field> fields = new ArrayList<>();
+		for (RecordComponent component : components) {
+			PersonalData personal = component.getAnnotation(PersonalData.class);
+			if (personal == null) {
+				refuseNested(type, component.getName(), component.getGenericType(), new HashSet<>());
+				continue;
+			}
+			if (component.getAnnotation(EventTag.class) != null) {
+				throw new IllegalArgumentException(
+						"Component '" + component.getName() + "' of " + type.getName() + " is both @PersonalData and "
+								+ "@EventTag: tags are stored in plain text; tag the event with something else");
+			}
+			RecordComponent subject = null;
+			for (RecordComponent candidate : components) {
+				if (candidate.getName().equals(personal.subject())) {
+					subject = candidate;
+				}
+			}
+			if (subject == null) {
+				throw new IllegalArgumentException("@PersonalData(subject = \"" + personal.subject()
+						+ "\") on component '" + component.getName() + "' of " + type.getName()
+						+ " names no component of the record; " + "its components are " + names(components));
+			}
+			if (subject.getAnnotation(PersonalData.class) != null) {
+				throw new IllegalArgumentException("@PersonalData on component '" + component.getName() + "' of "
+						+ type.getName() + " names '" + subject.getName()
+						+ "' as its subject, which is personal data itself: the subject's id is stored in plain text");
+			}
+			Method accessor = component.getAccessor();
+			Method subjectAccessor = subject.getAccessor();
+			accessor.setAccessible(true);
+			subjectAccessor.setAccessible(true);
+			fields.add(new Field(component.getName(), jsonName(component), subject.getName(), jsonName(subject),
+					personal.replacement(), CharSequence.class.isAssignableFrom(component.getType()), accessor,
+					subjectAccessor));
+		}
+		return new PersonalFields(type, List.copyOf(fields));
+	}
+
+	/** Refuses {@link PersonalData} inside records nested in a component's type. */
+	private static void refuseNested(Class<?> owner, String component, Type type, Set<Class<?>> seen) {
+		if (type instanceof ParameterizedType parameterized) {
+			refuseNested(owner, component, parameterized.getRawType(), seen);
+			for (Type argument : parameterized.getActualTypeArguments()) {
+				refuseNested(owner, component, argument, seen);
+			}
+			return;
+		}
+		if (!(type instanceof Class<?> nested)) {
+			return;
+		}
+		if (nested.isArray()) {
+			refuseNested(owner, component, nested.getComponentType(), seen);
+			return;
+		}
+		if (!nested.isRecord() || !seen.add(nested) || Map.class.isAssignableFrom(nested)) {
+			return;
+		}
+		for (RecordComponent inner : nested.getRecordComponents()) {
+			if (inner.getAnnotation(PersonalData.class) != null) {
+				throw new IllegalArgumentException("@PersonalData on component '" + inner.getName() + "' of "
+						+ nested.getName() + ", nested in component '" + component + "' of " + owner.getName()
+						+ ", is not supported: only components of the event's own record are encrypted; "
+						+ "move the personal values and their subject's id to " + owner.getSimpleName());
+			}
+			refuseNested(owner, component, inner.getGenericType(), seen);
+		}
+	}
+
+	private static String jsonName(RecordComponent component) {
+		JsonProperty property = component.getAnnotation(JsonProperty.class);
+		if (property == null) {
+			try {
+				property = component.getAccessor().getAnnotation(JsonProperty.class);
+			}
+			catch (SecurityException ex) {
+				property = null;
+			}
+		}
+		return (property != null && !property.value().isEmpty()) ? property.value() : component.getName();
+	}
+
+	private static String names(RecordComponent[] components) {
+		List<String> names = new ArrayList<>();
+		for (RecordComponent component : components) {
+			names.add(component.getName());
+		}
+		return String.join(", ", names);
+	}
+
+}

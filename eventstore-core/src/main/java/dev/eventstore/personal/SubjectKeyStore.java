@@ -1,0 +1,80 @@
+package dev.eventstore.personal;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where data subjects' keys are kept, wrapped: every key is encrypted under the
+ * application's master key by {@link PersonalDataProtection} before it gets here, and
+ * subjects are named by a keyed hash of their id
+ * ({@link PersonalDataProtection#subjectReference}), so that the store alone reveals
+ * neither keys nor who the subjects are. Implementations are thread-safe, and make every
+ * change durable (forced or committed) before they return: an erasure that returned is
+ * never undone by a crash, and a crash during one leaves the key whole or gone.
+ *
+ * @since 0.2.0
+ */
+public interface SubjectKeyStore {
+
+	/**
+	 * A subject's wrapped key.
+	 * @param subject the subject's reference
+	 * @return the wrapped key, or null when there is none (never made, or erased)
+	 * @throws RuntimeException (an {@link java.io.UncheckedIOException}, say) if the
+	 * store cannot be read
+	 */
+	byte @Nullable [] find(String subject);
+
+	/**
+	 * Keeps a subject's wrapped key unless it has one already.
+	 * @param subject the subject's reference
+	 * @param wrappedKey the wrapped key
+	 * @return the key kept: this one, or the one there before
+	 * @throws RuntimeException (an {@link java.io.UncheckedIOException}, say) if it
+	 * cannot be written
+	 */
+	byte[] putIfAbsent(String subject, byte[] wrappedKey);
+
+	/**
+	 * Destroys a subject's key, durably.
+	 * @param subject the subject's reference
+	 * @return whether there was one
+	 * @throws RuntimeException (an {@link java.io.UncheckedIOException}, say) if it
+	 * cannot be destroyed
+	 */
+	boolean delete(String subject);
+
+	/**
+	 * The master key's check value, kept when the store was first used, so that a wrong
+	 * master key is refused at start-up.
+	 * @return it, or null for a store not used yet
+	 */
+	byte @Nullable [] checkValue();
+
+	/**
+	 * Keeps the master key's check value, once.
+	 * @param value the check value
+	 */
+	void saveCheckValue(byte[] value);
+
+	/**
+	 * How many subjects have a key.
+	 * @return the count
+	 */
+	long size();
+
+	/**
+	 * Whether other processes use these keys too (a database table): then a key is cached
+	 * only briefly, so that another instance's erasure holds here soon.
+	 * @return false by default
+	 */
+	default boolean shared() {
+		return false;
+	}
+
+	/**
+	 * Where the keys are, for messages and health: a path, a table.
+	 * @return the description
+	 */
+	String location();
+
+}

@@ -1,0 +1,164 @@
+package dev.eventstore.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Objects;
+
+import javax.sql.DataSource;
+
+import dev.eventstore.EventStoreException;
+import dev.eventstore.personal.SubjectKeyStore;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Data subjects' wrapped keys in the {@code <prefix>subject_keys} table of the journal's
+ * schema (script {@code V8__subject_keys.sql}), shared by every instance of the
+ * application: a key made by one is used by all, an erasure by one holds for all. Each
+ * change is its own committed statement (autocommit), so it is durable when the call
+ * returns, and atomic: a key is there whole or not at all. Thread-safe.
+ *
+ * @since 0.2.0
+ */
+public final class PostgresSubjectKeyStore implements SubjectKeyStore {
+
+	private final DataSource dataSource;
+
+	private final String keys;
+
+	private final String check;
+
+	private PostgresSubjectKeyStore(DataSource dataSource, String tablePrefix) {
+		this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+		String prefix = new TablePrefix(tablePrefix).value();
+		this.keys = prefix + "subject_keys";
+		this.check = prefix + "subject_key_check";
+	}
+
+	/**
+	 * A key store in the journal's schema.
+	 * @param dataSource the journal's database
+	 * @param tablePrefix the journal's table prefix
+	 * @return the store
+	 */
+	public static PostgresSubjectKeyStore of(DataSource dataSource, String tablePrefix) {
+		return new PostgresSubjectKeyStore(dataSource, tablePrefix);
+	}
+
+	@Override
+	public byte @Nullable [] find(String subject) {
+		return queryBytes("SELECT wrapped_key FROM " + this.keys + " WHERE subject = ?", subject, "read a key");
+	}
+
+	@Override
+	public byte[] putIfAbsent(String subject, byte[] wrappedKey) {
+		try (Connection connection = autocommit(this.dataSource.getConnection());
+				PreparedStatement insert = connection.prepareStatement("INSERT INTO " + this.keys
+						+ " (subject, wrapped_key) VALUES (?, ?) ON CONFLICT (subject) DO NOTHING")) {
+			insert.setString(1, subject);
+			insert.setBytes(2, wrappedKey);
+			if (insert.executeUpdate() == 1) {
+				return wrappedKey;
+			}
+		}
+		catch (SQLException ex) {
+			throw failure("write a key", ex);
+		}
+		// Another instance made the subject's key first: use that one.
+		byte[] kept = find(subject);
+		if (kept == null) {
+			throw new EventStoreException(
+					"The key of a data subject in " + this.keys + " was erased while it was made; append again");
+		}
+		return kept;
+	}
+
+	@Override
+	public boolean delete(String subject) {
+		try (Connection connection = autocommit(this.dataSource.getConnection());
+				PreparedStatement delete = connection
+					.prepareStatement("DELETE FROM " + this.keys + " WHERE subject = ?")) {
+			delete.setString(1, subject);
+			return delete.executeUpdate() == 1;
+		}
+		catch (SQLException ex) {
+			throw failure("destroy a key", ex);
+		}
+	}
+
+	@Override
+	public byte @Nullable [] checkValue() {
+		return queryBytes("SELECT value FROM " + this.check + " WHERE id = ?", 1, "read the master key's check value");
+	}
+
+	@Override
+	public void saveCheckValue(byte[] value) {
+		try (Connection connection = autocommit(this.dataSource.getConnection());
+				PreparedStatement insert = connection.prepareStatement(
+						"INSERT INTO " + this.check + " (id, value) VALUES (1, ?) ON CONFLICT (id) DO NOTHING")) {
+			insert.setBytes(1, value);
+			insert.executeUpdate();
+		}
+		catch (SQLException ex) {
+			throw failure("write the master key's check value", ex);
+		}
+	}
+
+	@Override
+	public long size() {
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM " + this.keys);
+				ResultSet row = count.executeQuery()) {
+			row.next();
+			return row.getLong(1);
+		}
+		catch (SQLException ex) {
+			throw failure("count the keys", ex);
+		}
+	}
+
+	/** Every instance of the application uses these keys. */
+	@Override
+	public boolean shared() {
+		return true;
+	}
+
+	@Override
+	public String location() {
+		return "PostgreSQL table " + this.keys;
+	}
+
+	private byte @Nullable [] queryBytes(String sql, Object key, String what) {
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement select = connection.prepareStatement(sql)) {
+			select.setObject(1, key);
+			try (ResultSet row = select.executeQuery()) {
+				return row.next() ? row.getBytes(1) : null;
+			}
+		}
+		catch (SQLException ex) {
+			throw failure(what, ex);
+		}
+	}
+
+	/** Each change commits on its own, whatever the pool's default. */
+	private static Connection autocommit(Connection connection) throws SQLException {
+		if (!connection.getAutoCommit()) {
+			connection.setAutoCommit(true);
+		}
+		return connection;
+	}
+
+	private EventStoreException failure(String what, SQLException ex) {
+		String hint = "42P01".equals(ex.getSQLState())
+				? "; the table is missing: apply V8__subject_keys.sql (or enable initialize-schema)" : "";
+		return new EventStoreException("Cannot " + what + " in " + this.keys + ": " + ex.getMessage() + hint, ex);
+	}
+
+	@Override
+	public String toString() {
+		return "PostgresSubjectKeyStore[" + this.keys + "]";
+	}
+
+}

@@ -1,0 +1,137 @@
+package dev.eventstore.postgres;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.eventstore.EventStore;
+import dev.eventstore.EventStoreException;
+import dev.eventstore.NewEvent;
+import dev.eventstore.personal.PersonalDataErased;
+import dev.eventstore.personal.PersonalDataProtection;
+import dev.eventstore.types.EventType;
+import dev.eventstore.types.EventTypes;
+import dev.eventstore.types.PersonalData;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Personal data on the PostgreSQL journal: the keys in the journal's schema, shared by
+ * every instance; no table ever holds a plain value; an erasure by one instance holds for
+ * all.
+ */
+class PostgresPersonalDataTests {
+
+	static final byte[] MASTER_KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+	@EventType("CustomerRegistered")
+	record CustomerRegistered(String customerId, @PersonalData(subject = "customerId") String name,
+			@PersonalData(subject = "customerId", replacement = "[erased]") String email) {
+	}
+
+	private static EventStore store(HikariDataSource pool, String prefix, byte[] masterKey) {
+		return EventStore.builder()
+			.journal(EmbeddedPostgresServer.journal(pool, prefix))
+			.eventTypes(EventTypes.of(CustomerRegistered.class))
+			.personalData(PersonalDataProtection.of(masterKey, PostgresSubjectKeyStore.of(pool, prefix)))
+			.build();
+	}
+
+	/** Every text and byte value of every row of the prefix's tables. */
+	private static List<String> everyValue(HikariDataSource pool, String prefix) throws SQLException {
+		List<String> values = new ArrayList<>();
+		try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+			List<String> tables = new ArrayList<>();
+			try (ResultSet rs = statement.executeQuery(
+					"SELECT table_name FROM information_schema.tables WHERE table_name LIKE '" + prefix + "%'")) {
+				while (rs.next()) {
+					tables.add(rs.getString(1));
+				}
+			}
+			assertThat(tables).contains(prefix + "events", prefix + "subject_keys", prefix + "subject_key_check");
+			for (String table : tables) {
+				try (ResultSet rs = statement.executeQuery("SELECT * FROM " + table)) {
+					int columns = rs.getMetaData().getColumnCount();
+					while (rs.next()) {
+						for (int c = 1; c <= columns; c++) {
+							byte[] bytes = rs.getBytes(c);
+							if (bytes != null) {
+								values.add(new String(bytes, StandardCharsets.ISO_8859_1));
+							}
+						}
+					}
+				}
+			}
+		}
+		return values;
+	}
+
+	@Test
+	void keysLiveInTheSchemaAndNoTableHoldsAPlainValueBeforeOrAfterAnErasure() throws SQLException {
+		String prefix = EmbeddedPostgresServer.freshPrefix();
+		try (HikariDataSource pool = EmbeddedPostgresServer.pool(4);
+				EventStore first = store(pool, prefix, MASTER_KEY);
+				EventStore second = store(pool, prefix, MASTER_KEY)) {
+			first.append("c-1", NewEvent.of(new CustomerRegistered("c-1", "Alice Secret", "alice@example.org")));
+			second.append("c-2", NewEvent.of(new CustomerRegistered("c-2", "Bob Secret", "bob@example.org")));
+			assertThat(second.readStream("c-1").get(0).payload())
+				.isEqualTo(new CustomerRegistered("c-1", "Alice Secret", "alice@example.org"));
+			assertThat(everyValue(pool, prefix)).noneMatch((value) -> value.contains("Alice Secret")
+					|| value.contains("alice@example.org") || value.contains("Bob Secret"));
+			assertThat(first.erasePersonalData("c-1")).isTrue();
+			assertThat(first.readStream("c-1").get(0).payload())
+				.isEqualTo(new CustomerRegistered("c-1", null, "[erased]"));
+			// The other instance had the key cached: it asks the table again within a
+			// second.
+			long erasedAt = System.nanoTime();
+			await().atMost(Duration.ofSeconds(3))
+				.until(() -> second.readStream("c-1")
+					.get(0)
+					.payload()
+					.equals(new CustomerRegistered("c-1", null, "[erased]")));
+			assertThat(Duration.ofNanos(System.nanoTime() - erasedAt)).isLessThan(Duration.ofMillis(1_500));
+			assertThat(second.erasePersonalData("c-1")).as("erased by the other instance").isFalse();
+			assertThat(first.readStream("c-2").get(0).payload())
+				.isEqualTo(new CustomerRegistered("c-2", "Bob Secret", "bob@example.org"));
+			assertThat(first.readStream(PersonalDataErased.STREAM)).hasSize(1);
+			assertThat(everyValue(pool, prefix))
+				.noneMatch((value) -> value.contains("Alice Secret") || value.contains("alice@example.org"));
+			assertThat(PostgresSubjectKeyStore.of(pool, prefix).size()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void aWrongMasterKeyIsRefusedByTheSharedCheckValue() {
+		String prefix = EmbeddedPostgresServer.freshPrefix();
+		try (HikariDataSource pool = EmbeddedPostgresServer.pool(2)) {
+			try (EventStore store = store(pool, prefix, MASTER_KEY)) {
+				store.append("c-1", NewEvent.of(new CustomerRegistered("c-1", "Alice", "a@example.org")));
+			}
+			byte[] other = MASTER_KEY.clone();
+			other[5] ^= 1;
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> PersonalDataProtection.of(other, PostgresSubjectKeyStore.of(pool, prefix)))
+				.withMessageContaining(prefix + "subject_keys");
+		}
+	}
+
+	@Test
+	void aSchemaWithoutTheKeyTablesSaysWhichScriptToApply() {
+		try (HikariDataSource pool = EmbeddedPostgresServer.pool(2)) {
+			assertThatExceptionOfType(EventStoreException.class)
+				.isThrownBy(() -> PostgresSubjectKeyStore.of(pool, "missing_").checkValue())
+				.withMessageContaining("V8__subject_keys.sql");
+		}
+	}
+
+}
