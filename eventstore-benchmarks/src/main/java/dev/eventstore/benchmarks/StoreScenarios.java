@@ -30,6 +30,7 @@ final class StoreScenarios {
 	static EventStore fileStore(Path file, FsyncPolicy fsync) throws Exception {
 		Files.deleteIfExists(file);
 		Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".lock"));
+		Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".index-at-close"));
 		return EventStore.builder().persistPath(file).fsync(fsync).fsyncInterval(Duration.ofMillis(100)).build();
 	}
 
