@@ -1,8 +1,11 @@
 package dev.eventstore.internal;
 
+import java.nio.LongBuffer;
 import java.util.UUID;
 import java.util.function.IntToLongFunction;
 import java.util.function.LongPredicate;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where each event id is stored, without keeping the ids: an open-addressing table of
@@ -21,6 +24,14 @@ public final class IdTable {
 	private long[] slots;
 
 	private int size;
+
+	/**
+	 * A table recorded earlier and read where it lies (memory-mapped), never changed: its
+	 * ids are looked up there, and new ones go to {@link #slots}. Null for most tables.
+	 */
+	private @Nullable LongBuffer recorded;
+
+	private int recordedSize;
 
 	/** An empty table. */
 	public IdTable() {
@@ -62,7 +73,9 @@ public final class IdTable {
 	 */
 	public long find(UUID id, LongPredicate isIt) {
 		long[] table = this.slots;
-		return find(id, table.length, (i) -> table[i], isIt);
+		long found = find(id, table.length, (i) -> table[i], isIt);
+		LongBuffer base = this.recorded;
+		return (found != 0 || base == null) ? found : find(id, base.limit(), base::get, isIt);
 	}
 
 	/**
@@ -72,6 +85,10 @@ public final class IdTable {
 	 * @return whether {@link #find} may accept a position for it
 	 */
 	public boolean mayContain(UUID id) {
+		LongBuffer base = this.recorded;
+		if (base != null && mayContain(fingerprint(id), base.limit(), base::get)) {
+			return true;
+		}
 		int fingerprint = fingerprint(id);
 		long[] table = this.slots;
 		int mask = table.length - 1;
@@ -138,7 +155,35 @@ public final class IdTable {
 	 * @return a copy of the slots
 	 */
 	public long[] slots() {
-		return this.slots.clone();
+		LongBuffer base = this.recorded;
+		if (base == null) {
+			return this.slots.clone();
+		}
+		if (size() <= base.limit() * MAX_LOAD) {
+			// The recorded table has room for the new ids: a copy of it takes them.
+			long[] copy = new long[base.limit()];
+			base.get(0, copy);
+			for (long entry : this.slots) {
+				if (entry != 0) {
+					insert(copy, entry);
+				}
+			}
+			return copy;
+		}
+		// One table of both, as a table of that many ids would be.
+		IdTable merged = new IdTable(size());
+		for (int i = 0; i < base.limit(); i++) {
+			long entry = base.get(i);
+			if (entry != 0) {
+				insert(merged.slots, entry);
+			}
+		}
+		for (long entry : this.slots) {
+			if (entry != 0) {
+				insert(merged.slots, entry);
+			}
+		}
+		return merged.slots;
 	}
 
 	/**
@@ -146,7 +191,7 @@ public final class IdTable {
 	 * @return the count
 	 */
 	public int size() {
-		return this.size;
+		return this.recordedSize + this.size;
 	}
 
 	/**
@@ -164,6 +209,38 @@ public final class IdTable {
 		table.slots = slots;
 		table.size = size;
 		return table;
+	}
+
+	/**
+	 * A table of slots recorded earlier ({@link #slots()}) read where they lie (a mapped
+	 * file, never changed while the table is used): no copy is made, and ids added later
+	 * go to a table of their own.
+	 * @param slots the slots, a power of two of them
+	 * @param size how many ids they hold
+	 * @return the table
+	 * @throws IllegalArgumentException if the slots cannot be a table of that size
+	 */
+	public static IdTable over(LongBuffer slots, int size) {
+		if (Integer.bitCount(slots.limit()) != 1 || size < 0 || size > slots.limit() * MAX_LOAD) {
+			throw new IllegalArgumentException("not an id table: " + slots.limit() + " slots holding " + size + " ids");
+		}
+		IdTable table = new IdTable();
+		table.recorded = slots;
+		table.recordedSize = size;
+		return table;
+	}
+
+	private static boolean mayContain(int fingerprint, int length, IntToLongFunction slotAt) {
+		int mask = length - 1;
+		for (int i = slot(fingerprint, mask);; i = (i + 1) & mask) {
+			long entry = slotAt.applyAsLong(i);
+			if (entry == 0) {
+				return false;
+			}
+			if ((int) (entry >>> 32) == fingerprint) {
+				return true;
+			}
+		}
 	}
 
 	private static int slot(int fingerprint, int mask) {

@@ -1,5 +1,6 @@
 package dev.eventstore.internal;
 
+import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -48,6 +49,34 @@ class IdTableTests {
 			assertThat(restored.find(ids.get(i), (candidate) -> candidate == position)).isEqualTo(position);
 		}
 		assertThat(restored.size()).isEqualTo(2_000);
+	}
+
+	@Test
+	void aTableOverRecordedSlotsFindsThemWithoutCopyingAndTakesNewIdsBeside() {
+		IdTable table = new IdTable();
+		List<UUID> ids = randomIds(3_000);
+		for (int i = 0; i < 2_000; i++) {
+			table.add(ids.get(i), i + 1);
+		}
+		long[] recorded = table.slots();
+		IdTable over = IdTable.over(LongBuffer.wrap(recorded), table.size());
+		assertThat(over.slots()).as("nothing added: the recorded table as it is").isEqualTo(recorded);
+		for (int i = 2_000; i < ids.size(); i++) {
+			over.add(ids.get(i), i + 1);
+		}
+		assertThat(over.size()).isEqualTo(3_000);
+		assertThat(recorded).as("the recorded slots are never written").isEqualTo(table.slots());
+		IdTable merged = IdTable.restore(over.slots(), over.size());
+		for (IdTable each : List.of(over, merged)) {
+			for (int i = 0; i < ids.size(); i++) {
+				long position = i + 1;
+				assertThat(each.mayContain(ids.get(i))).isTrue();
+				assertThat(each.find(ids.get(i), (candidate) -> candidate == position)).isEqualTo(position);
+			}
+			assertThat(each.find(UUID.randomUUID(), (candidate) -> false)).isZero();
+		}
+		assertThatIllegalArgumentException().isThrownBy(() -> IdTable.over(LongBuffer.allocate(1000), 1))
+			.withMessageContaining("1000 slots");
 	}
 
 	@Test

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -35,10 +36,13 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  * A longer file is what a later writer left: appends after an open that crashed before
  * its own clean close. Its covered bytes are as the close left them (the journal only
- * appends, and recovery cuts only after whole batches), so open loads the covered part
- * and scans the rest: O(what was appended since the last clean close). Bytes beyond the
- * header are little-endian, so that loading them is a copy on the platforms the store
- * runs on; the figures are in docs/performance.md.
+ * appends, and recovery cuts only after whole batches), so open uses the covered part and
+ * scans the rest: O(what was appended since the last clean close). The index is read
+ * where it is memory-mapped, little-endian (the platforms' own order): nothing is copied
+ * to the heap but the streams' ids, and a stream's positions once it is appended to. A
+ * clean close replaces the file by renaming a new one over it, which leaves the mapped
+ * one intact; like a sealed segment's index, it must not be cut by anything else while
+ * the journal is open. The figures are in docs/performance.md.
  */
 final class IndexAtClose {
 
@@ -238,6 +242,11 @@ final class IndexAtClose {
 		return null;
 	}
 
+	/**
+	 * The state the index records, read where it is mapped: the line starts, the streams'
+	 * positions and the id table stay in the file's pages (nothing is copied), and what
+	 * is appended later goes to the heap.
+	 */
 	private static State read(ByteBuffer index) {
 		long length = index.getLong(12);
 		long lastPosition = index.getLong(28);
@@ -250,28 +259,45 @@ final class IndexAtClose {
 		if (events != lastPosition || Integer.bitCount(slotCount) != 1 || idCount > slotCount) {
 			throw new IllegalStateException("an index at close that does not add up");
 		}
-		ByteBuffer body = index.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(HEADER);
-		// Room to grow, as a scan leaves: the first append does not copy the whole array.
-		long[] offsets = new long[events + Math.max(1024, events / 8)];
-		body.asLongBuffer().get(offsets, 0, events);
-		long end = body.getLong(HEADER + 8 * events);
-		body.position(HEADER + 8 * (events + 1));
-		long[] slots = new long[slotCount];
-		body.asLongBuffer().get(slots);
-		body.position(body.position() + 8 * slotCount);
-		JournalIndex.Restored restored = new JournalIndex.Restored(offsets, events, end, streams);
+		int at = HEADER;
+		LongBuffer lineStarts = longs(index, at, events);
+		long end = index.getLong(at + 8 * events);
+		at += 8 * (events + 1);
+		LongBuffer slots = longs(index, at, slotCount);
+		at += 8 * slotCount;
+		JournalIndex.Restored restored = new JournalIndex.Restored(lineStarts, events, end, streams);
+		// Each stream's positions are read in place, at their byte offset in the mapped
+		// file (little-endian, as the buffer reads them): no view or copy a stream.
 		for (int i = 0; i < streams; i++) {
-			byte[] id = new byte[body.getInt()];
-			body.get(id);
-			long[] positions = new long[body.getInt()];
-			body.asLongBuffer().get(positions);
-			body.position(body.position() + 8 * positions.length);
-			restored.stream(new String(id, StandardCharsets.UTF_8), positions);
+			int idLength = index.getInt(at);
+			String id = new String(bytes(index, at + 4, idLength), StandardCharsets.UTF_8);
+			at += 4 + idLength;
+			int count = index.getInt(at);
+			at += 4;
+			restored.stream(id, index, at, count);
+			at += 8 * count;
 		}
-		if (body.hasRemaining() || end != length) {
+		if (at != index.capacity() || end != length) {
 			throw new IllegalStateException("an index at close that does not add up");
 		}
-		return new State(restored.index(), IdTable.restore(slots, idCount), length, lastPosition, legacyEnd, lines);
+		return new State(restored.index(), IdTable.over(slots, idCount), length, lastPosition, legacyEnd, lines);
+	}
+
+	/** {@code count} little-endian longs from byte {@code at}, where they are. */
+	private static LongBuffer longs(ByteBuffer index, int at, int count) {
+		if (count < 0 || at + 8L * count > index.capacity()) {
+			throw new IllegalStateException("an index at close that does not add up");
+		}
+		return index.slice(at, 8 * count).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+	}
+
+	private static byte[] bytes(ByteBuffer index, int at, int length) {
+		if (length < 0 || at + (long) length > index.capacity()) {
+			throw new IllegalStateException("an index at close that does not add up");
+		}
+		byte[] bytes = new byte[length];
+		index.get(at, bytes);
+		return bytes;
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package dev.eventstore.journal.file;
 
+import java.nio.ByteBuffer;
+import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -30,7 +32,18 @@ final class JournalIndex implements LineIndex {
 
 	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
-	/** {@code offsets[p - base - 1]} is where the line of position {@code p} starts. */
+	/**
+	 * Where the first {@link #recordedCount} lines start, as a clean close recorded them
+	 * ({@link IndexAtClose}, memory-mapped; never changed), or null.
+	 */
+	private @Nullable LongBuffer recorded;
+
+	private int recordedCount;
+
+	/**
+	 * {@code offsets[p - base - 1 - recordedCount]} is where the line of position
+	 * {@code p} starts.
+	 */
 	private long[] offsets = new long[1024];
 
 	private int count;
@@ -38,7 +51,7 @@ final class JournalIndex implements LineIndex {
 	/** Where the last indexed line ends. */
 	private long end;
 
-	private final Map<String, Positions> streams = new HashMap<>();
+	private Map<String, Positions> streams = new HashMap<>();
 
 	/**
 	 * The entry {@link #lastVersion} found last, which {@link #add} then needs: only the
@@ -96,10 +109,12 @@ final class JournalIndex implements LineIndex {
 						(id) -> new Positions(id, this.versionBefore.applyAsLong(id)));
 			}
 			for (int lineStart : lineStarts) {
-				if (this.count == this.offsets.length) {
+				int heapCount = this.count - this.recordedCount;
+				if (heapCount == this.offsets.length) {
 					this.offsets = Arrays.copyOf(this.offsets, this.offsets.length * 2);
 				}
-				this.offsets[this.count++] = from + lineStart;
+				this.offsets[heapCount] = from + lineStart;
+				this.count++;
 				positions.add(this.base + this.count);
 			}
 			this.end = end;
@@ -120,6 +135,14 @@ final class JournalIndex implements LineIndex {
 		try {
 			if (lastPosition >= this.base + this.count) {
 				return;
+			}
+			if (lastPosition - this.base < this.recordedCount) {
+				// Never by recovery or a failed write, which cut after the close's end:
+				// held
+				// on the heap to be cut like the rest.
+				this.offsets = lineStartsOnHeap();
+				this.recorded = null;
+				this.recordedCount = 0;
 			}
 			this.count = (int) (lastPosition - this.base);
 			this.end = end;
@@ -170,7 +193,7 @@ final class JournalIndex implements LineIndex {
 		this.lock.readLock().lock();
 		try {
 			Positions positions = this.streams.get(streamId);
-			int index = (positions != null) ? Arrays.binarySearch(positions.values, 0, positions.size, position) : -1;
+			int index = (positions != null) ? positions.indexOf(position) : -1;
 			if (index < 0) {
 				throw new IllegalStateException(
 						"Position " + position + " is not indexed in stream '" + streamId + "'");
@@ -190,7 +213,7 @@ final class JournalIndex implements LineIndex {
 		this.lock.readLock().lock();
 		try {
 			this.streams.forEach((id, positions) -> {
-				if (positions.size > 0 && positions.values[0] <= maxPosition && filter.test(id)) {
+				if (positions.size > 0 && positions.valueAt(0) <= maxPosition && filter.test(id)) {
 					page.accept(id);
 				}
 			});
@@ -230,7 +253,7 @@ final class JournalIndex implements LineIndex {
 			}
 			int from = (int) (fromVersion - 1);
 			int to = (int) Math.min(positions.countUpTo(maxPosition), from + (long) maxCount);
-			return (to > from) ? Arrays.copyOfRange(positions.values, from, to) : new long[0];
+			return (to > from) ? positions.copy(from, to) : new long[0];
 		}
 		finally {
 			this.lock.readLock().unlock();
@@ -244,8 +267,8 @@ final class JournalIndex implements LineIndex {
 			long[] ranges = new long[positions.length * 2];
 			for (int i = 0; i < positions.length; i++) {
 				int p = (int) (positions[i] - this.base);
-				ranges[2 * i] = this.offsets[p - 1];
-				ranges[2 * i + 1] = (p < this.count) ? this.offsets[p] : this.end;
+				ranges[2 * i] = offsetAt(p - 1);
+				ranges[2 * i + 1] = (p < this.count) ? offsetAt(p) : this.end;
 			}
 			return ranges;
 		}
@@ -260,7 +283,7 @@ final class JournalIndex implements LineIndex {
 		try {
 			int first = (int) (from - this.base);
 			int last = (int) (to - this.base);
-			return new long[] { this.offsets[first - 1], (last < this.count) ? this.offsets[last] : this.end };
+			return new long[] { offsetAt(first - 1), (last < this.count) ? offsetAt(last) : this.end };
 		}
 		finally {
 			this.lock.readLock().unlock();
@@ -274,7 +297,7 @@ final class JournalIndex implements LineIndex {
 	long[] lineOffsets() {
 		this.lock.readLock().lock();
 		try {
-			long[] copy = Arrays.copyOf(this.offsets, this.count + 1);
+			long[] copy = Arrays.copyOf(lineStartsOnHeap(), this.count + 1);
 			copy[this.count] = this.end;
 			return copy;
 		}
@@ -283,12 +306,28 @@ final class JournalIndex implements LineIndex {
 		}
 	}
 
+	/** Where the line at index {@code i} (position {@code base + 1 + i}) starts. */
+	private long offsetAt(int i) {
+		LongBuffer prefix = this.recorded;
+		return (prefix != null && i < this.recordedCount) ? prefix.get(i) : this.offsets[i - this.recordedCount];
+	}
+
+	/** Every line start, on the heap, with room for one more entry. */
+	private long[] lineStartsOnHeap() {
+		long[] all = new long[Math.max(this.count + 1, this.recordedCount + this.offsets.length)];
+		LongBuffer prefix = this.recorded;
+		if (prefix != null) {
+			prefix.get(0, all, 0, this.recordedCount);
+		}
+		System.arraycopy(this.offsets, 0, all, this.recordedCount, this.count - this.recordedCount);
+		return all;
+	}
+
 	/** Hands each stream's positions in this file, ascending, to the consumer. */
 	void forEachStream(BiConsumer<String, long[]> consumer) {
 		this.lock.readLock().lock();
 		try {
-			this.streams
-				.forEach((id, positions) -> consumer.accept(id, Arrays.copyOf(positions.values, positions.size)));
+			this.streams.forEach((id, positions) -> consumer.accept(id, positions.copy(0, positions.size)));
 		}
 		finally {
 			this.lock.readLock().unlock();
@@ -297,36 +336,49 @@ final class JournalIndex implements LineIndex {
 
 	/**
 	 * Builds the index of a whole single-file journal from what a clean close recorded
-	 * ({@link IndexAtClose}) rather than from its lines.
+	 * ({@link IndexAtClose}) rather than from its lines: the recorded line starts and
+	 * streams' positions are read where they are mapped, and copied to the heap only when
+	 * a stream is appended to.
 	 */
 	static final class Restored {
 
 		private final JournalIndex index = new JournalIndex();
 
 		/**
-		 * @param offsets where each line starts, room to grow beyond the first
-		 * {@code count}
+		 * @param lineStarts where each recorded line starts, mapped
+		 * @param count the lines indexed
+		 * @param end where the last one ends
+		 */
+		/**
+		 * @param lineStarts where each recorded line starts, mapped
 		 * @param count the lines indexed
 		 * @param end where the last one ends
 		 * @param streams how many streams will be added
 		 */
-		Restored(long[] offsets, int count, long end, int streams) {
-			if (count > offsets.length || count < 0) {
-				throw new IllegalArgumentException(count + " lines in an array of " + offsets.length);
+		Restored(LongBuffer lineStarts, int count, long end, int streams) {
+			if (count > lineStarts.limit() || count < 0) {
+				throw new IllegalArgumentException(count + " lines in a table of " + lineStarts.limit());
 			}
-			this.index.offsets = (offsets.length > 0) ? offsets : new long[1024];
+			this.index.recorded = lineStarts;
+			this.index.recordedCount = count;
 			this.index.count = count;
 			this.index.end = end;
+			this.index.streams = new HashMap<>(Math.max(16, (int) (streams / 0.75f) + 1));
 		}
 
-		/** Adds a stream's positions, ascending, every one indexed. */
-		void stream(String streamId, long[] positions) {
-			if (positions.length == 0 || positions[0] < 1 || positions[positions.length - 1] > this.index.count) {
+		/**
+		 * Adds a stream's recorded positions, ascending, every one indexed: {@code size}
+		 * little-endian longs from byte {@code at} of a buffer every stream shares.
+		 */
+		void stream(String streamId, ByteBuffer recorded, int at, int size) {
+			if (size <= 0 || at < 0 || at + 8L * size > recorded.limit() || recorded.getLong(at) < 1
+					|| recorded.getLong(at + 8 * (size - 1)) > this.index.count) {
 				throw new IllegalArgumentException("positions of stream '" + streamId + "' outside the index");
 			}
 			Positions entry = new Positions(streamId, 0);
-			entry.values = positions;
-			entry.size = positions.length;
+			entry.recorded = recorded;
+			entry.recordedAt = at;
+			entry.size = size;
 			if (this.index.streams.put(streamId, entry) != null) {
 				throw new IllegalArgumentException("stream '" + streamId + "' twice");
 			}
@@ -338,7 +390,10 @@ final class JournalIndex implements LineIndex {
 
 	}
 
-	/** Ascending positions of one stream. */
+	/**
+	 * Ascending positions of one stream: recorded ones read where they are mapped until
+	 * the writer appends to the stream, then all on the heap.
+	 */
 	private static final class Positions {
 
 		final String streamId;
@@ -348,6 +403,14 @@ final class JournalIndex implements LineIndex {
 
 		long[] values = new long[4];
 
+		/**
+		 * The buffer holding the positions a clean close recorded, little-endian longs
+		 * from byte {@link #recordedAt}, until the stream is appended to.
+		 */
+		@Nullable ByteBuffer recorded;
+
+		int recordedAt;
+
 		int size;
 
 		Positions(String streamId, long before) {
@@ -355,18 +418,64 @@ final class JournalIndex implements LineIndex {
 			this.before = before;
 		}
 
+		long valueAt(int i) {
+			ByteBuffer positions = this.recorded;
+			return (positions != null) ? positions.getLong(this.recordedAt + 8 * i) : this.values[i];
+		}
+
+		/** The writer's: under the index's write lock. */
 		void add(long position) {
+			if (this.recorded != null) {
+				long[] all = new long[this.size + Math.max(4, this.size / 2)];
+				System.arraycopy(copy(0, this.size), 0, all, 0, this.size);
+				this.values = all;
+				this.recorded = null;
+			}
 			if (this.size == this.values.length) {
 				this.values = Arrays.copyOf(this.values, this.size * 2);
 			}
 			this.values[this.size++] = position;
 		}
 
+		long[] copy(int from, int to) {
+			long[] copy = new long[to - from];
+			ByteBuffer positions = this.recorded;
+			if (positions != null) {
+				for (int i = from; i < to; i++) {
+					copy[i - from] = positions.getLong(this.recordedAt + 8 * i);
+				}
+			}
+			else {
+				System.arraycopy(this.values, from, copy, 0, to - from);
+			}
+			return copy;
+		}
+
+		/** The index of a position, or a negative number when it is not one of them. */
+		int indexOf(long position) {
+			int low = 0;
+			int high = this.size - 1;
+			while (low <= high) {
+				int middle = (low + high) >>> 1;
+				long value = valueAt(middle);
+				if (value < position) {
+					low = middle + 1;
+				}
+				else if (value > position) {
+					high = middle - 1;
+				}
+				else {
+					return middle;
+				}
+			}
+			return -(low + 1);
+		}
+
 		int countUpTo(long maxPosition) {
-			if (this.size == 0 || this.values[this.size - 1] <= maxPosition) {
+			if (this.size == 0 || valueAt(this.size - 1) <= maxPosition) {
 				return this.size;
 			}
-			int index = Arrays.binarySearch(this.values, 0, this.size, maxPosition);
+			int index = indexOf(maxPosition);
 			return (index >= 0) ? index + 1 : -(index + 1);
 		}
 

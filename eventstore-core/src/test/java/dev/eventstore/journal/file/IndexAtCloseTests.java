@@ -113,7 +113,7 @@ class IndexAtCloseTests {
 	}
 
 	@Test
-	void aJournalOpenedFromItsIndexReadsAppendsAndChecksAsAScannedOne() {
+	void aJournalOpenedFromItsIndexReadsAppendsAndChecksAsAScannedOne() throws IOException {
 		List<StoredEvent> written = writeAndClose(6_000);
 		StoredEvent old = written.get(1234);
 		try (EventStore store = open(journal())) {
@@ -131,6 +131,25 @@ class IndexAtCloseTests {
 			StoredEvent retried = store.append(old.streamId(), NewEvent.of("Noted", old.data()).withId(old.id()));
 			assertThat(retried).isEqualTo(old);
 			assertThat(store.lastPosition()).isEqualTo(6_001);
+			store.append("new-stream", NewEvent.of("Noted", Map.of("late", true)));
+		}
+		// Closed again: the recorded part and the appended one make one index, as a
+		// scan's.
+		IndexAtClose.State reloaded = load();
+		Recovery.Result scanned = scan();
+		assertThat(reloaded).isNotNull();
+		assertThat(reloaded.index().lineOffsets()).isEqualTo(scanned.index().lineOffsets());
+		assertThat(streams(reloaded.index())).isEqualTo(streams(scanned.index())).containsKey("new-stream");
+		assertThat(reloaded.ids().size()).isEqualTo(scanned.ids().size()).isEqualTo(6_002);
+		try (EventStore store = open(journal())) {
+			List<StoredEvent> all = store.readAll(1, Integer.MAX_VALUE);
+			assertThat(all).hasSize(6_002);
+			for (StoredEvent event : List.of(all.get(0), all.get(3_000), all.get(6_000), all.get(6_001))) {
+				assertThat(store.append(event.streamId(), NewEvent.of("Noted", event.data()).withId(event.id())))
+					.as("a retry of position %d is found", event.position())
+					.isEqualTo(event);
+			}
+			assertThat(store.lastPosition()).isEqualTo(6_002);
 		}
 	}
 
