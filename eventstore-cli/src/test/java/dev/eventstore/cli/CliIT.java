@@ -16,9 +16,13 @@ import java.util.stream.Stream;
 import dev.eventstore.EventStore;
 import dev.eventstore.FsyncPolicy;
 import dev.eventstore.NewEvent;
+import dev.eventstore.personal.InMemorySubjectKeyStore;
+import dev.eventstore.personal.PersonalDataProtection;
 import dev.eventstore.postgres.PostgresCheckpointStore;
 import dev.eventstore.processor.Checkpoint;
 import dev.eventstore.processor.CheckpointStore;
+import dev.eventstore.types.EventType;
+import dev.eventstore.types.PersonalData;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -240,6 +244,41 @@ class CliIT {
 		Run again = run("repair", journal.toString(), "--accept-missing-segments");
 		assertThat(again.exit()).isEqualTo(1);
 		assertThat(again.err()).contains("nothing to accept");
+	}
+
+	/** An event with personal data (#29). */
+	@EventType("CustomerRegistered")
+	record CustomerRegistered(String customerId, @PersonalData(subject = "customerId") String email) {
+	}
+
+	@Test
+	void personalDataStaysEncryptedInEveryCommandsOutputAndInACopy() throws Exception {
+		Path journal = this.dir.resolve("personal.ndjson");
+		try (EventStore store = EventStore.builder()
+			.persistPath(journal)
+			.personalData(
+					PersonalDataProtection.of("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII),
+							new InMemorySubjectKeyStore()))
+			.build()) {
+			store.append("customer-1", NewEvent.of(new CustomerRegistered("c-1", "ada@example.org")));
+		}
+		Run cat = run("cat", journal.toString());
+		Run json = run("cat", journal.toString(), "--json");
+		assertThat(cat.exit()).isZero();
+		assertThat(json.exit()).isZero();
+		assertThat(cat.out() + json.out()).contains("pd1:").doesNotContain("ada@example.org");
+		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+			String url = postgres.getJdbcUrl("postgres", "postgres");
+			Run copied = run("copy", journal.toString(), url, "--table-prefix", "pd_");
+			assertThat(copied.exit()).as(copied.err()).isZero();
+			Run fromPostgres = run("cat", url, "--table-prefix", "pd_", "--json");
+			assertThat(fromPostgres.out()).contains("pd1:").doesNotContain("ada@example.org");
+			try (var connection = postgres.getPostgresDatabase().getConnection();
+					var rows = connection.createStatement().executeQuery("SELECT data::text FROM pd_events")) {
+				assertThat(rows.next()).isTrue();
+				assertThat(rows.getString(1)).contains("pd1:").doesNotContain("ada@example.org");
+			}
+		}
 	}
 
 	@Test
