@@ -7,6 +7,7 @@ import dev.eventstore.personal.PersonalDataProtection;
 import dev.eventstore.personal.PersonalFields;
 import dev.eventstore.serialization.EventSerializer;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The store's serializer when it protects personal data: payloads of classes with
@@ -42,6 +43,23 @@ final class ProtectingSerializer implements EventSerializer {
 			// The key store failed: nothing is written.
 			throw new EventStoreException("Cannot encrypt the personal data of event " + eventId + " ("
 					+ payload.getClass().getName() + "): " + ex.getMessage() + "; nothing was stored", ex);
+		}
+	}
+
+	/**
+	 * A stored event's data with its personal values decrypted, or replaced once erased.
+	 * @param tree the event's data, a tree of the caller's own
+	 * @throws EventStoreException naming the event when a value does not decrypt or the
+	 * key store fails
+	 */
+	ObjectNode reveal(ObjectNode tree, Class<?> type, StoredEvent event) {
+		try {
+			return this.protection.decrypt(tree, PersonalFields.of(type), event.id());
+		}
+		catch (IllegalArgumentException | IllegalStateException | UncheckedIOException ex) {
+			throw new EventStoreException("The personal data of the event at position " + event.position() + " (id "
+					+ event.id() + ", '" + event.type() + "' in stream '" + event.streamId() + "') cannot be read: "
+					+ ex.getMessage(), ex);
 		}
 	}
 

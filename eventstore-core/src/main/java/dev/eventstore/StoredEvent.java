@@ -1,6 +1,5 @@
 package dev.eventstore;
 
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -428,30 +427,13 @@ public final class StoredEvent {
 		}
 		JsonBody json = this.body.json;
 		T decoded;
-		// Personal data is decrypted on every call and never kept: once its subject is
-		// erased, no view of the event gives it again.
-		if (this.serializer instanceof ProtectingSerializer protecting && PersonalFields.of(type).any()) {
-			ObjectNode revealed;
-			try {
-				revealed = protecting.protection().decrypt(tree(), PersonalFields.of(type), this.id);
-			}
-			catch (IllegalArgumentException | IllegalStateException | UncheckedIOException ex) {
-				throw new EventStoreException(
-						"The personal data of the event at position " + this.position + " (id " + this.id + ", '"
-								+ this.type + "' in stream '" + this.streamId + "') cannot be read: " + ex.getMessage(),
-						ex);
-			}
-			try {
-				return this.serializer.deserialize(revealed, type);
-			}
-			catch (JacksonException | IllegalArgumentException ex) {
-				throw new IllegalArgumentException(
-						"Event at position " + this.position + " ('" + this.type + "' in stream '" + this.streamId
-								+ "') does not fit " + type.getName() + ": " + Texts.firstLine(ex.getMessage()),
-						ex);
-			}
-		}
 		try {
+			if (this.serializer instanceof ProtectingSerializer protecting && PersonalFields.of(type).any()) {
+				// Decrypted on every call and never kept: once its subject is erased, no
+				// view
+				// of the event gives it again.
+				return this.serializer.deserialize(protecting.reveal(tree(), type, this), type);
+			}
 			decoded = (json != null) ? this.serializer.deserialize(json.bytes(), type)
 					: this.serializer.deserialize(Objects.requireNonNull(this.body.tree), type);
 		}

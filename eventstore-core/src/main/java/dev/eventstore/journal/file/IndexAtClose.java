@@ -16,7 +16,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32C;
 
 import dev.eventstore.internal.IdTable;
 import org.jspecify.annotations.Nullable;
@@ -146,8 +145,8 @@ final class IndexAtClose {
 				.putInt(state.ids().size())
 				.putInt(headAndTail[0])
 				.putInt(headAndTail[1])
-				.putInt(crc(buffer, HEADER, (int) bodySize));
-			header.putInt(crc(buffer, 0, HEADER - 4));
+				.putInt(SegmentIndex.crc(buffer, HEADER, (int) bodySize));
+			header.putInt(SegmentIndex.crc(buffer, 0, HEADER - 4));
 			buffer.position(0).limit(buffer.capacity());
 			Directories.replace(path, buffer);
 		}
@@ -221,7 +220,7 @@ final class IndexAtClose {
 		if (index.getLong(0) != MAGIC || index.getInt(8) != FORMAT) {
 			return "not an index at close of this format";
 		}
-		if (crc(index, 0, HEADER - 4) != index.getInt(HEADER - 4)) {
+		if (SegmentIndex.crc(index, 0, HEADER - 4) != index.getInt(HEADER - 4)) {
 			return "its header's checksum does not match";
 		}
 		long length = index.getLong(12);
@@ -236,7 +235,7 @@ final class IndexAtClose {
 		if (headAndTail[0] != index.getInt(HEADER - 16) || headAndTail[1] != index.getInt(HEADER - 12)) {
 			return "the journal's bytes are not those it was written for";
 		}
-		if (crc(index, HEADER, index.capacity() - HEADER) != index.getInt(HEADER - 8)) {
+		if (SegmentIndex.crc(index, HEADER, index.capacity() - HEADER) != index.getInt(HEADER - 8)) {
 			return "its body's checksum does not match";
 		}
 		return null;
@@ -307,10 +306,10 @@ final class IndexAtClose {
 		int head = (int) Math.min(end, CHECKED_BYTES);
 		ByteBuffer bytes = ByteBuffer.allocate(head);
 		read(channel, bytes, 0);
-		int headCrc = crc(bytes.flip(), 0, head);
+		int headCrc = SegmentIndex.crc(bytes.flip(), 0, head);
 		bytes.clear();
 		read(channel, bytes, end - head);
-		return new int[] { headCrc, crc(bytes.flip(), 0, head) };
+		return new int[] { headCrc, SegmentIndex.crc(bytes.flip(), 0, head) };
 	}
 
 	private static void read(FileChannel channel, ByteBuffer bytes, long at) throws IOException {
@@ -322,12 +321,6 @@ final class IndexAtClose {
 			}
 			offset += read;
 		}
-	}
-
-	private static int crc(ByteBuffer buffer, int from, int length) {
-		CRC32C crc = new CRC32C();
-		crc.update(buffer.duplicate().position(from).limit(from + length));
-		return (int) crc.getValue();
 	}
 
 	private static long nanos(FileTime time) {

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
+import dev.eventstore.journal.support.Postings;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -394,7 +395,7 @@ final class JournalIndex implements LineIndex {
 	 * Ascending positions of one stream: recorded ones read where they are mapped until
 	 * the writer appends to the stream, then all on the heap.
 	 */
-	private static final class Positions {
+	private static final class Positions implements Postings.PositionList {
 
 		final String streamId;
 
@@ -451,24 +452,14 @@ final class JournalIndex implements LineIndex {
 			return copy;
 		}
 
-		/** The index of a position, or a negative number when it is not one of them. */
-		int indexOf(long position) {
-			int low = 0;
-			int high = this.size - 1;
-			while (low <= high) {
-				int middle = (low + high) >>> 1;
-				long value = valueAt(middle);
-				if (value < position) {
-					low = middle + 1;
-				}
-				else if (value > position) {
-					high = middle - 1;
-				}
-				else {
-					return middle;
-				}
-			}
-			return -(low + 1);
+		@Override
+		public int size() {
+			return this.size;
+		}
+
+		@Override
+		public long get(int index) {
+			return valueAt(index);
 		}
 
 		int countUpTo(long maxPosition) {
