@@ -142,11 +142,27 @@ public final class KafkaForwarder implements PipelinedEventHandler {
 		}
 	}
 
-	/** How the forwarding goes, for health. */
+	/**
+	 * How the forwarding goes, for health. Records that wait longer than the
+	 * acknowledgement timeout show as failing at once, before the processor's next flush:
+	 * a send blocked on the broker's metadata (a broker that is gone) never reaches one.
+	 * @return the status
+	 */
 	public KafkaForwarderStatus status() {
 		Window current = this.window;
-		return new KafkaForwarderStatus(this.acknowledged, current.sent - current.completed(), this.lastError,
-				this.failingSince);
+		long inFlight = current.sent - current.completed();
+		String error = this.lastError;
+		Instant since = this.failingSince;
+		if (since == null && inFlight > 0) {
+			long waited = System.nanoTime() - current.firstAt;
+			if (waited > this.settings.ackTimeout().toNanos()) {
+				since = Instant.now().minusNanos(waited);
+				error = "Kafka has not acknowledged " + inFlight + " of the " + current.sent
+						+ " records since position " + current.first + " for " + Duration.ofNanos(waited).toSeconds()
+						+ " s (is the broker reachable?); the producer keeps trying";
+			}
+		}
+		return new KafkaForwarderStatus(this.acknowledged, inFlight, error, since);
 	}
 
 	@Override
@@ -166,6 +182,9 @@ public final class KafkaForwarder implements PipelinedEventHandler {
 
 		volatile long last;
 
+		/** When the first record was sent, in {@link System#nanoTime()}. */
+		volatile long firstAt;
+
 		private long done;
 
 		volatile @Nullable Throwable failure;
@@ -173,6 +192,7 @@ public final class KafkaForwarder implements PipelinedEventHandler {
 		void sending(long position) {
 			if (this.sent == 0) {
 				this.first = position;
+				this.firstAt = System.nanoTime();
 			}
 			this.last = position;
 			synchronized (this.lock) {

@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
  * @param acknowledged the position of the last event the broker acknowledged, with every
  * forwarded event before it; 0 before the first
  * @param inFlight records sent and not yet acknowledged
- * @param lastError why the last flush failed, null once one succeeds again
- * @param failingSince when the flushes started failing, null while they succeed
+ * @param lastError why forwarding fails (the last flush failed, or records wait longer
+ * than the acknowledgement timeout), null while it succeeds
+ * @param failingSince since when it fails, null while it succeeds
  * @since 0.2.0
  */
 public record KafkaForwarderStatus(long acknowledged, long inFlight, @Nullable String lastError,

@@ -3,7 +3,7 @@ package dev.eventstore.kafka;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
@@ -37,13 +37,21 @@ class BrokerOutageTests {
 				.retry(new RetryPolicy(Integer.MAX_VALUE, Duration.ofMillis(100), Duration.ofSeconds(1), 2.0))
 				.build()
 				.start()) {
-				AtomicBoolean appending = new AtomicBoolean(true);
+				// The second half is appended while the broker is down: a broker that
+				// takes
+				// longer to stop than the appender takes to finish would otherwise leave
+				// nothing to forward during the outage.
+				CountDownLatch brokerDown = new CountDownLatch(1);
 				Thread appender = new Thread(() -> {
-					for (int i = 0; i < 3_000 && appending.get(); i++) {
+					for (int i = 0; i < 3_000; i++) {
+						if (i == 1_500) {
+							awaitQuietly(brokerDown);
+						}
 						store.append("order-" + (i % 50), NewEvent.of("OrderNoted", Map.of("i", i)));
 						sleep(3);
 					}
 				});
+				appender.setDaemon(true);
 				appender.start();
 				await().atMost(Duration.ofSeconds(60)).until(() -> processor.status().checkpoint() >= 500);
 
@@ -51,6 +59,7 @@ class BrokerOutageTests {
 				server.shutdown();
 				server.awaitShutdown();
 				long stoppedAt = processor.status().checkpoint();
+				brokerDown.countDown();
 				// The producer learns of the dead broker through its request timeouts and
 				// metadata refreshes; on a loaded 2-core machine that once took over 10
 				// s.
@@ -77,6 +86,15 @@ class BrokerOutageTests {
 		}
 		finally {
 			broker.destroy();
+		}
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

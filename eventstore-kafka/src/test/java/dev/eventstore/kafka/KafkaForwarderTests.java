@@ -157,13 +157,33 @@ class KafkaForwarderTests {
 			.retry(new RetryPolicy(1_000, Duration.ofMillis(10), Duration.ofMillis(50), 2.0))
 			.build()
 			.start());
-		await().atMost(WAIT).until(() -> forwarder.status().failingSince() != null);
+		// The forwarder reports the refusal before it throws it to the processor.
+		await().atMost(WAIT)
+			.until(() -> forwarder.status().failingSince() != null && processor.status().lastError() != null);
 		ProcessorStatus status = processor.status();
 		assertThat(status.checkpoint()).isZero();
 		assertThat(status.lastError()).isNotNull();
 		assertThat(forwarder.status().isHealthy()).isFalse();
 		assertThat(forwarder.status().acknowledged()).isZero();
 		assertThat(forwarder.status().lastError()).contains("position 1");
+	}
+
+	@Test
+	void aSendBlockedOnAGoneBrokerShowsAsFailingBeforeTheProcessorSeesAnError() {
+		EventStore store = keep(EventStore.inMemory());
+		store.append("order-1", NewEvent.of("Placed", Map.of()));
+		KafkaForwarderSettings settings = new KafkaForwarderSettings("unreachable", Map.of(), Set.of(), "/tests",
+				Duration.ofMillis(300));
+		// The send waits for metadata far longer than the acknowledgement timeout.
+		Map<String, Object> producer = Map.of("bootstrap.servers", "localhost:9", "max.block.ms", 4_000);
+		KafkaForwarder forwarder = new KafkaForwarder(new KafkaTemplate<>(KafkaForwarder.producerFactory(producer)),
+				settings);
+		Processor processor = keep(Processor.builder(KafkaForwarder.NAME, store, forwarder).build().start());
+		await().atMost(Duration.ofSeconds(5)).until(() -> !forwarder.status().isHealthy());
+		assertThat(processor.status().lastError()).isNull();
+		assertThat(processor.status().checkpoint()).isZero();
+		assertThat(forwarder.status().inFlight()).isEqualTo(1);
+		assertThat(forwarder.status().lastError()).contains("position 1").contains("is the broker reachable?");
 	}
 
 }
