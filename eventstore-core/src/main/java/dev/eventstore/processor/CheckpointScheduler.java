@@ -51,7 +51,7 @@ final class CheckpointScheduler {
 		this.progress = progress;
 		this.flush = new HandlerFlush(config, progress);
 		this.writer = Executors.newSingleThreadExecutor((task) -> {
-			Thread saver = new Thread(task, "eventstore-checkpoint-" + config.name());
+			Thread saver = new Thread(task, "eventstore-checkpoint-" + config.key());
 			saver.setDaemon(true);
 			return saver;
 		});
@@ -85,11 +85,11 @@ final class CheckpointScheduler {
 			// A save of an earlier ownership; the stored checkpoint is read next.
 		}
 		this.saved = null;
-		Optional<Checkpoint> stored = this.config.checkpoints().load(this.config.name());
+		Optional<Checkpoint> stored = this.config.checkpoints().load(this.config.key());
 		if (stored.isEmpty()) {
 			long start = (this.config.startFrom() == StartPoint.BEGINNING) ? 0 : this.config.store().lastPosition();
 			Checkpoint first = new Checkpoint(start, 0);
-			this.config.checkpoints().save(this.config.name(), null, first);
+			this.config.checkpoints().save(this.config.key(), null, first);
 			saved(first);
 			return;
 		}
@@ -141,7 +141,7 @@ final class CheckpointScheduler {
 			return;
 		}
 		try {
-			this.config.checkpoints().save(this.config.name(), expected, next);
+			this.config.checkpoints().save(this.config.key(), expected, next);
 			this.saved = next;
 		}
 		catch (RuntimeException ex) {
@@ -198,7 +198,7 @@ final class CheckpointScheduler {
 				return;
 			}
 			Checkpoint next = new Checkpoint(handled, this.replayUntil);
-			this.config.checkpoints().save(this.config.name(), last, next);
+			this.config.checkpoints().save(this.config.key(), last, next);
 			saved(next);
 		}
 	}

@@ -1,6 +1,7 @@
 package dev.eventstore.processor;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
@@ -40,6 +41,44 @@ public interface CheckpointStore {
 	 */
 	default boolean isTransactional() {
 		return false;
+	}
+
+	/**
+	 * Whether this store keeps {@linkplain ParkedEvent parked events}, which a processor
+	 * that {@linkplain RetriesExhausted#PARK parks} needs. The stores this library makes
+	 * do; one that does not refuses such a processor when it is built.
+	 */
+	default boolean keepsParkedEvents() {
+		return false;
+	}
+
+	/**
+	 * The events parked under a processor (or one of its segments), by position.
+	 * @param processor the processor's (or segment's) name
+	 * @return the parked events, in position order
+	 */
+	default List<ParkedEvent> parked(String processor) {
+		return List.of();
+	}
+
+	/**
+	 * Parks an event, or replaces the parked event of the same position, durably before
+	 * it returns (in the handler's transaction when the store is transactional).
+	 * @param processor the processor's (or segment's) name
+	 * @param event the parked event
+	 */
+	default void park(String processor, ParkedEvent event) {
+		throw new UnsupportedOperationException(this + " keeps no parked events");
+	}
+
+	/**
+	 * Removes a parked event, durably before it returns (in the handler's transaction
+	 * when the store is transactional); nothing happens when none is parked there.
+	 * @param processor the processor's (or segment's) name
+	 * @param position the event's position
+	 */
+	default void unpark(String processor, long position) {
+		throw new UnsupportedOperationException(this + " keeps no parked events");
 	}
 
 	/**

@@ -10,8 +10,8 @@ import dev.eventstore.StoredEvent;
 /**
  * Hands one event to a processor's handler: in a transaction with its checkpoint when the
  * processor has transactions, retried by the {@link RetryPolicy} with its backoff when
- * the handler throws, and failing the processor at the event when the attempts are used
- * up. Runs on the processor's thread.
+ * the handler throws, and failing the processor at the event (or parking it) when the
+ * attempts are used up. Runs on the processor's thread.
  */
 final class EventDelivery {
 
@@ -23,13 +23,20 @@ final class EventDelivery {
 
 	private final CheckpointScheduler checkpoints;
 
-	EventDelivery(ProcessorConfiguration config, ProcessorProgress progress, CheckpointScheduler checkpoints) {
+	private final ParkedStreams parking;
+
+	EventDelivery(ProcessorConfiguration config, ProcessorProgress progress, CheckpointScheduler checkpoints,
+			ParkedStreams parking) {
 		this.config = config;
 		this.progress = progress;
 		this.checkpoints = checkpoints;
+		this.parking = parking;
 	}
 
-	/** Delivers one event, with retries; false when the processor stops at it. */
+	/**
+	 * Delivers one event, with retries; when they run out, parks it under
+	 * {@link RetriesExhausted#PARK}. False when the processor stops at it.
+	 */
 	boolean deliver(StoredEvent event) {
 		boolean replay = event.position() <= this.checkpoints.replayUntil();
 		RetryPolicy retry = this.config.retry();
@@ -66,6 +73,10 @@ final class EventDelivery {
 				String error = ProcessorFailure.describe(thrown);
 				this.progress.lastError = error;
 				if (attempt >= retry.maxAttempts()) {
+					if (this.config.exhausted() == RetriesExhausted.PARK) {
+						this.parking.parkFailed(event, attempt, error);
+						return true;
+					}
 					this.progress.fail(new ProcessorFailure(event.position(), event.streamId(), event.type(), error,
 							attempt, Instant.now()));
 					this.checkpoints.saveIfBehind();
@@ -73,7 +84,7 @@ final class EventDelivery {
 				}
 				Duration delay = retry.delayAfter(attempt);
 				logger.log(
-						Level.WARNING, "Processor '" + this.config.name() + "' failed on position " + event.position()
+						Level.WARNING, "Processor " + this.config.label() + " failed on position " + event.position()
 								+ " (attempt " + attempt + " of " + retry.maxAttempts() + "); retrying in " + delay,
 						thrown);
 				this.progress.sleep(delay.toNanos());
@@ -97,7 +108,7 @@ final class EventDelivery {
 			catch (Exception ex) {
 				throw new HandlerFailed(ex);
 			}
-			this.config.checkpoints().save(this.config.name(), expected, next);
+			this.config.checkpoints().save(this.config.key(), expected, next);
 		});
 		this.checkpoints.saved(next);
 	}

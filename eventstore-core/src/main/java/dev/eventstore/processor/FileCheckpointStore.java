@@ -11,12 +11,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
@@ -26,6 +31,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Checkpoints in files next to the journal, one line of JSON each with a CRC-32C of its
@@ -187,35 +193,152 @@ final class FileCheckpointStore implements CheckpointStore {
 	}
 
 	private void write(String processor, Path file, Checkpoint next) {
-		Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
 		String journal = journalId();
 		String line = "{\"processor\":\"" + processor + "\",\"position\":" + next.position() + ",\"replayUntil\":"
 				+ next.replayUntil() + ((journal != null) ? ",\"journal\":\"" + journal + "\"" : "") + ",\"crc32c\":\""
 				+ checksum(processor, next.position(), next.replayUntil(), journal) + "\"}\n";
 		try {
-			try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-					StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-				ByteBuffer buffer = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
-				while (buffer.hasRemaining()) {
-					channel.write(buffer);
-				}
-				channel.force(true);
-			}
-			try {
-				Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			}
-			catch (AtomicMoveNotSupportedException ex) {
-				throw new EventStoreException("The file system of " + file + " cannot rename atomically", ex);
-			}
-			try (FileChannel dir = FileChannel.open(this.directory, StandardOpenOption.READ)) {
-				dir.force(true);
-			}
+			replace(file, line.getBytes(StandardCharsets.UTF_8));
 		}
 		catch (IOException ex) {
 			throw new EventStoreException(
 					"Cannot save the checkpoint of processor '" + processor + "' to " + file + ": " + ex.getMessage(),
 					ex);
 		}
+	}
+
+	/**
+	 * Writes a temporary file, forces it, renames it over the file and forces the
+	 * directory: after a crash the file holds the old content or the new.
+	 */
+	private void replace(Path file, byte[] content) throws IOException {
+		Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+				StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+			ByteBuffer buffer = ByteBuffer.wrap(content);
+			while (buffer.hasRemaining()) {
+				channel.write(buffer);
+			}
+			channel.force(true);
+		}
+		try {
+			Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (AtomicMoveNotSupportedException ex) {
+			throw new EventStoreException("The file system of " + file + " cannot rename atomically", ex);
+		}
+		try (FileChannel dir = FileChannel.open(this.directory, StandardOpenOption.READ)) {
+			dir.force(true);
+		}
+	}
+
+	Path parkedFile(String processor) {
+		return this.directory.resolve(this.journalName + "." + ProcessorNames.require(processor) + ".parked");
+	}
+
+	@Override
+	public boolean keepsParkedEvents() {
+		return true;
+	}
+
+	@Override
+	public List<ParkedEvent> parked(String processor) {
+		Path file = parkedFile(processor);
+		synchronized (SAVING.computeIfAbsent(file.toAbsolutePath().normalize(), (key) -> new Object())) {
+			return List.copyOf(readParked(processor, file).values());
+		}
+	}
+
+	@Override
+	public void park(String processor, ParkedEvent event) {
+		changeParked(processor, (parked) -> parked.put(event.position(), event));
+	}
+
+	@Override
+	public void unpark(String processor, long position) {
+		changeParked(processor, (parked) -> parked.remove(position));
+	}
+
+	private void changeParked(String processor, Consumer<SortedMap<Long, ParkedEvent>> change) {
+		Path file = parkedFile(processor);
+		synchronized (SAVING.computeIfAbsent(file.toAbsolutePath().normalize(), (key) -> new Object())) {
+			SortedMap<Long, ParkedEvent> parked = readParked(processor, file);
+			change.accept(parked);
+			StringBuilder lines = new StringBuilder();
+			for (ParkedEvent event : parked.values()) {
+				ObjectNode line = json.createObjectNode()
+					.put("position", event.position())
+					.put("streamId", event.streamId())
+					.put("type", event.type())
+					.put("attempts", event.attempts())
+					.put("error", event.error())
+					.put("parkedAt", event.parkedAt().toString());
+				String text = json.writeValueAsString(line);
+				lines.append(text, 0, text.length() - 1).append(",\"crc32c\":\"").append(crc(text)).append("\"}\n");
+			}
+			try {
+				if (parked.isEmpty()) {
+					Files.deleteIfExists(file);
+					try (FileChannel dir = FileChannel.open(this.directory, StandardOpenOption.READ)) {
+						dir.force(true);
+					}
+				}
+				else {
+					replace(file, lines.toString().getBytes(StandardCharsets.UTF_8));
+				}
+			}
+			catch (IOException ex) {
+				throw new EventStoreException("Cannot save the parked events of processor '" + processor + "' to "
+						+ file + ": " + ex.getMessage(), ex);
+			}
+		}
+	}
+
+	/**
+	 * The parked events of a file: one JSON object a line, each with the CRC-32C of its
+	 * other fields' text; a line that does not check out is reported, never dropped.
+	 */
+	private static SortedMap<Long, ParkedEvent> readParked(String processor, Path file) {
+		SortedMap<Long, ParkedEvent> parked = new TreeMap<>();
+		List<String> lines;
+		try {
+			lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+		}
+		catch (NoSuchFileException ex) {
+			return parked;
+		}
+		catch (IOException ex) {
+			throw new CheckpointException("Cannot read the parked events file " + file + " of processor '" + processor
+					+ "': " + ex.getMessage(), ex);
+		}
+		for (int i = 0; i < lines.size(); i++) {
+			String line = lines.get(i);
+			int crcAt = line.lastIndexOf(",\"crc32c\":\"");
+			try {
+				if (crcAt < 0 || !line.endsWith("\"}")
+						|| !crc(line.substring(0, crcAt) + "}").equals(line.substring(crcAt + 11, line.length() - 2))) {
+					throw new IllegalArgumentException("its checksum does not match (torn or edited)");
+				}
+				JsonNode node = json.readTree(line);
+				ParkedEvent event = new ParkedEvent(node.path("position").asLong(), node.path("streamId").asString(),
+						node.path("type").asString(), node.path("attempts").asInt(), node.path("error").asString(),
+						Instant.parse(node.path("parkedAt").asString()));
+				parked.put(event.position(), event);
+			}
+			catch (RuntimeException ex) {
+				throw new CheckpointException("The parked events file " + file + " of processor '" + processor
+						+ "' is damaged at line " + (i + 1) + ": " + ex.getMessage()
+						+ ". Nothing was delivered; restore the file or remove it (its events are then not retried)",
+						ex);
+			}
+		}
+		return parked;
+	}
+
+	private static String crc(String text) {
+		CRC32C crc = new CRC32C();
+		crc.update(text.getBytes(StandardCharsets.UTF_8));
+		return HexFormat.of().toHexDigits((int) crc.getValue());
 	}
 
 	private static String checksum(String processor, long position, long replayUntil, @Nullable String journal) {

@@ -86,9 +86,9 @@ final class HandlerFlush {
 		}
 		Duration delay = retry.delayAfter(this.failures);
 		logger.log(Level.WARNING,
-				"Processor '" + this.config.name() + "' could not complete the work of the events after position "
-						+ back + " (try " + this.failures + " of " + retry.maxAttempts()
-						+ "); delivering them again in " + delay,
+				"Processor " + this.config.label() + " could not complete the work of the events after position " + back
+						+ " (try " + this.failures + " of " + retry.maxAttempts() + "); delivering them again in "
+						+ delay,
 				failure);
 		this.progress.sleep(delay.toNanos());
 	}

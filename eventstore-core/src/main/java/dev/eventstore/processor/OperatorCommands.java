@@ -11,10 +11,11 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An operator's reset, skip and resume of a failed processor: queued by the caller, run
- * by the processor's thread between events, the caller waiting for the outcome. A command
- * is only taken where the processor runs, and one waiting when the processor stops or
- * loses its ownership fails instead of waiting for another term. Thread-safe.
+ * An operator's reset, skip and resume of a failed processor, and retry or discard of a
+ * parked event: queued by the caller, run by the processor's thread between events, the
+ * caller waiting for the outcome. A command is only taken where the processor runs, and
+ * one waiting when the processor stops or loses its ownership fails instead of waiting
+ * for another term. Thread-safe.
  */
 final class OperatorCommands {
 
@@ -28,12 +29,16 @@ final class OperatorCommands {
 
 	private final CheckpointScheduler checkpoints;
 
+	private final ParkedStreams parking;
+
 	private final Queue<Command> queue = new ConcurrentLinkedQueue<>();
 
-	OperatorCommands(ProcessorConfiguration config, ProcessorProgress progress, CheckpointScheduler checkpoints) {
+	OperatorCommands(ProcessorConfiguration config, ProcessorProgress progress, CheckpointScheduler checkpoints,
+			ParkedStreams parking) {
 		this.config = config;
 		this.progress = progress;
 		this.checkpoints = checkpoints;
+		this.parking = parking;
 	}
 
 	/**
@@ -43,7 +48,7 @@ final class OperatorCommands {
 	void requireOwned() {
 		if (!this.progress.owned) {
 			throw new IllegalStateException(
-					"Processor '" + this.config.name() + "' runs on another instance; send the command there");
+					"Processor " + this.config.label() + " runs on another instance; send the command there");
 		}
 	}
 
@@ -59,17 +64,42 @@ final class OperatorCommands {
 		send(new Command(Command.Kind.RESUME, 0));
 	}
 
+	void retryParked(long position) {
+		send(new Command(Command.Kind.RETRY_PARKED, position));
+	}
+
+	void discardParked(long position) {
+		send(new Command(Command.Kind.DISCARD_PARKED, position));
+	}
+
 	/** Whether a command waits for the processor's thread. */
 	boolean waiting() {
 		return !this.queue.isEmpty();
 	}
 
 	private void send(Command command) {
+		await(submit(command));
+	}
+
+	/** Queues a command for the thread without waiting for it. */
+	CompletableFuture<@Nullable Void> submit(Command command) {
 		requireOwned();
 		this.queue.add(command);
 		this.progress.wake();
+		return command.done;
+	}
+
+	/** Queues a reset that meets the other segments' at a barrier. */
+	CompletableFuture<@Nullable Void> submitReset(long fromPosition, ResetBarrier barrier) {
+		Command command = new Command(Command.Kind.RESET, fromPosition);
+		command.barrier = barrier;
+		return submit(command);
+	}
+
+	/** Waits for a command's outcome, throwing what it failed with. */
+	void await(CompletableFuture<@Nullable Void> done) {
 		try {
-			command.done.get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+			done.get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = ex.getCause();
@@ -79,12 +109,12 @@ final class OperatorCommands {
 			throw new IllegalStateException(cause.getMessage(), cause);
 		}
 		catch (TimeoutException ex) {
-			throw new IllegalStateException("Processor '" + this.config.name() + "' is busy in its handler; the "
-					+ command.kind + " is queued and applies when the handler returns");
+			throw new IllegalStateException("Processor " + this.config.label()
+					+ " is busy in its handler; the command is queued and applies when the handler returns");
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while waiting for processor '" + this.config.name() + "'", ex);
+			throw new IllegalStateException("Interrupted while waiting for processor " + this.config.label(), ex);
 		}
 	}
 
@@ -94,9 +124,11 @@ final class OperatorCommands {
 		while ((command = this.queue.poll()) != null) {
 			try {
 				switch (command.kind) {
-					case RESET -> doReset(command.position);
+					case RESET -> doReset(command.position, command.barrier);
 					case SKIP -> doSkip(command.position);
 					case RESUME -> doResume();
+					case RETRY_PARKED -> this.parking.retry(command.position);
+					case DISCARD_PARKED -> this.parking.discard(command.position);
 				}
 				command.done.complete(null);
 			}
@@ -113,38 +145,64 @@ final class OperatorCommands {
 		}
 	}
 
-	private void doReset(long fromPosition) {
+	private void doReset(long fromPosition, @Nullable ResetBarrier barrier) {
 		this.checkpoints.awaitSaves();
 		Checkpoint next = new Checkpoint(fromPosition - 1,
 				Math.max(this.checkpoints.replayUntil(), this.progress.handled));
 		Checkpoint expected = this.checkpoints.saved();
-		Runnable work = () -> {
-			try {
-				this.config.handler().reset(fromPosition);
+		// With segments, the handler is reset once, by segment 0, while every segment's
+		// thread waits at the barrier: no event is handled across the reset.
+		boolean resetsHandler = barrier == null || this.config.segment() == 0;
+		if (barrier != null) {
+			barrier.arrive();
+			if (!resetsHandler) {
+				barrier.awaitHandlerReset();
 			}
-			catch (Exception ex) {
-				throw new HandlerFailed(ex);
+			else {
+				barrier.awaitAll();
 			}
-			this.config.checkpoints().save(this.config.name(), expected, next);
-		};
-		HandlerTransactions transactions = this.config.transactions();
-		if (transactions != null) {
-			transactions.inTransaction(work);
 		}
-		else {
-			work.run();
+		Runnable work = () -> {
+			if (resetsHandler) {
+				try {
+					this.config.handler().reset(fromPosition);
+				}
+				catch (Exception ex) {
+					throw new HandlerFailed(ex);
+				}
+			}
+			this.config.checkpoints().save(this.config.key(), expected, next);
+		};
+		try {
+			HandlerTransactions transactions = this.config.transactions();
+			if (transactions != null) {
+				transactions.inTransaction(work);
+			}
+			else {
+				work.run();
+			}
+		}
+		catch (RuntimeException ex) {
+			if (barrier != null && resetsHandler) {
+				barrier.handlerResetFailed(ex);
+			}
+			throw ex;
+		}
+		if (barrier != null && resetsHandler) {
+			barrier.handlerReset();
 		}
 		this.checkpoints.saved(next);
+		this.parking.dropFrom(fromPosition);
 		this.progress.failure = null;
 		this.progress.caughtUp = false;
-		logger.log(Level.WARNING, "Processor '" + this.config.name()
-				+ "' was reset by an operator; it delivers again from position " + fromPosition);
+		logger.log(Level.WARNING, "Processor " + this.config.label()
+				+ " was reset by an operator; it delivers again from position " + fromPosition);
 	}
 
 	private void doSkip(long position) {
 		ProcessorFailure failed = this.progress.failure;
 		if (failed == null || !failed.isEventFailure() || failed.position() != position) {
-			throw new IllegalStateException("Processor '" + this.config.name() + "' is no longer failed at position "
+			throw new IllegalStateException("Processor " + this.config.label() + " is no longer failed at position "
 					+ position + ": there is nothing to skip");
 		}
 		this.checkpoints.awaitSaves();
@@ -152,14 +210,14 @@ final class OperatorCommands {
 		Checkpoint expected = this.checkpoints.saved();
 		HandlerTransactions transactions = this.config.transactions();
 		if (transactions != null) {
-			transactions.inTransaction(() -> this.config.checkpoints().save(this.config.name(), expected, next));
+			transactions.inTransaction(() -> this.config.checkpoints().save(this.config.key(), expected, next));
 		}
 		else {
-			this.config.checkpoints().save(this.config.name(), expected, next);
+			this.config.checkpoints().save(this.config.key(), expected, next);
 		}
 		this.checkpoints.saved(next);
 		this.progress.failure = null;
-		logger.log(Level.WARNING, "Processor '" + this.config.name() + "' skipped position " + position + " (stream '"
+		logger.log(Level.WARNING, "Processor " + this.config.label() + " skipped position " + position + " (stream '"
 				+ failed.streamId() + "', type '" + failed.type() + "') on an operator's command");
 	}
 
@@ -184,17 +242,17 @@ final class OperatorCommands {
 	void failAll(String why) {
 		Command command;
 		while ((command = this.queue.poll()) != null) {
-			command.done.completeExceptionally(new IllegalStateException(
-					"Processor '" + this.config.name() + "' did not run the command: " + why));
+			command.done.completeExceptionally(
+					new IllegalStateException("Processor " + this.config.label() + " did not run the command: " + why));
 		}
 	}
 
 	/** An operator's command waiting for the processor's thread. */
-	private static final class Command {
+	static final class Command {
 
 		enum Kind {
 
-			RESET, SKIP, RESUME
+			RESET, SKIP, RESUME, RETRY_PARKED, DISCARD_PARKED
 
 		}
 
@@ -203,6 +261,8 @@ final class OperatorCommands {
 		final long position;
 
 		final CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
+
+		@Nullable ResetBarrier barrier;
 
 		Command(Kind kind, long position) {
 			this.kind = kind;

@@ -1,12 +1,19 @@
 package dev.eventstore.processor;
 
-import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.eventstore.EventStore;
+import dev.eventstore.StoredEvent;
 import dev.eventstore.Subscription;
 import org.jspecify.annotations.Nullable;
 
@@ -25,23 +32,31 @@ import org.jspecify.annotations.Nullable;
  * checkpoint. A handler that throws is retried by the {@link RetryPolicy}; when the
  * retries are used up the processor stops at that event, {@link ProcessorState#FAILED},
  * with its checkpoint before it, until an operator resumes it (retrying the event), skips
- * exactly that event, or resets it. A damaged checkpoint, or one past the end of the log,
- * fails the processor the same way: nothing is skipped on a guess. Where several
- * instances share a store, the processor runs only on the instance that holds its
- * {@link ProcessorOwnership}. Thread-safe.
+ * exactly that event, or resets it; or, {@linkplain Builder#whenRetriesExhausted
+ * parking}, it sets the event aside with the later events of its stream and goes on with
+ * the others. A damaged checkpoint, or one past the end of the log, fails the processor
+ * the same way: nothing is skipped on a guess. Where several instances share a store, the
+ * processor runs only on the instance that holds its {@link ProcessorOwnership}.
+ * Thread-safe.
+ *
+ * <p>
+ * {@linkplain Builder#segments Segments} split the work by stream: each segment is a
+ * processor of its own (thread, checkpoint, parked events, ownership) over the events of
+ * its streams, so one stream's events keep their order while segments run in parallel,
+ * here or on other instances.
  *
  * <p>
  * This class is the processor's face: its lifecycle, status and operators' commands. Its
- * roles are classes of their own: the thread's loop ({@code ProcessorWorker}), delivery
- * with retries ({@code EventDelivery}), checkpoint saving ({@code CheckpointScheduler}),
+ * roles are classes of their own: a segment ({@code ProcessorSegment}) with its thread's
+ * loop ({@code ProcessorWorker}), delivery with retries ({@code EventDelivery}),
+ * checkpoint saving ({@code CheckpointScheduler}), parked events ({@code ParkedStreams}),
  * the command queue ({@code OperatorCommands}) and the state they share
- * ({@code ProcessorProgress}).
+ * ({@code ProcessorProgress}); the share of segments an instance runs
+ * ({@code SegmentBalance}).
  *
  * @since 0.2.0
  */
 public final class Processor implements AutoCloseable {
-
-	private static final System.Logger logger = System.getLogger(Processor.class.getName());
 
 	private final ProcessorConfiguration config;
 
@@ -49,11 +64,11 @@ public final class Processor implements AutoCloseable {
 
 	private final EventStore store;
 
-	private final ProcessorProgress progress;
+	private final List<ProcessorSegment> segments;
 
-	private final OperatorCommands commands;
+	private volatile boolean started;
 
-	private final Thread thread;
+	private volatile boolean closed;
 
 	private @Nullable Subscription wakeUps;
 
@@ -61,13 +76,12 @@ public final class Processor implements AutoCloseable {
 		this.config = config;
 		this.name = config.name();
 		this.store = config.store();
-		this.progress = new ProcessorProgress(this.name);
-		CheckpointScheduler checkpoints = new CheckpointScheduler(config, this.progress);
-		this.commands = new OperatorCommands(config, this.progress, checkpoints);
-		this.thread = new Thread(new ProcessorWorker(config, this.progress, checkpoints, this.commands),
-				"eventstore-processor-" + this.name);
-		this.thread.setDaemon(true);
-		this.progress.runsOn(this.thread);
+		SegmentBalance balance = new SegmentBalance(config);
+		List<ProcessorSegment> segments = new ArrayList<>();
+		for (int i = 0; i < config.segments(); i++) {
+			segments.add(new ProcessorSegment(config.forSegment(i), balance));
+		}
+		this.segments = List.copyOf(segments);
 	}
 
 	/**
@@ -87,36 +101,50 @@ public final class Processor implements AutoCloseable {
 		return this.name;
 	}
 
+	/** How many segments it has; 1 unless built with more. */
+	public int segmentCount() {
+		return this.segments.size();
+	}
+
 	/**
-	 * Starts delivering on the processor's thread.
+	 * Starts delivering, on one thread for each segment.
 	 * @return this processor
 	 * @throws IllegalStateException if it was started before
 	 */
 	public synchronized Processor start() {
-		ProcessorProgress progress = this.progress;
-		if (progress.started || progress.closed) {
+		if (this.started || this.closed) {
 			throw new IllegalStateException("Processor '" + this.name + "' was started before");
 		}
-		progress.started = true;
-		progress.lastKnownPosition = this.store.lastPosition();
+		this.started = true;
+		long last = this.store.lastPosition();
 		this.wakeUps = this.store.subscribe((event) -> {
-			if (event.position() > progress.lastKnownPosition) {
-				progress.lastKnownPosition = event.position();
+			for (ProcessorSegment segment : this.segments) {
+				ProcessorProgress progress = segment.progress;
+				if (event.position() > progress.lastKnownPosition) {
+					progress.lastKnownPosition = event.position();
+				}
+				progress.wake();
 			}
-			progress.wake();
 		});
-		this.thread.start();
+		this.config.ownership().join(this.name);
+		for (ProcessorSegment segment : this.segments) {
+			segment.start(last);
+		}
 		return this;
 	}
 
-	/** The processor's state now. */
+	/** The processor's state now, with each segment's. */
 	public ProcessorStatus status() {
-		ProcessorProgress progress = this.progress;
-		long last = progress.lastKnownPosition;
-		if (!progress.started || progress.closed) {
+		long last = 0;
+		for (ProcessorSegment segment : this.segments) {
+			last = Math.max(last, segment.progress.lastKnownPosition);
+		}
+		if (!this.started || this.closed) {
 			try {
 				last = this.store.lastPosition();
-				progress.lastKnownPosition = last;
+				for (ProcessorSegment segment : this.segments) {
+					segment.progress.lastKnownPosition = last;
+				}
 			}
 			catch (RuntimeException ex) {
 				// The store is closed or its database is away: report the last position
@@ -125,67 +153,81 @@ public final class Processor implements AutoCloseable {
 		}
 		// A running processor hears of every appended position through its wake-up
 		// subscription: its status costs no journal call, so gauges read it at any rate.
-		ProcessorFailure failed = progress.failure;
-		ProcessorState state;
-		if (!progress.started || progress.closed) {
-			state = ProcessorState.STOPPED;
+		List<SegmentStatus> statuses = new ArrayList<>(this.segments.size());
+		long checkpoint = Long.MAX_VALUE;
+		ProcessorFailure failure = null;
+		String lastError = null;
+		int parked = 0;
+		EnumSet<ProcessorState> states = EnumSet.noneOf(ProcessorState.class);
+		for (ProcessorSegment segment : this.segments) {
+			SegmentStatus status = segment.status(last);
+			statuses.add(status);
+			states.add(status.state());
+			checkpoint = Math.min(checkpoint, status.checkpoint());
+			parked += status.parked();
+			if (failure == null && status.state() == ProcessorState.FAILED) {
+				failure = segment.progress.failure;
+			}
+			if (lastError == null) {
+				lastError = segment.progress.lastError;
+			}
 		}
-		else if (!progress.owned) {
-			state = ProcessorState.NOT_OWNER;
+		ProcessorState state = overall(states);
+		return new ProcessorStatus(this.name, state, checkpoint, last, Math.max(0, last - checkpoint),
+				(state == ProcessorState.FAILED) ? failure : null, lastError, statuses, parked);
+	}
+
+	/** The state that says most of the segments' states. */
+	private static ProcessorState overall(Set<ProcessorState> states) {
+		for (ProcessorState state : List.of(ProcessorState.STOPPED, ProcessorState.FAILED, ProcessorState.CATCHING_UP,
+				ProcessorState.RUNNING, ProcessorState.PAUSED)) {
+			if (states.contains(state)) {
+				return state;
+			}
 		}
-		else if (failed != null) {
-			state = ProcessorState.FAILED;
-		}
-		else if (progress.paused) {
-			state = ProcessorState.PAUSED;
-		}
-		else {
-			state = progress.caughtUp ? ProcessorState.RUNNING : ProcessorState.CATCHING_UP;
-		}
-		long position = progress.handled;
-		return new ProcessorStatus(this.name, state, position, last, Math.max(0, last - position),
-				(state == ProcessorState.FAILED) ? failed : null, progress.lastError);
+		return ProcessorState.NOT_OWNER;
 	}
 
 	/**
-	 * Pauses delivery after the event being handled; the processor keeps its ownership. A
-	 * pause lasts while this instance owns the processor.
+	 * Pauses delivery after the events being handled, in the segments this instance runs;
+	 * the processor keeps its ownerships. A pause lasts while this instance owns them.
 	 * @throws IllegalStateException if the processor is not running on this instance
 	 */
 	public void pause() {
-		requireRunning();
-		this.commands.requireOwned();
-		this.progress.paused = true;
-		this.progress.wake();
+		for (ProcessorSegment segment : ownedSegments()) {
+			segment.progress.paused = true;
+			segment.progress.wake();
+		}
 	}
 
 	/**
 	 * Resumes a paused processor, or a failed one: it retries the event it stopped at, or
-	 * reads its checkpoint again.
+	 * reads its checkpoint again; in the segments this instance runs.
 	 * @throws IllegalStateException if the processor is not running on this instance
 	 */
 	public void resume() {
-		requireRunning();
-		this.commands.requireOwned();
-		this.progress.paused = false;
-		if (this.progress.failure != null) {
-			this.commands.resume();
-		}
-		else {
-			this.progress.wake();
+		for (ProcessorSegment segment : ownedSegments()) {
+			segment.progress.paused = false;
+			if (segment.progress.failure != null) {
+				segment.commands.resume();
+			}
+			else {
+				segment.progress.wake();
+			}
 		}
 	}
 
 	/**
-	 * Resets the processor so that it delivers again from a position: on its thread, it
-	 * calls the handler's {@link EventHandler#reset(long)}, saves the checkpoint before
-	 * the position, then delivers; events it had handled before arrive as replays. Clears
-	 * a failure. Waits until the reset is done.
+	 * Resets the processor so that it delivers again from a position: on its threads, it
+	 * calls the handler's {@link EventHandler#reset(long)} once (with every segment's
+	 * thread waiting), saves each segment's checkpoint before the position and drops the
+	 * parked events from it on, then delivers; events it had handled before arrive as
+	 * replays. Clears a failure. Waits until the reset is done.
 	 * @param fromPosition the first position to deliver, from 1 (the beginning) to one
 	 * past the log's last position (the end)
 	 * @throws IllegalArgumentException if the position is outside that range
-	 * @throws IllegalStateException if the processor is not running on this instance, or
-	 * the handler refused the reset
+	 * @throws IllegalStateException if the processor, or one of its segments, is not
+	 * running on this instance (nothing is reset then), or the handler refused the reset
 	 */
 	public void reset(long fromPosition) {
 		long last = this.store.lastPosition();
@@ -195,69 +237,158 @@ public final class Processor implements AutoCloseable {
 					+ ")");
 		}
 		requireRunning();
-		this.commands.reset(fromPosition);
+		if (this.segments.size() == 1) {
+			this.segments.get(0).commands.reset(fromPosition);
+			return;
+		}
+		List<ProcessorSegment> elsewhere = this.segments.stream().filter((s) -> !s.progress.owned).toList();
+		if (!elsewhere.isEmpty()) {
+			throw new IllegalStateException("Processor '" + this.name + "' was not reset: its segments "
+					+ elsewhere.stream().map(ProcessorSegment::index).toList()
+					+ " run on other instances; stop those (or reset where every segment runs)");
+		}
+		ResetBarrier barrier = new ResetBarrier(this.name, this.segments.size());
+		List<CompletableFuture<@Nullable Void>> done = new ArrayList<>();
+		for (ProcessorSegment segment : this.segments) {
+			done.add(segment.commands.submitReset(fromPosition, barrier));
+		}
+		RuntimeException failed = null;
+		for (int i = 0; i < done.size(); i++) {
+			try {
+				this.segments.get(i).commands.await(done.get(i));
+			}
+			catch (RuntimeException ex) {
+				if (failed == null) {
+					failed = ex;
+				}
+			}
+		}
+		if (failed != null) {
+			throw failed;
+		}
 	}
 
 	/**
-	 * Skips the one event the processor failed at, moving its checkpoint past that event
-	 * only, and resumes.
+	 * Skips the one event the processor (the first failed segment) failed at, moving its
+	 * checkpoint past that event only, and resumes.
 	 * @throws IllegalStateException if the processor is not failed at an event
 	 */
 	public void skipFailed() {
-		ProcessorFailure failed = this.progress.failure;
-		if (failed == null || !failed.isEventFailure()) {
-			throw new IllegalStateException("Processor '" + this.name + "' is " + status().state()
-					+ ", not failed at an event: there is nothing to skip");
+		for (ProcessorSegment segment : this.segments) {
+			ProcessorFailure failed = segment.progress.failure;
+			if (failed != null && failed.isEventFailure()) {
+				requireRunning();
+				segment.commands.skip(failed.position());
+				return;
+			}
 		}
-		requireRunning();
-		this.commands.skip(failed.position());
+		throw new IllegalStateException("Processor '" + this.name + "' is " + status().state()
+				+ ", not failed at an event: there is nothing to skip");
 	}
 
 	/**
-	 * Waits until the processor has handled a position.
+	 * The events parked in every segment, by position: from memory for the segments this
+	 * instance runs, from the checkpoint store for the others.
+	 * @return the parked events
+	 */
+	public List<ParkedEvent> parked() {
+		List<ParkedEvent> parked = new ArrayList<>();
+		for (ProcessorSegment segment : this.segments) {
+			parked.addAll(segment.parked());
+		}
+		parked.sort(Comparator.comparingLong(ParkedEvent::position));
+		return parked;
+	}
+
+	/**
+	 * Hands a parked event, the first parked one of its stream, to the handler once more;
+	 * when it succeeds, the events of its stream held behind it follow, in order, until
+	 * one fails (which then stays parked, first of its stream). Waits until it is done.
+	 * @param position the parked event's position
+	 * @throws NoSuchElementException if no event is parked at the position
+	 * @throws IllegalStateException if the event waits behind another of its stream,
+	 * fails again (it stays parked, with its attempts counted), or its segment runs on
+	 * another instance
+	 */
+	public void retryParked(long position) {
+		segmentOfParked(position).commands.retryParked(position);
+	}
+
+	/**
+	 * Drops a parked event, the first parked one of its stream, for good: it is never
+	 * handled; the drop is logged and observed. The events of its stream held behind it
+	 * follow, in order. Waits until it is done.
+	 * @param position the parked event's position
+	 * @throws NoSuchElementException if no event is parked at the position
+	 * @throws IllegalStateException if the event waits behind another of its stream, or
+	 * its segment runs on another instance
+	 */
+	public void discardParked(long position) {
+		segmentOfParked(position).commands.discardParked(position);
+	}
+
+	private ProcessorSegment segmentOfParked(long position) {
+		requireRunning();
+		List<StoredEvent> read = (position >= 1) ? this.store.readAll(position, 1) : List.of();
+		if (read.isEmpty() || read.get(0).position() != position) {
+			throw new NoSuchElementException(
+					"No event is parked at position " + position + " in processor '" + this.name + "'");
+		}
+		return this.segments.get(ProcessorSegments.of(read.get(0).streamId(), this.segments.size()));
+	}
+
+	/**
+	 * Waits until the processor has handled a position, in every segment.
 	 * @param position the position
 	 * @param timeout how long to wait at most
 	 * @return whether it did in time
 	 */
 	public boolean awaitHandled(long position, Duration timeout) {
-		ProcessorProgress progress = this.progress;
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (progress.handled < position || !progress.owned) {
-			if (System.nanoTime() - deadline >= 0 || progress.closed) {
-				return progress.handled >= position && progress.owned;
+		while (!handled(position)) {
+			if (System.nanoTime() - deadline >= 0 || this.closed) {
+				return handled(position);
 			}
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
 		}
 		return true;
 	}
 
+	private boolean handled(long position) {
+		for (ProcessorSegment segment : this.segments) {
+			// A segment another instance runs shows its saved checkpoint here.
+			if (segment.progress.handled < position || (this.segments.size() == 1 && !segment.progress.owned)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	/**
-	 * Stops the processor: lets the event being handled finish (interrupting the handler
-	 * after the stop timeout), saves the checkpoint and gives up the ownership.
+	 * Stops the processor: lets the events being handled finish (interrupting a handler
+	 * after the stop timeout), saves the checkpoints and gives up the ownerships.
 	 * Idempotent.
 	 */
 	@Override
 	public void close() {
 		synchronized (this) {
-			if (this.progress.closed) {
+			if (this.closed) {
 				return;
 			}
-			this.progress.closed = true;
+			this.closed = true;
 		}
-		this.progress.wake();
-		long stopTimeoutMillis = this.config.stopTimeoutMillis();
-		if (this.progress.started && Thread.currentThread() != this.thread) {
+		for (ProcessorSegment segment : this.segments) {
+			segment.signalClose();
+		}
+		for (ProcessorSegment segment : this.segments) {
+			segment.awaitClosed();
+		}
+		if (this.started) {
 			try {
-				this.thread.join(stopTimeoutMillis);
-				if (this.thread.isAlive()) {
-					logger.log(Level.WARNING, "Processor '" + this.name + "' did not stop within " + stopTimeoutMillis
-							+ " ms; interrupting its handler");
-					this.thread.interrupt();
-					this.thread.join(TimeUnit.SECONDS.toMillis(2));
-				}
+				this.config.ownership().leave(this.name);
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
+			catch (RuntimeException ex) {
+				// Left with the connection anyway.
 			}
 		}
 		Subscription subscription = this.wakeUps;
@@ -268,13 +399,25 @@ public final class Processor implements AutoCloseable {
 
 	@Override
 	public String toString() {
-		return "Processor[" + this.name + ", " + status().state() + " at " + this.progress.handled + "]";
+		ProcessorStatus status = status();
+		return "Processor[" + this.name + ", " + status.state() + " at " + status.checkpoint() + "]";
 	}
 
 	private void requireRunning() {
-		if (!this.progress.started || this.progress.closed) {
+		if (!this.started || this.closed) {
 			throw new IllegalStateException("Processor '" + this.name + "' is not running");
 		}
+	}
+
+	/** The segments this instance runs; refuses when it runs none. */
+	private List<ProcessorSegment> ownedSegments() {
+		requireRunning();
+		List<ProcessorSegment> owned = this.segments.stream().filter((s) -> s.progress.owned).toList();
+		if (owned.isEmpty()) {
+			throw new IllegalStateException(
+					"Processor '" + this.name + "' runs on another instance; send the command there");
+		}
+		return owned;
 	}
 
 	/** Builds a {@link Processor}. */
@@ -307,6 +450,10 @@ public final class Processor implements AutoCloseable {
 		private ProcessorObserver observer = ProcessorConfiguration.NO_OBSERVER;
 
 		private int pageSize = 1_000;
+
+		private int segments = 1;
+
+		private RetriesExhausted exhausted = RetriesExhausted.STOP;
 
 		private Builder(String name, EventStore store, EventHandler handler) {
 			this.name = name;
@@ -429,13 +576,44 @@ public final class Processor implements AutoCloseable {
 		}
 
 		/**
+		 * Splits the processor into segments, each with its own thread, checkpoint and
+		 * parked events: an event belongs to segment
+		 * {@link ProcessorSegments#of(String, int) of(streamId, segments)}, so one
+		 * stream's events are handled in order, one at a time, while segments run in
+		 * parallel. Where instances share the store, each runs an equal share of them. 1
+		 * (no split) by default.
+		 * @param segments 1 to {@value ProcessorSegments#MAX}
+		 * @return this builder
+		 */
+		public Builder segments(int segments) {
+			this.segments = ProcessorSegments.requireCount(segments);
+			return this;
+		}
+
+		/**
+		 * What happens to an event once its retries are used up;
+		 * {@link RetriesExhausted#STOP} by default.
+		 * @param exhausted stop at it, or park it
+		 * @return this builder
+		 */
+		public Builder whenRetriesExhausted(RetriesExhausted exhausted) {
+			this.exhausted = Objects.requireNonNull(exhausted, "exhausted");
+			return this;
+		}
+
+		/**
 		 * Builds the processor, not yet started.
 		 * @return the processor
 		 * @throws IllegalStateException if a transactional checkpoint store comes without
 		 * transactions, or transactions without one, or a {@link PipelinedEventHandler}
-		 * with transactions
+		 * with transactions, or parking with a checkpoint store that keeps no parked
+		 * events
 		 */
 		public Processor build() {
+			if (this.exhausted == RetriesExhausted.PARK && !this.checkpoints.keepsParkedEvents()) {
+				throw new IllegalStateException("Processor '" + this.name + "' parks events whose retries ran out, but "
+						+ this.checkpoints + " keeps no parked events");
+			}
 			if (this.handler instanceof PipelinedEventHandler && this.transactions != null) {
 				throw new IllegalStateException("Processor '" + this.name + "': a pipelined handler's work completes "
 						+ "after it returns, so it cannot commit with the checkpoint; build it without transactions "
@@ -444,7 +622,7 @@ public final class Processor implements AutoCloseable {
 			return new Processor(new ProcessorConfiguration(this.name, this.store, this.handler, this.startFrom,
 					this.checkpoints, this.ownership, this.retry, this.checkpointEvery,
 					this.checkpointInterval.toNanos(), this.ownershipCheck.toNanos(), this.stopTimeout.toMillis(),
-					this.transactions, this.observer, this.pageSize));
+					this.transactions, this.observer, this.pageSize, 0, this.segments, this.exhausted));
 		}
 
 		private static Duration positive(Duration duration, String what) {

@@ -1,6 +1,7 @@
 package dev.eventstore.processor;
 
 import dev.eventstore.EventStore;
+import dev.eventstore.StoredEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,11 +21,15 @@ import org.jspecify.annotations.Nullable;
  * @param transactions the transactions each event's handling runs in, if any
  * @param observer hears of handled and failed events
  * @param pageSize events a read fetches
+ * @param segment the segment these roles run, from 0
+ * @param segments how many segments the processor has
+ * @param exhausted what happens to an event once its retries are used up
  */
 record ProcessorConfiguration(String name, EventStore store, EventHandler handler, StartPoint startFrom,
 		CheckpointStore checkpoints, ProcessorOwnership ownership, RetryPolicy retry, int checkpointEvery,
 		long checkpointIntervalNanos, long ownershipCheckNanos, long stopTimeoutMillis,
-		@Nullable HandlerTransactions transactions, ProcessorObserver observer, int pageSize) {
+		@Nullable HandlerTransactions transactions, ProcessorObserver observer, int pageSize, int segment, int segments,
+		RetriesExhausted exhausted) {
 
 	static final ProcessorObserver NO_OBSERVER = new ProcessorObserver() {
 	};
@@ -35,6 +40,32 @@ record ProcessorConfiguration(String name, EventStore store, EventHandler handle
 					+ "HandlerTransactions and HandlerTransactions need a transactional checkpoint store; got "
 					+ checkpoints + " and " + ((transactions != null) ? "transactions" : "none"));
 		}
+	}
+
+	/** The same processor's configuration for one of its segments. */
+	ProcessorConfiguration forSegment(int segment) {
+		return new ProcessorConfiguration(this.name, this.store, this.handler, this.startFrom, this.checkpoints,
+				this.ownership, this.retry, this.checkpointEvery, this.checkpointIntervalNanos,
+				this.ownershipCheckNanos, this.stopTimeoutMillis, this.transactions, this.observer, this.pageSize,
+				segment, this.segments, this.exhausted);
+	}
+
+	/**
+	 * The name this segment's checkpoint, parked events and ownership are kept under.
+	 */
+	String key() {
+		return ProcessorSegments.key(this.name, this.segment, this.segments);
+	}
+
+	/** The processor's name, with the segment when it has several, for messages. */
+	String label() {
+		return (this.segments == 1) ? "'" + this.name + "'"
+				: "'" + this.name + "' (segment " + this.segment + " of " + this.segments + ")";
+	}
+
+	/** Whether an event belongs to this segment. */
+	boolean owns(StoredEvent event) {
+		return this.segments == 1 || ProcessorSegments.of(event.streamId(), this.segments) == this.segment;
 	}
 
 	/** Whether each event's handling and checkpoint commit together. */

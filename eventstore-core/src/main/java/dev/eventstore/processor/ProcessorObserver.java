@@ -29,4 +29,21 @@ public interface ProcessorObserver {
 	default void handlerFailed(String processor, StoredEvent event, int attempt, Throwable failure) {
 	}
 
+	/**
+	 * An event was parked: its retries ran out, or it waits behind such an event of its
+	 * stream.
+	 * @param processor the processor's name
+	 * @param event the parked event
+	 */
+	default void parked(String processor, ParkedEvent event) {
+	}
+
+	/**
+	 * An operator discarded a parked event: it is not handled.
+	 * @param processor the processor's name
+	 * @param event the discarded event
+	 */
+	default void discarded(String processor, ParkedEvent event) {
+	}
+
 }

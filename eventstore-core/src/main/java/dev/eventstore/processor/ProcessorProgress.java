@@ -41,6 +41,9 @@ final class ProcessorProgress {
 
 	volatile @Nullable String lastError;
 
+	/** The instance that runs the segment, as last seen; null when unknown. */
+	volatile @Nullable String owner;
+
 	ProcessorProgress(String name) {
 		this.name = name;
 	}
@@ -97,7 +100,7 @@ final class ProcessorProgress {
 		this.failure = failed;
 		this.lastError = failed.error();
 		logger.log(Level.ERROR,
-				"Processor '" + this.name + "' FAILED at position " + failed.position()
+				"Processor " + this.name + " FAILED at position " + failed.position()
 						+ ((failed.streamId() != null) ? " (stream '" + failed.streamId() + "', type '" + failed.type()
 								+ "', after " + failed.attempts() + " attempts)" : "")
 						+ ": " + failed.error() + ". It waits for an operator to resume, skip or reset it");

@@ -28,14 +28,20 @@ final class ProcessorWorker implements Runnable {
 
 	private final OperatorCommands commands;
 
+	private final ParkedStreams parking;
+
+	private final SegmentBalance balance;
+
 	private long lastHeartbeatNanos;
 
 	ProcessorWorker(ProcessorConfiguration config, ProcessorProgress progress, CheckpointScheduler checkpoints,
-			OperatorCommands commands) {
+			OperatorCommands commands, ParkedStreams parking, SegmentBalance balance) {
 		this.config = config;
 		this.progress = progress;
 		this.checkpoints = checkpoints;
-		this.delivery = new EventDelivery(config, progress, checkpoints);
+		this.parking = parking;
+		this.balance = balance;
+		this.delivery = new EventDelivery(config, progress, checkpoints, parking);
 		this.commands = commands;
 	}
 
@@ -51,8 +57,13 @@ final class ProcessorWorker implements Runnable {
 					continue;
 				}
 				if (System.nanoTime() - this.lastHeartbeatNanos >= ownershipCheck) {
-					if (!this.config.ownership().isHeld(this.config.name())) {
+					if (!this.config.ownership().isHeld(this.config.key())) {
 						lose("its ownership was lost", null);
+						continue;
+					}
+					if (this.balance.shouldHandOver(this.config.segment())) {
+						handOver();
+						progress.idle(seen, ownershipCheck);
 						continue;
 					}
 					this.lastHeartbeatNanos = System.nanoTime();
@@ -66,8 +77,21 @@ final class ProcessorWorker implements Runnable {
 				List<StoredEvent> page = this.config.store().readAll(progress.handled + 1, this.config.pageSize());
 				progress.caughtUp = page.size() < this.config.pageSize();
 				for (StoredEvent event : page) {
-					if (progress.closed || progress.paused || this.commands.waiting() || !this.delivery.deliver(event)
-							|| !this.checkpoints.saveIfDue()) {
+					if (progress.closed || progress.paused || this.commands.waiting()) {
+						break;
+					}
+					if (!this.config.owns(event) || this.parking.isParked(event.position())) {
+						// Another segment's, or parked before a restart: passed.
+						progress.handled = event.position();
+						this.checkpoints.handledOne();
+					}
+					else if (this.parking.holds(event.streamId())) {
+						this.parking.hold(event);
+					}
+					else if (!this.delivery.deliver(event)) {
+						break;
+					}
+					if (!this.checkpoints.saveIfDue()) {
 						break;
 					}
 				}
@@ -88,7 +112,7 @@ final class ProcessorWorker implements Runnable {
 					break;
 				}
 				progress.lastError = ProcessorFailure.describe(ex);
-				logger.log(Level.WARNING, "Processor '" + this.config.name() + "' cannot go on at position "
+				logger.log(Level.WARNING, "Processor " + this.config.label() + " cannot go on at position "
 						+ (progress.handled + 1) + "; trying again", ex);
 				progress.sleep(TimeUnit.MILLISECONDS.toNanos(500));
 			}
@@ -104,16 +128,17 @@ final class ProcessorWorker implements Runnable {
 				}
 				catch (RuntimeException ex) {
 					logger.log(Level.WARNING,
-							"Processor '" + this.config.name() + "' could not save its checkpoint at "
+							"Processor " + this.config.label() + " could not save its checkpoint at "
 									+ this.progress.handled + " when stopping; it resumes after the last saved one",
 							ex);
 				}
 				this.progress.owned = false;
-				this.config.ownership().release(this.config.name());
+				this.balance.gaveUp(this.config.segment());
+				this.config.ownership().release(this.config.key());
 			}
 		}
 		catch (RuntimeException ex) {
-			logger.log(Level.WARNING, "Processor '" + this.config.name() + "' could not give up its ownership", ex);
+			logger.log(Level.WARNING, "Processor " + this.config.label() + " could not give up its ownership", ex);
 		}
 		finally {
 			this.checkpoints.shutdown();
@@ -123,10 +148,11 @@ final class ProcessorWorker implements Runnable {
 
 	private boolean acquire() {
 		this.commands.failAll("it runs on another instance");
-		String name = this.config.name();
-		if (!this.config.ownership().tryAcquire(name)) {
+		String key = this.config.key();
+		if (!this.balance.mayTake() || !this.config.ownership().tryAcquire(key)) {
 			try {
-				this.config.checkpoints().load(name).ifPresent((c) -> this.progress.handled = c.position());
+				this.config.checkpoints().load(key).ifPresent((c) -> this.progress.handled = c.position());
+				this.progress.owner = this.config.ownership().ownerOf(key);
 			}
 			catch (RuntimeException ex) {
 				// Shown by the owner; this instance only reports.
@@ -141,28 +167,60 @@ final class ProcessorWorker implements Runnable {
 		this.progress.paused = false;
 		try {
 			this.checkpoints.load();
+			this.parking.load();
 		}
 		catch (CheckpointException ex) {
 			this.progress.fail(this.progress.checkpointFailure(ex.getMessage()));
 		}
 		catch (RuntimeException ex) {
-			this.config.ownership().release(name);
+			this.config.ownership().release(key);
 			throw ex;
 		}
 		this.progress.owned = true;
-		logger.log(Level.INFO, "Processor '" + name + "' runs here, after position " + this.progress.handled);
+		this.progress.owner = this.config.ownership().instance();
+		this.balance.took(this.config.segment());
+		logger.log(Level.INFO,
+				"Processor " + this.config.label() + " runs here, after position " + this.progress.handled
+						+ ((this.parking.count() > 0) ? ", with " + this.parking.count() + " parked events" : ""));
 		return true;
+	}
+
+	/**
+	 * Gives the segment to another instance, this one running more than its share: saves
+	 * the checkpoint, then releases the ownership.
+	 */
+	private void handOver() {
+		try {
+			this.checkpoints.saveIfBehind();
+		}
+		catch (RuntimeException ex) {
+			// The next owner resumes after the last saved checkpoint.
+		}
+		logger.log(Level.INFO, "Processor " + this.config.label() + " hands its segment over at position "
+				+ this.progress.handled + ": this instance runs more than its share");
+		this.progress.owned = false;
+		this.progress.owner = null;
+		this.balance.gaveUp(this.config.segment());
+		this.commands.failAll("it handed its segment over to another instance");
+		try {
+			this.config.ownership().release(this.config.key());
+		}
+		catch (RuntimeException ex) {
+			// Released with the connection anyway.
+		}
 	}
 
 	private void lose(String why, @Nullable Exception cause) {
 		logger.log(Level.WARNING,
-				"Processor '" + this.config.name() + "' stops here: " + why + "; another instance may run it now",
+				"Processor " + this.config.label() + " stops here: " + why + "; another instance may run it now",
 				cause);
 		this.progress.lastError = "Ownership lost: " + why;
 		this.progress.owned = false;
+		this.progress.owner = null;
+		this.balance.gaveUp(this.config.segment());
 		this.checkpoints.dropPending();
 		try {
-			this.config.ownership().release(this.config.name());
+			this.config.ownership().release(this.config.key());
 		}
 		catch (RuntimeException ex) {
 			// Lost anyway.

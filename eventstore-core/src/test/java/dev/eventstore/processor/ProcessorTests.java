@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 import dev.eventstore.Concurrently;
 import dev.eventstore.EventStore;
@@ -109,7 +111,7 @@ class ProcessorTests {
 		assertThat(again.awaitHandled(540, WAIT)).isTrue();
 		assertThat(second.positions).isEqualTo(range(501, 540));
 		keep(store);
-		try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(journal)) {
+		try (Stream<Path> files = Files.list(journal)) {
 			assertThat(files.filter((file) -> file.toString().endsWith(".index"))).hasSizeGreaterThan(10);
 		}
 	}
@@ -380,7 +382,7 @@ class ProcessorTests {
 			Thread.sleep(Long.MAX_VALUE);
 		}).stopTimeout(Duration.ofMillis(100)).build().start();
 		append(store, 1);
-		assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 		append(store, 100);
 		assertThat(store.lastPosition()).isEqualTo(101);
 		assertThat(processor.status().lag()).isEqualTo(101);

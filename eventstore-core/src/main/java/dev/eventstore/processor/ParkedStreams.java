@@ -1,0 +1,262 @@
+package dev.eventstore.processor;
+
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NoSuchElementException;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+import dev.eventstore.StoredEvent;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A segment's parked events: those whose retries ran out under
+ * {@link RetriesExhausted#PARK}, and the later events of their streams held behind them.
+ * Each is written to the checkpoint store before the processor passes it (with the
+ * checkpoint, in one transaction, when the processor has transactions), so a crash never
+ * loses one; loaded when the segment is taken over. An operator's retry or discard of a
+ * stream's first parked event lets the events held behind it follow, in order. Changed on
+ * the segment's thread only; read by anyone.
+ */
+final class ParkedStreams {
+
+	private static final System.Logger logger = System.getLogger(Processor.class.getName());
+
+	private final ProcessorConfiguration config;
+
+	private final ProcessorProgress progress;
+
+	private final CheckpointScheduler checkpoints;
+
+	private final NavigableMap<Long, ParkedEvent> byPosition = new ConcurrentSkipListMap<>();
+
+	/** Each held stream's parked positions, in order; the thread's own. */
+	private final Map<String, TreeSet<Long>> byStream = new HashMap<>();
+
+	ParkedStreams(ProcessorConfiguration config, ProcessorProgress progress, CheckpointScheduler checkpoints) {
+		this.config = config;
+		this.progress = progress;
+		this.checkpoints = checkpoints;
+	}
+
+	/** Reads the segment's parked events, when it is taken over. */
+	void load() {
+		this.byPosition.clear();
+		this.byStream.clear();
+		if (!this.config.checkpoints().keepsParkedEvents()) {
+			return;
+		}
+		for (ParkedEvent event : this.config.checkpoints().parked(this.config.key())) {
+			remember(event);
+		}
+	}
+
+	int count() {
+		return this.byPosition.size();
+	}
+
+	List<ParkedEvent> list() {
+		return List.copyOf(this.byPosition.values());
+	}
+
+	/** Whether the event was parked before (and is delivered again after a restart). */
+	boolean isParked(long position) {
+		return this.byPosition.containsKey(position);
+	}
+
+	/** Whether the stream has a parked event, behind which its later ones wait. */
+	boolean holds(String streamId) {
+		return this.byStream.containsKey(streamId);
+	}
+
+	/** Parks an event whose retries ran out, and passes it. */
+	void parkFailed(StoredEvent event, int attempts, String error) {
+		park(event, new ParkedEvent(event.position(), event.streamId(), event.type(), attempts, error, Instant.now()));
+		logger.log(Level.WARNING,
+				"Processor " + this.config.label() + " parked position " + event.position() + " (stream '"
+						+ event.streamId() + "', type '" + event.type() + "') after " + attempts + " attempts: " + error
+						+ ". Later events of the stream wait behind it; an operator retries or discards it");
+	}
+
+	/** Parks an event behind its stream's parked ones, and passes it. */
+	void hold(StoredEvent event) {
+		long first = this.byStream.get(event.streamId()).first();
+		park(event, new ParkedEvent(event.position(), event.streamId(), event.type(), 0,
+				"held behind position " + first, Instant.now()));
+	}
+
+	private void park(StoredEvent event, ParkedEvent parked) {
+		HandlerTransactions transactions = this.config.transactions();
+		if (transactions != null) {
+			Checkpoint next = new Checkpoint(event.position(), this.checkpoints.replayUntil());
+			Checkpoint expected = this.checkpoints.saved();
+			transactions.inTransaction(() -> {
+				this.config.checkpoints().park(this.config.key(), parked);
+				this.config.checkpoints().save(this.config.key(), expected, next);
+			});
+			this.checkpoints.saved(next);
+		}
+		else {
+			this.config.checkpoints().park(this.config.key(), parked);
+			this.checkpoints.handledOne();
+		}
+		remember(parked);
+		this.progress.handled = event.position();
+		this.config.observer().parked(this.config.name(), parked);
+	}
+
+	private void remember(ParkedEvent event) {
+		this.byPosition.put(event.position(), event);
+		this.byStream.computeIfAbsent(event.streamId(), (stream) -> new TreeSet<>()).add(event.position());
+	}
+
+	private void forget(ParkedEvent event) {
+		this.byPosition.remove(event.position());
+		TreeSet<Long> stream = this.byStream.get(event.streamId());
+		if (stream != null) {
+			stream.remove(event.position());
+			if (stream.isEmpty()) {
+				this.byStream.remove(event.streamId());
+			}
+		}
+	}
+
+	/**
+	 * On the segment's thread: hands a stream's first parked event to the handler once
+	 * more; when it succeeds, the events held behind it follow, in order, until one fails
+	 * (it is then the stream's first parked event).
+	 * @throws NoSuchElementException if no event is parked at the position
+	 * @throws IllegalStateException if it waits behind another, or fails again
+	 */
+	void retry(long position) {
+		ParkedEvent parked = first(position, "retry");
+		String failure = handle(parked);
+		if (failure != null) {
+			throw new IllegalStateException("Position " + position + " of processor " + this.config.label()
+					+ " failed again and stays parked: " + failure);
+		}
+		logger.log(Level.INFO, "Processor " + this.config.label() + " handled parked position " + position
+				+ " on an operator's retry");
+		release(parked.streamId());
+	}
+
+	/**
+	 * On the segment's thread: drops a stream's first parked event for good (logged and
+	 * observed, never silent); the events held behind it follow, in order.
+	 * @throws NoSuchElementException if no event is parked at the position
+	 * @throws IllegalStateException if it waits behind another
+	 */
+	void discard(long position) {
+		ParkedEvent parked = first(position, "discard");
+		this.config.checkpoints().unpark(this.config.key(), position);
+		forget(parked);
+		logger.log(Level.WARNING,
+				"Processor " + this.config.label() + " DISCARDED parked position " + position + " (stream '"
+						+ parked.streamId() + "', type '" + parked.type() + "', " + parked.attempts()
+						+ " attempts, last error: " + parked.error() + ") on an operator's command; it is not handled");
+		this.config.observer().discarded(this.config.name(), parked);
+		release(parked.streamId());
+	}
+
+	/** Forgets the events a reset delivers again. */
+	void dropFrom(long fromPosition) {
+		for (ParkedEvent event : new ArrayList<>(this.byPosition.tailMap(fromPosition, true).values())) {
+			this.config.checkpoints().unpark(this.config.key(), event.position());
+			forget(event);
+		}
+	}
+
+	private ParkedEvent first(long position, String action) {
+		ParkedEvent parked = this.byPosition.get(position);
+		if (parked == null) {
+			throw new NoSuchElementException("No event is parked at position " + position + " in processor "
+					+ this.config.label() + "; the parked positions are " + this.byPosition.keySet());
+		}
+		long first = this.byStream.get(parked.streamId()).first();
+		if (first != position) {
+			throw new IllegalStateException(
+					"Position " + position + " of processor " + this.config.label() + " waits behind position " + first
+							+ " of stream '" + parked.streamId() + "'; " + action + " that one");
+		}
+		return parked;
+	}
+
+	/** Lets the events held behind a stream's first parked event follow it, in order. */
+	private void release(String streamId) {
+		TreeSet<Long> held = this.byStream.get(streamId);
+		while (held != null && !held.isEmpty()) {
+			ParkedEvent next = this.byPosition.get(held.first());
+			String failure = handle(next);
+			if (failure != null) {
+				return;
+			}
+			held = this.byStream.get(streamId);
+		}
+	}
+
+	/**
+	 * One attempt at a parked event: when it succeeds it is unparked (with the handler's
+	 * effects, when the processor has transactions); when it fails its record says so.
+	 * @return null on success, the error otherwise
+	 */
+	private @Nullable String handle(ParkedEvent parked) {
+		List<StoredEvent> read = this.config.store().readAll(parked.position(), 1);
+		if (read.isEmpty() || read.get(0).position() != parked.position()) {
+			throw new IllegalStateException("Position " + parked.position() + " of processor " + this.config.label()
+					+ " is parked but no longer in the log");
+		}
+		StoredEvent event = read.get(0);
+		Delivery delivery = Delivery.of(event.position() <= this.checkpoints.replayUntil(), parked.attempts() + 1);
+		long start = System.nanoTime();
+		try {
+			HandlerTransactions transactions = this.config.transactions();
+			if (transactions != null) {
+				transactions.inTransaction(() -> {
+					try {
+						this.config.handler().handle(event, delivery);
+					}
+					catch (RuntimeException ex) {
+						throw ex;
+					}
+					catch (Exception ex) {
+						throw new HandlerFailed(ex);
+					}
+					this.config.checkpoints().unpark(this.config.key(), parked.position());
+				});
+			}
+			else {
+				this.config.handler().handle(event, delivery);
+				if (this.config.handler() instanceof PipelinedEventHandler pipelined) {
+					pipelined.flush();
+				}
+				this.config.checkpoints().unpark(this.config.key(), parked.position());
+			}
+		}
+		catch (Throwable ex) {
+			Throwable thrown = (ex instanceof HandlerFailed wrapped) ? wrapped.getCause() : ex;
+			if (thrown instanceof VirtualMachineError fatal) {
+				throw fatal;
+			}
+			if (thrown instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			String error = ProcessorFailure.describe(thrown);
+			this.config.observer().handlerFailed(this.config.name(), event, parked.attempts() + 1, thrown);
+			ParkedEvent failed = new ParkedEvent(parked.position(), parked.streamId(), parked.type(),
+					parked.attempts() + 1, error, Instant.now());
+			this.config.checkpoints().park(this.config.key(), failed);
+			remember(failed);
+			this.progress.lastError = error;
+			return error;
+		}
+		forget(parked);
+		this.config.observer().handled(this.config.name(), event, System.nanoTime() - start);
+		return null;
+	}
+
+}
