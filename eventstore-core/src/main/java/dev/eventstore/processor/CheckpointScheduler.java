@@ -1,5 +1,6 @@
 package dev.eventstore.processor;
 
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -119,8 +120,12 @@ final class CheckpointScheduler {
 	 * checkpoint: the events of the current page must not be delivered
 	 */
 	boolean saveIfDue() {
-		if (!this.config.transactional() && (this.sinceSave >= this.config.checkpointEvery() || (this.sinceSave > 0
-				&& System.nanoTime() - this.lastSaveNanos >= this.config.checkpointIntervalNanos()))) {
+		if (this.sinceSave >= this.config.checkpointEvery() || (this.sinceSave > 0
+				&& System.nanoTime() - this.lastSaveNanos >= this.config.checkpointIntervalNanos())) {
+			if (this.config.transactional()) {
+				savePassed();
+				return true;
+			}
 			this.sinceSave = 0;
 			this.lastSaveNanos = System.nanoTime();
 			if (!this.flush.complete(this.saved)) {
@@ -188,6 +193,7 @@ final class CheckpointScheduler {
 	 */
 	void saveIfBehind() {
 		if (this.config.transactional()) {
+			savePassed();
 			return;
 		}
 		awaitSaves();
@@ -201,6 +207,26 @@ final class CheckpointScheduler {
 			this.config.checkpoints().save(this.config.key(), last, next);
 			saved(next);
 		}
+	}
+
+	/**
+	 * With transactions: saves the position of the events passed (other segments' and
+	 * parked ones) since the last event handled, whose transaction saved its checkpoint;
+	 * on the processor's thread, so that the checkpoint another instance reads is not far
+	 * behind. Nothing handled is in it: those saves were in the handler's transactions.
+	 */
+	private void savePassed() {
+		this.sinceSave = 0;
+		this.lastSaveNanos = System.nanoTime();
+		Checkpoint last = this.saved;
+		long handled = this.progress.handled;
+		if (last == null || last.position() >= handled || !this.progress.owned) {
+			return;
+		}
+		Checkpoint next = new Checkpoint(handled, this.replayUntil);
+		Objects.requireNonNull(this.config.transactions())
+			.inTransaction(() -> this.config.checkpoints().save(this.config.key(), last, next));
+		saved(next);
 	}
 
 	/** Forgets a save asked for: the ownership it was asked under is gone. */

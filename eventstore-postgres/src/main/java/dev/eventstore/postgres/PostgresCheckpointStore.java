@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,13 +16,16 @@ import dev.eventstore.EventStoreException;
 import dev.eventstore.processor.Checkpoint;
 import dev.eventstore.processor.CheckpointConflictException;
 import dev.eventstore.processor.CheckpointStore;
+import dev.eventstore.processor.ParkedEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Processor checkpoints in the {@code <prefix>checkpoints} table of the journal's schema
  * (created with the journal's schema, script {@code V4__processor_checkpoints.sql}), one
- * row for each processor. A save is a compare-and-set on the row: an instance that lost
- * the processor to another cannot move its checkpoint.
+ * row for each processor (or segment), and their parked events in
+ * {@code <prefix>parked_events} ({@code V9__parked_events.sql}). A save is a
+ * compare-and-set on the row: an instance that lost the processor to another cannot move
+ * its checkpoint.
  *
  * <p>
  * Saves go through a {@link ConnectionSource}: one that joins the caller's transaction
@@ -31,16 +37,22 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PostgresCheckpointStore implements CheckpointStore {
 
+	/** PostgreSQL's SQLSTATE for an undefined table. */
+	private static final String MISSING_TABLE = "42P01";
+
 	private final ConnectionSource connections;
 
 	private final boolean transactional;
 
 	private final String table;
 
+	private final String parkedTable;
+
 	private PostgresCheckpointStore(ConnectionSource connections, boolean transactional, String tablePrefix) {
 		this.connections = Objects.requireNonNull(connections, "connections");
 		this.transactional = transactional;
 		this.table = new TablePrefix(tablePrefix).checkpoints();
+		this.parkedTable = new TablePrefix(tablePrefix).parkedEvents();
 	}
 
 	/**
@@ -123,6 +135,91 @@ public final class PostgresCheckpointStore implements CheckpointStore {
 					+ " is no longer " + ((expected == null) ? "missing" : expected)
 					+ ": another instance moved it; nothing was saved");
 		}
+	}
+
+	@Override
+	public boolean keepsParkedEvents() {
+		return true;
+	}
+
+	@Override
+	public List<ParkedEvent> parked(String processor) {
+		try {
+			Connection connection = this.connections.acquire();
+			try (PreparedStatement select = connection
+				.prepareStatement("SELECT position, stream_id, type, attempts, error, parked_at FROM "
+						+ this.parkedTable + " WHERE processor = ? ORDER BY position")) {
+				select.setString(1, processor);
+				List<ParkedEvent> parked = new ArrayList<>();
+				try (ResultSet rows = select.executeQuery()) {
+					while (rows.next()) {
+						parked.add(new ParkedEvent(rows.getLong(1), rows.getString(2), rows.getString(3),
+								rows.getInt(4), rows.getString(5), rows.getTimestamp(6).toInstant()));
+					}
+				}
+				return parked;
+			}
+			finally {
+				this.connections.release(connection);
+			}
+		}
+		catch (SQLException ex) {
+			if (MISSING_TABLE.equals(ex.getSQLState())) {
+				// A schema from before V9: nothing was ever parked in it.
+				return List.of();
+			}
+			throw new EventStoreException("Cannot read the parked events of processor '" + processor + "' from "
+					+ this.parkedTable + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	@Override
+	public void park(String processor, ParkedEvent event) {
+		change(processor, "INSERT INTO " + this.parkedTable
+				+ " (processor, position, stream_id, type, attempts, error, parked_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+				+ "ON CONFLICT (processor, position) DO UPDATE SET attempts = excluded.attempts, "
+				+ "error = excluded.error, parked_at = excluded.parked_at", (statement) -> {
+					statement.setLong(2, event.position());
+					statement.setString(3, event.streamId());
+					statement.setString(4, event.type());
+					statement.setInt(5, event.attempts());
+					statement.setString(6, event.error());
+					statement.setTimestamp(7, Timestamp.from(event.parkedAt()));
+				});
+	}
+
+	@Override
+	public void unpark(String processor, long position) {
+		change(processor, "DELETE FROM " + this.parkedTable + " WHERE processor = ? AND position = ?",
+				(statement) -> statement.setLong(2, position));
+	}
+
+	private void change(String processor, String sql, ParkedParameters parameters) {
+		try {
+			Connection connection = this.connections.acquire();
+			try (PreparedStatement statement = connection.prepareStatement(sql)) {
+				statement.setString(1, processor);
+				parameters.set(statement);
+				statement.executeUpdate();
+			}
+			finally {
+				this.connections.release(connection);
+			}
+		}
+		catch (SQLException ex) {
+			throw new EventStoreException("Cannot save the parked events of processor '" + processor + "' to "
+					+ this.parkedTable + ": " + ex.getMessage()
+					+ (MISSING_TABLE.equals(ex.getSQLState())
+							? " (the table is missing: apply V9__parked_events.sql, or enable initialize-schema)" : ""),
+					ex);
+		}
+	}
+
+	/** Sets a parked-event statement's parameters after the processor's name. */
+	private interface ParkedParameters {
+
+		void set(PreparedStatement statement) throws SQLException;
+
 	}
 
 	@Override

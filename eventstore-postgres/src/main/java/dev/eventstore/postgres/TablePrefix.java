@@ -30,6 +30,10 @@ record TablePrefix(String value) {
 		return this.value + "checkpoints";
 	}
 
+	String parkedEvents() {
+		return this.value + "parked_events";
+	}
+
 	String head() {
 		return this.value + "head";
 	}

@@ -26,6 +26,15 @@ final class RowWritingInstance implements AutoCloseable {
 	final Processor processor;
 
 	RowWritingInstance(String jdbcUrl, String prefix, Duration ownershipCheck) throws Exception {
+		this(jdbcUrl, prefix, ownershipCheck, 1, 0);
+	}
+
+	/**
+	 * @param segments the processor's segments
+	 * @param handlerMillis how long the handler sleeps for each event, in its transaction
+	 */
+	RowWritingInstance(String jdbcUrl, String prefix, Duration ownershipCheck, int segments, int handlerMillis)
+			throws Exception {
 		HikariConfig config = new HikariConfig();
 		config.setJdbcUrl(jdbcUrl);
 		config.setUsername("postgres");
@@ -35,16 +44,23 @@ final class RowWritingInstance implements AutoCloseable {
 			.journal(PostgresJournal.builder(this.pool).tablePrefix(prefix).initializeSchema(true).build())
 			.build();
 		try (Statement statement = this.pool.getConnection().createStatement()) {
-			statement.execute("CREATE TABLE IF NOT EXISTS " + prefix + "rows (position BIGINT NOT NULL)");
+			statement.execute("CREATE TABLE IF NOT EXISTS " + prefix + "rows (position BIGINT NOT NULL, "
+					+ "stream_id TEXT, version BIGINT, seq BIGSERIAL)");
 		}
 		JdbcTransactions transactions = new JdbcTransactions(this.pool);
-		String insert = "INSERT INTO " + prefix + "rows (position) VALUES (?)";
+		String insert = "INSERT INTO " + prefix + "rows (position, stream_id, version) VALUES (?, ?, ?)";
 		this.processor = Processor.builder(PROCESSOR, this.store, (event, delivery) -> {
 			try (PreparedStatement row = transactions.current().prepareStatement(insert)) {
 				row.setLong(1, event.position());
+				row.setString(2, event.streamId());
+				row.setLong(3, event.version());
 				row.executeUpdate();
 			}
+			if (handlerMillis > 0) {
+				Thread.sleep(handlerMillis);
+			}
 		})
+			.segments(segments)
 			.checkpoints(PostgresCheckpointStore.transactional(transactions, prefix))
 			.transactions(transactions)
 			.ownership(new PostgresProcessorOwnership(this.pool, prefix))
@@ -64,9 +80,16 @@ final class RowWritingInstance implements AutoCloseable {
 		this.pool.close();
 	}
 
-	/** Starts, says "owner" once it owns the processor, then works until killed. */
+	/**
+	 * Starts, says "owner" once it owns the processor (or a segment), then works until
+	 * killed. Arguments: JDBC URL, table prefix, and optionally the segments, the
+	 * handler's milliseconds per event and the ownership check in milliseconds.
+	 */
 	public static void main(String[] args) throws Exception {
-		RowWritingInstance instance = new RowWritingInstance(args[0], args[1], Duration.ofMillis(200));
+		RowWritingInstance instance = (args.length > 2)
+				? new RowWritingInstance(args[0], args[1], Duration.ofMillis(Long.parseLong(args[4])),
+						Integer.parseInt(args[2]), Integer.parseInt(args[3]))
+				: new RowWritingInstance(args[0], args[1], Duration.ofMillis(200));
 		instance.processor.start();
 		while (!instance.owns()) {
 			Thread.sleep(5);

@@ -1,0 +1,239 @@
+package dev.eventstore.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.eventstore.EventStore;
+import dev.eventstore.NewEvent;
+import dev.eventstore.processor.EventHandler;
+import dev.eventstore.processor.ParkedEvent;
+import dev.eventstore.processor.Processor;
+import dev.eventstore.processor.ProcessorSegments;
+import dev.eventstore.processor.ProcessorState;
+import dev.eventstore.processor.RetriesExhausted;
+import dev.eventstore.processor.RetryPolicy;
+import dev.eventstore.processor.SegmentStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Segmented processors on PostgreSQL with a transactional handler: exactly one effect row
+ * per event, each stream's rows in version order; parked events kept in the journal's
+ * schema across a restart and retried with exactly-once effects; two instances balancing
+ * the segments through advisory locks.
+ */
+class PostgresSegmentsTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(90);
+
+	private final String prefix = EmbeddedPostgresServer.freshPrefix();
+
+	private final List<AutoCloseable> open = new ArrayList<>();
+
+	@AfterEach
+	void closeAll() throws Exception {
+		for (int i = this.open.size() - 1; i >= 0; i--) {
+			this.open.get(i).close();
+		}
+	}
+
+	private <T extends AutoCloseable> T keep(T resource) {
+		this.open.add(resource);
+		return resource;
+	}
+
+	private EventStore store(HikariDataSource pool) {
+		return keep(EventStore.builder().journal(EmbeddedPostgresServer.journal(pool, this.prefix)).build());
+	}
+
+	/** 10,000 events over 500 streams, in batches of 10 to random streams. */
+	private static void appendRandomly(EventStore store) {
+		Random random = new Random(12);
+		for (int b = 0; b < 1_000; b++) {
+			List<NewEvent> batch = new ArrayList<>();
+			for (int i = 0; i < 10; i++) {
+				batch.add(NewEvent.of("Happened", Map.of("i", i)));
+			}
+			store.appendBatch("stream-" + random.nextInt(500), batch);
+		}
+	}
+
+	private void createRows(HikariDataSource pool) throws SQLException {
+		try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE " + this.prefix
+					+ "rows (position BIGINT NOT NULL, stream_id TEXT NOT NULL, version BIGINT NOT NULL, "
+					+ "seq BIGSERIAL)");
+		}
+	}
+
+	/** Inserts a row per event in the checkpoint's transaction, after a random pause. */
+	private EventHandler rowWriter(JdbcTransactions transactions, Set<String> poisoned) {
+		String insert = "INSERT INTO " + this.prefix + "rows (position, stream_id, version) VALUES (?, ?, ?)";
+		return (event, delivery) -> {
+			if (poisoned.contains(event.streamId()) && event.version() == 2) {
+				throw new IllegalStateException("poison in " + event.streamId());
+			}
+			try (PreparedStatement row = transactions.current().prepareStatement(insert)) {
+				row.setLong(1, event.position());
+				row.setString(2, event.streamId());
+				row.setLong(3, event.version());
+				row.executeUpdate();
+			}
+			LockSupport.parkNanos(1_000L * ThreadLocalRandom.current().nextInt(100));
+		};
+	}
+
+	private Processor.Builder processor(HikariDataSource pool, EventStore store, int segments, Set<String> poisoned) {
+		JdbcTransactions transactions = new JdbcTransactions(pool);
+		return Processor.builder("rows", store, rowWriter(transactions, poisoned))
+			.segments(segments)
+			.checkpoints(PostgresCheckpointStore.transactional(transactions, this.prefix))
+			.transactions(transactions)
+			.ownership(new PostgresProcessorOwnership(pool, this.prefix))
+			.ownershipCheck(Duration.ofMillis(200));
+	}
+
+	/** Each stream's versions in the order their rows were inserted. */
+	private Map<String, List<Long>> rowsByStream(HikariDataSource pool) throws SQLException {
+		Map<String, List<Long>> rows = new HashMap<>();
+		try (Connection connection = pool.getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet result = statement
+					.executeQuery("SELECT stream_id, version FROM " + this.prefix + "rows ORDER BY seq")) {
+			while (result.next()) {
+				rows.computeIfAbsent(result.getString(1), (s) -> new ArrayList<>()).add(result.getLong(2));
+			}
+		}
+		return rows;
+	}
+
+	private void assertExactlyOneRowPerEventInStreamOrder(HikariDataSource pool, EventStore store, int events)
+			throws SQLException {
+		try (Connection connection = pool.getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT count(*), count(DISTINCT position), min(position), "
+						+ "max(position) FROM " + this.prefix + "rows")) {
+			rows.next();
+			assertThat(List.of(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4)))
+				.containsExactly((long) events, (long) events, 1L, (long) events);
+		}
+		Map<String, Long> last = new HashMap<>();
+		store.readAll(1, events).forEach((e) -> last.merge(e.streamId(), e.version(), Math::max));
+		Map<String, List<Long>> rows = rowsByStream(pool);
+		assertThat(rows.keySet()).isEqualTo(last.keySet());
+		rows.forEach((stream, versions) -> {
+			List<Long> expected = new ArrayList<>();
+			for (long v = 1; v <= last.get(stream); v++) {
+				expected.add(v);
+			}
+			assertThat(versions).as("rows of %s", stream).isEqualTo(expected);
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 1, 3, 8 })
+	void everyEventHasExactlyOneRowAndEachStreamsRowsAreInVersionOrder(int segments) throws Exception {
+		HikariDataSource pool = keep(EmbeddedPostgresServer.pool(segments + 4));
+		EventStore store = store(pool);
+		createRows(pool);
+		appendRandomly(store);
+		Processor processor = keep(processor(pool, store, segments, Set.of()).build().start());
+		assertThat(processor.awaitHandled(10_000, WAIT)).isTrue();
+		assertExactlyOneRowPerEventInStreamOrder(pool, store, 10_000);
+		assertThat(processor.status().segments()).hasSize(segments)
+			.allSatisfy((s) -> assertThat(s.owner()).isEqualTo(processor.status().segments().get(0).owner()));
+	}
+
+	@Test
+	void parkedEventsLiveInTheSchemaAcrossARestartAndARetryWritesTheirRowsOnceInOrder() throws Exception {
+		HikariDataSource pool = keep(EmbeddedPostgresServer.pool(8));
+		EventStore store = store(pool);
+		createRows(pool);
+		for (int v = 1; v <= 3; v++) {
+			for (String stream : List.of("a", "b", "c")) {
+				store.append(stream, NewEvent.of("Happened", Map.of("v", v)));
+			}
+		}
+		Set<String> poisoned = ConcurrentHashMap.newKeySet();
+		poisoned.add("b");
+		try (Processor first = processor(pool, store, 2, poisoned).retry(RetryPolicy.none())
+			.whenRetriesExhausted(RetriesExhausted.PARK)
+			.build()
+			.start()) {
+			assertThat(first.awaitHandled(9, WAIT)).isTrue();
+			assertThat(first.parked()).extracting(ParkedEvent::position).containsExactly(5L, 8L);
+		}
+		try (Connection connection = pool.getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT processor, position, attempts FROM " + this.prefix
+						+ "parked_events ORDER BY position")) {
+			String segment = "rows.segment-" + ProcessorSegments.of("b", 2) + "-of-2";
+			assertThat(rows.next()).isTrue();
+			assertThat(List.of(rows.getString(1), rows.getLong(2), rows.getInt(3))).containsExactly(segment, 5L, 1);
+			assertThat(rows.next()).isTrue();
+			assertThat(List.of(rows.getString(1), rows.getLong(2), rows.getInt(3))).containsExactly(segment, 8L, 0);
+		}
+		Processor second = keep(processor(pool, store, 2, poisoned).retry(RetryPolicy.none())
+			.whenRetriesExhausted(RetriesExhausted.PARK)
+			.build()
+			.start());
+		await().atMost(WAIT).until(() -> second.status().parked() == 2);
+		poisoned.clear();
+		second.retryParked(5);
+		assertThat(second.parked()).isEmpty();
+		assertExactlyOneRowPerEventInStreamOrder(pool, store, 9);
+		assertThat(rowsByStream(pool).get("b")).containsExactly(1L, 2L, 3L);
+	}
+
+	@Test
+	void twoInstancesSplitTheSegmentsAndShowEachOthersAsOwners() throws Exception {
+		HikariDataSource poolA = keep(EmbeddedPostgresServer.pool(6));
+		HikariDataSource poolB = keep(EmbeddedPostgresServer.pool(6));
+		EventStore storeA = store(poolA);
+		EventStore storeB = store(poolB);
+		createRows(poolA);
+		appendRandomly(storeA);
+		Processor a = keep(processor(poolA, storeA, 8, Set.of()).build().start());
+		await().atMost(WAIT).until(() -> owned(a) == 8);
+		Processor b = keep(processor(poolB, storeB, 8, Set.of()).build().start());
+		await().atMost(WAIT).until(() -> owned(a) == 4 && owned(b) == 4);
+		String ownerA = a.status()
+			.segments()
+			.stream()
+			.filter((s) -> s.state() != ProcessorState.NOT_OWNER)
+			.findFirst()
+			.orElseThrow()
+			.owner();
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(b.status().segments()).extracting(SegmentStatus::owner)
+				.filteredOn(ownerA::equals)
+				.hasSize(4));
+		assertThat(b.awaitHandled(10_000, WAIT)).isTrue();
+		assertThat(a.awaitHandled(10_000, WAIT)).isTrue();
+		assertExactlyOneRowPerEventInStreamOrder(poolA, storeA, 10_000);
+	}
+
+	private static long owned(Processor processor) {
+		return processor.status().segments().stream().filter((s) -> s.state() != ProcessorState.NOT_OWNER).count();
+	}
+
+}
