@@ -1,16 +1,21 @@
 package dev.eventstore.spring.boot.actuate;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.eventstore.processor.ParkedEvent;
 import dev.eventstore.processor.Processor;
 import dev.eventstore.processor.ProcessorFailure;
 import dev.eventstore.processor.ProcessorState;
 import dev.eventstore.processor.ProcessorStatus;
+import dev.eventstore.processor.SegmentStatus;
 import dev.eventstore.spring.boot.processor.EventProcessors;
 import org.jspecify.annotations.Nullable;
 
@@ -29,7 +34,10 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  * first position to deliver again, 1 when left out) operates it and answers its new
  * state. Unknown processor: 404; bad action or reset position: 400; an action the
  * processor's state forbids (skip when not failed, any command on an instance that does
- * not own it): 409. Exposed over HTTP only when the application includes it in
+ * not own it): 409. {@code GET /actuator/eventprocessors/{name}/parked} lists the parked
+ * events, and {@code POST /actuator/eventprocessors/{name}/parked/{position}/retry} (or
+ * {@code discard}) acts on one: unknown position 404, one held behind another of its
+ * stream or failing again 409. Exposed over HTTP only when the application includes it in
  * {@code management.endpoints.web.exposure.include}.
  *
  * @since 0.2.0
@@ -70,6 +78,71 @@ public class EventProcessorsEndpoint {
 	@WriteOperation
 	public WebEndpointResponse<Object> operate(@Selector String name, @Selector String action) {
 		return run(name, action, null);
+	}
+
+	/**
+	 * {@code GET /actuator/eventprocessors/{name}/parked}: the processor's parked events,
+	 * by position, each with the position it waits behind (null for the first of its
+	 * stream).
+	 */
+	@ReadOperation
+	public WebEndpointResponse<Object> part(@Selector String name, @Selector String part) {
+		Optional<Processor> processor = this.processors.find(name);
+		if (processor.isEmpty()) {
+			return notFound(name);
+		}
+		if (!"parked".equals(part)) {
+			return error(WebEndpointResponse.STATUS_NOT_FOUND,
+					"No '" + part + "' under processor '" + name + "': use /" + name + "/parked");
+		}
+		return new WebEndpointResponse<>(ParkedDescriptor.of(name, processor.get().parked()));
+	}
+
+	/**
+	 * {@code POST /actuator/eventprocessors/{name}/parked/{position}/retry} or
+	 * {@code .../discard}: retries or discards one parked event (the first of its
+	 * stream), and answers the processor's new state.
+	 */
+	@WriteOperation
+	public WebEndpointResponse<Object> parkedCommand(@Selector String name, @Selector String part,
+			@Selector String position, @Selector String action) {
+		Optional<Processor> found = this.processors.find(name);
+		if (found.isEmpty()) {
+			return notFound(name);
+		}
+		if (!"parked".equals(part)) {
+			return error(WebEndpointResponse.STATUS_NOT_FOUND,
+					"No '" + part + "' under processor '" + name + "': use /" + name + "/parked/{position}/{action}");
+		}
+		long at;
+		try {
+			at = Long.parseLong(position);
+		}
+		catch (NumberFormatException ex) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST,
+					"A parked event's position is a number, was '" + position + "'");
+		}
+		Processor processor = found.get();
+		try {
+			switch (action.toLowerCase(Locale.ROOT)) {
+				case "retry" -> processor.retryParked(at);
+				case "discard" -> processor.discardParked(at);
+				default -> {
+					return error(WebEndpointResponse.STATUS_BAD_REQUEST, "Unknown action '" + action
+							+ "' for a parked event of processor '" + name + "': use retry or discard");
+				}
+			}
+		}
+		catch (NoSuchElementException ex) {
+			return error(WebEndpointResponse.STATUS_NOT_FOUND, ex.getMessage());
+		}
+		catch (IllegalArgumentException ex) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage());
+		}
+		catch (IllegalStateException ex) {
+			return error(409, ex.getMessage());
+		}
+		return new WebEndpointResponse<>(ProcessorDescriptor.of(processor));
 	}
 
 	/** {@code POST /actuator/eventprocessors/{name}/reset/{position}}, no body needed. */
@@ -130,14 +203,57 @@ public class EventProcessorsEndpoint {
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record ProcessorDescriptor(String name, ProcessorState state, long checkpoint, long lastPosition, long lag,
-			@Nullable String lastError, @Nullable FailureDescriptor failure) {
+			@Nullable String lastError, @Nullable FailureDescriptor failure, List<SegmentDescriptor> segments,
+			int parked) {
 
 		static ProcessorDescriptor of(Processor processor) {
 			ProcessorStatus status = processor.status();
 			ProcessorFailure failure = status.failure();
 			return new ProcessorDescriptor(status.name(), status.state(), status.checkpoint(), status.lastPosition(),
-					status.lag(), status.lastError(), (failure != null) ? FailureDescriptor.of(failure) : null);
+					status.lag(), status.lastError(), (failure != null) ? FailureDescriptor.of(failure) : null,
+					status.segments().stream().map(SegmentDescriptor::of).toList(), status.parked());
 		}
+
+	}
+
+	/**
+	 * One segment of a processor: the instance that runs it (null when none does or it is
+	 * not known), its state, checkpoint and lag.
+	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record SegmentDescriptor(int segment, @Nullable String owner, ProcessorState state, long checkpoint,
+			long lag) {
+
+		static SegmentDescriptor of(SegmentStatus status) {
+			return new SegmentDescriptor(status.segment(), status.owner(), status.state(), status.checkpoint(),
+					status.lag());
+		}
+
+	}
+
+	/** A processor's parked events. */
+	public record ParkedDescriptor(String processor, List<ParkedEventDescriptor> parked) {
+
+		static ParkedDescriptor of(String processor, List<ParkedEvent> parked) {
+			Map<String, Long> firsts = new HashMap<>();
+			List<ParkedEventDescriptor> events = new ArrayList<>();
+			for (ParkedEvent event : parked) {
+				Long first = firsts.putIfAbsent(event.streamId(), event.position());
+				events.add(new ParkedEventDescriptor(event.position(), event.streamId(), event.type(), event.attempts(),
+						event.error(), event.parkedAt(), first));
+			}
+			return new ParkedDescriptor(processor, events);
+		}
+
+	}
+
+	/**
+	 * One parked event; {@code heldBehind} is the position of the first parked event of
+	 * its stream it waits behind, null when it is that first one.
+	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record ParkedEventDescriptor(long position, String streamId, String type, int attempts, String error,
+			Instant parkedAt, @Nullable Long heldBehind) {
 
 	}
 

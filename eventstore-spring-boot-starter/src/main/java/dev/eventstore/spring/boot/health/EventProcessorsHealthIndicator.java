@@ -16,7 +16,7 @@ import org.springframework.boot.health.contributor.Status;
 /**
  * Reports the durable event processors: UP while none is FAILED, else the configured
  * status (DOWN by default, or OUT_OF_SERVICE), with each processor's state, checkpoint,
- * lag and, for a failed one, the event it stopped at and why.
+ * lag, segments and parked events and, for a failed one, the event it stopped at and why.
  *
  * @since 0.2.0
  */
@@ -41,6 +41,14 @@ public class EventProcessorsHealthIndicator extends AbstractHealthIndicator {
 			details.put("state", status.state());
 			details.put("checkpoint", status.checkpoint());
 			details.put("lag", status.lag());
+			if (status.segments().size() > 1) {
+				details.put("segments", status.segments().size());
+			}
+			if (status.parked() > 0) {
+				// Parked events do not make it DOWN: the rest goes on, and the
+				// eventstore.processor.parked gauge is what to alert on.
+				details.put("parked", status.parked());
+			}
 			ProcessorFailure failure = status.failure();
 			if (failure != null) {
 				details.put("failure", failure);

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import dev.eventstore.StoredEvent;
+import dev.eventstore.processor.ParkedEvent;
 import dev.eventstore.processor.Processor;
 import dev.eventstore.processor.ProcessorObserver;
 import io.micrometer.core.instrument.Counter;
@@ -19,8 +20,15 @@ import org.jspecify.annotations.Nullable;
  * Micrometer meters of durable event processors, each tagged {@code processor} with its
  * name:
  * <ul>
- * <li>{@code eventstore.processor.lag} gauge: positions the processor is behind the
- * log;</li>
+ * <li>{@code eventstore.processor.lag} gauge: positions the processor is behind the log,
+ * one for each segment, tagged {@code segment} too ({@code 0} for a processor of one
+ * segment); a processor's lag is the highest of its segments' (a sum over segments counts
+ * the positions behind each of them);</li>
+ * <li>{@code eventstore.processor.parked} gauge: events parked in the segments this
+ * instance runs;</li>
+ * <li>{@code eventstore.processor.parked.events} counter: events parked, and
+ * {@code eventstore.processor.discarded} counter: parked events an operator
+ * discarded;</li>
  * <li>{@code eventstore.processor.position} gauge: the last position it handled;</li>
  * <li>{@code eventstore.processor.failures} counter: handler calls that threw, tagged
  * {@code exception} too;</li>
@@ -50,8 +58,16 @@ public class EventProcessorMetrics implements MeterBinder, ProcessorObserver {
 	public void bindTo(MeterRegistry registry) {
 		this.registry = registry;
 		for (Processor processor : this.processors.get()) {
-			Gauge.builder("eventstore.processor.lag", processor, (p) -> p.status().lag())
-				.description("Positions the processor is behind the log")
+			for (int segment = 0; segment < processor.segmentCount(); segment++) {
+				int index = segment;
+				Gauge.builder("eventstore.processor.lag", processor, (p) -> p.status().segments().get(index).lag())
+					.description("Positions the processor is behind the log")
+					.tag("processor", processor.name())
+					.tag("segment", String.valueOf(index))
+					.register(registry);
+			}
+			Gauge.builder("eventstore.processor.parked", processor, (p) -> p.status().parked())
+				.description("Events the processor parked, in the segments this instance runs")
 				.tag("processor", processor.name())
 				.register(registry);
 			Gauge.builder("eventstore.processor.position", processor, (p) -> p.status().checkpoint())
@@ -72,6 +88,23 @@ public class EventProcessorMetrics implements MeterBinder, ProcessorObserver {
 							.tag("processor", name)
 							.register(registry))
 				.record(nanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	@Override
+	public void parked(String processor, ParkedEvent event) {
+		count("eventstore.processor.parked.events", "Events the processor parked", processor);
+	}
+
+	@Override
+	public void discarded(String processor, ParkedEvent event) {
+		count("eventstore.processor.discarded", "Parked events an operator discarded", processor);
+	}
+
+	private void count(String name, String description, String processor) {
+		MeterRegistry registry = this.registry;
+		if (registry != null) {
+			Counter.builder(name).description(description).tag("processor", processor).register(registry).increment();
 		}
 	}
 

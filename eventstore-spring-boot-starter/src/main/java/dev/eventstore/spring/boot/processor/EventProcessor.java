@@ -50,6 +50,14 @@ public @interface EventProcessor {
 	 */
 	Checkpoints checkpoints() default Checkpoints.DURABLE;
 
+	/**
+	 * How many segments split the processor's work by stream (see
+	 * {@link dev.eventstore.processor.ProcessorSegments}): each runs on a thread of its
+	 * own, and instances sharing a PostgreSQL journal share them out.
+	 * {@code eventstore.processors.<name>.segments} overrides it.
+	 */
+	int segments() default 1;
+
 	/** Where a processor's checkpoint lives. */
 	enum Checkpoints {
 

@@ -16,10 +16,12 @@ import dev.eventstore.StoredEvent;
 import dev.eventstore.processor.Checkpoint;
 import dev.eventstore.processor.CheckpointStore;
 import dev.eventstore.processor.EventHandler;
+import dev.eventstore.processor.ParkedEvent;
 import dev.eventstore.processor.PipelinedEventHandler;
 import dev.eventstore.processor.Processor;
 import dev.eventstore.processor.ProcessorObserver;
 import dev.eventstore.processor.ProcessorOwnership;
+import dev.eventstore.processor.ProcessorSegments;
 import dev.eventstore.processor.StartPoint;
 import dev.eventstore.types.EventTypes;
 import org.jspecify.annotations.Nullable;
@@ -153,6 +155,12 @@ public final class EventProcessors implements SmartLifecycle, SmartInitializingS
 		boolean pipelined = handler instanceof PipelinedEventHandler;
 		// A decorator is a plain EventHandler: around a pipelined one it would hide
 		// flush().
+		int segments = (settings.getSegments() != null) ? settings.getSegments() : annotation.segments();
+		if (segments < 1 || segments > ProcessorSegments.MAX) {
+			throw new IllegalStateException(
+					"eventstore.processors." + name + ".segments (or @EventProcessor(segments)) " + "must be 1 to "
+							+ ProcessorSegments.MAX + ", was " + segments);
+		}
 		Processor.Builder builder = Processor
 			.builder(name, this.store, pipelined ? handler : this.decorator.apply(name, handler))
 			.startFrom(startFrom)
@@ -160,6 +168,8 @@ public final class EventProcessors implements SmartLifecycle, SmartInitializingS
 			.checkpointEvery(settings.getCheckpointEvery(), settings.getCheckpointInterval())
 			.ownershipCheck(settings.getOwnershipCheck())
 			.stopTimeout(settings.getStopTimeout())
+			.segments(segments)
+			.whenRetriesExhausted(settings.getRetry().getExhausted())
 			.observer(new CompositeObserver(all));
 		if (kind == EventProcessor.Checkpoints.MEMORY) {
 			// Rebuilt from the start in every process, so every instance runs its own.
@@ -218,6 +228,26 @@ public final class EventProcessors implements SmartLifecycle, SmartInitializingS
 			this.checkpoints.save(processor, expected, next);
 		}
 
+		@Override
+		public boolean keepsParkedEvents() {
+			return this.checkpoints.keepsParkedEvents();
+		}
+
+		@Override
+		public List<ParkedEvent> parked(String processor) {
+			return this.checkpoints.parked(processor);
+		}
+
+		@Override
+		public void park(String processor, ParkedEvent event) {
+			this.checkpoints.park(processor, event);
+		}
+
+		@Override
+		public void unpark(String processor, long position) {
+			this.checkpoints.unpark(processor, position);
+		}
+
 	}
 
 	/** Tells every observer, one failing not stopping the others. */
@@ -234,6 +264,20 @@ public final class EventProcessors implements SmartLifecycle, SmartInitializingS
 		public void handlerFailed(String processor, StoredEvent event, int attempt, Throwable failure) {
 			for (ProcessorObserver observer : this.observers) {
 				observer.handlerFailed(processor, event, attempt, failure);
+			}
+		}
+
+		@Override
+		public void parked(String processor, ParkedEvent event) {
+			for (ProcessorObserver observer : this.observers) {
+				observer.parked(processor, event);
+			}
+		}
+
+		@Override
+		public void discarded(String processor, ParkedEvent event) {
+			for (ProcessorObserver observer : this.observers) {
+				observer.discarded(processor, event);
 			}
 		}
 

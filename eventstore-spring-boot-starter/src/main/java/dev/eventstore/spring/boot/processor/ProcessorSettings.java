@@ -2,6 +2,7 @@ package dev.eventstore.spring.boot.processor;
 
 import java.time.Duration;
 
+import dev.eventstore.processor.RetriesExhausted;
 import dev.eventstore.processor.RetryPolicy;
 import dev.eventstore.processor.StartPoint;
 import org.jspecify.annotations.Nullable;
@@ -38,6 +39,12 @@ public class ProcessorSettings {
 
 	/** How long a stop waits for a running handler before interrupting it. */
 	private Duration stopTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * How many segments split the work by stream, 1 to 256, each on a thread of its own
+	 * and shared out among instances; overrides the annotation's.
+	 */
+	private @Nullable Integer segments;
 
 	private final Retry retry = new Retry();
 
@@ -97,12 +104,29 @@ public class ProcessorSettings {
 		this.stopTimeout = stopTimeout;
 	}
 
+	public @Nullable Integer getSegments() {
+		return this.segments;
+	}
+
+	public void setSegments(@Nullable Integer segments) {
+		this.segments = segments;
+	}
+
 	public Retry getRetry() {
 		return this.retry;
 	}
 
-	/** How a failing handler is retried before the processor stops at the event. */
+	/**
+	 * How a failing handler is retried, and what happens to the event once the attempts
+	 * are used up.
+	 */
 	public static class Retry {
+
+		/**
+		 * What happens once the attempts are used up: stop the processor (its segment) at
+		 * the event, or park the event with its stream's later ones and go on.
+		 */
+		private RetriesExhausted exhausted = RetriesExhausted.STOP;
 
 		/** Attempts in all, the first included. */
 		private int maxAttempts = RetryPolicy.DEFAULT.maxAttempts();
@@ -115,6 +139,14 @@ public class ProcessorSettings {
 
 		/** How much each wait grows. */
 		private double multiplier = RetryPolicy.DEFAULT.multiplier();
+
+		public RetriesExhausted getExhausted() {
+			return this.exhausted;
+		}
+
+		public void setExhausted(RetriesExhausted exhausted) {
+			this.exhausted = exhausted;
+		}
 
 		public int getMaxAttempts() {
 			return this.maxAttempts;

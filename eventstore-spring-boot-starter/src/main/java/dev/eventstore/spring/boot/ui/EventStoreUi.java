@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 import dev.eventstore.EventStore;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.Subscription;
+import dev.eventstore.processor.ParkedEvent;
 import dev.eventstore.processor.Processor;
+import dev.eventstore.processor.ProcessorStatus;
 import dev.eventstore.spring.boot.processor.EventProcessors;
 import org.jspecify.annotations.Nullable;
 
@@ -38,9 +41,9 @@ import org.springframework.web.servlet.function.ServerResponse;
  * searches streams by prefix, shows a stream's or the log's events page by page with
  * their data and metadata, follows new events live (server-sent events, fed by a catch-up
  * subscription on a thread of its own, so a slow browser never holds up an append), and
- * shows the processors' state and lag. Everything a browser shows is set as text, never
- * as HTML. Live streams end when the application stops, before the web server's graceful
- * shutdown would wait for them.
+ * shows the processors' state and lag, their segments with owners, and their parked
+ * events. Everything a browser shows is set as text, never as HTML. Live streams end when
+ * the application stops, before the web server's graceful shutdown would wait for them.
  *
  * @since 0.2.0
  */
@@ -64,6 +67,8 @@ public final class EventStoreUi implements SmartLifecycle {
 	private @Nullable ScheduledExecutorService heartbeats;
 
 	private final EventStore store;
+
+	private static final int MAX_PARKED_SHOWN = 20;
 
 	private final @Nullable EventProcessors processors;
 
@@ -171,12 +176,35 @@ public final class EventStoreUi implements SmartLifecycle {
 		if (this.processors == null) {
 			return List.of();
 		}
-		return this.processors.all()
-			.stream()
-			.map(Processor::status)
-			.map((s) -> Map.<String, Object>of("name", s.name(), "state", s.state().name(), "checkpoint",
-					s.checkpoint(), "lag", s.lag()))
-			.toList();
+		List<Map<String, Object>> rows = new ArrayList<>();
+		for (Processor processor : this.processors.all()) {
+			ProcessorStatus status = processor.status();
+			Map<String, Object> row = new LinkedHashMap<>();
+			row.put("name", status.name());
+			row.put("state", status.state().name());
+			row.put("checkpoint", status.checkpoint());
+			row.put("lag", status.lag());
+			row.put("segments", status.segments().stream().map((s) -> {
+				Map<String, Object> segment = new LinkedHashMap<>();
+				segment.put("segment", s.segment());
+				segment.put("owner", s.owner());
+				segment.put("state", s.state().name());
+				segment.put("checkpoint", s.checkpoint());
+				segment.put("lag", s.lag());
+				return segment;
+			}).toList());
+			List<ParkedEvent> parked = (status.parked() > 0) ? processor.parked() : List.of();
+			row.put("parkedCount", status.parked());
+			// The first few: the panel is an overview; the endpoint lists them all.
+			row.put("parked",
+					parked.stream()
+						.limit(MAX_PARKED_SHOWN)
+						.map((e) -> Map.<String, Object>of("position", e.position(), "streamId", e.streamId(), "type",
+								e.type(), "attempts", e.attempts(), "error", e.error()))
+						.toList());
+			rows.add(row);
+		}
+		return rows;
 	}
 
 	private ServerResponse live(ServerRequest request) {

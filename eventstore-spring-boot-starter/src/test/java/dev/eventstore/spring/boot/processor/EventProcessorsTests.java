@@ -1,20 +1,19 @@
 package dev.eventstore.spring.boot.processor;
 
-import dev.eventstore.processor.CheckpointStore;
-
-import dev.eventstore.processor.ProcessorOwnership;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.processor.CheckpointStore;
 import dev.eventstore.processor.Delivery;
 import dev.eventstore.processor.EventHandler;
 import dev.eventstore.processor.Processor;
+import dev.eventstore.processor.ProcessorOwnership;
 import dev.eventstore.processor.ProcessorState;
 import dev.eventstore.processor.StartPoint;
 import dev.eventstore.spring.boot.actuate.EventProcessorsEndpoint;
@@ -30,16 +29,20 @@ import dev.eventstore.spring.boot.processor.ShopEvents.ShopEvent;
 import dev.eventstore.types.EventTypes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
@@ -105,7 +108,7 @@ class EventProcessorsTests {
 
 	private static void appendShopping(EventStore store) {
 		store.append("cart-1", NewEvent.of(new Added("apple", 2)));
-		store.append("cart-1", NewEvent.of("Untyped", java.util.Map.of("x", 1)));
+		store.append("cart-1", NewEvent.of("Untyped", Map.of("x", 1)));
 		store.append("cart-1", NewEvent.of(new Removed("apple")));
 		store.append("cart-1", NewEvent.of(new Paid(500)));
 	}
@@ -268,13 +271,104 @@ class EventProcessorsTests {
 			});
 	}
 
-	private static Throwable startupFailure(
-			org.springframework.boot.test.context.assertj.AssertableApplicationContext context) {
+	/** Fails on every event of stream "poison" while it is poisoned. */
+	@EventProcessor(value = "parking", segments = 3)
+	static class Parking implements EventHandler {
+
+		volatile boolean poisoned = true;
+
+		final List<String> handled = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void handle(StoredEvent event, Delivery delivery) {
+			if (this.poisoned && event.streamId().equals("poison")) {
+				throw new IllegalStateException("poisoned " + event.position());
+			}
+			this.handled.add(event.streamId() + "@" + event.version());
+		}
+
+	}
+
+	@Test
+	void aParkingProcessorOfSegmentsShowsItsSegmentsAndParkedEventsInTheEndpointHealthAndMetrics() {
+		this.contextRunner.withBean(Parking.class)
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("eventstore.persist-path=" + this.dir.resolve("events.ndjson"),
+					"eventstore.processors.parking.retry.max-attempts=1",
+					"eventstore.processors.parking.retry.exhausted=park",
+					"management.endpoints.web.exposure.include=eventprocessors")
+			.run((context) -> {
+				EventStore store = context.getBean(EventStore.class);
+				store.append("poison", NewEvent.of(new Paid(1)));
+				store.append("fine", NewEvent.of(new Paid(2)));
+				store.append("poison", NewEvent.of(new Paid(3)));
+				store.append("fine", NewEvent.of(new Paid(4)));
+				Processor processor = context.getBean(EventProcessors.class).find("parking").orElseThrow();
+				assertThat(processor.segmentCount()).isEqualTo(3);
+				assertThat(processor.awaitHandled(4, WAIT)).isTrue();
+				Parking handler = context.getBean(Parking.class);
+				assertThat(handler.handled).containsExactly("fine@1", "fine@2");
+
+				EventProcessorsEndpoint endpoint = context.getBean(EventProcessorsEndpoint.class);
+				EventProcessorsEndpoint.ProcessorDescriptor described = endpoint.processors().processors().get(0);
+				assertThat(described.state()).isEqualTo(ProcessorState.RUNNING);
+				assertThat(described.parked()).isEqualTo(2);
+				assertThat(described.segments()).hasSize(3)
+					.allSatisfy((segment) -> assertThat(segment.owner()).isNotNull());
+				WebEndpointResponse<Object> parked = endpoint.part("parking", "parked");
+				assertThat(parked.getStatus()).isEqualTo(200);
+				assertThat(((EventProcessorsEndpoint.ParkedDescriptor) parked.getBody()).parked())
+					.extracting(EventProcessorsEndpoint.ParkedEventDescriptor::position,
+							EventProcessorsEndpoint.ParkedEventDescriptor::heldBehind)
+					.containsExactly(Tuple.tuple(1L, null), Tuple.tuple(3L, 1L));
+				assertThat(endpoint.part("parking", "other").getStatus()).isEqualTo(404);
+				assertThat(endpoint.part("nope", "parked").getStatus()).isEqualTo(404);
+				assertThat(endpoint.parkedCommand("parking", "parked", "3", "retry").getStatus()).isEqualTo(409);
+				assertThat(endpoint.parkedCommand("parking", "parked", "1", "retry").getStatus()).isEqualTo(409);
+				assertThat(endpoint.parkedCommand("parking", "parked", "9", "retry").getStatus()).isEqualTo(404);
+				assertThat(endpoint.parkedCommand("parking", "parked", "x", "retry").getStatus()).isEqualTo(400);
+				assertThat(endpoint.parkedCommand("parking", "parked", "1", "jump").getStatus()).isEqualTo(400);
+				assertThat(endpoint.parkedCommand("parking", "held", "1", "retry").getStatus()).isEqualTo(404);
+				assertThat(endpoint.parkedCommand("nope", "parked", "1", "retry").getStatus()).isEqualTo(404);
+
+				Health health = health(context);
+				assertThat(health.getStatus()).isEqualTo(Status.UP);
+				assertThat(health.getDetails().get("parking"))
+					.asInstanceOf(InstanceOfAssertFactories.map(String.class, Object.class))
+					.containsEntry("parked", 2)
+					.containsEntry("segments", 3);
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				assertThat(meters.get("eventstore.processor.parked").tag("processor", "parking").gauge().value())
+					.isEqualTo(2.0);
+				assertThat(meters.get("eventstore.processor.lag").tag("processor", "parking").gauges()).hasSize(3);
+				assertThat(
+						meters.get("eventstore.processor.parked.events").tag("processor", "parking").counter().count())
+					.isEqualTo(2.0);
+
+				handler.poisoned = false;
+				WebEndpointResponse<Object> retried = endpoint.parkedCommand("parking", "parked", "1", "retry");
+				assertThat(retried.getStatus()).isEqualTo(200);
+				assertThat(((EventProcessorsEndpoint.ProcessorDescriptor) retried.getBody()).parked()).isZero();
+				assertThat(handler.handled).containsExactly("fine@1", "fine@2", "poison@1", "poison@2");
+			});
+	}
+
+	@Test
+	void aSegmentCountOutOfRangeFailsStartUpNamingTheProperty() {
+		this.contextRunner.withUserConfiguration(TotalsConfiguration.class)
+			.withPropertyValues("eventstore.processors.totals.segments=0")
+			.run((context) -> assertThat(startupFailure(context))
+				.hasMessage("eventstore.processors.totals.segments (or @EventProcessor(segments)) must be 1 to 256, "
+						+ "was 0"));
+	}
+
+	private static Throwable startupFailure(AssertableApplicationContext context) {
 		assertThat(context).hasFailed();
 		return NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure());
 	}
 
-	private static Health health(org.springframework.context.ApplicationContext context) {
+	private static Health health(ApplicationContext context) {
 		return context.getBean("eventProcessorsHealthIndicator", HealthIndicator.class).health();
 	}
 

@@ -7,6 +7,8 @@ import javax.sql.DataSource;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
+import dev.eventstore.StoredEvent;
+import dev.eventstore.postgres.EmbeddedPostgresServer;
 import dev.eventstore.processor.Processor;
 import dev.eventstore.spring.boot.autoconfigure.EventProcessorAutoConfiguration;
 import dev.eventstore.spring.boot.autoconfigure.EventStoreAutoConfiguration;
@@ -14,7 +16,6 @@ import dev.eventstore.spring.boot.processor.ShopEvents.Added;
 import dev.eventstore.spring.boot.processor.ShopEvents.Paid;
 import dev.eventstore.spring.boot.processor.ShopEvents.Removed;
 import dev.eventstore.types.EventTypes;
-import dev.eventstore.postgres.EmbeddedPostgresServer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -46,7 +47,7 @@ class PostgresProcessorsTests {
 		}
 
 		@Transactional
-		public void on(ShopEvents.ShopEvent event, dev.eventstore.StoredEvent stored) {
+		public void on(ShopEvents.ShopEvent event, StoredEvent stored) {
 			this.jdbc.update("INSERT INTO rows (position) VALUES (?)", stored.position());
 		}
 
