@@ -31,12 +31,24 @@ import org.springframework.stereotype.Component;
  * at-least-once, so the write itself is idempotent: a receipt is named by its cart and
  * appears whole (written to a temporary file, forced, renamed) or not at all, and a
  * receipt already there is left as it is.
+ *
+ * <p>
+ * It runs in 4 segments (carts are handled in parallel, each cart's events in order) and
+ * parks a checkout whose receipt keeps failing, so one bad cart never holds up the others
+ * (see {@code application.properties}); a cart holding the SKU {@value #FAILING_SKU}
+ * shows it.
  */
 @Component
 @EventProcessor("receipts")
 public class Receipts {
 
 	private static final Log logger = LogFactory.getLog(Receipts.class);
+
+	/**
+	 * A demo switch: the receipt of a cart holding this SKU always fails, so that its
+	 * checkout is parked (after the retries) while other carts' receipts go on.
+	 */
+	static final String FAILING_SKU = "fail-receipt";
 
 	private final Path directory;
 
@@ -60,6 +72,10 @@ public class Receipts {
 
 	public void on(CartCheckedOut checkedOut, StoredEvent event) throws IOException {
 		String cartId = event.streamId().startsWith("cart-") ? event.streamId().substring(5) : event.streamId();
+		if (checkedOut.lines().stream().anyMatch((line) -> FAILING_SKU.equals(line.sku()))) {
+			throw new IllegalStateException("The receipt of cart " + cartId + " cannot be written: it holds SKU '"
+					+ FAILING_SKU + "', the sample's switch for a receipt that always fails");
+		}
 		Path file = file(cartId);
 		if (Files.exists(file)) {
 			return;
