@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -15,7 +16,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
+import dev.eventstore.postgres.PostgresCheckpointStore;
 import dev.eventstore.postgres.PostgresJournal;
+import dev.eventstore.postgres.PostgresProcessorOwnership;
+import dev.eventstore.processor.Processor;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -114,6 +118,55 @@ final class PostgresScenarios implements AutoCloseable {
 			Measurement.Result plain = BoundaryScenarios.append(store, threads, false, settings);
 			Measurement.Result conditional = BoundaryScenarios.append(store, threads, true, settings);
 			return new Measurement.Result[] { plain, conditional };
+		}
+	}
+
+	/**
+	 * Events a second through a processor with the slow handler (2 ms an event) on a
+	 * PostgreSQL journal of its own holding {@code events}: with so many segments, on so
+	 * many instances (each its own pool, store and ownership), from their start to the
+	 * last event handled. Checkpoints in the journal's schema; instances check their
+	 * share every 200 ms, so the balance settles early in the run (and is in its time).
+	 */
+	double segmentThroughput(String prefix, int segments, int instances, int events) throws Exception {
+		List<AutoCloseable> open = new ArrayList<>();
+		try {
+			try (EventStore appender = EventStore.builder()
+				.journal(PostgresJournal.builder(this.pool).tablePrefix(prefix).initializeSchema(true).build())
+				.build()) {
+				ProcessorSegmentScenarios.append(appender, events);
+			}
+			AtomicLong handled = new AtomicLong();
+			List<Processor> processors = new ArrayList<>();
+			for (int i = 0; i < instances; i++) {
+				HikariConfig config = new HikariConfig();
+				config.setJdbcUrl(this.server.getJdbcUrl("postgres", "postgres"));
+				config.setUsername("postgres");
+				config.setMaximumPoolSize(segments + 4);
+				HikariDataSource pool = new HikariDataSource(config);
+				open.add(pool);
+				EventStore store = EventStore.builder()
+					.journal(PostgresJournal.builder(pool).tablePrefix(prefix).build())
+					.build();
+				open.add(store);
+				processors.add(Processor.builder("slow", store, ProcessorSegmentScenarios.slowHandler(handled))
+					.segments(segments)
+					.checkpoints(PostgresCheckpointStore.of(pool, prefix))
+					.ownership(new PostgresProcessorOwnership(pool, prefix))
+					.ownershipCheck(Duration.ofMillis(200))
+					.build());
+			}
+			long start = System.nanoTime();
+			for (Processor processor : processors) {
+				open.add(processor.start());
+			}
+			ProcessorSegmentScenarios.awaitHandled(handled, events);
+			return events / ((System.nanoTime() - start) / 1e9);
+		}
+		finally {
+			for (int i = open.size() - 1; i >= 0; i--) {
+				open.get(i).close();
+			}
 		}
 	}
 

@@ -90,6 +90,14 @@ final class CheckpointScheduler {
 		if (stored.isEmpty()) {
 			long start = (this.config.startFrom() == StartPoint.BEGINNING) ? 0 : this.config.store().lastPosition();
 			Checkpoint first = new Checkpoint(start, 0);
+			if (this.config.segments() > 1) {
+				// A processor split into segments after it ran as one goes on from where
+				// it was: every segment starts at its single checkpoint.
+				Optional<Checkpoint> whole = this.config.checkpoints().load(this.config.name());
+				if (whole.isPresent()) {
+					first = whole.get();
+				}
+			}
 			this.config.checkpoints().save(this.config.key(), null, first);
 			saved(first);
 			return;

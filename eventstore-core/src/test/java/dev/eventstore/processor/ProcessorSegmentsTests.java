@@ -186,6 +186,25 @@ class ProcessorSegmentsTests {
 	}
 
 	@Test
+	void aProcessorSplitIntoSegmentsAfterItRanAsOneGoesOnFromItsCheckpoint() {
+		EventStore store = fileStore();
+		appendRandomly(store, 5);
+		CheckpointStore checkpoints = CheckpointStore.besideJournal(this.dir.resolve("events.ndjson"));
+		StreamOrder handler = new StreamOrder(0);
+		try (Processor whole = Processor.builder("split", store, handler).checkpoints(checkpoints).build().start()) {
+			assertThat(whole.awaitHandled(10_000, WAIT)).isTrue();
+		}
+		for (int i = 0; i < 100; i++) {
+			store.append("stream-" + i, NewEvent.of("After", Map.of()));
+		}
+		Processor split = keep(
+				Processor.builder("split", store, handler).segments(3).checkpoints(checkpoints).build().start());
+		assertThat(split.awaitHandled(10_100, WAIT)).isTrue();
+		// Nothing before the split was delivered again.
+		handler.handledEachOnceInStreamOrder(store, 10_100);
+	}
+
+	@Test
 	void theSegmentOfAStreamIsItsIdsCrc32cModuloTheCount() {
 		// Pinned: checkpoints and parked events on disk depend on these never changing.
 		CRC32C crc = new CRC32C();

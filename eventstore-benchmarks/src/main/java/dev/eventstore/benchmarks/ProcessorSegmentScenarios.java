@@ -1,0 +1,85 @@
+package dev.eventstore.benchmarks;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.eventstore.EventStore;
+import dev.eventstore.FsyncPolicy;
+import dev.eventstore.NewEvent;
+import dev.eventstore.processor.CheckpointStore;
+import dev.eventstore.processor.EventHandler;
+import dev.eventstore.processor.Processor;
+
+/**
+ * Processor segments (#30): the throughput of a handler that takes 2 ms an event (an
+ * e-mail, an HTTP call) with 1 segment and with 8, in one process over a file journal and
+ * on two instances sharing a PostgreSQL journal.
+ */
+final class ProcessorSegmentScenarios {
+
+	/** How long the slow handler takes for each event. */
+	static final long HANDLER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+	private ProcessorSegmentScenarios() {
+	}
+
+	/** Appends events in batches of 10 to 500 streams, in random order. */
+	static void append(EventStore store, int events) {
+		Random random = new Random(events);
+		for (int i = 0; i < events; i += 10) {
+			List<NewEvent> batch = new ArrayList<>();
+			for (int j = 0; j < 10; j++) {
+				batch.add(NewEvent.of("Happened", Map.of("i", i + j)));
+			}
+			store.appendBatch("stream-" + random.nextInt(500), batch);
+		}
+	}
+
+	/** Counts events after sleeping the handler's time, as slow I/O would. */
+	static EventHandler slowHandler(AtomicLong handled) {
+		return (event, delivery) -> {
+			LockSupport.parkNanos(HANDLER_NANOS);
+			handled.incrementAndGet();
+		};
+	}
+
+	/**
+	 * Events a second through a processor of so many segments over a file journal of its
+	 * own holding {@code events}, from its start to the last event handled.
+	 */
+	static double fileThroughput(Path journal, int segments, int events) throws Exception {
+		try (EventStore store = StoreScenarios.fileStore(journal, FsyncPolicy.NEVER)) {
+			append(store, events);
+			AtomicLong handled = new AtomicLong();
+			long start = System.nanoTime();
+			// A name of its own: the checkpoints of an earlier round stay beside the
+			// file.
+			try (Processor processor = Processor.builder("slow-" + System.nanoTime(), store, slowHandler(handled))
+				.segments(segments)
+				.checkpoints(CheckpointStore.besideJournal(journal))
+				.build()
+				.start()) {
+				awaitHandled(handled, events);
+				return events / ((System.nanoTime() - start) / 1e9);
+			}
+		}
+	}
+
+	static void awaitHandled(AtomicLong handled, long events) {
+		long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+		while (handled.get() < events) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("Handled " + handled.get() + " of " + events + " events");
+			}
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+		}
+	}
+
+}
