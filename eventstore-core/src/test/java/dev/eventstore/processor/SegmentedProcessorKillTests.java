@@ -80,8 +80,9 @@ class SegmentedProcessorKillTests {
 				.add(Long.parseLong(parts[3]));
 		}
 		assertThat(times).hasSize(EVENTS);
-		// The kills landed while it worked: some runs saw events, and some were redone.
-		assertThat(byRun).containsKeys("1", "4");
+		// The kills landed while it worked: the first run handled events, and the last
+		// had some left.
+		assertThat(byRun.keySet()).as("runs that handled events").contains("1", "4");
 		byRun.forEach((run, versions) -> versions.forEach((stream, handled) -> {
 			for (int i = 1; i < handled.size(); i++) {
 				assertThat(handled.get(i)).as("run %s, stream %s", run, stream).isEqualTo(handled.get(i - 1) + 1);
