@@ -38,8 +38,9 @@ import org.jspecify.annotations.Nullable;
  * appends, and recovery cuts only after whole batches), so open uses the covered part and
  * scans the rest: O(what was appended since the last clean close). The index is read
  * where it is memory-mapped, little-endian (the platforms' own order): nothing is copied
- * to the heap but the streams' ids, and a stream's positions once it is appended to. A
- * clean close replaces the file by renaming a new one over it, which leaves the mapped
+ * to the heap at open, streams are found through a hash table in the file
+ * ({@link RecordedStreams}), and a stream's positions are copied once it is appended to.
+ * A clean close replaces the file by renaming a new one over it, which leaves the mapped
  * one intact; like a sealed segment's index, it must not be cut by anything else while
  * the journal is open. The figures are in docs/performance.md.
  */
@@ -51,7 +52,8 @@ final class IndexAtClose {
 
 	private static final long MAGIC = 0x4553_434c_4f53_4544L; // "ESCLOSED"
 
-	private static final int FORMAT = 1;
+	/** 2: streams in a hash table read in place ({@link RecordedStreams}); 1: a list. */
+	private static final int FORMAT = 2;
 
 	/**
 	 * Bytes of the file's head and of its tail before the covered end that are checked.
@@ -99,16 +101,18 @@ final class IndexAtClose {
 		try {
 			long[] offsets = state.index().lineOffsets();
 			long[] slots = state.ids().slots();
-			List<byte[]> streamIds = new ArrayList<>();
+			List<String> names = new ArrayList<>();
 			List<long[]> streamPositions = new ArrayList<>();
 			state.index().forEachStream((id, positions) -> {
-				streamIds.add(id.getBytes(StandardCharsets.UTF_8));
+				names.add(id);
 				streamPositions.add(positions);
 			});
-			long bodySize = 8L * offsets.length + 8L * slots.length;
-			for (int i = 0; i < streamIds.size(); i++) {
-				bodySize += 4 + streamIds.get(i).length + 4 + 8L * streamPositions.get(i).length;
+			byte[][] ids = new byte[names.size()][];
+			for (int i = 0; i < ids.length; i++) {
+				ids[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
 			}
+			long[][] positions = streamPositions.toArray(new long[0][]);
+			long bodySize = 8L * offsets.length + 8L * slots.length + RecordedStreams.size(ids, positions);
 			if (HEADER + bodySize > Integer.MAX_VALUE) {
 				Files.deleteIfExists(path);
 				return;
@@ -119,13 +123,7 @@ final class IndexAtClose {
 			buffer.position(buffer.position() + 8 * offsets.length);
 			buffer.asLongBuffer().put(slots);
 			buffer.position(buffer.position() + 8 * slots.length);
-			for (int i = 0; i < streamIds.size(); i++) {
-				byte[] id = streamIds.get(i);
-				long[] positions = streamPositions.get(i);
-				buffer.putInt(id.length).put(id).putInt(positions.length);
-				buffer.asLongBuffer().put(positions);
-				buffer.position(buffer.position() + 8 * positions.length);
-			}
+			RecordedStreams.write(buffer, ids, positions, names.toArray(new String[0]));
 			FileTime modified = Files.getLastModifiedTime(journal);
 			int[] headAndTail;
 			try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.READ)) {
@@ -140,7 +138,7 @@ final class IndexAtClose {
 				.putLong(state.legacyEnd())
 				.putLong(state.lines())
 				.putInt(offsets.length - 1)
-				.putInt(streamIds.size())
+				.putInt(ids.length)
 				.putInt(slots.length)
 				.putInt(state.ids().size())
 				.putInt(headAndTail[0])
@@ -264,19 +262,14 @@ final class IndexAtClose {
 		at += 8 * (events + 1);
 		LongBuffer slots = longs(index, at, slotCount);
 		at += 8 * slotCount;
-		JournalIndex.Restored restored = new JournalIndex.Restored(lineStarts, events, end, streams);
-		// Each stream's positions are read in place, at their byte offset in the mapped
-		// file (little-endian, as the buffer reads them): no view or copy a stream.
-		for (int i = 0; i < streams; i++) {
-			int idLength = index.getInt(at);
-			String id = new String(bytes(index, at + 4, idLength), StandardCharsets.UTF_8);
-			at += 4 + idLength;
-			int count = index.getInt(at);
-			at += 4;
-			restored.stream(id, index, at, count);
-			at += 8 * count;
+		if (streams < 0 || at + RecordedStreams.slotsFor(streams) * 8L > index.capacity()) {
+			throw new IllegalStateException("an index at close that does not add up");
 		}
-		if (at != index.capacity() || end != length) {
+		// The streams stay where they are mapped, found through their hash table when
+		// asked for: nothing a stream at open.
+		RecordedStreams recorded = new RecordedStreams(index, at, streams);
+		JournalIndex.Restored restored = new JournalIndex.Restored(lineStarts, events, end, recorded);
+		if (end != length) {
 			throw new IllegalStateException("an index at close that does not add up");
 		}
 		return new State(restored.index(), IdTable.over(slots, idCount), length, lastPosition, legacyEnd, lines);
@@ -288,15 +281,6 @@ final class IndexAtClose {
 			throw new IllegalStateException("an index at close that does not add up");
 		}
 		return index.slice(at, 8 * count).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
-	}
-
-	private static byte[] bytes(ByteBuffer index, int at, int length) {
-		if (length < 0 || at + (long) length > index.capacity()) {
-			throw new IllegalStateException("an index at close that does not add up");
-		}
-		byte[] bytes = new byte[length];
-		index.get(at, bytes);
-		return bytes;
 	}
 
 	/**

@@ -55,6 +55,13 @@ final class JournalIndex implements LineIndex {
 	private Map<String, Positions> streams = new HashMap<>();
 
 	/**
+	 * The streams a clean close recorded, read where they are mapped; a stream in
+	 * {@link #streams} too is there with every position, recorded or not. Null when the
+	 * index was not restored, or once a truncation brought every stream to the heap.
+	 */
+	private @Nullable RecordedStreams recordedStreams;
+
+	/**
 	 * The entry {@link #lastVersion} found last, which {@link #add} then needs: only the
 	 * writer touches it.
 	 */
@@ -105,9 +112,8 @@ final class JournalIndex implements LineIndex {
 		Positions positions = (cached != null && cached.streamId == streamId) ? cached : null;
 		this.lock.writeLock().lock();
 		try {
-			if (positions == null || positions.size == 0) {
-				positions = this.streams.computeIfAbsent(streamId,
-						(id) -> new Positions(id, this.versionBefore.applyAsLong(id)));
+			if (positions == null || positions.size == 0 || !positions.held) {
+				positions = held(streamId);
 			}
 			for (int lineStart : lineStarts) {
 				int heapCount = this.count - this.recordedCount;
@@ -144,6 +150,7 @@ final class JournalIndex implements LineIndex {
 				this.offsets = lineStartsOnHeap();
 				this.recorded = null;
 				this.recordedCount = 0;
+				holdRecordedStreams();
 			}
 			this.count = (int) (lastPosition - this.base);
 			this.end = end;
@@ -168,7 +175,7 @@ final class JournalIndex implements LineIndex {
 	 * so it reads without the lock.
 	 */
 	long lastVersion(String streamId) {
-		Positions positions = this.streams.get(streamId);
+		Positions positions = find(streamId);
 		if (positions == null) {
 			this.lastAsked = null;
 			return this.versionBefore.applyAsLong(streamId);
@@ -181,7 +188,7 @@ final class JournalIndex implements LineIndex {
 	long streamVersion(String streamId, long maxPosition) {
 		this.lock.readLock().lock();
 		try {
-			Positions positions = this.streams.get(streamId);
+			Positions positions = find(streamId);
 			return (positions != null) ? positions.countUpTo(maxPosition) : 0;
 		}
 		finally {
@@ -193,7 +200,7 @@ final class JournalIndex implements LineIndex {
 	public long versionOf(String streamId, long position) {
 		this.lock.readLock().lock();
 		try {
-			Positions positions = this.streams.get(streamId);
+			Positions positions = find(streamId);
 			int index = (positions != null) ? positions.indexOf(position) : -1;
 			if (index < 0) {
 				throw new IllegalStateException(
@@ -218,6 +225,15 @@ final class JournalIndex implements LineIndex {
 					page.accept(id);
 				}
 			});
+			RecordedStreams recorded = this.recordedStreams;
+			if (recorded != null) {
+				recorded.forEach((id, at, size) -> {
+					if (!this.streams.containsKey(id) && recorded.buffer().getLong(at) <= maxPosition
+							&& filter.test(id)) {
+						page.accept(id);
+					}
+				});
+			}
 		}
 		finally {
 			this.lock.readLock().unlock();
@@ -228,13 +244,21 @@ final class JournalIndex implements LineIndex {
 	int streamCount(Predicate<String> filter) {
 		this.lock.readLock().lock();
 		try {
-			int count = 0;
+			int[] count = { 0 };
 			for (String id : this.streams.keySet()) {
 				if (filter.test(id)) {
-					count++;
+					count[0]++;
 				}
 			}
-			return count;
+			RecordedStreams recorded = this.recordedStreams;
+			if (recorded != null) {
+				recorded.forEach((id, at, size) -> {
+					if (!this.streams.containsKey(id) && filter.test(id)) {
+						count[0]++;
+					}
+				});
+			}
+			return count[0];
 		}
 		finally {
 			this.lock.readLock().unlock();
@@ -248,7 +272,7 @@ final class JournalIndex implements LineIndex {
 	long[] streamPositions(String streamId, long fromVersion, int maxCount, long maxPosition) {
 		this.lock.readLock().lock();
 		try {
-			Positions positions = this.streams.get(streamId);
+			Positions positions = find(streamId);
 			if (positions == null || fromVersion > positions.size) {
 				return new long[0];
 			}
@@ -329,9 +353,68 @@ final class JournalIndex implements LineIndex {
 		this.lock.readLock().lock();
 		try {
 			this.streams.forEach((id, positions) -> consumer.accept(id, positions.copy(0, positions.size)));
+			RecordedStreams recorded = this.recordedStreams;
+			if (recorded != null) {
+				recorded.forEach((id, at, size) -> {
+					if (!this.streams.containsKey(id)) {
+						consumer.accept(id, recordedView(id, recorded, at, size).copy(0, size));
+					}
+				});
+			}
 		}
 		finally {
 			this.lock.readLock().unlock();
+		}
+	}
+
+	/**
+	 * The stream's entry: on the heap, or a view of the positions a clean close recorded
+	 * (not held: a reader's, dropped after use). Under either lock, or by the writer.
+	 */
+	private @Nullable Positions find(String streamId) {
+		Positions positions = this.streams.get(streamId);
+		RecordedStreams recorded = this.recordedStreams;
+		if (positions != null || recorded == null) {
+			return positions;
+		}
+		int at = recorded.positionsAt(streamId);
+		return (at < 0) ? null : recordedView(streamId, recorded, at, recorded.countAt(at));
+	}
+
+	private static Positions recordedView(String streamId, RecordedStreams recorded, int at, int size) {
+		Positions view = new Positions(streamId, 0);
+		view.recorded = recorded.buffer();
+		view.recordedAt = at;
+		view.size = size;
+		return view;
+	}
+
+	/** The writer's, under the write lock: the stream's entry, held on the heap. */
+	private Positions held(String streamId) {
+		Positions positions = this.streams.get(streamId);
+		if (positions == null) {
+			positions = find(streamId);
+			if (positions == null) {
+				positions = new Positions(streamId, this.versionBefore.applyAsLong(streamId));
+			}
+			positions.held = true;
+			this.streams.put(streamId, positions);
+		}
+		return positions;
+	}
+
+	/** Brings every recorded stream to the heap (its positions still read in place). */
+	private void holdRecordedStreams() {
+		RecordedStreams recorded = this.recordedStreams;
+		if (recorded != null) {
+			recorded.forEach((id, at, size) -> {
+				if (!this.streams.containsKey(id)) {
+					Positions view = recordedView(id, recorded, at, size);
+					view.held = true;
+					this.streams.put(id, view);
+				}
+			});
+			this.recordedStreams = null;
 		}
 	}
 
@@ -349,14 +432,9 @@ final class JournalIndex implements LineIndex {
 		 * @param lineStarts where each recorded line starts, mapped
 		 * @param count the lines indexed
 		 * @param end where the last one ends
+		 * @param streams the recorded streams, mapped
 		 */
-		/**
-		 * @param lineStarts where each recorded line starts, mapped
-		 * @param count the lines indexed
-		 * @param end where the last one ends
-		 * @param streams how many streams will be added
-		 */
-		Restored(LongBuffer lineStarts, int count, long end, int streams) {
+		Restored(LongBuffer lineStarts, int count, long end, RecordedStreams streams) {
 			if (count > lineStarts.limit() || count < 0) {
 				throw new IllegalArgumentException(count + " lines in a table of " + lineStarts.limit());
 			}
@@ -364,25 +442,7 @@ final class JournalIndex implements LineIndex {
 			this.index.recordedCount = count;
 			this.index.count = count;
 			this.index.end = end;
-			this.index.streams = new HashMap<>(Math.max(16, (int) (streams / 0.75f) + 1));
-		}
-
-		/**
-		 * Adds a stream's recorded positions, ascending, every one indexed: {@code size}
-		 * little-endian longs from byte {@code at} of a buffer every stream shares.
-		 */
-		void stream(String streamId, ByteBuffer recorded, int at, int size) {
-			if (size <= 0 || at < 0 || at + 8L * size > recorded.limit() || recorded.getLong(at) < 1
-					|| recorded.getLong(at + 8 * (size - 1)) > this.index.count) {
-				throw new IllegalArgumentException("positions of stream '" + streamId + "' outside the index");
-			}
-			Positions entry = new Positions(streamId, 0);
-			entry.recorded = recorded;
-			entry.recordedAt = at;
-			entry.size = size;
-			if (this.index.streams.put(streamId, entry) != null) {
-				throw new IllegalArgumentException("stream '" + streamId + "' twice");
-			}
+			this.index.recordedStreams = streams;
 		}
 
 		JournalIndex index() {
@@ -401,6 +461,11 @@ final class JournalIndex implements LineIndex {
 
 		/** The stream's version before this file. */
 		final long before;
+
+		/**
+		 * Whether it is in the index's map (not a reader's view of recorded positions).
+		 */
+		boolean held;
 
 		long[] values = new long[4];
 

@@ -113,6 +113,63 @@ class IndexAtCloseTests {
 	}
 
 	@Test
+	void manyStreamsOfEveryIdLengthAreFoundInTheRecordedTableAsInAScan() throws IOException {
+		List<String> ids = new ArrayList<>();
+		try (EventStore store = open(journal())) {
+			for (int i = 0; i < 3_000; i++) {
+				// Short, long and multi-byte ids, so the table's probing and comparing
+				// meet collisions of hash and of length.
+				String id = switch (i % 3) {
+					case 0 -> "s" + i;
+					case 1 -> "stream-é-ü-" + i + "-" + "x".repeat(i % 40);
+					default -> "Ω" + i;
+				};
+				ids.add(id);
+				store.appendBatch(id, List.of(NewEvent.of("Noted", Map.of("i", i)), NewEvent.of("Noted", Map.of())));
+			}
+			// Enough bytes for an index at close.
+			append(store, 2_000);
+		}
+		IndexAtClose.State loaded = load();
+		Recovery.Result scanned = scan();
+		assertThat(loaded).isNotNull();
+		JournalIndex restored = loaded.index();
+		for (String id : ids) {
+			assertThat(restored.lastVersion(id)).as(id).isEqualTo(scanned.index().lastVersion(id)).isEqualTo(2);
+			assertThat(restored.streamPositions(id, 1, 10, Long.MAX_VALUE))
+				.isEqualTo(scanned.index().streamPositions(id, 1, 10, Long.MAX_VALUE));
+		}
+		assertThat(restored.lastVersion("never-written")).isZero();
+		assertThat(restored.streamPositions("never-written", 1, 10, Long.MAX_VALUE)).isEmpty();
+		assertThat(restored.streamCount((id) -> true)).isEqualTo(scanned.index().streamCount((id) -> true))
+			.isEqualTo(3_023);
+		assertThat(restored.streamCount((id) -> id.startsWith("Ω"))).isEqualTo(1_000);
+		List<String> listed = new ArrayList<>();
+		restored.streamIds(listed::add, 4, (id) -> true);
+		assertThat(listed).containsExactlyInAnyOrder("s0", ids.get(1));
+		try (EventStore store = open(journal())) {
+			assertThat(store.streamCount()).isEqualTo(3_023);
+			assertThat(store.streamIds("Ω1", null, 5)).hasSize(5).allSatisfy((id) -> assertThat(id).startsWith("Ω1"));
+			store.append(ids.get(7), NewEvent.of("Noted", Map.of("late", true)), ExpectedVersion.exactly(2));
+			assertThat(store.readStream(ids.get(7))).hasSize(3);
+		}
+	}
+
+	@Test
+	void aTruncationIntoTheRecordedLinesBringsEveryRecordedStreamToTheHeapAsAScanWouldHaveThem() throws IOException {
+		writeAndClose(6_000);
+		IndexAtClose.State loaded = load();
+		Recovery.Result scanned = scan();
+		assertThat(loaded).isNotNull();
+		long end = scanned.index().lineOffsets()[4_000];
+		loaded.index().truncate(4_000, end);
+		scanned.index().truncate(4_000, end);
+		assertThat(streams(loaded.index())).isEqualTo(streams(scanned.index()));
+		assertThat(loaded.index().lineOffsets()).isEqualTo(scanned.index().lineOffsets());
+		assertThat(loaded.index().streamCount((id) -> true)).isEqualTo(scanned.index().streamCount((id) -> true));
+	}
+
+	@Test
 	void aJournalOpenedFromItsIndexReadsAppendsAndChecksAsAScannedOne() throws IOException {
 		List<StoredEvent> written = writeAndClose(6_000);
 		StoredEvent old = written.get(1234);
