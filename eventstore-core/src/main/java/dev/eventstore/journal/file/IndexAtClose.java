@@ -39,8 +39,8 @@ import org.jspecify.annotations.Nullable;
  * scans the rest: O(what was appended since the last clean close). The index is read
  * where it is memory-mapped, little-endian (the platforms' own order): nothing is copied
  * to the heap at open, streams are found through a hash table in the file
- * ({@link RecordedStreams}), and a stream's positions are copied once it is appended to.
- * A clean close replaces the file by renaming a new one over it, which leaves the mapped
+ * ({@link StreamTable}), and a stream's positions are copied once it is appended to. A
+ * clean close replaces the file by renaming a new one over it, which leaves the mapped
  * one intact; like a sealed segment's index, it must not be cut by anything else while
  * the journal is open. The figures are in docs/performance.md.
  */
@@ -52,7 +52,7 @@ final class IndexAtClose {
 
 	private static final long MAGIC = 0x4553_434c_4f53_4544L; // "ESCLOSED"
 
-	/** 2: streams in a hash table read in place ({@link RecordedStreams}); 1: a list. */
+	/** 2: streams in a hash table read in place ({@link StreamTable}); 1: a list. */
 	private static final int FORMAT = 2;
 
 	/**
@@ -112,7 +112,13 @@ final class IndexAtClose {
 				ids[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
 			}
 			long[][] positions = streamPositions.toArray(new long[0][]);
-			long bodySize = 8L * offsets.length + 8L * slots.length + RecordedStreams.size(ids, positions);
+			int[] bodyLengths = new int[ids.length];
+			long bodies = 0;
+			for (int i = 0; i < ids.length; i++) {
+				bodyLengths[i] = 4 + 8 * positions[i].length;
+				bodies += bodyLengths[i];
+			}
+			long bodySize = 8L * offsets.length + 8L * slots.length + StreamTable.size(ids, bodies);
 			if (HEADER + bodySize > Integer.MAX_VALUE) {
 				Files.deleteIfExists(path);
 				return;
@@ -123,7 +129,11 @@ final class IndexAtClose {
 			buffer.position(buffer.position() + 8 * offsets.length);
 			buffer.asLongBuffer().put(slots);
 			buffer.position(buffer.position() + 8 * slots.length);
-			RecordedStreams.write(buffer, ids, positions, names.toArray(new String[0]));
+			StreamTable.write(buffer, names.toArray(new String[0]), ids, bodyLengths, (out, stream) -> {
+				out.putInt(positions[stream].length);
+				out.asLongBuffer().put(positions[stream]);
+				out.position(out.position() + 8 * positions[stream].length);
+			});
 			FileTime modified = Files.getLastModifiedTime(journal);
 			int[] headAndTail;
 			try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.READ)) {
@@ -262,12 +272,9 @@ final class IndexAtClose {
 		at += 8 * (events + 1);
 		LongBuffer slots = longs(index, at, slotCount);
 		at += 8 * slotCount;
-		if (streams < 0 || at + RecordedStreams.slotsFor(streams) * 8L > index.capacity()) {
-			throw new IllegalStateException("an index at close that does not add up");
-		}
 		// The streams stay where they are mapped, found through their hash table when
-		// asked for: nothing a stream at open.
-		RecordedStreams recorded = new RecordedStreams(index, at, streams);
+		// asked for: nothing a stream at open. A body: the count, then the positions.
+		StreamTable recorded = new StreamTable(index, at, streams, (buffer, body) -> 4 + 8 * buffer.getInt(body));
 		JournalIndex.Restored restored = new JournalIndex.Restored(lineStarts, events, end, recorded);
 		if (end != length) {
 			throw new IllegalStateException("an index at close that does not add up");

@@ -59,7 +59,7 @@ final class JournalIndex implements LineIndex {
 	 * {@link #streams} too is there with every position, recorded or not. Null when the
 	 * index was not restored, or once a truncation brought every stream to the heap.
 	 */
-	private @Nullable RecordedStreams recordedStreams;
+	private @Nullable StreamTable recordedStreams;
 
 	/**
 	 * The entry {@link #lastVersion} found last, which {@link #add} then needs: only the
@@ -225,10 +225,10 @@ final class JournalIndex implements LineIndex {
 					page.accept(id);
 				}
 			});
-			RecordedStreams recorded = this.recordedStreams;
+			StreamTable recorded = this.recordedStreams;
 			if (recorded != null) {
-				recorded.forEach((id, at, size) -> {
-					if (!this.streams.containsKey(id) && recorded.buffer().getLong(at) <= maxPosition
+				recorded.forEach((id, body) -> {
+					if (!this.streams.containsKey(id) && recorded.buffer().getLong(body + 4) <= maxPosition
 							&& filter.test(id)) {
 						page.accept(id);
 					}
@@ -250,9 +250,9 @@ final class JournalIndex implements LineIndex {
 					count[0]++;
 				}
 			}
-			RecordedStreams recorded = this.recordedStreams;
+			StreamTable recorded = this.recordedStreams;
 			if (recorded != null) {
-				recorded.forEach((id, at, size) -> {
+				recorded.forEach((id, body) -> {
 					if (!this.streams.containsKey(id) && filter.test(id)) {
 						count[0]++;
 					}
@@ -353,11 +353,12 @@ final class JournalIndex implements LineIndex {
 		this.lock.readLock().lock();
 		try {
 			this.streams.forEach((id, positions) -> consumer.accept(id, positions.copy(0, positions.size)));
-			RecordedStreams recorded = this.recordedStreams;
+			StreamTable recorded = this.recordedStreams;
 			if (recorded != null) {
-				recorded.forEach((id, at, size) -> {
+				recorded.forEach((id, body) -> {
 					if (!this.streams.containsKey(id)) {
-						consumer.accept(id, recordedView(id, recorded, at, size).copy(0, size));
+						Positions view = recordedView(id, recorded, body);
+						consumer.accept(id, view.copy(0, view.size));
 					}
 				});
 			}
@@ -373,19 +374,20 @@ final class JournalIndex implements LineIndex {
 	 */
 	private @Nullable Positions find(String streamId) {
 		Positions positions = this.streams.get(streamId);
-		RecordedStreams recorded = this.recordedStreams;
+		StreamTable recorded = this.recordedStreams;
 		if (positions != null || recorded == null) {
 			return positions;
 		}
-		int at = recorded.positionsAt(streamId);
-		return (at < 0) ? null : recordedView(streamId, recorded, at, recorded.countAt(at));
+		int body = recorded.find(streamId);
+		return (body < 0) ? null : recordedView(streamId, recorded, body);
 	}
 
-	private static Positions recordedView(String streamId, RecordedStreams recorded, int at, int size) {
+	/** A view of a recorded stream: its body is the count, then the positions. */
+	private static Positions recordedView(String streamId, StreamTable recorded, int body) {
 		Positions view = new Positions(streamId, 0);
 		view.recorded = recorded.buffer();
-		view.recordedAt = at;
-		view.size = size;
+		view.recordedAt = body + 4;
+		view.size = recorded.buffer().getInt(body);
 		return view;
 	}
 
@@ -405,11 +407,11 @@ final class JournalIndex implements LineIndex {
 
 	/** Brings every recorded stream to the heap (its positions still read in place). */
 	private void holdRecordedStreams() {
-		RecordedStreams recorded = this.recordedStreams;
+		StreamTable recorded = this.recordedStreams;
 		if (recorded != null) {
-			recorded.forEach((id, at, size) -> {
+			recorded.forEach((id, body) -> {
 				if (!this.streams.containsKey(id)) {
-					Positions view = recordedView(id, recorded, at, size);
+					Positions view = recordedView(id, recorded, body);
 					view.held = true;
 					this.streams.put(id, view);
 				}
@@ -434,7 +436,7 @@ final class JournalIndex implements LineIndex {
 		 * @param end where the last one ends
 		 * @param streams the recorded streams, mapped
 		 */
-		Restored(LongBuffer lineStarts, int count, long end, RecordedStreams streams) {
+		Restored(LongBuffer lineStarts, int count, long end, StreamTable streams) {
 			if (count > lineStarts.limit() || count < 0) {
 				throw new IllegalArgumentException(count + " lines in a table of " + lineStarts.limit());
 			}

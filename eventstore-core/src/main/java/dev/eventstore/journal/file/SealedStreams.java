@@ -5,10 +5,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
@@ -18,10 +21,11 @@ import org.jspecify.annotations.Nullable;
  * What a segmented journal's sealed segments hold, summed up: each segment's first
  * position and size, and every stream's version at the end of them with the segments
  * holding its events, as runs of consecutive segments (a stream written all through
- * history is one run, a short-lived one too). The only per-stream state on the heap, it
- * grows with the number of streams, never with the number of events. Immutable: sealing a
- * segment makes a new one, so that readers always see it together with the segments it
- * describes.
+ * history is one run, a short-lived one too). It grows with the number of streams, never
+ * with the number of events; the streams read from the file stay in its bytes, found
+ * through a hash table ({@link StreamTable}), and only those sealed since are in a map.
+ * Immutable: sealing a segment makes a new one, so that readers always see it together
+ * with the segments it describes.
  *
  * <p>
  * Kept on disk in {@code streams.summary}, rewritten (temporary file, fsync, rename) each
@@ -33,14 +37,31 @@ final class SealedStreams {
 
 	static final String FILE = "streams.summary";
 
-	private static final long MAGIC = 0x4553_5354_524D_5334L; // "ESSTRMS4"
+	/**
+	 * 5: the streams in a hash table read in place ({@link StreamTable}); a summary of
+	 * format 4 (a list) is rebuilt from the segments' indexes once.
+	 */
+	private static final long MAGIC = 0x4553_5354_524D_5335L; // "ESSTRMS5"
+
+	/** A record's body: the version, the runs' count, the runs. */
+	private static final StreamTable.Body BODY = (buffer, at) -> 8 + 4 + 4 * buffer.getInt(at + 8);
 
 	private static final System.Logger logger = System.getLogger(SealedStreams.class.getName());
 
 	/** Of a single-file journal, which has no sealed segments and no id. */
 	static final SealedStreams NONE = empty(new UUID(0, 0));
 
+	/** The streams as the summary file held them when it was read, found in its bytes. */
+	private final @Nullable StreamTable loaded;
+
+	/**
+	 * The streams sealed since the file was read (every stream when none was read): they
+	 * take the place of those of {@link #loaded}.
+	 */
 	private final Map<String, Stream> streams;
+
+	/** How many streams in all. */
+	private final int size;
 
 	/** Each sealed segment's first position. */
 	private final long[] firsts;
@@ -63,10 +84,12 @@ final class SealedStreams {
 	/** The journal's id ({@link JournalIdentity}). */
 	private final UUID journal;
 
-	private SealedStreams(UUID journal, Map<String, Stream> streams, long[] firsts, long[] sizes, int[] fingerprints,
-			boolean checksummed, long end) {
+	private SealedStreams(UUID journal, @Nullable StreamTable loaded, Map<String, Stream> streams, int size,
+			long[] firsts, long[] sizes, int[] fingerprints, boolean checksummed, long end) {
 		this.journal = journal;
+		this.loaded = loaded;
 		this.streams = streams;
+		this.size = size;
 		this.firsts = firsts;
 		this.sizes = sizes;
 		this.fingerprints = fingerprints;
@@ -76,7 +99,7 @@ final class SealedStreams {
 
 	/** No sealed segment yet, of a journal. */
 	static SealedStreams empty(UUID journal) {
-		return new SealedStreams(journal, Map.of(), new long[0], new long[0], new int[0], false, 1);
+		return new SealedStreams(journal, null, Map.of(), 0, new long[0], new long[0], new int[0], false, 1);
 	}
 
 	/** The id of the journal it describes. */
@@ -115,20 +138,49 @@ final class SealedStreams {
 	}
 
 	long version(String streamId) {
-		Stream stream = this.streams.get(streamId);
+		Stream stream = stream(streamId);
 		return (stream != null) ? stream.version() : 0;
 	}
 
 	@Nullable Stream stream(String streamId) {
-		return this.streams.get(streamId);
+		Stream stream = this.streams.get(streamId);
+		StreamTable loaded = this.loaded;
+		if (stream != null || loaded == null) {
+			return stream;
+		}
+		int body = loaded.find(streamId);
+		return (body < 0) ? null : read(loaded, body);
+	}
+
+	/** A stream's record, read from the summary's bytes. */
+	private static Stream read(StreamTable loaded, int body) {
+		ByteBuffer bytes = loaded.buffer();
+		int[] runs = new int[bytes.getInt(body + 8)];
+		for (int i = 0; i < runs.length; i++) {
+			runs[i] = bytes.getInt(body + 12 + 4 * i);
+		}
+		return new Stream(bytes.getLong(body), runs);
 	}
 
 	boolean contains(String streamId) {
-		return this.streams.containsKey(streamId);
+		return stream(streamId) != null;
 	}
 
 	int size() {
-		return this.streams.size();
+		return this.size;
+	}
+
+	/** Every stream with its record, those sealed since the file was read last. */
+	private void forEachStream(BiConsumer<String, Stream> consumer) {
+		StreamTable loaded = this.loaded;
+		if (loaded != null) {
+			loaded.forEach((id, body) -> {
+				if (!this.streams.containsKey(id)) {
+					consumer.accept(id, read(loaded, body));
+				}
+			});
+		}
+		this.streams.forEach(consumer);
 	}
 
 	/** How many sealed segments it covers. */
@@ -165,6 +217,14 @@ final class SealedStreams {
 	}
 
 	void forEachId(Consumer<String> consumer) {
+		StreamTable loaded = this.loaded;
+		if (loaded != null) {
+			loaded.forEach((id, body) -> {
+				if (!this.streams.containsKey(id)) {
+					consumer.accept(id);
+				}
+			});
+		}
 		this.streams.keySet().forEach(consumer);
 	}
 
@@ -180,8 +240,15 @@ final class SealedStreams {
 	SealedStreams with(SegmentIndex segment) {
 		Map<String, Stream> next = new HashMap<>(this.streams);
 		int ordinal = this.firsts.length;
+		int[] size = { this.size };
 		segment.forEachStream((id, count) -> {
 			Stream stream = next.get(id);
+			if (stream == null) {
+				stream = stream(id);
+			}
+			if (stream == null) {
+				size[0]++;
+			}
 			next.put(id,
 					(stream == null) ? new Stream(count, new int[] { ordinal, ordinal }) : stream.plus(ordinal, count));
 		});
@@ -191,20 +258,32 @@ final class SealedStreams {
 		sizes[ordinal] = segment.segmentSize();
 		int[] fingerprints = Arrays.copyOf(this.fingerprints, ordinal + 1);
 		fingerprints[ordinal] = segment.fingerprint();
-		return new SealedStreams(this.journal, next, firsts, sizes, fingerprints,
+		return new SealedStreams(this.journal, this.loaded, next, size[0], firsts, sizes, fingerprints,
 				this.checksummed || segment.legacyEnd() < segment.last(), segment.last() + 1);
 	}
 
 	/** Writes the summary into the journal's directory, replacing the last one. */
 	void save(Path directory) throws IOException {
-		int size = 8 + 16 + 4 + 20 * this.firsts.length + 8 + 1 + 4;
-		Map<String, byte[]> ids = new HashMap<>(Math.max(16, this.streams.size() * 4 / 3 + 1));
-		for (Map.Entry<String, Stream> entry : this.streams.entrySet()) {
-			byte[] id = entry.getKey().getBytes(StandardCharsets.UTF_8);
-			ids.put(entry.getKey(), id);
-			size += 4 + id.length + 8 + 4 + 4 * entry.getValue().runs().length;
+		List<String> names = new ArrayList<>(this.size);
+		List<Stream> records = new ArrayList<>(this.size);
+		forEachStream((id, stream) -> {
+			names.add(id);
+			records.add(stream);
+		});
+		byte[][] ids = new byte[names.size()][];
+		int[] bodyLengths = new int[ids.length];
+		long bodies = 0;
+		for (int i = 0; i < ids.length; i++) {
+			ids[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
+			bodyLengths[i] = 8 + 4 + 4 * records.get(i).runs().length;
+			bodies += bodyLengths[i];
 		}
-		ByteBuffer buffer = ByteBuffer.allocate(size + 4);
+		int head = 8 + 16 + 4 + 20 * this.firsts.length + 8 + 1 + 4;
+		long size = head + StreamTable.size(ids, bodies) + 4;
+		if (size > Integer.MAX_VALUE) {
+			throw new IOException("a summary of " + size + " bytes");
+		}
+		ByteBuffer buffer = ByteBuffer.allocate((int) size);
 		buffer.putLong(MAGIC)
 			.putLong(this.journal.getMostSignificantBits())
 			.putLong(this.journal.getLeastSignificantBits())
@@ -212,16 +291,14 @@ final class SealedStreams {
 		for (int i = 0; i < this.firsts.length; i++) {
 			buffer.putLong(this.firsts[i]).putLong(this.sizes[i]).putInt(this.fingerprints[i]);
 		}
-		buffer.putLong(this.end).put((byte) (this.checksummed ? 1 : 0)).putInt(this.streams.size());
-		for (Map.Entry<String, Stream> entry : this.streams.entrySet()) {
-			byte[] id = ids.get(entry.getKey());
-			buffer.putInt(id.length).put(id).putLong(entry.getValue().version());
-			int[] runs = entry.getValue().runs();
-			buffer.putInt(runs.length);
-			for (int segment : runs) {
-				buffer.putInt(segment);
+		buffer.putLong(this.end).put((byte) (this.checksummed ? 1 : 0)).putInt(ids.length);
+		StreamTable.write(buffer, names.toArray(new String[0]), ids, bodyLengths, (out, stream) -> {
+			Stream record = records.get(stream);
+			out.putLong(record.version()).putInt(record.runs().length);
+			for (int segment : record.runs()) {
+				out.putInt(segment);
 			}
-		}
+		});
 		CRC32C crc = new CRC32C();
 		crc.update(buffer.array(), 0, buffer.position());
 		buffer.putInt((int) crc.getValue());
@@ -280,32 +357,10 @@ final class SealedStreams {
 			if (count < 0 || count > bytes.length / 16) {
 				return null;
 			}
-			Map<String, Stream> streams = new HashMap<>(Math.max(16, count * 4 / 3 + 1));
-			for (int s = 0; s < count; s++) {
-				int length = buffer.getInt();
-				if (length < 0 || length > buffer.remaining()) {
-					return null;
-				}
-				String id = new String(bytes, buffer.position(), length, StandardCharsets.UTF_8);
-				buffer.position(buffer.position() + length);
-				long version = buffer.getLong();
-				int touched = buffer.getInt();
-				if (touched < 2 || touched % 2 != 0 || touched > 2 * segments) {
-					return null;
-				}
-				int[] runs = new int[touched];
-				for (int i = 0; i < runs.length; i++) {
-					runs[i] = buffer.getInt();
-					if (runs[i] < 0 || runs[i] >= segments || (i > 0 && runs[i] < runs[i - 1])) {
-						return null;
-					}
-				}
-				streams.put(id, new Stream(version, runs));
-			}
-			if (buffer.remaining() != 4) {
-				return null;
-			}
-			return new SealedStreams(journal, streams, firsts, sizes, fingerprints, checksummed, end);
+			// The streams stay in the file's bytes, found through their hash table when
+			// asked for: nothing a stream at open. The CRC-32C above vouches for them.
+			StreamTable table = new StreamTable(buffer, buffer.position(), count, BODY);
+			return new SealedStreams(journal, table, Map.of(), count, firsts, sizes, fingerprints, checksummed, end);
 		}
 		catch (RuntimeException ex) {
 			return null;

@@ -6,12 +6,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
 import dev.eventstore.AppendResult;
+import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.Concurrently;
 import dev.eventstore.EventIdConflictException;
 import dev.eventstore.EventStore;
@@ -520,6 +522,43 @@ class SegmentedJournalTests {
 		try (EventStore store = EventStore.open(journal())) {
 			assertThat(store.readAll(1, 1000)).isEqualTo(events);
 		}
+	}
+
+	@Test
+	void theSummaryReadFromItsFileAndTheSegmentsSealedSinceAnswerAsOneAcrossReopens() throws IOException {
+		Map<String, Integer> versions = new HashMap<>();
+		for (int run = 0; run < 3; run++) {
+			try (EventStore store = store()) {
+				// Old streams grow and new ones start in every run, over several seals.
+				for (int i = 0; i < 120; i++) {
+					String stream = ((i % 3 == 0) ? "new-" + run + "-" : "old-") + (i % 40) + "-é";
+					int version = versions.getOrDefault(stream, 0);
+					store.append(stream, NewEvent.of("E", Map.of("pad", "x".repeat(60))),
+							ExpectedVersion.exactly(version));
+					versions.put(stream, version + 1);
+				}
+				assertThat(store.streamCount()).isEqualTo(versions.size());
+				versions.forEach((stream, version) -> assertThat(store.readStream(stream)).as(stream).hasSize(version));
+				assertThat(store.streamIds("new-" + run, null, 1_000)).hasSize(40);
+			}
+		}
+		try (EventStore store = store()) {
+			assertThat(store.streamCount()).isEqualTo(versions.size());
+			assertThat(store.streamIds("", null, 1_000)).containsExactlyInAnyOrderElementsOf(versions.keySet());
+			versions.forEach((stream, version) -> {
+				List<StoredEvent> events = store.readStream(stream);
+				assertThat(events).as(stream).hasSize(version);
+				assertThat(events.get(version - 1).version()).isEqualTo((long) version);
+			});
+			assertThatExceptionOfType(ConcurrencyConflictException.class)
+				.isThrownBy(() -> store.append("old-1-é", NewEvent.of("E", Map.of()), ExpectedVersion.exactly(1)));
+			assertThat(store.readStream("never")).isEmpty();
+		}
+		// Read from its file, not rebuilt from the segments' indexes.
+		SealedStreams summary = SealedStreams.load(journal(), JournalIdentity.readOrCreate(journal()));
+		assertThat(summary).isNotNull();
+		assertThat(summary.size()).isEqualTo(versions.size());
+		assertThat(summary.version("old-1-é")).isEqualTo((long) versions.get("old-1-é"));
 	}
 
 	@Test
