@@ -99,15 +99,7 @@ final class EventDelivery {
 		Checkpoint next = new Checkpoint(event.position(), this.checkpoints.replayUntil());
 		Checkpoint expected = this.checkpoints.saved();
 		Objects.requireNonNull(this.config.transactions()).inTransaction(() -> {
-			try {
-				this.config.handler().handle(event, delivery);
-			}
-			catch (RuntimeException ex) {
-				throw ex;
-			}
-			catch (Exception ex) {
-				throw new HandlerFailed(ex);
-			}
+			HandlerFailed.handle(this.config.handler(), event, delivery);
 			this.config.checkpoints().save(this.config.key(), expected, next);
 		});
 		this.checkpoints.saved(next);

@@ -217,15 +217,7 @@ final class ParkedStreams {
 			HandlerTransactions transactions = this.config.transactions();
 			if (transactions != null) {
 				transactions.inTransaction(() -> {
-					try {
-						this.config.handler().handle(event, delivery);
-					}
-					catch (RuntimeException ex) {
-						throw ex;
-					}
-					catch (Exception ex) {
-						throw new HandlerFailed(ex);
-					}
+					HandlerFailed.handle(this.config.handler(), event, delivery);
 					this.config.checkpoints().unpark(this.config.key(), parked.position());
 				});
 			}

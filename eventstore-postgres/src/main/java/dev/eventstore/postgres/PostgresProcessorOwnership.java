@@ -1,7 +1,6 @@
 package dev.eventstore.postgres;
 
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -72,20 +71,8 @@ public final class PostgresProcessorOwnership implements ProcessorOwnership {
 		this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
 		this.scope = new TablePrefix(tablePrefix).value() + "processors";
 		int number = INSTANCES_IN_THIS_PROCESS.incrementAndGet();
-		this.instance = hostName() + ":" + ProcessHandle.current().pid() + ((number == 1) ? "" : "/" + number);
-	}
-
-	private static String hostName() {
-		String fromEnvironment = System.getenv("HOSTNAME");
-		if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-			return fromEnvironment;
-		}
-		try {
-			return InetAddress.getLocalHost().getHostName();
-		}
-		catch (Exception ex) {
-			return "localhost";
-		}
+		// <host>:<pid>, and a number for a second ownership in one process (tests).
+		this.instance = ProcessorOwnership.local().instance() + ((number == 1) ? "" : "/" + number);
 	}
 
 	@Override
