@@ -54,6 +54,11 @@ final class FileCheckpointStore implements CheckpointStore {
 	private static final Map<Path, Object> SAVING = new ConcurrentHashMap<>();
 
 	/**
+	 * Each parked events file as last read or written, under its lock in {@link #SAVING}.
+	 */
+	private static final Map<Path, ParkedLog> PARKED = new ConcurrentHashMap<>();
+
+	/**
 	 * The id a segmented journal keeps in its directory ({@code journal.id}, see
 	 * {@code docs/reference/journal-format.md}), once read.
 	 */
@@ -245,94 +250,185 @@ final class FileCheckpointStore implements CheckpointStore {
 	public List<ParkedEvent> parked(String processor) {
 		Path file = parkedFile(processor);
 		synchronized (SAVING.computeIfAbsent(file.toAbsolutePath().normalize(), (key) -> new Object())) {
-			return List.copyOf(readParked(processor, file).values());
+			// Read from the file at every load, so that an operator's repair counts.
+			ParkedLog log = ParkedLog.read(processor, file);
+			PARKED.put(file.toAbsolutePath().normalize(), log);
+			return List.copyOf(log.parked.values());
 		}
 	}
 
 	@Override
 	public void park(String processor, ParkedEvent event) {
-		changeParked(processor, (parked) -> parked.put(event.position(), event));
+		ObjectNode line = json.createObjectNode()
+			.put("position", event.position())
+			.put("streamId", event.streamId())
+			.put("type", event.type())
+			.put("attempts", event.attempts())
+			.put("error", event.error())
+			.put("parkedAt", event.parkedAt().toString());
+		changeParked(processor, line, (parked) -> parked.put(event.position(), event));
 	}
 
 	@Override
 	public void unpark(String processor, long position) {
-		changeParked(processor, (parked) -> parked.remove(position));
+		changeParked(processor, json.createObjectNode().put("unpark", position), (parked) -> parked.remove(position));
 	}
 
-	private void changeParked(String processor, Consumer<SortedMap<Long, ParkedEvent>> change) {
+	/**
+	 * Appends one change to the processor's parked log and forces it: parking a stream's
+	 * events one after another costs a line each, not a rewrite of all of them. The log
+	 * is rewritten whole (temporary file, rename) once it holds many more lines than
+	 * parked events, and removed once none is parked.
+	 */
+	private void changeParked(String processor, ObjectNode line, Consumer<SortedMap<Long, ParkedEvent>> change) {
 		Path file = parkedFile(processor);
-		synchronized (SAVING.computeIfAbsent(file.toAbsolutePath().normalize(), (key) -> new Object())) {
-			SortedMap<Long, ParkedEvent> parked = readParked(processor, file);
-			change.accept(parked);
-			StringBuilder lines = new StringBuilder();
-			for (ParkedEvent event : parked.values()) {
-				ObjectNode line = json.createObjectNode()
-					.put("position", event.position())
-					.put("streamId", event.streamId())
-					.put("type", event.type())
-					.put("attempts", event.attempts())
-					.put("error", event.error())
-					.put("parkedAt", event.parkedAt().toString());
-				String text = json.writeValueAsString(line);
-				lines.append(text, 0, text.length() - 1).append(",\"crc32c\":\"").append(crc(text)).append("\"}\n");
+		Path key = file.toAbsolutePath().normalize();
+		synchronized (SAVING.computeIfAbsent(key, (k) -> new Object())) {
+			ParkedLog log = PARKED.get(key);
+			if (log == null) {
+				log = ParkedLog.read(processor, file);
+				PARKED.put(key, log);
 			}
+			change.accept(log.parked);
 			try {
-				if (parked.isEmpty()) {
+				if (log.parked.isEmpty()) {
 					Files.deleteIfExists(file);
-					try (FileChannel dir = FileChannel.open(this.directory, StandardOpenOption.READ)) {
-						dir.force(true);
+					log.lines = 0;
+					forceDirectory();
+				}
+				else if (log.lines + 1 > 2 * log.parked.size() + 64) {
+					StringBuilder all = new StringBuilder();
+					for (ParkedEvent event : log.parked.values()) {
+						all.append(checked(json.createObjectNode()
+							.put("position", event.position())
+							.put("streamId", event.streamId())
+							.put("type", event.type())
+							.put("attempts", event.attempts())
+							.put("error", event.error())
+							.put("parkedAt", event.parkedAt().toString())));
 					}
+					replace(file, all.toString().getBytes(StandardCharsets.UTF_8));
+					log.lines = log.parked.size();
 				}
 				else {
-					replace(file, lines.toString().getBytes(StandardCharsets.UTF_8));
+					boolean created = !Files.exists(file);
+					try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
+							StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+						ByteBuffer buffer = ByteBuffer.wrap(checked(line).getBytes(StandardCharsets.UTF_8));
+						while (buffer.hasRemaining()) {
+							channel.write(buffer);
+						}
+						channel.force(true);
+					}
+					if (created) {
+						forceDirectory();
+					}
+					log.lines++;
 				}
 			}
-			catch (IOException ex) {
+			catch (IOException | RuntimeException ex) {
+				// What is on disk is not known now: the next change reads it again.
+				PARKED.remove(key);
 				throw new EventStoreException("Cannot save the parked events of processor '" + processor + "' to "
 						+ file + ": " + ex.getMessage(), ex);
 			}
 		}
 	}
 
+	private void forceDirectory() throws IOException {
+		try (FileChannel dir = FileChannel.open(this.directory, StandardOpenOption.READ)) {
+			dir.force(true);
+		}
+	}
+
+	/** A line of JSON with the CRC-32C of its other fields' text as its last field. */
+	private static String checked(ObjectNode line) {
+		String text = json.writeValueAsString(line);
+		return text.substring(0, text.length() - 1) + ",\"crc32c\":\"" + crc(text) + "\"}\n";
+	}
+
 	/**
-	 * The parked events of a file: one JSON object a line, each with the CRC-32C of its
-	 * other fields' text; a line that does not check out is reported, never dropped.
+	 * A processor's parked events as its log holds them: one JSON line a change, a parked
+	 * event or {@code {"unpark": position}}, each with the CRC-32C of its other fields'
+	 * text. A last line that does not check out is an append a crash cut short (its park
+	 * never returned, so nothing passed it): it is cut off. Any other line that does not
+	 * check out is reported, never dropped.
 	 */
-	private static SortedMap<Long, ParkedEvent> readParked(String processor, Path file) {
-		SortedMap<Long, ParkedEvent> parked = new TreeMap<>();
-		List<String> lines;
-		try {
-			lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-		}
-		catch (NoSuchFileException ex) {
-			return parked;
-		}
-		catch (IOException ex) {
-			throw new CheckpointException("Cannot read the parked events file " + file + " of processor '" + processor
-					+ "': " + ex.getMessage(), ex);
-		}
-		for (int i = 0; i < lines.size(); i++) {
-			String line = lines.get(i);
-			int crcAt = line.lastIndexOf(",\"crc32c\":\"");
+	private static final class ParkedLog {
+
+		final SortedMap<Long, ParkedEvent> parked = new TreeMap<>();
+
+		/** Lines in the file. */
+		int lines;
+
+		static ParkedLog read(String processor, Path file) {
+			ParkedLog log = new ParkedLog();
+			byte[] bytes;
 			try {
-				if (crcAt < 0 || !line.endsWith("\"}")
-						|| !crc(line.substring(0, crcAt) + "}").equals(line.substring(crcAt + 11, line.length() - 2))) {
-					throw new IllegalArgumentException("its checksum does not match (torn or edited)");
-				}
-				JsonNode node = json.readTree(line);
-				ParkedEvent event = new ParkedEvent(node.path("position").asLong(), node.path("streamId").asString(),
-						node.path("type").asString(), node.path("attempts").asInt(), node.path("error").asString(),
-						Instant.parse(node.path("parkedAt").asString()));
-				parked.put(event.position(), event);
+				bytes = Files.readAllBytes(file);
 			}
-			catch (RuntimeException ex) {
-				throw new CheckpointException("The parked events file " + file + " of processor '" + processor
-						+ "' is damaged at line " + (i + 1) + ": " + ex.getMessage()
-						+ ". Nothing was delivered; restore the file or remove it (its events are then not retried)",
-						ex);
+			catch (NoSuchFileException ex) {
+				return log;
+			}
+			catch (IOException ex) {
+				throw new CheckpointException("Cannot read the parked events file " + file + " of processor '"
+						+ processor + "': " + ex.getMessage(), ex);
+			}
+			String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
+			long kept = 0;
+			for (int i = 0; i < lines.length; i++) {
+				String line = lines[i];
+				boolean last = i == lines.length - 1 || (i == lines.length - 2 && lines[i + 1].isEmpty());
+				if (line.isEmpty() && i == lines.length - 1) {
+					break;
+				}
+				try {
+					apply(log.parked, line);
+					kept += line.getBytes(StandardCharsets.UTF_8).length + 1;
+					log.lines++;
+				}
+				catch (RuntimeException ex) {
+					if (last && bytes.length > 0 && bytes[bytes.length - 1] != '\n') {
+						cut(processor, file, kept);
+						break;
+					}
+					throw new CheckpointException("The parked events file " + file + " of processor '" + processor
+							+ "' is damaged at line " + (i + 1) + ": " + ex.getMessage()
+							+ ". Nothing was delivered; restore the file or remove it (its events are then not retried)",
+							ex);
+				}
+			}
+			return log;
+		}
+
+		private static void apply(SortedMap<Long, ParkedEvent> parked, String line) {
+			int crcAt = line.lastIndexOf(",\"crc32c\":\"");
+			if (crcAt < 0 || !line.endsWith("\"}")
+					|| !crc(line.substring(0, crcAt) + "}").equals(line.substring(crcAt + 11, line.length() - 2))) {
+				throw new IllegalArgumentException("its checksum does not match (torn or edited)");
+			}
+			JsonNode node = json.readTree(line);
+			if (node.has("unpark")) {
+				parked.remove(node.path("unpark").asLong());
+				return;
+			}
+			ParkedEvent event = new ParkedEvent(node.path("position").asLong(), node.path("streamId").asString(),
+					node.path("type").asString(), node.path("attempts").asInt(), node.path("error").asString(),
+					Instant.parse(node.path("parkedAt").asString()));
+			parked.put(event.position(), event);
+		}
+
+		private static void cut(String processor, Path file, long kept) {
+			try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+				channel.truncate(kept);
+				channel.force(true);
+			}
+			catch (IOException ex) {
+				throw new CheckpointException("Cannot cut the torn last line of the parked events file " + file
+						+ " of processor '" + processor + "': " + ex.getMessage(), ex);
 			}
 		}
-		return parked;
+
 	}
 
 	private static String crc(String text) {

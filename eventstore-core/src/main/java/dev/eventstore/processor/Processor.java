@@ -2,13 +2,9 @@ package dev.eventstore.processor;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -51,8 +47,8 @@ import org.jspecify.annotations.Nullable;
  * loop ({@code ProcessorWorker}), delivery with retries ({@code EventDelivery}),
  * checkpoint saving ({@code CheckpointScheduler}), parked events ({@code ParkedStreams}),
  * the command queue ({@code OperatorCommands}) and the state they share
- * ({@code ProcessorProgress}); the share of segments an instance runs
- * ({@code SegmentBalance}).
+ * ({@code ProcessorProgress}); the segments taken together ({@code SegmentGroup}) and the
+ * share of them an instance runs ({@code SegmentBalance}).
  *
  * @since 0.2.0
  */
@@ -65,6 +61,8 @@ public final class Processor implements AutoCloseable {
 	private final EventStore store;
 
 	private final List<ProcessorSegment> segments;
+
+	private final SegmentGroup group;
 
 	private volatile boolean started;
 
@@ -82,6 +80,7 @@ public final class Processor implements AutoCloseable {
 			segments.add(new ProcessorSegment(config.forSegment(i), balance));
 		}
 		this.segments = List.copyOf(segments);
+		this.group = new SegmentGroup(this.name, this.segments);
 	}
 
 	/**
@@ -153,39 +152,7 @@ public final class Processor implements AutoCloseable {
 		}
 		// A running processor hears of every appended position through its wake-up
 		// subscription: its status costs no journal call, so gauges read it at any rate.
-		List<SegmentStatus> statuses = new ArrayList<>(this.segments.size());
-		long checkpoint = Long.MAX_VALUE;
-		ProcessorFailure failure = null;
-		String lastError = null;
-		int parked = 0;
-		EnumSet<ProcessorState> states = EnumSet.noneOf(ProcessorState.class);
-		for (ProcessorSegment segment : this.segments) {
-			SegmentStatus status = segment.status(last);
-			statuses.add(status);
-			states.add(status.state());
-			checkpoint = Math.min(checkpoint, status.checkpoint());
-			parked += status.parked();
-			if (failure == null && status.state() == ProcessorState.FAILED) {
-				failure = segment.progress.failure;
-			}
-			if (lastError == null) {
-				lastError = segment.progress.lastError;
-			}
-		}
-		ProcessorState state = overall(states);
-		return new ProcessorStatus(this.name, state, checkpoint, last, Math.max(0, last - checkpoint),
-				(state == ProcessorState.FAILED) ? failure : null, lastError, statuses, parked);
-	}
-
-	/** The state that says most of the segments' states. */
-	private static ProcessorState overall(Set<ProcessorState> states) {
-		for (ProcessorState state : List.of(ProcessorState.STOPPED, ProcessorState.FAILED, ProcessorState.CATCHING_UP,
-				ProcessorState.RUNNING, ProcessorState.PAUSED)) {
-			if (states.contains(state)) {
-				return state;
-			}
-		}
-		return ProcessorState.NOT_OWNER;
+		return this.group.status(last);
 	}
 
 	/**
@@ -237,35 +204,7 @@ public final class Processor implements AutoCloseable {
 					+ ")");
 		}
 		requireRunning();
-		if (this.segments.size() == 1) {
-			this.segments.get(0).commands.reset(fromPosition);
-			return;
-		}
-		List<ProcessorSegment> elsewhere = this.segments.stream().filter((s) -> !s.progress.owned).toList();
-		if (!elsewhere.isEmpty()) {
-			throw new IllegalStateException("Processor '" + this.name + "' was not reset: its segments "
-					+ elsewhere.stream().map(ProcessorSegment::index).toList()
-					+ " run on other instances; stop those (or reset where every segment runs)");
-		}
-		ResetBarrier barrier = new ResetBarrier(this.name, this.segments.size());
-		List<CompletableFuture<@Nullable Void>> done = new ArrayList<>();
-		for (ProcessorSegment segment : this.segments) {
-			done.add(segment.commands.submitReset(fromPosition, barrier));
-		}
-		RuntimeException failed = null;
-		for (int i = 0; i < done.size(); i++) {
-			try {
-				this.segments.get(i).commands.await(done.get(i));
-			}
-			catch (RuntimeException ex) {
-				if (failed == null) {
-					failed = ex;
-				}
-			}
-		}
-		if (failed != null) {
-			throw failed;
-		}
+		this.group.reset(fromPosition);
 	}
 
 	/**
@@ -292,12 +231,7 @@ public final class Processor implements AutoCloseable {
 	 * @return the parked events
 	 */
 	public List<ParkedEvent> parked() {
-		List<ParkedEvent> parked = new ArrayList<>();
-		for (ProcessorSegment segment : this.segments) {
-			parked.addAll(segment.parked());
-		}
-		parked.sort(Comparator.comparingLong(ParkedEvent::position));
-		return parked;
+		return this.group.parked();
 	}
 
 	/**
@@ -345,21 +279,11 @@ public final class Processor implements AutoCloseable {
 	 */
 	public boolean awaitHandled(long position, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!handled(position)) {
+		while (!this.group.handled(position)) {
 			if (System.nanoTime() - deadline >= 0 || this.closed) {
-				return handled(position);
+				return this.group.handled(position);
 			}
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-		}
-		return true;
-	}
-
-	private boolean handled(long position) {
-		for (ProcessorSegment segment : this.segments) {
-			// A segment another instance runs shows its saved checkpoint here.
-			if (segment.progress.handled < position || (this.segments.size() == 1 && !segment.progress.owned)) {
-				return false;
-			}
 		}
 		return true;
 	}
@@ -412,7 +336,7 @@ public final class Processor implements AutoCloseable {
 	/** The segments this instance runs; refuses when it runs none. */
 	private List<ProcessorSegment> ownedSegments() {
 		requireRunning();
-		List<ProcessorSegment> owned = this.segments.stream().filter((s) -> s.progress.owned).toList();
+		List<ProcessorSegment> owned = this.group.owned();
 		if (owned.isEmpty()) {
 			throw new IllegalStateException(
 					"Processor '" + this.name + "' runs on another instance; send the command there");

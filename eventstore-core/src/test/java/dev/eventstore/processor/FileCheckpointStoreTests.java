@@ -2,6 +2,9 @@ package dev.eventstore.processor;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +27,60 @@ class FileCheckpointStoreTests extends CheckpointStoreContractTests {
 	@Override
 	protected CheckpointStore reopen(CheckpointStore store) {
 		return CheckpointStore.besideJournal(this.dir.resolve("events.ndjson"));
+	}
+
+	private static ParkedEvent parked(long position) {
+		return new ParkedEvent(position, "s", "E", 0, "held behind position 1", Instant.EPOCH);
+	}
+
+	@Test
+	void parkingAppendsALineAChangeAndTheLogIsRewrittenWhenItOutgrowsWhatIsParked() throws Exception {
+		CheckpointStore store = newStore();
+		Path file = this.dir.resolve("events.ndjson.p.parked");
+		for (long p = 1; p <= 200; p++) {
+			store.park("p", parked(p));
+		}
+		for (long p = 1; p <= 150; p++) {
+			store.unpark("p", p);
+		}
+		assertThat(Files.readAllLines(file).size()).isLessThanOrEqualTo(2 * 50 + 64);
+		assertThat(reopen(store).parked("p")).extracting(ParkedEvent::position)
+			.containsExactlyElementsOf(LongStream.rangeClosed(151, 200).boxed().toList());
+		for (long p = 151; p <= 200; p++) {
+			store.unpark("p", p);
+		}
+		assertThat(file).doesNotExist();
+		assertThat(reopen(store).parked("p")).isEmpty();
+	}
+
+	@Test
+	void aTornLastLineOfTheParkedLogIsCutAndTheEventsBeforeItLoad() throws Exception {
+		CheckpointStore store = newStore();
+		store.park("p", parked(1));
+		store.park("p", parked(2));
+		Path file = this.dir.resolve("events.ndjson.p.parked");
+		byte[] whole = Files.readAllBytes(file);
+		// A crash in the middle of a third park's append.
+		Files.write(file, "{\"position\":3,\"str".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+				StandardOpenOption.APPEND);
+		CheckpointStore reopened = reopen(store);
+		assertThat(reopened.parked("p")).extracting(ParkedEvent::position).containsExactly(1L, 2L);
+		assertThat(Files.readAllBytes(file)).isEqualTo(whole);
+		reopened.park("p", parked(3));
+		assertThat(reopen(store).parked("p")).extracting(ParkedEvent::position).containsExactly(1L, 2L, 3L);
+	}
+
+	@Test
+	void aDamagedLineInsideTheParkedLogIsReportedNamingTheFileAndLine() throws Exception {
+		CheckpointStore store = newStore();
+		store.park("p", parked(1));
+		store.park("p", parked(2));
+		Path file = this.dir.resolve("events.ndjson.p.parked");
+		String text = Files.readString(file);
+		Files.writeString(file, text.replaceFirst("\"type\":\"E\"", "\"type\":\"X\""));
+		assertThatExceptionOfType(CheckpointException.class).isThrownBy(() -> reopen(store).parked("p"))
+			.withMessageContaining(file.toString())
+			.withMessageContaining("damaged at line 1");
 	}
 
 	@Test
