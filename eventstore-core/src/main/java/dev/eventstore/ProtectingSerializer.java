@@ -1,11 +1,15 @@
 package dev.eventstore;
 
 import java.io.UncheckedIOException;
+import java.util.Objects;
 import java.util.UUID;
 
+import dev.eventstore.internal.JsonData;
 import dev.eventstore.personal.PersonalDataProtection;
 import dev.eventstore.personal.PersonalFields;
 import dev.eventstore.serialization.EventSerializer;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -48,15 +52,19 @@ final class ProtectingSerializer implements EventSerializer {
 
 	/**
 	 * A stored event's data with its personal values decrypted, or replaced once erased.
-	 * @param tree the event's data, a tree of the caller's own
+	 * @param json the event's stored JSON, or null when upcasters made a tree
+	 * @param tree the upcasters' tree, a copy of the caller's own, when there is no JSON
+	 * @return the data's JSON with the values
 	 * @throws EventStoreException naming the event when a value does not decrypt or the
 	 * key store fails
 	 */
-	ObjectNode reveal(ObjectNode tree, Class<?> type, StoredEvent event) {
+	byte[] reveal(byte @Nullable [] json, @Nullable ObjectNode tree, Class<?> type, StoredEvent event) {
+		PersonalFields fields = PersonalFields.of(type);
 		try {
-			return this.protection.decrypt(tree, PersonalFields.of(type), event.id());
+			return (json != null) ? this.protection.decrypt(json, fields, event.id()) : JsonData.TREES
+				.writeValueAsBytes(this.protection.decrypt(Objects.requireNonNull(tree), fields, event.id()));
 		}
-		catch (IllegalArgumentException | IllegalStateException | UncheckedIOException ex) {
+		catch (IllegalArgumentException | IllegalStateException | UncheckedIOException | JacksonException ex) {
 			throw new EventStoreException("The personal data of the event at position " + event.position() + " (id "
 					+ event.id() + ", '" + event.type() + "' in stream '" + event.streamId() + "') cannot be read: "
 					+ ex.getMessage(), ex);

@@ -17,6 +17,7 @@ import dev.eventstore.internal.JsonBody;
 import dev.eventstore.internal.JsonData;
 import dev.eventstore.internal.Tags;
 import dev.eventstore.internal.Texts;
+import dev.eventstore.personal.PersonalDataProtection;
 import dev.eventstore.personal.PersonalFields;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.serialization.JacksonEventSerializer;
@@ -429,10 +430,11 @@ public final class StoredEvent {
 		T decoded;
 		try {
 			if (this.serializer instanceof ProtectingSerializer protecting && PersonalFields.of(type).any()) {
-				// Decrypted on every call and never kept: once its subject is erased, no
-				// view
-				// of the event gives it again.
-				return this.serializer.deserialize(protecting.reveal(tree(), type, this), type);
+				// Never kept on the view: once its subject is erased, no view of the
+				// event
+				// gives it again (revealed() checks that its decryption is still
+				// servable).
+				return this.serializer.deserialize(revealed(protecting, type), type);
 			}
 			decoded = (json != null) ? this.serializer.deserialize(json.bytes(), type)
 					: this.serializer.deserialize(Objects.requireNonNull(this.body.tree), type);
@@ -445,6 +447,27 @@ public final class StoredEvent {
 		}
 		this.payload = decoded;
 		return decoded;
+	}
+
+	/**
+	 * The data with its personal values decrypted (or replaced, once erased) for a class:
+	 * decrypted once for every view of the event and kept on its shared body until an
+	 * erasure (any) may concern it.
+	 */
+	private byte[] revealed(ProtectingSerializer protecting, Class<?> type) {
+		PersonalDataProtection protection = protecting.protection();
+		Revealed kept = this.body.revealed;
+		if (kept != null && kept.type == type && protection.servable(kept.erasures, kept.at)) {
+			return kept.json;
+		}
+		// Read before decrypting: an erasure while it runs makes what it decrypts stale.
+		long erasures = protection.erasures();
+		long at = System.nanoTime();
+		JsonBody stored = this.body.json;
+		byte[] json = (stored != null) ? protecting.reveal(stored.bytes(), null, type, this)
+				: protecting.reveal(null, tree(), type, this);
+		this.body.revealed = new Revealed(type, json, erasures, at);
+		return json;
 	}
 
 	/**
@@ -483,6 +506,13 @@ public final class StoredEvent {
 	}
 
 	/**
+	 * Decrypted data: for which class, the JSON, and
+	 * {@link PersonalDataProtection#erasures} and the time before it was decrypted.
+	 */
+	private record Revealed(Class<?> type, byte[] json, long erasures, long at) {
+	}
+
+	/**
 	 * An event's data: the stored JSON, or the tree upcasters made; decoded on first use
 	 * into a deeply unmodifiable map.
 	 */
@@ -493,6 +523,12 @@ public final class StoredEvent {
 		final @Nullable ObjectNode tree;
 
 		volatile @Nullable Map<String, Object> data;
+
+		/**
+		 * The data with its personal values decrypted for a payload class, while no
+		 * erasure since concerns it: kept on the heap like the payloads read from it.
+		 */
+		volatile @Nullable Revealed revealed;
 
 		Body(@Nullable JsonBody json, @Nullable ObjectNode tree) {
 			this.json = json;

@@ -6,9 +6,13 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -18,9 +22,13 @@ import javax.crypto.spec.SecretKeySpec;
 
 import dev.eventstore.internal.JsonData;
 import dev.eventstore.serialization.EventSerializer;
+import dev.eventstore.serialization.JacksonEventSerializer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -38,9 +46,12 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>
  * A wrong master key is refused at once: the key store keeps a check value the master key
- * must decrypt. Unwrapped keys are cached (at most {@value #CACHED_KEYS}, least recently
- * used dropped, about 200 bytes each); an erasure removes the key from the cache and the
- * store under one lock, so no read after it returns finds the key. Thread-safe.
+ * must decrypt. Unwrapped keys are cached (at most {@value #CACHED_KEYS}, about 200 bytes
+ * each; when full, an arbitrary other one is dropped); a subject's key is loaded, made
+ * and erased under that subject's lock (one of {@value #LOCKS} stripes), so no read after
+ * an erasure returns finds the key, while reads of cached keys take no lock at all. Every
+ * erasure moves {@link #erasures()} on, which is how the store knows that a value it
+ * decrypted before may no longer be served. Thread-safe.
  *
  * @since 0.2.0
  */
@@ -52,6 +63,9 @@ public final class PersonalDataProtection {
 	/** Unwrapped data keys kept on the heap. */
 	static final int CACHED_KEYS = 10_000;
 
+	/** Lock stripes subjects' keys are loaded, made and erased under. */
+	static final int LOCKS = 64;
+
 	private static final int IV_BYTES = 12;
 
 	private static final int TAG_BITS = 128;
@@ -62,14 +76,8 @@ public final class PersonalDataProtection {
 
 	private static final SecureRandom random = new SecureRandom();
 
-	private static final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(() -> {
-		try {
-			return Cipher.getInstance("AES/GCM/NoPadding");
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("This JVM has no AES/GCM: " + ex, ex);
-		}
-	});
+	/** For the master key, used seldom: a cipher for each thread. */
+	private static final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(PersonalDataProtection::newCipher);
 
 	private final SecretKeySpec masterKey;
 
@@ -83,15 +91,21 @@ public final class PersonalDataProtection {
 	private final ThreadLocal<Mac> references;
 
 	/**
-	 * Unwrapped data keys by subject id (so that a hit costs no hash of the id), least
-	 * recently used first.
+	 * Unwrapped data keys by subject id (so that a hit costs no hash of the id): read
+	 * without a lock, changed under the subject's stripe of {@link #locks}.
 	 */
-	private final Map<String, CachedKey> cache = new LinkedHashMap<>(256, 0.75f, true) {
-		@Override
-		protected boolean removeEldestEntry(Map.Entry<String, CachedKey> eldest) {
-			return size() > CACHED_KEYS;
-		}
-	};
+	private final ConcurrentHashMap<String, CachedKey> cache = new ConcurrentHashMap<>();
+
+	private final Object[] locks = new Object[LOCKS];
+
+	/** Erasures so far, here or (for a shared store) noticed from another instance. */
+	private final AtomicLong erasures = new AtomicLong();
+
+	/**
+	 * The serializers personal values are sealed in one pass with, by the serializer the
+	 * store was given (rarely more than two: the store's and a snapshot's).
+	 */
+	private final Map<JacksonEventSerializer, JacksonEventSerializer> sealers = new ConcurrentHashMap<>();
 
 	/**
 	 * How long a key of a shared store ({@link SubjectKeyStore#shared()}) is used from
@@ -100,7 +114,45 @@ public final class PersonalDataProtection {
 	 */
 	static final long SHARED_KEY_NANOS = 1_000_000_000L;
 
-	private record CachedKey(SecretKeySpec key, long loadedAt) {
+	/**
+	 * A subject's unwrapped key, when it was loaded, and a cipher kept initialised with
+	 * it: initialising a cipher with another key expands that key again (about 0.7 µs for
+	 * AES-256 on the JDK's cipher), so each key keeps one, lent to one thread at a time
+	 * (another thread meanwhile makes its own, and the last one given back is kept).
+	 * About 1.5 KB with its cipher.
+	 */
+	private static final class CachedKey {
+
+		final SecretKeySpec key;
+
+		final long loadedAt;
+
+		private final AtomicReference<@Nullable Cipher> idle = new AtomicReference<>();
+
+		CachedKey(SecretKeySpec key, long loadedAt) {
+			this.key = key;
+			this.loadedAt = loadedAt;
+		}
+
+		byte[] seal(byte[] plain, byte[] aad) {
+			Cipher cipher = borrow();
+			byte[] sealed = PersonalDataProtection.seal(cipher, this.key, plain, aad);
+			this.idle.setRelease(cipher);
+			return sealed;
+		}
+
+		byte[] open(byte[] sealed, byte[] aad, String field) {
+			Cipher cipher = borrow();
+			byte[] plain = PersonalDataProtection.open(cipher, this.key, sealed, aad, field);
+			this.idle.setRelease(cipher);
+			return plain;
+		}
+
+		private Cipher borrow() {
+			Cipher cipher = this.idle.getAndSet(null);
+			return (cipher != null) ? cipher : newCipher();
+		}
+
 	}
 
 	private PersonalDataProtection(byte[] masterKey, SubjectKeyStore keys) {
@@ -117,6 +169,9 @@ public final class PersonalDataProtection {
 			}
 		});
 		this.keys = keys;
+		for (int i = 0; i < LOCKS; i++) {
+			this.locks[i] = new Object();
+		}
 		checkMasterKey();
 	}
 
@@ -183,10 +238,46 @@ public final class PersonalDataProtection {
 	 */
 	public boolean erase(String subjectId) {
 		String subject = subjectReference(subjectId);
-		synchronized (this.cache) {
+		synchronized (lock(subjectId)) {
 			this.cache.remove(subjectId);
-			return this.keys.delete(subject);
+			try {
+				return this.keys.delete(subject);
+			}
+			finally {
+				// After the key is gone, so that a value decrypted before it counts as
+				// decrypted before this erasure: see erasures().
+				this.erasures.incrementAndGet();
+			}
 		}
+	}
+
+	/**
+	 * How many erasures this protection has seen: a value decrypted when this returned
+	 * {@code n} may be served again while it still returns {@code n}, and must be
+	 * decrypted again (or replaced) once it moved on. Read it before decrypting. With a
+	 * {@link SubjectKeyStore#shared() shared} key store, an erasure by another instance
+	 * is noticed within {@value #SHARED_KEY_NANOS} ns of loading the key, which bounds a
+	 * served value's age too: see {@link #servable}.
+	 * @return the erasures so far
+	 */
+	public long erasures() {
+		return this.erasures.get();
+	}
+
+	/**
+	 * Whether a value decrypted when {@link #erasures()} returned {@code erasures}, at
+	 * {@link System#nanoTime()} {@code decryptedAt}, may still be served.
+	 * @param erasures what {@link #erasures()} returned before it was decrypted
+	 * @param decryptedAt when it was decrypted
+	 * @return whether no erasure since may concern it
+	 */
+	public boolean servable(long erasures, long decryptedAt) {
+		return erasures == this.erasures.get()
+				&& (!this.keys.shared() || System.nanoTime() - decryptedAt < SHARED_KEY_NANOS);
+	}
+
+	private Object lock(String subjectId) {
+		return this.locks[(subjectId.hashCode() & 0x7fffffff) % LOCKS];
 	}
 
 	/**
@@ -200,6 +291,12 @@ public final class PersonalDataProtection {
 	 * personal component is not in the JSON
 	 */
 	public byte[] encrypt(Object payload, PersonalFields fields, UUID eventId, EventSerializer serializer) {
+		if (serializer instanceof JacksonEventSerializer jackson) {
+			byte[] sealed = sealInOnePass(payload, fields, eventId, jackson);
+			if (sealed != null) {
+				return sealed;
+			}
+		}
 		ObjectNode tree = (ObjectNode) JsonData.TREES.readTree(serializer.serialize(payload));
 		for (PersonalFields.Field field : fields.fields()) {
 			JsonNode value = tree.get(field.json());
@@ -217,14 +314,59 @@ public final class PersonalDataProtection {
 						+ fields.type().getName() + " has a value but its subject '" + field.subjectName()
 						+ "' is null: personal data needs the id of the person it belongs to");
 			}
-			SecretKeySpec key = key(subject, true);
 			byte[] plain = value.toString().getBytes(StandardCharsets.UTF_8);
-			tree.put(field.json(),
-					ENVELOPE_PREFIX + Base64.getEncoder()
-						.withoutPadding()
-						.encodeToString(seal(key, plain, aad(eventId, field.json()))));
+			tree.put(field.json(), envelope(subject, plain, eventId, field.json()));
 		}
 		return JsonData.TREES.writeValueAsBytes(tree);
+	}
+
+	/**
+	 * The payload written by the serializer with its personal values sealed where they
+	 * are written ({@link EnvelopeWriters}), or null when they were not all written
+	 * through those writers (a serializer of the mapper's own for the class, say): the
+	 * caller then seals them in the written tree.
+	 */
+	private byte @Nullable [] sealInOnePass(Object payload, PersonalFields fields, UUID eventId,
+			JacksonEventSerializer jackson) {
+		int values = 0;
+		for (PersonalFields.Field field : fields.fields()) {
+			if (field.value(payload) != null) {
+				values++;
+			}
+		}
+		JacksonEventSerializer sealer = this.sealers.get(jackson);
+		if (sealer == null) {
+			if (this.sealers.size() >= 8) {
+				this.sealers.clear();
+			}
+			sealer = jackson.withModule(new SimpleModule("eventstore-personal-data")
+				.setSerializerModifier(new EnvelopeWriters(this, jackson)));
+			this.sealers.put(jackson, sealer);
+		}
+		EnvelopeWriters.Sealing sealing = new EnvelopeWriters.Sealing(eventId);
+		EnvelopeWriters.SEALING.set(sealing);
+		byte[] json;
+		try {
+			json = sealer.serialize(payload);
+		}
+		catch (RuntimeException ex) {
+			throw (sealing.failure != null) ? sealing.failure : ex;
+		}
+		finally {
+			EnvelopeWriters.SEALING.remove();
+		}
+		return (sealing.sealed == values) ? json : null;
+	}
+
+	/**
+	 * A personal value's envelope: its JSON sealed under its subject's key (made on the
+	 * subject's first value), with the event's id and the field's name as associated
+	 * data.
+	 */
+	String envelope(String subject, byte[] json, UUID eventId, String field) {
+		CachedKey key = Objects.requireNonNull(key(subject, true));
+		return ENVELOPE_PREFIX
+				+ Base64.getEncoder().withoutPadding().encodeToString(key.seal(json, aad(eventId, field)));
 	}
 
 	/**
@@ -246,23 +388,134 @@ public final class PersonalDataProtection {
 			JsonNode subjectNode = tree.get(field.subjectJson());
 			String subject = (subjectNode != null && !subjectNode.isNull())
 					? (subjectNode.isString() ? subjectNode.stringValue() : subjectNode.toString()) : null;
-			SecretKeySpec key = (subject != null) ? key(subject, false) : null;
+			CachedKey key = (subject != null) ? key(subject, false) : null;
 			if (key == null) {
 				tree.set(field.json(), replacement(field));
 				continue;
 			}
-			byte[] sealed;
-			try {
-				sealed = Base64.getDecoder().decode(value.stringValue().substring(ENVELOPE_PREFIX.length()));
-			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException(
-						"the encrypted value of '" + field.json() + "' is damaged (not base64)");
-			}
-			byte[] plain = open(key, sealed, aad(eventId, field.json()), field.json());
+			byte[] sealed = unbase64(value.stringValue(), field);
+			byte[] plain = key.open(sealed, aad(eventId, field.json()), field.json());
 			tree.set(field.json(), JsonData.TREES.readTree(plain));
 		}
 		return tree;
+	}
+
+	/**
+	 * Stored JSON with each personal value decrypted, or replaced when its subject was
+	 * erased: the stored bytes with each envelope's bytes swapped for the value's JSON,
+	 * found in one streaming pass (no tree). For the store, at read.
+	 * @param stored the stored JSON object, UTF-8; not changed
+	 * @param fields the payload class's personal components
+	 * @param eventId the event's id
+	 * @return the JSON, holding the values
+	 * @throws IllegalArgumentException if a value does not decrypt (damaged, or moved
+	 * from another event)
+	 */
+	public byte[] decrypt(byte[] stored, PersonalFields fields, UUID eventId) {
+		List<PersonalFields.Field> personal = fields.fields();
+		// At most a few personal fields: arrays beat maps.
+		String[] subjects = new String[personal.size()];
+		int[] starts = new int[personal.size()];
+		int[] ends = new int[personal.size()];
+		String[] envelopes = new String[personal.size()];
+		int found = 0;
+		try (JsonParser parser = JsonData.TREES.createParser(stored)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				throw new IllegalArgumentException("the stored data is not a JSON object");
+			}
+			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+				String name = parser.currentName();
+				JsonToken value = parser.nextToken();
+				boolean used = false;
+				for (int i = 0; i < subjects.length; i++) {
+					PersonalFields.Field field = personal.get(i);
+					if (name.equals(field.subjectJson()) && value != JsonToken.VALUE_NULL) {
+						subjects[i] = value.isScalarValue() ? parser.getString()
+								: JsonData.TREES.readTree(parser).toString();
+						used = true;
+					}
+					if (name.equals(field.json()) && value == JsonToken.VALUE_STRING) {
+						int start = (int) parser.currentTokenLocation().getByteOffset();
+						String text = parser.getString();
+						int end = (int) parser.currentLocation().getByteOffset();
+						if (text.startsWith(ENVELOPE_PREFIX)) {
+							if (start < 0 || end > stored.length || stored[start] != '"' || stored[end - 1] != '"') {
+								// Not where the parser said: decrypt in a tree instead.
+								return JsonData.TREES.writeValueAsBytes(
+										decrypt((ObjectNode) JsonData.TREES.readTree(stored), fields, eventId));
+							}
+							starts[i] = start;
+							ends[i] = end;
+							envelopes[i] = text;
+							found++;
+						}
+					}
+				}
+				if (!used) {
+					parser.skipChildren();
+				}
+			}
+		}
+		if (found == 0) {
+			return stored;
+		}
+		return splice(stored, personal, subjects, starts, ends, envelopes, eventId);
+	}
+
+	/** The stored JSON with each envelope found replaced by its value's JSON. */
+	private byte[] splice(byte[] stored, List<PersonalFields.Field> personal, String[] subjects, int[] starts,
+			int[] ends, String[] envelopes, UUID eventId) {
+		byte[][] values = new byte[personal.size()][];
+		int length = stored.length;
+		for (int i = 0; i < values.length; i++) {
+			if (envelopes[i] == null) {
+				continue;
+			}
+			PersonalFields.Field field = personal.get(i);
+			CachedKey key = (subjects[i] != null) ? key(subjects[i], false) : null;
+			values[i] = (key != null)
+					? key.open(unbase64(envelopes[i], field), aad(eventId, field.json()), field.json())
+					: replacementJson(field);
+			length += values[i].length - (ends[i] - starts[i]);
+		}
+		byte[] json = new byte[length];
+		int from = 0;
+		int to = 0;
+		// Envelopes in the order they are in the JSON.
+		for (int next = nextEnvelope(starts, values, -1); next >= 0; next = nextEnvelope(starts, values,
+				starts[next])) {
+			int plain = starts[next] - from;
+			System.arraycopy(stored, from, json, to, plain);
+			to += plain;
+			System.arraycopy(values[next], 0, json, to, values[next].length);
+			to += values[next].length;
+			from = ends[next];
+		}
+		System.arraycopy(stored, from, json, to, stored.length - from);
+		return json;
+	}
+
+	private static int nextEnvelope(int[] starts, byte[][] values, int after) {
+		int next = -1;
+		for (int i = 0; i < starts.length; i++) {
+			if (values[i] != null && starts[i] > after && (next < 0 || starts[i] < starts[next])) {
+				next = i;
+			}
+		}
+		return next;
+	}
+
+	private static byte[] unbase64(String envelope, PersonalFields.Field field) {
+		try {
+			return Base64.getDecoder().decode(envelope.substring(ENVELOPE_PREFIX.length()));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("the encrypted value of '" + field.json() + "' is damaged (not base64)");
+		}
+	}
+
+	private static byte[] replacementJson(PersonalFields.Field field) {
+		return replacement(field).toString().getBytes(StandardCharsets.UTF_8);
 	}
 
 	private static JsonNode replacement(PersonalFields.Field field) {
@@ -282,17 +535,23 @@ public final class PersonalDataProtection {
 	}
 
 	/** A subject's data key: cached, or unwrapped from the store, or made when asked. */
-	private @Nullable SecretKeySpec key(String subjectId, boolean create) {
-		synchronized (this.cache) {
+	private @Nullable CachedKey key(String subjectId, boolean create) {
+		CachedKey hit = this.cache.get(subjectId);
+		if (hit != null && fresh(hit)) {
+			return hit;
+		}
+		synchronized (lock(subjectId)) {
 			CachedKey cached = this.cache.get(subjectId);
-			if (cached != null && (!this.keys.shared() || System.nanoTime() - cached.loadedAt() < SHARED_KEY_NANOS)) {
-				return cached.key();
+			if (cached != null && fresh(cached)) {
+				return cached;
 			}
 			String subject = subjectReference(subjectId);
 			byte[] wrapped = this.keys.find(subject);
-			if (wrapped == null) {
-				// Erased, here or (for a shared store) by another instance.
+			if (wrapped == null && cached != null) {
+				// Erased by another instance (a shared store): values decrypted with the
+				// key before are not served from now on.
 				this.cache.remove(subjectId);
+				this.erasures.incrementAndGet();
 			}
 			if (wrapped == null) {
 				if (!create) {
@@ -300,32 +559,52 @@ public final class PersonalDataProtection {
 				}
 				byte[] fresh = new byte[32];
 				random.nextBytes(fresh);
-				wrapped = this.keys.putIfAbsent(subject, seal(this.masterKey, fresh, wrapAad(subject)));
+				wrapped = this.keys.putIfAbsent(subject, seal(ciphers.get(), this.masterKey, fresh, wrapAad(subject)));
 				Arrays.fill(fresh, (byte) 0);
 			}
 			byte[] raw;
 			try {
-				raw = open(this.masterKey, wrapped, wrapAad(subject), null);
+				raw = open(ciphers.get(), this.masterKey, wrapped, wrapAad(subject), null);
 			}
 			catch (IllegalArgumentException ex) {
 				throw new IllegalStateException("The key of a data subject in " + this.keys.location()
 						+ " is damaged (it does not unwrap under the master key); subject reference " + subject);
 			}
-			SecretKeySpec key = new SecretKeySpec(raw, "AES");
+			CachedKey key = new CachedKey(new SecretKeySpec(raw, "AES"), System.nanoTime());
 			Arrays.fill(raw, (byte) 0);
-			this.cache.put(subjectId, new CachedKey(key, System.nanoTime()));
+			if (this.cache.size() >= CACHED_KEYS) {
+				dropOneOtherThan(subjectId);
+			}
+			this.cache.put(subjectId, key);
 			return key;
+		}
+	}
+
+	private boolean fresh(CachedKey cached) {
+		return !this.keys.shared() || System.nanoTime() - cached.loadedAt < SHARED_KEY_NANOS;
+	}
+
+	/**
+	 * Makes room in a full cache. Dropping a key is always safe (it is loaded again when
+	 * needed), so which one goes need not be exact: the first the map's order gives.
+	 */
+	private void dropOneOtherThan(String subjectId) {
+		for (String cached : this.cache.keySet()) {
+			if (!cached.equals(subjectId)) {
+				this.cache.remove(cached);
+				return;
+			}
 		}
 	}
 
 	private void checkMasterKey() {
 		byte[] check = this.keys.checkValue();
 		if (check == null) {
-			this.keys.saveCheckValue(seal(this.masterKey, CHECK_PLAINTEXT, CHECK_AAD));
+			this.keys.saveCheckValue(seal(ciphers.get(), this.masterKey, CHECK_PLAINTEXT, CHECK_AAD));
 			return;
 		}
 		try {
-			open(this.masterKey, check, CHECK_AAD, null);
+			open(ciphers.get(), this.masterKey, check, CHECK_AAD, null);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException("The personal-data master key is not the one the key store "
@@ -342,12 +621,20 @@ public final class PersonalDataProtection {
 		return ("eventstore data key/" + subject).getBytes(StandardCharsets.US_ASCII);
 	}
 
+	private static Cipher newCipher() {
+		try {
+			return Cipher.getInstance("AES/GCM/NoPadding");
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("This JVM has no AES/GCM: " + ex, ex);
+		}
+	}
+
 	/** IV followed by the ciphertext and tag. */
-	private static byte[] seal(SecretKeySpec key, byte[] plain, byte[] aad) {
+	private static byte[] seal(Cipher cipher, SecretKeySpec key, byte[] plain, byte[] aad) {
 		byte[] iv = new byte[IV_BYTES];
 		random.nextBytes(iv);
 		try {
-			Cipher cipher = ciphers.get();
 			cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
 			cipher.updateAAD(aad);
 			byte[] sealed = new byte[IV_BYTES + cipher.getOutputSize(plain.length)];
@@ -364,13 +651,12 @@ public final class PersonalDataProtection {
 	 * Decrypts what {@link #seal} made.
 	 * @throws IllegalArgumentException if it does not decrypt: damaged, or another key
 	 */
-	private static byte[] open(SecretKeySpec key, byte[] sealed, byte[] aad, @Nullable String field) {
+	private static byte[] open(Cipher cipher, SecretKeySpec key, byte[] sealed, byte[] aad, @Nullable String field) {
 		if (sealed.length < IV_BYTES + TAG_BITS / 8) {
 			throw new IllegalArgumentException(
 					"the encrypted value" + ((field != null) ? " of '" + field + "'" : "") + " is damaged (too short)");
 		}
 		try {
-			Cipher cipher = ciphers.get();
 			cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, IV_BYTES));
 			cipher.updateAAD(aad);
 			return cipher.doFinal(sealed, IV_BYTES, sealed.length - IV_BYTES);

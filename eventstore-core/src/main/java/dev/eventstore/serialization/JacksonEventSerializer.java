@@ -3,6 +3,7 @@ package dev.eventstore.serialization;
 import dev.eventstore.internal.JsonData;
 import dev.eventstore.internal.Texts;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JacksonModule;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,6 +32,16 @@ public final class JacksonEventSerializer implements EventSerializer {
 	/** The serializer a store uses unless told otherwise: the store's own mapper. */
 	public static JacksonEventSerializer defaults() {
 		return DEFAULTS;
+	}
+
+	/**
+	 * A serializer like this one whose mapper also has a module: how the store adds
+	 * writers of its own (for personal data) to the application's mapper.
+	 * @param module the module
+	 * @return the serializer, this one unchanged
+	 */
+	public JacksonEventSerializer withModule(JacksonModule module) {
+		return new JacksonEventSerializer(this.mapper.rebuild().addModule(module).build());
 	}
 
 	@Override

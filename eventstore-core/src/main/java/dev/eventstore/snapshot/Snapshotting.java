@@ -72,6 +72,11 @@ public final class Snapshotting<S> {
 
 	private final @Nullable PersonalDataProtection personalData;
 
+	/**
+	 * Writes a state with personal components: one, so that its writers are made once.
+	 */
+	private final @Nullable JacksonEventSerializer personalWriter;
+
 	private Snapshotting(Builder<S> builder) {
 		this.store = builder.store;
 		this.snapshots = builder.snapshots;
@@ -83,6 +88,7 @@ public final class Snapshotting<S> {
 		this.fingerprint = StateFingerprint.of(builder.stateType, builder.revision);
 		this.personalFields = PersonalFields.of(builder.stateType);
 		this.personalData = builder.personalData;
+		this.personalWriter = this.personalFields.any() ? new JacksonEventSerializer(this.json) : null;
 		if (this.personalFields.any() && this.personalData == null) {
 			throw new IllegalArgumentException(builder.stateType.getName() + " has @PersonalData components: give "
 					+ "Snapshotting.builder(...).personalData(...) the store's PersonalDataProtection, or its "
@@ -118,7 +124,7 @@ public final class Snapshotting<S> {
 			return this.json.writeValueAsBytes(state);
 		}
 		return this.personalData.encrypt(state, this.personalFields, snapshotId(streamId),
-				new JacksonEventSerializer(this.json));
+				Objects.requireNonNull(this.personalWriter));
 	}
 
 	/**

@@ -1,0 +1,165 @@
+package dev.eventstore.personal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import dev.eventstore.serialization.JacksonEventSerializer;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.io.JsonStringEncoder;
+import tools.jackson.databind.BeanDescription;
+import tools.jackson.databind.SerializationConfig;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.ser.BeanPropertyWriter;
+import tools.jackson.databind.ser.ValueSerializerModifier;
+
+/**
+ * Writes the {@link dev.eventstore.types.PersonalData} components of a payload as
+ * envelopes in Jackson's own pass over it: the plain value is sealed where it would have
+ * been written, so a payload is serialised once, not serialised, parsed into a tree,
+ * sealed and written again. A Jackson module on a copy of the serializer's mapper, used
+ * only by {@link PersonalDataProtection#encrypt}; the event's id reaches the writers
+ * through {@link #SEALING}, set for the length of one serialisation on its thread. With
+ * no sealing in progress a personal value is refused rather than written in plain text.
+ */
+final class EnvelopeWriters extends ValueSerializerModifier {
+
+	private static final long serialVersionUID = 1L;
+
+	/** The serialisation in progress on this thread. */
+	static final ThreadLocal<@Nullable Sealing> SEALING = new ThreadLocal<>();
+
+	private final transient PersonalDataProtection protection;
+
+	/**
+	 * Writes the JSON of personal values that are not text: the serializer without this.
+	 */
+	private final transient JacksonEventSerializer plain;
+
+	EnvelopeWriters(PersonalDataProtection protection, JacksonEventSerializer plain) {
+		this.protection = protection;
+		this.plain = plain;
+	}
+
+	/**
+	 * One payload being sealed: the event's id (the associated data with each field's
+	 * name), how many values were sealed, and the first failure of a writer, which
+	 * Jackson would otherwise wrap.
+	 */
+	static final class Sealing {
+
+		final UUID eventId;
+
+		int sealed;
+
+		@Nullable RuntimeException failure;
+
+		Sealing(UUID eventId) {
+			this.eventId = eventId;
+		}
+
+	}
+
+	@Override
+	public List<BeanPropertyWriter> changeProperties(SerializationConfig config, BeanDescription.Supplier beanDesc,
+			List<BeanPropertyWriter> properties) {
+		PersonalFields fields = PersonalFields.of(beanDesc.getBeanClass());
+		if (!fields.any()) {
+			return properties;
+		}
+		List<BeanPropertyWriter> changed = new ArrayList<>(properties.size());
+		for (BeanPropertyWriter property : properties) {
+			PersonalFields.Field field = fieldOf(fields, property);
+			changed.add((field != null) ? new EnvelopeWriter(property, field, this.protection, this.plain) : property);
+		}
+		return changed;
+	}
+
+	private static PersonalFields.@Nullable Field fieldOf(PersonalFields fields, BeanPropertyWriter property) {
+		String member = property.getMember().getName();
+		for (PersonalFields.Field field : fields.fields()) {
+			if (field.name().equals(member)) {
+				return field;
+			}
+		}
+		return null;
+	}
+
+	/** A personal component's writer: its value sealed into an envelope. */
+	static final class EnvelopeWriter extends BeanPropertyWriter {
+
+		private static final long serialVersionUID = 1L;
+
+		private final transient PersonalFields.Field field;
+
+		private final transient PersonalDataProtection protection;
+
+		private final transient JacksonEventSerializer plain;
+
+		EnvelopeWriter(BeanPropertyWriter base, PersonalFields.Field field, PersonalDataProtection protection,
+				JacksonEventSerializer plain) {
+			super(base);
+			this.field = field;
+			this.protection = protection;
+			this.plain = plain;
+		}
+
+		@Override
+		public void serializeAsProperty(Object bean, JsonGenerator gen, SerializationContext ctxt) throws Exception {
+			Sealing sealing = SEALING.get();
+			Object value = get(bean);
+			if (value == null) {
+				super.serializeAsProperty(bean, gen, ctxt);
+				return;
+			}
+			try {
+				if (sealing == null) {
+					throw new IllegalStateException("A @PersonalData value of " + bean.getClass().getName()
+							+ " is written only encrypted, under its event's id");
+				}
+				if (!getName().equals(this.field.json())) {
+					throw new IllegalArgumentException("The @PersonalData component '" + this.field.name() + "' of "
+							+ bean.getClass().getName() + " is written as '" + getName() + "', not as '"
+							+ this.field.json() + "': name it in the JSON as the record does");
+				}
+				String subject = this.field.subject(bean);
+				if (subject == null) {
+					throw new IllegalArgumentException("The @PersonalData component '" + this.field.name() + "' of "
+							+ bean.getClass().getName() + " has a value but its subject '" + this.field.subjectName()
+							+ "' is null: personal data needs the id of the person it belongs to");
+				}
+				String envelope = this.protection.envelope(subject, json(value), sealing.eventId, this.field.json());
+				gen.writeName(getName());
+				gen.writeString(envelope);
+				sealing.sealed++;
+			}
+			catch (RuntimeException ex) {
+				if (sealing != null && sealing.failure == null) {
+					sealing.failure = ex;
+				}
+				throw ex;
+			}
+		}
+
+		/** The value's JSON, as the tree of the whole payload would have held it. */
+		private byte[] json(Object value) {
+			if (value instanceof String text) {
+				byte[] quoted = JsonStringEncoder.getInstance().quoteAsUTF8(text);
+				byte[] json = new byte[quoted.length + 2];
+				json[0] = '"';
+				System.arraycopy(quoted, 0, json, 1, quoted.length);
+				json[json.length - 1] = '"';
+				return json;
+			}
+			if ((value instanceof Double number && !Double.isFinite(number))
+					|| (value instanceof Float single && !Float.isFinite(single))) {
+				throw new IllegalArgumentException("The @PersonalData component '" + this.field.name()
+						+ "' is not a finite number (" + value + "): JSON has no form for it");
+			}
+			return this.plain.serialize(value);
+		}
+
+	}
+
+}
