@@ -1,5 +1,6 @@
 package dev.eventstore.personal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -44,19 +45,21 @@ final class EnvelopeWriters extends ValueSerializerModifier {
 
 	/**
 	 * One payload being sealed: the event's id (the associated data with each field's
-	 * name), how many values were sealed, and the first failure of a writer, which
+	 * name), how many personal components were written by these writers (all of them, or
+	 * the mapper wrote the class its own way), and the first failure of a writer, which
 	 * Jackson would otherwise wrap.
 	 */
 	static final class Sealing {
 
-		final UUID eventId;
+		/** The event id's text, ASCII. */
+		final byte[] eventId;
 
-		int sealed;
+		int visited;
 
 		@Nullable RuntimeException failure;
 
 		Sealing(UUID eventId) {
-			this.eventId = eventId;
+			this.eventId = eventId.toString().getBytes(StandardCharsets.US_ASCII);
 		}
 
 	}
@@ -97,17 +100,23 @@ final class EnvelopeWriters extends ValueSerializerModifier {
 
 		private final transient JacksonEventSerializer plain;
 
+		private final transient byte[] aadSuffix;
+
 		EnvelopeWriter(BeanPropertyWriter base, PersonalFields.Field field, PersonalDataProtection protection,
 				JacksonEventSerializer plain) {
 			super(base);
 			this.field = field;
 			this.protection = protection;
 			this.plain = plain;
+			this.aadSuffix = PersonalDataProtection.aadSuffix(field.json());
 		}
 
 		@Override
 		public void serializeAsProperty(Object bean, JsonGenerator gen, SerializationContext ctxt) throws Exception {
 			Sealing sealing = SEALING.get();
+			if (sealing != null) {
+				sealing.visited++;
+			}
 			Object value = get(bean);
 			if (value == null) {
 				super.serializeAsProperty(bean, gen, ctxt);
@@ -129,10 +138,11 @@ final class EnvelopeWriters extends ValueSerializerModifier {
 							+ bean.getClass().getName() + " has a value but its subject '" + this.field.subjectName()
 							+ "' is null: personal data needs the id of the person it belongs to");
 				}
-				String envelope = this.protection.envelope(subject, json(value), sealing.eventId, this.field.json());
+				byte[] envelope = this.protection.envelope(subject, json(value),
+						PersonalDataProtection.aad(sealing.eventId, this.aadSuffix));
 				gen.writeName(getName());
-				gen.writeString(envelope);
-				sealing.sealed++;
+				// Prefix and base64: nothing to escape.
+				gen.writeRawUTF8String(envelope, 0, envelope.length);
 			}
 			catch (RuntimeException ex) {
 				if (sealing != null && sealing.failure == null) {

@@ -60,13 +60,15 @@ public final class PersonalDataProtection {
 	/** The prefix of an encrypted value in stored JSON. */
 	public static final String ENVELOPE_PREFIX = "pd1:";
 
+	private static final byte[] PREFIX_BYTES = ENVELOPE_PREFIX.getBytes(StandardCharsets.US_ASCII);
+
 	/** Unwrapped data keys kept on the heap. */
 	static final int CACHED_KEYS = 10_000;
 
 	/** Lock stripes subjects' keys are loaded, made and erased under. */
 	static final int LOCKS = 64;
 
-	private static final int IV_BYTES = 12;
+	private static final int IV_BYTES = Ivs.IV_BYTES;
 
 	private static final int TAG_BITS = 128;
 
@@ -315,7 +317,8 @@ public final class PersonalDataProtection {
 						+ "' is null: personal data needs the id of the person it belongs to");
 			}
 			byte[] plain = value.toString().getBytes(StandardCharsets.UTF_8);
-			tree.put(field.json(), envelope(subject, plain, eventId, field.json()));
+			tree.put(field.json(),
+					new String(envelope(subject, plain, aad(eventId, field.json())), StandardCharsets.US_ASCII));
 		}
 		return JsonData.TREES.writeValueAsBytes(tree);
 	}
@@ -328,12 +331,6 @@ public final class PersonalDataProtection {
 	 */
 	private byte @Nullable [] sealInOnePass(Object payload, PersonalFields fields, UUID eventId,
 			JacksonEventSerializer jackson) {
-		int values = 0;
-		for (PersonalFields.Field field : fields.fields()) {
-			if (field.value(payload) != null) {
-				values++;
-			}
-		}
 		JacksonEventSerializer sealer = this.sealers.get(jackson);
 		if (sealer == null) {
 			if (this.sealers.size() >= 8) {
@@ -355,7 +352,7 @@ public final class PersonalDataProtection {
 		finally {
 			EnvelopeWriters.SEALING.remove();
 		}
-		return (sealing.sealed == values) ? json : null;
+		return (sealing.visited == fields.fields().size()) ? json : null;
 	}
 
 	/**
@@ -363,10 +360,13 @@ public final class PersonalDataProtection {
 	 * subject's first value), with the event's id and the field's name as associated
 	 * data.
 	 */
-	String envelope(String subject, byte[] json, UUID eventId, String field) {
+	byte[] envelope(String subject, byte[] json, byte[] aad) {
 		CachedKey key = Objects.requireNonNull(key(subject, true));
-		return ENVELOPE_PREFIX
-				+ Base64.getEncoder().withoutPadding().encodeToString(key.seal(json, aad(eventId, field)));
+		byte[] base64 = Base64.getEncoder().withoutPadding().encode(key.seal(json, aad));
+		byte[] envelope = new byte[PREFIX_BYTES.length + base64.length];
+		System.arraycopy(PREFIX_BYTES, 0, envelope, 0, PREFIX_BYTES.length);
+		System.arraycopy(base64, 0, envelope, PREFIX_BYTES.length, base64.length);
+		return envelope;
 	}
 
 	/**
@@ -614,7 +614,23 @@ public final class PersonalDataProtection {
 	}
 
 	private static byte[] aad(UUID eventId, String field) {
-		return (eventId + "/" + field).getBytes(StandardCharsets.UTF_8);
+		return aad(eventId.toString().getBytes(StandardCharsets.US_ASCII), aadSuffix(field));
+	}
+
+	/**
+	 * The associated data of a value: the event's id and the field's name.
+	 * @param eventId the id's text, ASCII
+	 * @param suffix {@link #aadSuffix} of the field's name
+	 */
+	static byte[] aad(byte[] eventId, byte[] suffix) {
+		byte[] aad = new byte[eventId.length + suffix.length];
+		System.arraycopy(eventId, 0, aad, 0, eventId.length);
+		System.arraycopy(suffix, 0, aad, eventId.length, suffix.length);
+		return aad;
+	}
+
+	static byte[] aadSuffix(String field) {
+		return ("/" + field).getBytes(StandardCharsets.UTF_8);
 	}
 
 	private static byte[] wrapAad(String subject) {
@@ -633,11 +649,11 @@ public final class PersonalDataProtection {
 	/** IV followed by the ciphertext and tag. */
 	private static byte[] seal(Cipher cipher, SecretKeySpec key, byte[] plain, byte[] aad) {
 		byte[] iv = new byte[IV_BYTES];
-		random.nextBytes(iv);
+		Ivs.next(iv);
 		try {
 			cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
 			cipher.updateAAD(aad);
-			byte[] sealed = new byte[IV_BYTES + cipher.getOutputSize(plain.length)];
+			byte[] sealed = new byte[IV_BYTES + plain.length + TAG_BITS / 8];
 			System.arraycopy(iv, 0, sealed, 0, IV_BYTES);
 			cipher.doFinal(plain, 0, plain.length, sealed, IV_BYTES);
 			return sealed;
