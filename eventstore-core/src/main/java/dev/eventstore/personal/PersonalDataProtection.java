@@ -26,6 +26,8 @@ import dev.eventstore.serialization.JacksonEventSerializer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.module.SimpleModule;
@@ -62,6 +64,12 @@ public final class PersonalDataProtection {
 
 	private static final byte[] PREFIX_BYTES = ENVELOPE_PREFIX.getBytes(StandardCharsets.US_ASCII);
 
+	/**
+	 * Finds envelopes in stored data: the store's factory (whose parsers give byte
+	 * offsets), without a mapper's context, as the pass binds nothing.
+	 */
+	private static final TokenStreamFactory PARSERS = JsonData.TREES.tokenStreamFactory();
+
 	/** Unwrapped data keys kept on the heap. */
 	static final int CACHED_KEYS = 10_000;
 
@@ -78,7 +86,10 @@ public final class PersonalDataProtection {
 
 	private static final SecureRandom random = new SecureRandom();
 
-	/** For the master key, used seldom: a cipher for each thread. */
+	/**
+	 * A cipher for each thread: for the master key (used seldom), and for a data key
+	 * whose own cipher another thread is using.
+	 */
 	private static final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(PersonalDataProtection::newCipher);
 
 	private final SecretKeySpec masterKey;
@@ -119,9 +130,10 @@ public final class PersonalDataProtection {
 	/**
 	 * A subject's unwrapped key, when it was loaded, and a cipher kept initialised with
 	 * it: initialising a cipher with another key expands that key again (about 0.7 µs for
-	 * AES-256 on the JDK's cipher), so each key keeps one, lent to one thread at a time
-	 * (another thread meanwhile makes its own, and the last one given back is kept).
-	 * About 1.5 KB with its cipher.
+	 * AES-256 on the JDK's cipher), so each key keeps one, lent to one thread at a time.
+	 * A thread that finds it lent out uses its own cipher, expanding the key again,
+	 * rather than making another (about 1 µs more). About 1.3 KB with its cipher
+	 * (docs/performance.md).
 	 */
 	private static final class CachedKey {
 
@@ -129,7 +141,7 @@ public final class PersonalDataProtection {
 
 		final long loadedAt;
 
-		private final AtomicReference<@Nullable Cipher> idle = new AtomicReference<>();
+		private final AtomicReference<@Nullable Cipher> idle = new AtomicReference<>(newCipher());
 
 		CachedKey(SecretKeySpec key, long loadedAt) {
 			this.key = key;
@@ -137,22 +149,29 @@ public final class PersonalDataProtection {
 		}
 
 		byte[] seal(byte[] plain, byte[] aad) {
-			Cipher cipher = borrow();
-			byte[] sealed = PersonalDataProtection.seal(cipher, this.key, plain, aad);
-			this.idle.setRelease(cipher);
-			return sealed;
+			Cipher cipher = this.idle.getAndSet(null);
+			if (cipher == null) {
+				return PersonalDataProtection.seal(ciphers.get(), this.key, plain, aad);
+			}
+			try {
+				return PersonalDataProtection.seal(cipher, this.key, plain, aad);
+			}
+			finally {
+				this.idle.setRelease(cipher);
+			}
 		}
 
 		byte[] open(byte[] sealed, byte[] aad, String field) {
-			Cipher cipher = borrow();
-			byte[] plain = PersonalDataProtection.open(cipher, this.key, sealed, aad, field);
-			this.idle.setRelease(cipher);
-			return plain;
-		}
-
-		private Cipher borrow() {
 			Cipher cipher = this.idle.getAndSet(null);
-			return (cipher != null) ? cipher : newCipher();
+			if (cipher == null) {
+				return PersonalDataProtection.open(ciphers.get(), this.key, sealed, aad, field);
+			}
+			try {
+				return PersonalDataProtection.open(cipher, this.key, sealed, aad, field);
+			}
+			finally {
+				this.idle.setRelease(cipher);
+			}
 		}
 
 	}
@@ -413,13 +432,13 @@ public final class PersonalDataProtection {
 	 */
 	public byte[] decrypt(byte[] stored, PersonalFields fields, UUID eventId) {
 		List<PersonalFields.Field> personal = fields.fields();
-		// At most a few personal fields: arrays beat maps.
+		// At most a few personal fields: arrays beat maps. An envelope is found by its
+		// offsets (its opening quote, its closing quote + 1), never made a String.
 		String[] subjects = new String[personal.size()];
 		int[] starts = new int[personal.size()];
 		int[] ends = new int[personal.size()];
-		String[] envelopes = new String[personal.size()];
 		int found = 0;
-		try (JsonParser parser = JsonData.TREES.createParser(stored)) {
+		try (JsonParser parser = PARSERS.createParser(ObjectReadContext.empty(), stored)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				throw new IllegalArgumentException("the stored data is not a JSON object");
 			}
@@ -436,19 +455,18 @@ public final class PersonalDataProtection {
 					}
 					if (name.equals(field.json()) && value == JsonToken.VALUE_STRING) {
 						int start = (int) parser.currentTokenLocation().getByteOffset();
-						String text = parser.getString();
-						int end = (int) parser.currentLocation().getByteOffset();
-						if (text.startsWith(ENVELOPE_PREFIX)) {
-							if (start < 0 || end > stored.length || stored[start] != '"' || stored[end - 1] != '"') {
-								// Not where the parser said: decrypt in a tree instead.
-								return JsonData.TREES.writeValueAsBytes(
-										decrypt((ObjectNode) JsonData.TREES.readTree(stored), fields, eventId));
-							}
-							starts[i] = start;
-							ends[i] = end;
-							envelopes[i] = text;
-							found++;
+						int end = envelopeEnd(stored, start);
+						if (end == NOT_AN_ENVELOPE) {
+							continue;
 						}
+						if (end == ESCAPED) {
+							// Written by hand with escapes: read in a tree instead.
+							return JsonData.TREES.writeValueAsBytes(
+									decrypt((ObjectNode) JsonData.TREES.readTree(stored), fields, eventId));
+						}
+						starts[i] = start;
+						ends[i] = end;
+						found++;
 					}
 				}
 				if (!used) {
@@ -459,23 +477,60 @@ public final class PersonalDataProtection {
 		if (found == 0) {
 			return stored;
 		}
-		return splice(stored, personal, subjects, starts, ends, envelopes, eventId);
+		return splice(stored, personal, subjects, starts, ends, eventId);
+	}
+
+	private static final int NOT_AN_ENVELOPE = -1;
+
+	private static final int ESCAPED = -2;
+
+	/**
+	 * Where the string starting at an offset (its opening quote) ends, just past its
+	 * closing quote, when it is an envelope as the store writes them (the prefix and
+	 * base64, nothing escaped); {@link #NOT_AN_ENVELOPE} when it does not start with the
+	 * prefix, {@link #ESCAPED} when it does but holds an escape.
+	 */
+	private static int envelopeEnd(byte[] json, int start) {
+		if (start < 0 || start + 1 + PREFIX_BYTES.length > json.length || json[start] != '"') {
+			return ESCAPED;
+		}
+		for (int i = 0; i < PREFIX_BYTES.length; i++) {
+			if (json[start + 1 + i] != PREFIX_BYTES[i]) {
+				return (json[start + 1 + i] == '\\') ? ESCAPED : NOT_AN_ENVELOPE;
+			}
+		}
+		for (int i = start + 1 + PREFIX_BYTES.length; i < json.length; i++) {
+			if (json[i] == '"') {
+				return i + 1;
+			}
+			if (json[i] == '\\') {
+				return ESCAPED;
+			}
+		}
+		return ESCAPED;
 	}
 
 	/** The stored JSON with each envelope found replaced by its value's JSON. */
 	private byte[] splice(byte[] stored, List<PersonalFields.Field> personal, String[] subjects, int[] starts,
-			int[] ends, String[] envelopes, UUID eventId) {
+			int[] ends, UUID eventId) {
 		byte[][] values = new byte[personal.size()][];
+		byte[] id = null;
 		int length = stored.length;
 		for (int i = 0; i < values.length; i++) {
-			if (envelopes[i] == null) {
+			if (ends[i] == 0) {
 				continue;
 			}
 			PersonalFields.Field field = personal.get(i);
 			CachedKey key = (subjects[i] != null) ? key(subjects[i], false) : null;
-			values[i] = (key != null)
-					? key.open(unbase64(envelopes[i], field), aad(eventId, field.json()), field.json())
-					: replacementJson(field);
+			if (key != null) {
+				byte[] sealed = unbase64(Arrays.copyOfRange(stored, starts[i] + 1 + PREFIX_BYTES.length, ends[i] - 1),
+						field);
+				id = (id != null) ? id : eventId.toString().getBytes(StandardCharsets.US_ASCII);
+				values[i] = key.open(sealed, aad(id, aadSuffix(field.json())), field.json());
+			}
+			else {
+				values[i] = replacementJson(field);
+			}
 			length += values[i].length - (ends[i] - starts[i]);
 		}
 		byte[] json = new byte[length];
@@ -503,6 +558,15 @@ public final class PersonalDataProtection {
 			}
 		}
 		return next;
+	}
+
+	private static byte[] unbase64(byte[] base64, PersonalFields.Field field) {
+		try {
+			return Base64.getDecoder().decode(base64);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("the encrypted value of '" + field.json() + "' is damaged (not base64)");
+		}
 	}
 
 	private static byte[] unbase64(String envelope, PersonalFields.Field field) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -152,6 +153,23 @@ class PersonalDataEncodingTests {
 			store.append("s", NewEvent.of(new Scored("c-1", 2.5)));
 			assertThat(store.readStream("s").get(0).payload()).isEqualTo(new Scored("c-1", 2.5));
 		}
+	}
+
+	@Test
+	void anEnvelopeWrittenWithEscapesOpensAsTheStoreWroteIt() {
+		PersonalDataProtection protection = PersonalDataProtection.of(MASTER_KEY, new InMemorySubjectKeyStore());
+		PersonalFields fields = PersonalFields.of(Named.class);
+		UUID id = UUID.randomUUID();
+		byte[] stored = protection.encrypt(new Named("c-1", "Ada \"A\" L."), fields, id,
+				JacksonEventSerializer.defaults());
+		String json = new String(stored, StandardCharsets.UTF_8);
+		String escaped = json.replace("\"pd1:", "\"\\u0070d1:");
+		assertThat(escaped).isNotEqualTo(json);
+		String plain = "{\"customerId\":\"c-1\",\"fullName\":\"Ada \\\"A\\\" L.\"}";
+		assertThat(new String(protection.decrypt(stored, fields, id), StandardCharsets.UTF_8)).isEqualTo(plain);
+		assertThat(new String(protection.decrypt(escaped.getBytes(StandardCharsets.UTF_8), fields, id),
+				StandardCharsets.UTF_8))
+			.isEqualTo(plain);
 	}
 
 	@Test
