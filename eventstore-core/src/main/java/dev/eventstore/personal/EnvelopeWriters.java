@@ -108,7 +108,7 @@ final class EnvelopeWriters extends ValueSerializerModifier {
 			this.field = field;
 			this.protection = protection;
 			this.plain = plain;
-			this.aadSuffix = PersonalDataProtection.aadSuffix(field.json());
+			this.aadSuffix = Envelopes.aadSuffix(field.json());
 		}
 
 		@Override
@@ -139,7 +139,7 @@ final class EnvelopeWriters extends ValueSerializerModifier {
 							+ "' is null: personal data needs the id of the person it belongs to");
 				}
 				byte[] envelope = this.protection.envelope(subject, json(value),
-						PersonalDataProtection.aad(sealing.eventId, this.aadSuffix));
+						Envelopes.aad(sealing.eventId, this.aadSuffix));
 				gen.writeName(getName());
 				// Prefix and base64: nothing to escape.
 				gen.writeRawUTF8String(envelope, 0, envelope.length);

@@ -1,0 +1,234 @@
+package dev.eventstore.personal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import dev.eventstore.internal.JsonData;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.TokenStreamFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Opens the {@link Envelopes} in stored data: each personal value decrypted under its
+ * subject's key, or given its field's replacement once the subject is erased (or has no
+ * id). Stored JSON is read in one streaming pass that finds the envelopes' offsets and
+ * swaps their bytes for the values' JSON; a tree an upcaster made has its values set in
+ * place.
+ */
+final class EnvelopeReader {
+
+	/**
+	 * Finds envelopes in stored data: the store's factory (whose parsers give byte
+	 * offsets), without a mapper's context, as the pass binds nothing.
+	 */
+	private static final TokenStreamFactory PARSERS = JsonData.TREES.tokenStreamFactory();
+
+	private static final int NOT_AN_ENVELOPE = -1;
+
+	private static final int ESCAPED = -2;
+
+	private final SubjectKeys keys;
+
+	EnvelopeReader(SubjectKeys keys) {
+		this.keys = keys;
+	}
+
+	/**
+	 * Stored data with each personal value decrypted, or replaced when its subject was
+	 * erased: for the store, at read.
+	 * @param tree the stored data, a tree of the caller's own: its values are replaced
+	 * @param fields the payload class's personal components
+	 * @param eventId the event's id
+	 * @return the tree, holding the values
+	 * @throws IllegalArgumentException if a value does not decrypt (damaged, or moved
+	 * from another event)
+	 */
+	ObjectNode decrypt(ObjectNode tree, PersonalFields fields, UUID eventId) {
+		for (PersonalFields.Field field : fields.fields()) {
+			JsonNode value = tree.get(field.json());
+			if (value == null || !value.isString()
+					|| !value.stringValue().startsWith(PersonalDataProtection.ENVELOPE_PREFIX)) {
+				continue;
+			}
+			JsonNode subjectNode = tree.get(field.subjectJson());
+			String subject = (subjectNode != null && !subjectNode.isNull())
+					? (subjectNode.isString() ? subjectNode.stringValue() : subjectNode.toString()) : null;
+			DataKey key = (subject != null) ? this.keys.find(subject) : null;
+			if (key == null) {
+				tree.set(field.json(), replacement(field));
+				continue;
+			}
+			byte[] sealed = Envelopes.unbase64(
+					value.stringValue().substring(Envelopes.PREFIX.length).getBytes(StandardCharsets.ISO_8859_1),
+					field);
+			byte[] plain = key.open(sealed, Envelopes.aad(eventId, field.json()), field.json());
+			tree.set(field.json(), JsonData.TREES.readTree(plain));
+		}
+		return tree;
+	}
+
+	/**
+	 * Stored JSON with each personal value decrypted, or replaced when its subject was
+	 * erased: the stored bytes with each envelope's bytes swapped for the value's JSON,
+	 * found in one streaming pass (no tree). For the store, at read.
+	 * @param stored the stored JSON object, UTF-8; not changed
+	 * @param fields the payload class's personal components
+	 * @param eventId the event's id
+	 * @return the JSON, holding the values
+	 * @throws IllegalArgumentException if a value does not decrypt (damaged, or moved
+	 * from another event)
+	 */
+	byte[] decrypt(byte[] stored, PersonalFields fields, UUID eventId) {
+		List<PersonalFields.Field> personal = fields.fields();
+		// At most a few personal fields: arrays beat maps. An envelope is found by its
+		// offsets (its opening quote, its closing quote + 1), never made a String.
+		String[] subjects = new String[personal.size()];
+		int[] starts = new int[personal.size()];
+		int[] ends = new int[personal.size()];
+		int found = 0;
+		try (JsonParser parser = PARSERS.createParser(ObjectReadContext.empty(), stored)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				throw new IllegalArgumentException("the stored data is not a JSON object");
+			}
+			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+				String name = parser.currentName();
+				JsonToken value = parser.nextToken();
+				boolean used = false;
+				for (int i = 0; i < subjects.length; i++) {
+					PersonalFields.Field field = personal.get(i);
+					if (name.equals(field.subjectJson()) && value != JsonToken.VALUE_NULL) {
+						subjects[i] = value.isScalarValue() ? parser.getString()
+								: JsonData.TREES.readTree(parser).toString();
+						used = true;
+					}
+					if (name.equals(field.json()) && value == JsonToken.VALUE_STRING) {
+						int start = (int) parser.currentTokenLocation().getByteOffset();
+						int end = envelopeEnd(stored, start);
+						if (end == NOT_AN_ENVELOPE) {
+							continue;
+						}
+						if (end == ESCAPED) {
+							// Written by hand with escapes: read in a tree instead.
+							return JsonData.TREES.writeValueAsBytes(
+									decrypt((ObjectNode) JsonData.TREES.readTree(stored), fields, eventId));
+						}
+						starts[i] = start;
+						ends[i] = end;
+						found++;
+					}
+				}
+				if (!used) {
+					parser.skipChildren();
+				}
+			}
+		}
+		if (found == 0) {
+			return stored;
+		}
+		return splice(stored, personal, subjects, starts, ends, eventId);
+	}
+
+	/**
+	 * Where the string starting at an offset (its opening quote) ends, just past its
+	 * closing quote, when it is an envelope as the store writes them (the prefix and
+	 * base64, nothing escaped); {@link #NOT_AN_ENVELOPE} when it does not start with the
+	 * prefix, {@link #ESCAPED} when it does but holds an escape.
+	 */
+	private static int envelopeEnd(byte[] json, int start) {
+		if (start < 0 || start + 1 + Envelopes.PREFIX.length > json.length || json[start] != '"') {
+			return ESCAPED;
+		}
+		for (int i = 0; i < Envelopes.PREFIX.length; i++) {
+			if (json[start + 1 + i] != Envelopes.PREFIX[i]) {
+				return (json[start + 1 + i] == '\\') ? ESCAPED : NOT_AN_ENVELOPE;
+			}
+		}
+		for (int i = start + 1 + Envelopes.PREFIX.length; i < json.length; i++) {
+			if (json[i] == '"') {
+				return i + 1;
+			}
+			if (json[i] == '\\') {
+				return ESCAPED;
+			}
+		}
+		return ESCAPED;
+	}
+
+	/** The stored JSON with each envelope found replaced by its value's JSON. */
+	private byte[] splice(byte[] stored, List<PersonalFields.Field> personal, String[] subjects, int[] starts,
+			int[] ends, UUID eventId) {
+		byte[][] values = new byte[personal.size()][];
+		byte[] id = null;
+		int length = stored.length;
+		for (int i = 0; i < values.length; i++) {
+			if (ends[i] == 0) {
+				continue;
+			}
+			PersonalFields.Field field = personal.get(i);
+			DataKey key = (subjects[i] != null) ? this.keys.find(subjects[i]) : null;
+			if (key != null) {
+				byte[] sealed = Envelopes
+					.unbase64(Arrays.copyOfRange(stored, starts[i] + 1 + Envelopes.PREFIX.length, ends[i] - 1), field);
+				id = (id != null) ? id : eventId.toString().getBytes(StandardCharsets.US_ASCII);
+				values[i] = key.open(sealed, Envelopes.aad(id, Envelopes.aadSuffix(field.json())), field.json());
+			}
+			else {
+				values[i] = replacementJson(field);
+			}
+			length += values[i].length - (ends[i] - starts[i]);
+		}
+		byte[] json = new byte[length];
+		int from = 0;
+		int to = 0;
+		// Envelopes in the order they are in the JSON.
+		for (int next = nextEnvelope(starts, values, -1); next >= 0; next = nextEnvelope(starts, values,
+				starts[next])) {
+			int plain = starts[next] - from;
+			System.arraycopy(stored, from, json, to, plain);
+			to += plain;
+			System.arraycopy(values[next], 0, json, to, values[next].length);
+			to += values[next].length;
+			from = ends[next];
+		}
+		System.arraycopy(stored, from, json, to, stored.length - from);
+		return json;
+	}
+
+	private static int nextEnvelope(int[] starts, byte[][] values, int after) {
+		int next = -1;
+		for (int i = 0; i < starts.length; i++) {
+			if (values[i] != null && starts[i] > after && (next < 0 || starts[i] < starts[next])) {
+				next = i;
+			}
+		}
+		return next;
+	}
+
+	private static byte[] replacementJson(PersonalFields.Field field) {
+		return replacement(field).toString().getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static JsonNode replacement(PersonalFields.Field field) {
+		JsonNodeFactory nodes = JsonNodeFactory.instance;
+		if (field.replacement().isEmpty()) {
+			return nodes.nullNode();
+		}
+		if (field.text()) {
+			return nodes.stringNode(field.replacement());
+		}
+		try {
+			return JsonData.TREES.readTree(field.replacement());
+		}
+		catch (JacksonException ex) {
+			return nodes.nullNode();
+		}
+	}
+
+}
