@@ -2,19 +2,13 @@ package dev.eventstore.personal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.eventstore.internal.DurableFiles;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,8 +28,6 @@ import org.jspecify.annotations.Nullable;
  * @since 0.2.0
  */
 public final class FileSubjectKeyStore implements SubjectKeyStore {
-
-	private static final System.Logger logger = System.getLogger(FileSubjectKeyStore.class.getName());
 
 	private static final String SUFFIX = ".key";
 
@@ -62,7 +54,7 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 			boolean created = !Files.exists(this.directory);
 			Files.createDirectories(this.directory);
 			if (created) {
-				forceDirectory(this.directory.getParent());
+				DurableFiles.forceDirectory(this.directory.getParent());
 			}
 			this.size = new AtomicLong(count());
 		}
@@ -127,9 +119,9 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 			Path shard = path.getParent();
 			if (!Files.isDirectory(shard)) {
 				Files.createDirectories(shard);
-				forceDirectory(this.directory);
+				DurableFiles.forceDirectory(this.directory);
 			}
-			write(path, wrappedKey);
+			DurableFiles.create(path, wrappedKey);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(
@@ -145,7 +137,7 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 		try {
 			boolean deleted = Files.deleteIfExists(path);
 			if (deleted) {
-				forceDirectory(path.getParent());
+				DurableFiles.forceDirectory(path.getParent());
 				this.size.decrementAndGet();
 			}
 			return deleted;
@@ -176,7 +168,7 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 			return;
 		}
 		try {
-			write(path, value);
+			DurableFiles.create(path, value);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot write the master key's check value " + path + ": " + ex, ex);
@@ -191,40 +183,6 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 	@Override
 	public String location() {
 		return this.directory.toString();
-	}
-
-	/** Writes a new file whole: temporary file, forced, renamed, directory forced. */
-	private static void write(Path path, byte[] content) throws IOException {
-		Path temporary = path.resolveSibling(path.getFileName() + ".tmp");
-		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-				StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-			ByteBuffer buffer = ByteBuffer.wrap(content);
-			while (buffer.hasRemaining()) {
-				channel.write(buffer);
-			}
-			channel.force(true);
-		}
-		try {
-			Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE);
-		}
-		catch (FileAlreadyExistsException | AtomicMoveNotSupportedException ex) {
-			Files.deleteIfExists(temporary);
-			throw ex;
-		}
-		forceDirectory(path.getParent());
-	}
-
-	private static void forceDirectory(@Nullable Path directory) {
-		if (directory == null) {
-			return;
-		}
-		try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-			channel.force(true);
-		}
-		catch (IOException ex) {
-			// Some platforms cannot open a directory; the files' own forces still hold.
-			logger.log(Level.DEBUG, "Could not force directory " + directory, ex);
-		}
 	}
 
 	@Override

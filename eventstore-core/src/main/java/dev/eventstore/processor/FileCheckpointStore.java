@@ -9,7 +9,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -27,6 +26,7 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
 import dev.eventstore.EventStoreException;
+import dev.eventstore.internal.DurableFiles;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -213,27 +213,15 @@ final class FileCheckpointStore implements CheckpointStore {
 	}
 
 	/**
-	 * Writes a temporary file, forces it, renames it over the file and forces the
-	 * directory: after a crash the file holds the old content or the new.
+	 * Replaces a file whole ({@link DurableFiles#replace}): after a crash it holds the
+	 * old content or the new.
 	 */
-	private void replace(Path file, byte[] content) throws IOException {
-		Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-				StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-			ByteBuffer buffer = ByteBuffer.wrap(content);
-			while (buffer.hasRemaining()) {
-				channel.write(buffer);
-			}
-			channel.force(true);
-		}
+	private static void replace(Path file, byte[] content) throws IOException {
 		try {
-			Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			DurableFiles.replace(file, content);
 		}
 		catch (AtomicMoveNotSupportedException ex) {
 			throw new EventStoreException("The file system of " + file + " cannot rename atomically", ex);
-		}
-		try (FileChannel dir = FileChannel.open(this.directory, StandardOpenOption.READ)) {
-			dir.force(true);
 		}
 	}
 
@@ -335,10 +323,8 @@ final class FileCheckpointStore implements CheckpointStore {
 		}
 	}
 
-	private void forceDirectory() throws IOException {
-		try (FileChannel dir = FileChannel.open(this.directory, StandardOpenOption.READ)) {
-			dir.force(true);
-		}
+	private void forceDirectory() {
+		DurableFiles.forceDirectory(this.directory);
 	}
 
 	/** A line of JSON with the CRC-32C of its other fields' text as its last field. */

@@ -2,14 +2,10 @@ package dev.eventstore.snapshot;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -18,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.zip.CRC32C;
 
+import dev.eventstore.internal.DurableFiles;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -165,16 +162,7 @@ final class FileSnapshotStore implements SnapshotStore {
 				snapshot.fingerprint(), json.writeValueAsString(node.get("state"))));
 		try {
 			Files.createDirectories(this.directory);
-			Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-			try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-					StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-				ByteBuffer buffer = ByteBuffer.wrap(json.writeValueAsBytes(node));
-				while (buffer.hasRemaining()) {
-					channel.write(buffer);
-				}
-				channel.force(true);
-			}
-			Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			DurableFiles.replace(file, json.writeValueAsBytes(node));
 			remember(snapshot);
 		}
 		catch (IOException ex) {

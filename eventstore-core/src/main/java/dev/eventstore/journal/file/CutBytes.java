@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 import dev.eventstore.EventStoreException;
+import dev.eventstore.internal.DurableFiles;
 
 /**
  * Keeps what recovery cuts off a journal: before a byte is removed, the bytes are copied
@@ -65,7 +66,7 @@ final class CutBytes {
 						+ ", but the " + (to - from) + " bytes after it could not be saved to " + side + " first: " + ex
 						+ "; nothing was cut", ex);
 			}
-			Directories.sync(journal.getParent());
+			DurableFiles.forceDirectory(journal.getParent());
 			return side;
 		}
 	}

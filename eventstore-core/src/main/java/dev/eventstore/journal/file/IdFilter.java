@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.UUID;
 
+import dev.eventstore.internal.DurableFiles;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -212,7 +213,7 @@ final class IdFilter implements AutoCloseable {
 			MappedReads.unmap(buffer, temporary);
 		}
 		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		Directories.sync(file.getParent());
+		DurableFiles.forceDirectory(file.getParent());
 		IdFilter created = Objects.requireNonNull(tryOpen(file, journal));
 		created.verified = true;
 		return created;

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.eventstore.internal.DurableFiles;
 import dev.eventstore.internal.IdTable;
 import org.jspecify.annotations.Nullable;
 
@@ -156,7 +157,7 @@ final class IndexAtClose {
 				.putInt(SegmentIndex.crc(buffer, HEADER, (int) bodySize));
 			header.putInt(SegmentIndex.crc(buffer, 0, HEADER - 4));
 			buffer.position(0).limit(buffer.capacity());
-			Directories.replace(path, buffer);
+			DurableFiles.replace(path, buffer);
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.log(Level.WARNING, "Journal {0}: could not record its index at close ({1}); the next open scans it",

@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
+import dev.eventstore.internal.DurableFiles;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -108,7 +109,7 @@ final class JournalIdentity {
 		// A journal converted from a single file keeps that file's id, its first event's.
 		UUID first = firstEventId(Segments.segmentPath(file.getParent(), 1));
 		UUID id = (first != null) ? first : UUID.randomUUID();
-		Directories.replace(file, ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.US_ASCII)));
+		DurableFiles.replace(file, ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.US_ASCII)));
 		return id;
 	}
 

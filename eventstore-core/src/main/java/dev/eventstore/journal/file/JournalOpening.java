@@ -16,6 +16,7 @@ import java.util.function.ToLongFunction;
 
 import dev.eventstore.EventStoreException;
 import dev.eventstore.FsyncPolicy;
+import dev.eventstore.internal.DurableFiles;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -84,7 +85,7 @@ final class JournalOpening {
 				if (opened.recovered.lastPosition() == 0 && opened.recovered.keptEnd() == 0
 						&& opened.readChannel.size() == 0) {
 					// A file just created: make its name durable.
-					Directories.sync(file.getParent());
+					DurableFiles.forceDirectory(file.getParent());
 				}
 			}
 			return opened;
@@ -208,7 +209,7 @@ final class JournalOpening {
 	private void openSegments(Path directory) throws IOException {
 		if (!Files.isDirectory(directory)) {
 			Files.createDirectory(directory);
-			Directories.sync(directory.getParent());
+			DurableFiles.forceDirectory(directory.getParent());
 		}
 		List<Segments.Listed> listed = Segments.list(directory);
 		if (listed.isEmpty()) {

@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import dev.eventstore.EventStoreException;
 import dev.eventstore.JournalCorruptedException;
+import dev.eventstore.internal.DurableFiles;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -101,8 +102,8 @@ final class MissingSegments {
 				Files.move(file, kept, StandardCopyOption.ATOMIC_MOVE);
 			}
 		}
-		Directories.sync(directory);
-		Directories.sync(directory.getParent());
+		DurableFiles.forceDirectory(directory);
+		DurableFiles.forceDirectory(directory.getParent());
 		return missing;
 	}
 

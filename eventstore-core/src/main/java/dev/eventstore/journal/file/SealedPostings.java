@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
+import dev.eventstore.internal.DurableFiles;
 import dev.eventstore.journal.support.Postings;
 import dev.eventstore.journal.support.QueryIndex;
 import org.jspecify.annotations.Nullable;
@@ -131,7 +132,7 @@ final class SealedPostings implements Postings {
 		crc.update(buffer.array(), 0, buffer.position());
 		buffer.putInt((int) crc.getValue());
 		buffer.flip();
-		Directories.replace(pathOf(segment), buffer);
+		DurableFiles.replace(pathOf(segment), buffer);
 	}
 
 	/**

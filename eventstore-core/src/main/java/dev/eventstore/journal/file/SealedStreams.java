@@ -15,6 +15,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
+import dev.eventstore.internal.DurableFiles;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -303,7 +304,7 @@ final class SealedStreams {
 		crc.update(buffer.array(), 0, buffer.position());
 		buffer.putInt((int) crc.getValue());
 		buffer.flip();
-		Directories.replace(directory.resolve(FILE), buffer);
+		DurableFiles.replace(directory.resolve(FILE), buffer);
 	}
 
 	/**

@@ -16,6 +16,7 @@ import java.util.function.ObjIntConsumer;
 import java.util.function.ToLongFunction;
 import java.util.zip.CRC32C;
 
+import dev.eventstore.internal.DurableFiles;
 import dev.eventstore.internal.IdTable;
 import org.jspecify.annotations.Nullable;
 
@@ -418,7 +419,7 @@ final class SegmentIndex implements LineIndex {
 		buffer.putInt(64, crc(buffer, HEADER, (int) size - HEADER));
 		buffer.putInt(68, crc(buffer, 0, 68));
 		buffer.position(0);
-		Directories.replace(pathOf(segment), buffer);
+		DurableFiles.replace(pathOf(segment), buffer);
 		return fingerprint;
 	}
 

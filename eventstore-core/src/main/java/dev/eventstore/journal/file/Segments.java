@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import dev.eventstore.EventStoreException;
+import dev.eventstore.internal.DurableFiles;
 import dev.eventstore.journal.file.LineFormat.LineFormatException;
 
 /**
@@ -117,7 +118,7 @@ final class Segments {
 	static Path create(Path directory, long first) throws IOException {
 		Path segment = segmentPath(directory, first);
 		Files.newByteChannel(segment, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-		Directories.sync(directory);
+		DurableFiles.forceDirectory(directory);
 		return segment;
 	}
 
@@ -135,7 +136,7 @@ final class Segments {
 		if (!Files.exists(journal) && Files.exists(building.resolve(CONVERTED_MARKER))) {
 			Files.delete(building.resolve(CONVERTED_MARKER));
 			Files.move(building, journal, StandardCopyOption.ATOMIC_MOVE);
-			Directories.sync(journal.getParent());
+			DurableFiles.forceDirectory(journal.getParent());
 			logger.log(Level.INFO, "Journal {0}: finished its conversion to segments", journal);
 			return;
 		}
@@ -160,15 +161,15 @@ final class Segments {
 		try (FileChannel source = FileChannel.open(journal, StandardOpenOption.READ)) {
 			LineScanner.scanLines(source, journal, keptEnd, new Splitter(source, building, segmentSize));
 		}
-		Directories.sync(building);
+		DurableFiles.forceDirectory(building);
 		Files.createFile(building.resolve(CONVERTED_MARKER));
-		Directories.sync(building);
+		DurableFiles.forceDirectory(building);
 		Path backup = journal
 			.resolveSibling(journal.getFileName() + ".single-file-" + CutBytes.TIME.format(Instant.now()));
 		Files.move(journal, backup, StandardCopyOption.ATOMIC_MOVE);
 		Files.delete(building.resolve(CONVERTED_MARKER));
 		Files.move(building, journal, StandardCopyOption.ATOMIC_MOVE);
-		Directories.sync(journal.getParent());
+		DurableFiles.forceDirectory(journal.getParent());
 		return backup;
 	}
 
