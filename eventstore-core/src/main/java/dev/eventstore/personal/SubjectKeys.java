@@ -129,6 +129,11 @@ final class SubjectKeys {
 		}
 	}
 
+	/** How many keys are cached now: at most {@value #CACHED_KEYS}. */
+	int cached() {
+		return this.cache.size();
+	}
+
 	long erasures() {
 		return this.erasures.get();
 	}

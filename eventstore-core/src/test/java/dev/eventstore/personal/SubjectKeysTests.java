@@ -1,0 +1,119 @@
+package dev.eventstore.personal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The subjects' keys: one key a subject however many threads make it at once, erasures
+ * racing loads never leave an erased key cached, and the cache stays within its bound
+ * while every key still works.
+ */
+class SubjectKeysTests {
+
+	static final byte[] MASTER_KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+	@Test
+	void threadsMakingTheSameSubjectsKeysAtOnceGetOneKeyEach() throws Exception {
+		InMemorySubjectKeyStore store = new InMemorySubjectKeyStore();
+		SubjectKeys keys = new SubjectKeys(MASTER_KEY, store);
+		Set<DataKey> made = ConcurrentHashMap.newKeySet();
+		ExecutorService threads = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<?>> runs = new ArrayList<>();
+			for (int t = 0; t < 8; t++) {
+				runs.add(threads.submit(() -> {
+					for (int subject = 0; subject < 200; subject++) {
+						made.add(keys.findOrMake("subject-" + subject));
+					}
+				}));
+			}
+			for (Future<?> run : runs) {
+				run.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(store.size()).isEqualTo(200);
+		assertThat(made).hasSize(200);
+		byte[] aad = "aad".getBytes(StandardCharsets.US_ASCII);
+		byte[] sealed = keys.findOrMake("subject-7").seal("value".getBytes(StandardCharsets.UTF_8), aad);
+		SubjectKeys reloaded = new SubjectKeys(MASTER_KEY, store);
+		assertThat(new String(reloaded.findOrMake("subject-7").open(sealed, aad, "f"), StandardCharsets.UTF_8))
+			.isEqualTo("value");
+	}
+
+	@Test
+	void anErasureRacingLoadsLeavesTheKeyGoneForEveryLaterRead() throws Exception {
+		for (int round = 0; round < 20; round++) {
+			InMemorySubjectKeyStore store = new InMemorySubjectKeyStore();
+			SubjectKeys maker = new SubjectKeys(MASTER_KEY, store);
+			for (int subject = 0; subject < 50; subject++) {
+				maker.findOrMake("subject-" + subject);
+			}
+			SubjectKeys keys = new SubjectKeys(MASTER_KEY, store);
+			ExecutorService threads = Executors.newFixedThreadPool(4);
+			try {
+				List<Future<?>> loads = new ArrayList<>();
+				for (int t = 0; t < 3; t++) {
+					loads.add(threads.submit(() -> {
+						for (int subject = 0; subject < 50; subject++) {
+							keys.find("subject-" + subject);
+						}
+					}));
+				}
+				long before = keys.erasures();
+				for (int subject = 0; subject < 50; subject += 2) {
+					assertThat(keys.erase("subject-" + subject)).isTrue();
+				}
+				assertThat(keys.erasures()).isEqualTo(before + 25);
+				for (Future<?> load : loads) {
+					load.get(30, TimeUnit.SECONDS);
+				}
+			}
+			finally {
+				threads.shutdownNow();
+			}
+			for (int subject = 0; subject < 50; subject++) {
+				if (subject % 2 == 0) {
+					assertThat(keys.find("subject-" + subject)).as("erased subject-%d", subject).isNull();
+				}
+				else {
+					assertThat(keys.find("subject-" + subject)).isNotNull();
+				}
+			}
+			assertThat(store.size()).isEqualTo(25);
+		}
+	}
+
+	@Test
+	void theCacheStaysWithinItsBoundAndADroppedKeyIsLoadedAgain() {
+		InMemorySubjectKeyStore store = new InMemorySubjectKeyStore();
+		SubjectKeys keys = new SubjectKeys(MASTER_KEY, store);
+		byte[] aad = "aad".getBytes(StandardCharsets.US_ASCII);
+		byte[] first = keys.findOrMake("subject-0").seal("first".getBytes(StandardCharsets.UTF_8), aad);
+		int subjects = SubjectKeys.CACHED_KEYS + 500;
+		for (int subject = 1; subject < subjects; subject++) {
+			keys.findOrMake("subject-" + subject);
+		}
+		assertThat(keys.cached()).isEqualTo(SubjectKeys.CACHED_KEYS);
+		assertThat(store.size()).isEqualTo(subjects);
+		for (int subject = 0; subject < subjects; subject += 97) {
+			assertThat(keys.find("subject-" + subject)).isNotNull();
+		}
+		assertThat(new String(keys.find("subject-0").open(first, aad, "f"), StandardCharsets.UTF_8)).isEqualTo("first");
+		assertThat(keys.cached()).isEqualTo(SubjectKeys.CACHED_KEYS);
+	}
+
+}
