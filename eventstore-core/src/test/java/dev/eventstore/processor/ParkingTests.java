@@ -15,9 +15,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.eventstore.EventStore;
 import dev.eventstore.FsyncPolicy;
 import dev.eventstore.NewEvent;
+import dev.eventstore.OpenResources;
 import dev.eventstore.StoredEvent;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,19 +39,8 @@ class ParkingTests {
 	@TempDir
 	Path dir;
 
-	private final List<AutoCloseable> open = new ArrayList<>();
-
-	@AfterEach
-	void closeAll() throws Exception {
-		for (int i = this.open.size() - 1; i >= 0; i--) {
-			this.open.get(i).close();
-		}
-	}
-
-	private <T extends AutoCloseable> T keep(T resource) {
-		this.open.add(resource);
-		return resource;
-	}
+	@RegisterExtension
+	final OpenResources open = new OpenResources();
 
 	private Path journal() {
 		return this.dir.resolve("events.ndjson");
@@ -104,11 +94,11 @@ class ParkingTests {
 
 	@Test
 	void aPoisonEventIsParkedWithItsStreamsLaterEventsAndOtherStreamsComplete() {
-		EventStore store = keep(EventStore.builder().persistPath(journal()).fsync(FsyncPolicy.NEVER).build());
+		EventStore store = this.open.keep(EventStore.builder().persistPath(journal()).fsync(FsyncPolicy.NEVER).build());
 		List<Long> b = appendWithPoisonInB(store);
 		PoisonableHandler handler = new PoisonableHandler();
 		handler.poisoned.add("b");
-		Processor processor = keep(processor(store, handler, 2).start());
+		Processor processor = this.open.keep(processor(store, handler, 2).start());
 		assertThat(processor.awaitHandled(20, WAIT)).isTrue();
 		assertThat(handler.handled).containsOnlyKeys("a", "b", "c", "d", "e");
 		for (String stream : List.of("a", "c", "d", "e")) {
@@ -144,10 +134,10 @@ class ParkingTests {
 			assertThat(processor.awaitHandled(20, WAIT)).isTrue();
 			assertThat(processor.parked()).hasSize(3);
 		}
-		EventStore store = keep(EventStore.builder().persistPath(journal()).fsync(FsyncPolicy.NEVER).build());
+		EventStore store = this.open.keep(EventStore.builder().persistPath(journal()).fsync(FsyncPolicy.NEVER).build());
 		PoisonableHandler restarted = new PoisonableHandler();
 		restarted.poisoned.add("b");
-		Processor processor = keep(processor(store, restarted, 3).start());
+		Processor processor = this.open.keep(processor(store, restarted, 3).start());
 		await().atMost(WAIT).until(() -> processor.status().parked() == 3);
 		assertThat(processor.parked()).extracting(ParkedEvent::position).containsExactly(b.get(1), b.get(2), b.get(3));
 		assertThat(processor.parked().get(0).attempts()).isEqualTo(2);
@@ -176,12 +166,12 @@ class ParkingTests {
 
 	@Test
 	void aDiscardDropsTheFirstParkedEventOnceAndTheHeldOnesFollow() {
-		EventStore store = keep(EventStore.builder().persistPath(journal()).fsync(FsyncPolicy.NEVER).build());
+		EventStore store = this.open.keep(EventStore.builder().persistPath(journal()).fsync(FsyncPolicy.NEVER).build());
 		List<Long> b = appendWithPoisonInB(store);
 		PoisonableHandler handler = new PoisonableHandler();
 		handler.poisoned.add("b");
 		List<ParkedEvent> discarded = new CopyOnWriteArrayList<>();
-		Processor processor = keep(Processor.builder("parking", store, handler)
+		Processor processor = this.open.keep(Processor.builder("parking", store, handler)
 			.checkpoints(CheckpointStore.besideJournal(journal()))
 			.retry(RetryPolicy.none())
 			.whenRetriesExhausted(RetriesExhausted.PARK)
@@ -206,14 +196,14 @@ class ParkingTests {
 
 	@Test
 	void aHeldEventThatFailsAfterTheRetryBecomesTheFirstParkedOneOfItsStream() {
-		EventStore store = keep(EventStore.inMemory());
+		EventStore store = this.open.keep(EventStore.inMemory());
 		PoisonableHandler handler = new PoisonableHandler();
 		handler.poisoned.add("b");
 		store.append("b", NewEvent.of("Poison", Map.of()));
 		store.append("b", NewEvent.of("Fine", Map.of()));
 		store.append("b", NewEvent.of("Poison", Map.of()));
 		store.append("b", NewEvent.of("Fine", Map.of()));
-		Processor processor = keep(Processor.builder("parking", store, handler)
+		Processor processor = this.open.keep(Processor.builder("parking", store, handler)
 			.retry(RetryPolicy.none())
 			.whenRetriesExhausted(RetriesExhausted.PARK)
 			.build()
@@ -235,12 +225,12 @@ class ParkingTests {
 
 	@Test
 	void aResetDropsTheParkedEventsItDeliversAgain() {
-		EventStore store = keep(EventStore.inMemory());
+		EventStore store = this.open.keep(EventStore.inMemory());
 		PoisonableHandler handler = new PoisonableHandler();
 		handler.poisoned.add("b");
 		store.append("b", NewEvent.of("Poison", Map.of()));
 		store.append("b", NewEvent.of("Fine", Map.of()));
-		Processor processor = keep(Processor.builder("parking", store, handler)
+		Processor processor = this.open.keep(Processor.builder("parking", store, handler)
 			.retry(RetryPolicy.none())
 			.whenRetriesExhausted(RetriesExhausted.PARK)
 			.build()
@@ -261,9 +251,9 @@ class ParkingTests {
 			store.append("b", NewEvent.of("Fine", Map.of()));
 		}
 		Files.writeString(parkedFile, "{\"position\":1,\"streamId\":\"b\"}\n", StandardCharsets.UTF_8);
-		EventStore store = keep(EventStore.builder().persistPath(journal()).fsync(FsyncPolicy.NEVER).build());
+		EventStore store = this.open.keep(EventStore.builder().persistPath(journal()).fsync(FsyncPolicy.NEVER).build());
 		PoisonableHandler handler = new PoisonableHandler();
-		Processor processor = keep(processor(store, handler, 1).start());
+		Processor processor = this.open.keep(processor(store, handler, 1).start());
 		await().atMost(WAIT).until(() -> processor.status().state() == ProcessorState.FAILED);
 		assertThat(processor.status().failure().error()).contains(parkedFile.toString()).contains("damaged at line 1");
 		assertThat(handler.positions).isEmpty();

@@ -11,10 +11,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
+import dev.eventstore.OpenResources;
 import dev.eventstore.StoredEvent;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -29,18 +30,12 @@ class PipelinedHandlerTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
-	private final List<AutoCloseable> open = new ArrayList<>();
-
-	@AfterEach
-	void closeAll() throws Exception {
-		for (int i = this.open.size() - 1; i >= 0; i--) {
-			this.open.get(i).close();
-		}
-	}
+	@RegisterExtension
+	final OpenResources open = new OpenResources();
 
 	private EventStore store(int events) {
 		EventStore store = EventStore.inMemory();
-		this.open.add(store);
+		this.open.keep(store);
 		for (int i = 0; i < events; i++) {
 			store.append("s-" + (i % 5), NewEvent.of("Happened", Map.of("i", i)));
 		}
@@ -49,7 +44,7 @@ class PipelinedHandlerTests {
 
 	private Processor start(Processor.Builder builder) {
 		Processor processor = builder.build().start();
-		this.open.add(processor);
+		this.open.keep(processor);
 		return processor;
 	}
 

@@ -20,9 +20,10 @@ import java.util.zip.CRC32C;
 import dev.eventstore.EventStore;
 import dev.eventstore.FsyncPolicy;
 import dev.eventstore.NewEvent;
+import dev.eventstore.OpenResources;
 import dev.eventstore.StoredEvent;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,23 +46,12 @@ class ProcessorSegmentsTests {
 	@TempDir
 	Path dir;
 
-	private final List<AutoCloseable> open = new ArrayList<>();
-
-	@AfterEach
-	void closeAll() throws Exception {
-		for (int i = this.open.size() - 1; i >= 0; i--) {
-			this.open.get(i).close();
-		}
-	}
-
-	private <T extends AutoCloseable> T keep(T resource) {
-		this.open.add(resource);
-		return resource;
-	}
+	@RegisterExtension
+	final OpenResources open = new OpenResources();
 
 	private EventStore fileStore() {
-		return keep(
-				EventStore.builder().persistPath(this.dir.resolve("events.ndjson")).fsync(FsyncPolicy.NEVER).build());
+		return this.open
+			.keep(EventStore.builder().persistPath(this.dir.resolve("events.ndjson")).fsync(FsyncPolicy.NEVER).build());
 	}
 
 	/** 10,000 events over 500 streams, in random stream order. */
@@ -137,7 +127,7 @@ class ProcessorSegmentsTests {
 		EventStore store = fileStore();
 		appendRandomly(store, segments);
 		StreamOrder handler = new StreamOrder(50);
-		Processor processor = keep(Processor.builder("segmented", store, handler)
+		Processor processor = this.open.keep(Processor.builder("segmented", store, handler)
 			.segments(segments)
 			.checkpoints(CheckpointStore.besideJournal(this.dir.resolve("events.ndjson")))
 			.build()
@@ -179,8 +169,8 @@ class ProcessorSegmentsTests {
 		for (int i = 0; i < 1_000; i++) {
 			store.append("stream-" + (i % 500), NewEvent.of("After", Map.of()));
 		}
-		Processor second = keep(
-				Processor.builder("segmented", store, handler).segments(4).checkpoints(checkpoints).build().start());
+		Processor second = this.open
+			.keep(Processor.builder("segmented", store, handler).segments(4).checkpoints(checkpoints).build().start());
 		assertThat(second.awaitHandled(11_000, WAIT)).isTrue();
 		handler.handledEachOnceInStreamOrder(store, 11_000);
 	}
@@ -197,8 +187,8 @@ class ProcessorSegmentsTests {
 		for (int i = 0; i < 100; i++) {
 			store.append("stream-" + i, NewEvent.of("After", Map.of()));
 		}
-		Processor split = keep(
-				Processor.builder("split", store, handler).segments(3).checkpoints(checkpoints).build().start());
+		Processor split = this.open
+			.keep(Processor.builder("split", store, handler).segments(3).checkpoints(checkpoints).build().start());
 		assertThat(split.awaitHandled(10_100, WAIT)).isTrue();
 		// Nothing before the split was delivered again.
 		handler.handledEachOnceInStreamOrder(store, 10_100);
@@ -225,7 +215,7 @@ class ProcessorSegmentsTests {
 		EventStore store = fileStore();
 		appendRandomly(store, 7);
 		StreamOrder handler = new StreamOrder(0);
-		Processor processor = keep(Processor.builder("segmented", store, handler)
+		Processor processor = this.open.keep(Processor.builder("segmented", store, handler)
 			.segments(3)
 			.checkpoints(CheckpointStore.besideJournal(this.dir.resolve("events.ndjson")))
 			.build()
@@ -242,9 +232,10 @@ class ProcessorSegmentsTests {
 	@Test
 	void pauseAndResumeActOnEverySegment() {
 		EventStore store = EventStore.inMemory();
-		keep(store);
+		this.open.keep(store);
 		RecordingHandler handler = new RecordingHandler();
-		Processor processor = keep(Processor.builder("segmented", store, handler).segments(4).build().start());
+		Processor processor = this.open
+			.keep(Processor.builder("segmented", store, handler).segments(4).build().start());
 		await().atMost(WAIT).until(() -> processor.status().state() == ProcessorState.RUNNING);
 		processor.pause();
 		await().atMost(WAIT)
@@ -261,7 +252,7 @@ class ProcessorSegmentsTests {
 
 	@Test
 	void twoInstancesBalanceTheSegmentsAndTheSurvivorTakesOverTheOthers() {
-		EventStore store = keep(EventStore.inMemory());
+		EventStore store = this.open.keep(EventStore.inMemory());
 		appendRandomly(store, 3);
 		SharedMedium medium = new SharedMedium();
 		CheckpointStore checkpoints = CheckpointStore.inMemory();
@@ -287,7 +278,7 @@ class ProcessorSegmentsTests {
 
 	private Processor instance(EventStore store, SharedMedium medium, CheckpointStore checkpoints, EventHandler handler,
 			String name) {
-		return keep(Processor.builder("balanced", store, handler)
+		return this.open.keep(Processor.builder("balanced", store, handler)
 			.segments(8)
 			.checkpoints(checkpoints)
 			.ownership(medium.instance(name))

@@ -3,7 +3,6 @@ package dev.eventstore.processor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -17,9 +16,10 @@ import dev.eventstore.Concurrently;
 import dev.eventstore.EventStore;
 import dev.eventstore.FsyncPolicy;
 import dev.eventstore.NewEvent;
+import dev.eventstore.OpenResources;
 import dev.eventstore.StoredEvent;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,23 +34,12 @@ class ProcessorTests {
 	@TempDir
 	Path dir;
 
-	private final List<AutoCloseable> open = new ArrayList<>();
-
-	@AfterEach
-	void closeAll() throws Exception {
-		for (int i = this.open.size() - 1; i >= 0; i--) {
-			this.open.get(i).close();
-		}
-	}
+	@RegisterExtension
+	final OpenResources open = new OpenResources();
 
 	private EventStore store() {
-		return keep(
-				EventStore.builder().persistPath(this.dir.resolve("events.ndjson")).fsync(FsyncPolicy.NEVER).build());
-	}
-
-	private <T extends AutoCloseable> T keep(T resource) {
-		this.open.add(resource);
-		return resource;
+		return this.open
+			.keep(EventStore.builder().persistPath(this.dir.resolve("events.ndjson")).fsync(FsyncPolicy.NEVER).build());
 	}
 
 	private Processor.Builder processor(EventStore store, EventHandler handler) {
@@ -74,7 +63,7 @@ class ProcessorTests {
 		EventStore store = store();
 		append(store, 1_500);
 		RecordingHandler handler = new RecordingHandler();
-		Processor processor = keep(processor(store, handler).pageSize(100).build().start());
+		Processor processor = this.open.keep(processor(store, handler).pageSize(100).build().start());
 		Concurrently.run(4, 250, (thread, i) -> store.append("race-" + thread, NewEvent.of("Raced", Map.of("i", i))));
 		assertThat(processor.awaitHandled(2_500, WAIT)).isTrue();
 		assertThat(handler.positions).isEqualTo(range(1, 2_500));
@@ -104,13 +93,13 @@ class ProcessorTests {
 		assertThat(first.positions).isEqualTo(range(1, 500));
 		append(store, 40);
 		RecordingHandler second = new RecordingHandler();
-		Processor again = keep(Processor.builder("segmented", store, second)
+		Processor again = this.open.keep(Processor.builder("segmented", store, second)
 			.checkpoints(CheckpointStore.besideJournal(journal))
 			.build()
 			.start());
 		assertThat(again.awaitHandled(540, WAIT)).isTrue();
 		assertThat(second.positions).isEqualTo(range(501, 540));
-		keep(store);
+		this.open.keep(store);
 		try (Stream<Path> files = Files.list(journal)) {
 			assertThat(files.filter((file) -> file.toString().endsWith(".index"))).hasSizeGreaterThan(10);
 		}
@@ -120,7 +109,7 @@ class ProcessorTests {
 	void liveEventsReachTheHandlerSoonAfterTheAppend() {
 		EventStore store = store();
 		RecordingHandler handler = new RecordingHandler();
-		Processor processor = keep(processor(store, handler).build().start());
+		Processor processor = this.open.keep(processor(store, handler).build().start());
 		await().atMost(WAIT).until(() -> processor.status().state() == ProcessorState.RUNNING);
 		append(store, 1);
 		assertThat(processor.awaitHandled(1, WAIT)).isTrue();
@@ -138,7 +127,7 @@ class ProcessorTests {
 		assertThat(processor.status().state()).isEqualTo(ProcessorState.STOPPED);
 		append(store, 5);
 		RecordingHandler second = new RecordingHandler();
-		Processor again = keep(processor(store, second).build().start());
+		Processor again = this.open.keep(processor(store, second).build().start());
 		assertThat(again.awaitHandled(35, WAIT)).isTrue();
 		assertThat(first.positions).isEqualTo(range(1, 30));
 		assertThat(second.positions).isEqualTo(range(31, 35));
@@ -149,10 +138,11 @@ class ProcessorTests {
 		EventStore store = store();
 		append(store, 25);
 		CheckpointStore checkpoints = CheckpointStore.besideJournal(this.dir.resolve("events.ndjson"));
-		Processor processor = keep(processor(store, new RecordingHandler()).checkpointEvery(10, Duration.ofHours(1))
-			.pageSize(5)
-			.build()
-			.start());
+		Processor processor = this.open
+			.keep(processor(store, new RecordingHandler()).checkpointEvery(10, Duration.ofHours(1))
+				.pageSize(5)
+				.build()
+				.start());
 		assertThat(processor.awaitHandled(25, WAIT)).isTrue();
 		// 25 handled: saved at 10 and 20, off the processor's thread; the rest waits for
 		// the interval or a clean stop.
@@ -166,7 +156,8 @@ class ProcessorTests {
 		EventStore store = store();
 		append(store, 3);
 		CheckpointStore checkpoints = CheckpointStore.besideJournal(this.dir.resolve("events.ndjson"));
-		keep(processor(store, new RecordingHandler()).checkpointEvery(1_000, Duration.ofMillis(50)).build().start());
+		this.open.keep(
+				processor(store, new RecordingHandler()).checkpointEvery(1_000, Duration.ofMillis(50)).build().start());
 		await().atMost(WAIT).until(() -> checkpoints.load("test").orElseThrow().position() == 3);
 	}
 
@@ -179,7 +170,7 @@ class ProcessorTests {
 		await().atMost(WAIT).until(() -> processor.status().state() == ProcessorState.RUNNING);
 		processor.close();
 		append(store, 2);
-		Processor again = keep(processor(store, handler).startFrom(StartPoint.END).build().start());
+		Processor again = this.open.keep(processor(store, handler).startFrom(StartPoint.END).build().start());
 		assertThat(again.awaitHandled(12, WAIT)).isTrue();
 		assertThat(handler.positions).containsExactly(11L, 12L);
 	}
@@ -196,7 +187,7 @@ class ProcessorTests {
 			}
 			recorder.handle(event, delivery);
 		};
-		Processor processor = keep(processor(store, flaky).build().start());
+		Processor processor = this.open.keep(processor(store, flaky).build().start());
 		assertThat(processor.awaitHandled(3, WAIT)).isTrue();
 		assertThat(recorder.positions).containsExactly(1L, 2L, 3L);
 		assertThat(recorder.deliveries.get(1).attempt()).isEqualTo(3);
@@ -216,7 +207,7 @@ class ProcessorTests {
 			}
 			recorder.handle(event, delivery);
 		};
-		Processor processor = keep(processor(store, broken).build().start());
+		Processor processor = this.open.keep(processor(store, broken).build().start());
 		await().atMost(WAIT).until(() -> processor.status().state() == ProcessorState.FAILED);
 		ProcessorStatus status = processor.status();
 		assertThat(status.checkpoint()).isEqualTo(2);
@@ -243,7 +234,7 @@ class ProcessorTests {
 		append(store, 4);
 		AtomicBoolean broken = new AtomicBoolean(true);
 		RecordingHandler recorder = new RecordingHandler();
-		Processor processor = keep(processor(store, (event, delivery) -> {
+		Processor processor = this.open.keep(processor(store, (event, delivery) -> {
 			if (event.position() == 2 && broken.get()) {
 				throw new IllegalStateException("down");
 			}
@@ -262,7 +253,7 @@ class ProcessorTests {
 		EventStore store = store();
 		append(store, 4);
 		RecordingHandler recorder = new RecordingHandler();
-		Processor processor = keep(processor(store, (event, delivery) -> {
+		Processor processor = this.open.keep(processor(store, (event, delivery) -> {
 			if (event.position() == 2) {
 				throw new IllegalStateException("poison");
 			}
@@ -279,7 +270,7 @@ class ProcessorTests {
 		EventStore store = store();
 		append(store, 2);
 		RecordingHandler recorder = new RecordingHandler();
-		Processor processor = keep(processor(store, recorder).build().start());
+		Processor processor = this.open.keep(processor(store, recorder).build().start());
 		assertThat(processor.awaitHandled(2, WAIT)).isTrue();
 		assertThatIllegalStateException().isThrownBy(processor::skipFailed)
 			.withMessageContaining("'test'")
@@ -294,7 +285,7 @@ class ProcessorTests {
 		EventStore store = store();
 		append(store, 5);
 		RecordingHandler recorder = new RecordingHandler();
-		Processor processor = keep(processor(store, recorder).build().start());
+		Processor processor = this.open.keep(processor(store, recorder).build().start());
 		assertThat(processor.awaitHandled(5, WAIT)).isTrue();
 		processor.reset(2);
 		append(store, 1);
@@ -315,7 +306,7 @@ class ProcessorTests {
 		processor.reset(1);
 		processor.close();
 		RecordingHandler recorder = new RecordingHandler();
-		Processor again = keep(processor(store, recorder).build().start());
+		Processor again = this.open.keep(processor(store, recorder).build().start());
 		assertThat(again.awaitHandled(10, WAIT)).isTrue();
 		assertThat(recorder.deliveries).extracting(Delivery::replay).containsOnly(true).hasSize(10);
 	}
@@ -325,7 +316,7 @@ class ProcessorTests {
 		EventStore store = store();
 		append(store, 3);
 		RecordingHandler recorder = new RecordingHandler();
-		Processor processor = keep(processor(store, recorder).build().start());
+		Processor processor = this.open.keep(processor(store, recorder).build().start());
 		assertThat(processor.awaitHandled(3, WAIT)).isTrue();
 		assertThatIllegalArgumentException().isThrownBy(() -> processor.reset(0))
 			.withMessage("Cannot reset processor 'test' to position 0: it must be from 1 (the beginning) to 4 "
@@ -340,7 +331,7 @@ class ProcessorTests {
 	void aResetTheHandlerRefusesLeavesTheCheckpointWhereItWas() {
 		EventStore store = store();
 		append(store, 3);
-		Processor processor = keep(processor(store, new EventHandler() {
+		Processor processor = this.open.keep(processor(store, new EventHandler() {
 			@Override
 			public void handle(StoredEvent event, Delivery delivery) {
 			}
@@ -361,7 +352,7 @@ class ProcessorTests {
 	void pausingStopsDeliveryUntilResumed() {
 		EventStore store = store();
 		RecordingHandler recorder = new RecordingHandler();
-		Processor processor = keep(processor(store, recorder).build().start());
+		Processor processor = this.open.keep(processor(store, recorder).build().start());
 		await().atMost(WAIT).until(() -> processor.status().state() == ProcessorState.RUNNING);
 		processor.pause();
 		assertThat(processor.status().state()).isEqualTo(ProcessorState.PAUSED);
@@ -416,7 +407,7 @@ class ProcessorTests {
 			}
 		};
 		RecordingHandler recorder = new RecordingHandler();
-		Processor processor = keep(Processor.builder("test", store, recorder)
+		Processor processor = this.open.keep(Processor.builder("test", store, recorder)
 			.checkpoints(checkpoints)
 			.ownership(ownership)
 			.ownershipCheck(Duration.ofMillis(20))
@@ -447,7 +438,8 @@ class ProcessorTests {
 		CheckpointStore checkpoints = CheckpointStore.inMemory();
 		checkpoints.save("test", null, new Checkpoint(9, 0));
 		RecordingHandler recorder = new RecordingHandler();
-		Processor processor = keep(Processor.builder("test", store, recorder).checkpoints(checkpoints).build().start());
+		Processor processor = this.open
+			.keep(Processor.builder("test", store, recorder).checkpoints(checkpoints).build().start());
 		await().atMost(WAIT).until(() -> processor.status().state() == ProcessorState.FAILED);
 		assertThat(processor.status().failure().error()).isEqualTo("The checkpoint of processor 'test' is position 9, "
 				+ "past the log's last position 3 (was the journal replaced?). Nothing was delivered; "
@@ -494,7 +486,7 @@ class ProcessorTests {
 		EventStore store = store();
 		append(store, 2);
 		RecordingHandler recorder = new RecordingHandler();
-		Processor processor = keep(processor(store, recorder).build().start());
+		Processor processor = this.open.keep(processor(store, recorder).build().start());
 		assertThat(processor.awaitHandled(2, WAIT)).isTrue();
 		assertThat(this.dir.resolve("events.ndjson.test.checkpoint")).exists();
 		assertThat(Files.readString(this.dir.resolve("events.ndjson.test.checkpoint")))
@@ -503,7 +495,7 @@ class ProcessorTests {
 
 	@Test
 	void processorNamesThatCannotStandInAFileNameAreRefused() {
-		EventStore store = keep(EventStore.inMemory());
+		EventStore store = this.open.keep(EventStore.inMemory());
 		for (String name : List.of("", "../x", "a b", "-x", "x".repeat(101))) {
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> Processor.builder(name, store, new RecordingHandler()))
@@ -513,14 +505,15 @@ class ProcessorTests {
 
 	@Test
 	void startingTwiceIsRefused() {
-		Processor processor = keep(Processor.builder("p", keep(EventStore.inMemory()), new RecordingHandler()).build());
+		Processor processor = this.open
+			.keep(Processor.builder("p", this.open.keep(EventStore.inMemory()), new RecordingHandler()).build());
 		processor.start();
 		assertThatIllegalStateException().isThrownBy(processor::start).withMessageContaining("started before");
 	}
 
 	@Test
 	void transactionsAndATransactionalCheckpointStoreComeTogether() {
-		EventStore store = keep(EventStore.inMemory());
+		EventStore store = this.open.keep(EventStore.inMemory());
 		assertThatIllegalStateException()
 			.isThrownBy(() -> Processor.builder("p", store, new RecordingHandler()).transactions(Runnable::run).build())
 			.withMessageContaining("transactional checkpoint store");
@@ -528,7 +521,8 @@ class ProcessorTests {
 
 	@Test
 	void badSettingsAreRefusedNamingTheSetting() {
-		Processor.Builder builder = Processor.builder("p", keep(EventStore.inMemory()), new RecordingHandler());
+		Processor.Builder builder = Processor.builder("p", this.open.keep(EventStore.inMemory()),
+				new RecordingHandler());
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.checkpointEvery(0, Duration.ofSeconds(1)))
 			.withMessageContaining("checkpoint every");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.checkpointEvery(1, Duration.ZERO))

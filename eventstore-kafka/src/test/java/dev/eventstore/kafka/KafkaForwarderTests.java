@@ -12,15 +12,16 @@ import java.util.Set;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
+import dev.eventstore.OpenResources;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.processor.Processor;
 import dev.eventstore.processor.ProcessorStatus;
 import dev.eventstore.processor.RetryPolicy;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -39,7 +40,8 @@ class KafkaForwarderTests {
 
 	private static EmbeddedKafkaKraftBroker broker;
 
-	private final List<AutoCloseable> open = new ArrayList<>();
+	@RegisterExtension
+	final OpenResources open = new OpenResources();
 
 	@BeforeAll
 	static void startBroker() {
@@ -52,20 +54,8 @@ class KafkaForwarderTests {
 		broker.destroy();
 	}
 
-	@AfterEach
-	void closeAll() throws Exception {
-		for (int i = this.open.size() - 1; i >= 0; i--) {
-			this.open.get(i).close();
-		}
-	}
-
-	private <T extends AutoCloseable> T keep(T resource) {
-		this.open.add(resource);
-		return resource;
-	}
-
 	private Processor forward(EventStore store, KafkaForwarderSettings settings, String bootstrap) {
-		return keep(
+		return this.open.keep(
 				Processor.builder(KafkaForwarder.NAME, store, new KafkaForwarder(Topics.template(bootstrap), settings))
 					.checkpointEvery(1_000, Duration.ofMillis(200))
 					.retry(new RetryPolicy(1_000, Duration.ofMillis(50), Duration.ofMillis(500), 2.0))
@@ -79,7 +69,7 @@ class KafkaForwarderTests {
 
 	@Test
 	void forwardsTenThousandEventsOfTwoHundredStreamsEachStreamInOrderWithCloudEventsHeaders() {
-		EventStore store = keep(EventStore.inMemory());
+		EventStore store = this.open.keep(EventStore.inMemory());
 		for (int i = 0; i < 10_000; i++) {
 			store.append("order-" + (i % 200), NewEvent.of("OrderNoted", Map.of("i", i, "note", "é " + i)));
 		}
@@ -122,7 +112,7 @@ class KafkaForwarderTests {
 
 	@Test
 	void routesByTypeThenByStreamCategoryAndForwardsOnlyTheConfiguredTypes() {
-		EventStore store = keep(EventStore.inMemory());
+		EventStore store = this.open.keep(EventStore.inMemory());
 		store.append("order-1", NewEvent.of("Placed", Map.of()));
 		store.append("order-1", NewEvent.of("Shipped", Map.of()));
 		store.append("cart-1", NewEvent.of("Placed", Map.of()));
@@ -143,7 +133,7 @@ class KafkaForwarderTests {
 
 	@Test
 	void whileTheBrokerDoesNotAcknowledgeTheCheckpointStaysAndTheStatusSaysWhy() {
-		EventStore store = keep(EventStore.inMemory());
+		EventStore store = this.open.keep(EventStore.inMemory());
 		for (int i = 0; i < 20; i++) {
 			store.append("order-" + i, NewEvent.of("Placed", Map.of()));
 		}
@@ -152,7 +142,7 @@ class KafkaForwarderTests {
 		Map<String, Object> producer = Map.of("bootstrap.servers", "localhost:9", "max.block.ms", 300);
 		KafkaForwarder forwarder = new KafkaForwarder(new KafkaTemplate<>(KafkaForwarder.producerFactory(producer)),
 				settings);
-		Processor processor = keep(Processor.builder(KafkaForwarder.NAME, store, forwarder)
+		Processor processor = this.open.keep(Processor.builder(KafkaForwarder.NAME, store, forwarder)
 			.checkpointEvery(5, Duration.ofMillis(100))
 			.retry(new RetryPolicy(1_000, Duration.ofMillis(10), Duration.ofMillis(50), 2.0))
 			.build()
@@ -170,7 +160,7 @@ class KafkaForwarderTests {
 
 	@Test
 	void aSendBlockedOnAGoneBrokerShowsAsFailingBeforeTheProcessorSeesAnError() {
-		EventStore store = keep(EventStore.inMemory());
+		EventStore store = this.open.keep(EventStore.inMemory());
 		store.append("order-1", NewEvent.of("Placed", Map.of()));
 		KafkaForwarderSettings settings = new KafkaForwarderSettings("unreachable", Map.of(), Set.of(), "/tests",
 				Duration.ofMillis(300));
@@ -178,7 +168,7 @@ class KafkaForwarderTests {
 		Map<String, Object> producer = Map.of("bootstrap.servers", "localhost:9", "max.block.ms", 4_000);
 		KafkaForwarder forwarder = new KafkaForwarder(new KafkaTemplate<>(KafkaForwarder.producerFactory(producer)),
 				settings);
-		Processor processor = keep(Processor.builder(KafkaForwarder.NAME, store, forwarder).build().start());
+		Processor processor = this.open.keep(Processor.builder(KafkaForwarder.NAME, store, forwarder).build().start());
 		await().atMost(Duration.ofSeconds(5)).until(() -> !forwarder.status().isHealthy());
 		assertThat(processor.status().lastError()).isNull();
 		assertThat(processor.status().checkpoint()).isZero();

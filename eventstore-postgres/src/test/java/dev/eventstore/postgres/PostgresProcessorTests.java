@@ -11,12 +11,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
+import dev.eventstore.OpenResources;
 import dev.eventstore.processor.Checkpoint;
 import dev.eventstore.processor.CheckpointConflictException;
 import dev.eventstore.processor.Processor;
 import dev.eventstore.processor.ProcessorState;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -30,38 +31,28 @@ class PostgresProcessorTests {
 
 	private final String prefix = EmbeddedPostgresServer.freshPrefix();
 
-	private final List<AutoCloseable> open = new ArrayList<>();
-
-	@AfterEach
-	void closeAll() throws Exception {
-		for (int i = this.open.size() - 1; i >= 0; i--) {
-			this.open.get(i).close();
-		}
-	}
-
-	private <T extends AutoCloseable> T keep(T resource) {
-		this.open.add(resource);
-		return resource;
-	}
+	@RegisterExtension
+	final OpenResources open = new OpenResources();
 
 	/** One application instance: its own pool and store. */
 	private final class Instance {
 
-		final HikariDataSource pool = keep(EmbeddedPostgresServer.pool(5));
+		final HikariDataSource pool = PostgresProcessorTests.this.open.keep(EmbeddedPostgresServer.pool(5));
 
-		final EventStore store = keep(EventStore.builder()
+		final EventStore store = PostgresProcessorTests.this.open.keep(EventStore.builder()
 			.journal(EmbeddedPostgresServer.journal(this.pool, PostgresProcessorTests.this.prefix))
 			.build());
 
 		final List<Long> handled = new CopyOnWriteArrayList<>();
 
 		Processor processor(String name) {
-			return keep(Processor.builder(name, this.store, (event, delivery) -> this.handled.add(event.position()))
-				.checkpoints(PostgresCheckpointStore.of(this.pool, PostgresProcessorTests.this.prefix))
-				.ownership(new PostgresProcessorOwnership(this.pool, PostgresProcessorTests.this.prefix))
-				.ownershipCheck(Duration.ofMillis(100))
-				.checkpointEvery(10, Duration.ofMillis(100))
-				.build());
+			return PostgresProcessorTests.this.open
+				.keep(Processor.builder(name, this.store, (event, delivery) -> this.handled.add(event.position()))
+					.checkpoints(PostgresCheckpointStore.of(this.pool, PostgresProcessorTests.this.prefix))
+					.ownership(new PostgresProcessorOwnership(this.pool, PostgresProcessorTests.this.prefix))
+					.ownershipCheck(Duration.ofMillis(100))
+					.checkpointEvery(10, Duration.ofMillis(100))
+					.build());
 		}
 
 	}

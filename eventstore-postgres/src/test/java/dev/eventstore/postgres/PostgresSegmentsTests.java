@@ -19,6 +19,7 @@ import java.util.concurrent.locks.LockSupport;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
+import dev.eventstore.OpenResources;
 import dev.eventstore.processor.EventHandler;
 import dev.eventstore.processor.ParkedEvent;
 import dev.eventstore.processor.Processor;
@@ -27,8 +28,8 @@ import dev.eventstore.processor.ProcessorState;
 import dev.eventstore.processor.RetriesExhausted;
 import dev.eventstore.processor.RetryPolicy;
 import dev.eventstore.processor.SegmentStatus;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -47,22 +48,11 @@ class PostgresSegmentsTests {
 
 	private final String prefix = EmbeddedPostgresServer.freshPrefix();
 
-	private final List<AutoCloseable> open = new ArrayList<>();
-
-	@AfterEach
-	void closeAll() throws Exception {
-		for (int i = this.open.size() - 1; i >= 0; i--) {
-			this.open.get(i).close();
-		}
-	}
-
-	private <T extends AutoCloseable> T keep(T resource) {
-		this.open.add(resource);
-		return resource;
-	}
+	@RegisterExtension
+	final OpenResources open = new OpenResources();
 
 	private EventStore store(HikariDataSource pool) {
-		return keep(EventStore.builder().journal(EmbeddedPostgresServer.journal(pool, this.prefix)).build());
+		return this.open.keep(EventStore.builder().journal(EmbeddedPostgresServer.journal(pool, this.prefix)).build());
 	}
 
 	/** 10,000 events over 500 streams, in batches of 10 to random streams. */
@@ -152,11 +142,11 @@ class PostgresSegmentsTests {
 	@ParameterizedTest
 	@ValueSource(ints = { 1, 3, 8 })
 	void everyEventHasExactlyOneRowAndEachStreamsRowsAreInVersionOrder(int segments) throws Exception {
-		HikariDataSource pool = keep(EmbeddedPostgresServer.pool(segments + 4));
+		HikariDataSource pool = this.open.keep(EmbeddedPostgresServer.pool(segments + 4));
 		EventStore store = store(pool);
 		createRows(pool);
 		appendRandomly(store);
-		Processor processor = keep(processor(pool, store, segments, Set.of()).build().start());
+		Processor processor = this.open.keep(processor(pool, store, segments, Set.of()).build().start());
 		assertThat(processor.awaitHandled(10_000, WAIT)).isTrue();
 		assertExactlyOneRowPerEventInStreamOrder(pool, store, 10_000);
 		assertThat(processor.status().segments()).hasSize(segments)
@@ -165,7 +155,7 @@ class PostgresSegmentsTests {
 
 	@Test
 	void parkedEventsLiveInTheSchemaAcrossARestartAndARetryWritesTheirRowsOnceInOrder() throws Exception {
-		HikariDataSource pool = keep(EmbeddedPostgresServer.pool(8));
+		HikariDataSource pool = this.open.keep(EmbeddedPostgresServer.pool(8));
 		EventStore store = store(pool);
 		createRows(pool);
 		for (int v = 1; v <= 3; v++) {
@@ -192,7 +182,7 @@ class PostgresSegmentsTests {
 			assertThat(rows.next()).isTrue();
 			assertThat(List.of(rows.getString(1), rows.getLong(2), rows.getInt(3))).containsExactly(segment, 8L, 0);
 		}
-		Processor second = keep(processor(pool, store, 2, poisoned).retry(RetryPolicy.none())
+		Processor second = this.open.keep(processor(pool, store, 2, poisoned).retry(RetryPolicy.none())
 			.whenRetriesExhausted(RetriesExhausted.PARK)
 			.build()
 			.start());
@@ -206,15 +196,15 @@ class PostgresSegmentsTests {
 
 	@Test
 	void twoInstancesSplitTheSegmentsAndShowEachOthersAsOwners() throws Exception {
-		HikariDataSource poolA = keep(EmbeddedPostgresServer.pool(6));
-		HikariDataSource poolB = keep(EmbeddedPostgresServer.pool(6));
+		HikariDataSource poolA = this.open.keep(EmbeddedPostgresServer.pool(6));
+		HikariDataSource poolB = this.open.keep(EmbeddedPostgresServer.pool(6));
 		EventStore storeA = store(poolA);
 		EventStore storeB = store(poolB);
 		createRows(poolA);
 		appendRandomly(storeA);
-		Processor a = keep(processor(poolA, storeA, 8, Set.of()).build().start());
+		Processor a = this.open.keep(processor(poolA, storeA, 8, Set.of()).build().start());
 		await().atMost(WAIT).until(() -> owned(a) == 8);
-		Processor b = keep(processor(poolB, storeB, 8, Set.of()).build().start());
+		Processor b = this.open.keep(processor(poolB, storeB, 8, Set.of()).build().start());
 		await().atMost(WAIT).until(() -> owned(a) == 4 && owned(b) == 4);
 		String ownerA = a.status()
 			.segments()
