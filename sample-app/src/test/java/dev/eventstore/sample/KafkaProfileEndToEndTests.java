@@ -4,9 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -17,6 +15,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.kafka.test.utils.KafkaTestUtils;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -72,16 +71,12 @@ class KafkaProfileEndToEndTests extends SampleEndToEndTest {
 	}
 
 	private static List<ConsumerRecord<String, byte[]>> consume(int count) {
-		Map<String, Object> settings = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
-				ConsumerConfig.GROUP_ID_CONFIG, "sample-test", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
-		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings, new StringDeserializer(),
+		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+				KafkaTestUtils.consumerProps(broker.getBrokersAsString(), "sample-test"), new StringDeserializer(),
 				new ByteArrayDeserializer())) {
 			consumer.subscribe(List.of("cart-events"));
-			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-			while (all.size() < count && System.nanoTime() < deadline) {
-				consumer.poll(Duration.ofMillis(200)).forEach(all::add);
-			}
+			KafkaTestUtils.getRecords(consumer, Duration.ofSeconds(30), count).forEach(all::add);
 		}
 		return all;
 	}

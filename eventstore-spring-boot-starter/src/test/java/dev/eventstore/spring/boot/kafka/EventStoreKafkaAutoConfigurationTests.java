@@ -24,7 +24,6 @@ import dev.eventstore.spring.boot.autoconfigure.kafka.EventStoreKafkaAutoConfigu
 import dev.eventstore.spring.boot.processor.EventProcessors;
 import dev.eventstore.spring.boot.processor.ProcessorInfrastructure;
 import dev.eventstore.spring.boot.processor.ProcessorSettings;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -45,6 +44,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.kafka.test.utils.KafkaTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -162,16 +162,12 @@ class EventStoreKafkaAutoConfigurationTests {
 	}
 
 	private static List<ConsumerRecord<String, byte[]>> consume(String topic, int count) {
-		Map<String, Object> settings = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
-				ConsumerConfig.GROUP_ID_CONFIG, "starter-test", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
-		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings, new StringDeserializer(),
+		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+				KafkaTestUtils.consumerProps(broker.getBrokersAsString(), "starter-test"), new StringDeserializer(),
 				new ByteArrayDeserializer())) {
 			consumer.subscribe(List.of(topic));
-			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-			while (all.size() < count && System.nanoTime() < deadline) {
-				consumer.poll(Duration.ofMillis(200)).forEach(all::add);
-			}
+			KafkaTestUtils.getRecords(consumer, Duration.ofSeconds(30), count).forEach(all::add);
 		}
 		return all;
 	}
