@@ -1,7 +1,11 @@
 package dev.eventstore;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The decision the race and kill tests of append conditions make: claim a slot (a tag) if
@@ -51,6 +55,33 @@ public final class SlotClaims {
 					System.out.flush();
 				}
 			}
+		}
+	}
+
+	/**
+	 * What a killed claimer must leave: a consistent log holding every acknowledged
+	 * claim, no slot claimed twice, and a read by each slot's query finding what a scan
+	 * of the log finds.
+	 * @param store the store, opened again after the kill
+	 * @param acknowledged the positions of the claims the child reported
+	 * @param round which kill, for the messages
+	 */
+	public static void assertClaimedOnceEach(EventStore store, Set<Long> acknowledged, int round) {
+		List<StoredEvent> all = store.readAll(1, Integer.MAX_VALUE);
+		EventLogAssertions.assertConsistentLog(all);
+		Set<Long> positions = new HashSet<>();
+		all.forEach((event) -> positions.add(event.position()));
+		assertThat(positions).as("round %d: every acknowledged claim is there", round).containsAll(acknowledged);
+		Set<String> slots = new HashSet<>();
+		for (StoredEvent event : all) {
+			for (String tag : event.tags()) {
+				assertThat(slots.add(tag)).as("round %d: %s is claimed once", round, tag).isTrue();
+			}
+		}
+		for (String slot : slots) {
+			EventQuery query = EventQuery.of(List.of("Claimed"), List.of(slot));
+			assertThat(store.read(query).events()).as("round %d: a read by query finds %s", round, slot)
+				.isEqualTo(all.stream().filter(query::matches).toList());
 		}
 	}
 

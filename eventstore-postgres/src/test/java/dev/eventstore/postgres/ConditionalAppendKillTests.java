@@ -1,11 +1,7 @@
 package dev.eventstore.postgres;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -14,11 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.eventstore.ChildJvm;
-import dev.eventstore.EventLogAssertions;
-import dev.eventstore.EventQuery;
 import dev.eventstore.EventStore;
 import dev.eventstore.SlotClaims;
-import dev.eventstore.StoredEvent;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,19 +35,7 @@ class ConditionalAppendKillTests {
 			for (int round = 0; round < 3; round++) {
 				Process child = ChildJvm.start(Claimer.class, List.of("-Xmx128m"), EmbeddedPostgresServer.jdbcUrl(),
 						prefix, String.valueOf(round));
-				Thread reader = new Thread(() -> {
-					try (BufferedReader out = new BufferedReader(
-							new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-						String line;
-						while ((line = out.readLine()) != null) {
-							acknowledged.add(Long.parseLong(line));
-						}
-					}
-					catch (Exception ex) {
-						// The child died mid-line; what was read stands.
-					}
-				});
-				reader.start();
+				Thread reader = ChildJvm.readLines(child, (line) -> acknowledged.add(Long.parseLong(line)));
 				int before = acknowledged.size();
 				await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() > before + 20);
 				Thread.sleep(random.nextInt(300));
@@ -64,23 +45,7 @@ class ConditionalAppendKillTests {
 				try (EventStore store = EventStore.builder()
 					.journal(EmbeddedPostgresServer.journal(pool, prefix))
 					.build()) {
-					List<StoredEvent> all = store.readAll(1, Integer.MAX_VALUE);
-					EventLogAssertions.assertConsistentLog(all);
-					Set<Long> positions = new HashSet<>();
-					all.forEach((event) -> positions.add(event.position()));
-					assertThat(positions).as("round %d: every acknowledged claim is there", round)
-						.containsAll(acknowledged);
-					Set<String> slots = new HashSet<>();
-					for (StoredEvent event : all) {
-						for (String tag : event.tags()) {
-							assertThat(slots.add(tag)).as("round %d: %s is claimed once", round, tag).isTrue();
-						}
-					}
-					for (String slot : slots) {
-						EventQuery query = EventQuery.of(List.of("Claimed"), List.of(slot));
-						assertThat(store.read(query).events()).as("round %d: a read by query finds %s", round, slot)
-							.isEqualTo(all.stream().filter(query::matches).toList());
-					}
+					SlotClaims.assertClaimedOnceEach(store, acknowledged, round);
 				}
 			}
 		}

@@ -1,12 +1,8 @@
 package dev.eventstore.journal.file;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -15,12 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.eventstore.ChildJvm;
-import dev.eventstore.EventLogAssertions;
-import dev.eventstore.EventQuery;
 import dev.eventstore.EventStore;
 import dev.eventstore.FsyncPolicy;
 import dev.eventstore.SlotClaims;
-import dev.eventstore.StoredEvent;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -62,19 +55,7 @@ class ConditionalAppendKillTests {
 		for (int round = 0; round < (TORTURE ? 30 : 3); round++) {
 			Process child = ChildJvm.start(Claimer.class, List.of("-Xmx128m"), journal.toString(), fsync.name(),
 					String.valueOf(round), String.valueOf(segmentSize));
-			Thread reader = new Thread(() -> {
-				try (BufferedReader out = new BufferedReader(
-						new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-					String line;
-					while ((line = out.readLine()) != null) {
-						acknowledged.add(Long.parseLong(line));
-					}
-				}
-				catch (Exception ex) {
-					// The child died mid-line; what was read stands.
-				}
-			});
-			reader.start();
+			Thread reader = ChildJvm.readLines(child, (line) -> acknowledged.add(Long.parseLong(line)));
 			int before = acknowledged.size();
 			await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() > before);
 			Thread.sleep(random.nextInt(TORTURE ? 400 : 200));
@@ -82,24 +63,7 @@ class ConditionalAppendKillTests {
 			assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
 			reader.join(10_000);
 			try (EventStore store = open(journal, FsyncPolicy.ALWAYS, segmentSize)) {
-				List<StoredEvent> all = store.readAll(1, Integer.MAX_VALUE);
-				EventLogAssertions.assertConsistentLog(all);
-				Set<Long> positions = new HashSet<>();
-				all.forEach((event) -> positions.add(event.position()));
-				assertThat(positions).as("round %d: every acknowledged claim is there", round)
-					.containsAll(acknowledged);
-				Set<String> slots = new HashSet<>();
-				for (StoredEvent event : all) {
-					for (String tag : event.tags()) {
-						assertThat(slots.add(tag)).as("round %d: %s is claimed once", round, tag).isTrue();
-					}
-				}
-				for (String slot : slots) {
-					EventQuery query = EventQuery.of(List.of("Claimed"), List.of(slot));
-					assertThat(store.read(query).events())
-						.as("round %d: the index agrees with the log on %s", round, slot)
-						.isEqualTo(all.stream().filter(query::matches).toList());
-				}
+				SlotClaims.assertClaimedOnceEach(store, acknowledged, round);
 			}
 		}
 	}

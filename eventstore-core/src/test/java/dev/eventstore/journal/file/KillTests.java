@@ -1,9 +1,5 @@
 package dev.eventstore.journal.file;
 
-import dev.eventstore.ChildJvm;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,14 +9,15 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.eventstore.EventStore;
+import dev.eventstore.ChildJvm;
 import dev.eventstore.EventLogAssertions;
+import dev.eventstore.EventStore;
+import dev.eventstore.FsyncPolicy;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
-import dev.eventstore.FsyncPolicy;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -76,19 +73,7 @@ class KillTests {
 			Process child = ChildJvm.start(Appender.class, List.of("-Xmx128m"), journal.toString(),
 					String.valueOf(round), fsync.name(), String.valueOf(segmentSize));
 			AtomicLong lastAcknowledged = new AtomicLong();
-			Thread reader = new Thread(() -> {
-				try (BufferedReader out = new BufferedReader(
-						new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-					String line;
-					while ((line = out.readLine()) != null) {
-						lastAcknowledged.set(Long.parseLong(line));
-					}
-				}
-				catch (Exception ex) {
-					// The child died mid-line; what was read stands.
-				}
-			});
-			reader.start();
+			Thread reader = ChildJvm.readLines(child, (line) -> lastAcknowledged.set(Long.parseLong(line)));
 			await().atMost(java.time.Duration.ofSeconds(30)).until(() -> lastAcknowledged.get() > 0);
 			Thread.sleep(random.nextInt(TORTURE ? 400 : 150));
 			child.destroyForcibly();
