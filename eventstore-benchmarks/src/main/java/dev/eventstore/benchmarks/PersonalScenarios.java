@@ -65,7 +65,7 @@ final class PersonalScenarios {
 		Files.deleteIfExists(journal);
 		Files.deleteIfExists(dir.resolve(name + ".ndjson.index-at-close"));
 		Path keys = dir.resolve(name + ".keys");
-		BenchmarkRunner.deleteTree(keys);
+		RowGroup.deleteTree(keys);
 		EventStore.Builder builder = EventStore.builder()
 			.persistPath(journal)
 			.fsync(fsync)
@@ -124,7 +124,7 @@ final class PersonalScenarios {
 		Path journal = dir.resolve("erasures.ndjson");
 		Files.deleteIfExists(journal);
 		Path keys = dir.resolve("erasures.keys");
-		BenchmarkRunner.deleteTree(keys);
+		RowGroup.deleteTree(keys);
 		fillKeys(keys, subjects);
 		try (EventStore store = EventStore.builder()
 			.persistPath(journal)
