@@ -50,6 +50,20 @@ public final class DurableFiles {
 	}
 
 	/**
+	 * Replaces a file's content like {@link #replace(Path, byte[])} but leaves the
+	 * directory unforced: for a file whose loss in a crash costs only time (a snapshot,
+	 * rebuilt from its stream), so that writing it does not wait for a second force. The
+	 * file is still whole or absent after a crash, never torn.
+	 * @param file the file
+	 * @param content its new content
+	 * @throws IOException if it cannot be written
+	 */
+	public static void replaceWithoutForcingDirectory(Path file, byte[] content) throws IOException {
+		Path temporary = writeTemporary(file, ByteBuffer.wrap(content));
+		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+	}
+
+	/**
 	 * Creates a file that must not exist yet.
 	 * @param file the file
 	 * @param content its content

@@ -162,7 +162,7 @@ final class FileSnapshotStore implements SnapshotStore {
 				snapshot.fingerprint(), json.writeValueAsString(node.get("state"))));
 		try {
 			Files.createDirectories(this.directory);
-			DurableFiles.replace(file, json.writeValueAsBytes(node));
+			DurableFiles.replaceWithoutForcingDirectory(file, json.writeValueAsBytes(node));
 			remember(snapshot);
 		}
 		catch (IOException ex) {
