@@ -93,7 +93,9 @@ class PersonalDataEncodingTests {
 			for (long member = 1; member <= 3; member++) {
 				assertThat(store.readStream("member-" + member).get(0).payload()).isEqualTo(registered(member));
 			}
-			assertThat(journal()).doesNotContain("Zed", "Quay", "+44", "Flat 2").contains("note 2");
+			// Values with a space or a quote, which base64 (the envelopes) never holds.
+			assertThat(journal()).doesNotContain("Zo\u00eb \\\"Zed", "1 Quay St", "+44 1", "Flat 2", "O'Neill")
+				.contains("note 2");
 			assertThat(store.erasePersonalData("2")).isTrue();
 			assertThat(store.readStream("member-2").get(0).payload())
 				.isEqualTo(new Registered(null, -1, null, null, "note 2", 2));
@@ -125,7 +127,7 @@ class PersonalDataEncodingTests {
 			assertThat((String) stored.data().get("fullName")).startsWith(PersonalDataProtection.ENVELOPE_PREFIX);
 			assertThat(store.readStream("n").get(0).payload()).isEqualTo(new Named("c-1", "Ada Lovelace"));
 		}
-		assertThat(journal()).doesNotContain("Ada");
+		assertThat(journal()).doesNotContain("Ada Lovelace");
 	}
 
 	@Test
@@ -139,7 +141,7 @@ class PersonalDataEncodingTests {
 				.withMessageContaining("full_name");
 			assertThat(store.lastPosition()).isZero();
 		}
-		assertThat(journal()).doesNotContain("Ada");
+		assertThat(journal()).doesNotContain("Ada Lovelace");
 	}
 
 	@Test
