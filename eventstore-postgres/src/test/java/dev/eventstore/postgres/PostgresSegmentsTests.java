@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -103,42 +102,6 @@ class PostgresSegmentsTests {
 	}
 
 	/** Each stream's versions in the order their rows were inserted. */
-	private Map<String, List<Long>> rowsByStream(HikariDataSource pool) throws SQLException {
-		Map<String, List<Long>> rows = new HashMap<>();
-		try (Connection connection = pool.getConnection();
-				Statement statement = connection.createStatement();
-				ResultSet result = statement
-					.executeQuery("SELECT stream_id, version FROM " + this.prefix + "rows ORDER BY seq")) {
-			while (result.next()) {
-				rows.computeIfAbsent(result.getString(1), (s) -> new ArrayList<>()).add(result.getLong(2));
-			}
-		}
-		return rows;
-	}
-
-	private void assertExactlyOneRowPerEventInStreamOrder(HikariDataSource pool, EventStore store, int events)
-			throws SQLException {
-		try (Connection connection = pool.getConnection();
-				Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("SELECT count(*), count(DISTINCT position), min(position), "
-						+ "max(position) FROM " + this.prefix + "rows")) {
-			rows.next();
-			assertThat(List.of(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4)))
-				.containsExactly((long) events, (long) events, 1L, (long) events);
-		}
-		Map<String, Long> last = new HashMap<>();
-		store.readAll(1, events).forEach((e) -> last.merge(e.streamId(), e.version(), Math::max));
-		Map<String, List<Long>> rows = rowsByStream(pool);
-		assertThat(rows.keySet()).isEqualTo(last.keySet());
-		rows.forEach((stream, versions) -> {
-			List<Long> expected = new ArrayList<>();
-			for (long v = 1; v <= last.get(stream); v++) {
-				expected.add(v);
-			}
-			assertThat(versions).as("rows of %s", stream).isEqualTo(expected);
-		});
-	}
-
 	@ParameterizedTest
 	@ValueSource(ints = { 1, 3, 8 })
 	void everyEventHasExactlyOneRowAndEachStreamsRowsAreInVersionOrder(int segments) throws Exception {
@@ -148,7 +111,7 @@ class PostgresSegmentsTests {
 		appendRandomly(store);
 		Processor processor = this.open.keep(processor(pool, store, segments, Set.of()).build().start());
 		assertThat(processor.awaitHandled(10_000, WAIT)).isTrue();
-		assertExactlyOneRowPerEventInStreamOrder(pool, store, 10_000);
+		RowsTable.assertOneRowPerEventInStreamOrder(pool, this.prefix, store, 10_000);
 		assertThat(processor.status().segments()).hasSize(segments)
 			.allSatisfy((s) -> assertThat(s.owner()).isEqualTo(processor.status().segments().get(0).owner()));
 	}
@@ -190,8 +153,8 @@ class PostgresSegmentsTests {
 		poisoned.clear();
 		second.retryParked(5);
 		assertThat(second.parked()).isEmpty();
-		assertExactlyOneRowPerEventInStreamOrder(pool, store, 9);
-		assertThat(rowsByStream(pool).get("b")).containsExactly(1L, 2L, 3L);
+		RowsTable.assertOneRowPerEventInStreamOrder(pool, this.prefix, store, 9);
+		assertThat(RowsTable.byStream(pool, this.prefix).get("b")).containsExactly(1L, 2L, 3L);
 	}
 
 	@Test
@@ -219,7 +182,7 @@ class PostgresSegmentsTests {
 				.hasSize(4));
 		assertThat(b.awaitHandled(10_000, WAIT)).isTrue();
 		assertThat(a.awaitHandled(10_000, WAIT)).isTrue();
-		assertExactlyOneRowPerEventInStreamOrder(poolA, storeA, 10_000);
+		RowsTable.assertOneRowPerEventInStreamOrder(poolA, this.prefix, storeA, 10_000);
 	}
 
 	private static long owned(Processor processor) {

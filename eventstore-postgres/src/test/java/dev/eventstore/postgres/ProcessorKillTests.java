@@ -3,9 +3,6 @@ package dev.eventstore.postgres;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,14 +69,8 @@ class ProcessorKillTests {
 	}
 
 	private void assertEveryEventHasExactlyOneRow() throws Exception {
-		try (HikariDataSource pool = EmbeddedPostgresServer.pool(1);
-				Connection connection = pool.getConnection();
-				Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("SELECT count(*), count(DISTINCT position), min(position), "
-						+ "max(position) FROM " + this.prefix + "rows")) {
-			rows.next();
-			assertThat(List.of(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4)))
-				.containsExactly((long) EVENTS, (long) EVENTS, 1L, (long) EVENTS);
+		try (HikariDataSource pool = EmbeddedPostgresServer.pool(1)) {
+			RowsTable.assertOneRowPerEvent(pool, this.prefix, EVENTS);
 		}
 	}
 

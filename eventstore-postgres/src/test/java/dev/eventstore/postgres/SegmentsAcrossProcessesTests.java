@@ -3,9 +3,6 @@ package dev.eventstore.postgres;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +15,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.eventstore.ChildJvm;
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
-import dev.eventstore.processor.ProcessorSegments;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -122,48 +118,9 @@ class SegmentsAcrossProcessesTests {
 			assertThat(moved).isLessThan(Duration.ofSeconds(10));
 			appender.join();
 
-			await().atMost(Duration.ofSeconds(120)).until(() -> rows(pool) == EVENTS);
-			assertExactlyOneRowPerEventInStreamOrder(pool, store);
+			await().atMost(Duration.ofSeconds(120)).until(() -> RowsTable.count(pool, this.prefix) == EVENTS);
+			RowsTable.assertOneRowPerEventInStreamOrder(pool, this.prefix, store, EVENTS);
 		}
-	}
-
-	private long rows(HikariDataSource pool) throws Exception {
-		try (Connection connection = pool.getConnection();
-				Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + this.prefix + "rows")) {
-			rows.next();
-			return rows.getLong(1);
-		}
-	}
-
-	private void assertExactlyOneRowPerEventInStreamOrder(HikariDataSource pool, EventStore store) throws Exception {
-		Map<String, List<Long>> byStream = new HashMap<>();
-		try (Connection connection = pool.getConnection();
-				Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("SELECT count(*), count(DISTINCT position), min(position), "
-						+ "max(position) FROM " + this.prefix + "rows")) {
-			rows.next();
-			assertThat(List.of(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4)))
-				.containsExactly((long) EVENTS, (long) EVENTS, 1L, (long) EVENTS);
-		}
-		try (Connection connection = pool.getConnection();
-				Statement statement = connection.createStatement();
-				ResultSet rows = statement
-					.executeQuery("SELECT stream_id, version FROM " + this.prefix + "rows ORDER BY seq")) {
-			while (rows.next()) {
-				byStream.computeIfAbsent(rows.getString(1), (s) -> new ArrayList<>()).add(rows.getLong(2));
-			}
-		}
-		Map<String, Long> last = new HashMap<>();
-		store.readAll(1, EVENTS).forEach((e) -> last.merge(e.streamId(), e.version(), Math::max));
-		assertThat(byStream.keySet()).isEqualTo(last.keySet());
-		byStream.forEach((stream, versions) -> {
-			for (int i = 0; i < versions.size(); i++) {
-				assertThat(versions.get(i))
-					.as("row %s of %s (segment %s)", i, stream, ProcessorSegments.of(stream, SEGMENTS))
-					.isEqualTo(i + 1L);
-			}
-		});
 	}
 
 }
