@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,8 +33,7 @@ public final class DurableFiles {
 	 * rename atomically)
 	 */
 	public static void replace(Path file, ByteBuffer content) throws IOException {
-		Path temporary = writeTemporary(file, content);
-		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		moveIntoPlace(writeTemporary(file, content), file);
 		forceDirectory(file.getParent());
 	}
 
@@ -59,27 +57,7 @@ public final class DurableFiles {
 	 * @throws IOException if it cannot be written
 	 */
 	public static void replaceWithoutForcingDirectory(Path file, byte[] content) throws IOException {
-		Path temporary = writeTemporary(file, ByteBuffer.wrap(content));
-		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-	}
-
-	/**
-	 * Creates a file that must not exist yet.
-	 * @param file the file
-	 * @param content its content
-	 * @throws FileAlreadyExistsException if it exists (nothing is changed)
-	 * @throws IOException if it cannot be written
-	 */
-	public static void create(Path file, byte[] content) throws IOException {
-		Path temporary = writeTemporary(file, ByteBuffer.wrap(content));
-		try {
-			Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
-		}
-		catch (IOException ex) {
-			Files.deleteIfExists(temporary);
-			throw ex;
-		}
-		forceDirectory(file.getParent());
+		moveIntoPlace(writeTemporary(file, ByteBuffer.wrap(content)), file);
 	}
 
 	/**
@@ -97,6 +75,19 @@ public final class DurableFiles {
 		}
 		catch (IOException ex) {
 			logger.log(Level.DEBUG, "Could not force directory " + directory, ex);
+		}
+	}
+
+	/**
+	 * Renames the temporary file over the file; if that fails, the temporary is removed.
+	 */
+	private static void moveIntoPlace(Path temporary, Path file) throws IOException {
+		try {
+			Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (IOException ex) {
+			Files.deleteIfExists(temporary);
+			throw ex;
 		}
 	}
 

@@ -121,7 +121,7 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 				Files.createDirectories(shard);
 				DurableFiles.forceDirectory(this.directory);
 			}
-			DurableFiles.create(path, wrappedKey);
+			DurableFiles.replace(path, wrappedKey);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(
@@ -168,7 +168,7 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 			return;
 		}
 		try {
-			DurableFiles.create(path, value);
+			DurableFiles.replace(path, value);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot write the master key's check value " + path + ": " + ex, ex);
