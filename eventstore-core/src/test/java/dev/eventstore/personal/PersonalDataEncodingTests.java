@@ -158,6 +158,19 @@ class PersonalDataEncodingTests {
 	}
 
 	@Test
+	void theSealingWritersRefuseToWriteAPersonalValueOutsideAnAppend() {
+		PersonalDataProtection protection = PersonalDataProtection.of(MASTER_KEY, new InMemorySubjectKeyStore());
+		JacksonEventSerializer plain = JacksonEventSerializer.defaults();
+		JacksonEventSerializer sealing = plain
+			.withModule(new SimpleModule("sealing").setSerializerModifier(new EnvelopeWriters(protection, plain)));
+		assertThatIllegalArgumentException().isThrownBy(() -> sealing.serialize(new Named("c-1", "Ada Lovelace")))
+			.withMessageContaining(Named.class.getName())
+			.withMessageContaining("only encrypted");
+		assertThat(new String(sealing.serialize(new Named("c-1", null)), StandardCharsets.UTF_8))
+			.isEqualTo("{\"customerId\":\"c-1\",\"fullName\":null}");
+	}
+
+	@Test
 	void anEnvelopeWrittenWithEscapesOpensAsTheStoreWroteIt() {
 		PersonalDataProtection protection = PersonalDataProtection.of(MASTER_KEY, new InMemorySubjectKeyStore());
 		PersonalFields fields = PersonalFields.of(Named.class);
