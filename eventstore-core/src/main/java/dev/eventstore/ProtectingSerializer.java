@@ -1,8 +1,8 @@
 package dev.eventstore;
 
 import java.io.UncheckedIOException;
-import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import dev.eventstore.internal.JsonData;
 import dev.eventstore.personal.PersonalDataProtection;
@@ -51,18 +51,35 @@ final class ProtectingSerializer implements EventSerializer {
 	}
 
 	/**
-	 * A stored event's data with its personal values decrypted, or replaced once erased.
+	 * Decrypted data: for which class, the JSON, and
+	 * {@link PersonalDataProtection#erasures} and the time before it was decrypted.
+	 */
+	record Revealed(Class<?> type, byte[] json, long erasures, long at) {
+	}
+
+	/**
+	 * A stored event's data with its personal values decrypted for a class, or replaced
+	 * once erased: the kept one while no erasure since may concern it
+	 * ({@link PersonalDataProtection#servable}), else decrypted now.
+	 * @param kept what an earlier read of the event decrypted, if anything
 	 * @param json the event's stored JSON, or null when upcasters made a tree
-	 * @param tree the upcasters' tree, a copy of the caller's own, when there is no JSON
-	 * @return the data's JSON with the values
+	 * @param tree a copy of the upcasters' tree, asked for only when there is no JSON
 	 * @throws EventStoreException naming the event when a value does not decrypt or the
 	 * key store fails
 	 */
-	byte[] reveal(byte @Nullable [] json, @Nullable ObjectNode tree, Class<?> type, StoredEvent event) {
+	Revealed revealed(@Nullable Revealed kept, Class<?> type, StoredEvent event, byte @Nullable [] json,
+			Supplier<ObjectNode> tree) {
+		if (kept != null && kept.type() == type && this.protection.servable(kept.erasures(), kept.at())) {
+			return kept;
+		}
+		// Read before decrypting: an erasure while it runs makes what it decrypts stale.
+		long erasures = this.protection.erasures();
+		long at = System.nanoTime();
 		PersonalFields fields = PersonalFields.of(type);
 		try {
-			return (json != null) ? this.protection.decrypt(json, fields, event.id()) : JsonData.TREES
-				.writeValueAsBytes(this.protection.decrypt(Objects.requireNonNull(tree), fields, event.id()));
+			byte[] revealed = (json != null) ? this.protection.decrypt(json, fields, event.id())
+					: JsonData.TREES.writeValueAsBytes(this.protection.decrypt(tree.get(), fields, event.id()));
+			return new Revealed(type, revealed, erasures, at);
 		}
 		catch (IllegalArgumentException | IllegalStateException | UncheckedIOException | JacksonException ex) {
 			throw new EventStoreException("The personal data of the event at position " + event.position() + " (id "

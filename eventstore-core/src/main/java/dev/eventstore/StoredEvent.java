@@ -17,7 +17,6 @@ import dev.eventstore.internal.JsonBody;
 import dev.eventstore.internal.JsonData;
 import dev.eventstore.internal.Tags;
 import dev.eventstore.internal.Texts;
-import dev.eventstore.personal.PersonalDataProtection;
 import dev.eventstore.personal.PersonalFields;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.serialization.JacksonEventSerializer;
@@ -432,9 +431,15 @@ public final class StoredEvent {
 			if (this.serializer instanceof ProtectingSerializer protecting && PersonalFields.of(type).any()) {
 				// Never kept on the view: once its subject is erased, no view of the
 				// event
-				// gives it again (revealed() checks that its decryption is still
-				// servable).
-				return this.serializer.deserialize(revealed(protecting, type), type);
+				// gives it again. The decrypted data is kept on the shared body while
+				// servable.
+				ProtectingSerializer.Revealed kept = this.body.revealed;
+				ProtectingSerializer.Revealed revealed = protecting.revealed(kept, type, this,
+						(json != null) ? json.bytes() : null, this::tree);
+				if (revealed != kept) {
+					this.body.revealed = revealed;
+				}
+				return this.serializer.deserialize(revealed.json(), type);
 			}
 			decoded = (json != null) ? this.serializer.deserialize(json.bytes(), type)
 					: this.serializer.deserialize(Objects.requireNonNull(this.body.tree), type);
@@ -447,27 +452,6 @@ public final class StoredEvent {
 		}
 		this.payload = decoded;
 		return decoded;
-	}
-
-	/**
-	 * The data with its personal values decrypted (or replaced, once erased) for a class:
-	 * decrypted once for every view of the event and kept on its shared body until an
-	 * erasure (any) may concern it.
-	 */
-	private byte[] revealed(ProtectingSerializer protecting, Class<?> type) {
-		PersonalDataProtection protection = protecting.protection();
-		Revealed kept = this.body.revealed;
-		if (kept != null && kept.type == type && protection.servable(kept.erasures, kept.at)) {
-			return kept.json;
-		}
-		// Read before decrypting: an erasure while it runs makes what it decrypts stale.
-		long erasures = protection.erasures();
-		long at = System.nanoTime();
-		JsonBody stored = this.body.json;
-		byte[] json = (stored != null) ? protecting.reveal(stored.bytes(), null, type, this)
-				: protecting.reveal(null, tree(), type, this);
-		this.body.revealed = new Revealed(type, json, erasures, at);
-		return json;
 	}
 
 	/**
@@ -506,13 +490,6 @@ public final class StoredEvent {
 	}
 
 	/**
-	 * Decrypted data: for which class, the JSON, and
-	 * {@link PersonalDataProtection#erasures} and the time before it was decrypted.
-	 */
-	private record Revealed(Class<?> type, byte[] json, long erasures, long at) {
-	}
-
-	/**
 	 * An event's data: the stored JSON, or the tree upcasters made; decoded on first use
 	 * into a deeply unmodifiable map.
 	 */
@@ -528,7 +505,7 @@ public final class StoredEvent {
 		 * The data with its personal values decrypted for a payload class, while no
 		 * erasure since concerns it: kept on the heap like the payloads read from it.
 		 */
-		volatile @Nullable Revealed revealed;
+		volatile ProtectingSerializer.@Nullable Revealed revealed;
 
 		Body(@Nullable JsonBody json, @Nullable ObjectNode tree) {
 			this.json = json;
