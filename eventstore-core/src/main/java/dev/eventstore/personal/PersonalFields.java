@@ -5,11 +5,13 @@ import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.eventstore.types.EventTag;
@@ -138,6 +140,12 @@ public record PersonalFields(Class<?> type, List<Field> fields) {
 						+ type.getName() + " names '" + subject.getName()
 						+ "' as its subject, which is personal data itself: the subject's id is stored in plain text");
 			}
+			if (!isIdType(subject.getType())) {
+				throw new IllegalArgumentException("@PersonalData on component '" + component.getName() + "' of "
+						+ type.getName() + " names '" + subject.getName() + "' as its subject, of type "
+						+ subject.getType().getName() + ": a subject's id must be text, a UUID or a whole number, "
+						+ "whose text is the same in the record and in its JSON (the key is found by it on both sides)");
+			}
 			Method accessor = component.getAccessor();
 			Method subjectAccessor = subject.getAccessor();
 			accessor.setAccessible(true);
@@ -147,6 +155,17 @@ public record PersonalFields(Class<?> type, List<Field> fields) {
 					subjectAccessor));
 		}
 		return new PersonalFields(type, List.copyOf(fields));
+	}
+
+	/**
+	 * Whether a subject's id of this type has the same text as a Java value
+	 * ({@code toString()}, when a payload is written) and as a JSON value (when it is
+	 * read): text, UUIDs and whole numbers. A record's or a double's would differ.
+	 */
+	private static boolean isIdType(Class<?> type) {
+		return CharSequence.class.isAssignableFrom(type) || type == UUID.class || type == long.class
+				|| type == Long.class || type == int.class || type == Integer.class || type == short.class
+				|| type == Short.class || type == byte.class || type == Byte.class || type == BigInteger.class;
 	}
 
 	/** Refuses {@link PersonalData} inside records nested in a component's type. */

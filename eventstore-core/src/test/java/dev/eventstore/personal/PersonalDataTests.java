@@ -72,6 +72,16 @@ class PersonalDataTests {
 	record SubjectIsPersonal(@PersonalData(subject = "name") String id, @PersonalData(subject = "id") String name) {
 	}
 
+	record CustomerId(String value) {
+	}
+
+	/** A value object as the subject's id: its JSON is an object, its text a record's. */
+	record ByValueObject(CustomerId customerId, @PersonalData(subject = "customerId") String name) {
+	}
+
+	record ByScore(double customerId, @PersonalData(subject = "customerId") String name) {
+	}
+
 	record CustomerState(String customerId, @PersonalData(subject = "customerId") String name, int checkouts) {
 	}
 
@@ -256,6 +266,14 @@ class PersonalDataTests {
 			.withMessageContaining("nested in component 'people'");
 		assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of(new SubjectIsPersonal("c", "n")))
 			.withMessageContaining("personal data itself");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> NewEvent.of(new ByValueObject(new CustomerId("c-1"), "n")))
+			.withMessageContaining(ByValueObject.class.getName())
+			.withMessageContaining("'customerId'")
+			.withMessageContaining(CustomerId.class.getName())
+			.withMessageContaining("text, a UUID or a whole number");
+		assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of(new ByScore(1.5, "n")))
+			.withMessageContaining("of type double");
 	}
 
 	@Test
