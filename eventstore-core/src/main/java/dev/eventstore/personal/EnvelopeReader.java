@@ -11,7 +11,9 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.TokenStreamFactory;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -29,6 +31,13 @@ final class EnvelopeReader {
 	 * offsets), without a mapper's context, as the pass binds nothing.
 	 */
 	private static final TokenStreamFactory PARSERS = JsonData.TREES.tokenStreamFactory();
+
+	/**
+	 * Reads a subject id that is an object or an array (never written by the store:
+	 * foreign data) as the tree path does, the parser's other members left to read.
+	 */
+	private static final ObjectReader STRUCTURES = JsonData.TREES.reader()
+		.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
 	private static final int NOT_AN_ENVELOPE = -1;
 
@@ -92,6 +101,24 @@ final class EnvelopeReader {
 		String[] subjects = new String[personal.size()];
 		int[] starts = new int[personal.size()];
 		int[] ends = new int[personal.size()];
+		int found = EnvelopeOffsets.find(stored, fields, subjects, starts, ends);
+		if (found == 0) {
+			return stored;
+		}
+		if (found > 0) {
+			return splice(stored, personal, subjects, starts, ends, eventId);
+		}
+		return decryptParsing(stored, fields, eventId);
+	}
+
+	/**
+	 * {@link #decrypt(byte[], PersonalFields, UUID)} with a parser finding the envelopes.
+	 */
+	private byte[] decryptParsing(byte[] stored, PersonalFields fields, UUID eventId) {
+		List<PersonalFields.Field> personal = fields.fields();
+		String[] subjects = new String[personal.size()];
+		int[] starts = new int[personal.size()];
+		int[] ends = new int[personal.size()];
 		int found = 0;
 		try (JsonParser parser = PARSERS.createParser(ObjectReadContext.empty(), stored)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -105,7 +132,7 @@ final class EnvelopeReader {
 					PersonalFields.Field field = personal.get(i);
 					if (name.equals(field.subjectJson()) && value != JsonToken.VALUE_NULL) {
 						subjects[i] = value.isScalarValue() ? parser.getString()
-								: JsonData.TREES.readTree(parser).toString();
+								: STRUCTURES.readTree(parser).toString();
 						used = true;
 					}
 					if (name.equals(field.json()) && value == JsonToken.VALUE_STRING) {
@@ -166,14 +193,20 @@ final class EnvelopeReader {
 			int[] ends, UUID eventId) {
 		byte[][] values = new byte[personal.size()][];
 		byte[] id = null;
+		String subject = null;
+		DataKey key = null;
 		int length = stored.length;
 		for (int i = 0; i < values.length; i++) {
 			if (ends[i] == 0) {
 				continue;
 			}
 			PersonalFields.Field field = personal.get(i);
-			DataKey key = (subjects[i] != null) ? this.keys.find(subjects[i]) : null;
-			if (key != null) {
+			// An event's values are mostly of one subject: its key is looked up once.
+			if (subjects[i] != null && !subjects[i].equals(subject)) {
+				subject = subjects[i];
+				key = this.keys.find(subject);
+			}
+			if (subjects[i] != null && key != null) {
 				byte[] sealed = Envelopes
 					.unbase64(Arrays.copyOfRange(stored, starts[i] + 1 + Envelopes.PREFIX.length, ends[i] - 1), field);
 				id = (id != null) ? id : eventId.toString().getBytes(StandardCharsets.US_ASCII);
