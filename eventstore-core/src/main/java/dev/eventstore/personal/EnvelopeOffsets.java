@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.eventstore.internal.JsonBytes;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,7 +67,7 @@ final class EnvelopeOffsets {
 				return -1;
 			}
 			int nameQuote = i;
-			int nameEnd = plainStringEnd(json, i);
+			int nameEnd = JsonBytes.plainStringEnd(json, i + 1, json.length);
 			if (nameEnd < 0) {
 				return -1;
 			}
@@ -162,23 +163,6 @@ final class EnvelopeOffsets {
 			}
 		}
 		return false;
-	}
-
-	/**
-	 * The offset of the closing quote of the string opening at {@code quote}; -1 if it
-	 * holds an escape or does not end.
-	 */
-	private static int plainStringEnd(byte[] json, int quote) {
-		for (int i = quote + 1; i < json.length; i++) {
-			byte b = json[i];
-			if (b == '"') {
-				return i;
-			}
-			if (b == '\\') {
-				return -1;
-			}
-		}
-		return -1;
 	}
 
 	/**

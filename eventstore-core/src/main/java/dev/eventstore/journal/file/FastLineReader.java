@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.zip.CRC32C;
 
+import dev.eventstore.internal.JsonBytes;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -137,12 +138,12 @@ final class FastLineReader {
 			return null;
 		}
 		int streamStart = digitsEnd + STREAM_ID.length;
-		int streamEnd = plainStringEnd(line, streamStart, crcAt);
+		int streamEnd = JsonBytes.plainStringEnd(line, streamStart, crcAt);
 		if (streamEnd < 0 || !startsWith(line, streamEnd, EVENT_TYPE)) {
 			return null;
 		}
 		int typeStart = streamEnd + EVENT_TYPE.length;
-		int typeEnd = plainStringEnd(line, typeStart, crcAt);
+		int typeEnd = JsonBytes.plainStringEnd(line, typeStart, crcAt);
 		if (typeEnd < 0 || !startsWith(line, typeEnd, VERSION)) {
 			return null;
 		}
@@ -177,7 +178,7 @@ final class FastLineReader {
 					if (line[next] != '"') {
 						return null;
 					}
-					int end = plainStringEnd(line, next + 1, crcAt);
+					int end = JsonBytes.plainStringEnd(line, next + 1, crcAt);
 					if (end < 0) {
 						// Escapes in a tag: the full decode reads them.
 						return null;
@@ -251,23 +252,6 @@ final class FastLineReader {
 			value = value * 10 + (bytes[i] - '0');
 		}
 		return value;
-	}
-
-	/**
-	 * Where a JSON string without escapes ends (its closing quote), or -1 if it has
-	 * escapes.
-	 */
-	static int plainStringEnd(byte[] bytes, int from, int limit) {
-		for (int i = from; i < limit; i++) {
-			byte b = bytes[i];
-			if (b == '"') {
-				return i;
-			}
-			if (b == '\\') {
-				return -1;
-			}
-		}
-		return -1;
 	}
 
 }
