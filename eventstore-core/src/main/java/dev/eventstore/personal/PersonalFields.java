@@ -14,9 +14,12 @@ import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.eventstore.internal.JsonData;
 import dev.eventstore.types.EventTag;
 import dev.eventstore.types.PersonalData;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The {@link PersonalData} components of a payload class, found and checked once per
@@ -75,7 +78,8 @@ public record PersonalFields(Class<?> type, List<Field> fields) {
 	 * @param json its name in the JSON
 	 * @param subjectName the subject's component
 	 * @param subjectJson the subject's name in the JSON
-	 * @param replacement what it reads as after erasure, empty for null
+	 * @param replacement what it reads as after erasure, empty for null (a primitive's is
+	 * never empty: its zero when the annotation gives none)
 	 * @param text whether it is text (a replacement is read as text, not JSON)
 	 * @param accessor reads it from a payload
 	 * @param subjectAccessor reads the subject's id from a payload
@@ -151,10 +155,39 @@ public record PersonalFields(Class<?> type, List<Field> fields) {
 			accessor.setAccessible(true);
 			subjectAccessor.setAccessible(true);
 			fields.add(new Field(component.getName(), jsonName(component), subject.getName(), jsonName(subject),
-					personal.replacement(), CharSequence.class.isAssignableFrom(component.getType()), accessor,
-					subjectAccessor));
+					replacement(type, component, personal.replacement()),
+					CharSequence.class.isAssignableFrom(component.getType()), accessor, subjectAccessor));
 		}
 		return new PersonalFields(type, List.copyOf(fields));
+	}
+
+	/**
+	 * What a component reads as after erasure. A primitive cannot read as null (the
+	 * mapper refuses null for it): without a replacement it reads as its zero, and a
+	 * replacement that does not parse as it is refused now rather than failing reads
+	 * after an erasure.
+	 */
+	private static String replacement(Class<?> owner, RecordComponent component, String replacement) {
+		Class<?> type = component.getType();
+		if (!type.isPrimitive()) {
+			return replacement;
+		}
+		if (replacement.isEmpty()) {
+			return (type == boolean.class) ? "false" : "0";
+		}
+		JsonNode node;
+		try {
+			node = JsonData.TREES.readTree(replacement);
+		}
+		catch (JacksonException ex) {
+			node = null;
+		}
+		if (node == null || !((type == boolean.class) ? node.isBoolean() : node.isNumber())) {
+			throw new IllegalArgumentException("@PersonalData(replacement = \"" + replacement + "\") on component '"
+					+ component.getName() + "' of " + owner.getName() + " does not read as its type, " + type.getName()
+					+ ": a primitive reads as its replacement after erasure (as its zero without one)");
+		}
+		return replacement;
 	}
 
 	/**

@@ -59,6 +59,14 @@ class PersonalDataEncodingTests {
 	record Scored(String customerId, @PersonalData(subject = "customerId") double score) {
 	}
 
+	@EventType("Flagged")
+	record Flagged(String customerId, @PersonalData(subject = "customerId") boolean vip,
+			@PersonalData(subject = "customerId") char initial) {
+	}
+
+	record MisReplaced(String customerId, @PersonalData(subject = "customerId", replacement = "[erased]") int age) {
+	}
+
 	@EventType("Named")
 	record Named(String customerId, @PersonalData(subject = "customerId") String fullName) {
 	}
@@ -69,7 +77,7 @@ class PersonalDataEncodingTests {
 	private EventStore open(EventStore.Builder builder) {
 		return builder.persistPath(this.dir.resolve("events.ndjson"))
 			.fsync(FsyncPolicy.NEVER)
-			.eventTypes(EventTypes.of(Registered.class, Scored.class, Named.class))
+			.eventTypes(EventTypes.of(Registered.class, Scored.class, Named.class, Flagged.class))
 			.personalData(PersonalDataProtection.of(MASTER_KEY, new FileSubjectKeyStore(this.dir.resolve("keys"))))
 			.build();
 	}
@@ -155,6 +163,26 @@ class PersonalDataEncodingTests {
 			store.append("s", NewEvent.of(new Scored("c-1", 2.5)));
 			assertThat(store.readStream("s").get(0).payload()).isEqualTo(new Scored("c-1", 2.5));
 		}
+	}
+
+	@Test
+	void anErasedPrimitiveWithoutAReplacementReadsAsItsZero() {
+		try (EventStore store = open(EventStore.builder())) {
+			store.append("s", NewEvent.of(new Scored("c-1", 2.5)));
+			store.append("f", NewEvent.of(new Flagged("c-1", true, 'Z')));
+			assertThat(store.erasePersonalData("c-1")).isTrue();
+			assertThat(store.readStream("s").get(0).payload()).isEqualTo(new Scored("c-1", 0.0));
+			assertThat(store.readStream("f").get(0).payload()).isEqualTo(new Flagged("c-1", false, '\0'));
+		}
+	}
+
+	@Test
+	void aPrimitivesReplacementThatDoesNotReadAsItsTypeIsRefusedBeforeAnythingIsWritten() {
+		assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of(new MisReplaced("c-1", 41)))
+			.withMessageContaining("replacement = \"[erased]\"")
+			.withMessageContaining("'age'")
+			.withMessageContaining(MisReplaced.class.getName())
+			.withMessageContaining("int");
 	}
 
 	@Test
