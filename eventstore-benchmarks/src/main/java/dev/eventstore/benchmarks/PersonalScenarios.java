@@ -73,10 +73,7 @@ final class PersonalScenarios {
 		if (personal) {
 			PersonalDataProtection protection = PersonalDataProtection.of(MASTER_KEY, new FileSubjectKeyStore(keys));
 			// The subjects' keys made before the clock starts: a subject's first event
-			// costs
-			// a forced write of its key (a row of its own would measure that), and the
-			// rows
-			// measure the events after it.
+			// costs a forced write of its key, and the rows measure the events after it.
 			PersonalFields fields = PersonalFields.of(PersonalCheckout.class);
 			for (int i = 0; i < SUBJECTS; i++) {
 				protection.encrypt(event(i, true), fields, UUID.randomUUID(), JacksonEventSerializer.defaults());
@@ -94,8 +91,9 @@ final class PersonalScenarios {
 
 	/**
 	 * A random 100-event stream read and decoded into its class, of {@code streams}
-	 * streams: 100 (10,000 events) are more than the file journal's decoded-events cache
-	 * holds (8,192), so some reads decode and decrypt their events again; 50 fit in it.
+	 * streams: 1,000 (100,000 events) and 100 (10,000) are more than the file journal's
+	 * decoded-events cache holds (8,192), so most or some reads decode and decrypt their
+	 * events again; 50 fit in it.
 	 */
 	static Measurement.Result read(EventStore store, boolean personal, int streams, Settings settings)
 			throws Exception {
