@@ -133,11 +133,6 @@ final class EnvelopeWriters extends ValueSerializerModifier {
 							+ this.field.json() + "': name it in the JSON as the record does");
 				}
 				String subject = this.field.subject(bean);
-				if (subject == null) {
-					throw new IllegalArgumentException("The @PersonalData component '" + this.field.name() + "' of "
-							+ bean.getClass().getName() + " has a value but its subject '" + this.field.subjectName()
-							+ "' is null: personal data needs the id of the person it belongs to");
-				}
 				byte[] envelope = this.protection.envelope(subject, json(value),
 						Envelopes.aad(sealing.eventId, this.aadSuffix));
 				gen.writeName(getName());

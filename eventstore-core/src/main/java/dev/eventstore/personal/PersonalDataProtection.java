@@ -174,11 +174,6 @@ public final class PersonalDataProtection {
 				continue;
 			}
 			String subject = field.subject(payload);
-			if (subject == null) {
-				throw new IllegalArgumentException("The @PersonalData component '" + field.name() + "' of "
-						+ fields.type().getName() + " has a value but its subject '" + field.subjectName()
-						+ "' is null: personal data needs the id of the person it belongs to");
-			}
 			byte[] plain = value.toString().getBytes(StandardCharsets.UTF_8);
 			tree.put(field.json(), new String(envelope(subject, plain, Envelopes.aad(eventId, field.json())),
 					StandardCharsets.US_ASCII));

@@ -92,10 +92,21 @@ public record PersonalFields(Class<?> type, List<Field> fields) {
 			return read(this.accessor, payload);
 		}
 
-		/** The subject's id in a payload, as text; null when the component is null. */
-		@Nullable String subject(Object payload) {
+		/**
+		 * The subject's id of a payload that holds a value of this component, as text.
+		 * @throws IllegalArgumentException if it is null or empty: personal data needs
+		 * the id of the person it belongs to, and an empty id could not be erased
+		 */
+		String subject(Object payload) {
 			Object subject = read(this.subjectAccessor, payload);
-			return (subject != null) ? subject.toString() : null;
+			String id = (subject != null) ? subject.toString() : null;
+			if (id == null || id.isEmpty()) {
+				throw new IllegalArgumentException("The @PersonalData component '" + this.name + "' of "
+						+ payload.getClass().getName() + " has a value but its subject '" + this.subjectName + "' is "
+						+ ((id == null) ? "null" : "empty")
+						+ ": personal data needs the id of the person it belongs to (one that can be erased)");
+			}
+			return id;
 		}
 
 		private @Nullable Object read(Method method, Object payload) {

@@ -283,6 +283,11 @@ class PersonalDataTests {
 				.isThrownBy(() -> store.append("cart-1", NewEvent.of(new CartCheckedOut("cart-1", null, "N", "e"))))
 				.withMessageContaining("'name'")
 				.withMessageContaining("subject 'customerId' is null");
+			// erasePersonalData refuses an empty id: data under one could never be
+			// erased.
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> store.append("cart-1", NewEvent.of(new CartCheckedOut("cart-1", "", "N", "e"))))
+				.withMessageContaining("subject 'customerId' is empty");
 			assertThat(store.lastPosition()).isZero();
 			store.append("cart-2", NewEvent.of(new CartCheckedOut("cart-2", null, null, null)));
 			assertThat(store.readStream("cart-2").get(0).payload())
