@@ -14,9 +14,14 @@ import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
 import dev.eventstore.OpenResources;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.personal.InMemorySubjectKeyStore;
+import dev.eventstore.personal.PersonalDataProtection;
 import dev.eventstore.processor.Processor;
 import dev.eventstore.processor.ProcessorStatus;
 import dev.eventstore.processor.RetryPolicy;
+import dev.eventstore.types.EventType;
+import dev.eventstore.types.EventTypes;
+import dev.eventstore.types.PersonalData;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,8 +36,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The forwarder against a real broker: every event arrives, each stream in order, with
- * the CloudEvents headers; routing and filtering by type; the checkpoint stays put while
- * the broker does not acknowledge.
+ * the CloudEvents headers; routing and filtering by type; personal values only as their
+ * envelopes; the checkpoint stays put while the broker does not acknowledge.
  */
 class KafkaForwarderTests {
 
@@ -108,6 +113,39 @@ class KafkaForwarderTests {
 			assertThat(Topics.header(record, "eventstore_stream_version")).isEqualTo(String.valueOf(event.version()));
 		});
 		assertThat(new String(records.get(0).value(), StandardCharsets.UTF_8)).contains("\"note\":\"é ");
+	}
+
+	@EventType("CustomerRegistered")
+	record CustomerRegistered(String customerId, @PersonalData(subject = "customerId") String name,
+			@PersonalData(subject = "customerId") String email) {
+	}
+
+	@Test
+	void personalValuesReachTheTopicOnlyAsTheirEnvelopesAndTheErasureFollowsThem() {
+		EventStore store = this.open
+			.keep(EventStore.builder()
+				.eventTypes(EventTypes.of(CustomerRegistered.class))
+				.personalData(PersonalDataProtection.of(
+						"0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII),
+						new InMemorySubjectKeyStore()))
+				.build());
+		store.append("customer-1", NewEvent.of(new CustomerRegistered("c-1", "Ada Lovelace", "ada@example.org")));
+		store.erasePersonalData("c-1");
+		Processor processor = forward(store, settings("personal-events"), broker.getBrokersAsString());
+		await().atMost(WAIT).until(() -> processor.status().checkpoint() == 2);
+
+		List<ConsumerRecord<String, byte[]>> records = Topics.read(broker.getBrokersAsString(), "personal-events", 2,
+				WAIT);
+		assertThat(records).extracting((record) -> Topics.header(record, "ce_type"))
+			.containsExactlyInAnyOrder("CustomerRegistered", "PersonalDataErased");
+		ConsumerRecord<String, byte[]> registered = records.stream()
+			.filter((record) -> record.key().equals("customer-1"))
+			.findFirst()
+			.orElseThrow();
+		String value = new String(registered.value(), StandardCharsets.UTF_8);
+		assertThat(value).contains("\"customerId\":\"c-1\"", "\"name\":\"" + PersonalDataProtection.ENVELOPE_PREFIX)
+			.doesNotContain("Ada", "Lovelace", "ada@example.org");
+		assertThat(registered.value()).isEqualTo(store.readStream("customer-1").get(0).dataJson());
 	}
 
 	@Test
