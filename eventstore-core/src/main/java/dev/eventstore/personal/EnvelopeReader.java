@@ -20,9 +20,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Opens the {@link Envelopes} in stored data: each personal value decrypted under its
  * subject's key, or given its field's replacement once the subject is erased (or has no
- * id). Stored JSON is read in one streaming pass that finds the envelopes' offsets and
- * swaps their bytes for the values' JSON; a tree an upcaster made has its values set in
- * place.
+ * id). In stored JSON the envelopes' offsets are found by {@link EnvelopeOffsets} (or,
+ * for what it gives up on, a parser's streaming pass) and their bytes swapped for the
+ * values' JSON; a tree an upcaster made has its values set in place.
  */
 final class EnvelopeReader {
 

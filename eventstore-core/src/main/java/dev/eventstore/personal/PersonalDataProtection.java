@@ -239,7 +239,7 @@ public final class PersonalDataProtection {
 	/**
 	 * Stored JSON with each personal value decrypted, or replaced when its subject was
 	 * erased: the stored bytes with each envelope's bytes swapped for the value's JSON,
-	 * found in one streaming pass (no tree). For the store, at read.
+	 * the envelopes found by a scan of the bytes (no tree). For the store, at read.
 	 * @param stored the stored JSON object, UTF-8; not changed
 	 * @param fields the payload class's personal components
 	 * @param eventId the event's id
