@@ -1,6 +1,5 @@
 package dev.eventstore.journal.file;
 
-import java.nio.ByteBuffer;
 import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,14 +11,13 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
-import dev.eventstore.journal.support.Postings;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Where each event's line lies in the journal file being written (a single-file journal,
  * or the active segment of a segmented one), and which of its positions each stream
  * holds. Bodies stay on disk; the index costs a few tens of bytes an event (the figure is
- * in docs/performance.md) plus one entry a stream. Positions are the journal's: the
+ * in docs/performance.md) plus one entry a stream. StreamPositions are the journal's: the
  * file's first line holds {@code base + 1}. Thread-safe: the journal's single writer adds
  * and truncates under the index's write lock, readers share its read lock.
  */
@@ -52,7 +50,7 @@ final class JournalIndex implements LineIndex {
 	/** Where the last indexed line ends. */
 	private long end;
 
-	private Map<String, Positions> streams = new HashMap<>();
+	private Map<String, StreamPositions> streams = new HashMap<>();
 
 	/**
 	 * The streams a clean close recorded, read where they are mapped; a stream in
@@ -65,7 +63,7 @@ final class JournalIndex implements LineIndex {
 	 * The entry {@link #lastVersion} found last, which {@link #add} then needs: only the
 	 * writer touches it.
 	 */
-	private @Nullable Positions lastAsked;
+	private @Nullable StreamPositions lastAsked;
 
 	/** An index of a whole journal in one file. */
 	JournalIndex() {
@@ -108,8 +106,8 @@ final class JournalIndex implements LineIndex {
 	void add(String streamId, long from, int[] lineStarts, long end) {
 		// The stream's entry, when the writer has just asked for its version: one lookup
 		// an append, not two.
-		Positions cached = this.lastAsked;
-		Positions positions = (cached != null && cached.streamId == streamId) ? cached : null;
+		StreamPositions cached = this.lastAsked;
+		StreamPositions positions = (cached != null && cached.streamId == streamId) ? cached : null;
 		this.lock.writeLock().lock();
 		try {
 			if (positions == null || positions.size == 0 || !positions.held) {
@@ -155,8 +153,8 @@ final class JournalIndex implements LineIndex {
 			this.count = (int) (lastPosition - this.base);
 			this.end = end;
 			this.lastAsked = null;
-			for (Iterator<Positions> it = this.streams.values().iterator(); it.hasNext();) {
-				Positions positions = it.next();
+			for (Iterator<StreamPositions> it = this.streams.values().iterator(); it.hasNext();) {
+				StreamPositions positions = it.next();
 				positions.truncateAfter(lastPosition);
 				if (positions.size == 0) {
 					it.remove();
@@ -175,7 +173,7 @@ final class JournalIndex implements LineIndex {
 	 * so it reads without the lock.
 	 */
 	long lastVersion(String streamId) {
-		Positions positions = find(streamId);
+		StreamPositions positions = find(streamId);
 		if (positions == null) {
 			this.lastAsked = null;
 			return this.versionBefore.applyAsLong(streamId);
@@ -188,7 +186,7 @@ final class JournalIndex implements LineIndex {
 	long streamVersion(String streamId, long maxPosition) {
 		this.lock.readLock().lock();
 		try {
-			Positions positions = find(streamId);
+			StreamPositions positions = find(streamId);
 			return (positions != null) ? positions.countUpTo(maxPosition) : 0;
 		}
 		finally {
@@ -200,7 +198,7 @@ final class JournalIndex implements LineIndex {
 	public long versionOf(String streamId, long position) {
 		this.lock.readLock().lock();
 		try {
-			Positions positions = find(streamId);
+			StreamPositions positions = find(streamId);
 			int index = (positions != null) ? positions.indexOf(position) : -1;
 			if (index < 0) {
 				throw new IllegalStateException(
@@ -266,13 +264,13 @@ final class JournalIndex implements LineIndex {
 	}
 
 	/**
-	 * Positions of one stream from its {@code fromVersion}-th event in this file on, at
-	 * most {@code maxCount}, none after {@code maxPosition}.
+	 * StreamPositions of one stream from its {@code fromVersion}-th event in this file
+	 * on, at most {@code maxCount}, none after {@code maxPosition}.
 	 */
 	long[] streamPositions(String streamId, long fromVersion, int maxCount, long maxPosition) {
 		this.lock.readLock().lock();
 		try {
-			Positions positions = find(streamId);
+			StreamPositions positions = find(streamId);
 			if (positions == null || fromVersion > positions.size) {
 				return new long[0];
 			}
@@ -357,7 +355,7 @@ final class JournalIndex implements LineIndex {
 			if (recorded != null) {
 				recorded.forEach((id, body) -> {
 					if (!this.streams.containsKey(id)) {
-						Positions view = recordedView(id, recorded, body);
+						StreamPositions view = recordedView(id, recorded, body);
 						consumer.accept(id, view.copy(0, view.size));
 					}
 				});
@@ -372,8 +370,8 @@ final class JournalIndex implements LineIndex {
 	 * The stream's entry: on the heap, or a view of the positions a clean close recorded
 	 * (not held: a reader's, dropped after use). Under either lock, or by the writer.
 	 */
-	private @Nullable Positions find(String streamId) {
-		Positions positions = this.streams.get(streamId);
+	private @Nullable StreamPositions find(String streamId) {
+		StreamPositions positions = this.streams.get(streamId);
 		StreamTable recorded = this.recordedStreams;
 		if (positions != null || recorded == null) {
 			return positions;
@@ -383,8 +381,8 @@ final class JournalIndex implements LineIndex {
 	}
 
 	/** A view of a recorded stream: its body is the count, then the positions. */
-	private static Positions recordedView(String streamId, StreamTable recorded, int body) {
-		Positions view = new Positions(streamId, 0);
+	private static StreamPositions recordedView(String streamId, StreamTable recorded, int body) {
+		StreamPositions view = new StreamPositions(streamId, 0);
 		view.recorded = recorded.buffer();
 		view.recordedAt = body + 4;
 		view.size = recorded.buffer().getInt(body);
@@ -392,12 +390,12 @@ final class JournalIndex implements LineIndex {
 	}
 
 	/** The writer's, under the write lock: the stream's entry, held on the heap. */
-	private Positions held(String streamId) {
-		Positions positions = this.streams.get(streamId);
+	private StreamPositions held(String streamId) {
+		StreamPositions positions = this.streams.get(streamId);
 		if (positions == null) {
 			positions = find(streamId);
 			if (positions == null) {
-				positions = new Positions(streamId, this.versionBefore.applyAsLong(streamId));
+				positions = new StreamPositions(streamId, this.versionBefore.applyAsLong(streamId));
 			}
 			positions.held = true;
 			this.streams.put(streamId, positions);
@@ -411,7 +409,7 @@ final class JournalIndex implements LineIndex {
 		if (recorded != null) {
 			recorded.forEach((id, body) -> {
 				if (!this.streams.containsKey(id)) {
-					Positions view = recordedView(id, recorded, body);
+					StreamPositions view = recordedView(id, recorded, body);
 					view.held = true;
 					this.streams.put(id, view);
 				}
@@ -449,96 +447,6 @@ final class JournalIndex implements LineIndex {
 
 		JournalIndex index() {
 			return this.index;
-		}
-
-	}
-
-	/**
-	 * Ascending positions of one stream: recorded ones read where they are mapped until
-	 * the writer appends to the stream, then all on the heap.
-	 */
-	private static final class Positions implements Postings.PositionList {
-
-		final String streamId;
-
-		/** The stream's version before this file. */
-		final long before;
-
-		/**
-		 * Whether it is in the index's map (not a reader's view of recorded positions).
-		 */
-		boolean held;
-
-		long[] values = new long[4];
-
-		/**
-		 * The buffer holding the positions a clean close recorded, little-endian longs
-		 * from byte {@link #recordedAt}, until the stream is appended to.
-		 */
-		@Nullable ByteBuffer recorded;
-
-		int recordedAt;
-
-		int size;
-
-		Positions(String streamId, long before) {
-			this.streamId = streamId;
-			this.before = before;
-		}
-
-		long valueAt(int i) {
-			ByteBuffer positions = this.recorded;
-			return (positions != null) ? positions.getLong(this.recordedAt + 8 * i) : this.values[i];
-		}
-
-		/** The writer's: under the index's write lock. */
-		void add(long position) {
-			if (this.recorded != null) {
-				long[] all = new long[this.size + Math.max(4, this.size / 2)];
-				System.arraycopy(copy(0, this.size), 0, all, 0, this.size);
-				this.values = all;
-				this.recorded = null;
-			}
-			if (this.size == this.values.length) {
-				this.values = Arrays.copyOf(this.values, this.size * 2);
-			}
-			this.values[this.size++] = position;
-		}
-
-		long[] copy(int from, int to) {
-			long[] copy = new long[to - from];
-			ByteBuffer positions = this.recorded;
-			if (positions != null) {
-				for (int i = from; i < to; i++) {
-					copy[i - from] = positions.getLong(this.recordedAt + 8 * i);
-				}
-			}
-			else {
-				System.arraycopy(this.values, from, copy, 0, to - from);
-			}
-			return copy;
-		}
-
-		@Override
-		public int size() {
-			return this.size;
-		}
-
-		@Override
-		public long get(int index) {
-			return valueAt(index);
-		}
-
-		int countUpTo(long maxPosition) {
-			if (this.size == 0 || valueAt(this.size - 1) <= maxPosition) {
-				return this.size;
-			}
-			int index = indexOf(maxPosition);
-			return (index >= 0) ? index + 1 : -(index + 1);
-		}
-
-		void truncateAfter(long lastPosition) {
-			this.size = countUpTo(lastPosition);
 		}
 
 	}
