@@ -210,8 +210,21 @@ final class DefaultEventStore implements EventStore {
 		}
 		String subject = protection.subjectReference(subjectId);
 		this.observers.personalDataErased(subject);
-		append(PersonalDataErased.STREAM, List.of(NewEvent.of(new PersonalDataErased(subject, this.clock.instant()))),
-				ExpectedVersion.any(), null);
+		try {
+			append(PersonalDataErased.STREAM,
+					List.of(NewEvent.of(new PersonalDataErased(subject, this.clock.instant()))), ExpectedVersion.any(),
+					null);
+		}
+		catch (RuntimeException ex) {
+			// The key is gone for good: the erasure holds, and a second call finds no
+			// key.
+			// Only the handlers' notice is missing, and only the caller can send it now.
+			throw new EventStoreException("The subject's personal data is erased (its key is destroyed), but the "
+					+ "PersonalDataErased event could not be appended to stream '" + PersonalDataErased.STREAM + "': "
+					+ ex.getMessage() + "; append new PersonalDataErased(\"" + subject
+					+ "\", <now>) to that stream once the journal takes appends, so that its handlers erase their "
+					+ "copies (calling erasePersonalData again does nothing: the key is gone)", ex);
+		}
 		return true;
 	}
 

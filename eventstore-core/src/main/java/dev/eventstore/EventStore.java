@@ -280,6 +280,9 @@ public interface EventStore extends AutoCloseable {
 	 * @param subjectId the subject's id, as its events carry it
 	 * @return whether personal data was erased now; false for the no-op
 	 * @throws IllegalStateException if the store protects no personal data
+	 * @throws EventStoreException if the key was destroyed but the event could not be
+	 * appended: the erasure holds (a second call is the no-op), and the message names the
+	 * event to append once the journal takes appends again
 	 * @since 0.2.0
 	 */
 	default boolean erasePersonalData(String subjectId) {
