@@ -49,6 +49,8 @@ final class DefaultEventStore implements EventStore {
 	 */
 	private static final long SHARED_POLL_MILLIS = 500;
 
+	private static final System.Logger logger = System.getLogger(DefaultEventStore.class.getName());
+
 	private volatile boolean closed;
 
 	/** Why the last append could not be written; cleared by the next append that is. */
@@ -211,9 +213,7 @@ final class DefaultEventStore implements EventStore {
 		String subject = protection.subjectReference(subjectId);
 		this.observers.personalDataErased(subject);
 		try {
-			append(PersonalDataErased.STREAM,
-					List.of(NewEvent.of(new PersonalDataErased(subject, this.clock.instant()))), ExpectedVersion.any(),
-					null);
+			announceErasure(protection, subject);
 		}
 		catch (RuntimeException ex) {
 			// The key is gone for good: the erasure holds, and a second call finds no
@@ -221,11 +221,49 @@ final class DefaultEventStore implements EventStore {
 			// Only the handlers' notice is missing, and only the caller can send it now.
 			throw new EventStoreException("The subject's personal data is erased (its key is destroyed), but the "
 					+ "PersonalDataErased event could not be appended to stream '" + PersonalDataErased.STREAM + "': "
-					+ ex.getMessage() + "; append new PersonalDataErased(\"" + subject
-					+ "\", <now>) to that stream once the journal takes appends, so that its handlers erase their "
-					+ "copies (calling erasePersonalData again does nothing: the key is gone)", ex);
+					+ ex.getMessage() + "; the store appends it when it opens next, or append new PersonalDataErased(\""
+					+ subject + "\", <now>) to that stream yourself once the journal takes appends (calling "
+					+ "erasePersonalData again does nothing: the key is gone)", ex);
 		}
 		return true;
+	}
+
+	/** Appends an erasure's {@link PersonalDataErased} event, then drops its note. */
+	private void announceErasure(PersonalDataProtection protection, String subject) {
+		append(PersonalDataErased.STREAM, List.of(NewEvent.of(new PersonalDataErased(subject, this.clock.instant()))),
+				ExpectedVersion.any(), null);
+		try {
+			protection.erasureAnnounced(subject);
+		}
+		catch (RuntimeException ex) {
+			// Announced all the same; the note left makes the next open announce it
+			// again.
+			logger.log(System.Logger.Level.WARNING, "An erasure is announced, but its note could not be dropped"
+					+ " (the next open announces it again): " + ex, ex);
+		}
+	}
+
+	/**
+	 * Announces the erasures a crash cut short (the key destroyed, its event not
+	 * appended): at open, so that handlers erase their copies. One the journal refuses
+	 * stays pending for the next open.
+	 */
+	void announcePendingErasures() {
+		if (!(this.serializer instanceof ProtectingSerializer protecting)) {
+			return;
+		}
+		PersonalDataProtection protection = protecting.protection();
+		for (String subject : protection.pendingErasures()) {
+			try {
+				announceErasure(protection, subject);
+				logger.log(System.Logger.Level.INFO,
+						"Announced the erasure of subject " + subject + ", which a crash had cut short");
+			}
+			catch (RuntimeException ex) {
+				logger.log(System.Logger.Level.WARNING, "Cannot announce the erasure of subject " + subject
+						+ " (its key is destroyed); trying again at the next open: " + ex, ex);
+			}
+		}
 	}
 
 	@Override
@@ -335,8 +373,7 @@ final class DefaultEventStore implements EventStore {
 			this.commitWatch.close();
 		}
 		catch (Exception ex) {
-			System.getLogger(DefaultEventStore.class.getName())
-				.log(System.Logger.Level.WARNING, "Could not stop watching " + this.journal.location(), ex);
+			logger.log(System.Logger.Level.WARNING, "Could not stop watching " + this.journal.location(), ex);
 		}
 		this.journal.close();
 	}

@@ -504,8 +504,11 @@ public interface EventStore extends AutoCloseable {
 			}
 			EventSerializer serializer = (this.personalData != null)
 					? new ProtectingSerializer(this.serializer, this.personalData) : this.serializer;
-			return new DefaultEventStore(ReadingJournal.of(chosen, this.eventTypes, chains, serializer), this.clock,
-					this.observers, serializer);
+			DefaultEventStore store = new DefaultEventStore(
+					ReadingJournal.of(chosen, this.eventTypes, chains, serializer), this.clock, this.observers,
+					serializer);
+			store.announcePendingErasures();
+			return store;
 		}
 
 	}

@@ -6,6 +6,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.eventstore.internal.DurableFiles;
@@ -33,10 +36,16 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 
 	private static final String CHECK = "check";
 
+	/** The suffix of an erasure's note: an empty file beside where the key was. */
+	private static final String ERASED = ".erased";
+
 	private final Path directory;
 
 	/** Subjects with a key, counted once at open and kept up to date. */
 	private final AtomicLong size;
+
+	/** Erasures not yet announced: found at open, kept up to date. */
+	private final Set<String> pending = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Opens (creating it if missing) a key directory.
@@ -73,6 +82,9 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 						String name = key.getFileName().toString();
 						if (name.endsWith(SUFFIX)) {
 							count++;
+						}
+						else if (name.endsWith(ERASED)) {
+							this.pending.add(name.substring(0, name.length() - ERASED.length()));
 						}
 						else if (name.endsWith(".tmp")) {
 							// A crash while it was written: the key was never
@@ -145,6 +157,47 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot destroy the key of a data subject at " + path + ": " + ex, ex);
 		}
+	}
+
+	/**
+	 * Writes the erasure's note, then deletes the key: a crash between the two leaves
+	 * both, and the next open finishes the erasure.
+	 */
+	@Override
+	public synchronized boolean erase(String subject) {
+		Path path = pathOf(subject);
+		if (!Files.exists(path)) {
+			return false;
+		}
+		Path note = path.resolveSibling(subject + ERASED);
+		try {
+			DurableFiles.replace(note, new byte[0]);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(
+					"Cannot note the erasure of a data subject at " + note + ": " + ex + "; nothing was erased", ex);
+		}
+		this.pending.add(subject);
+		return delete(subject);
+	}
+
+	@Override
+	public synchronized void erasureAnnounced(String subject) {
+		Path note = pathOf(subject).resolveSibling(subject + ERASED);
+		try {
+			if (Files.deleteIfExists(note)) {
+				DurableFiles.forceDirectory(note.getParent());
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot drop the note of an announced erasure " + note + ": " + ex, ex);
+		}
+		this.pending.remove(subject);
+	}
+
+	@Override
+	public List<String> pendingErasures() {
+		return List.copyOf(this.pending);
 	}
 
 	@Override

@@ -1,5 +1,7 @@
 package dev.eventstore.personal;
 
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -13,6 +15,8 @@ import org.jspecify.annotations.Nullable;
 public final class InMemorySubjectKeyStore implements SubjectKeyStore {
 
 	private final ConcurrentMap<String, byte[]> keys = new ConcurrentHashMap<>();
+
+	private final Set<String> pending = ConcurrentHashMap.newKeySet();
 
 	private volatile byte @Nullable [] checkValue;
 
@@ -31,6 +35,25 @@ public final class InMemorySubjectKeyStore implements SubjectKeyStore {
 	@Override
 	public boolean delete(String subject) {
 		return this.keys.remove(subject) != null;
+	}
+
+	@Override
+	public boolean erase(String subject) {
+		if (this.keys.remove(subject) == null) {
+			return false;
+		}
+		this.pending.add(subject);
+		return true;
+	}
+
+	@Override
+	public void erasureAnnounced(String subject) {
+		this.pending.remove(subject);
+	}
+
+	@Override
+	public List<String> pendingErasures() {
+		return List.copyOf(this.pending);
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package dev.eventstore.personal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,6 +120,25 @@ public final class PersonalDataProtection {
 	 */
 	public boolean erase(String subjectId) {
 		return this.keys.erase(subjectId);
+	}
+
+	/**
+	 * The subjects erased whose {@link PersonalDataErased} event a crash kept from being
+	 * appended (their keys destroyed now if the crash came first): the store appends
+	 * their events when it opens. For the store.
+	 * @return their references
+	 */
+	public List<String> pendingErasures() {
+		return this.keys.pendingErasures();
+	}
+
+	/**
+	 * Records that a subject's erasure is announced: its {@link PersonalDataErased} event
+	 * appended. For the store.
+	 * @param subjectReference the subject's reference
+	 */
+	public void erasureAnnounced(String subjectReference) {
+		this.keys.erasureAnnounced(subjectReference);
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package dev.eventstore.personal;
 
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,6 +44,38 @@ public interface SubjectKeyStore {
 	 * cannot be destroyed
 	 */
 	boolean delete(String subject);
+
+	/**
+	 * Destroys a subject's key, durably, and keeps a note that the erasure is not yet
+	 * announced (the store's {@link PersonalDataErased} event): {@link #pendingErasures}
+	 * lists it until {@link #erasureAnnounced}, so that an erasure cut short by a crash
+	 * before its announcement is announced when the store opens next. The note holds only
+	 * the reference. The default destroys the key and keeps no note.
+	 * @param subject the subject's reference
+	 * @return whether there was a key
+	 * @throws RuntimeException (an {@link java.io.UncheckedIOException}, say) if it
+	 * cannot be destroyed
+	 */
+	default boolean erase(String subject) {
+		return delete(subject);
+	}
+
+	/**
+	 * Drops the note {@link #erase} kept, once the erasure is announced.
+	 * @param subject the subject's reference
+	 */
+	default void erasureAnnounced(String subject) {
+	}
+
+	/**
+	 * The subjects erased whose erasure is not yet announced: a crash came between the
+	 * two. A key some of them still have (a crash before the key was gone) is destroyed
+	 * before they are announced.
+	 * @return their references; empty by default
+	 */
+	default List<String> pendingErasures() {
+		return List.of();
+	}
 
 	/**
 	 * The master key's check value, kept when the store was first used, so that a wrong

@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -119,7 +120,7 @@ final class SubjectKeys {
 		synchronized (lock(subjectId)) {
 			this.cache.remove(subjectId);
 			try {
-				return this.store.delete(subject);
+				return this.store.erase(subject);
 			}
 			finally {
 				// After the key is gone, so that a value decrypted before it counts as
@@ -127,6 +128,28 @@ final class SubjectKeys {
 				this.erasures.incrementAndGet();
 			}
 		}
+	}
+
+	/**
+	 * The references of subjects erased whose erasure a crash kept from being announced,
+	 * each key destroyed (a crash may have come before it was); moves {@link #erasures()}
+	 * on when there are any.
+	 */
+	List<String> pendingErasures() {
+		List<String> pending = this.store.pendingErasures();
+		if (!pending.isEmpty()) {
+			for (String subject : pending) {
+				this.store.delete(subject);
+			}
+			// Cached by subject id, which a reference does not give back: drop them all.
+			this.cache.clear();
+			this.erasures.incrementAndGet();
+		}
+		return pending;
+	}
+
+	void erasureAnnounced(String subject) {
+		this.store.erasureAnnounced(subject);
 	}
 
 	/** How many keys are cached now: at most {@value #CACHED_KEYS}. */

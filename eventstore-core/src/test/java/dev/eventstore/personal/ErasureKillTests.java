@@ -31,8 +31,10 @@ import static org.awaitility.Awaitility.await;
  * A child JVM appends personal data of many subjects and erases them one after another,
  * printing each erasure once it returned; it is killed with SIGKILL at a random moment.
  * After every kill, every acknowledged erasure holds (the subject's values read as their
- * replacements, its key file is gone) and every subject not erased reads back whole.
- * Rounds: a few by default, many with {@code -Deventstore.torture=true}.
+ * replacements, its key file is gone), every erasure, acknowledged or cut short, is
+ * announced by a {@link PersonalDataErased} event once the store is open again, and every
+ * subject not erased reads back whole. Rounds: a few by default, many with
+ * {@code -Deventstore.torture=true}.
  */
 class ErasureKillTests {
 
@@ -93,6 +95,12 @@ class ErasureKillTests {
 			reader.join(10_000);
 			erased.addAll(acknowledged);
 			try (EventStore store = open(journal)) {
+				PersonalDataProtection protection = PersonalDataProtection.of(MASTER_KEY,
+						new InMemorySubjectKeyStore());
+				Set<String> announced = new HashSet<>();
+				for (StoredEvent notice : store.readStream(PersonalDataErased.STREAM)) {
+					announced.add(notice.payload(PersonalDataErased.class).subject());
+				}
 				int checked = 0;
 				for (StoredEvent event : store.readAll(1, Integer.MAX_VALUE)) {
 					if (!event.type().equals("Registered")) {
@@ -106,11 +114,14 @@ class ErasureKillTests {
 					else {
 						assertThat(read.email()).isIn(email(read.customerId()), "[erased]");
 					}
+					if (read.email().equals("[erased]")) {
+						// Acknowledged or cut short by the kill: announced either way.
+						assertThat(announced).as("round %d: the erasure of %s is announced", round, read.customerId())
+							.contains(protection.subjectReference(read.customerId()));
+					}
 					checked++;
 				}
 				assertThat(checked).isPositive();
-				PersonalDataProtection protection = PersonalDataProtection.of(MASTER_KEY,
-						new InMemorySubjectKeyStore());
 				Path keys = journal.resolveSibling(journal.getFileName() + ".keys");
 				for (String subject : erased) {
 					String reference = protection.subjectReference(subject);

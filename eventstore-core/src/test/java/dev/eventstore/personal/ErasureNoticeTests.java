@@ -1,8 +1,12 @@
 package dev.eventstore.personal;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import dev.eventstore.AppendResult;
 import dev.eventstore.EventStore;
@@ -14,14 +18,16 @@ import dev.eventstore.StoredEvent;
 import dev.eventstore.journal.memory.InMemoryJournal;
 import dev.eventstore.types.EventTypes;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * An erasure destroys the key first and appends its {@link PersonalDataErased} notice
- * second. When the journal refuses the notice, the erasure still holds, the failure says
- * so and names the event to append, and appending it by hand reaches the handlers.
+ * An erasure destroys the key first (leaving a note) and appends its
+ * {@link PersonalDataErased} notice second. An erasure a crash cut short between the two
+ * is finished and announced when the store opens next, once; when the journal refuses the
+ * notice, the erasure still holds, the failure says so and names the event to append.
  */
 class ErasureNoticeTests {
 
@@ -80,6 +86,54 @@ class ErasureNoticeTests {
 
 	}
 
+	@TempDir
+	Path dir;
+
+	private EventStore open() {
+		return EventStore.builder()
+			.persistPath(this.dir.resolve("events.ndjson"))
+			.eventTypes(EventTypes.of(PersonalDataTests.CartCheckedOut.class))
+			.personalData(PersonalDataProtection.of(PersonalDataTests.MASTER_KEY,
+					new FileSubjectKeyStore(this.dir.resolve("keys"))))
+			.build();
+	}
+
+	@Test
+	void erasuresACrashCutShortAreFinishedAndAnnouncedWhenTheStoreOpensNext() throws IOException {
+		PersonalDataProtection references = PersonalDataProtection.of(PersonalDataTests.MASTER_KEY,
+				new InMemorySubjectKeyStore());
+		String first = references.subjectReference("c-1");
+		String second = references.subjectReference("c-2");
+		try (EventStore store = open()) {
+			for (String customer : List.of("c-1", "c-2", "c-3")) {
+				store.append("cart-" + customer, NewEvent
+					.of(new PersonalDataTests.CartCheckedOut("cart-" + customer, customer, "Name " + customer, "e")));
+			}
+		}
+		// A crash after c-1's key was destroyed, before its event; and one after c-2's
+		// note was written, before its key was destroyed.
+		Path keys = this.dir.resolve("keys");
+		assertThat(new FileSubjectKeyStore(keys).erase(first)).isTrue();
+		Files.write(keys.resolve(second.substring(0, 2)).resolve(second + ".erased"), new byte[0]);
+		assertThat(new FileSubjectKeyStore(keys).pendingErasures()).containsExactlyInAnyOrder(first, second);
+		try (EventStore store = open()) {
+			assertThat(store.readStream(PersonalDataErased.STREAM))
+				.extracting((event) -> event.payload(PersonalDataErased.class).subject())
+				.containsExactlyInAnyOrder(first, second);
+			assertThat(store.readStream("cart-c-2").get(0).payload())
+				.isEqualTo(new PersonalDataTests.CartCheckedOut("cart-c-2", "c-2", null, "[erased]"));
+			assertThat(store.readStream("cart-c-3").get(0).payload(PersonalDataTests.CartCheckedOut.class).name())
+				.isEqualTo("Name c-3");
+		}
+		assertThat(new FileSubjectKeyStore(keys).pendingErasures()).isEmpty();
+		try (Stream<Path> files = Files.walk(keys)) {
+			assertThat(files.map(Path::toString)).noneMatch((name) -> name.endsWith(".erased"));
+		}
+		try (EventStore store = open()) {
+			assertThat(store.readStream(PersonalDataErased.STREAM)).as("announced once each").hasSize(2);
+		}
+	}
+
 	@Test
 	void anErasureWhoseNoticeIsRefusedHoldsAndNamesTheEventToAppend() {
 		RefusingErasures journal = new RefusingErasures();
@@ -96,12 +150,14 @@ class ErasureNoticeTests {
 			assertThatExceptionOfType(EventStoreException.class).isThrownBy(() -> store.erasePersonalData("c-1"))
 				.withMessageContaining("is erased (its key is destroyed)")
 				.withMessageContaining("the disk is full")
+				.withMessageContaining("the store appends it when it opens next")
 				.withMessageContaining("new PersonalDataErased(\"" + reference + "\"")
 				.withMessageContaining(PersonalDataErased.STREAM);
 			assertThat(store.readStream("cart-1").get(0).payload())
 				.isEqualTo(new PersonalDataTests.CartCheckedOut("cart-1", "c-1", null, "[erased]"));
 			assertThat(store.erasePersonalData("c-1")).as("the key is gone: a no-op").isFalse();
 			assertThat(store.lastPosition()).isEqualTo(1);
+			assertThat(protection.pendingErasures()).as("left for the next open").containsExactly(reference);
 
 			journal.refusing.set(false);
 			store.append(PersonalDataErased.STREAM,

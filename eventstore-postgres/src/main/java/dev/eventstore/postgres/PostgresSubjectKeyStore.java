@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import javax.sql.DataSource;
@@ -17,11 +19,19 @@ import org.jspecify.annotations.Nullable;
  * schema (script {@code V8__subject_keys.sql}), shared by every instance of the
  * application: a key made by one is used by all, an erasure by one holds for all. Each
  * change is its own committed statement (autocommit), so it is durable when the call
- * returns, and atomic: a key is there whole or not at all. Thread-safe.
+ * returns, and atomic: a key is there whole or not at all, and an erasure deletes the key
+ * and writes its note (a row of its own until the erasure is announced) together.
+ * Thread-safe.
  *
  * @since 0.2.0
  */
 public final class PostgresSubjectKeyStore implements SubjectKeyStore {
+
+	/**
+	 * How an erasure's note is named: this and the subject's reference (64 hex digits,
+	 * never this), in a row of the same table with an empty key.
+	 */
+	private static final String ERASED = "erased:";
 
 	private final DataSource dataSource;
 
@@ -87,6 +97,65 @@ public final class PostgresSubjectKeyStore implements SubjectKeyStore {
 		}
 	}
 
+	/**
+	 * Deletes the key and writes the erasure's note (a row named {@value #ERASED} and the
+	 * reference, with no key) in one statement: both or neither.
+	 */
+	@Override
+	public boolean erase(String subject) {
+		try (Connection connection = autocommit(this.dataSource.getConnection());
+				PreparedStatement erase = connection.prepareStatement("WITH gone AS (DELETE FROM " + this.keys
+						+ " WHERE subject = ? RETURNING subject), noted AS (INSERT INTO " + this.keys
+						+ " (subject, wrapped_key) SELECT ? || subject, ''::bytea FROM gone"
+						+ " ON CONFLICT (subject) DO NOTHING) SELECT count(*) FROM gone")) {
+			erase.setString(1, subject);
+			erase.setString(2, ERASED);
+			try (ResultSet row = erase.executeQuery()) {
+				row.next();
+				return row.getLong(1) == 1;
+			}
+		}
+		catch (SQLException ex) {
+			throw failure("destroy a key", ex);
+		}
+	}
+
+	@Override
+	public void erasureAnnounced(String subject) {
+		try (Connection connection = autocommit(this.dataSource.getConnection());
+				PreparedStatement delete = connection
+					.prepareStatement("DELETE FROM " + this.keys + " WHERE subject = ?")) {
+			delete.setString(1, ERASED + subject);
+			delete.executeUpdate();
+		}
+		catch (SQLException ex) {
+			throw failure("drop the note of an announced erasure", ex);
+		}
+	}
+
+	/**
+	 * Read at open: a scan of the table (a prefix is not an index lookup in every
+	 * collation).
+	 */
+	@Override
+	public List<String> pendingErasures() {
+		List<String> pending = new ArrayList<>();
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement select = connection
+					.prepareStatement("SELECT subject FROM " + this.keys + " WHERE starts_with(subject, ?)")) {
+			select.setString(1, ERASED);
+			try (ResultSet rows = select.executeQuery()) {
+				while (rows.next()) {
+					pending.add(rows.getString(1).substring(ERASED.length()));
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw failure("read the erasures not yet announced", ex);
+		}
+		return pending;
+	}
+
 	@Override
 	public byte @Nullable [] checkValue() {
 		return queryBytes("SELECT value FROM " + this.check + " WHERE id = ?", 1, "read the master key's check value");
@@ -108,7 +177,8 @@ public final class PostgresSubjectKeyStore implements SubjectKeyStore {
 	@Override
 	public long size() {
 		try (Connection connection = this.dataSource.getConnection();
-				PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM " + this.keys);
+				PreparedStatement count = connection.prepareStatement(
+						"SELECT count(*) FROM " + this.keys + " WHERE NOT starts_with(subject, '" + ERASED + "')");
 				ResultSet row = count.executeQuery()) {
 			row.next();
 			return row.getLong(1);

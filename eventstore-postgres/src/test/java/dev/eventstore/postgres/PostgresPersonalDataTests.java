@@ -111,6 +111,42 @@ class PostgresPersonalDataTests {
 	}
 
 	@Test
+	void anErasureACrashKeptFromBeingAnnouncedIsAnnouncedByTheNextOpen() {
+		String prefix = EmbeddedPostgresServer.freshPrefix();
+		try (HikariDataSource pool = EmbeddedPostgresServer.pool(4)) {
+			String reference;
+			try (EventStore store = store(pool, prefix, MASTER_KEY)) {
+				store.append("c-1", NewEvent.of(new CustomerRegistered("c-1", "Alice Secret", "alice@example.org")));
+				store.append("c-2", NewEvent.of(new CustomerRegistered("c-2", "Bob Secret", "bob@example.org")));
+				reference = PersonalDataProtection.of(MASTER_KEY, PostgresSubjectKeyStore.of(pool, prefix))
+					.subjectReference("c-1");
+			}
+			// The crash: the key destroyed and its note written (one statement), the
+			// event
+			// never appended.
+			PostgresSubjectKeyStore keys = PostgresSubjectKeyStore.of(pool, prefix);
+			assertThat(keys.erase(reference)).isTrue();
+			assertThat(keys.erase(reference)).as("no key left").isFalse();
+			assertThat(keys.pendingErasures()).containsExactly(reference);
+			assertThat(keys.size()).as("a note is not a key").isEqualTo(1);
+			try (EventStore store = store(pool, prefix, MASTER_KEY)) {
+				assertThat(store.readStream(PersonalDataErased.STREAM)).hasSize(1)
+					.first()
+					.satisfies((event) -> assertThat(event.payload(PersonalDataErased.class).subject())
+						.isEqualTo(reference));
+				assertThat(store.readStream("c-1").get(0).payload())
+					.isEqualTo(new CustomerRegistered("c-1", null, "[erased]"));
+				assertThat(store.readStream("c-2").get(0).payload())
+					.isEqualTo(new CustomerRegistered("c-2", "Bob Secret", "bob@example.org"));
+			}
+			assertThat(keys.pendingErasures()).isEmpty();
+			try (EventStore store = store(pool, prefix, MASTER_KEY)) {
+				assertThat(store.readStream(PersonalDataErased.STREAM)).as("announced once").hasSize(1);
+			}
+		}
+	}
+
+	@Test
 	void aWrongMasterKeyIsRefusedByTheSharedCheckValue() {
 		String prefix = EmbeddedPostgresServer.freshPrefix();
 		try (HikariDataSource pool = EmbeddedPostgresServer.pool(2)) {
