@@ -56,7 +56,16 @@ final class DefaultEventStore implements EventStore {
 	/** Why the last append could not be written; cleared by the next append that is. */
 	private volatile @Nullable String writeFailure;
 
-	DefaultEventStore(Journal journal, Clock clock, List<EventStoreObserver> observers, EventSerializer serializer) {
+	/** A store on a journal, with the erasures a crash cut short announced. */
+	static DefaultEventStore open(Journal journal, Clock clock, List<EventStoreObserver> observers,
+			EventSerializer serializer) {
+		DefaultEventStore store = new DefaultEventStore(journal, clock, observers, serializer);
+		store.announcePendingErasures();
+		return store;
+	}
+
+	private DefaultEventStore(Journal journal, Clock clock, List<EventStoreObserver> observers,
+			EventSerializer serializer) {
 		this.journal = journal;
 		this.serializer = (serializer == JacksonEventSerializer.defaults()) ? null : serializer;
 		this.clock = clock;
@@ -248,7 +257,7 @@ final class DefaultEventStore implements EventStore {
 	 * appended): at open, so that handlers erase their copies. One the journal refuses
 	 * stays pending for the next open.
 	 */
-	void announcePendingErasures() {
+	private void announcePendingErasures() {
 		if (!(this.serializer instanceof ProtectingSerializer protecting)) {
 			return;
 		}

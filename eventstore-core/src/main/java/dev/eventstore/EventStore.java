@@ -504,11 +504,8 @@ public interface EventStore extends AutoCloseable {
 			}
 			EventSerializer serializer = (this.personalData != null)
 					? new ProtectingSerializer(this.serializer, this.personalData) : this.serializer;
-			DefaultEventStore store = new DefaultEventStore(
-					ReadingJournal.of(chosen, this.eventTypes, chains, serializer), this.clock, this.observers,
-					serializer);
-			store.announcePendingErasures();
-			return store;
+			return DefaultEventStore.open(ReadingJournal.of(chosen, this.eventTypes, chains, serializer), this.clock,
+					this.observers, serializer);
 		}
 
 	}

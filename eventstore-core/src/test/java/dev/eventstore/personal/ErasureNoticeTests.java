@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
@@ -16,6 +17,7 @@ import dev.eventstore.Journal;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.journal.memory.InMemoryJournal;
+import dev.eventstore.serialization.JacksonEventSerializer;
 import dev.eventstore.types.EventTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,6 +133,27 @@ class ErasureNoticeTests {
 		}
 		try (EventStore store = open()) {
 			assertThat(store.readStream(PersonalDataErased.STREAM)).as("announced once each").hasSize(2);
+		}
+	}
+
+	@Test
+	void aPendingErasureTheJournalRefusesAtOpenStaysPendingAndTheStoreStillOpens() {
+		InMemorySubjectKeyStore keys = new InMemorySubjectKeyStore();
+		PersonalDataProtection protection = PersonalDataProtection.of(PersonalDataTests.MASTER_KEY, keys);
+		protection.encrypt(new PersonalDataTests.CartCheckedOut("cart-1", "c-1", "Ada", "a@x"),
+				PersonalFields.of(PersonalDataTests.CartCheckedOut.class), UUID.randomUUID(),
+				JacksonEventSerializer.defaults());
+		String reference = protection.subjectReference("c-1");
+		assertThat(keys.erase(reference)).as("a crash right after this").isTrue();
+		RefusingErasures refusing = new RefusingErasures();
+		refusing.refusing.set(true);
+		try (EventStore store = EventStore.builder().journal(refusing).personalData(protection).build()) {
+			assertThat(store.lastPosition()).isZero();
+			assertThat(protection.pendingErasures()).containsExactly(reference);
+		}
+		try (EventStore store = EventStore.builder().journal(new RefusingErasures()).personalData(protection).build()) {
+			assertThat(store.readStream(PersonalDataErased.STREAM)).hasSize(1);
+			assertThat(protection.pendingErasures()).isEmpty();
 		}
 	}
 
