@@ -1,12 +1,15 @@
 package dev.eventstore.postgres;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -122,8 +125,7 @@ class PostgresPersonalDataTests {
 					.subjectReference("c-1");
 			}
 			// The crash: the key destroyed and its note written (one statement), the
-			// event
-			// never appended.
+			// event never appended.
 			PostgresSubjectKeyStore keys = PostgresSubjectKeyStore.of(pool, prefix);
 			assertThat(keys.erase(reference)).isTrue();
 			assertThat(keys.erase(reference)).as("no key left").isFalse();
@@ -143,6 +145,53 @@ class PostgresPersonalDataTests {
 			try (EventStore store = store(pool, prefix, MASTER_KEY)) {
 				assertThat(store.readStream(PersonalDataErased.STREAM)).as("announced once").hasSize(1);
 			}
+		}
+	}
+
+	@Test
+	void aLargeKeyTableIsNeitherScannedForNotesAtOpenNorCountedForTheStatus() throws SQLException {
+		String prefix = EmbeddedPostgresServer.freshPrefix();
+		try (HikariDataSource pool = EmbeddedPostgresServer.pool(2)) {
+			store(pool, prefix, MASTER_KEY).close();
+			PostgresSubjectKeyStore keys = PostgresSubjectKeyStore.of(pool, prefix);
+			String table = prefix + "subject_keys";
+			try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+				// Autovacuum would refresh the statistics this test holds still.
+				statement.execute("ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
+				statement
+					.execute("INSERT INTO " + table + " (subject, wrapped_key) SELECT encode(sha256(i::TEXT::BYTEA),"
+							+ " 'hex'), '\\x00'::BYTEA FROM generate_series(1, 20000) i");
+			}
+			List<String> erased = List.of(reference(1), reference(2), reference(3));
+			for (String reference : erased) {
+				assertThat(keys.erase(reference)).isTrue();
+			}
+			assertThat(keys.size()).as("counted while the statistics know nothing").isEqualTo(19_997);
+			try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+				statement.execute("ANALYZE " + table);
+				statement
+					.execute("INSERT INTO " + table + " (subject, wrapped_key) SELECT encode(sha256(i::TEXT::BYTEA),"
+							+ " 'hex'), '\\x00'::BYTEA FROM generate_series(20001, 25000) i");
+				try (ResultSet index = statement.executeQuery(
+						"SELECT indexdef FROM pg_indexes WHERE indexname = '" + prefix + "subject_keys_erased'")) {
+					assertThat(index.next()).as("the notes' index").isTrue();
+					assertThat(index.getString(1)).contains("WHERE starts_with(subject, 'erased:'::text)");
+				}
+			}
+			assertThat(keys.size()).as("the statistics' estimate, not a count of 25,000 rows").isEqualTo(19_997);
+			assertThat(keys.pendingErasures()).containsExactlyInAnyOrderElementsOf(erased);
+		}
+	}
+
+	/** What the test's SQL names its keys: the SHA-256 of the number's digits, in hex. */
+	private static String reference(int i) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256")
+					.digest(Integer.toString(i).getBytes(StandardCharsets.US_ASCII)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 
