@@ -226,8 +226,8 @@ final class DefaultEventStore implements EventStore {
 		}
 		catch (RuntimeException ex) {
 			// The key is gone for good: the erasure holds, and a second call finds no
-			// key.
-			// Only the handlers' notice is missing, and only the caller can send it now.
+			// key. Only the handlers' notice is missing, and only the caller can send it
+			// now.
 			throw new EventStoreException("The subject's personal data is erased (its key is destroyed), but the "
 					+ "PersonalDataErased event could not be appended to stream '" + PersonalDataErased.STREAM + "': "
 					+ ex.getMessage() + "; the store appends it when it opens next, or append new PersonalDataErased(\""

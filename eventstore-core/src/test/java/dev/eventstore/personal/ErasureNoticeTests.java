@@ -1,6 +1,7 @@
 package dev.eventstore.personal;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import dev.eventstore.StoredEvent;
 import dev.eventstore.journal.memory.InMemoryJournal;
 import dev.eventstore.serialization.JacksonEventSerializer;
 import dev.eventstore.types.EventTypes;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +86,71 @@ class ErasureNoticeTests {
 		@Override
 		public void close() {
 			this.journal.close();
+		}
+
+	}
+
+	/**
+	 * Keys in memory whose erasures' notes cannot be dropped while asked to (a key table
+	 * that refuses the delete).
+	 */
+	static final class NotesKept implements SubjectKeyStore {
+
+		final InMemorySubjectKeyStore keys = new InMemorySubjectKeyStore();
+
+		final AtomicBoolean refusing = new AtomicBoolean();
+
+		@Override
+		public byte @Nullable [] find(String subject) {
+			return this.keys.find(subject);
+		}
+
+		@Override
+		public byte[] putIfAbsent(String subject, byte[] wrappedKey) {
+			return this.keys.putIfAbsent(subject, wrappedKey);
+		}
+
+		@Override
+		public boolean delete(String subject) {
+			return this.keys.delete(subject);
+		}
+
+		@Override
+		public boolean erase(String subject) {
+			return this.keys.erase(subject);
+		}
+
+		@Override
+		public void erasureAnnounced(String subject) {
+			if (this.refusing.get()) {
+				throw new IllegalStateException("the key table refuses the delete (a test's key store)");
+			}
+			this.keys.erasureAnnounced(subject);
+		}
+
+		@Override
+		public List<String> pendingErasures() {
+			return this.keys.pendingErasures();
+		}
+
+		@Override
+		public byte @Nullable [] checkValue() {
+			return this.keys.checkValue();
+		}
+
+		@Override
+		public void saveCheckValue(byte[] value) {
+			this.keys.saveCheckValue(value);
+		}
+
+		@Override
+		public long size() {
+			return this.keys.size();
+		}
+
+		@Override
+		public String location() {
+			return "notes kept";
 		}
 
 	}
@@ -187,6 +254,67 @@ class ErasureNoticeTests {
 					NewEvent.of(new PersonalDataErased(reference, Instant.parse("2026-12-07T12:00:00Z"))));
 			assertThat(store.readStream(PersonalDataErased.STREAM).get(0).payload(PersonalDataErased.class))
 				.isEqualTo(new PersonalDataErased(reference, Instant.parse("2026-12-07T12:00:00Z")));
+		}
+	}
+
+	@Test
+	void anErasureWhoseNoteCannotBeWrittenErasesNothingAndSaysWhere() throws IOException {
+		String reference = PersonalDataProtection.of(PersonalDataTests.MASTER_KEY, new InMemorySubjectKeyStore())
+			.subjectReference("c-1");
+		try (EventStore store = open()) {
+			store.append("cart-1", NewEvent.of(new PersonalDataTests.CartCheckedOut("cart-1", "c-1", "Ada", "a@x")));
+			// Something in the note's way: a directory the note cannot replace.
+			Path note = this.dir.resolve("keys").resolve(reference.substring(0, 2)).resolve(reference + ".erased");
+			Files.createDirectories(note.resolve("in-the-way"));
+
+			assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> store.erasePersonalData("c-1"))
+				.withMessageContaining("Cannot note the erasure of a data subject at " + note)
+				.withMessageContaining("nothing was erased");
+			assertThat(store.readStream("cart-1").get(0).payload(PersonalDataTests.CartCheckedOut.class).name())
+				.as("the key is whole")
+				.isEqualTo("Ada");
+			assertThat(store.readStream(PersonalDataErased.STREAM)).as("nothing announced").isEmpty();
+			assertThat(store.lastPosition()).isEqualTo(1);
+
+			Files.delete(note.resolve("in-the-way"));
+			Files.delete(note);
+			assertThat(store.erasePersonalData("c-1")).as("erased when tried again").isTrue();
+			assertThat(store.readStream("cart-1").get(0).payload(PersonalDataTests.CartCheckedOut.class).name())
+				.isNull();
+			assertThat(store.readStream(PersonalDataErased.STREAM)).hasSize(1);
+		}
+		assertThat(new FileSubjectKeyStore(this.dir.resolve("keys")).pendingErasures()).isEmpty();
+	}
+
+	@Test
+	void anErasureWhoseNoteCannotBeDroppedIsAnnouncedNowAndAgainByTheNextOpen() {
+		NotesKept keys = new NotesKept();
+		PersonalDataProtection protection = PersonalDataProtection.of(PersonalDataTests.MASTER_KEY, keys);
+		InMemoryJournal journal = new InMemoryJournal();
+		String reference = protection.subjectReference("c-1");
+		try (EventStore store = EventStore.builder()
+			.journal(journal)
+			.eventTypes(EventTypes.of(PersonalDataTests.CartCheckedOut.class))
+			.personalData(protection)
+			.build()) {
+			store.append("cart-1", NewEvent.of(new PersonalDataTests.CartCheckedOut("cart-1", "c-1", "Ada", "a@x")));
+			keys.refusing.set(true);
+
+			assertThat(store.erasePersonalData("c-1")).as("the erasure holds: no failure").isTrue();
+			assertThat(store.readStream(PersonalDataErased.STREAM))
+				.extracting((event) -> event.payload(PersonalDataErased.class).subject())
+				.containsExactly(reference);
+			assertThat(keys.pendingErasures()).as("the note is left").containsExactly(reference);
+		}
+		keys.refusing.set(false);
+		try (EventStore store = EventStore.builder().journal(journal).personalData(protection).build()) {
+			assertThat(store.readStream(PersonalDataErased.STREAM)).as("a second notice, which handlers take in stride")
+				.extracting((event) -> event.payload(PersonalDataErased.class).subject())
+				.containsExactly(reference, reference);
+			assertThat(keys.pendingErasures()).isEmpty();
+		}
+		try (EventStore store = EventStore.builder().journal(journal).personalData(protection).build()) {
+			assertThat(store.readStream(PersonalDataErased.STREAM)).as("and no third").hasSize(2);
 		}
 	}
 
