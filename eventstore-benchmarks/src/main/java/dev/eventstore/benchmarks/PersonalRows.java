@@ -11,7 +11,7 @@ import dev.eventstore.FsyncPolicy;
  * ({@code NEVER} 1 thread, {@code ALWAYS} 16 threads) and read (a 100-event stream
  * decoded into its class: of streams that the decoded-events cache holds a tenth of, most
  * of, and all of), in turns; then erasures among 100,000 subjects in a file key store,
- * the journal fsyncing ALWAYS.
+ * the journal fsyncing ALWAYS; and the open of that store after a clean close.
  */
 final class PersonalRows extends RowGroup {
 
@@ -65,6 +65,13 @@ final class PersonalRows extends RowGroup {
 		row(String.format(Locale.ROOT, "store: erasePersonalData, %,d subjects in a file key store, ALWAYS", subjects),
 				1, erasures, "erasures/s", null, Double.NaN, String.format(Locale.ROOT, "p99 %.1f ms <= 10 ms: %s",
 						erasures.p99Micros() / 1000, (erasures.p99Micros() <= 10_000) ? "MET" : "MISSED"));
+		// The median of seven of each, in turns: one open is a few milliseconds.
+		double[] opens = PersonalScenarios.opens(dir, 7);
+		row("store: open + one durable append after a clean close, no personal data (median of 7)", 1,
+				Measurement.Result.of(opens[0]), "ms", null, Double.NaN, "");
+		row(String.format(Locale.ROOT,
+				"store: open + one durable append after a clean close, %,d subjects' keys in a file key store (median of 7)",
+				subjects), 1, Measurement.Result.of(opens[1]), "ms", "the same without personal data", opens[0], "");
 		deleteTree(dir.resolve("personal.keys"));
 		deleteTree(dir.resolve("personal-read.keys"));
 		deleteTree(dir.resolve("erasures.keys"));

@@ -151,6 +151,47 @@ final class PersonalScenarios {
 	}
 
 	/**
+	 * Opens of the erasures' journal after a clean close, each to its first durable
+	 * append, in turns: with personal data (its key store of the erasures' subjects; an
+	 * event of a subject who has a key) and without (a plain event). Median milliseconds
+	 * of each: {@code [without, with]}.
+	 */
+	static double[] opens(Path dir, int rounds) throws Exception {
+		Path journal = dir.resolve("erasures.ndjson");
+		Path keys = dir.resolve("erasures.keys");
+		PersonalDataProtection references = PersonalDataProtection.of(MASTER_KEY, new FileSubjectKeyStore(keys));
+		FileSubjectKeyStore lookup = new FileSubjectKeyStore(keys);
+		int kept = 0;
+		while (lookup.find(references.subjectReference("customer-" + kept)) == null) {
+			kept++;
+		}
+		long[][] nanos = new long[2][rounds];
+		for (int r = 0; r < rounds; r++) {
+			for (int side = 0; side < 2; side++) {
+				boolean personal = side == 1;
+				long start = System.nanoTime();
+				EventStore.Builder builder = EventStore.builder()
+					.persistPath(journal)
+					.fsync(FsyncPolicy.ALWAYS)
+					.eventTypes(EventTypes.of(PersonalCheckout.class, PlainCheckout.class));
+				if (personal) {
+					builder.personalData(PersonalDataProtection.of(MASTER_KEY, new FileSubjectKeyStore(keys)));
+				}
+				try (EventStore store = builder.build()) {
+					store.append("open-" + side, NewEvent.of(event(kept, personal)));
+					nanos[side][r] = System.nanoTime() - start;
+				}
+			}
+		}
+		double[] medians = new double[2];
+		for (int side = 0; side < 2; side++) {
+			Arrays.sort(nanos[side]);
+			medians[side] = nanos[side][rounds / 2] / 1e6;
+		}
+		return medians;
+	}
+
+	/**
 	 * Makes the subjects' keys through a key store that writes the same files as
 	 * {@link FileSubjectKeyStore} without forcing each: the setup of 100,000 keys would
 	 * otherwise take minutes of fsyncs. The files are forced by the operating system

@@ -17,12 +17,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * Keys in a directory, one small file a subject (its wrapped key), spread over 256
  * sub-directories by the first byte of the subject's reference; the master key's check
- * value in {@code check}. A key is written to a temporary file, forced, renamed into
- * place and its directory forced, so a crash leaves it whole or absent; an erasure
- * deletes the file and forces its directory before it returns, so it costs the same
- * however many subjects there are. Keep the directory beside the journal and in its
- * backups. Thread-safe within one process; one store at a time uses a directory (the
- * journal's lock guards the process).
+ * value in {@code check}; the notes of erasures not yet announced in {@code erased}. A
+ * key is written to a temporary file, forced, renamed into place and its directory
+ * forced, so a crash leaves it whole or absent; an erasure deletes the file and forces
+ * its directory before it returns, so it costs the same however many subjects there are.
+ * Opening reads only the notes' directory (empty unless a crash cut an erasure short),
+ * whatever the number of keys: the keys are counted when {@link #size()} is first asked
+ * for. Keep the directory beside the journal and in its backups. Thread-safe within one
+ * process; one store at a time uses a directory (the journal's lock guards the process).
  *
  * <p>
  * Written by hand rather than with a library: it is the same atomic replace the journal's
@@ -36,13 +38,21 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 
 	private static final String CHECK = "check";
 
-	/** The suffix of an erasure's note: an empty file beside where the key was. */
-	private static final String ERASED = ".erased";
+	/**
+	 * The directory of erasures' notes: an empty file each, named by the subject's
+	 * reference, until the erasure is announced.
+	 */
+	private static final String ERASED = "erased";
 
 	private final Path directory;
 
-	/** Subjects with a key, counted once at open and kept up to date. */
-	private final AtomicLong size;
+	private final Path notes;
+
+	/**
+	 * Subjects with a key: -1 until first asked for, then counted and kept up to date
+	 * (each change under this store's monitor).
+	 */
+	private final AtomicLong size = new AtomicLong(-1);
 
 	/** Erasures not yet announced: found at open, kept up to date. */
 	private final Set<String> pending = ConcurrentHashMap.newKeySet();
@@ -65,7 +75,8 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 			if (created) {
 				DurableFiles.forceDirectory(this.directory.getParent());
 			}
-			this.size = new AtomicLong(count());
+			this.notes = this.directory.resolve(ERASED);
+			readNotes();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot open the personal-data key directory " + this.directory + ": " + ex,
@@ -73,18 +84,35 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 		}
 	}
 
+	private void readNotes() throws IOException {
+		if (!Files.isDirectory(this.notes)) {
+			return;
+		}
+		try (DirectoryStream<Path> notes = Files.newDirectoryStream(this.notes)) {
+			for (Path note : notes) {
+				String name = note.getFileName().toString();
+				if (isReference(name)) {
+					this.pending.add(name);
+				}
+				else if (name.endsWith(".tmp")) {
+					// A crash while it was written: the erasure was never begun.
+					Files.deleteIfExists(note);
+				}
+			}
+		}
+	}
+
+	/** Reads every shard: only when the count is first asked for. */
 	private long count() throws IOException {
 		long count = 0;
-		try (DirectoryStream<Path> shards = Files.newDirectoryStream(this.directory, Files::isDirectory)) {
+		try (DirectoryStream<Path> shards = Files.newDirectoryStream(this.directory,
+				(path) -> path.getFileName().toString().length() == 2 && Files.isDirectory(path))) {
 			for (Path shard : shards) {
 				try (DirectoryStream<Path> keys = Files.newDirectoryStream(shard)) {
 					for (Path key : keys) {
 						String name = key.getFileName().toString();
 						if (name.endsWith(SUFFIX)) {
 							count++;
-						}
-						else if (name.endsWith(ERASED)) {
-							this.pending.add(name.substring(0, name.length() - ERASED.length()));
 						}
 						else if (name.endsWith(".tmp")) {
 							// A crash while it was written: the key was never
@@ -98,12 +126,23 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 		return count;
 	}
 
+	private static boolean isReference(String subject) {
+		return subject.length() >= 8
+				&& subject.chars().allMatch((c) -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+	}
+
 	private Path pathOf(String subject) {
-		if (subject.length() < 8
-				|| !subject.chars().allMatch((c) -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+		if (!isReference(subject)) {
 			throw new IllegalArgumentException("Not a subject reference: " + subject);
 		}
 		return this.directory.resolve(subject.substring(0, 2)).resolve(subject + SUFFIX);
+	}
+
+	private Path noteOf(String subject) {
+		if (!isReference(subject)) {
+			throw new IllegalArgumentException("Not a subject reference: " + subject);
+		}
+		return this.notes.resolve(subject);
 	}
 
 	@Override
@@ -139,7 +178,7 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 			throw new UncheckedIOException(
 					"Cannot write the key of a data subject to " + path + ": " + ex + "; nothing was stored", ex);
 		}
-		this.size.incrementAndGet();
+		counted(1);
 		return wrappedKey;
 	}
 
@@ -150,7 +189,7 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 			boolean deleted = Files.deleteIfExists(path);
 			if (deleted) {
 				DurableFiles.forceDirectory(path.getParent());
-				this.size.decrementAndGet();
+				counted(-1);
 			}
 			return deleted;
 		}
@@ -169,8 +208,12 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 		if (!Files.exists(path)) {
 			return false;
 		}
-		Path note = path.resolveSibling(subject + ERASED);
+		Path note = noteOf(subject);
 		try {
+			if (!Files.isDirectory(this.notes)) {
+				Files.createDirectories(this.notes);
+				DurableFiles.forceDirectory(this.directory);
+			}
 			DurableFiles.replace(note, new byte[0]);
 		}
 		catch (IOException ex) {
@@ -183,7 +226,7 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 
 	@Override
 	public synchronized void erasureAnnounced(String subject) {
-		Path note = pathOf(subject).resolveSibling(subject + ERASED);
+		Path note = noteOf(subject);
 		try {
 			if (Files.deleteIfExists(note)) {
 				DurableFiles.forceDirectory(note.getParent());
@@ -228,9 +271,37 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 		}
 	}
 
+	/**
+	 * Counted the first time it is asked for (reading every shard, while key changes
+	 * wait), then kept up to date.
+	 * @throws UncheckedIOException if the directory cannot be read
+	 */
 	@Override
 	public long size() {
-		return this.size.get();
+		long size = this.size.get();
+		if (size >= 0) {
+			return size;
+		}
+		synchronized (this) {
+			if (this.size.get() < 0) {
+				try {
+					this.size.set(count());
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(
+							"Cannot count the keys of data subjects in " + this.directory + ": " + ex, ex);
+				}
+			}
+			return this.size.get();
+		}
+	}
+
+	/** Moves the count on by a change, once it is counted; under this store's monitor. */
+	private void counted(int change) {
+		long size = this.size.get();
+		if (size >= 0) {
+			this.size.set(size + change);
+		}
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package dev.eventstore.personal;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -183,7 +184,7 @@ class ErasureNoticeTests {
 		// note was written, before its key was destroyed.
 		Path keys = this.dir.resolve("keys");
 		assertThat(new FileSubjectKeyStore(keys).erase(first)).isTrue();
-		Files.write(keys.resolve(second.substring(0, 2)).resolve(second + ".erased"), new byte[0]);
+		Files.write(keys.resolve("erased").resolve(second), new byte[0]);
 		assertThat(new FileSubjectKeyStore(keys).pendingErasures()).containsExactlyInAnyOrder(first, second);
 		try (EventStore store = open()) {
 			assertThat(store.readStream(PersonalDataErased.STREAM))
@@ -196,7 +197,7 @@ class ErasureNoticeTests {
 		}
 		assertThat(new FileSubjectKeyStore(keys).pendingErasures()).isEmpty();
 		try (Stream<Path> files = Files.walk(keys)) {
-			assertThat(files.map(Path::toString)).noneMatch((name) -> name.endsWith(".erased"));
+			assertThat(files.map(Path::toString)).noneMatch((name) -> name.contains("erased" + File.separator));
 		}
 		try (EventStore store = open()) {
 			assertThat(store.readStream(PersonalDataErased.STREAM)).as("announced once each").hasSize(2);
@@ -264,7 +265,7 @@ class ErasureNoticeTests {
 		try (EventStore store = open()) {
 			store.append("cart-1", NewEvent.of(new PersonalDataTests.CartCheckedOut("cart-1", "c-1", "Ada", "a@x")));
 			// Something in the note's way: a directory the note cannot replace.
-			Path note = this.dir.resolve("keys").resolve(reference.substring(0, 2)).resolve(reference + ".erased");
+			Path note = this.dir.resolve("keys").resolve("erased").resolve(reference);
 			Files.createDirectories(note.resolve("in-the-way"));
 
 			assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> store.erasePersonalData("c-1"))

@@ -1,0 +1,83 @@
+package dev.eventstore.personal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * The file key store opens by reading its erasures' notes only; its keys are counted when
+ * the count is first asked for, and the count follows every change after.
+ */
+class FileSubjectKeyStoreTests {
+
+	private static final byte[] KEY = new byte[60];
+
+	@TempDir
+	Path dir;
+
+	private static String reference(char digit) {
+		return String.valueOf(digit).repeat(64);
+	}
+
+	@Test
+	void keysAreCountedWhenFirstAskedForAndTheCountFollowsEveryChangeAfter() {
+		FileSubjectKeyStore first = new FileSubjectKeyStore(this.dir);
+		for (char digit : new char[] { '1', '2', '3' }) {
+			first.putIfAbsent(reference(digit), KEY);
+		}
+		assertThat(first.erase(reference('1'))).isTrue();
+
+		FileSubjectKeyStore reopened = new FileSubjectKeyStore(this.dir);
+		assertThat(reopened.pendingErasures()).as("the note, found at open").containsExactly(reference('1'));
+		reopened.putIfAbsent(reference('4'), KEY);
+		assertThat(reopened.delete(reference('2'))).isTrue();
+		assertThat(reopened.size()).as("counted now: 3 and 4").isEqualTo(2);
+
+		reopened.putIfAbsent(reference('5'), KEY);
+		reopened.putIfAbsent(reference('5'), KEY);
+		assertThat(reopened.size()).isEqualTo(3);
+		assertThat(reopened.erase(reference('3'))).isTrue();
+		assertThat(reopened.erase(reference('3'))).isFalse();
+		assertThat(reopened.delete(reference('2'))).isFalse();
+		assertThat(reopened.size()).isEqualTo(2);
+		reopened.erasureAnnounced(reference('1'));
+		assertThat(reopened.pendingErasures()).containsExactly(reference('3'));
+
+		assertThat(new FileSubjectKeyStore(this.dir).size()).as("the files agree").isEqualTo(2);
+		assertThat(new FileSubjectKeyStore(this.dir).pendingErasures()).containsExactly(reference('3'));
+	}
+
+	@Test
+	void writesACrashCutShortAreClearedAwayAndNeverCounted() throws IOException {
+		FileSubjectKeyStore store = new FileSubjectKeyStore(this.dir);
+		store.putIfAbsent(reference('a'), KEY);
+		store.putIfAbsent(reference('c'), KEY);
+		assertThat(store.erase(reference('a'))).isTrue();
+		Path keyLeft = this.dir.resolve("cc").resolve(reference('d') + ".key.tmp");
+		Files.write(keyLeft, KEY);
+		Path noteLeft = this.dir.resolve("erased").resolve(reference('e') + ".tmp");
+		Files.write(noteLeft, new byte[0]);
+
+		FileSubjectKeyStore reopened = new FileSubjectKeyStore(this.dir);
+		assertThat(noteLeft).as("a note never written: no erasure begun").doesNotExist();
+		assertThat(reopened.pendingErasures()).containsExactly(reference('a'));
+		assertThat(reopened.size()).isEqualTo(1);
+		assertThat(keyLeft).as("a key never acknowledged").doesNotExist();
+	}
+
+	@Test
+	void onlySubjectReferencesNameKeysAndNotes() {
+		FileSubjectKeyStore store = new FileSubjectKeyStore(this.dir);
+		assertThatIllegalArgumentException().isThrownBy(() -> store.erasureAnnounced("../check"))
+			.withMessageContaining("Not a subject reference: ../check");
+		assertThatIllegalArgumentException().isThrownBy(() -> store.erase("ERASED"))
+			.withMessageContaining("Not a subject reference");
+	}
+
+}
