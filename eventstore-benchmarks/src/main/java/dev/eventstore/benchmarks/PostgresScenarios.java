@@ -253,25 +253,34 @@ final class PostgresScenarios implements AutoCloseable {
 	}
 
 	/**
-	 * One autocommit {@code INSERT} a row into a table with the journal's indexes, one
-	 * thread: rows a second.
+	 * One autocommit {@code INSERT} of {@code rows} rows into a table with the journal's
+	 * indexes, one thread: rows a second.
 	 */
-	Measurement.Result rawIndexedAutocommit(Settings settings) throws Exception {
-		return Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), true, (t, i) -> {
-			try (Connection connection = this.pool.getConnection();
-					PreparedStatement insert = connection.prepareStatement("INSERT INTO indexed_events (stream_id, "
-							+ "version, event_type, data, metadata, created_at, event_uuid) "
-							+ "VALUES (?, ?, ?, ?::json, ?::json, ?, ?)")) {
-				insert.setString(1, "stream-" + (i % 1000));
-				insert.setLong(2, i / 1000 + 1);
-				insert.setString(3, "OrderPlaced");
-				insert.setString(4, mapper.writeValueAsString(Workload.payload(i)));
-				insert.setString(5, null);
-				insert.setObject(6, OffsetDateTime.now(ZoneOffset.UTC));
-				insert.setObject(7, UUID.randomUUID());
-				insert.executeUpdate();
-			}
-		});
+	Measurement.Result rawIndexedAutocommit(int rows, Settings settings) throws Exception {
+		StringBuilder sql = new StringBuilder("INSERT INTO indexed_events (stream_id, version, event_type, data, "
+				+ "metadata, created_at, event_uuid) VALUES ");
+		for (int r = 0; r < rows; r++) {
+			sql.append((r == 0) ? "" : ", ").append("(?, ?, ?, ?::json, ?::json, ?, ?)");
+		}
+		Measurement.Result statements = Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), true,
+				(t, i) -> {
+					try (Connection connection = this.pool.getConnection();
+							PreparedStatement insert = connection.prepareStatement(sql.toString())) {
+						OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+						for (int r = 0; r < rows; r++) {
+							int at = 7 * r;
+							insert.setString(at + 1, "stream-" + rows + "-" + (i % 1000));
+							insert.setLong(at + 2, (long) (i / 1000) * rows + r + 1);
+							insert.setString(at + 3, "OrderPlaced");
+							insert.setString(at + 4, mapper.writeValueAsString(Workload.payload((long) i * rows + r)));
+							insert.setString(at + 5, null);
+							insert.setObject(at + 6, now);
+							insert.setObject(at + 7, UUID.randomUUID());
+						}
+						insert.executeUpdate();
+					}
+				});
+		return new Measurement.Result(statements.opsPerSecond() * rows, statements.p50Micros(), statements.p99Micros());
 	}
 
 	/** Batches of {@code size} events on one thread, events a second. */
