@@ -227,10 +227,27 @@ final class PostgresScenarios implements AutoCloseable {
 	 * @return rows a second
 	 */
 	Measurement.Result rawAutocommit(int threads, int rows, Settings settings) throws Exception {
-		StringBuilder sql = new StringBuilder(
-				"INSERT INTO raw_events (stream_id, version, event_type, data, metadata, created_at) VALUES ");
+		return autocommitInserts(false, threads, rows, settings);
+	}
+
+	/**
+	 * The same into a table with the journal's indexes, and so with an id a row, one
+	 * thread.
+	 * @return rows a second
+	 */
+	Measurement.Result rawIndexedAutocommit(int rows, Settings settings) throws Exception {
+		return autocommitInserts(true, 1, rows, settings);
+	}
+
+	private Measurement.Result autocommitInserts(boolean indexed, int threads, int rows, Settings settings)
+			throws Exception {
+		int columns = indexed ? 7 : 6;
+		StringBuilder sql = new StringBuilder("INSERT INTO " + (indexed ? "indexed_events" : "raw_events")
+				+ " (stream_id, version, event_type, data, metadata, created_at" + (indexed ? ", event_uuid" : "")
+				+ ") VALUES ");
 		for (int r = 0; r < rows; r++) {
-			sql.append((r == 0) ? "" : ", ").append("(?, ?, ?, ?::json, ?::json, ?)");
+			sql.append((r == 0) ? "" : ", ")
+				.append(indexed ? "(?, ?, ?, ?::json, ?::json, ?, ?)" : "(?, ?, ?, ?::json, ?::json, ?)");
 		}
 		Measurement.Result statements = Measurement.run(threads, settings.warmupMillis(), settings.measureMillis(),
 				true, (t, i) -> {
@@ -238,44 +255,18 @@ final class PostgresScenarios implements AutoCloseable {
 							PreparedStatement insert = connection.prepareStatement(sql.toString())) {
 						OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
 						for (int r = 0; r < rows; r++) {
-							int at = 6 * r;
-							insert.setString(at + 1, "stream-" + t + "-" + (i % 1000));
-							insert.setLong(at + 2, (long) i * rows + r + 1);
+							int at = columns * r;
+							// Stream and version unique per call, as the indexed table's
+							// constraint needs.
+							insert.setString(at + 1, "stream-" + rows + "-" + t + "-" + (i % 1000));
+							insert.setLong(at + 2, (i / 1000) * rows + r + 1);
 							insert.setString(at + 3, "OrderPlaced");
-							insert.setString(at + 4, mapper.writeValueAsString(Workload.payload((long) i * rows + r)));
+							insert.setString(at + 4, mapper.writeValueAsString(Workload.payload(i * rows + r)));
 							insert.setString(at + 5, null);
 							insert.setObject(at + 6, now);
-						}
-						insert.executeUpdate();
-					}
-				});
-		return new Measurement.Result(statements.opsPerSecond() * rows, statements.p50Micros(), statements.p99Micros());
-	}
-
-	/**
-	 * One autocommit {@code INSERT} of {@code rows} rows into a table with the journal's
-	 * indexes, one thread: rows a second.
-	 */
-	Measurement.Result rawIndexedAutocommit(int rows, Settings settings) throws Exception {
-		StringBuilder sql = new StringBuilder("INSERT INTO indexed_events (stream_id, version, event_type, data, "
-				+ "metadata, created_at, event_uuid) VALUES ");
-		for (int r = 0; r < rows; r++) {
-			sql.append((r == 0) ? "" : ", ").append("(?, ?, ?, ?::json, ?::json, ?, ?)");
-		}
-		Measurement.Result statements = Measurement.run(1, settings.warmupMillis(), settings.measureMillis(), true,
-				(t, i) -> {
-					try (Connection connection = this.pool.getConnection();
-							PreparedStatement insert = connection.prepareStatement(sql.toString())) {
-						OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-						for (int r = 0; r < rows; r++) {
-							int at = 7 * r;
-							insert.setString(at + 1, "stream-" + rows + "-" + (i % 1000));
-							insert.setLong(at + 2, (long) (i / 1000) * rows + r + 1);
-							insert.setString(at + 3, "OrderPlaced");
-							insert.setString(at + 4, mapper.writeValueAsString(Workload.payload((long) i * rows + r)));
-							insert.setString(at + 5, null);
-							insert.setObject(at + 6, now);
-							insert.setObject(at + 7, UUID.randomUUID());
+							if (indexed) {
+								insert.setObject(at + 7, UUID.randomUUID());
+							}
 						}
 						insert.executeUpdate();
 					}
