@@ -51,10 +51,13 @@ final class ProtectingSerializer implements EventSerializer {
 	}
 
 	/**
-	 * Decrypted data: for which class, the JSON, and
-	 * {@link PersonalDataProtection#erasures} and the time before it was decrypted.
+	 * Decrypted data: for which class, by which protection, the JSON, and
+	 * {@link PersonalDataProtection#erasures} and the time before it was decrypted. The
+	 * protection counts: a journal's events can outlive a store (an in-memory journal
+	 * given to the next one), and another protection's count of erasures says nothing of
+	 * this one's.
 	 */
-	record Revealed(Class<?> type, byte[] json, long erasures, long at) {
+	record Revealed(Class<?> type, PersonalDataProtection by, byte[] json, long erasures, long at) {
 	}
 
 	/**
@@ -69,7 +72,8 @@ final class ProtectingSerializer implements EventSerializer {
 	 */
 	Revealed revealed(@Nullable Revealed kept, Class<?> type, StoredEvent event, byte @Nullable [] json,
 			Supplier<ObjectNode> tree) {
-		if (kept != null && kept.type() == type && this.protection.servable(kept.erasures(), kept.at())) {
+		if (kept != null && kept.type() == type && kept.by() == this.protection
+				&& this.protection.servable(kept.erasures(), kept.at())) {
 			return kept;
 		}
 		// Read before decrypting: an erasure while it runs makes what it decrypts stale.
@@ -79,7 +83,7 @@ final class ProtectingSerializer implements EventSerializer {
 		try {
 			byte[] revealed = (json != null) ? this.protection.decrypt(json, fields, event.id())
 					: JsonData.TREES.writeValueAsBytes(this.protection.decrypt(tree.get(), fields, event.id()));
-			return new Revealed(type, revealed, erasures, at);
+			return new Revealed(type, this.protection, revealed, erasures, at);
 		}
 		catch (IllegalArgumentException | IllegalStateException | UncheckedIOException | JacksonException ex) {
 			throw new EventStoreException("The personal data of the event at position " + event.position() + " (id "

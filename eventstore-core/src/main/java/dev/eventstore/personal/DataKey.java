@@ -1,5 +1,9 @@
 package dev.eventstore.personal;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.crypto.Cipher;
@@ -16,37 +20,76 @@ import org.jspecify.annotations.Nullable;
  */
 final class DataKey {
 
+	/** How many bytes of a key's id lead each value it seals. */
+	static final int ID_BYTES = 8;
+
+	private static final byte[] ID_LABEL = "eventstore personal-data key id\0".getBytes(StandardCharsets.US_ASCII);
+
 	final long loadedAt;
 
 	private final SecretKeySpec key;
 
+	/**
+	 * What the values this key seals start with: the first {@value #ID_BYTES} bytes of a
+	 * hash of the key. A subject whose key an erasure destroyed gets a new key if it
+	 * comes back; its earlier values, sealed under the destroyed key, are told apart by
+	 * this and read as their replacements rather than as damaged. A one-way hash of a
+	 * random 256-bit key: it reveals nothing of the key.
+	 */
+	private final byte[] id;
+
 	private final AtomicReference<@Nullable Cipher> idle = new AtomicReference<>(AesGcm.newCipher());
 
-	DataKey(SecretKeySpec key, long loadedAt) {
-		this.key = key;
+	DataKey(byte[] raw, long loadedAt) {
+		this.key = new SecretKeySpec(raw, "AES");
+		this.id = idOf(raw);
 		this.loadedAt = loadedAt;
 	}
 
+	private static byte[] idOf(byte[] raw) {
+		try {
+			MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+			sha256.update(ID_LABEL);
+			return Arrays.copyOf(sha256.digest(raw), ID_BYTES);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("This JVM has no SHA-256: " + ex, ex);
+		}
+	}
+
+	/** The key's id, then the IV, the ciphertext and its tag. */
 	byte[] seal(byte[] plain, byte[] aad) {
 		Cipher cipher = this.idle.getAndSet(null);
 		if (cipher == null) {
-			return AesGcm.seal(AesGcm.threadCipher(), this.key, plain, aad);
+			return AesGcm.seal(AesGcm.threadCipher(), this.key, this.id, plain, aad);
 		}
 		try {
-			return AesGcm.seal(cipher, this.key, plain, aad);
+			return AesGcm.seal(cipher, this.key, this.id, plain, aad);
 		}
 		finally {
 			this.idle.setRelease(cipher);
 		}
 	}
 
-	byte[] open(byte[] sealed, byte[] aad, String field) {
+	/**
+	 * Decrypts what {@link #seal} made.
+	 * @return the value; {@code null} when another key of the subject sealed it (one an
+	 * erasure destroyed)
+	 * @throws IllegalArgumentException if it is damaged
+	 */
+	byte @Nullable [] open(byte[] sealed, byte[] aad, String field) {
+		if (sealed.length < ID_BYTES) {
+			throw new IllegalArgumentException("the encrypted value of '" + field + "' is damaged (too short)");
+		}
+		if (!Arrays.equals(sealed, 0, ID_BYTES, this.id, 0, ID_BYTES)) {
+			return null;
+		}
 		Cipher cipher = this.idle.getAndSet(null);
 		if (cipher == null) {
-			return AesGcm.open(AesGcm.threadCipher(), this.key, sealed, aad, field);
+			return AesGcm.open(AesGcm.threadCipher(), this.key, sealed, ID_BYTES, aad, field);
 		}
 		try {
-			return AesGcm.open(cipher, this.key, sealed, aad, field);
+			return AesGcm.open(cipher, this.key, sealed, ID_BYTES, aad, field);
 		}
 		finally {
 			this.idle.setRelease(cipher);

@@ -78,7 +78,7 @@ final class EnvelopeReader {
 					value.stringValue().substring(Envelopes.PREFIX.length).getBytes(StandardCharsets.ISO_8859_1),
 					field);
 			byte[] plain = key.open(sealed, Envelopes.aad(eventId, field.json()), field.json());
-			tree.set(field.json(), JsonData.TREES.readTree(plain));
+			tree.set(field.json(), (plain != null) ? JsonData.TREES.readTree(plain) : replacement(field));
 		}
 		return tree;
 	}
@@ -210,7 +210,10 @@ final class EnvelopeReader {
 				byte[] sealed = Envelopes
 					.unbase64(Arrays.copyOfRange(stored, starts[i] + 1 + Envelopes.PREFIX.length, ends[i] - 1), field);
 				id = (id != null) ? id : eventId.toString().getBytes(StandardCharsets.US_ASCII);
-				values[i] = key.open(sealed, Envelopes.aad(id, Envelopes.aadSuffix(field.json())), field.json());
+				byte[] plain = key.open(sealed, Envelopes.aad(id, Envelopes.aadSuffix(field.json())), field.json());
+				// Null: sealed under a key an erasure destroyed before the subject came
+				// back.
+				values[i] = (plain != null) ? plain : replacementJson(field);
 			}
 			else {
 				values[i] = replacementJson(field);

@@ -6,6 +6,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,6 +87,11 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 		}
 	}
 
+	/**
+	 * Finds the erasures not yet announced, and finishes each a crash cut short between
+	 * its note and the key's deletion: the key is deleted if it is the one the note names
+	 * (by its fingerprint), and kept if the subject got a new key since.
+	 */
 	private void readNotes() throws IOException {
 		if (!Files.isDirectory(this.notes)) {
 			return;
@@ -92,6 +100,12 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 			for (Path note : notes) {
 				String name = note.getFileName().toString();
 				if (isReference(name)) {
+					Path key = pathOf(name);
+					byte[] wrapped = find(name);
+					if (wrapped != null && Arrays.equals(Files.readAllBytes(note), fingerprint(wrapped))) {
+						Files.delete(key);
+						DurableFiles.forceDirectory(key.getParent());
+					}
 					this.pending.add(name);
 				}
 				else if (name.endsWith(".tmp")) {
@@ -99,6 +113,19 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 					Files.deleteIfExists(note);
 				}
 			}
+		}
+	}
+
+	/**
+	 * What an erasure's note holds: the SHA-256 of the wrapped key it erases, which tells
+	 * that key apart from a new one and reveals nothing of it.
+	 */
+	static byte[] fingerprint(byte[] wrappedKey) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(wrappedKey);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("This JVM has no SHA-256: " + ex, ex);
 		}
 	}
 
@@ -199,13 +226,13 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 	}
 
 	/**
-	 * Writes the erasure's note, then deletes the key: a crash between the two leaves
-	 * both, and the next open finishes the erasure.
+	 * Writes the erasure's note (the key's fingerprint), then deletes the key: a crash
+	 * between the two leaves both, and the next open finishes the erasure.
 	 */
 	@Override
 	public synchronized boolean erase(String subject) {
-		Path path = pathOf(subject);
-		if (!Files.exists(path)) {
+		byte[] wrapped = find(subject);
+		if (wrapped == null) {
 			return false;
 		}
 		Path note = noteOf(subject);
@@ -214,7 +241,7 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 				Files.createDirectories(this.notes);
 				DurableFiles.forceDirectory(this.directory);
 			}
-			DurableFiles.replace(note, new byte[0]);
+			DurableFiles.replace(note, fingerprint(wrapped));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(

@@ -69,8 +69,11 @@ public interface SubjectKeyStore {
 
 	/**
 	 * The subjects erased whose erasure is not yet announced: a crash came between the
-	 * two. A key some of them still have (a crash before the key was gone) is destroyed
-	 * before they are announced.
+	 * two. Their keys must be gone: a store whose {@link #erase} is not one atomic step
+	 * (a note written, then the key deleted) finishes an erasure a crash cut short in
+	 * between before it lists it, deleting only the key the erasure was for, never one
+	 * the subject got since (a subject that comes back after its erasure gets a new key,
+	 * which the store keeps).
 	 * @return their references; empty by default
 	 */
 	default List<String> pendingErasures() {

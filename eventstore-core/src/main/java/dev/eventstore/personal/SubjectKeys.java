@@ -131,16 +131,14 @@ final class SubjectKeys {
 	}
 
 	/**
-	 * The references of subjects erased whose erasure a crash kept from being announced,
-	 * each key destroyed (a crash may have come before it was); moves {@link #erasures()}
-	 * on when there are any.
+	 * The references of subjects erased whose erasure a crash kept from being announced;
+	 * moves {@link #erasures()} on when there are any. Their keys are gone (the key store
+	 * finishes an erasure a crash cut short); a key such a subject has now is one it got
+	 * since, for data given after the erasure, and stays.
 	 */
 	List<String> pendingErasures() {
 		List<String> pending = this.store.pendingErasures();
 		if (!pending.isEmpty()) {
-			for (String subject : pending) {
-				this.store.delete(subject);
-			}
 			// Cached by subject id, which a reference does not give back: drop them all.
 			this.cache.clear();
 			this.erasures.incrementAndGet();
@@ -208,7 +206,7 @@ final class SubjectKeys {
 				throw new IllegalStateException("The key of a data subject in " + this.store.location()
 						+ " is damaged (it does not unwrap under the master key); subject reference " + subject);
 			}
-			DataKey key = new DataKey(new SecretKeySpec(raw, "AES"), System.nanoTime());
+			DataKey key = new DataKey(raw, System.nanoTime());
 			Arrays.fill(raw, (byte) 0);
 			if (this.cache.size() >= CACHED_KEYS) {
 				dropOneOtherThan(subjectId);

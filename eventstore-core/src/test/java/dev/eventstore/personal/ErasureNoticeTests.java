@@ -24,6 +24,8 @@ import dev.eventstore.types.EventTypes;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -184,7 +186,9 @@ class ErasureNoticeTests {
 		// note was written, before its key was destroyed.
 		Path keys = this.dir.resolve("keys");
 		assertThat(new FileSubjectKeyStore(keys).erase(first)).isTrue();
-		Files.write(keys.resolve("erased").resolve(second), new byte[0]);
+		Path secondKey = keys.resolve(second.substring(0, 2)).resolve(second + ".key");
+		Files.write(keys.resolve("erased").resolve(second),
+				FileSubjectKeyStore.fingerprint(Files.readAllBytes(secondKey)));
 		assertThat(new FileSubjectKeyStore(keys).pendingErasures()).containsExactlyInAnyOrder(first, second);
 		try (EventStore store = open()) {
 			assertThat(store.readStream(PersonalDataErased.STREAM))
@@ -316,6 +320,41 @@ class ErasureNoticeTests {
 		}
 		try (EventStore store = EventStore.builder().journal(journal).personalData(protection).build()) {
 			assertThat(store.readStream(PersonalDataErased.STREAM)).as("and no third").hasSize(2);
+		}
+	}
+
+	@ParameterizedTest(name = "key store in files: {0}")
+	@ValueSource(booleans = { true, false })
+	void aSubjectsNewKeyMadeWhileItsErasureWaitsToBeAnnouncedSurvivesTheAnnouncement(boolean files) {
+		RefusingErasures journal = new RefusingErasures();
+		Path directory = this.dir.resolve("keys");
+		InMemorySubjectKeyStore memory = new InMemorySubjectKeyStore();
+		for (boolean reopened : new boolean[] { false, true }) {
+			SubjectKeyStore keys = files ? new FileSubjectKeyStore(directory) : memory;
+			try (EventStore store = EventStore.builder()
+				.journal(journal)
+				.eventTypes(EventTypes.of(PersonalDataTests.CartCheckedOut.class))
+				.personalData(PersonalDataProtection.of(PersonalDataTests.MASTER_KEY, keys))
+				.build()) {
+				if (!reopened) {
+					store.append("cart-1",
+							NewEvent.of(new PersonalDataTests.CartCheckedOut("cart-1", "c-1", "Ada", "a@x")));
+					journal.refusing.set(true);
+					assertThatExceptionOfType(EventStoreException.class)
+						.isThrownBy(() -> store.erasePersonalData("c-1"));
+					journal.refusing.set(false);
+					// The customer comes back before the store opens again: a new key.
+					store.append("cart-2",
+							NewEvent.of(new PersonalDataTests.CartCheckedOut("cart-2", "c-1", "Ada Again", "b@x")));
+				}
+				else {
+					assertThat(store.readStream(PersonalDataErased.STREAM)).as("announced at open").hasSize(1);
+				}
+				assertThat(store.readStream("cart-1").get(0).payload())
+					.isEqualTo(new PersonalDataTests.CartCheckedOut("cart-1", "c-1", null, "[erased]"));
+				assertThat(store.readStream("cart-2").get(0).payload()).as("the data given after the erasure is kept")
+					.isEqualTo(new PersonalDataTests.CartCheckedOut("cart-2", "c-1", "Ada Again", "b@x"));
+			}
 		}
 	}
 

@@ -72,6 +72,28 @@ class FileSubjectKeyStoreTests {
 	}
 
 	@Test
+	void anErasureACrashCutShortBeforeTheKeyWasDeletedIsFinishedAtOpenForThatKeyOnly() throws IOException {
+		FileSubjectKeyStore store = new FileSubjectKeyStore(this.dir);
+		byte[] erased = KEY.clone();
+		erased[0] = 1;
+		store.putIfAbsent(reference('1'), erased);
+		byte[] fresh = KEY.clone();
+		fresh[0] = 2;
+		store.putIfAbsent(reference('2'), fresh);
+		Path notes = Files.createDirectories(this.dir.resolve("erased"));
+		// Subject 1: the crash came after the note, before the key's deletion.
+		Files.write(notes.resolve(reference('1')), FileSubjectKeyStore.fingerprint(erased));
+		// Subject 2: its erased key is gone, and it has a new one since.
+		Files.write(notes.resolve(reference('2')), FileSubjectKeyStore.fingerprint(erased));
+
+		FileSubjectKeyStore reopened = new FileSubjectKeyStore(this.dir);
+		assertThat(reopened.find(reference('1'))).as("the key the note names").isNull();
+		assertThat(reopened.find(reference('2'))).as("a key the subject got since").isEqualTo(fresh);
+		assertThat(reopened.pendingErasures()).containsExactlyInAnyOrder(reference('1'), reference('2'));
+		assertThat(reopened.size()).isEqualTo(1);
+	}
+
+	@Test
 	void onlySubjectReferencesNameKeysAndNotes() {
 		FileSubjectKeyStore store = new FileSubjectKeyStore(this.dir);
 		assertThatIllegalArgumentException().isThrownBy(() -> store.erasureAnnounced("../check"))

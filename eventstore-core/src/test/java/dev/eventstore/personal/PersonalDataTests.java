@@ -17,6 +17,7 @@ import dev.eventstore.FsyncPolicy;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.Subscription;
+import dev.eventstore.journal.memory.InMemoryJournal;
 import dev.eventstore.snapshot.SnapshotStore;
 import dev.eventstore.snapshot.Snapshotting;
 import dev.eventstore.types.EventTag;
@@ -211,6 +212,51 @@ class PersonalDataTests {
 			else {
 				assertThat(read).isEqualTo(original);
 			}
+		}
+	}
+
+	@Test
+	void aSubjectWhoComesBackAfterAnErasureGetsANewKeyAndTheirEarlierValuesStayErased() {
+		CartCheckedOut before = new CartCheckedOut("cart-1", "c-1", "Ada", "ada@example.org");
+		CartCheckedOut after = new CartCheckedOut("cart-2", "c-1", "Ada Again", "ada.again@example.org");
+		CartCheckedOut erased = new CartCheckedOut("cart-1", "c-1", null, "[erased]");
+		try (EventStore store = open()) {
+			store.append("cart-1", NewEvent.of(before));
+			assertThat(store.erasePersonalData("c-1")).isTrue();
+			store.append("cart-2", NewEvent.of(after));
+			assertThat(store.readStream("cart-1").get(0).payload()).as("not read as damaged").isEqualTo(erased);
+			assertThat(store.readStream("cart-2").get(0).payload()).isEqualTo(after);
+		}
+		try (EventStore store = open()) {
+			assertThat(store.readStream("cart-1").get(0).payload()).isEqualTo(erased);
+			assertThat(store.readStream("cart-2").get(0).payload()).isEqualTo(after);
+			assertThat(store.erasePersonalData("c-1")).as("the new key").isTrue();
+			assertThat(store.readStream("cart-2").get(0).payload())
+				.isEqualTo(new CartCheckedOut("cart-2", "c-1", null, "[erased]"));
+		}
+	}
+
+	@Test
+	void aValueOneStoreDecryptedIsNotServedByTheNextStoreOnTheSameJournal() {
+		InMemoryJournal journal = new InMemoryJournal();
+		InMemorySubjectKeyStore keys = new InMemorySubjectKeyStore();
+		for (int round = 0; round < 2; round++) {
+			try (EventStore store = EventStore.builder()
+				.journal(journal)
+				.eventTypes(EventTypes.of(CartCheckedOut.class))
+				.personalData(PersonalDataProtection.of(MASTER_KEY, keys))
+				.build()) {
+				if (round == 0) {
+					store.append("cart-1", NewEvent.of(checkout(1)));
+					assertThat(store.readStream("cart-1").get(0).payload()).isEqualTo(checkout(1));
+				}
+				else {
+					assertThat(store.readStream("cart-1").get(0).payload())
+						.isEqualTo(new CartCheckedOut("cart-1", "customer-1", null, "[erased]"));
+				}
+			}
+			// Between the stores, another instance sharing the keys erases the subject.
+			keys.delete(PersonalDataProtection.of(MASTER_KEY, keys).subjectReference("customer-1"));
 		}
 	}
 
