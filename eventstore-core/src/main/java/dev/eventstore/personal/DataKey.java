@@ -82,9 +82,20 @@ final class DataKey {
 			throw new IllegalArgumentException("the encrypted value of '" + field + "' is damaged (too short)");
 		}
 		if (!Arrays.equals(sealed, 0, ID_BYTES, this.id, 0, ID_BYTES)) {
-			return null;
+			// Sealed under another key of the subject, one an erasure destroyed; or this
+			// key's id was damaged. The tag tells: the id only saves reading a destroyed
+			// key's values as damaged, and never stands in for the tag.
+			try {
+				return open(this.idle.getAndSet(null), sealed, aad, field);
+			}
+			catch (IllegalArgumentException ex) {
+				return null;
+			}
 		}
-		Cipher cipher = this.idle.getAndSet(null);
+		return open(this.idle.getAndSet(null), sealed, aad, field);
+	}
+
+	private byte[] open(@Nullable Cipher cipher, byte[] sealed, byte[] aad, String field) {
 		if (cipher == null) {
 			return AesGcm.open(AesGcm.threadCipher(), this.key, sealed, ID_BYTES, aad, field);
 		}

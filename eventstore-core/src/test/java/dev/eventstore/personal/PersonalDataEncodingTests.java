@@ -199,6 +199,39 @@ class PersonalDataEncodingTests {
 	}
 
 	@Test
+	void aDamagedKeyIdInAnEnvelopeNeitherHidesTheValueNorAnyDamageToIt() {
+		PersonalDataProtection protection = PersonalDataProtection.of(MASTER_KEY, new InMemorySubjectKeyStore());
+		PersonalFields fields = PersonalFields.of(Named.class);
+		UUID id = UUID.randomUUID();
+		String json = new String(
+				protection.encrypt(new Named("c-1", "Ada Lovelace"), fields, id, JacksonEventSerializer.defaults()),
+				StandardCharsets.UTF_8);
+		int envelope = json.indexOf(PersonalDataProtection.ENVELOPE_PREFIX)
+				+ PersonalDataProtection.ENVELOPE_PREFIX.length();
+		// The key's id is the base64's first 11 characters; the IV and ciphertext follow.
+		String idDamaged = json.substring(0, envelope) + flip(json.charAt(envelope)) + json.substring(envelope + 1);
+		assertThat(new String(protection.decrypt(idDamaged.getBytes(StandardCharsets.UTF_8), fields, id),
+				StandardCharsets.UTF_8))
+			.isEqualTo("{\"customerId\":\"c-1\",\"fullName\":\"Ada Lovelace\"}");
+		int ciphertext = envelope + 30;
+		String bothDamaged = idDamaged.substring(0, ciphertext) + flip(idDamaged.charAt(ciphertext))
+				+ idDamaged.substring(ciphertext + 1);
+		assertThat(new String(protection.decrypt(bothDamaged.getBytes(StandardCharsets.UTF_8), fields, id),
+				StandardCharsets.UTF_8))
+			.as("read as sealed under a destroyed key: its replacement")
+			.isEqualTo("{\"customerId\":\"c-1\",\"fullName\":null}");
+		String valueDamaged = json.substring(0, ciphertext) + flip(json.charAt(ciphertext))
+				+ json.substring(ciphertext + 1);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> protection.decrypt(valueDamaged.getBytes(StandardCharsets.UTF_8), fields, id))
+			.withMessageContaining("authentication tag does not match");
+	}
+
+	private static char flip(char base64) {
+		return (base64 == 'A') ? 'B' : 'A';
+	}
+
+	@Test
 	void anEnvelopeWrittenWithEscapesOpensAsTheStoreWroteIt() {
 		PersonalDataProtection protection = PersonalDataProtection.of(MASTER_KEY, new InMemorySubjectKeyStore());
 		PersonalFields fields = PersonalFields.of(Named.class);
