@@ -25,7 +25,14 @@ final class DataKey {
 
 	private static final byte[] ID_LABEL = "eventstore personal-data key id\0".getBytes(StandardCharsets.US_ASCII);
 
-	final long loadedAt;
+	/**
+	 * When the key was last read from its store (for a shared store, how long the cache
+	 * may serve it for reads).
+	 */
+	volatile long loadedAt;
+
+	/** The key as its store holds it, wrapped: to tell whether the store still has it. */
+	final byte[] wrapped;
 
 	private final SecretKeySpec key;
 
@@ -40,9 +47,10 @@ final class DataKey {
 
 	private final AtomicReference<@Nullable Cipher> idle = new AtomicReference<>(AesGcm.newCipher());
 
-	DataKey(byte[] raw, long loadedAt) {
+	DataKey(byte[] raw, byte[] wrapped, long loadedAt) {
 		this.key = new SecretKeySpec(raw, "AES");
 		this.id = idOf(raw);
+		this.wrapped = wrapped;
 		this.loadedAt = loadedAt;
 	}
 

@@ -58,6 +58,14 @@ final class EnvelopeWriters extends ValueSerializerModifier {
 
 		@Nullable RuntimeException failure;
 
+		/**
+		 * The last subject sealed for and its key: an event's values are mostly of one
+		 * subject, whose key is looked up once (with a shared store, that is a query).
+		 */
+		@Nullable String subject;
+
+		@Nullable DataKey key;
+
 		Sealing(UUID eventId) {
 			this.eventId = eventId.toString().getBytes(StandardCharsets.US_ASCII);
 		}
@@ -133,7 +141,11 @@ final class EnvelopeWriters extends ValueSerializerModifier {
 							+ this.field.json() + "': name it in the JSON as the record does");
 				}
 				String subject = this.field.subject(bean);
-				byte[] envelope = this.protection.envelope(subject, json(value),
+				if (!subject.equals(sealing.subject) || sealing.key == null) {
+					sealing.key = this.protection.sealingKey(subject);
+					sealing.subject = subject;
+				}
+				byte[] envelope = Envelopes.seal(sealing.key, json(value),
 						Envelopes.aad(sealing.eventId, this.aadSuffix));
 				gen.writeName(getName());
 				// Prefix and base64: nothing to escape.

@@ -239,7 +239,12 @@ public final class PersonalDataProtection {
 	 * data.
 	 */
 	byte[] envelope(String subject, byte[] json, byte[] aad) {
-		return Envelopes.seal(this.keys.findOrMake(subject), json, aad);
+		return Envelopes.seal(sealingKey(subject), json, aad);
+	}
+
+	/** The key to seal a subject's values with: made on the subject's first value. */
+	DataKey sealingKey(String subject) {
+		return this.keys.findOrMake(subject);
 	}
 
 	/**

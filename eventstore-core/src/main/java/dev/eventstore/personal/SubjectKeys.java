@@ -169,22 +169,35 @@ final class SubjectKeys {
 		return this.locks[(subjectId.hashCode() & 0x7fffffff) % LOCKS];
 	}
 
-	/** A subject's data key: cached, or unwrapped from the store, or made when asked. */
+	/**
+	 * A subject's data key: cached, or unwrapped from the store, or made when asked. To
+	 * seal with a shared store's key, the store is asked every time whether it still
+	 * holds it (the cached key is used if it does): an erasure by another instance that
+	 * returned before the append began is never sealed over with the destroyed key, which
+	 * would lose the data given after it. Reads use a cached key for up to
+	 * {@link #SHARED_KEY_NANOS}.
+	 */
 	private @Nullable DataKey key(String subjectId, boolean create) {
+		boolean asked = create && this.store.shared();
 		DataKey hit = this.cache.get(subjectId);
-		if (hit != null && fresh(hit)) {
+		if (hit != null && !asked && fresh(hit)) {
 			return hit;
 		}
 		synchronized (lock(subjectId)) {
 			DataKey cached = this.cache.get(subjectId);
-			if (cached != null && fresh(cached)) {
+			if (cached != null && !asked && fresh(cached)) {
 				return cached;
 			}
 			String subject = reference(subjectId);
 			byte[] wrapped = this.store.find(subject);
-			if (wrapped == null && cached != null) {
-				// Erased by another instance (a shared store): values decrypted with the
-				// key before are not served from now on.
+			if (cached != null && wrapped != null && Arrays.equals(wrapped, cached.wrapped)) {
+				cached.loadedAt = System.nanoTime();
+				return cached;
+			}
+			if (cached != null) {
+				// Erased by another instance (a shared store), and maybe made again
+				// there since: values decrypted with the key before are not served from
+				// now on.
 				this.cache.remove(subjectId);
 				this.erasures.incrementAndGet();
 			}
@@ -206,7 +219,7 @@ final class SubjectKeys {
 				throw new IllegalStateException("The key of a data subject in " + this.store.location()
 						+ " is damaged (it does not unwrap under the master key); subject reference " + subject);
 			}
-			DataKey key = new DataKey(raw, System.nanoTime());
+			DataKey key = new DataKey(raw, wrapped, System.nanoTime());
 			Arrays.fill(raw, (byte) 0);
 			if (this.cache.size() >= CACHED_KEYS) {
 				dropOneOtherThan(subjectId);

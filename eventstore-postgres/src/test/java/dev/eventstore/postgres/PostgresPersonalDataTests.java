@@ -149,6 +149,26 @@ class PostgresPersonalDataTests {
 	}
 
 	@Test
+	void aCustomerWhoComesBackAfterAnErasureKeepsTheNewDataAndTheOldStaysErasedOnEveryInstance() {
+		String prefix = EmbeddedPostgresServer.freshPrefix();
+		try (HikariDataSource first = EmbeddedPostgresServer.pool(2);
+				HikariDataSource second = EmbeddedPostgresServer.pool(2);
+				EventStore one = store(first, prefix, MASTER_KEY);
+				EventStore other = store(second, prefix, MASTER_KEY)) {
+			one.append("c-1", NewEvent.of(new CustomerRegistered("c-1", "Alice Secret", "alice@example.org")));
+			assertThat(other.erasePersonalData("c-1")).isTrue();
+			one.append("c-1", NewEvent.of(new CustomerRegistered("c-1", "Alice Again", "alice.again@example.org")));
+			for (EventStore store : List.of(one, other)) {
+				await().atMost(Duration.ofSeconds(5))
+					.untilAsserted(() -> assertThat(store.readStream("c-1"))
+						.extracting((event) -> event.payload(CustomerRegistered.class))
+						.containsExactly(new CustomerRegistered("c-1", null, "[erased]"),
+								new CustomerRegistered("c-1", "Alice Again", "alice.again@example.org")));
+			}
+		}
+	}
+
+	@Test
 	void aLargeKeyTableIsNeitherScannedForNotesAtOpenNorCountedForTheStatus() throws SQLException {
 		String prefix = EmbeddedPostgresServer.freshPrefix();
 		try (HikariDataSource pool = EmbeddedPostgresServer.pool(2)) {
