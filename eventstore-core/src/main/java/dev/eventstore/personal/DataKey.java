@@ -47,6 +47,16 @@ final class DataKey {
 
 	private final AtomicReference<@Nullable Cipher> idle = new AtomicReference<>(AesGcm.newCipher());
 
+	/**
+	 * Ids of other keys of the subject found destroyed (values that did not open with
+	 * this key while the store held no other): their values are replaced without asking a
+	 * shared store again. At most {@value #DESTROYED_IDS}; beyond that the store is
+	 * asked.
+	 */
+	private volatile long[] destroyed = new long[0];
+
+	private static final int DESTROYED_IDS = 16;
+
 	DataKey(byte[] raw, byte[] wrapped, long loadedAt) {
 		this.key = new SecretKeySpec(raw, "AES");
 		this.id = idOf(raw);
@@ -63,6 +73,35 @@ final class DataKey {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("This JVM has no SHA-256: " + ex, ex);
 		}
+	}
+
+	/** Whether a value is sealed under a key of the subject found destroyed before. */
+	boolean sealedUnderDestroyedKey(byte[] sealed) {
+		long id = idOf(sealed, 0);
+		for (long known : this.destroyed) {
+			if (known == id) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** Remembers that a value's key, not this one, is destroyed. */
+	void keyDestroyed(byte[] sealed) {
+		long[] known = this.destroyed;
+		if (sealed.length >= ID_BYTES && known.length < DESTROYED_IDS) {
+			long[] more = Arrays.copyOf(known, known.length + 1);
+			more[known.length] = idOf(sealed, 0);
+			this.destroyed = more;
+		}
+	}
+
+	private static long idOf(byte[] sealed, int from) {
+		long id = 0;
+		for (int i = from; i < from + ID_BYTES && i < sealed.length; i++) {
+			id = (id << 8) | (sealed[i] & 0xff);
+		}
+		return id;
 	}
 
 	/** The key's id, then the IV, the ciphertext and its tag. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.eventstore.internal.JsonData;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -50,6 +51,29 @@ final class EnvelopeReader {
 	}
 
 	/**
+	 * A value opened with its subject's key; null when a key an erasure destroyed sealed
+	 * it. A value that the cached key does not open may be of a newer key a shared store
+	 * holds (the subject came back after another instance erased it): the store is asked
+	 * once for each such key id, not for every value.
+	 */
+	private byte @Nullable [] open(String subject, DataKey key, byte[] sealed, byte[] aad, PersonalFields.Field field) {
+		byte[] plain = key.open(sealed, aad, field.json());
+		if (plain != null || key.sealedUnderDestroyedKey(sealed)) {
+			return plain;
+		}
+		DataKey newer = this.keys.newer(subject, key);
+		if (newer == null) {
+			key.keyDestroyed(sealed);
+			return null;
+		}
+		plain = newer.open(sealed, aad, field.json());
+		if (plain == null) {
+			newer.keyDestroyed(sealed);
+		}
+		return plain;
+	}
+
+	/**
 	 * Stored data with each personal value decrypted, or replaced when its subject was
 	 * erased: for the store, at read.
 	 * @param tree the stored data, a tree of the caller's own: its values are replaced
@@ -77,7 +101,8 @@ final class EnvelopeReader {
 			byte[] sealed = Envelopes.unbase64(
 					value.stringValue().substring(Envelopes.PREFIX.length).getBytes(StandardCharsets.ISO_8859_1),
 					field);
-			byte[] plain = key.open(sealed, Envelopes.aad(eventId, field.json()), field.json());
+			byte[] aad = Envelopes.aad(eventId, field.json());
+			byte[] plain = open(subject, key, sealed, aad, field);
 			tree.set(field.json(), (plain != null) ? JsonData.TREES.readTree(plain) : replacement(field));
 		}
 		return tree;
@@ -210,7 +235,8 @@ final class EnvelopeReader {
 				byte[] sealed = Envelopes
 					.unbase64(Arrays.copyOfRange(stored, starts[i] + 1 + Envelopes.PREFIX.length, ends[i] - 1), field);
 				id = (id != null) ? id : eventId.toString().getBytes(StandardCharsets.US_ASCII);
-				byte[] plain = key.open(sealed, Envelopes.aad(id, Envelopes.aadSuffix(field.json())), field.json());
+				byte[] aad = Envelopes.aad(id, Envelopes.aadSuffix(field.json()));
+				byte[] plain = open(subjects[i], key, sealed, aad, field);
 				// Null: sealed under a key an erasure destroyed before the subject came
 				// back.
 				values[i] = (plain != null) ? plain : replacementJson(field);

@@ -103,12 +103,26 @@ final class SubjectKeys {
 
 	/** A subject's key, made (and forced to the store) if it has none yet. */
 	DataKey findOrMake(String subjectId) {
-		return Objects.requireNonNull(key(subjectId, true));
+		return Objects.requireNonNull(key(subjectId, true, this.store.shared()));
 	}
 
 	/** A subject's key; null when it has none (unknown, or erased). */
 	@Nullable DataKey find(String subjectId) {
-		return key(subjectId, false);
+		return key(subjectId, false, false);
+	}
+
+	/**
+	 * After a value did not open with a subject's cached key: the key a shared store
+	 * holds for the subject now, if it is another (the subject came back after an erasure
+	 * by another instance, with a new key, while this one still had the old key cached).
+	 * A store of this process alone has no other: null.
+	 */
+	@Nullable DataKey newer(String subjectId, DataKey tried) {
+		if (!this.store.shared()) {
+			return null;
+		}
+		DataKey current = key(subjectId, false, true);
+		return (current != tried) ? current : null;
 	}
 
 	/**
@@ -177,8 +191,7 @@ final class SubjectKeys {
 	 * would lose the data given after it. Reads use a cached key for up to
 	 * {@link #SHARED_KEY_NANOS}.
 	 */
-	private @Nullable DataKey key(String subjectId, boolean create) {
-		boolean asked = create && this.store.shared();
+	private @Nullable DataKey key(String subjectId, boolean create, boolean asked) {
 		DataKey hit = this.cache.get(subjectId);
 		if (hit != null && !asked && fresh(hit)) {
 			return hit;

@@ -4,12 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.eventstore.serialization.JacksonEventSerializer;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -114,6 +118,75 @@ class SubjectKeysTests {
 		}
 		assertThat(new String(keys.find("subject-0").open(first, aad, "f"), StandardCharsets.UTF_8)).isEqualTo("first");
 		assertThat(keys.cached()).isEqualTo(SubjectKeys.CACHED_KEYS);
+	}
+
+	/** Keys in memory, said to be shared by several processes, counting the lookups. */
+	static final class SharedKeys implements SubjectKeyStore {
+
+		final InMemorySubjectKeyStore keys = new InMemorySubjectKeyStore();
+
+		final AtomicInteger finds = new AtomicInteger();
+
+		@Override
+		public byte @Nullable [] find(String subject) {
+			this.finds.incrementAndGet();
+			return this.keys.find(subject);
+		}
+
+		@Override
+		public byte[] putIfAbsent(String subject, byte[] wrappedKey) {
+			return this.keys.putIfAbsent(subject, wrappedKey);
+		}
+
+		@Override
+		public boolean delete(String subject) {
+			return this.keys.delete(subject);
+		}
+
+		@Override
+		public byte @Nullable [] checkValue() {
+			return this.keys.checkValue();
+		}
+
+		@Override
+		public void saveCheckValue(byte[] value) {
+			this.keys.saveCheckValue(value);
+		}
+
+		@Override
+		public long size() {
+			return this.keys.size();
+		}
+
+		@Override
+		public boolean shared() {
+			return true;
+		}
+
+		@Override
+		public String location() {
+			return "shared memory";
+		}
+
+	}
+
+	@Test
+	void aSharedStoreIsAskedOnceAboutAnErasedKeysValuesNotAtEveryRead() {
+		SharedKeys store = new SharedKeys();
+		PersonalDataProtection protection = PersonalDataProtection.of(MASTER_KEY, store);
+		PersonalFields fields = PersonalFields.of(PersonalDataTests.CartCheckedOut.class);
+		UUID id = UUID.randomUUID();
+		byte[] before = protection.encrypt(new PersonalDataTests.CartCheckedOut("cart-1", "c-1", "Ada", "a@x"), fields,
+				id, JacksonEventSerializer.defaults());
+		assertThat(protection.erase("c-1")).isTrue();
+		protection.encrypt(new PersonalDataTests.CartCheckedOut("cart-2", "c-1", "Ada Again", "b@x"), fields,
+				UUID.randomUUID(), JacksonEventSerializer.defaults());
+		int asked = store.finds.get();
+		for (int read = 0; read < 50; read++) {
+			assertThat(new String(protection.decrypt(before, fields, id), StandardCharsets.UTF_8))
+				.isEqualTo("{\"cartId\":\"cart-1\",\"customerId\":\"c-1\",\"name\":null,\"email\":\"[erased]\"}");
+		}
+		assertThat(store.finds.get() - asked).as("lookups in the shared store").isEqualTo(1);
 	}
 
 }

@@ -169,6 +169,29 @@ class PostgresPersonalDataTests {
 	}
 
 	@Test
+	void anInstanceHoldingTheOldKeyReadsTheNewDataOfACustomerWhoCameBackAtOnce() {
+		String prefix = EmbeddedPostgresServer.freshPrefix();
+		try (HikariDataSource first = EmbeddedPostgresServer.pool(2);
+				HikariDataSource second = EmbeddedPostgresServer.pool(2);
+				EventStore one = store(first, prefix, MASTER_KEY);
+				EventStore other = store(second, prefix, MASTER_KEY)) {
+			one.append("c-1", NewEvent.of(new CustomerRegistered("c-1", "Alice Secret", "alice@example.org")));
+			assertThat(other.readStream("c-1").get(0).payload(CustomerRegistered.class).name())
+				.as("the key cached on the other instance")
+				.isEqualTo("Alice Secret");
+			assertThat(one.erasePersonalData("c-1")).isTrue();
+			one.append("c-1", NewEvent.of(new CustomerRegistered("c-1", "Alice Again", "alice.again@example.org")));
+
+			assertThat(other.readStream("c-1").get(1).payload())
+				.as("read at once, not as erased for the second the old key stays cached")
+				.isEqualTo(new CustomerRegistered("c-1", "Alice Again", "alice.again@example.org"));
+			assertThat(other.readStream("c-1")).extracting((event) -> event.payload(CustomerRegistered.class))
+				.containsExactly(new CustomerRegistered("c-1", null, "[erased]"),
+						new CustomerRegistered("c-1", "Alice Again", "alice.again@example.org"));
+		}
+	}
+
+	@Test
 	void aLargeKeyTableIsNeitherScannedForNotesAtOpenNorCountedForTheStatus() throws SQLException {
 		String prefix = EmbeddedPostgresServer.freshPrefix();
 		try (HikariDataSource pool = EmbeddedPostgresServer.pool(2)) {
