@@ -186,6 +186,13 @@ final class DefaultEventStore implements EventStore {
 	}
 
 	private List<NewEvent> serialized(List<NewEvent> events) {
+		if (events.size() > 1 && this.serializer instanceof ProtectingSerializer protecting) {
+			return protecting.protection().sealingOnce(() -> serializedEach(events));
+		}
+		return serializedEach(events);
+	}
+
+	private List<NewEvent> serializedEach(List<NewEvent> events) {
 		List<NewEvent> batch = new ArrayList<>(events.size());
 		for (NewEvent event : events) {
 			batch.add(event.serializedWith(this.serializer));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import dev.eventstore.internal.JsonData;
 import dev.eventstore.serialization.EventSerializer;
@@ -240,6 +241,19 @@ public final class PersonalDataProtection {
 	 */
 	byte[] envelope(String subject, byte[] json, byte[] aad) {
 		return Envelopes.seal(sealingKey(subject), json, aad);
+	}
+
+	/**
+	 * Runs the serialisation of one append's events so that a key store shared by several
+	 * instances is asked about each subject's key once, not once an event (the store asks
+	 * it before sealing, so that no append sealing after another instance's erasure uses
+	 * the destroyed key). For the store.
+	 * @param <T> what the work gives
+	 * @param work the serialisation of a batch's events
+	 * @return what it gives
+	 */
+	public <T> T sealingOnce(Supplier<T> work) {
+		return this.keys.sealingOnce(work);
 	}
 
 	/** The key to seal a subject's values with: made on the subject's first value. */

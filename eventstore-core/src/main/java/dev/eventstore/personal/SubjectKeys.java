@@ -4,11 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -47,6 +50,9 @@ final class SubjectKeys {
 	private static final SecureRandom random = new SecureRandom();
 
 	private final SecretKeySpec masterKey;
+
+	/** The keys a batch being sealed on this thread has asked a shared store about. */
+	private final ThreadLocal<@Nullable Map<String, DataKey>> batch = new ThreadLocal<>();
 
 	private final SubjectKeyStore store;
 
@@ -101,9 +107,38 @@ final class SubjectKeys {
 		return HexFormat.of().formatHex(this.references.get().doFinal(subjectId.getBytes(StandardCharsets.UTF_8)));
 	}
 
-	/** A subject's key, made (and forced to the store) if it has none yet. */
+	/**
+	 * A subject's key to seal with, made (and forced to the store) if it has none yet.
+	 * Within {@link #sealingOnce}, a shared store is asked about a subject once.
+	 */
 	DataKey findOrMake(String subjectId) {
-		return Objects.requireNonNull(key(subjectId, true, this.store.shared()));
+		Map<String, DataKey> asked = this.batch.get();
+		DataKey key = (asked != null) ? asked.get(subjectId) : null;
+		if (key == null) {
+			key = Objects.requireNonNull(key(subjectId, true, this.store.shared()));
+			if (asked != null) {
+				asked.put(subjectId, key);
+			}
+		}
+		return key;
+	}
+
+	/**
+	 * Runs the sealing of one append's events (a batch) asking a shared store about each
+	 * subject's key once rather than once an event: the batch begins when the first is
+	 * asked, and an erasure that returned before it is seen.
+	 */
+	<T> T sealingOnce(Supplier<T> work) {
+		if (!this.store.shared() || this.batch.get() != null) {
+			return work.get();
+		}
+		this.batch.set(new HashMap<>());
+		try {
+			return work.get();
+		}
+		finally {
+			this.batch.remove();
+		}
 	}
 
 	/** A subject's key; null when it has none (unknown, or erased). */

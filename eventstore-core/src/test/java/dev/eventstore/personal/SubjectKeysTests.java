@@ -12,7 +12,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.eventstore.EventStore;
+import dev.eventstore.NewEvent;
+import dev.eventstore.journal.memory.InMemoryJournal;
 import dev.eventstore.serialization.JacksonEventSerializer;
+import dev.eventstore.types.EventTypes;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -187,6 +191,36 @@ class SubjectKeysTests {
 				.isEqualTo("{\"cartId\":\"cart-1\",\"customerId\":\"c-1\",\"name\":null,\"email\":\"[erased]\"}");
 		}
 		assertThat(store.finds.get() - asked).as("lookups in the shared store").isEqualTo(1);
+	}
+
+	@Test
+	void aBatchAsksASharedStoreAboutEachSubjectOnceAndEverySingleAppendAsksAgain() {
+		SharedKeys keys = new SharedKeys();
+		try (EventStore store = EventStore.builder()
+			.journal(new InMemoryJournal())
+			.eventTypes(EventTypes.of(PersonalDataTests.CartCheckedOut.class))
+			.personalData(PersonalDataProtection.of(MASTER_KEY, keys))
+			.build()) {
+			store.append("cart-0", NewEvent.of(new PersonalDataTests.CartCheckedOut("cart-0", "c-1", "Ada", "a@x")));
+			int asked = keys.finds.get();
+			List<NewEvent> batch = new ArrayList<>();
+			for (int i = 0; i < 10; i++) {
+				batch.add(NewEvent
+					.of(new PersonalDataTests.CartCheckedOut("cart-1", "c-" + (1 + i % 2), "Name " + i, "e" + i)));
+			}
+			store.appendBatch("cart-1", batch);
+			assertThat(keys.finds.get() - asked).as("one a subject for the batch").isEqualTo(2);
+			asked = keys.finds.get();
+			for (int i = 0; i < 3; i++) {
+				store.append("cart-2",
+						NewEvent.of(new PersonalDataTests.CartCheckedOut("cart-2", "c-1", "Ada " + i, "a@x")));
+			}
+			assertThat(keys.finds.get() - asked).as("one an append").isEqualTo(3);
+			assertThat(store.readStream("cart-1"))
+				.extracting((event) -> event.payload(PersonalDataTests.CartCheckedOut.class).name())
+				.containsExactly("Name 0", "Name 1", "Name 2", "Name 3", "Name 4", "Name 5", "Name 6", "Name 7",
+						"Name 8", "Name 9");
+		}
 	}
 
 }
