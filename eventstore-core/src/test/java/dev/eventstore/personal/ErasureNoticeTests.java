@@ -21,7 +21,6 @@ import dev.eventstore.StoredEvent;
 import dev.eventstore.journal.memory.InMemoryJournal;
 import dev.eventstore.serialization.JacksonEventSerializer;
 import dev.eventstore.types.EventTypes;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -89,71 +88,6 @@ class ErasureNoticeTests {
 		@Override
 		public void close() {
 			this.journal.close();
-		}
-
-	}
-
-	/**
-	 * Keys in memory whose erasures' notes cannot be dropped while asked to (a key table
-	 * that refuses the delete).
-	 */
-	static final class NotesKept implements SubjectKeyStore {
-
-		final InMemorySubjectKeyStore keys = new InMemorySubjectKeyStore();
-
-		final AtomicBoolean refusing = new AtomicBoolean();
-
-		@Override
-		public byte @Nullable [] find(String subject) {
-			return this.keys.find(subject);
-		}
-
-		@Override
-		public byte[] putIfAbsent(String subject, byte[] wrappedKey) {
-			return this.keys.putIfAbsent(subject, wrappedKey);
-		}
-
-		@Override
-		public boolean delete(String subject) {
-			return this.keys.delete(subject);
-		}
-
-		@Override
-		public boolean erase(String subject) {
-			return this.keys.erase(subject);
-		}
-
-		@Override
-		public void erasureAnnounced(String subject) {
-			if (this.refusing.get()) {
-				throw new IllegalStateException("the key table refuses the delete (a test's key store)");
-			}
-			this.keys.erasureAnnounced(subject);
-		}
-
-		@Override
-		public List<String> pendingErasures() {
-			return this.keys.pendingErasures();
-		}
-
-		@Override
-		public byte @Nullable [] checkValue() {
-			return this.keys.checkValue();
-		}
-
-		@Override
-		public void saveCheckValue(byte[] value) {
-			this.keys.saveCheckValue(value);
-		}
-
-		@Override
-		public long size() {
-			return this.keys.size();
-		}
-
-		@Override
-		public String location() {
-			return "notes kept";
 		}
 
 	}
@@ -293,7 +227,7 @@ class ErasureNoticeTests {
 
 	@Test
 	void anErasureWhoseNoteCannotBeDroppedIsAnnouncedNowAndAgainByTheNextOpen() {
-		NotesKept keys = new NotesKept();
+		TestKeyStore keys = new TestKeyStore(false);
 		PersonalDataProtection protection = PersonalDataProtection.of(PersonalDataTests.MASTER_KEY, keys);
 		InMemoryJournal journal = new InMemoryJournal();
 		String reference = protection.subjectReference("c-1");
@@ -303,7 +237,7 @@ class ErasureNoticeTests {
 			.personalData(protection)
 			.build()) {
 			store.append("cart-1", NewEvent.of(new PersonalDataTests.CartCheckedOut("cart-1", "c-1", "Ada", "a@x")));
-			keys.refusing.set(true);
+			keys.refusingAnnouncements.set(true);
 
 			assertThat(store.erasePersonalData("c-1")).as("the erasure holds: no failure").isTrue();
 			assertThat(store.readStream(PersonalDataErased.STREAM))
@@ -311,7 +245,7 @@ class ErasureNoticeTests {
 				.containsExactly(reference);
 			assertThat(keys.pendingErasures()).as("the note is left").containsExactly(reference);
 		}
-		keys.refusing.set(false);
+		keys.refusingAnnouncements.set(false);
 		try (EventStore store = EventStore.builder().journal(journal).personalData(protection).build()) {
 			assertThat(store.readStream(PersonalDataErased.STREAM)).as("a second notice, which handlers take in stride")
 				.extracting((event) -> event.payload(PersonalDataErased.class).subject())

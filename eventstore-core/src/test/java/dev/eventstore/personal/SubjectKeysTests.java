@@ -10,14 +10,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
 import dev.eventstore.journal.memory.InMemoryJournal;
 import dev.eventstore.serialization.JacksonEventSerializer;
 import dev.eventstore.types.EventTypes;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -124,59 +122,9 @@ class SubjectKeysTests {
 		assertThat(keys.cached()).isEqualTo(SubjectKeys.CACHED_KEYS);
 	}
 
-	/** Keys in memory, said to be shared by several processes, counting the lookups. */
-	static final class SharedKeys implements SubjectKeyStore {
-
-		final InMemorySubjectKeyStore keys = new InMemorySubjectKeyStore();
-
-		final AtomicInteger finds = new AtomicInteger();
-
-		@Override
-		public byte @Nullable [] find(String subject) {
-			this.finds.incrementAndGet();
-			return this.keys.find(subject);
-		}
-
-		@Override
-		public byte[] putIfAbsent(String subject, byte[] wrappedKey) {
-			return this.keys.putIfAbsent(subject, wrappedKey);
-		}
-
-		@Override
-		public boolean delete(String subject) {
-			return this.keys.delete(subject);
-		}
-
-		@Override
-		public byte @Nullable [] checkValue() {
-			return this.keys.checkValue();
-		}
-
-		@Override
-		public void saveCheckValue(byte[] value) {
-			this.keys.saveCheckValue(value);
-		}
-
-		@Override
-		public long size() {
-			return this.keys.size();
-		}
-
-		@Override
-		public boolean shared() {
-			return true;
-		}
-
-		@Override
-		public String location() {
-			return "shared memory";
-		}
-
-	}
-
 	@Test
 	void aSharedStoreIsAskedOnceAboutAnErasedKeysValuesNotAtEveryRead() {
-		SharedKeys store = new SharedKeys();
+		TestKeyStore store = new TestKeyStore(true);
 		PersonalDataProtection protection = PersonalDataProtection.of(MASTER_KEY, store);
 		PersonalFields fields = PersonalFields.of(PersonalDataTests.CartCheckedOut.class);
 		UUID id = UUID.randomUUID();
@@ -195,7 +143,7 @@ class SubjectKeysTests {
 
 	@Test
 	void aBatchAsksASharedStoreAboutEachSubjectOnceAndEverySingleAppendAsksAgain() {
-		SharedKeys keys = new SharedKeys();
+		TestKeyStore keys = new TestKeyStore(true);
 		try (EventStore store = EventStore.builder()
 			.journal(new InMemoryJournal())
 			.eventTypes(EventTypes.of(PersonalDataTests.CartCheckedOut.class))
