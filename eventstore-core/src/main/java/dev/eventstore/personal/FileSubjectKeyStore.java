@@ -42,8 +42,8 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 	private static final String CHECK = "check";
 
 	/**
-	 * The directory of erasures' notes: an empty file each, named by the subject's
-	 * reference, until the erasure is announced.
+	 * The directory of erasures' notes: a file each, named by the subject's reference and
+	 * holding its erased key's fingerprint, until the erasure is announced.
 	 */
 	private static final String ERASED = "erased";
 
