@@ -1,14 +1,14 @@
 package dev.eventstore.personal;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 
+import dev.eventstore.internal.Sha256;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,25 +59,14 @@ final class DataKey {
 
 	DataKey(byte[] raw, byte[] wrapped, long loadedAt) {
 		this.key = new SecretKeySpec(raw, "AES");
-		this.id = idOf(raw);
+		this.id = Arrays.copyOf(Sha256.of(ID_LABEL, raw), ID_BYTES);
 		this.wrapped = wrapped;
 		this.loadedAt = loadedAt;
 	}
 
-	private static byte[] idOf(byte[] raw) {
-		try {
-			MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-			sha256.update(ID_LABEL);
-			return Arrays.copyOf(sha256.digest(raw), ID_BYTES);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("This JVM has no SHA-256: " + ex, ex);
-		}
-	}
-
 	/** Whether a value is sealed under a key of the subject found destroyed before. */
 	boolean sealedUnderDestroyedKey(byte[] sealed) {
-		long id = idOf(sealed, 0);
+		long id = sealerOf(sealed);
 		for (long known : this.destroyed) {
 			if (known == id) {
 				return true;
@@ -89,19 +78,16 @@ final class DataKey {
 	/** Remembers that a value's key, not this one, is destroyed. */
 	void keyDestroyed(byte[] sealed) {
 		long[] known = this.destroyed;
-		if (sealed.length >= ID_BYTES && known.length < DESTROYED_IDS) {
+		if (known.length < DESTROYED_IDS) {
 			long[] more = Arrays.copyOf(known, known.length + 1);
-			more[known.length] = idOf(sealed, 0);
+			more[known.length] = sealerOf(sealed);
 			this.destroyed = more;
 		}
 	}
 
-	private static long idOf(byte[] sealed, int from) {
-		long id = 0;
-		for (int i = from; i < from + ID_BYTES && i < sealed.length; i++) {
-			id = (id << 8) | (sealed[i] & 0xff);
-		}
-		return id;
+	/** The id of the key that sealed a value: its first {@value #ID_BYTES} bytes. */
+	private static long sealerOf(byte[] sealed) {
+		return ByteBuffer.wrap(sealed, 0, ID_BYTES).getLong();
 	}
 
 	/** The key's id, then the IV, the ciphertext and its tag. */

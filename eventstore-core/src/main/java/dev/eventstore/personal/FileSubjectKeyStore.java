@@ -6,8 +6,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -15,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.eventstore.internal.DurableFiles;
+import dev.eventstore.internal.Sha256;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -100,11 +99,9 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 			for (Path note : notes) {
 				String name = note.getFileName().toString();
 				if (isReference(name)) {
-					Path key = pathOf(name);
 					byte[] wrapped = find(name);
 					if (wrapped != null && Arrays.equals(Files.readAllBytes(note), fingerprint(wrapped))) {
-						Files.delete(key);
-						DurableFiles.forceDirectory(key.getParent());
+						delete(name);
 					}
 					this.pending.add(name);
 				}
@@ -121,12 +118,7 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 	 * that key apart from a new one and reveals nothing of it.
 	 */
 	static byte[] fingerprint(byte[] wrappedKey) {
-		try {
-			return MessageDigest.getInstance("SHA-256").digest(wrappedKey);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("This JVM has no SHA-256: " + ex, ex);
-		}
+		return Sha256.of(wrappedKey);
 	}
 
 	/** Reads every shard: only when the count is first asked for. */

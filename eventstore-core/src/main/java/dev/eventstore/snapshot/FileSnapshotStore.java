@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,6 +13,7 @@ import java.util.Optional;
 import java.util.zip.CRC32C;
 
 import dev.eventstore.internal.DurableFiles;
+import dev.eventstore.internal.Sha256;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -62,14 +61,8 @@ final class FileSnapshotStore implements SnapshotStore {
 	}
 
 	Path file(String streamId, String stateType) {
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256")
-				.digest((stateType + "\n" + streamId).getBytes(StandardCharsets.UTF_8));
-			return this.directory.resolve(HexFormat.of().formatHex(digest, 0, 16) + ".snapshot");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
-		}
+		byte[] digest = Sha256.of((stateType + "\n" + streamId).getBytes(StandardCharsets.UTF_8));
+		return this.directory.resolve(HexFormat.of().formatHex(digest, 0, 16) + ".snapshot");
 	}
 
 	@Override

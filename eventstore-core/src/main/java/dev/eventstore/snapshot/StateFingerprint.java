@@ -8,11 +8,11 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.lang.reflect.WildcardType;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Set;
+
+import dev.eventstore.internal.Sha256;
 
 /**
  * The shape of a state class as a hash: its record components (or instance fields) with
@@ -29,14 +29,8 @@ final class StateFingerprint {
 	static String of(Class<?> type, int revision) {
 		StringBuilder shape = new StringBuilder("revision ").append(revision).append(';');
 		describe(type, shape, new HashSet<>());
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256")
-				.digest(shape.toString().getBytes(StandardCharsets.UTF_8));
-			return HexFormat.of().formatHex(digest, 0, 16);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
-		}
+		byte[] digest = Sha256.of(shape.toString().getBytes(StandardCharsets.UTF_8));
+		return HexFormat.of().formatHex(digest, 0, 16);
 	}
 
 	/** The shape as text, for tests and messages. */

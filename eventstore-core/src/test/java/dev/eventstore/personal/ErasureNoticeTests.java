@@ -95,6 +95,15 @@ class ErasureNoticeTests {
 	@TempDir
 	Path dir;
 
+	/** A store of checkouts on the journal, its personal data protected so. */
+	private static EventStore open(Journal journal, PersonalDataProtection protection) {
+		return EventStore.builder()
+			.journal(journal)
+			.eventTypes(EventTypes.of(PersonalDataTests.CartCheckedOut.class))
+			.personalData(protection)
+			.build();
+	}
+
 	private EventStore open() {
 		return EventStore.builder()
 			.persistPath(this.dir.resolve("events.ndjson"))
@@ -168,11 +177,7 @@ class ErasureNoticeTests {
 		RefusingErasures journal = new RefusingErasures();
 		PersonalDataProtection protection = PersonalDataProtection.of(PersonalDataTests.MASTER_KEY,
 				new InMemorySubjectKeyStore());
-		try (EventStore store = EventStore.builder()
-			.journal(journal)
-			.eventTypes(EventTypes.of(PersonalDataTests.CartCheckedOut.class))
-			.personalData(protection)
-			.build()) {
+		try (EventStore store = open(journal, protection)) {
 			store.append("cart-1", NewEvent.of(new PersonalDataTests.CartCheckedOut("cart-1", "c-1", "Ada", "a@x")));
 			journal.refusing.set(true);
 			String reference = protection.subjectReference("c-1");
@@ -231,11 +236,7 @@ class ErasureNoticeTests {
 		PersonalDataProtection protection = PersonalDataProtection.of(PersonalDataTests.MASTER_KEY, keys);
 		InMemoryJournal journal = new InMemoryJournal();
 		String reference = protection.subjectReference("c-1");
-		try (EventStore store = EventStore.builder()
-			.journal(journal)
-			.eventTypes(EventTypes.of(PersonalDataTests.CartCheckedOut.class))
-			.personalData(protection)
-			.build()) {
+		try (EventStore store = open(journal, protection)) {
 			store.append("cart-1", NewEvent.of(new PersonalDataTests.CartCheckedOut("cart-1", "c-1", "Ada", "a@x")));
 			keys.refusingAnnouncements.set(true);
 
@@ -265,11 +266,7 @@ class ErasureNoticeTests {
 		InMemorySubjectKeyStore memory = new InMemorySubjectKeyStore();
 		for (boolean reopened : new boolean[] { false, true }) {
 			SubjectKeyStore keys = files ? new FileSubjectKeyStore(directory) : memory;
-			try (EventStore store = EventStore.builder()
-				.journal(journal)
-				.eventTypes(EventTypes.of(PersonalDataTests.CartCheckedOut.class))
-				.personalData(PersonalDataProtection.of(PersonalDataTests.MASTER_KEY, keys))
-				.build()) {
+			try (EventStore store = open(journal, PersonalDataProtection.of(PersonalDataTests.MASTER_KEY, keys))) {
 				if (!reopened) {
 					store.append("cart-1",
 							NewEvent.of(new PersonalDataTests.CartCheckedOut("cart-1", "c-1", "Ada", "a@x")));

@@ -50,6 +50,28 @@ class PostgresPersonalDataTests {
 			.build();
 	}
 
+	/**
+	 * Two instances of an application on one schema, each with its own pool and store.
+	 */
+	record TwoInstances(HikariDataSource firstPool, HikariDataSource secondPool, EventStore one,
+			EventStore other) implements AutoCloseable {
+
+		static TwoInstances on(String prefix) {
+			HikariDataSource first = EmbeddedPostgresServer.pool(2);
+			HikariDataSource second = EmbeddedPostgresServer.pool(2);
+			return new TwoInstances(first, second, store(first, prefix, MASTER_KEY), store(second, prefix, MASTER_KEY));
+		}
+
+		@Override
+		public void close() {
+			this.one.close();
+			this.other.close();
+			this.firstPool.close();
+			this.secondPool.close();
+		}
+
+	}
+
 	/** Every text and byte value of every row of the prefix's tables. */
 	private static List<String> everyValue(HikariDataSource pool, String prefix) throws SQLException {
 		List<String> values = new ArrayList<>();
@@ -150,11 +172,9 @@ class PostgresPersonalDataTests {
 
 	@Test
 	void aCustomerWhoComesBackAfterAnErasureKeepsTheNewDataAndTheOldStaysErasedOnEveryInstance() {
-		String prefix = EmbeddedPostgresServer.freshPrefix();
-		try (HikariDataSource first = EmbeddedPostgresServer.pool(2);
-				HikariDataSource second = EmbeddedPostgresServer.pool(2);
-				EventStore one = store(first, prefix, MASTER_KEY);
-				EventStore other = store(second, prefix, MASTER_KEY)) {
+		try (TwoInstances instances = TwoInstances.on(EmbeddedPostgresServer.freshPrefix())) {
+			EventStore one = instances.one();
+			EventStore other = instances.other();
 			one.append("c-1", NewEvent.of(new CustomerRegistered("c-1", "Alice Secret", "alice@example.org")));
 			assertThat(other.erasePersonalData("c-1")).isTrue();
 			one.append("c-1", NewEvent.of(new CustomerRegistered("c-1", "Alice Again", "alice.again@example.org")));
@@ -170,11 +190,9 @@ class PostgresPersonalDataTests {
 
 	@Test
 	void anInstanceHoldingTheOldKeyReadsTheNewDataOfACustomerWhoCameBackAtOnce() {
-		String prefix = EmbeddedPostgresServer.freshPrefix();
-		try (HikariDataSource first = EmbeddedPostgresServer.pool(2);
-				HikariDataSource second = EmbeddedPostgresServer.pool(2);
-				EventStore one = store(first, prefix, MASTER_KEY);
-				EventStore other = store(second, prefix, MASTER_KEY)) {
+		try (TwoInstances instances = TwoInstances.on(EmbeddedPostgresServer.freshPrefix())) {
+			EventStore one = instances.one();
+			EventStore other = instances.other();
 			one.append("c-1", NewEvent.of(new CustomerRegistered("c-1", "Alice Secret", "alice@example.org")));
 			assertThat(other.readStream("c-1").get(0).payload(CustomerRegistered.class).name())
 				.as("the key cached on the other instance")
