@@ -16,6 +16,8 @@ import dev.eventstore.internal.Texts;
 import dev.eventstore.personal.PersonalDataErased;
 import dev.eventstore.personal.PersonalDataProtection;
 import dev.eventstore.personal.SubjectKeyStore;
+import dev.eventstore.personal.SubjectKeysChangedException;
+import dev.eventstore.personal.SubjectKeysUsed;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.serialization.JacksonEventSerializer;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +46,13 @@ final class DefaultEventStore implements EventStore {
 	private final @Nullable EventSerializer serializer;
 
 	/**
+	 * The protection whose shared key store the journal checks at append
+	 * ({@link Journal#checksSubjectKeys}), or null: values are then sealed with cached
+	 * keys, unasked.
+	 */
+	private final @Nullable PersonalDataProtection checkedKeys;
+
+	/**
 	 * How often subscribers of a shared journal look for others' events without a
 	 * notification.
 	 */
@@ -69,6 +78,9 @@ final class DefaultEventStore implements EventStore {
 		this.journal = journal;
 		this.serializer = (serializer == JacksonEventSerializer.defaults()) ? null : serializer;
 		this.clock = clock;
+		this.checkedKeys = (this.serializer instanceof ProtectingSerializer protecting
+				&& protecting.protection().keyStore().shared()
+				&& journal.checksSubjectKeys(protecting.protection().keyStore())) ? protecting.protection() : null;
 		this.observers = new Observers(observers);
 		if (journal.isShared()) {
 			this.dispatcher = new SharedLogDispatcher(journal, this.observers, this.commits, SHARED_POLL_MILLIS);
@@ -124,15 +136,37 @@ final class DefaultEventStore implements EventStore {
 		}
 		requireDistinctIds(streamId, events);
 		ensureOpen();
-		List<NewEvent> batch = (this.serializer == null) ? List.copyOf(events) : serialized(events);
+		List<NewEvent> batch;
+		SubjectKeysUsed keys = null;
+		if (this.checkedKeys != null) {
+			List<NewEvent> sealed = new ArrayList<>(events.size());
+			keys = this.checkedKeys.sealingChecked(() -> sealed.addAll(serializedEach(events)));
+			batch = sealed;
+		}
+		else {
+			batch = (this.serializer == null) ? List.copyOf(events) : serialized(events);
+		}
 		// Timed only for observers: reading the clock costs about as much as indexing
 		// the append.
 		boolean timed = this.observers.any();
 		long start = timed ? System.nanoTime() : 0;
 		AppendResult stored;
 		try {
-			stored = (condition == null) ? this.journal.append(streamId, batch, expected, now())
-					: this.journal.append(streamId, batch, expected, condition, now());
+			if (keys != null && !keys.isEmpty()) {
+				try {
+					stored = this.journal.append(streamId, batch, expected, condition, now(), keys);
+				}
+				catch (SubjectKeysChangedException changed) {
+					// Another instance erased a subject since its key was cached here:
+					// sealed again asking the store about each key, nothing having been
+					// written.
+					batch = serialized(events);
+					stored = write(streamId, batch, expected, condition);
+				}
+			}
+			else {
+				stored = write(streamId, batch, expected, condition);
+			}
 		}
 		catch (ConcurrencyConflictException | EventIdConflictException ex) {
 			this.observers.appendFailed(streamId, ex, timed ? System.nanoTime() - start : 0);
@@ -157,6 +191,12 @@ final class DefaultEventStore implements EventStore {
 		}
 		this.dispatcher.publish(stored);
 		return stored;
+	}
+
+	private AppendResult write(String streamId, List<NewEvent> batch, ExpectedVersion expected,
+			@Nullable AppendCondition condition) {
+		return (condition == null) ? this.journal.append(streamId, batch, expected, now())
+				: this.journal.append(streamId, batch, expected, condition, now());
 	}
 
 	/**

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import dev.eventstore.personal.SubjectKeyStore;
+import dev.eventstore.personal.SubjectKeysUsed;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,6 +61,44 @@ public interface Journal extends AutoCloseable {
 	default AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
 			AppendCondition condition, Instant timestamp) {
 		throw new UnsupportedOperationException("Journal " + location() + " cannot check append conditions");
+	}
+
+	/**
+	 * Whether this journal's appends can check, atomically with the write, that a key
+	 * store still holds the keys an append's personal values were sealed under: true only
+	 * when the journal sees the store's keys in its own transaction (the same database).
+	 * The store then seals with the keys it has cached and lets the append check them,
+	 * instead of asking a shared store about each key before sealing. False by default.
+	 * @param keys the store's key store
+	 * @return whether
+	 * {@link #append(String, List, ExpectedVersion, AppendCondition, Instant, dev.eventstore.personal.SubjectKeysUsed)}
+	 * checks its keys
+	 * @since 0.2.0
+	 */
+	default boolean checksSubjectKeys(SubjectKeyStore keys) {
+		return false;
+	}
+
+	/**
+	 * Appends, under an append condition when one is given, only if the key store still
+	 * holds every key the events' personal values were sealed under, checked atomically
+	 * with the write: as {@link #append(String, List, ExpectedVersion, Instant)}
+	 * otherwise. Called only when {@link #checksSubjectKeys} is true; the default
+	 * refuses.
+	 * @param streamId the stream
+	 * @param events the events, at least one
+	 * @param expected the condition on the stream's version
+	 * @param condition the condition on the log, or null
+	 * @param timestamp the timestamp the events get
+	 * @param keys the keys the events' values were sealed under, at least one
+	 * @return the stored events
+	 * @throws dev.eventstore.personal.SubjectKeysChangedException if the store no longer
+	 * holds one of the keys; nothing is written
+	 * @since 0.2.0
+	 */
+	default AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
+			@Nullable AppendCondition condition, Instant timestamp, SubjectKeysUsed keys) {
+		throw new UnsupportedOperationException("Journal " + location() + " cannot check subjects' keys");
 	}
 
 	/**

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.eventstore.personal.SubjectKeyStore;
+import dev.eventstore.personal.SubjectKeysUsed;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.serialization.JacksonEventSerializer;
 import dev.eventstore.types.EventTypes;
@@ -125,6 +127,19 @@ final class ReadingJournal implements Journal {
 	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
 			AppendCondition condition, Instant timestamp) {
 		AppendResult result = this.journal.append(streamId, events, expected, condition, timestamp);
+		List<StoredEvent> read = read(result);
+		return result.isDuplicate() ? AppendResult.duplicate(read) : AppendResult.stored(read);
+	}
+
+	@Override
+	public boolean checksSubjectKeys(SubjectKeyStore keys) {
+		return this.journal.checksSubjectKeys(keys);
+	}
+
+	@Override
+	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
+			@Nullable AppendCondition condition, Instant timestamp, SubjectKeysUsed keys) {
+		AppendResult result = this.journal.append(streamId, events, expected, condition, timestamp, keys);
 		List<StoredEvent> read = read(result);
 		return result.isDuplicate() ? AppendResult.duplicate(read) : AppendResult.stored(read);
 	}

@@ -34,6 +34,9 @@ final class DataKey {
 	/** The key as its store holds it, wrapped: to tell whether the store still has it. */
 	final byte[] wrapped;
 
+	/** The subject's reference, by which the store names it. */
+	final String subject;
+
 	private final SecretKeySpec key;
 
 	/**
@@ -57,10 +60,11 @@ final class DataKey {
 
 	private static final int DESTROYED_IDS = 16;
 
-	DataKey(byte[] raw, byte[] wrapped, long loadedAt) {
+	DataKey(byte[] raw, byte[] wrapped, String subject, long loadedAt) {
 		this.key = new SecretKeySpec(raw, "AES");
 		this.id = Arrays.copyOf(Sha256.of(ID_LABEL, raw), ID_BYTES);
 		this.wrapped = wrapped;
+		this.subject = subject;
 		this.loadedAt = loadedAt;
 	}
 

@@ -256,6 +256,18 @@ public final class PersonalDataProtection {
 		return this.keys.sealingOnce(work);
 	}
 
+	/**
+	 * Runs the serialisation of one append's events sealing with the subjects' cached
+	 * keys, unasked, for a journal that checks atomically with the append that the store
+	 * still holds them ({@link dev.eventstore.Journal#checksSubjectKeys}); a subject
+	 * whose key is not cached is looked up (or given one) as usual. For the store.
+	 * @param work the serialisation of the append's events
+	 * @return the keys the values were sealed under, for the journal to check
+	 */
+	public SubjectKeysUsed sealingChecked(Runnable work) {
+		return this.keys.sealingChecked(work);
+	}
+
 	/** The key to seal a subject's values with: made on the subject's first value. */
 	DataKey sealingKey(String subject) {
 		return this.keys.findOrMake(subject);

@@ -3,6 +3,7 @@ package dev.eventstore.personal;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -51,8 +52,10 @@ final class SubjectKeys {
 
 	private final SecretKeySpec masterKey;
 
-	/** The keys a batch being sealed on this thread has asked a shared store about. */
-	private final ThreadLocal<@Nullable Map<String, DataKey>> batch = new ThreadLocal<>();
+	/**
+	 * The keys of the append being sealed on this thread, when it is sealed in a batch.
+	 */
+	private final ThreadLocal<@Nullable Batch> batch = new ThreadLocal<>();
 
 	private final SubjectKeyStore store;
 
@@ -109,16 +112,21 @@ final class SubjectKeys {
 
 	/**
 	 * A subject's key to seal with, made (and forced to the store) if it has none yet.
-	 * Within {@link #sealingOnce}, a shared store is asked about a subject once.
+	 * Within {@link #sealingOnce}, a shared store is asked about a subject once; within
+	 * {@link #sealingChecked}, a cached key is used unasked, whatever its age.
 	 */
 	DataKey findOrMake(String subjectId) {
-		Map<String, DataKey> asked = this.batch.get();
-		DataKey key = (asked != null) ? asked.get(subjectId) : null;
+		Batch sealing = this.batch.get();
+		if (sealing == null) {
+			return Objects.requireNonNull(key(subjectId, true, this.store.shared()));
+		}
+		DataKey key = sealing.keys.get(subjectId);
 		if (key == null) {
-			key = Objects.requireNonNull(key(subjectId, true, this.store.shared()));
-			if (asked != null) {
-				asked.put(subjectId, key);
+			key = sealing.checked ? this.cache.get(subjectId) : null;
+			if (key == null) {
+				key = Objects.requireNonNull(key(subjectId, true, !sealing.checked && this.store.shared()));
 			}
+			sealing.keys.put(subjectId, key);
 		}
 		return key;
 	}
@@ -132,13 +140,39 @@ final class SubjectKeys {
 		if (!this.store.shared() || this.batch.get() != null) {
 			return work.get();
 		}
-		this.batch.set(new HashMap<>());
+		this.batch.set(new Batch(false));
 		try {
 			return work.get();
 		}
 		finally {
 			this.batch.remove();
 		}
+	}
+
+	/**
+	 * Runs the sealing of one append's events with the keys cached, asking the store only
+	 * about subjects whose keys are not: the journal checks, atomically with the append,
+	 * that the store still holds each key used, which this returns.
+	 */
+	SubjectKeysUsed sealingChecked(Runnable work) {
+		if (this.batch.get() != null) {
+			throw new IllegalStateException("An append is already being sealed on this thread");
+		}
+		Batch sealing = new Batch(true);
+		this.batch.set(sealing);
+		try {
+			work.run();
+		}
+		finally {
+			this.batch.remove();
+		}
+		List<String> subjects = new ArrayList<>(sealing.keys.size());
+		List<byte[]> wrapped = new ArrayList<>(sealing.keys.size());
+		for (DataKey key : sealing.keys.values()) {
+			subjects.add(key.subject);
+			wrapped.add(key.wrapped);
+		}
+		return new SubjectKeysUsed(subjects, wrapped);
 	}
 
 	/** A subject's key; null when it has none (unknown, or erased). */
@@ -267,7 +301,7 @@ final class SubjectKeys {
 				throw new IllegalStateException("The key of a data subject in " + this.store.location()
 						+ " is damaged (it does not unwrap under the master key); subject reference " + subject);
 			}
-			DataKey key = new DataKey(raw, wrapped, System.nanoTime());
+			DataKey key = new DataKey(raw, wrapped, subject, System.nanoTime());
 			Arrays.fill(raw, (byte) 0);
 			if (this.cache.size() >= CACHED_KEYS) {
 				dropOneOtherThan(subjectId);
@@ -323,6 +357,20 @@ final class SubjectKeys {
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("This JVM has no HmacSHA256: " + ex, ex);
 		}
+	}
+
+	/** The keys one append is sealed with, by subject id. */
+	private static final class Batch {
+
+		/** Whether the journal checks the keys: cached ones are used unasked. */
+		final boolean checked;
+
+		final Map<String, DataKey> keys = new HashMap<>();
+
+		Batch(boolean checked) {
+			this.checked = checked;
+		}
+
 	}
 
 }

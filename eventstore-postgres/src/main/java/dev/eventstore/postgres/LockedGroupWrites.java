@@ -22,6 +22,7 @@ import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.EventStoreException;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.journal.support.Retries;
+import dev.eventstore.personal.SubjectKeysChangedException;
 import dev.eventstore.postgres.PostgresAppends.Request;
 
 /**
@@ -71,10 +72,16 @@ final class LockedGroupWrites {
 				Map<String, Long> versions = streamVersions(connection, group);
 				Map<Request, List<Long>> committedConflicts = committedConflicts(connection, group, last);
 				Map<UUID, StoredEvent> stored = this.statements.storedWithIds(connection, group);
+				List<String> changedKeys = this.statements.changedKeys(connection, group);
 				List<Request> writing = new ArrayList<>(group.size());
 				List<Request> retriesInGroup = new ArrayList<>();
 				long position = last;
 				for (Request request : group) {
+					List<String> changed = request.keysAmong(changedKeys);
+					if (!changed.isEmpty()) {
+						request.fail(new SubjectKeysChangedException(request.streamId, changed));
+						continue;
+					}
 					long version = versions.getOrDefault(request.streamId, 0L);
 					List<StoredEvent> retried;
 					try {

@@ -12,8 +12,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -30,6 +34,8 @@ import dev.eventstore.journal.support.ErrorText;
 import dev.eventstore.journal.support.GroupCommitter;
 import dev.eventstore.journal.support.JournalJson;
 import dev.eventstore.journal.support.Retries;
+import dev.eventstore.personal.SubjectKeysChangedException;
+import dev.eventstore.personal.SubjectKeysUsed;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,6 +54,8 @@ final class PostgresAppends {
 	private static final System.Logger logger = System.getLogger(PostgresAppends.class.getName());
 
 	private static final String SCRIPT_V6 = "V6__append_function.sql";
+
+	private static final String SCRIPT_V10 = "V10__checked_appends.sql";
 
 	/** Most appends written in one transaction. */
 	private static final int MAX_GROUP = 256;
@@ -91,14 +99,15 @@ final class PostgresAppends {
 
 	/** Appends in the caller's transaction, or in a group of this process's appends. */
 	AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
-			@Nullable AppendCondition condition, Instant timestamp) {
+			@Nullable AppendCondition condition, Instant timestamp, @Nullable SubjectKeysUsed keys) {
 		Instant time = timestamp.truncatedTo(ChronoUnit.MICROS);
 		Connection connection = acquire(streamId);
 		boolean joined;
 		try {
 			joined = this.appendConnections.isInCallerTransaction(connection);
 			if (joined) {
-				return appendInCallerTransaction(connection, new Request(streamId, events, expected, condition, time));
+				return appendInCallerTransaction(connection,
+						new Request(streamId, events, expected, condition, time, keys));
 			}
 		}
 		finally {
@@ -109,7 +118,7 @@ final class PostgresAppends {
 				logger.log(Level.DEBUG, "Could not release a connection", ex);
 			}
 		}
-		Request request = new Request(streamId, events, expected, condition, time);
+		Request request = new Request(streamId, events, expected, condition, time, keys);
 		this.committer.submit(request);
 		return request.stored;
 	}
@@ -131,6 +140,12 @@ final class PostgresAppends {
 				return request.stored;
 			}
 			long last = this.statements.lockHead(connection);
+			if (request.keys != null) {
+				List<String> changed = this.statements.changedKeys(connection, List.of(request));
+				if (!changed.isEmpty()) {
+					throw new SubjectKeysChangedException(streamId, changed);
+				}
+			}
 			long version = PostgresRows.streamVersion(connection, this.sql, streamId);
 			Map<UUID, StoredEvent> stored = this.statements.storedWithIds(connection, List.of(request));
 			List<StoredEvent> retried = Retries.storedCopy(streamId, events, expected, version, stored::get);
@@ -153,6 +168,9 @@ final class PostgresAppends {
 			this.statements.insertRows(connection, List.of(request));
 			this.statements.advanceHead(connection, last + events.size());
 			return request.stored;
+		}
+		catch (KeysChanged ex) {
+			throw new SubjectKeysChangedException(streamId, List.copyOf(ex.subjects));
 		}
 		catch (SQLException ex) {
 			throw appendFailure(streamId, ex, true, false);
@@ -186,6 +204,10 @@ final class PostgresAppends {
 			}
 			outcomes = callAppend(connection, group);
 		}
+		catch (KeysChanged ex) {
+			writeAgainWithout(group, ex.subjects);
+			return;
+		}
 		catch (SQLException ex) {
 			// In autocommit the call is the commit: a lost connection leaves its outcome
 			// unknown; any other failure rolled it back.
@@ -210,14 +232,37 @@ final class PostgresAppends {
 	}
 
 	/**
+	 * After the append function wrote nothing because some keys changed: fails the
+	 * requests sealed under them, and writes the others again.
+	 */
+	private void writeAgainWithout(List<Request> group, Set<String> changed) {
+		List<Request> others = new ArrayList<>(group.size());
+		for (Request request : group) {
+			List<String> its = request.keysAmong(changed);
+			if (its.isEmpty()) {
+				others.add(request);
+			}
+			else {
+				request.fail(new SubjectKeysChangedException(request.streamId, its));
+			}
+		}
+		if (!others.isEmpty()) {
+			writeGroup(others);
+		}
+	}
+
+	/**
 	 * Calls the schema's {@code append} function for the requests, in the connection's
-	 * transaction (or as its own, in autocommit).
+	 * transaction (or as its own, in autocommit); {@code append_checked} when any of them
+	 * was sealed with subjects' keys, which it checks.
 	 * @return one outcome per request, in order; {@code null} when any of the events' ids
 	 * is already stored and nothing was written
+	 * @throws KeysChanged when one of the keys is no longer held, and nothing was written
 	 */
 	@Nullable List<Outcome> callAppend(Connection connection, List<Request> requests) throws SQLException {
+		SubjectKeysArrays keys = SubjectKeysArrays.of(requests);
 		if (requests.size() == 1 && requests.get(0).events.size() == 1) {
-			Outcome outcome = callAppendOne(connection, requests.get(0));
+			Outcome outcome = callAppendOne(connection, requests.get(0), keys);
 			return (outcome != null) ? List.of(outcome) : null;
 		}
 		int events = 0;
@@ -249,7 +294,8 @@ final class PostgresAppends {
 				e++;
 			}
 		}
-		try (PreparedStatement call = connection.prepareStatement(this.sql.callAppend)) {
+		try (PreparedStatement call = connection
+			.prepareStatement((keys != null) ? this.sql.callAppendChecked : this.sql.callAppend)) {
 			call.setArray(1, connection.createArrayOf("text", streams));
 			call.setArray(2, connection.createArrayOf("int8", expected));
 			call.setArray(3, connection.createArrayOf("int4", counts));
@@ -259,10 +305,16 @@ final class PostgresAppends {
 			call.setArray(7, connection.createArrayOf("text", data));
 			call.setArray(8, connection.createArrayOf("text", metadata));
 			call.setArray(9, connection.createArrayOf("int4", revisions));
+			if (keys != null) {
+				keys.bind(connection, call, 10);
+			}
 			Long[] firstPositions;
 			Long[] versions;
 			try (ResultSet rs = call.executeQuery()) {
 				rs.next();
+				if (keys != null) {
+					KeysChanged.check(rs.getArray(3));
+				}
 				Array first = rs.getArray(1);
 				if (first == null) {
 					return null;
@@ -282,7 +334,7 @@ final class PostgresAppends {
 			return outcomes;
 		}
 		catch (SQLException ex) {
-			throw missingFunction(ex, "append");
+			throw missingFunction(ex, (keys != null) ? "append_checked" : "append");
 		}
 	}
 
@@ -292,9 +344,11 @@ final class PostgresAppends {
 	 * @return the outcome; {@code null} when the event's id is already stored and nothing
 	 * was written
 	 */
-	private @Nullable Outcome callAppendOne(Connection connection, Request request) throws SQLException {
+	private @Nullable Outcome callAppendOne(Connection connection, Request request, @Nullable SubjectKeysArrays keys)
+			throws SQLException {
 		NewEvent event = request.events.get(0);
-		try (PreparedStatement call = connection.prepareStatement(this.sql.callAppendOne)) {
+		try (PreparedStatement call = connection
+			.prepareStatement((keys != null) ? this.sql.callAppendOneChecked : this.sql.callAppendOne)) {
 			call.setString(1, request.streamId);
 			call.setLong(2, expectedVersion(request.expected));
 			call.setObject(3, OffsetDateTime.ofInstant(request.time, ZoneOffset.UTC));
@@ -303,8 +357,14 @@ final class PostgresAppends {
 			call.setString(6, JournalJson.data(event));
 			call.setString(7, JournalJson.metadata(event));
 			call.setInt(8, event.revision());
+			if (keys != null) {
+				keys.bind(connection, call, 9);
+			}
 			try (ResultSet rs = call.executeQuery()) {
 				rs.next();
+				if (keys != null) {
+					KeysChanged.check(rs.getArray(4));
+				}
 				if (rs.getBoolean(3)) {
 					return null;
 				}
@@ -314,14 +374,15 @@ final class PostgresAppends {
 			}
 		}
 		catch (SQLException ex) {
-			throw missingFunction(ex, "append_one");
+			throw missingFunction(ex, (keys != null) ? "append_one_checked" : "append_one");
 		}
 	}
 
 	private SQLException missingFunction(SQLException ex, String function) {
 		if ("42883".equals(ex.getSQLState())) {
-			return new SQLException("The function " + this.prefix.value() + function + " is missing: apply " + SCRIPT_V6
-					+ " (or enable initialize-schema); " + ex.getMessage(), ex.getSQLState(), ex);
+			return new SQLException("The function " + this.prefix.value() + function + " is missing: apply "
+					+ (function.endsWith("_checked") ? SCRIPT_V10 : SCRIPT_V6) + " (or enable initialize-schema); "
+					+ ex.getMessage(), ex.getSQLState(), ex);
 		}
 		return ex;
 	}
@@ -425,15 +486,27 @@ final class PostgresAppends {
 
 		final Instant time;
 
+		/** The subjects' keys its values were sealed under, to check; null: none. */
+		final @Nullable SubjectKeysUsed keys;
+
 		AppendResult stored = AppendResult.stored(List.of());
 
 		Request(String streamId, List<NewEvent> events, ExpectedVersion expected, @Nullable AppendCondition condition,
-				Instant time) {
+				Instant time, @Nullable SubjectKeysUsed keys) {
 			this.streamId = streamId;
 			this.events = events;
 			this.expected = expected;
 			this.condition = condition;
 			this.time = time;
+			this.keys = (keys != null && !keys.isEmpty()) ? keys : null;
+		}
+
+		/** The subjects of its keys that are among these. */
+		List<String> keysAmong(Collection<String> subjects) {
+			if (this.keys == null) {
+				return List.of();
+			}
+			return this.keys.subjects().stream().filter(subjects::contains).toList();
 		}
 
 		/**
@@ -468,6 +541,57 @@ final class PostgresAppends {
 				}
 			}
 			this.stored = AppendResult.stored(events);
+		}
+
+	}
+
+	/**
+	 * The append function wrote nothing: the key table no longer holds some of the keys
+	 * the group's values were sealed under. Thrown only for requests with keys; their
+	 * callers catch it.
+	 */
+	static final class KeysChanged extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		final Set<String> subjects;
+
+		private KeysChanged(Set<String> subjects) {
+			super(null, null, false, false);
+			this.subjects = subjects;
+		}
+
+		/** Throws when the function's {@code out_changed} names subjects. */
+		static void check(@Nullable Array changed) throws SQLException {
+			if (changed != null) {
+				throw new KeysChanged(new LinkedHashSet<>(Arrays.asList((String[]) changed.getArray())));
+			}
+		}
+
+	}
+
+	/** The keys of a group's requests as the checked functions take them. */
+	record SubjectKeysArrays(String[] subjects, byte[][] keys) {
+
+		/** Null when none of the requests has keys. */
+		static @Nullable SubjectKeysArrays of(List<Request> requests) {
+			List<String> subjects = new ArrayList<>();
+			List<byte[]> keys = new ArrayList<>();
+			for (Request request : requests) {
+				if (request.keys != null) {
+					for (int i = 0; i < request.keys.subjects().size(); i++) {
+						subjects.add(request.keys.subjects().get(i));
+						keys.add(request.keys.wrappedKey(i));
+					}
+				}
+			}
+			return subjects.isEmpty() ? null
+					: new SubjectKeysArrays(subjects.toArray(new String[0]), keys.toArray(new byte[0][]));
+		}
+
+		void bind(Connection connection, PreparedStatement statement, int first) throws SQLException {
+			statement.setArray(first, connection.createArrayOf("text", this.subjects));
+			statement.setArray(first + 1, connection.createArrayOf("bytea", this.keys));
 		}
 
 	}

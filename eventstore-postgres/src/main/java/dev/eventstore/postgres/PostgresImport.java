@@ -62,7 +62,7 @@ final class PostgresImport {
 			}
 			requests
 				.add(new PostgresAppends.Request(first.streamId(), batch, ExpectedVersion.exactly(first.version() - 1),
-						null, first.timestamp().truncatedTo(ChronoUnit.MICROS)));
+						null, first.timestamp().truncatedTo(ChronoUnit.MICROS), null));
 			firsts.add(first);
 			i = j;
 		}

@@ -22,6 +22,8 @@ import dev.eventstore.Journal;
 import dev.eventstore.NewEvent;
 import dev.eventstore.QueryResult;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.personal.SubjectKeyStore;
+import dev.eventstore.personal.SubjectKeysUsed;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,11 +57,15 @@ public final class PostgresJournal implements Journal {
 
 	private final PostgresQueries queries;
 
+	/** Whether the schema has the append functions that check subjects' keys (V10). */
+	private final boolean checkedAppends;
+
 	private volatile boolean closed;
 
 	private PostgresJournal(DataSource dataSource, ConnectionSource appendConnections, TablePrefix prefix,
-			String location) {
+			String location, boolean checkedAppends) {
 		this.dataSource = dataSource;
+		this.checkedAppends = checkedAppends;
 		this.prefix = prefix;
 		this.location = location;
 		this.sql = new PostgresSql(prefix);
@@ -88,7 +94,7 @@ public final class PostgresJournal implements Journal {
 	@Override
 	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp) {
 		ensureOpen();
-		return this.appends.append(streamId, events, expected, null, timestamp);
+		return this.appends.append(streamId, events, expected, null, timestamp, null);
 	}
 
 	/**
@@ -100,7 +106,32 @@ public final class PostgresJournal implements Journal {
 	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
 			AppendCondition condition, Instant timestamp) {
 		ensureOpen();
-		return this.appends.append(streamId, events, expected, condition, timestamp);
+		return this.appends.append(streamId, events, expected, condition, timestamp, null);
+	}
+
+	/**
+	 * True for a {@link PostgresSubjectKeyStore} over the same pool and table prefix,
+	 * once the schema has the checking append functions
+	 * ({@code V10__checked_appends.sql}): the append then checks the subjects' keys in
+	 * its own statement, and the store saves the round trip of asking the key table
+	 * before sealing.
+	 */
+	@Override
+	public boolean checksSubjectKeys(SubjectKeyStore keys) {
+		return this.checkedAppends && keys instanceof PostgresSubjectKeyStore store
+				&& store.isBeside(this.dataSource, this.prefix);
+	}
+
+	/**
+	 * Appends if the key table still holds every key the events' values were sealed
+	 * under: checked in the append function's own statement ({@code append_checked}), or,
+	 * for the appends written the long way, by a query under the head lock.
+	 */
+	@Override
+	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
+			@Nullable AppendCondition condition, Instant timestamp, SubjectKeysUsed keys) {
+		ensureOpen();
+		return this.appends.append(streamId, events, expected, condition, timestamp, keys);
 	}
 
 	/**
@@ -379,6 +410,7 @@ public final class PostgresJournal implements Journal {
 		public PostgresJournal build() {
 			TablePrefix prefix = new TablePrefix(this.tablePrefix);
 			String url;
+			boolean checkedAppends;
 			try (Connection connection = this.dataSource.getConnection()) {
 				url = connection.getMetaData().getURL();
 				if (this.initializeSchema) {
@@ -388,15 +420,11 @@ public final class PostgresJournal implements Journal {
 					statement.executeQuery("SELECT last_position FROM " + prefix.head() + " WHERE id = 1").close();
 					statement.executeQuery("SELECT event_uuid, revision FROM " + prefix.events() + " LIMIT 0").close();
 				}
-				try (PreparedStatement function = connection.prepareStatement(
-						"SELECT EXISTS (SELECT 1 FROM pg_proc WHERE proname = ? AND pg_function_is_visible(oid))")) {
-					function.setString(1, prefix.value() + "append");
-					try (ResultSet rs = function.executeQuery()) {
-						if (!rs.next() || !rs.getBoolean(1)) {
-							throw new SQLException("function " + prefix.value() + "append does not exist");
-						}
-					}
+				if (!functionExists(connection, prefix.value() + "append")) {
+					throw new SQLException("function " + prefix.value() + "append does not exist");
 				}
+				// Optional: without it, appends of personal data ask the key table first.
+				checkedAppends = functionExists(connection, prefix.value() + "append_checked");
 			}
 			catch (SQLException ex) {
 				throw new EventStoreException("Cannot use PostgreSQL tables " + prefix.events() + "/" + prefix.head()
@@ -405,7 +433,17 @@ public final class PostgresJournal implements Journal {
 						ex);
 			}
 			return new PostgresJournal(this.dataSource, this.appendConnections, prefix,
-					"postgresql " + withoutParameters(url) + " table " + prefix.events());
+					"postgresql " + withoutParameters(url) + " table " + prefix.events(), checkedAppends);
+		}
+
+		private static boolean functionExists(Connection connection, String name) throws SQLException {
+			try (PreparedStatement function = connection.prepareStatement(
+					"SELECT EXISTS (SELECT 1 FROM pg_proc WHERE proname = ? AND pg_function_is_visible(oid))")) {
+				function.setString(1, name);
+				try (ResultSet rs = function.executeQuery()) {
+					return rs.next() && rs.getBoolean(1);
+				}
+			}
 		}
 
 		/**

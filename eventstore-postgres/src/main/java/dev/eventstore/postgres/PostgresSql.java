@@ -28,6 +28,15 @@ final class PostgresSql {
 	/** Appends one event in one round trip (V6). */
 	final String callAppendOne;
 
+	/** {@link #callAppend} if the subjects' keys are still held (V10). */
+	final String callAppendChecked;
+
+	/** {@link #callAppendOne} if the subjects' keys are still held (V10). */
+	final String callAppendOneChecked;
+
+	/** Which of the subjects' keys the key table no longer holds as given (V8). */
+	final String changedKeys;
+
 	final String selectByIds;
 
 	final String selectStream;
@@ -69,6 +78,16 @@ final class PostgresSql {
 		this.callAppendOne = """
 				SELECT out_position, out_version, out_stored
 				FROM %sappend_one(?, ?, ?, ?, ?, ?, ?, ?)""".formatted(prefix.value());
+		this.callAppendChecked = """
+				SELECT out_first_positions, out_versions, out_changed
+				FROM %sappend_checked(?, ?, ?, ?::timestamptz[], ?, ?, ?, ?, ?, ?, ?)""".formatted(prefix.value());
+		this.callAppendOneChecked = """
+				SELECT out_position, out_version, out_stored, out_changed
+				FROM %sappend_one_checked(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""".formatted(prefix.value());
+		this.changedKeys = """
+				SELECT k.subject FROM unnest(?::text[], ?::bytea[]) AS k(subject, wrapped_key)
+				WHERE NOT EXISTS (SELECT 1 FROM %ssubject_keys s
+				    WHERE s.subject = k.subject AND s.wrapped_key = k.wrapped_key)""".formatted(prefix.value());
 		this.selectByIds = """
 				SELECT %s FROM %s WHERE event_uuid = ANY(?)""".formatted(COLUMNS, events);
 		this.selectStream = """

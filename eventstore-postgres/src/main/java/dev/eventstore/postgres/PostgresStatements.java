@@ -74,6 +74,27 @@ final class PostgresStatements {
 	 * The stored events that have any of the requests' ids, with one query: a retry finds
 	 * its first try's events here.
 	 */
+	/**
+	 * The subjects among the requests' keys whose keys the key table no longer holds as
+	 * the requests were sealed with them: erased since, or replaced.
+	 */
+	List<String> changedKeys(Connection connection, List<PostgresAppends.Request> requests) throws SQLException {
+		PostgresAppends.SubjectKeysArrays keys = PostgresAppends.SubjectKeysArrays.of(requests);
+		if (keys == null) {
+			return List.of();
+		}
+		List<String> changed = new ArrayList<>();
+		try (PreparedStatement select = connection.prepareStatement(this.sql.changedKeys)) {
+			keys.bind(connection, select, 1);
+			try (ResultSet rs = select.executeQuery()) {
+				while (rs.next()) {
+					changed.add(rs.getString(1));
+				}
+			}
+		}
+		return changed;
+	}
+
 	Map<UUID, StoredEvent> storedWithIds(Connection connection, List<PostgresAppends.Request> requests)
 			throws SQLException {
 		List<UUID> ids = new ArrayList<>();

@@ -62,6 +62,14 @@ public final class PostgresSubjectKeyStore implements SubjectKeyStore {
 		return new PostgresSubjectKeyStore(dataSource, tablePrefix);
 	}
 
+	/**
+	 * Whether the journal over this pool with this prefix sees these keys in its own
+	 * transactions, and can check them at append.
+	 */
+	boolean isBeside(DataSource journalDataSource, TablePrefix journalPrefix) {
+		return this.dataSource == journalDataSource && this.keys.equals(journalPrefix.value() + "subject_keys");
+	}
+
 	@Override
 	public byte @Nullable [] find(String subject) {
 		return queryBytes("SELECT wrapped_key FROM " + this.keys + " WHERE subject = ?", subject, "read a key");

@@ -20,7 +20,7 @@ final class Schema {
 	/** The versioned scripts in the order they apply; each is safe to apply again. */
 	static final List<String> SCRIPTS = List.of(SCRIPT, "V2__event_ids.sql", "V3__event_revisions.sql",
 			"V4__processor_checkpoints.sql", "V5__snapshots.sql", "V6__append_function.sql", "V7__event_tags.sql",
-			"V8__subject_keys.sql", "V9__parked_events.sql");
+			"V8__subject_keys.sql", "V9__parked_events.sql", "V10__checked_appends.sql");
 
 	private Schema() {
 	}

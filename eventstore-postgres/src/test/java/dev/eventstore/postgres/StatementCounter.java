@@ -15,9 +15,9 @@ import javax.sql.DataSource;
 
 /**
  * A data source that records what its connections send: each executed statement (by a
- * short label: {@code append} or {@code append_one} for the append functions, else its
- * first words) and each explicit commit. A JDK proxy, because no JDBC spy library is on
- * the test class path and this needs only three interfaces.
+ * short label: {@code append}, {@code append_one} or their {@code _checked} kin for the
+ * append functions, else its first words) and each explicit commit. A JDK proxy, because
+ * no JDBC spy library is on the test class path and this needs only three interfaces.
  */
 final class StatementCounter {
 
@@ -82,6 +82,12 @@ final class StatementCounter {
 
 	private static String label(String sql) {
 		String text = sql.strip().replaceAll("\\s+", " ");
+		if (text.contains("append_one_checked(")) {
+			return "append_one_checked";
+		}
+		if (text.contains("append_checked(")) {
+			return "append_checked";
+		}
 		if (text.contains("append(")) {
 			return "append";
 		}
