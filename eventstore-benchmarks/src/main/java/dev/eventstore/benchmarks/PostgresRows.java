@@ -2,7 +2,8 @@ package dev.eventstore.benchmarks;
 
 /**
  * The PostgreSQL journal's rows: appends against Axon's JDBC design and raw autocommit
- * inserts, and a processor's live latency when another instance appends.
+ * inserts, appends of personal data against the same events without it, and a processor's
+ * live latency when another instance appends.
  */
 final class PostgresRows extends RowGroup {
 
@@ -44,6 +45,11 @@ final class PostgresRows extends RowGroup {
 					Double.NaN, "");
 			row("store: batches of 10, PostgreSQL journal", 1, batches, "events/s",
 					"10-row INSERT, the journal's indexes", indexedBatch.opsPerSecond(), "");
+			Measurement.Result[] personal = postgres.personal(s);
+			row("store: append, PostgreSQL journal, event without personal data", 1, personal[0], "appends/s", null,
+					Double.NaN, "");
+			row("store: append, PostgreSQL journal, two @PersonalData fields, keys in its schema", 1, personal[1],
+					"appends/s", "the same event without them", personal[0].opsPerSecond(), "");
 			row("processor: live latency, PostgreSQL, other instance appends", 1, postgres.processorLatency(s),
 					"events/s", null, Double.NaN, "p50/p99 (LISTEN/NOTIFY)");
 		}

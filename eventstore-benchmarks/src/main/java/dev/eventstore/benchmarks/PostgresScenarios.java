@@ -16,10 +16,15 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
+import dev.eventstore.personal.PersonalDataProtection;
+import dev.eventstore.personal.PersonalFields;
 import dev.eventstore.postgres.PostgresCheckpointStore;
 import dev.eventstore.postgres.PostgresJournal;
 import dev.eventstore.postgres.PostgresProcessorOwnership;
+import dev.eventstore.postgres.PostgresSubjectKeyStore;
 import dev.eventstore.processor.Processor;
+import dev.eventstore.serialization.JacksonEventSerializer;
+import dev.eventstore.types.EventTypes;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -272,6 +277,43 @@ final class PostgresScenarios implements AutoCloseable {
 					}
 				});
 		return new Measurement.Result(statements.opsPerSecond() * rows, statements.p50Micros(), statements.p99Micros());
+	}
+
+	/**
+	 * Appends of an event with two personal fields and of the same event without them
+	 * (#29), one thread, the subjects' keys in the journal's schema (its
+	 * {@code subject_keys} table, which the append checks in its own statement) and made
+	 * before the clock starts.
+	 * @return without them, then with them
+	 */
+	Measurement.Result[] personal(Settings settings) throws Exception {
+		EventTypes types = EventTypes.of(PersonalScenarios.PersonalCheckout.class,
+				PersonalScenarios.PlainCheckout.class);
+		// The journal first: it makes the schema the key store's tables are in.
+		PostgresJournal personalJournal = PostgresJournal.builder(this.pool)
+			.tablePrefix("personal_")
+			.initializeSchema(true)
+			.build();
+		PersonalDataProtection protection = PersonalDataProtection.of(PersonalScenarios.MASTER_KEY,
+				PostgresSubjectKeyStore.of(this.pool, "personal_"));
+		try (EventStore plain = EventStore.builder()
+			.journal(PostgresJournal.builder(this.pool).tablePrefix("plain_").initializeSchema(true).build())
+			.eventTypes(types)
+			.build();
+				EventStore personal = EventStore.builder()
+					.journal(personalJournal)
+					.eventTypes(types)
+					.personalData(protection)
+					.build()) {
+			PersonalFields fields = PersonalFields.of(PersonalScenarios.PersonalCheckout.class);
+			for (int i = 0; i < PersonalScenarios.SUBJECTS; i++) {
+				protection.encrypt(PersonalScenarios.event(i, true), fields, UUID.randomUUID(),
+						JacksonEventSerializer.defaults());
+			}
+			Measurement.Result without = PersonalScenarios.append(plain, 1, false, settings);
+			Measurement.Result with = PersonalScenarios.append(personal, 1, true, settings);
+			return new Measurement.Result[] { without, with };
+		}
 	}
 
 	/** Batches of {@code size} events on one thread, events a second. */
