@@ -96,7 +96,7 @@ class ErasureNoticeTests {
 	Path dir;
 
 	/** A store of checkouts on the journal, its personal data protected so. */
-	private static EventStore open(Journal journal, PersonalDataProtection protection) {
+	static EventStore open(Journal journal, PersonalDataProtection protection) {
 		return EventStore.builder()
 			.journal(journal)
 			.eventTypes(EventTypes.of(PersonalDataTests.CartCheckedOut.class))
