@@ -162,9 +162,13 @@ public final class EventStoreAutoConfiguration {
 					new IllegalStateException("eventstore.personal-data.enabled=true needs a master key: "
 							+ "set eventstore.personal-data.master-key to the base64 of 32 random bytes"));
 		}
+		// The journal first: a database's journal makes the schema (initialize-schema)
+		// that
+		// the key store's tables are in, and the protection reads them at once.
+		Journal journalBean = journal.getIfAvailable();
 		SubjectKeyStore keys = subjectKeys.getIfAvailable();
 		if (keys == null) {
-			if (journal.getIfAvailable() != null) {
+			if (journalBean != null) {
 				throw new EventStoreConfigurationException("eventstore.personal-data", "(a journal of its own)",
 						new IllegalStateException("A journal other than the file journal needs a SubjectKeyStore "
 								+ "bean that every instance shares; none is defined"));

@@ -9,8 +9,12 @@ import javax.sql.DataSource;
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
-import dev.eventstore.postgres.PostgresJournal;
+import dev.eventstore.personal.SubjectKeyStore;
 import dev.eventstore.postgres.EmbeddedPostgresServer;
+import dev.eventstore.postgres.PostgresJournal;
+import dev.eventstore.postgres.PostgresSubjectKeyStore;
+import dev.eventstore.spring.boot.autoconfigure.PersonalDataAutoConfigurationTests.CustomerRegistered;
+import dev.eventstore.types.EventTypes;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -48,6 +52,33 @@ class PostgresJournalAutoConfigurationTests {
 				.queryForObject("SELECT count(*) FROM p" + prefixes + "_events", Integer.class);
 			assertThat(rows).isEqualTo(1);
 		});
+	}
+
+	@Test
+	void personalDataOnANewDatabaseStartsWithItsKeysInTheJournalsSchemaCheckedAtAppend() {
+		// The schema is made by the journal (initialize-schema): the protection, which
+		// reads
+		// the key tables at once, failed start-up when made before it.
+		withPostgres().withBean(EventTypes.class, () -> EventTypes.of(CustomerRegistered.class))
+			.withPropertyValues("eventstore.personal-data.master-key=" + PersonalDataAutoConfigurationTests.MASTER_KEY)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				SubjectKeyStore keys = context.getBean(SubjectKeyStore.class);
+				assertThat(keys).isInstanceOf(PostgresSubjectKeyStore.class);
+				assertThat(context.getBean(PostgresJournal.class).checksSubjectKeys(keys))
+					.as("the journal and the key store over the one DataSource bean and prefix")
+					.isTrue();
+				EventStore store = context.getBean(EventStore.class);
+				store.append("customer-1", NewEvent.of(new CustomerRegistered("c-1", "alice@example.org")));
+				store.append("customer-1", NewEvent.of(new CustomerRegistered("c-1", "alice@example.net")));
+				assertThat(store.readStream("customer-1")).extracting(StoredEvent::payload)
+					.containsExactly(new CustomerRegistered("c-1", "alice@example.org"),
+							new CustomerRegistered("c-1", "alice@example.net"));
+				int plain = new JdbcTemplate(context.getBean(DataSource.class)).queryForObject(
+						"SELECT count(*) FROM p" + prefixes + "_events WHERE data::text LIKE '%alice@%'",
+						Integer.class);
+				assertThat(plain).isZero();
+			});
 	}
 
 	@Test
