@@ -16,7 +16,6 @@ import dev.eventstore.internal.Texts;
 import dev.eventstore.personal.PersonalDataErased;
 import dev.eventstore.personal.PersonalDataProtection;
 import dev.eventstore.personal.SubjectKeyStore;
-import dev.eventstore.personal.SubjectKeysChangedException;
 import dev.eventstore.personal.SubjectKeysUsed;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.serialization.JacksonEventSerializer;

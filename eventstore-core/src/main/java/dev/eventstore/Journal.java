@@ -92,8 +92,8 @@ public interface Journal extends AutoCloseable {
 	 * @param timestamp the timestamp the events get
 	 * @param keys the keys the events' values were sealed under, at least one
 	 * @return the stored events
-	 * @throws dev.eventstore.personal.SubjectKeysChangedException if the store no longer
-	 * holds one of the keys; nothing is written
+	 * @throws dev.eventstore.SubjectKeysChangedException if the store no longer holds one
+	 * of the keys; nothing is written
 	 * @since 0.2.0
 	 */
 	default AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,

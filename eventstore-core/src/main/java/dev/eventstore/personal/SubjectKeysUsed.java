@@ -9,9 +9,9 @@ import java.util.List;
  * with the append, when it can see the key store's keys
  * ({@link dev.eventstore.Journal#checksSubjectKeys}). A key gone or replaced since
  * (another instance erased the subject) fails the append with
- * {@link SubjectKeysChangedException}, nothing written, and the store seals again. This
- * saves a shared key store's round trip an append would otherwise take to ask whether it
- * still holds each key. Immutable.
+ * {@code dev.eventstore.SubjectKeysChangedException}, nothing written, and the store
+ * seals again. This saves a shared key store's round trip an append would otherwise take
+ * to ask whether it still holds each key. Immutable.
  *
  * @since 0.2.0
  */

@@ -12,6 +12,7 @@ import dev.eventstore.ExpectedVersion;
 import dev.eventstore.Journal;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.SubjectKeysChangedException;
 import dev.eventstore.journal.memory.InMemoryJournal;
 import dev.eventstore.personal.PersonalDataTests.CartCheckedOut;
 import org.jspecify.annotations.Nullable;

@@ -21,8 +21,8 @@ import dev.eventstore.AppendResult;
 import dev.eventstore.ConcurrencyConflictException;
 import dev.eventstore.EventStoreException;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.SubjectKeysChangedException;
 import dev.eventstore.journal.support.Retries;
-import dev.eventstore.personal.SubjectKeysChangedException;
 import dev.eventstore.postgres.PostgresAppends.Request;
 
 /**

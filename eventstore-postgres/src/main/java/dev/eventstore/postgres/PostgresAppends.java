@@ -30,11 +30,11 @@ import dev.eventstore.EventStoreException;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.SubjectKeysChangedException;
 import dev.eventstore.journal.support.ErrorText;
 import dev.eventstore.journal.support.GroupCommitter;
 import dev.eventstore.journal.support.JournalJson;
 import dev.eventstore.journal.support.Retries;
-import dev.eventstore.personal.SubjectKeysChangedException;
 import dev.eventstore.personal.SubjectKeysUsed;
 import org.jspecify.annotations.Nullable;
 

@@ -1,16 +1,17 @@
-package dev.eventstore.personal;
+package dev.eventstore;
 
 import java.util.List;
 
-import dev.eventstore.EventStoreException;
+import dev.eventstore.personal.SubjectKeysUsed;
 
 /**
  * A journal refused an append because the key store no longer holds a key the append's
- * personal values were sealed under ({@link SubjectKeysUsed}): another instance erased
- * the subject since this one cached its key. Nothing was written. The store seals the
- * values again under the key the store holds now (a new one: data given after an erasure
- * is not erased with it) and appends again; an application sees this only from a journal
- * called directly.
+ * personal values were sealed under ({@link SubjectKeysUsed}, checked by a journal that
+ * {@link Journal#checksSubjectKeys checks them}): another instance erased the subject
+ * since this one cached its key. Nothing was written. The store seals the values again
+ * under the key the store holds now (a new one: data given after an erasure is not erased
+ * with it) and appends again; an application sees this only from a journal called
+ * directly.
  *
  * @since 0.2.0
  */
