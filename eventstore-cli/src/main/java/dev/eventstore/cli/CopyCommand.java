@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
+import javax.sql.DataSource;
+
 import dev.eventstore.EventStore;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.FsyncPolicy;
@@ -18,10 +20,14 @@ import dev.eventstore.Journal;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.journal.file.FileJournal;
+import dev.eventstore.personal.FileSubjectKeyStore;
+import dev.eventstore.personal.SubjectKeyStore;
 import dev.eventstore.postgres.PostgresCheckpointStore;
 import dev.eventstore.postgres.PostgresJournal;
+import dev.eventstore.postgres.PostgresSubjectKeyStore;
 import dev.eventstore.processor.Checkpoint;
 import dev.eventstore.processor.CheckpointStore;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,7 +40,7 @@ import picocli.CommandLine.Spec;
 		"Copies a journal between a file and PostgreSQL (a JDBC URL), either way, keeping positions, "
 				+ "versions, timestamps, metadata, ids and revisions.",
 		"Refuses a target that holds other events. Batches stay whole; on PostgreSQL each page of 1,000 events is one transaction; "
-				+ "the durable processors' checkpoints beside a journal file come along. "
+				+ "the durable processors' checkpoints beside a journal file come along, and the personal-data keys. "
 				+ "Resumable: a target that holds the start of this very "
 				+ "copy (the same ids at the same positions) is continued where it stopped." })
 final class CopyCommand implements Callable<Integer> {
@@ -53,6 +59,10 @@ final class CopyCommand implements Callable<Integer> {
 	@Option(names = "--segment-size", paramLabel = "<size>", converter = Sizes.class,
 			description = "write the file journal as a segmented one, segments of this size (e.g. 64MB)")
 	long segmentSize;
+
+	@Option(names = "--keys", paramLabel = "<dir>",
+			description = "the file journal's personal-data key directory (default: beside it, <journal>.keys)")
+	@Nullable Path keys;
 
 	@Mixin
 	PostgresTables tables = new PostgresTables();
@@ -82,6 +92,9 @@ final class CopyCommand implements Callable<Integer> {
 		// The target first: a copy that cannot write stops before it opens its source.
 		try (Journal target = openJournal(this.to, this.segmentSize); EventStore source = open(this.from)) {
 			long start = resumeFrom(source, target);
+			// The keys before the events: a copy whose events arrived without their keys
+			// would read every personal value as erased.
+			String keysCopied = copyKeys();
 			long copied = 0;
 			for (long next = start;;) {
 				List<StoredEvent> page = pageOfWholeBatches(source, next, PAGE);
@@ -114,6 +127,9 @@ final class CopyCommand implements Callable<Integer> {
 			out.println("Copied " + copied + " events from " + describe(this.from) + " to " + describe(this.to)
 					+ ((start > 1) ? " (resumed after position " + (start - 1) + ")" : "") + "; it now holds "
 					+ target.lastPosition());
+			if (keysCopied != null) {
+				out.println(keysCopied);
+			}
 			if (!Sources.isJdbc(this.from)) {
 				copyCheckpoints(Sources.file(this.from), out);
 			}
@@ -218,6 +234,47 @@ final class CopyCommand implements Callable<Integer> {
 			}
 			out.println("Processor '" + processor + "': checkpoint at position " + checkpoint.position());
 		}
+	}
+
+	/**
+	 * Copies the personal-data keys of the source's key store, if it has one: the
+	 * directory beside a journal file (or {@code --keys}), or PostgreSQL's
+	 * {@code subject_keys} table. The target's: the other of the two.
+	 */
+	private @Nullable String copyKeys() {
+		SubjectKeyStore from;
+		SubjectKeyStore to;
+		if (Sources.isJdbc(this.from)) {
+			DataSource source = Sources.dataSource(this.from);
+			if (!PostgresTables.exists(source, this.tables.prefix + "subject_keys")) {
+				return null;
+			}
+			from = PostgresSubjectKeyStore.of(source, this.tables.prefix);
+			to = new FileSubjectKeyStore(keyDirectory(this.to));
+		}
+		else {
+			Path directory = keyDirectory(this.from);
+			if (!Files.isDirectory(directory)) {
+				if (this.keys != null) {
+					throw new IllegalArgumentException("No key directory " + directory);
+				}
+				return null;
+			}
+			from = new FileSubjectKeyStore(directory);
+			to = PostgresSubjectKeyStore.of(Sources.dataSource(this.to), this.tables.prefix);
+		}
+		return SubjectKeyCopy.copy(from, to);
+	}
+
+	/**
+	 * A journal file's key directory: {@code --keys}, or beside it as the starter has it.
+	 */
+	private Path keyDirectory(String journal) {
+		if (this.keys != null) {
+			return this.keys;
+		}
+		Path file = Sources.file(journal).toAbsolutePath();
+		return file.resolveSibling(file.getFileName() + ".keys");
 	}
 
 	private EventStore open(String location) {

@@ -13,15 +13,22 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import javax.sql.DataSource;
+
 import dev.eventstore.EventStore;
 import dev.eventstore.FsyncPolicy;
 import dev.eventstore.NewEvent;
+import dev.eventstore.personal.FileSubjectKeyStore;
 import dev.eventstore.personal.InMemorySubjectKeyStore;
+import dev.eventstore.personal.PersonalDataErased;
 import dev.eventstore.personal.PersonalDataProtection;
 import dev.eventstore.postgres.PostgresCheckpointStore;
+import dev.eventstore.postgres.PostgresJournal;
+import dev.eventstore.postgres.PostgresSubjectKeyStore;
 import dev.eventstore.processor.Checkpoint;
 import dev.eventstore.processor.CheckpointStore;
 import dev.eventstore.types.EventType;
+import dev.eventstore.types.EventTypes;
 import dev.eventstore.types.PersonalData;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
@@ -278,6 +285,108 @@ class CliIT {
 				assertThat(rows.next()).isTrue();
 				assertThat(rows.getString(1)).contains("pd1:").doesNotContain("ada@example.org");
 			}
+		}
+	}
+
+	private static final byte[] MASTER_KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+	/** A store on a journal file with its keys beside it, as the starter places them. */
+	private static EventStore personal(Path journal, byte[] masterKey) {
+		return EventStore.builder()
+			.persistPath(journal)
+			.eventTypes(EventTypes.of(CustomerRegistered.class))
+			.personalData(PersonalDataProtection.of(masterKey,
+					new FileSubjectKeyStore(journal.resolveSibling(journal.getFileName() + ".keys"))))
+			.build();
+	}
+
+	private static EventStore personal(DataSource postgres, String prefix) {
+		return EventStore.builder()
+			.journal(PostgresJournal.builder(postgres).tablePrefix(prefix).build())
+			.eventTypes(EventTypes.of(CustomerRegistered.class))
+			.personalData(PersonalDataProtection.of(MASTER_KEY, PostgresSubjectKeyStore.of(postgres, prefix)))
+			.build();
+	}
+
+	private static Object payload(EventStore store, String stream) {
+		return store.readStream(stream).get(0).payload();
+	}
+
+	@Test
+	void copyTakesThePersonalDataKeysAlongEitherWaySoThatTheCopyReadsWhatTheSourceRead() throws Exception {
+		Path journal = this.dir.resolve("shop.ndjson");
+		try (EventStore store = personal(journal, MASTER_KEY)) {
+			store.append("customer-1", NewEvent.of(new CustomerRegistered("c-1", "ada@example.org")));
+			store.append("customer-2", NewEvent.of(new CustomerRegistered("c-2", "bob@example.org")));
+			assertThat(store.erasePersonalData("c-2")).isTrue();
+		}
+		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+			String url = postgres.getJdbcUrl("postgres", "postgres");
+			DataSource database = postgres.getPostgresDatabase();
+			Run toPostgres = run("copy", journal.toString(), url, "--table-prefix", "keys_");
+			assertThat(toPostgres.exit()).as(toPostgres.err()).isZero();
+			assertThat(toPostgres.out()).contains("Copied 3 events")
+				.contains("keys_subject_keys holds the keys of the 1 data subjects");
+			assertThat(run("copy", journal.toString(), url, "--table-prefix", "keys_").out())
+				.as("a copy run again finds the keys there")
+				.contains("Copied 0 events")
+				.contains("holds the keys of the 1 data subjects");
+			try (EventStore store = personal(database, "keys_")) {
+				assertThat(payload(store, "customer-1")).as("read with the copied key")
+					.isEqualTo(new CustomerRegistered("c-1", "ada@example.org"));
+				assertThat(payload(store, "customer-2")).as("erased before the copy, erased after it")
+					.isEqualTo(new CustomerRegistered("c-2", null));
+				store.append("customer-3", NewEvent.of(new CustomerRegistered("c-3", "carol@example.org")));
+			}
+
+			Path back = this.dir.resolve("back.ndjson");
+			Run toFile = run("copy", url, back.toString(), "--table-prefix", "keys_");
+			assertThat(toFile.exit()).as(toFile.err()).isZero();
+			assertThat(toFile.out()).contains("holds the keys of the 2 data subjects");
+			try (EventStore store = personal(back, MASTER_KEY)) {
+				assertThat(payload(store, "customer-1")).isEqualTo(new CustomerRegistered("c-1", "ada@example.org"));
+				assertThat(payload(store, "customer-2")).isEqualTo(new CustomerRegistered("c-2", null));
+				assertThat(payload(store, "customer-3")).isEqualTo(new CustomerRegistered("c-3", "carol@example.org"));
+			}
+			assertThat(Files.readString(back)).doesNotContain("ada@example.org");
+		}
+	}
+
+	@Test
+	void copyRefusesKeysUnderAnotherMasterKeyOrErasuresNotYetAnnouncedNamingWhatToDo() throws Exception {
+		Path journal = this.dir.resolve("shop.ndjson");
+		try (EventStore store = personal(journal, MASTER_KEY)) {
+			store.append("customer-1", NewEvent.of(new CustomerRegistered("c-1", "ada@example.org")));
+		}
+		Path otherKeys = this.dir.resolve("other.ndjson.keys");
+		try (EventStore other = personal(this.dir.resolve("other.ndjson"),
+				"fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII))) {
+			other.append("customer-9", NewEvent.of(new CustomerRegistered("c-9", "zed@example.org")));
+		}
+		// An erasure a crash cut short: the key destroyed, its event not yet appended.
+		String reference = PersonalDataProtection.of(MASTER_KEY, new InMemorySubjectKeyStore()).subjectReference("c-1");
+		assertThat(new FileSubjectKeyStore(this.dir.resolve("shop.ndjson.keys")).erase(reference)).isTrue();
+		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+			String url = postgres.getJdbcUrl("postgres", "postgres");
+			Run pending = run("copy", journal.toString(), url, "--table-prefix", "keys_");
+			assertThat(pending.exit()).isEqualTo(1);
+			assertThat(pending.err()).contains("1 erasure(s) of personal data")
+				.contains("open the store once with its application");
+			try (EventStore store = personal(journal, MASTER_KEY)) {
+				assertThat(store.readStream(PersonalDataErased.STREAM)).as("announced when the store opened")
+					.hasSize(1);
+			}
+			Run copied = run("copy", journal.toString(), url, "--table-prefix", "keys_");
+			assertThat(copied.exit()).as(copied.err()).isZero();
+
+			Run foreign = run("copy", url, this.dir.resolve("back.ndjson").toString(), "--table-prefix", "keys_",
+					"--keys", otherKeys.toString());
+			assertThat(foreign.exit()).isEqualTo(1);
+			assertThat(foreign.err()).contains("under another master key");
+			Run missing = run("copy", journal.toString(), url, "--table-prefix", "keys_", "--keys",
+					this.dir.resolve("nowhere").toString());
+			assertThat(missing.exit()).isEqualTo(1);
+			assertThat(missing.err()).contains("No key directory");
 		}
 	}
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 import dev.eventstore.internal.DurableFiles;
 import dev.eventstore.internal.Sha256;
@@ -121,11 +122,36 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 		return Sha256.of(wrappedKey);
 	}
 
+	@Override
+	public void forEachKey(BiConsumer<String, byte[]> action) {
+		try (DirectoryStream<Path> shards = Files.newDirectoryStream(this.directory, FileSubjectKeyStore::isShard)) {
+			for (Path shard : shards) {
+				try (DirectoryStream<Path> keys = Files.newDirectoryStream(shard,
+						(key) -> key.getFileName().toString().endsWith(SUFFIX))) {
+					for (Path key : keys) {
+						String name = key.getFileName().toString();
+						byte[] wrapped = find(name.substring(0, name.length() - SUFFIX.length()));
+						if (wrapped != null) {
+							action.accept(name.substring(0, name.length() - SUFFIX.length()), wrapped);
+						}
+					}
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot list the keys in " + this.directory + ": " + ex, ex);
+		}
+	}
+
+	/** A directory of keys: named by the first two hex digits of their references. */
+	private static boolean isShard(Path path) {
+		return path.getFileName().toString().length() == 2 && Files.isDirectory(path);
+	}
+
 	/** Reads every shard: only when the count is first asked for. */
 	private long count() throws IOException {
 		long count = 0;
-		try (DirectoryStream<Path> shards = Files.newDirectoryStream(this.directory,
-				(path) -> path.getFileName().toString().length() == 2 && Files.isDirectory(path))) {
+		try (DirectoryStream<Path> shards = Files.newDirectoryStream(this.directory, FileSubjectKeyStore::isShard)) {
 			for (Path shard : shards) {
 				try (DirectoryStream<Path> keys = Files.newDirectoryStream(shard)) {
 					for (Path key : keys) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiConsumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -67,6 +68,11 @@ public final class InMemorySubjectKeyStore implements SubjectKeyStore {
 		if (this.checkValue == null) {
 			this.checkValue = value.clone();
 		}
+	}
+
+	@Override
+	public void forEachKey(BiConsumer<String, byte[]> action) {
+		this.keys.forEach((subject, key) -> action.accept(subject, key.clone()));
 	}
 
 	@Override

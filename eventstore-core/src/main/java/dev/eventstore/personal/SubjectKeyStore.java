@@ -1,6 +1,7 @@
 package dev.eventstore.personal;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -92,6 +93,19 @@ public interface SubjectKeyStore {
 	 * @param value the check value
 	 */
 	void saveCheckValue(byte[] value);
+
+	/**
+	 * Every subject that has a key, with its wrapped key: for copying the keys to another
+	 * store (the CLI's {@code copy}), in no particular order. A key made or destroyed
+	 * meanwhile may be missed or listed; erasures' notes are not keys.
+	 * @param action given each subject's reference and wrapped key
+	 * @throws UnsupportedOperationException by default: a store that cannot list its keys
+	 * @throws RuntimeException (an {@link java.io.UncheckedIOException}, say) if the
+	 * store cannot be read
+	 */
+	default void forEachKey(BiConsumer<String, byte[]> action) {
+		throw new UnsupportedOperationException("The key store " + location() + " cannot list its keys");
+	}
 
 	/**
 	 * How many subjects have a key.

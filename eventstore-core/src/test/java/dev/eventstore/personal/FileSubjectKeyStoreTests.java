@@ -3,6 +3,8 @@ package dev.eventstore.personal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +93,31 @@ class FileSubjectKeyStoreTests {
 		assertThat(reopened.find(reference('2'))).as("a key the subject got since").isEqualTo(fresh);
 		assertThat(reopened.pendingErasures()).containsExactlyInAnyOrder(reference('1'), reference('2'));
 		assertThat(reopened.size()).isEqualTo(1);
+	}
+
+	@Test
+	void everyKeyIsListedForACopyButNeitherNotesNorTornWrites() throws IOException {
+		FileSubjectKeyStore store = new FileSubjectKeyStore(this.dir);
+		byte[] other = KEY.clone();
+		other[0] = 7;
+		store.putIfAbsent(reference('a'), KEY);
+		store.putIfAbsent(reference('b'), other);
+		store.putIfAbsent(reference('c'), KEY);
+		assertThat(store.erase(reference('c'))).isTrue();
+		Files.write(this.dir.resolve("bb").resolve(reference('d') + ".key.tmp"), KEY);
+
+		Map<String, byte[]> listed = new TreeMap<>();
+		new FileSubjectKeyStore(this.dir).forEachKey(listed::put);
+		assertThat(listed).containsOnlyKeys(reference('a'), reference('b'));
+		assertThat(listed.get(reference('b'))).containsExactly(other);
+
+		InMemorySubjectKeyStore memory = new InMemorySubjectKeyStore();
+		memory.putIfAbsent(reference('a'), KEY);
+		memory.putIfAbsent(reference('c'), KEY);
+		memory.erase(reference('c'));
+		Map<String, byte[]> inMemory = new TreeMap<>();
+		memory.forEachKey(inMemory::put);
+		assertThat(inMemory).containsOnlyKeys(reference('a'));
 	}
 
 	@Test

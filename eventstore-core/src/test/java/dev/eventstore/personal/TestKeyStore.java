@@ -1,6 +1,7 @@
 package dev.eventstore.personal;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -67,6 +68,11 @@ final class TestKeyStore implements SubjectKeyStore {
 	@Override
 	public void saveCheckValue(byte[] value) {
 		this.keys.saveCheckValue(value);
+	}
+
+	@Override
+	public void forEachKey(BiConsumer<String, byte[]> action) {
+		this.keys.forEachKey(action);
 	}
 
 	@Override

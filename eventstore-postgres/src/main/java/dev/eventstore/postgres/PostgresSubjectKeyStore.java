@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 
 import javax.sql.DataSource;
 
@@ -222,6 +223,34 @@ public final class PostgresSubjectKeyStore implements SubjectKeyStore {
 	@Override
 	public String location() {
 		return "PostgreSQL table " + this.keys;
+	}
+
+	/**
+	 * Reads the table in pages of a cursor: a copy of millions of keys holds a page at a
+	 * time.
+	 */
+	@Override
+	public void forEachKey(BiConsumer<String, byte[]> action) {
+		try (Connection connection = this.dataSource.getConnection()) {
+			boolean autoCommit = connection.getAutoCommit();
+			connection.setAutoCommit(false);
+			try (PreparedStatement select = connection
+				.prepareStatement("SELECT subject, wrapped_key FROM " + this.keys + " WHERE NOT " + NOTE)) {
+				select.setFetchSize(1_000);
+				try (ResultSet rows = select.executeQuery()) {
+					while (rows.next()) {
+						action.accept(rows.getString(1), rows.getBytes(2));
+					}
+				}
+			}
+			finally {
+				connection.rollback();
+				connection.setAutoCommit(autoCommit);
+			}
+		}
+		catch (SQLException ex) {
+			throw failure("list the keys", ex);
+		}
 	}
 
 	private byte @Nullable [] queryBytes(String sql, Object key, String what) {

@@ -9,8 +9,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.eventstore.EventStore;
@@ -253,6 +255,24 @@ class PostgresPersonalDataTests {
 		}
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Test
+	void theKeyTableListsEveryKeyForACopyButNotTheErasuresNotes() {
+		String prefix = EmbeddedPostgresServer.freshPrefix();
+		try (HikariDataSource pool = EmbeddedPostgresServer.pool(2)) {
+			EmbeddedPostgresServer.journal(pool, prefix).close();
+			PostgresSubjectKeyStore keys = PostgresSubjectKeyStore.of(pool, prefix);
+			for (int i = 0; i < 2_500; i++) {
+				keys.putIfAbsent("%064x".formatted(i), new byte[] { (byte) i, 1, 2 });
+			}
+			assertThat(keys.erase("%064x".formatted(7))).isTrue();
+			Map<String, byte[]> listed = new HashMap<>();
+			keys.forEachKey(listed::put);
+			assertThat(listed).hasSize(2_499).doesNotContainKey("%064x".formatted(7));
+			assertThat(listed.keySet()).noneMatch((subject) -> subject.startsWith("erased:"));
+			assertThat(listed.get("%064x".formatted(300))).containsExactly((byte) 300, 1, 2);
 		}
 	}
 
