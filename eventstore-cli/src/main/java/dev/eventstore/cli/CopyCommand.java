@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
@@ -243,14 +244,14 @@ final class CopyCommand implements Callable<Integer> {
 	 */
 	private @Nullable String copyKeys() {
 		SubjectKeyStore from;
-		SubjectKeyStore to;
+		Supplier<SubjectKeyStore> to;
 		if (Sources.isJdbc(this.from)) {
 			DataSource source = Sources.dataSource(this.from);
 			if (!PostgresTables.exists(source, this.tables.prefix + "subject_keys")) {
 				return null;
 			}
 			from = PostgresSubjectKeyStore.of(source, this.tables.prefix);
-			to = new FileSubjectKeyStore(keyDirectory(this.to));
+			to = () -> new FileSubjectKeyStore(keyDirectory(this.to));
 		}
 		else {
 			Path directory = keyDirectory(this.from);
@@ -261,7 +262,7 @@ final class CopyCommand implements Callable<Integer> {
 				return null;
 			}
 			from = new FileSubjectKeyStore(directory);
-			to = PostgresSubjectKeyStore.of(Sources.dataSource(this.to), this.tables.prefix);
+			to = () -> PostgresSubjectKeyStore.of(Sources.dataSource(this.to), this.tables.prefix);
 		}
 		return SubjectKeyCopy.copy(from, to);
 	}

@@ -3,6 +3,7 @@ package dev.eventstore.cli;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 import dev.eventstore.personal.SubjectKeyStore;
 import org.jspecify.annotations.Nullable;
@@ -21,14 +22,15 @@ final class SubjectKeyCopy {
 	}
 
 	/**
-	 * Copies every key of {@code from} into {@code to}.
+	 * Copies every key of {@code from} into the store {@code target} gives, made only
+	 * when there are keys to copy (a file store makes its directory).
 	 * @return what was copied, for the command's output; null when the source was never
 	 * used (no check value: it holds no keys)
 	 * @throws IllegalStateException when the source has erasures not yet announced, the
 	 * target's keys are under another master key, or the target holds another key for a
 	 * subject
 	 */
-	static @Nullable String copy(SubjectKeyStore from, SubjectKeyStore to) {
+	static @Nullable String copy(SubjectKeyStore from, Supplier<SubjectKeyStore> target) {
 		List<String> pending = from.pendingErasures();
 		if (!pending.isEmpty()) {
 			throw new IllegalStateException(pending.size() + " erasure(s) of personal data in " + from.location()
@@ -39,6 +41,7 @@ final class SubjectKeyCopy {
 		if (check == null) {
 			return null;
 		}
+		SubjectKeyStore to = target.get();
 		byte[] theirs = to.checkValue();
 		if (theirs == null) {
 			to.saveCheckValue(check);

@@ -340,6 +340,13 @@ class CliIT {
 			}
 
 			Path back = this.dir.resolve("back.ndjson");
+			// A journal without personal data, back and forth: no key directory appears.
+			assertThat(run("copy", journal(2).toString(), url, "--table-prefix", "plain_").exit()).isZero();
+			Path plainBack = this.dir.resolve("plain-back.ndjson");
+			Run plain = run("copy", url, plainBack.toString(), "--table-prefix", "plain_");
+			assertThat(plain.exit()).as(plain.err()).isZero();
+			assertThat(plain.out()).doesNotContain("Personal data");
+			assertThat(this.dir.resolve("plain-back.ndjson.keys")).doesNotExist();
 			Run toFile = run("copy", url, back.toString(), "--table-prefix", "keys_");
 			assertThat(toFile.exit()).as(toFile.err()).isZero();
 			assertThat(toFile.out()).contains("holds the keys of the 2 data subjects");
