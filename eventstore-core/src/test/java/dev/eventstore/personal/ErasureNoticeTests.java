@@ -17,7 +17,6 @@ import dev.eventstore.EventStoreException;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.Journal;
 import dev.eventstore.NewEvent;
-import dev.eventstore.StoredEvent;
 import dev.eventstore.journal.memory.InMemoryJournal;
 import dev.eventstore.serialization.JacksonEventSerializer;
 import dev.eventstore.types.EventTypes;
@@ -40,9 +39,7 @@ class ErasureNoticeTests {
 	/**
 	 * An in-memory journal that refuses appends to the erasures' stream while asked to.
 	 */
-	static final class RefusingErasures implements Journal {
-
-		final InMemoryJournal journal = new InMemoryJournal();
+	static final class RefusingErasures extends ForwardingJournal {
 
 		final AtomicBoolean refusing = new AtomicBoolean();
 
@@ -52,42 +49,12 @@ class ErasureNoticeTests {
 			if (this.refusing.get() && streamId.equals(PersonalDataErased.STREAM)) {
 				throw new EventStoreException("the disk is full (a test's journal)");
 			}
-			return this.journal.append(streamId, events, expected, timestamp);
-		}
-
-		@Override
-		public List<StoredEvent> readStream(String streamId, long fromVersion, int maxCount) {
-			return this.journal.readStream(streamId, fromVersion, maxCount);
-		}
-
-		@Override
-		public List<StoredEvent> readAll(long fromPosition, int maxCount) {
-			return this.journal.readAll(fromPosition, maxCount);
-		}
-
-		@Override
-		public long streamVersion(String streamId) {
-			return this.journal.streamVersion(streamId);
-		}
-
-		@Override
-		public long lastPosition() {
-			return this.journal.lastPosition();
+			return super.append(streamId, events, expected, timestamp);
 		}
 
 		@Override
 		public String location() {
 			return "refusing erasures";
-		}
-
-		@Override
-		public long sizeBytes() {
-			return this.journal.sizeBytes();
-		}
-
-		@Override
-		public void close() {
-			this.journal.close();
 		}
 
 	}

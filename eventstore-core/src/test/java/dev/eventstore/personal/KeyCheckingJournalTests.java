@@ -11,7 +11,6 @@ import dev.eventstore.EventStore;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.Journal;
 import dev.eventstore.NewEvent;
-import dev.eventstore.StoredEvent;
 import dev.eventstore.SubjectKeysChangedException;
 import dev.eventstore.journal.memory.InMemoryJournal;
 import dev.eventstore.personal.PersonalDataTests.CartCheckedOut;
@@ -32,9 +31,7 @@ class KeyCheckingJournalTests {
 	 * An in-memory journal that checks keys against a key store, as the PostgreSQL one
 	 * does.
 	 */
-	static final class KeyCheckingJournal implements Journal {
-
-		final InMemoryJournal journal = new InMemoryJournal();
+	static final class KeyCheckingJournal extends ForwardingJournal {
 
 		final TestKeyStore keys;
 
@@ -66,44 +63,8 @@ class KeyCheckingJournalTests {
 		}
 
 		@Override
-		public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
-				Instant timestamp) {
-			return this.journal.append(streamId, events, expected, timestamp);
-		}
-
-		@Override
-		public List<StoredEvent> readStream(String streamId, long fromVersion, int maxCount) {
-			return this.journal.readStream(streamId, fromVersion, maxCount);
-		}
-
-		@Override
-		public List<StoredEvent> readAll(long fromPosition, int maxCount) {
-			return this.journal.readAll(fromPosition, maxCount);
-		}
-
-		@Override
-		public long streamVersion(String streamId) {
-			return this.journal.streamVersion(streamId);
-		}
-
-		@Override
-		public long lastPosition() {
-			return this.journal.lastPosition();
-		}
-
-		@Override
 		public String location() {
 			return "checking keys";
-		}
-
-		@Override
-		public long sizeBytes() {
-			return this.journal.sizeBytes();
-		}
-
-		@Override
-		public void close() {
-			this.journal.close();
 		}
 
 	}

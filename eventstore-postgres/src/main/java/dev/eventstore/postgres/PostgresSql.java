@@ -34,7 +34,7 @@ final class PostgresSql {
 	/** {@link #callAppendOne} if the subjects' keys are still held (V10). */
 	final String callAppendOneChecked;
 
-	/** Which of the subjects' keys the key table no longer holds as given (V8). */
+	/** Which of the subjects' keys the key table no longer holds as given (V10). */
 	final String changedKeys;
 
 	final String selectByIds;
@@ -85,9 +85,7 @@ final class PostgresSql {
 				SELECT out_position, out_version, out_stored, out_changed
 				FROM %sappend_one_checked(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""".formatted(prefix.value());
 		this.changedKeys = """
-				SELECT k.subject FROM unnest(?::text[], ?::bytea[]) AS k(subject, wrapped_key)
-				WHERE NOT EXISTS (SELECT 1 FROM %ssubject_keys s
-				    WHERE s.subject = k.subject AND s.wrapped_key = k.wrapped_key)""".formatted(prefix.value());
+				SELECT %schanged_keys(?, ?)""".formatted(prefix.value());
 		this.selectByIds = """
 				SELECT %s FROM %s WHERE event_uuid = ANY(?)""".formatted(COLUMNS, events);
 		this.selectStream = """

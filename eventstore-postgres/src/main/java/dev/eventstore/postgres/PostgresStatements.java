@@ -1,5 +1,6 @@
 package dev.eventstore.postgres;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -83,16 +84,14 @@ final class PostgresStatements {
 		if (keys == null) {
 			return List.of();
 		}
-		List<String> changed = new ArrayList<>();
 		try (PreparedStatement select = connection.prepareStatement(this.sql.changedKeys)) {
 			keys.bind(connection, select, 1);
 			try (ResultSet rs = select.executeQuery()) {
-				while (rs.next()) {
-					changed.add(rs.getString(1));
-				}
+				rs.next();
+				Array changed = rs.getArray(1);
+				return (changed != null) ? List.of((String[]) changed.getArray()) : List.of();
 			}
 		}
-		return changed;
 	}
 
 	Map<UUID, StoredEvent> storedWithIds(Connection connection, List<PostgresAppends.Request> requests)

@@ -11,6 +11,29 @@
 -- ${prefix}append_one (V6), whose outputs they return.
 --
 -- Per key: the subject's reference and its wrapped key, as the instance sealed with them.
+
+-- ${prefix}changed_keys: the subjects among these whose keys the table no longer holds as
+-- given (erased, or replaced), NULL when it holds every one. A probe of the table's primary
+-- key a subject, rather than one set-based query (unnest and an anti-join), which cost about
+-- as much as a round trip of its own (docs/performance.md).
+CREATE OR REPLACE FUNCTION ${prefix}changed_keys(p_subjects TEXT[], p_keys BYTEA[])
+RETURNS TEXT[]
+LANGUAGE plpgsql
+SET enable_seqscan = off
+AS $$
+DECLARE
+    v_changed TEXT[];
+BEGIN
+    FOR i IN 1 .. coalesce(array_length(p_subjects, 1), 0) LOOP
+        IF NOT EXISTS (SELECT 1 FROM ${prefix}subject_keys s
+                WHERE s.subject = p_subjects[i] AND s.wrapped_key = p_keys[i]) THEN
+            v_changed := array_append(v_changed, p_subjects[i]);
+        END IF;
+    END LOOP;
+    RETURN v_changed;
+END;
+$$;
+
 CREATE OR REPLACE FUNCTION ${prefix}append_checked(
     p_streams   TEXT[],
     p_expected  BIGINT[],
@@ -31,15 +54,7 @@ LANGUAGE plpgsql
 SET enable_seqscan = off
 AS $$
 BEGIN
-    -- A probe of the key table's primary key a subject, rather than one set-based query
-    -- (unnest and an anti-join), which cost about as much as a round trip of its own
-    -- (docs/performance.md).
-    FOR i IN 1 .. coalesce(array_length(p_subjects, 1), 0) LOOP
-        IF NOT EXISTS (SELECT 1 FROM ${prefix}subject_keys s
-                WHERE s.subject = p_subjects[i] AND s.wrapped_key = p_keys[i]) THEN
-            out_changed := array_append(out_changed, p_subjects[i]);
-        END IF;
-    END LOOP;
+    out_changed := ${prefix}changed_keys(p_subjects, p_keys);
     IF out_changed IS NOT NULL THEN
         RETURN;
     END IF;
@@ -69,13 +84,7 @@ LANGUAGE plpgsql
 SET enable_seqscan = off
 AS $$
 BEGIN
-    -- As in append_checked.
-    FOR i IN 1 .. coalesce(array_length(p_subjects, 1), 0) LOOP
-        IF NOT EXISTS (SELECT 1 FROM ${prefix}subject_keys s
-                WHERE s.subject = p_subjects[i] AND s.wrapped_key = p_keys[i]) THEN
-            out_changed := array_append(out_changed, p_subjects[i]);
-        END IF;
-    END LOOP;
+    out_changed := ${prefix}changed_keys(p_subjects, p_keys);
     IF out_changed IS NOT NULL THEN
         out_stored := false;
         RETURN;
