@@ -261,6 +261,12 @@ final class DefaultEventStore implements EventStore {
 			throw new IllegalArgumentException("Subject id must not be null or empty");
 		}
 		ensureOpen();
+		if (this.journal.joinsCallerTransaction()) {
+			throw new IllegalStateException("erasePersonalData cannot run inside a transaction: it destroys the "
+					+ "subject's key at once, which no rollback undoes, while its PersonalDataErased event would roll "
+					+ "back with the transaction and never reach the handlers; call it after the transaction commits "
+					+ "(from a @TransactionalEventListener of phase AFTER_COMMIT, say); nothing was erased");
+		}
 		PersonalDataProtection protection = protecting.protection();
 		if (!protection.erase(subjectId)) {
 			return false;

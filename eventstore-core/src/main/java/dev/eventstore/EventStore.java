@@ -279,7 +279,10 @@ public interface EventStore extends AutoCloseable {
 	 * a no-op: nothing is destroyed or appended.
 	 * @param subjectId the subject's id, as its events carry it
 	 * @return whether personal data was erased now; false for the no-op
-	 * @throws IllegalStateException if the store protects no personal data
+	 * @throws IllegalStateException if the store protects no personal data, or if called
+	 * inside a transaction its appends would join
+	 * ({@link Journal#joinsCallerTransaction}): the key's destruction cannot roll back
+	 * with it; nothing is erased
 	 * @throws EventStoreException if the key was destroyed but the event could not be
 	 * appended: the erasure holds (a second call is the no-op), and the message names the
 	 * event to append once the journal takes appends again

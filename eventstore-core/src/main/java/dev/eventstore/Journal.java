@@ -179,6 +179,20 @@ public interface Journal extends AutoCloseable {
 	}
 
 	/**
+	 * Whether an append made now, on this thread, would join a transaction of the
+	 * caller's that is still open and may roll back (the PostgreSQL journal's, inside a
+	 * Spring-managed transaction). The store refuses to erase personal data then: the key
+	 * is destroyed at once, which no rollback undoes, while the erasure's
+	 * {@link dev.eventstore.personal.PersonalDataErased} event would roll back with the
+	 * transaction. False by default.
+	 * @return whether appends join a caller's transaction now
+	 * @since 0.2.0
+	 */
+	default boolean joinsCallerTransaction() {
+		return false;
+	}
+
+	/**
 	 * Asks to be told when other processes may have committed events, so that subscribers
 	 * see them early instead of at the next poll. Journals that are not shared need not
 	 * call it.

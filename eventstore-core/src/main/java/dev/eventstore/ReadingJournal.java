@@ -132,6 +132,11 @@ final class ReadingJournal implements Journal {
 	}
 
 	@Override
+	public boolean joinsCallerTransaction() {
+		return this.journal.joinsCallerTransaction();
+	}
+
+	@Override
 	public boolean checksSubjectKeys(SubjectKeyStore keys) {
 		return this.journal.checksSubjectKeys(keys);
 	}

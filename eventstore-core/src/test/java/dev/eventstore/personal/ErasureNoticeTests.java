@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * An erasure destroys the key first (leaving a note) and appends its
@@ -115,6 +116,37 @@ class ErasureNoticeTests {
 		}
 		try (EventStore store = open()) {
 			assertThat(store.readStream(PersonalDataErased.STREAM)).as("announced once each").hasSize(2);
+		}
+	}
+
+	@Test
+	void anErasureWhoseEventWouldJoinTheCallersTransactionIsRefusedBeforeTheKeyIsDestroyed() {
+		InMemorySubjectKeyStore keys = new InMemorySubjectKeyStore();
+		AtomicBoolean inTransaction = new AtomicBoolean();
+		ForwardingJournal journal = new ForwardingJournal() {
+
+			@Override
+			public boolean joinsCallerTransaction() {
+				return inTransaction.get();
+			}
+
+			@Override
+			public String location() {
+				return "transactional";
+			}
+
+		};
+		try (EventStore store = open(journal, PersonalDataProtection.of(PersonalDataTests.MASTER_KEY, keys))) {
+			store.append("cart-1", NewEvent.of(new PersonalDataTests.CartCheckedOut("cart-1", "c-1", "Ada", "a@b")));
+			inTransaction.set(true);
+			assertThatIllegalStateException().isThrownBy(() -> store.erasePersonalData("c-1"))
+				.withMessageContaining("cannot run inside a transaction")
+				.withMessageContaining("nothing was erased");
+			assertThat(keys.size()).as("the key is whole").isEqualTo(1);
+			assertThat(store.readStream(PersonalDataErased.STREAM)).isEmpty();
+			inTransaction.set(false);
+			assertThat(store.erasePersonalData("c-1")).isTrue();
+			assertThat(keys.size()).isZero();
 		}
 	}
 

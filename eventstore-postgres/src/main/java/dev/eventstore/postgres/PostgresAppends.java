@@ -123,6 +123,22 @@ final class PostgresAppends {
 		return request.stored;
 	}
 
+	/** Whether an append made now on this thread joins the caller's transaction. */
+	boolean joinsCallerTransaction() {
+		try {
+			Connection connection = this.appendConnections.acquire();
+			try {
+				return this.appendConnections.isInCallerTransaction(connection);
+			}
+			finally {
+				this.appendConnections.release(connection);
+			}
+		}
+		catch (SQLException ex) {
+			throw new EventStoreException("Cannot get a connection to " + this.location + ": " + ex.getMessage(), ex);
+		}
+	}
+
 	/** Joins the caller's transaction: neither commits nor rolls back. */
 	private AppendResult appendInCallerTransaction(Connection connection, Request request) {
 		String streamId = request.streamId;

@@ -289,6 +289,15 @@ public final class PostgresJournal implements Journal {
 		return new EventStoreException("Cannot read " + this.location + ": " + ex.getMessage(), ex);
 	}
 
+	/**
+	 * Inside a transaction of the caller's connection source (Spring's, in the starter).
+	 */
+	@Override
+	public boolean joinsCallerTransaction() {
+		ensureOpen();
+		return this.appends.joinsCallerTransaction();
+	}
+
 	@Override
 	public boolean isShared() {
 		return true;

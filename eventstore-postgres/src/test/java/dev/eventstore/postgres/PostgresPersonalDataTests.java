@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -273,6 +274,36 @@ class PostgresPersonalDataTests {
 			assertThat(listed).hasSize(2_499).doesNotContainKey("%064x".formatted(7));
 			assertThat(listed.keySet()).noneMatch((subject) -> subject.startsWith("erased:"));
 			assertThat(listed.get("%064x".formatted(300))).containsExactly((byte) 300, 1, 2);
+		}
+	}
+
+	@Test
+	void anErasureInsideTheCallersTransactionIsRefusedAndErasesNothing() {
+		String prefix = EmbeddedPostgresServer.freshPrefix();
+		try (HikariDataSource pool = EmbeddedPostgresServer.pool(3)) {
+			JdbcTransactions transactions = new JdbcTransactions(pool);
+			try (EventStore store = EventStore.builder()
+				.journal(PostgresJournal.builder(pool)
+					.tablePrefix(prefix)
+					.initializeSchema(true)
+					.appendConnections(transactions)
+					.build())
+				.eventTypes(EventTypes.of(CustomerRegistered.class))
+				.personalData(PersonalDataProtection.of(MASTER_KEY, PostgresSubjectKeyStore.of(pool, prefix)))
+				.build()) {
+				store.append("c-1", NewEvent.of(new CustomerRegistered("c-1", "Alice", "alice@example.org")));
+				transactions.inTransaction(
+						() -> assertThatIllegalStateException().isThrownBy(() -> store.erasePersonalData("c-1"))
+							.withMessageContaining("cannot run inside a transaction"));
+				assertThat(store.readStream("c-1").get(0).payload())
+					.isEqualTo(new CustomerRegistered("c-1", "Alice", "alice@example.org"));
+				assertThat(store.readStream(PersonalDataErased.STREAM)).isEmpty();
+
+				assertThat(store.erasePersonalData("c-1")).isTrue();
+				assertThat(store.readStream("c-1").get(0).payload())
+					.isEqualTo(new CustomerRegistered("c-1", null, "[erased]"));
+				assertThat(store.readStream(PersonalDataErased.STREAM)).hasSize(1);
+			}
 		}
 	}
 

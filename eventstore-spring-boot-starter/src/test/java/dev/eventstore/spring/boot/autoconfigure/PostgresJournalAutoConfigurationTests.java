@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.personal.PersonalDataErased;
 import dev.eventstore.personal.SubjectKeyStore;
 import dev.eventstore.postgres.EmbeddedPostgresServer;
 import dev.eventstore.postgres.PostgresJournal;
@@ -25,6 +26,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /** {@code eventstore.journal=postgres} against a real, embedded PostgreSQL. */
@@ -78,6 +80,21 @@ class PostgresJournalAutoConfigurationTests {
 						"SELECT count(*) FROM p" + prefixes + "_events WHERE data::text LIKE '%alice@%'",
 						Integer.class);
 				assertThat(plain).isZero();
+
+				// Inside a transaction the erasure's event would roll back with it, while
+				// the key's destruction cannot: refused, nothing erased.
+				TransactionTemplate transaction = new TransactionTemplate(
+						new DataSourceTransactionManager(context.getBean(DataSource.class)));
+				assertThatIllegalStateException()
+					.isThrownBy(() -> transaction.executeWithoutResult((status) -> store.erasePersonalData("c-1")))
+					.withMessageContaining("cannot run inside a transaction")
+					.withMessageContaining("nothing was erased");
+				assertThat(store.readStream("customer-1").get(0).payload())
+					.isEqualTo(new CustomerRegistered("c-1", "alice@example.org"));
+				assertThat(store.readStream(PersonalDataErased.STREAM)).isEmpty();
+				assertThat(store.erasePersonalData("c-1")).as("after the transaction").isTrue();
+				assertThat(store.readStream("customer-1").get(0).payload())
+					.isEqualTo(new CustomerRegistered("c-1", null));
 			});
 	}
 
