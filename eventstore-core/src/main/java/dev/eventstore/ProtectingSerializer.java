@@ -67,11 +67,12 @@ final class ProtectingSerializer implements EventSerializer {
 	 * @param kept what an earlier read of the event decrypted, if anything
 	 * @param json the event's stored JSON, or null when upcasters made a tree
 	 * @param tree a copy of the upcasters' tree, asked for only when there is no JSON
+	 * @param upcastFrom the stored JSON the upcasters' tree was made of, if it was
 	 * @throws EventStoreException naming the event when a value does not decrypt or the
 	 * key store fails
 	 */
 	Revealed revealed(@Nullable Revealed kept, Class<?> type, StoredEvent event, byte @Nullable [] json,
-			Supplier<ObjectNode> tree) {
+			Supplier<ObjectNode> tree, byte @Nullable [] upcastFrom) {
 		if (kept != null && kept.type() == type && kept.by() == this.protection
 				&& this.protection.servable(kept.erasures(), kept.at())) {
 			return kept;
@@ -81,8 +82,8 @@ final class ProtectingSerializer implements EventSerializer {
 		long at = System.nanoTime();
 		PersonalFields fields = PersonalFields.of(type);
 		try {
-			byte[] revealed = (json != null) ? this.protection.decrypt(json, fields, event.id())
-					: JsonData.TREES.writeValueAsBytes(this.protection.decrypt(tree.get(), fields, event.id()));
+			byte[] revealed = (json != null) ? this.protection.decrypt(json, fields, event.id()) : JsonData.TREES
+				.writeValueAsBytes(this.protection.decrypt(tree.get(), upcastFrom, fields, event.id()));
 			return new Revealed(type, this.protection, revealed, erasures, at);
 		}
 		catch (IllegalArgumentException | IllegalStateException | UncheckedIOException | JacksonException ex) {

@@ -231,8 +231,10 @@ public final class StoredEvent {
 	 * @return the event with that data
 	 */
 	StoredEvent withTree(int revision, ObjectNode tree) {
-		return new StoredEvent(this.position, this.streamId, this.version, this.type, revision, new Body(null, tree),
-				this.metadata, this.timestamp, this.id, this.tags, this.types, this.serializer);
+		JsonBody stored = (this.body.json != null) ? this.body.json : this.body.upcastFrom;
+		return new StoredEvent(this.position, this.streamId, this.version, this.type, revision,
+				new Body(null, tree, stored), this.metadata, this.timestamp, this.id, this.tags, this.types,
+				this.serializer);
 	}
 
 	/** The stored JSON of the data, parsed into a tree an upcaster may change. */
@@ -434,8 +436,10 @@ public final class StoredEvent {
 				// gives it again. The decrypted data is kept on the shared body while
 				// servable.
 				ProtectingSerializer.Revealed kept = this.body.revealed;
+				JsonBody upcastFrom = this.body.upcastFrom;
 				ProtectingSerializer.Revealed revealed = protecting.revealed(kept, type, this,
-						(json != null) ? json.bytes() : null, this::tree);
+						(json != null) ? json.bytes() : null, this::tree,
+						(upcastFrom != null) ? upcastFrom.bytes() : null);
 				if (revealed != kept) {
 					this.body.revealed = revealed;
 				}
@@ -499,6 +503,12 @@ public final class StoredEvent {
 
 		final @Nullable ObjectNode tree;
 
+		/**
+		 * The stored JSON the upcasters made {@link #tree} of: personal values are opened
+		 * under the fields they were stored in, which an upcaster may have renamed.
+		 */
+		final @Nullable JsonBody upcastFrom;
+
 		volatile @Nullable Map<String, Object> data;
 
 		/**
@@ -508,8 +518,13 @@ public final class StoredEvent {
 		volatile ProtectingSerializer.@Nullable Revealed revealed;
 
 		Body(@Nullable JsonBody json, @Nullable ObjectNode tree) {
+			this(json, tree, null);
+		}
+
+		Body(@Nullable JsonBody json, @Nullable ObjectNode tree, @Nullable JsonBody upcastFrom) {
 			this.json = json;
 			this.tree = tree;
+			this.upcastFrom = upcastFrom;
 		}
 
 	}

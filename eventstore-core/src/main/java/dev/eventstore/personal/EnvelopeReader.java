@@ -3,6 +3,7 @@ package dev.eventstore.personal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.eventstore.internal.JsonData;
@@ -83,7 +84,7 @@ final class EnvelopeReader {
 	 * @throws IllegalArgumentException if a value does not decrypt (damaged, or moved
 	 * from another event)
 	 */
-	ObjectNode decrypt(ObjectNode tree, PersonalFields fields, UUID eventId) {
+	ObjectNode decrypt(ObjectNode tree, PersonalFields fields, UUID eventId, Map<String, String> storedFields) {
 		for (PersonalFields.Field field : fields.fields()) {
 			JsonNode value = tree.get(field.json());
 			if (value == null || !value.isString()
@@ -101,7 +102,8 @@ final class EnvelopeReader {
 			byte[] sealed = Envelopes.unbase64(
 					value.stringValue().substring(Envelopes.PREFIX.length).getBytes(StandardCharsets.ISO_8859_1),
 					field);
-			byte[] aad = Envelopes.aad(eventId, field.json());
+			// Sealed under the field it was stored in: an upcaster may have renamed it.
+			byte[] aad = Envelopes.aad(eventId, storedFields.getOrDefault(value.stringValue(), field.json()));
 			byte[] plain = open(subject, key, sealed, aad, field);
 			tree.set(field.json(), (plain != null) ? JsonData.TREES.readTree(plain) : replacement(field));
 		}
@@ -169,7 +171,7 @@ final class EnvelopeReader {
 						if (end == ESCAPED) {
 							// Written by hand with escapes: read in a tree instead.
 							return JsonData.TREES.writeValueAsBytes(
-									decrypt((ObjectNode) JsonData.TREES.readTree(stored), fields, eventId));
+									decrypt((ObjectNode) JsonData.TREES.readTree(stored), fields, eventId, Map.of()));
 						}
 						starts[i] = start;
 						ends[i] = end;

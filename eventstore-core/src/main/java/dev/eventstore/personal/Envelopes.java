@@ -2,7 +2,12 @@ package dev.eventstore.personal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
+
+import dev.eventstore.internal.JsonData;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The envelope a personal value is stored as:
@@ -45,6 +50,26 @@ final class Envelopes {
 
 	static byte[] aadSuffix(String field) {
 		return ("/" + field).getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Which field of stored data each envelope is in, by the envelope's text: for data
+	 * that upcasters changed, whose values are still sealed under the fields they were
+	 * stored in. A personal value is a top-level field of its payload; stored data that
+	 * is not an object has none.
+	 * @param stored the stored JSON, UTF-8
+	 * @return the field of each envelope
+	 */
+	static Map<String, String> storedFields(byte[] stored) {
+		JsonNode tree = JsonData.TREES.readTree(stored);
+		Map<String, String> fields = new HashMap<>();
+		for (Map.Entry<String, JsonNode> field : tree.properties()) {
+			JsonNode value = field.getValue();
+			if (value.isString() && value.stringValue().startsWith(PersonalDataProtection.ENVELOPE_PREFIX)) {
+				fields.put(value.stringValue(), field.getKey());
+			}
+		}
+		return fields;
 	}
 
 	/**

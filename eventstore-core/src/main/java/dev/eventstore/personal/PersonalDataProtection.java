@@ -284,7 +284,26 @@ public final class PersonalDataProtection {
 	 * from another event)
 	 */
 	public ObjectNode decrypt(ObjectNode tree, PersonalFields fields, UUID eventId) {
-		return this.reader.decrypt(tree, fields, eventId);
+		return this.reader.decrypt(tree, fields, eventId, Map.of());
+	}
+
+	/**
+	 * Data upcasters made of stored data, with each personal value decrypted, or replaced
+	 * when its subject was erased: each value is opened under the field it was stored in
+	 * (its associated data names it), found by its envelope among the stored data's
+	 * fields, so that an upcaster may rename a personal field. For the store, at read.
+	 * @param tree the upcasters' tree, a tree of the caller's own: its values are
+	 * replaced
+	 * @param stored the stored JSON object it was made of, UTF-8; null: as
+	 * {@link #decrypt(ObjectNode, PersonalFields, UUID)}
+	 * @param fields the payload class's personal components
+	 * @param eventId the event's id
+	 * @return the tree, holding the values
+	 * @throws IllegalArgumentException if a value does not decrypt (damaged, or moved
+	 * from another event)
+	 */
+	public ObjectNode decrypt(ObjectNode tree, byte @Nullable [] stored, PersonalFields fields, UUID eventId) {
+		return this.reader.decrypt(tree, fields, eventId, (stored != null) ? Envelopes.storedFields(stored) : Map.of());
 	}
 
 	/**
