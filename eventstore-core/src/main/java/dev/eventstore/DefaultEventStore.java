@@ -151,19 +151,32 @@ final class DefaultEventStore implements EventStore {
 		long start = timed ? System.nanoTime() : 0;
 		AppendResult stored;
 		try {
-			if (keys != null && !keys.isEmpty()) {
-				try {
-					stored = this.journal.append(streamId, batch, expected, condition, now(), keys);
+			try {
+				if (keys != null && !keys.isEmpty()) {
+					try {
+						stored = this.journal.append(streamId, batch, expected, condition, now(), keys);
+					}
+					catch (SubjectKeysChangedException changed) {
+						// Another instance erased a subject since its key was cached
+						// here:
+						// sealed again asking the store about each key, nothing having
+						// been
+						// written.
+						batch = serialized(events);
+						stored = write(streamId, batch, expected, condition);
+					}
 				}
-				catch (SubjectKeysChangedException changed) {
-					// Another instance erased a subject since its key was cached here:
-					// sealed again asking the store about each key, nothing having been
-					// written.
-					batch = serialized(events);
+				else {
 					stored = write(streamId, batch, expected, condition);
 				}
 			}
-			else {
+			catch (EventIdConflictException conflict) {
+				List<NewEvent> asStored = (this.serializer instanceof ProtectingSerializer)
+						? PersonalDataRetries.asStored(this.journal, streamId, batch) : null;
+				if (asStored == null) {
+					throw conflict;
+				}
+				batch = asStored;
 				stored = write(streamId, batch, expected, condition);
 			}
 		}

@@ -13,10 +13,12 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.eventstore.EventStore;
 import dev.eventstore.EventStoreException;
+import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
 import dev.eventstore.personal.PersonalDataErased;
 import dev.eventstore.personal.PersonalDataProtection;
@@ -304,6 +306,25 @@ class PostgresPersonalDataTests {
 					.isEqualTo(new CustomerRegistered("c-1", null, "[erased]"));
 				assertThat(store.readStream(PersonalDataErased.STREAM)).hasSize(1);
 			}
+		}
+	}
+
+	@Test
+	void aRetryOfAnAppendWithPersonalDataIsAnsweredWithTheStoredEventsOnEveryInstance() {
+		try (TwoInstances instances = TwoInstances.on(EmbeddedPostgresServer.freshPrefix())) {
+			NewEvent single = NewEvent.of(new CustomerRegistered("c-1", "Alice", "alice@example.org"))
+				.withId(UUID.randomUUID());
+			List<NewEvent> batch = List.of(
+					NewEvent.of(new CustomerRegistered("c-2", "Bob", "bob@example.org")).withId(UUID.randomUUID()),
+					NewEvent.of(new CustomerRegistered("c-2", "Bob B", "bob@example.org")).withId(UUID.randomUUID()));
+			instances.one().appendBatch("c-1", List.of(single), ExpectedVersion.noStream());
+			instances.one().appendBatch("c-2", batch, ExpectedVersion.noStream());
+			for (EventStore store : List.of(instances.one(), instances.other())) {
+				assertThat(store.appendBatch("c-1", List.of(single), ExpectedVersion.noStream()).isDuplicate())
+					.isTrue();
+				assertThat(store.appendBatch("c-2", batch, ExpectedVersion.noStream()).isDuplicate()).isTrue();
+			}
+			assertThat(instances.other().lastPosition()).isEqualTo(3);
 		}
 	}
 

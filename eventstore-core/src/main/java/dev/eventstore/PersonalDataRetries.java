@@ -1,0 +1,91 @@
+package dev.eventstore;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+import dev.eventstore.personal.PersonalFields;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Retries of appends holding personal data. A retry (the same events, ids and all) is
+ * sealed again with fresh random IVs, so its stored form differs from the first try's,
+ * and the journal, which compares stored forms, takes it for other events under the same
+ * ids. Where an event of the stream with the id reads as the same payload, the retry
+ * takes the stored form, and the journal then answers it as the retry it is (or with the
+ * conflict it has for other reasons: another expected version, a batch stored in part).
+ */
+final class PersonalDataRetries {
+
+	/** Stream events read at a time, from the end back, looking for the ids. */
+	private static final int PAGE = 256;
+
+	private PersonalDataRetries() {
+	}
+
+	/**
+	 * The batch with each event whose id is stored in the stream with the same type,
+	 * metadata and payload (decrypted) in its stored form; null when there is none, and
+	 * the journal's conflict stands.
+	 * @param journal the store's journal, reading typed events
+	 * @param streamId the append's stream
+	 * @param batch the append's events, serialised
+	 */
+	static @Nullable List<NewEvent> asStored(Journal journal, String streamId, List<NewEvent> batch) {
+		Map<UUID, NewEvent> personal = new HashMap<>();
+		for (NewEvent event : batch) {
+			Object payload = event.payload();
+			if (payload != null && PersonalFields.of(payload.getClass()).any()) {
+				personal.put(event.id(), event);
+			}
+		}
+		if (personal.isEmpty()) {
+			return null;
+		}
+		Map<UUID, StoredEvent> found = new HashMap<>();
+		// From the end back: a retry follows its first try closely.
+		for (long to = journal.streamVersion(streamId); to >= 1 && found.size() < personal.size(); to -= PAGE) {
+			long from = Math.max(1, to - PAGE + 1);
+			for (StoredEvent event : journal.readStream(streamId, from, (int) (to - from + 1))) {
+				if (personal.containsKey(event.id())) {
+					found.put(event.id(), event);
+				}
+			}
+		}
+		List<NewEvent> asStored = new ArrayList<>(batch.size());
+		boolean any = false;
+		for (NewEvent event : batch) {
+			StoredEvent stored = found.get(event.id());
+			if (stored != null && sameEvent(stored, event)) {
+				asStored.add(NewEvent.ofJson(stored.type(), stored.dataJson(), stored.metadata())
+					.withId(stored.id())
+					.withRevision(event.revision())
+					.withTags(event.tags().toArray(new String[0])));
+				any = true;
+			}
+			else {
+				asStored.add(event);
+			}
+		}
+		return any ? asStored : null;
+	}
+
+	private static boolean sameEvent(StoredEvent stored, NewEvent event) {
+		Object payload = Objects.requireNonNull(event.payload());
+		if (!stored.type().equals(event.type()) || !stored.metadata().equals(event.metadata())) {
+			return false;
+		}
+		try {
+			return payload.equals(stored.payload(payload.getClass()));
+		}
+		catch (RuntimeException ex) {
+			// Unreadable as the class (or no longer readable): not this event's first
+			// try.
+			return false;
+		}
+	}
+
+}
