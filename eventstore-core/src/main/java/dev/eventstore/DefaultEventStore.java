@@ -171,8 +171,8 @@ final class DefaultEventStore implements EventStore {
 				}
 			}
 			catch (EventIdConflictException conflict) {
-				List<NewEvent> asStored = (this.serializer instanceof ProtectingSerializer)
-						? PersonalDataRetries.asStored(this.journal, streamId, batch) : null;
+				List<NewEvent> asStored = (this.serializer instanceof ProtectingSerializer protecting)
+						? PersonalDataRetries.asStored(this.journal, streamId, events, batch, protecting) : null;
 				if (asStored == null) {
 					throw conflict;
 				}
@@ -247,7 +247,11 @@ final class DefaultEventStore implements EventStore {
 	private List<NewEvent> serializedEach(List<NewEvent> events) {
 		List<NewEvent> batch = new ArrayList<>(events.size());
 		for (NewEvent event : events) {
-			batch.add(event.serializedWith(this.serializer));
+			NewEvent serialized = event.serializedWith(this.serializer);
+			if (event.payload() == null && this.serializer instanceof ProtectingSerializer protecting) {
+				serialized = protecting.sealedByHand(serialized);
+			}
+			batch.add(serialized);
 		}
 		return batch;
 	}

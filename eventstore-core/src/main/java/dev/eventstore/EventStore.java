@@ -506,7 +506,7 @@ public interface EventStore extends AutoCloseable {
 				}
 			}
 			EventSerializer serializer = (this.personalData != null)
-					? new ProtectingSerializer(this.serializer, this.personalData) : this.serializer;
+					? new ProtectingSerializer(this.serializer, this.personalData, this.eventTypes) : this.serializer;
 			return DefaultEventStore.open(ReadingJournal.of(chosen, this.eventTypes, chains, serializer), this.clock,
 					this.observers, serializer);
 		}

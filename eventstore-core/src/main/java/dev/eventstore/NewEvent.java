@@ -368,6 +368,17 @@ public final class NewEvent {
 	}
 
 	/**
+	 * This event built by hand with its data's personal values sealed: the same event
+	 * with the sealed JSON as its data.
+	 */
+	NewEvent withSealedData(byte[] json) {
+		JsonBody body = JsonBody.ofSerialized(json, "Data of event '" + this.type + "'");
+		checkSize(this.type, body, this.metadata);
+		return new NewEvent(this.type, body, this.dataBy, this.metadata, this.payloadType, this.id, this.revision,
+				this.payload, this.tags);
+	}
+
+	/**
 	 * The data as stored: serialised now by the default serializer if still a payload.
 	 */
 	JsonBody body() {

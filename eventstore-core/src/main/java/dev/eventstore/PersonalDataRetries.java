@@ -4,10 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 
-import dev.eventstore.personal.PersonalFields;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,25 +30,36 @@ final class PersonalDataRetries {
 	 * the journal's conflict stands.
 	 * @param journal the store's journal, reading typed events
 	 * @param streamId the append's stream
-	 * @param batch the append's events, serialised
+	 * @param events the append's events as given
+	 * @param batch the same events serialised, in the same order
+	 * @param protecting the store's serializer
 	 */
-	static @Nullable List<NewEvent> asStored(Journal journal, String streamId, List<NewEvent> batch) {
-		Map<UUID, NewEvent> personal = new HashMap<>();
-		for (NewEvent event : batch) {
-			Object payload = event.payload();
-			if (payload != null && PersonalFields.of(payload.getClass()).any()) {
-				personal.put(event.id(), event);
+	static @Nullable List<NewEvent> asStored(Journal journal, String streamId, List<NewEvent> events,
+			List<NewEvent> batch, ProtectingSerializer protecting) {
+		Map<UUID, Object> expected = new HashMap<>();
+		for (NewEvent event : events) {
+			Class<?> type = protecting.personalClassOf(event);
+			if (type != null) {
+				Object payload = event.payload();
+				try {
+					expected.put(event.id(),
+							(payload != null) ? payload : protecting.deserialize(event.body().bytes(), type));
+				}
+				catch (RuntimeException ex) {
+					// Data built by hand that does not read as its class: compared as it
+					// is.
+				}
 			}
 		}
-		if (personal.isEmpty()) {
+		if (expected.isEmpty()) {
 			return null;
 		}
 		Map<UUID, StoredEvent> found = new HashMap<>();
 		// From the end back: a retry follows its first try closely.
-		for (long to = journal.streamVersion(streamId); to >= 1 && found.size() < personal.size(); to -= PAGE) {
+		for (long to = journal.streamVersion(streamId); to >= 1 && found.size() < expected.size(); to -= PAGE) {
 			long from = Math.max(1, to - PAGE + 1);
 			for (StoredEvent event : journal.readStream(streamId, from, (int) (to - from + 1))) {
-				if (personal.containsKey(event.id())) {
+				if (expected.containsKey(event.id())) {
 					found.put(event.id(), event);
 				}
 			}
@@ -59,7 +68,7 @@ final class PersonalDataRetries {
 		boolean any = false;
 		for (NewEvent event : batch) {
 			StoredEvent stored = found.get(event.id());
-			if (stored != null && sameEvent(stored, event)) {
+			if (stored != null && sameEvent(stored, event, expected.get(event.id()))) {
 				asStored.add(NewEvent.ofJson(stored.type(), stored.dataJson(), stored.metadata())
 					.withId(stored.id())
 					.withRevision(event.revision())
@@ -73,8 +82,7 @@ final class PersonalDataRetries {
 		return any ? asStored : null;
 	}
 
-	private static boolean sameEvent(StoredEvent stored, NewEvent event) {
-		Object payload = Objects.requireNonNull(event.payload());
+	private static boolean sameEvent(StoredEvent stored, NewEvent event, Object payload) {
 		if (!stored.type().equals(event.type()) || !stored.metadata().equals(event.metadata())) {
 			return false;
 		}

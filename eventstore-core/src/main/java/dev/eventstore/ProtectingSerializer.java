@@ -8,6 +8,7 @@ import dev.eventstore.internal.JsonData;
 import dev.eventstore.personal.PersonalDataProtection;
 import dev.eventstore.personal.PersonalFields;
 import dev.eventstore.serialization.EventSerializer;
+import dev.eventstore.types.EventTypes;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -25,9 +26,15 @@ final class ProtectingSerializer implements EventSerializer {
 
 	private final PersonalDataProtection protection;
 
-	ProtectingSerializer(EventSerializer delegate, PersonalDataProtection protection) {
+	/**
+	 * The registered types: hand-built data of a type with personal components is sealed.
+	 */
+	private final EventTypes types;
+
+	ProtectingSerializer(EventSerializer delegate, PersonalDataProtection protection, EventTypes types) {
 		this.delegate = delegate;
 		this.protection = protection;
+		this.types = types;
 	}
 
 	PersonalDataProtection protection() {
@@ -48,6 +55,39 @@ final class ProtectingSerializer implements EventSerializer {
 			throw new EventStoreException("Cannot encrypt the personal data of event " + eventId + " ("
 					+ payload.getClass().getName() + "): " + ex.getMessage() + "; nothing was stored", ex);
 		}
+	}
+
+	/**
+	 * An event built by hand (a map, or JSON) with the personal values its type's class
+	 * declares sealed, as a payload's are; the event itself when its type has none.
+	 * @throws IllegalArgumentException if a personal value has no subject id
+	 */
+	NewEvent sealedByHand(NewEvent event) {
+		Class<?> type = personalClassOf(event);
+		if (type == null) {
+			return event;
+		}
+		PersonalFields fields = PersonalFields.of(type);
+		byte[] json = event.body().bytes();
+		byte[] sealed;
+		try {
+			sealed = this.protection.encryptJson(json, fields, event.id());
+		}
+		catch (IllegalStateException | UncheckedIOException ex) {
+			throw new EventStoreException("Cannot encrypt the personal data of event " + event.id() + " ("
+					+ type.getName() + "): " + ex.getMessage() + "; nothing was stored", ex);
+		}
+		return (sealed == json) ? event : event.withSealedData(sealed);
+	}
+
+	/**
+	 * The class whose personal components an event's data holds: its payload's, or for
+	 * data built by hand its type's registered class; null when it holds none.
+	 */
+	@Nullable Class<?> personalClassOf(NewEvent event) {
+		Object payload = event.payload();
+		Class<?> type = (payload != null) ? payload.getClass() : this.types.classFor(event.type()).orElse(null);
+		return (type != null && PersonalFields.of(type).any()) ? type : null;
 	}
 
 	/**

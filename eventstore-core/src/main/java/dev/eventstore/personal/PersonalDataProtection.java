@@ -203,6 +203,50 @@ public final class PersonalDataProtection {
 	}
 
 	/**
+	 * Data built by hand (a map, or JSON) for a type whose class has personal components,
+	 * with each personal value sealed as a payload's would be: under the key of the
+	 * subject the data's subject component names. A value that is an envelope already
+	 * (data copied from a stored event) is left as it is. For the store, at append:
+	 * without it the values would be stored in plain text, and no erasure would reach
+	 * them.
+	 * @param json the data, UTF-8
+	 * @param fields the type's class's personal components
+	 * @param eventId the event's id
+	 * @return the JSON to store: the same array when nothing needed sealing
+	 * @throws IllegalArgumentException if a personal value's subject id is missing,
+	 * empty, or neither text nor a whole number
+	 */
+	public byte[] encryptJson(byte[] json, PersonalFields fields, UUID eventId) {
+		if (!(JsonData.TREES.readTree(json) instanceof ObjectNode tree)) {
+			return json;
+		}
+		boolean sealed = false;
+		for (PersonalFields.Field field : fields.fields()) {
+			JsonNode value = tree.get(field.json());
+			if (value == null || value.isNull()
+					|| (value.isString() && value.stringValue().startsWith(ENVELOPE_PREFIX))) {
+				continue;
+			}
+			JsonNode subject = tree.get(field.subjectJson());
+			String id = (subject == null || subject.isNull()) ? null
+					: subject.isString() ? subject.stringValue() : subject.isIntegralNumber() ? subject.toString() : "";
+			if (id == null || id.isEmpty()) {
+				throw new IllegalArgumentException("The personal value '" + field.json() + "' of an event of "
+						+ fields.type().getName() + " built by hand has "
+						+ ((id == null) ? "no subject id ('" + field.subjectJson() + "' is missing or null)"
+								: "a subject id '" + field.subjectJson() + "' that is empty or neither text nor a "
+										+ "whole number")
+						+ ": personal data needs the id of the person it belongs to (one that can be erased)");
+			}
+			byte[] plain = value.toString().getBytes(StandardCharsets.UTF_8);
+			tree.put(field.json(),
+					new String(envelope(id, plain, Envelopes.aad(eventId, field.json())), StandardCharsets.US_ASCII));
+			sealed = true;
+		}
+		return sealed ? JsonData.TREES.writeValueAsBytes(tree) : json;
+	}
+
+	/**
 	 * The payload written by the serializer with its personal values sealed where they
 	 * are written ({@link EnvelopeWriters}), or null when they were not all written
 	 * through those writers (a serializer of the mapper's own for the class, say): the

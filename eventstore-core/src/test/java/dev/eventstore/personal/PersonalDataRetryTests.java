@@ -2,6 +2,7 @@ package dev.eventstore.personal;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.eventstore.AppendResult;
@@ -64,6 +65,15 @@ class PersonalDataRetryTests {
 			assertThat(store.lastPosition()).as("nothing written by the retries").isEqualTo(4);
 			assertThat(retriedBatch.get(1).payload())
 				.isEqualTo(new CartCheckedOut("cart-2", "c-1", "Bob B", "Bob B@example.org"));
+
+			NewEvent byHand = NewEvent
+				.of("CartCheckedOut", Map.of("cartId", "cart-4", "customerId", "c-1", "name", "Di", "email", "d@e"))
+				.withId(UUID.randomUUID());
+			long position = store.append("cart-4", byHand).position();
+			AppendResult retriedByHand = store.appendBatch("cart-4", List.of(byHand), ExpectedVersion.any());
+			assertThat(retriedByHand.isDuplicate()).as("data built by hand, sealed again").isTrue();
+			assertThat(retriedByHand.get(0).position()).isEqualTo(position);
+			assertThat(store.lastPosition()).isEqualTo(5);
 		}
 	}
 
