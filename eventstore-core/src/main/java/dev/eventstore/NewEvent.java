@@ -353,6 +353,9 @@ public final class NewEvent {
 			return this;
 		}
 		String what = "Data of event '" + this.type + "'";
+		if (!(serializer instanceof ProtectingSerializer)) {
+			refuseUnprotectedPersonalData();
+		}
 		byte[] json;
 		try {
 			json = (serializer instanceof ProtectingSerializer protecting) ? protecting.serialize(this.payload, this.id)
@@ -365,6 +368,18 @@ public final class NewEvent {
 		checkSize(this.type, body, this.metadata);
 		return new NewEvent(this.type, body, serializer, this.metadata, this.payloadType, this.id, this.revision,
 				this.payload, this.tags);
+	}
+
+	/**
+	 * Refuses to write a payload holding personal values in plain text: only a store with
+	 * personal-data protection writes it, encrypted.
+	 */
+	private void refuseUnprotectedPersonalData() {
+		if (this.payload != null && PersonalFields.of(this.payload.getClass()).anyValue(this.payload)) {
+			throw new IllegalStateException("Event '" + this.type + "' holds personal data ("
+					+ this.payload.getClass().getName() + " has @PersonalData components): it is only written "
+					+ "encrypted, by a store with personal-data protection (EventStore.builder().personalData(...))");
+		}
 	}
 
 	/**
@@ -384,11 +399,7 @@ public final class NewEvent {
 	JsonBody body() {
 		JsonBody body = this.data;
 		if (body == null) {
-			if (this.payload != null && PersonalFields.of(this.payload.getClass()).anyValue(this.payload)) {
-				throw new IllegalStateException("Event '" + this.type + "' holds personal data ("
-						+ this.payload.getClass().getName() + " has @PersonalData components): it is only written "
-						+ "encrypted, by a store with personal-data protection (EventStore.builder().personalData(...))");
-			}
+			refuseUnprotectedPersonalData();
 			body = this.defaultData;
 			if (body == null) {
 				body = Objects.requireNonNull(serializedWith(JacksonEventSerializer.defaults()).data);

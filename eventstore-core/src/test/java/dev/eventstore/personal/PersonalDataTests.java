@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -281,9 +282,16 @@ class PersonalDataTests {
 		}
 	}
 
-	@Test
-	void aStoreWithoutProtectionRefusesPersonalDataAndWritesNothing() {
-		try (EventStore store = EventStore.builder().persistPath(journal()).build()) {
+	@ParameterizedTest(name = "a mapper of the application's: {0}")
+	@ValueSource(booleans = { false, true })
+	void aStoreWithoutProtectionRefusesPersonalDataAndWritesNothing(boolean ownMapper) {
+		EventStore.Builder builder = EventStore.builder().persistPath(journal());
+		if (ownMapper) {
+			// The Spring Boot starter's way: a mapper of the application's, not the
+			// default.
+			builder.jsonMapper(JsonMapper.builder().build());
+		}
+		try (EventStore store = builder.build()) {
 			assertThatIllegalStateException().isThrownBy(() -> store.append("cart-1", NewEvent.of(checkout(1))))
 				.withMessageContaining("personal data")
 				.withMessageContaining(CartCheckedOut.class.getName())
@@ -376,7 +384,7 @@ class PersonalDataTests {
 	void anEnvelopeCopiedToAnotherEventDoesNotDecryptAndTheReadNamesTheEvent() {
 		try (EventStore store = open()) {
 			StoredEvent original = store.append("cart-1", NewEvent.of(checkout(1)));
-			byte[] copied = tools.jackson.databind.json.JsonMapper.shared().writeValueAsBytes(original.data());
+			byte[] copied = JsonMapper.shared().writeValueAsBytes(original.data());
 			StoredEvent copy = store.append("cart-copy", NewEvent.ofJson("CartCheckedOut", copied, null));
 			assertThatExceptionOfType(EventStoreException.class).isThrownBy(() -> copy.payload(CartCheckedOut.class))
 				.withMessageContaining("position " + copy.position())

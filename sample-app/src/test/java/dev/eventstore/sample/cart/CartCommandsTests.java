@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.sample.cart.CartEvents.CartCheckedOut;
+import dev.eventstore.sample.cart.CartEvents.Customer;
 import dev.eventstore.sample.cart.CartEvents.ItemAdded;
 import dev.eventstore.sample.cart.CartEvents.ItemRemoved;
 import dev.eventstore.sample.cart.CartEvents.Line;
@@ -55,6 +56,19 @@ class CartCommandsTests {
 			.given("cart-full", new ItemAdded("apple", 2), new ItemAdded("pear", 1), new ItemAdded("apple", 1))
 			.when(() -> this.carts.checkout("full", null))
 			.thenAppended("cart-full", new CartCheckedOut(List.of(new Line("apple", 3), new Line("pear", 1))));
+	}
+
+	@Test
+	void checkingOutForACustomerRecordsTheirPersonalDataAndTheirErasureReplacesIt() {
+		CommandScenario.on(this.store)
+			.given("cart-bought", new ItemAdded("apple", 1))
+			.when(() -> this.carts.checkout("bought", null, new Customer("customer-7", "Ada", "ada@example.org")))
+			.thenAppended("cart-bought",
+					new CartCheckedOut(List.of(new Line("apple", 1)), "customer-7", "Ada", "ada@example.org"));
+		assertThat(this.store.readStream("cart-bought").get(1).data().get("name").toString()).startsWith("pd1:");
+		assertThat(this.store.erasePersonalData("customer-7")).isTrue();
+		assertThat(this.store.readStream("cart-bought").get(1).payload())
+			.isEqualTo(new CartCheckedOut(List.of(new Line("apple", 1)), "customer-7", null, "[erased]"));
 	}
 
 	@Test
