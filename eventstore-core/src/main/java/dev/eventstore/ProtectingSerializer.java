@@ -60,12 +60,21 @@ final class ProtectingSerializer implements EventSerializer {
 	/**
 	 * An event built by hand (a map, or JSON) with the personal values its type's class
 	 * declares sealed, as a payload's are; the event itself when its type has none.
-	 * @throws IllegalArgumentException if a personal value has no subject id
+	 * @throws IllegalArgumentException if a personal value has no subject id, or the data
+	 * is of another revision than the class
 	 */
 	NewEvent sealedByHand(NewEvent event) {
 		Class<?> type = personalClassOf(event);
 		if (type == null) {
 			return event;
+		}
+		int revision = this.types.revisionOf(event.type());
+		if (event.revision() != revision) {
+			// Which fields hold personal data is known for the class's revision only.
+			throw new IllegalArgumentException("Event '" + event.type() + "' built by hand is of revision "
+					+ event.revision() + ", but " + type.getName() + ", whose @PersonalData components say which of "
+					+ "its values to encrypt, is of revision " + revision + ": append a " + type.getSimpleName()
+					+ " payload, or data in revision " + revision + "'s shape (withRevision(" + revision + "))");
 		}
 		PersonalFields fields = PersonalFields.of(type);
 		byte[] json = event.body().bytes();

@@ -77,6 +77,12 @@ class HandBuiltPersonalDataTests {
 						NewEvent.of("CartCheckedOut",
 								Map.of("cartId", "cart-1", "customerId", Map.of("id", 1), "name", "Ada"))))
 				.withMessageContaining("neither text nor a whole number");
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> store.append("cart-1",
+						NewEvent.of("CartCheckedOut", Map.of("cartId", "cart-1", "customerId", "c-1", "name", "Ada"))
+							.withRevision(2)))
+				.withMessageContaining("revision 2")
+				.withMessageContaining("of revision 1");
 			assertThat(store.lastPosition()).isZero();
 			assertThat(journal()).doesNotContain("Ada");
 		}
