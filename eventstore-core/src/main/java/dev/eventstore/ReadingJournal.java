@@ -118,17 +118,13 @@ final class ReadingJournal implements Journal {
 
 	@Override
 	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected, Instant timestamp) {
-		AppendResult result = this.journal.append(streamId, events, expected, timestamp);
-		List<StoredEvent> read = read(result);
-		return result.isDuplicate() ? AppendResult.duplicate(read) : AppendResult.stored(read);
+		return read(this.journal.append(streamId, events, expected, timestamp));
 	}
 
 	@Override
 	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
 			AppendCondition condition, Instant timestamp) {
-		AppendResult result = this.journal.append(streamId, events, expected, condition, timestamp);
-		List<StoredEvent> read = read(result);
-		return result.isDuplicate() ? AppendResult.duplicate(read) : AppendResult.stored(read);
+		return read(this.journal.append(streamId, events, expected, condition, timestamp));
 	}
 
 	@Override
@@ -144,8 +140,12 @@ final class ReadingJournal implements Journal {
 	@Override
 	public AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
 			@Nullable AppendCondition condition, Instant timestamp, SubjectKeysUsed keys) {
-		AppendResult result = this.journal.append(streamId, events, expected, condition, timestamp, keys);
-		List<StoredEvent> read = read(result);
+		return read(this.journal.append(streamId, events, expected, condition, timestamp, keys));
+	}
+
+	/** What an append stored, as readers see it: a retry stays a retry. */
+	private AppendResult read(AppendResult result) {
+		List<StoredEvent> read = read((List<StoredEvent>) result);
 		return result.isDuplicate() ? AppendResult.duplicate(read) : AppendResult.stored(read);
 	}
 
