@@ -70,13 +70,13 @@ final class PostgresImport {
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try {
-				List<PostgresAppends.Outcome> outcomes = this.appends.callAppend(connection, requests);
+				List<AppendFunctions.Outcome> outcomes = this.appends.functions().call(connection, requests);
 				if (outcomes == null) {
 					throw new EventStoreException("Cannot import positions " + events.get(0).position() + " to "
 							+ events.get(events.size() - 1).position() + " into " + this.location
 							+ ": some of their ids are stored already; import into a journal without them");
 				}
-				for (PostgresAppends.Outcome outcome : outcomes) {
+				for (AppendFunctions.Outcome outcome : outcomes) {
 					StoredEvent first = firsts.get(outcome.request() - 1);
 					if (outcome.firstPosition() == null || outcome.firstPosition() != first.position()) {
 						throw new EventStoreException("Cannot import the event at position " + first.position()

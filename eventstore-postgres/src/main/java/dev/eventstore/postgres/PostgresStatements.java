@@ -80,7 +80,7 @@ final class PostgresStatements {
 	 * the requests were sealed with them: erased since, or replaced.
 	 */
 	List<String> changedKeys(Connection connection, List<PostgresAppends.Request> requests) throws SQLException {
-		PostgresAppends.SubjectKeysArrays keys = PostgresAppends.SubjectKeysArrays.of(requests);
+		AppendFunctions.SubjectKeysArrays keys = AppendFunctions.SubjectKeysArrays.of(requests);
 		if (keys == null) {
 			return List.of();
 		}
