@@ -63,10 +63,12 @@ final class Observers {
 		try {
 			subscriber.accept(event);
 		}
-		catch (RuntimeException | Error ex) {
-			if (ex instanceof VirtualMachineError) {
-				throw ex;
+		catch (RuntimeException | Error thrown) {
+			if (thrown instanceof VirtualMachineError) {
+				throw thrown;
 			}
+			// What it says of the event's personal values stays out of the log.
+			Throwable ex = event.redaction().apply(thrown);
 			logger.log(Level.WARNING,
 					"Subscriber " + subscriber + " failed on event at position " + event.position() + " ('"
 							+ event.type() + "' in stream '" + event.streamId() + "'); the event counts as delivered",

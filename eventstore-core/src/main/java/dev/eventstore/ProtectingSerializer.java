@@ -1,17 +1,22 @@
 package dev.eventstore;
 
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 import dev.eventstore.internal.JsonData;
+import dev.eventstore.internal.Texts;
 import dev.eventstore.personal.PersonalDataProtection;
 import dev.eventstore.personal.PersonalFields;
+import dev.eventstore.personal.Redaction;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.types.EventTypes;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -140,6 +145,74 @@ final class ProtectingSerializer implements EventSerializer {
 					+ event.id() + ", '" + event.type() + "' in stream '" + event.streamId() + "') cannot be read: "
 					+ ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * The personal values decrypted data holds, to withhold from texts about its event:
+	 * each personal component's text, or its number's or nested values' texts.
+	 */
+	Redaction redaction(Revealed revealed) {
+		JsonNode tree;
+		try {
+			tree = JsonData.TREES.readTree(revealed.json());
+		}
+		catch (JacksonException ex) {
+			return Redaction.none();
+		}
+		List<String> values = new ArrayList<>();
+		for (PersonalFields.Field field : PersonalFields.of(revealed.type()).fields()) {
+			collect(tree.get(field.json()), values);
+		}
+		return Redaction.of(values);
+	}
+
+	private static void collect(@Nullable JsonNode node, List<String> values) {
+		if (node == null) {
+			return;
+		}
+		if (node.isString()) {
+			values.add(node.asString());
+		}
+		else if (node.isNumber()) {
+			values.add(node.asString());
+		}
+		else if (node.isContainer()) {
+			for (JsonNode element : node.values()) {
+				collect(element, values);
+			}
+		}
+	}
+
+	/**
+	 * The exception saying why decrypted data does not fit a class, withholding its
+	 * personal values: a personal component that does not read as its type is named, not
+	 * quoted, and the parser's exception is dropped (it quotes a long value cut short,
+	 * which no redaction would find); another problem is told, and kept as the cause,
+	 * with the values redacted.
+	 * @param whose the message's start, naming the event and the class
+	 */
+	IllegalArgumentException unfit(Revealed revealed, String whose, RuntimeException failure) {
+		JacksonException parsing = null;
+		for (Throwable cause = failure; cause != null && parsing == null; cause = cause.getCause()) {
+			if (cause instanceof JacksonException jackson) {
+				parsing = jackson;
+			}
+		}
+		if (parsing != null && !parsing.getPath().isEmpty()) {
+			String property = parsing.getPath().get(0).getPropertyName();
+			for (PersonalFields.Field field : PersonalFields.of(revealed.type()).fields()) {
+				if (field.json().equals(property)) {
+					Class<?> target = (parsing instanceof MismatchedInputException mismatch) ? mismatch.getTargetType()
+							: null;
+					return new IllegalArgumentException(whose + "its personal value '" + field.name()
+							+ "' does not read as " + ((target != null) ? target.getName() : "the component's type")
+							+ " (the value is withheld)");
+				}
+			}
+		}
+		Redaction redaction = redaction(revealed);
+		return new IllegalArgumentException(whose + redaction.apply(Texts.firstLine(failure.getMessage())),
+				redaction.apply(failure));
 	}
 
 	@Override

@@ -18,6 +18,7 @@ import dev.eventstore.internal.JsonData;
 import dev.eventstore.internal.Tags;
 import dev.eventstore.internal.Texts;
 import dev.eventstore.personal.PersonalFields;
+import dev.eventstore.personal.Redaction;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.serialization.JacksonEventSerializer;
 import dev.eventstore.types.EventTypes;
@@ -427,32 +428,17 @@ public final class StoredEvent {
 		if (last != null && last.getClass() == type) {
 			return type.cast(last);
 		}
+		if (this.serializer instanceof ProtectingSerializer protecting && PersonalFields.of(type).any()) {
+			return revealedPayload(protecting, type);
+		}
 		JsonBody json = this.body.json;
 		T decoded;
 		try {
-			if (this.serializer instanceof ProtectingSerializer protecting && PersonalFields.of(type).any()) {
-				// Never kept on the view: once its subject is erased, no view of the
-				// event
-				// gives it again. The decrypted data is kept on the shared body while
-				// servable.
-				ProtectingSerializer.Revealed kept = this.body.revealed;
-				JsonBody upcastFrom = this.body.upcastFrom;
-				ProtectingSerializer.Revealed revealed = protecting.revealed(kept, type, this,
-						(json != null) ? json.bytes() : null, this::tree,
-						(upcastFrom != null) ? upcastFrom.bytes() : null);
-				if (revealed != kept) {
-					this.body.revealed = revealed;
-				}
-				return this.serializer.deserialize(revealed.json(), type);
-			}
 			decoded = (json != null) ? this.serializer.deserialize(json.bytes(), type)
 					: this.serializer.deserialize(Objects.requireNonNull(this.body.tree), type);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
-			throw new IllegalArgumentException(
-					"Event at position " + this.position + " ('" + this.type + "' in stream '" + this.streamId
-							+ "') does not fit " + type.getName() + ": " + Texts.firstLine(ex.getMessage()),
-					ex);
+			throw new IllegalArgumentException(doesNotFit(type) + Texts.firstLine(ex.getMessage()), ex);
 		}
 		this.payload = decoded;
 		return decoded;
@@ -491,6 +477,49 @@ public final class StoredEvent {
 				+ ", type=" + this.type + ", revision=" + this.revision + ", data=" + data() + ", metadata="
 				+ this.metadata + ", timestamp=" + this.timestamp + ", id=" + this.id
 				+ (this.tags.isEmpty() ? "" : ", tags=" + this.tags) + "]";
+	}
+
+	/**
+	 * The payload of a class with personal components, decrypted. Never kept on the view:
+	 * once its subject is erased, no view of the event gives it again. The decrypted data
+	 * is kept on the shared body while servable.
+	 */
+	private <T> T revealedPayload(ProtectingSerializer protecting, Class<T> type) {
+		JsonBody json = this.body.json;
+		ProtectingSerializer.Revealed kept = this.body.revealed;
+		JsonBody upcastFrom = this.body.upcastFrom;
+		ProtectingSerializer.Revealed revealed = protecting.revealed(kept, type, this,
+				(json != null) ? json.bytes() : null, this::tree, (upcastFrom != null) ? upcastFrom.bytes() : null);
+		if (revealed != kept) {
+			this.body.revealed = revealed;
+		}
+		try {
+			return this.serializer.deserialize(revealed.json(), type);
+		}
+		catch (JacksonException | IllegalArgumentException ex) {
+			// The parser's message quotes the value it choked on, decrypted: withheld, as
+			// this exception is logged, shown and stored with parked events.
+			throw protecting.unfit(revealed, doesNotFit(type), ex);
+		}
+	}
+
+	private String doesNotFit(Class<?> type) {
+		return "Event at position " + this.position + " ('" + this.type + "' in stream '" + this.streamId
+				+ "') does not fit " + type.getName() + ": ";
+	}
+
+	/**
+	 * What to keep out of a text about this event: the personal values a read of its
+	 * payload decrypted, while the event keeps them (until an erasure). A handler's
+	 * exception may quote them; a processor withholds them before it logs the failure or
+	 * stores it with a parked event, where no erasure would reach them.
+	 * @return the values to withhold, none when nothing was decrypted
+	 * @since 0.2.0
+	 */
+	public Redaction redaction() {
+		ProtectingSerializer.Revealed revealed = this.body.revealed;
+		return (revealed != null && this.serializer instanceof ProtectingSerializer protecting)
+				? protecting.redaction(revealed) : Redaction.none();
 	}
 
 	/**

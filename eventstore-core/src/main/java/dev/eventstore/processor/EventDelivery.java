@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 import dev.eventstore.StoredEvent;
+import dev.eventstore.personal.Redaction;
 
 /**
  * Hands one event to a processor's handler: in a transaction with its checkpoint when the
@@ -69,8 +70,12 @@ final class EventDelivery {
 				if (this.progress.closed && Thread.currentThread().isInterrupted()) {
 					return false;
 				}
-				this.config.observer().handlerFailed(this.config.name(), event, attempt, thrown);
-				String error = ProcessorFailure.describe(thrown);
+				// What it says of the event's personal values stays out of logs and
+				// stores.
+				Redaction redaction = event.redaction();
+				Throwable shown = redaction.apply(thrown);
+				this.config.observer().handlerFailed(this.config.name(), event, attempt, shown);
+				String error = ProcessorFailure.describe(thrown, redaction);
 				this.progress.lastError = error;
 				if (attempt >= retry.maxAttempts()) {
 					if (this.config.exhausted() == RetriesExhausted.PARK) {
@@ -86,7 +91,7 @@ final class EventDelivery {
 				logger.log(
 						Level.WARNING, "Processor " + this.config.label() + " failed on position " + event.position()
 								+ " (attempt " + attempt + " of " + retry.maxAttempts() + "); retrying in " + delay,
-						thrown);
+						shown);
 				this.progress.sleep(delay.toNanos());
 				if (this.progress.closed) {
 					return false;

@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 import dev.eventstore.StoredEvent;
+import dev.eventstore.personal.Redaction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -237,8 +238,10 @@ final class ParkedStreams {
 			if (thrown instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
-			String error = ProcessorFailure.describe(thrown);
-			this.config.observer().handlerFailed(this.config.name(), event, parked.attempts() + 1, thrown);
+			Redaction redaction = event.redaction();
+			String error = ProcessorFailure.describe(thrown, redaction);
+			this.config.observer()
+				.handlerFailed(this.config.name(), event, parked.attempts() + 1, redaction.apply(thrown));
 			ParkedEvent failed = new ParkedEvent(parked.position(), parked.streamId(), parked.type(),
 					parked.attempts() + 1, error, Instant.now());
 			this.config.checkpoints().park(this.config.key(), failed);

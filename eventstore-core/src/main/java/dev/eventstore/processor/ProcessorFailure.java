@@ -2,6 +2,7 @@ package dev.eventstore.processor;
 
 import java.time.Instant;
 
+import dev.eventstore.personal.Redaction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,7 +30,15 @@ public record ProcessorFailure(long position, @Nullable String streamId, @Nullab
 	}
 
 	static String describe(Throwable failure) {
-		String message = failure.getMessage();
+		return describe(failure, Redaction.none());
+	}
+
+	/**
+	 * The failure's class and message, without the personal values of the event it failed
+	 * on: an error is logged, shown by endpoints and stored with parked events.
+	 */
+	static String describe(Throwable failure, Redaction redaction) {
+		String message = redaction.apply(failure.getMessage());
 		return failure.getClass().getName() + ((message != null) ? ": " + message : "");
 	}
 

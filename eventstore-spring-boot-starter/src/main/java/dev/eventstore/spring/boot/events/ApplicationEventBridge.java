@@ -174,7 +174,9 @@ public final class ApplicationEventBridge implements SmartLifecycle {
 		}
 	}
 
-	private void report(StoredEvent event, Throwable failure) {
+	private void report(StoredEvent event, Throwable thrown) {
+		// What it says of the event's personal values stays out of the log.
+		Throwable failure = event.redaction().apply(thrown);
 		logger.warn(
 				"Listener failed on stored event at position " + event.position() + " ('" + event.type()
 						+ "' in stream '" + event.streamId() + "'); the append stands and other listeners still run",

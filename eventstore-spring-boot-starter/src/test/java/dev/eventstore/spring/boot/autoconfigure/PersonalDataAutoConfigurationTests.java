@@ -28,6 +28,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.event.EventListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -151,6 +152,32 @@ class PersonalDataAutoConfigurationTests {
 			store.append("customer-1", NewEvent.of(new CustomerRegistered("c-1", "alice@example.org")));
 			assertThat(protection.keyStore().size()).isEqualTo(1);
 		});
+	}
+
+	@Test
+	void aListenersFailureIsLoggedWithoutTheEventsPersonalValues(CapturedOutput output) {
+		this.contextRunner.withBean(MailingListener.class)
+			.withPropertyValues("eventstore.personal-data.master-key=" + MASTER_KEY)
+			.run((context) -> {
+				EventStore store = context.getBean(EventStore.class);
+				store.append("customer-1", NewEvent.of(new CustomerRegistered("c-1", "alice@example.org")));
+				assertThat(context.getBean(MailingListener.class).heard).isEqualTo(1);
+			});
+		assertThat(output).contains("Listener failed on stored event at position 1")
+			.contains("java.lang.IllegalStateException: no mailbox for [personal data]")
+			.doesNotContain("alice@example.org");
+	}
+
+	static class MailingListener {
+
+		int heard;
+
+		@EventListener
+		void on(CustomerRegistered registered) {
+			this.heard++;
+			throw new IllegalStateException("no mailbox for " + registered.email());
+		}
+
 	}
 
 }

@@ -1,0 +1,147 @@
+package dev.eventstore.personal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Personal values to keep out of a text about an event: a handler's exception that quotes
+ * the customer's name, say, before it is logged, shown by an endpoint or stored with a
+ * parked event, where no erasure would reach it. Each value is replaced by
+ * {@value #MARK}; values of one character are left alone (replacing them would garble the
+ * text and they identify no one). Immutable and thread-safe.
+ *
+ * @since 0.2.0
+ */
+public final class Redaction {
+
+	/** What a withheld value reads as. */
+	public static final String MARK = "[personal data]";
+
+	private static final Redaction NONE = new Redaction(List.of());
+
+	/** Causes followed at most, in case a chain loops through a custom cause. */
+	private static final int MAX_CAUSES = 32;
+
+	/** Longest first, so that a value holding another is replaced whole. */
+	private final List<String> values;
+
+	private Redaction(List<String> values) {
+		this.values = values;
+	}
+
+	/** A redaction that withholds nothing. */
+	public static Redaction none() {
+		return NONE;
+	}
+
+	/**
+	 * A redaction of these values.
+	 * @param values the values, as they would appear in a text
+	 * @return the redaction
+	 */
+	public static Redaction of(Collection<String> values) {
+		List<String> kept = new ArrayList<>();
+		for (String value : values) {
+			if (value.length() > 1 && !kept.contains(value)) {
+				kept.add(value);
+			}
+		}
+		if (kept.isEmpty()) {
+			return NONE;
+		}
+		kept.sort(Comparator.comparingInt(String::length).reversed());
+		return new Redaction(List.copyOf(kept));
+	}
+
+	/** Whether it withholds nothing. */
+	public boolean isEmpty() {
+		return this.values.isEmpty();
+	}
+
+	/**
+	 * A text with each value replaced.
+	 * @param text the text, or null
+	 * @return the text without the values; null for null
+	 */
+	public @Nullable String apply(@Nullable String text) {
+		if (text == null || this.values.isEmpty()) {
+			return text;
+		}
+		String redacted = text;
+		for (String value : this.values) {
+			redacted = redacted.replace(value, MARK);
+		}
+		return redacted;
+	}
+
+	/**
+	 * A failure to log or show in place of one that may quote the values: the same one
+	 * when none of its messages (its causes' included) does, else a copy whose messages
+	 * withhold them. The copy reads as the original's class and message, keeps each stack
+	 * trace, and is unchecked.
+	 * @param failure the failure
+	 * @return it, or its redacted copy
+	 */
+	public Throwable apply(Throwable failure) {
+		if (this.values.isEmpty() || !quotes(failure)) {
+			return failure;
+		}
+		return copy(failure, Collections.newSetFromMap(new IdentityHashMap<>()));
+	}
+
+	private boolean quotes(Throwable failure) {
+		Throwable current = failure;
+		for (int depth = 0; current != null && depth < MAX_CAUSES; depth++) {
+			String message = current.getMessage();
+			if (message != null && !message.equals(apply(message))) {
+				return true;
+			}
+			current = current.getCause();
+		}
+		return false;
+	}
+
+	private Throwable copy(Throwable failure, Set<Throwable> seen) {
+		seen.add(failure);
+		Throwable cause = failure.getCause();
+		Throwable copiedCause = (cause != null && seen.size() < MAX_CAUSES && !seen.contains(cause)) ? copy(cause, seen)
+				: null;
+		return new Redacted(failure.getClass().getName(), apply(failure.getMessage()), failure.getStackTrace(),
+				copiedCause);
+	}
+
+	@Override
+	public String toString() {
+		return "Redaction[" + this.values.size() + " values]";
+	}
+
+	/** A failure's copy with its message redacted; prints as the original's class. */
+	private static final class Redacted extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		private final String originalClass;
+
+		Redacted(String originalClass, @Nullable String message, StackTraceElement[] stackTrace,
+				@Nullable Throwable cause) {
+			super(message, cause, false, true);
+			this.originalClass = originalClass;
+			setStackTrace(stackTrace);
+		}
+
+		@Override
+		public String toString() {
+			String message = getLocalizedMessage();
+			return this.originalClass + ((message != null) ? ": " + message : "");
+		}
+
+	}
+
+}
