@@ -495,8 +495,17 @@ public final class NewEvent {
 	@Override
 	public String toString() {
 		return "NewEvent[type=" + this.type + ", id=" + this.id + ", revision=" + this.revision + ", data="
-				+ ((this.data != null) ? this.data.text() : this.payload) + ", metadata=" + this.metadata.text()
-				+ (this.tags.isEmpty() ? "" : ", tags=" + this.tags) + "]";
+				+ ((this.data != null) ? this.data.text() : describe(this.payload)) + ", metadata="
+				+ this.metadata.text() + (this.tags.isEmpty() ? "" : ", tags=" + this.tags) + "]";
+	}
+
+	/** A payload as text, its personal values withheld: an event's text may be logged. */
+	private static String describe(@Nullable Object payload) {
+		if (payload == null) {
+			return "null";
+		}
+		PersonalFields fields = PersonalFields.of(payload.getClass());
+		return fields.any() ? fields.describe(payload) : payload.toString();
 	}
 
 	static String requireText(@Nullable String value, String what) {

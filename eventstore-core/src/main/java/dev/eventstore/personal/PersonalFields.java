@@ -72,6 +72,46 @@ public record PersonalFields(Class<?> type, List<Field> fields) {
 	}
 
 	/**
+	 * A payload as its record's {@code toString()} would read, each personal value shown
+	 * as {@value Redaction#MARK} (null ones as {@code null}): for texts about an event
+	 * that is not yet stored, which may be logged.
+	 * @param payload a payload of this class
+	 * @return the text
+	 */
+	public String describe(Object payload) {
+		StringBuilder text = new StringBuilder(this.type.getSimpleName()).append('[');
+		RecordComponent[] components = this.type.getRecordComponents();
+		for (int i = 0; i < components.length; i++) {
+			RecordComponent component = components[i];
+			text.append((i > 0) ? ", " : "").append(component.getName()).append('=');
+			Field personal = null;
+			for (Field field : this.fields) {
+				if (field.name().equals(component.getName())) {
+					personal = field;
+				}
+			}
+			if (personal != null) {
+				text.append((personal.value(payload) != null) ? Redaction.MARK : "null");
+			}
+			else {
+				Method accessor = component.getAccessor();
+				accessor.setAccessible(true);
+				text.append(componentValue(accessor, payload));
+			}
+		}
+		return text.append(']').toString();
+	}
+
+	private static @Nullable Object componentValue(Method accessor, Object payload) {
+		try {
+			return accessor.invoke(payload);
+		}
+		catch (IllegalAccessException | InvocationTargetException ex) {
+			return "?";
+		}
+	}
+
+	/**
 	 * One personal component.
 	 *
 	 * @param name the component's name

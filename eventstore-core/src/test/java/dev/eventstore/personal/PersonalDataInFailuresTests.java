@@ -219,6 +219,15 @@ class PersonalDataInFailuresTests {
 			.isEqualTo("to " + Redaction.MARK + ", born " + Redaction.MARK);
 	}
 
+	@Test
+	void aNewEventsTextWithholdsItsPersonalValues() {
+		NewEvent event = NewEvent.of(new Registered("c-1", EMAIL, null, "web"));
+
+		assertThat(event.toString())
+			.contains("data=Registered[customerId=c-1, email=" + Redaction.MARK + ", born=null, channel=web]")
+			.doesNotContain(EMAIL);
+	}
+
 	private List<Path> filesHolding(String text) throws IOException {
 		byte[] needle = text.getBytes(StandardCharsets.UTF_8);
 		List<Path> holding = new ArrayList<>();
