@@ -518,8 +518,20 @@ public final class StoredEvent {
 	 */
 	public Redaction redaction() {
 		ProtectingSerializer.Revealed revealed = this.body.revealed;
-		return (revealed != null && this.serializer instanceof ProtectingSerializer protecting)
-				? protecting.redaction(revealed) : Redaction.none();
+		if (revealed == null || !(this.serializer instanceof ProtectingSerializer protecting)) {
+			return Redaction.none();
+		}
+		Redacting last = this.body.redacting;
+		if (last != null && last.revealed() == revealed) {
+			return last.redaction();
+		}
+		Redaction redaction = protecting.redaction(revealed);
+		this.body.redacting = new Redacting(revealed, redaction);
+		return redaction;
+	}
+
+	/** The values to withhold of some decrypted data, found once. */
+	private record Redacting(ProtectingSerializer.Revealed revealed, Redaction redaction) {
 	}
 
 	/**
@@ -545,6 +557,9 @@ public final class StoredEvent {
 		 * erasure since concerns it: kept on the heap like the payloads read from it.
 		 */
 		volatile ProtectingSerializer.@Nullable Revealed revealed;
+
+		/** What to withhold of {@link #revealed}, once asked for. */
+		volatile @Nullable Redacting redacting;
 
 		Body(@Nullable JsonBody json, @Nullable ObjectNode tree) {
 			this(json, tree, null);

@@ -2,10 +2,14 @@ package dev.eventstore.snapshot;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -13,9 +17,11 @@ import dev.eventstore.EventStore;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.personal.PersonalDataProtection;
 import dev.eventstore.personal.PersonalFields;
+import dev.eventstore.personal.Redaction;
 import dev.eventstore.serialization.JacksonEventSerializer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -43,6 +49,9 @@ public final class Snapshotting<S> {
 
 	private static final System.Logger logger = System.getLogger(Snapshotting.class.getName());
 
+	/** Replayed events held before their personal values are asked for. */
+	private static final int REPLAYED_HELD = 4_096;
+
 	private final EventStore store;
 
 	private final SnapshotStore snapshots;
@@ -66,6 +75,10 @@ public final class Snapshotting<S> {
 	private final LongAdder ignoredCorrupt = new LongAdder();
 
 	private final LongAdder saved = new LongAdder();
+
+	private final LongAdder withheld = new LongAdder();
+
+	private final AtomicBoolean warnedPersonal = new AtomicBoolean();
 
 	/** The state class's personal components, encrypted in its snapshots. */
 	private final PersonalFields personalFields;
@@ -182,6 +195,11 @@ public final class Snapshotting<S> {
 		if (state == null) {
 			state = this.initial.apply(streamId);
 		}
+		// The personal values the events gave (decrypted), which a snapshot must not keep
+		// in plain text: asked of the events only when one is saved, or every few
+		// thousand events of a long replay so as not to hold them all.
+		Set<Redaction> revealed = new HashSet<>();
+		List<StoredEvent> replayed = new ArrayList<>();
 		while (version < upToVersion) {
 			int page = (int) Math.min(1_000, upToVersion - version);
 			List<StoredEvent> events = this.store.readStream(streamId, version + 1, page);
@@ -189,14 +207,29 @@ public final class Snapshotting<S> {
 				state = this.evolve.apply(state, event);
 				version = event.version();
 			}
+			replayed.addAll(events);
+			if (replayed.size() >= REPLAYED_HELD) {
+				redactions(replayed, revealed);
+			}
 			if (events.size() < page) {
 				break;
 			}
 		}
 		if (upToVersion == Long.MAX_VALUE && version - snapshotVersion >= this.every) {
-			save(streamId, state, version);
+			redactions(replayed, revealed);
+			save(streamId, state, version, Redaction.allOf(revealed));
 		}
 		return new Loaded<>(state, version, snapshotVersion);
+	}
+
+	private static void redactions(List<StoredEvent> replayed, Set<Redaction> revealed) {
+		for (StoredEvent event : replayed) {
+			Redaction redaction = event.redaction();
+			if (!redaction.isEmpty()) {
+				revealed.add(redaction);
+			}
+		}
+		replayed.clear();
 	}
 
 	private @Nullable Snapshot usableSnapshot(String streamId, long upToVersion) {
@@ -229,17 +262,53 @@ public final class Snapshotting<S> {
 	 * @param version the version the state is at
 	 */
 	public void save(String streamId, S state, long version) {
+		save(streamId, state, version, Redaction.none());
+	}
+
+	private void save(String streamId, S state, long version, Redaction revealed) {
 		if (version < 1) {
 			return;
 		}
-		this.snapshots.save(new Snapshot(streamId, this.stateType.getName(), version, this.fingerprint,
-				writeState(state, streamId)));
+		byte[] written = writeState(state, streamId);
+		if (!revealed.isEmpty() && holdsAny(this.json.readTree(written), revealed)) {
+			this.withheld.increment();
+			if (this.warnedPersonal.compareAndSet(false, true)) {
+				logger.log(Level.WARNING, "Not saving snapshots of " + this.stateType.getName()
+						+ ": the state holds personal values its events gave, which a snapshot would keep in plain "
+						+ "text beyond an erasure; mark those components @PersonalData(subject = ...) and give "
+						+ "Snapshotting.builder(...).personalData(...) the store's protection. Streams are replayed");
+			}
+			return;
+		}
+		this.snapshots.save(new Snapshot(streamId, this.stateType.getName(), version, this.fingerprint, written));
 		this.saved.increment();
+	}
+
+	/** Whether a written state's text holds one of the values (encrypted ones do not). */
+	private static boolean holdsAny(JsonNode node, Redaction values) {
+		if (node.isString()) {
+			return values.quotes(node.asString());
+		}
+		if (node.isNumber()) {
+			return values.quotes(node.asString());
+		}
+		for (JsonNode element : node.values()) {
+			if (holdsAny(element, values)) {
+				return true;
+			}
+		}
+		for (String name : node.propertyNames()) {
+			if (values.quotes(name)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** How snapshots fared so far. */
 	public Stats stats() {
-		return new Stats(this.used.sum(), this.ignoredStale.sum(), this.ignoredCorrupt.sum(), this.saved.sum());
+		return new Stats(this.used.sum(), this.ignoredStale.sum(), this.ignoredCorrupt.sum(), this.saved.sum(),
+				this.withheld.sum());
 	}
 
 	/** How the state of one event evolves the state. */
@@ -267,14 +336,17 @@ public final class Snapshotting<S> {
 	}
 
 	/**
-	 * Counts of snapshots used, ignored for another shape, ignored as damaged, and saved.
+	 * Counts of snapshots used, ignored for another shape, ignored as damaged, saved, and
+	 * withheld.
 	 *
 	 * @param used snapshots loading started from
 	 * @param ignoredStale snapshots of another shape or revision
 	 * @param ignoredCorrupt damaged snapshots
 	 * @param saved snapshots saved
+	 * @param withheld snapshots not saved because the state held, in plain text, personal
+	 * values its events gave (its class lacks {@code @PersonalData} where it keeps them)
 	 */
-	public record Stats(long used, long ignoredStale, long ignoredCorrupt, long saved) {
+	public record Stats(long used, long ignoredStale, long ignoredCorrupt, long saved, long withheld) {
 	}
 
 	/** Builds a {@link Snapshotting}. */

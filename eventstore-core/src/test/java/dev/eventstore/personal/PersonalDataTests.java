@@ -87,6 +87,10 @@ class PersonalDataTests {
 	record CustomerState(String customerId, @PersonalData(subject = "customerId") String name, int checkouts) {
 	}
 
+	/** A state that forgot to mark the name it keeps as personal. */
+	record UnmarkedCustomerState(String customerId, List<String> names, int checkouts) {
+	}
+
 	@TempDir
 	Path dir;
 
@@ -484,6 +488,50 @@ class PersonalDataTests {
 					.build())
 				.withMessageContaining(CustomerState.class.getName())
 				.withMessageContaining("plain text");
+		}
+	}
+
+	@Test
+	void aSnapshotThatWouldKeepPersonalValuesInPlainTextIsWithheldAndTheStreamReplayed() throws IOException {
+		PersonalDataProtection protection = PersonalDataProtection.of(MASTER_KEY, new FileSubjectKeyStore(keys()));
+		try (EventStore store = EventStore.builder()
+			.persistPath(journal())
+			.eventTypes(EventTypes.of(CartCheckedOut.class))
+			.personalData(protection)
+			.build()) {
+			Snapshotting<UnmarkedCustomerState> unmarked = Snapshotting
+				.builder(store, SnapshotStore.besideJournal(journal()), UnmarkedCustomerState.class)
+				.initial((stream) -> new UnmarkedCustomerState(stream, List.of(), 0))
+				.evolve((state, event) -> {
+					CartCheckedOut checkout = event.payload(CartCheckedOut.class);
+					List<String> names = new ArrayList<>(state.names());
+					names.add("Dear " + checkout.name() + "!");
+					return new UnmarkedCustomerState(state.customerId(), names, state.checkouts() + 1);
+				})
+				.every(2)
+				.build();
+			Snapshotting<Integer> counting = Snapshotting
+				.builder(store, SnapshotStore.besideJournal(journal()), Integer.class)
+				.initial((stream) -> 0)
+				.evolve((count, event) -> count + event.payload(CartCheckedOut.class).name().length())
+				.every(2)
+				.build();
+			for (int i = 0; i < 3; i++) {
+				store.append("customer-1", NewEvent
+					.of(new CartCheckedOut("cart-" + i, "customer-1", "Alice Secret", "alice@example.org")));
+			}
+
+			for (int load = 1; load <= 2; load++) {
+				Snapshotting.Loaded<UnmarkedCustomerState> loaded = unmarked.load("customer-1");
+				assertThat(loaded.state().names()).hasSize(3).allMatch((name) -> name.equals("Dear Alice Secret!"));
+				assertThat(loaded.snapshotVersion()).as("replayed").isZero();
+				assertThat(unmarked.stats().withheld()).isEqualTo(load);
+			}
+			assertThat(unmarked.stats().saved()).isZero();
+			assertThat(counting.load("customer-1").state()).isEqualTo(36);
+			assertThat(counting.stats().saved()).as("a state holding none of the values is saved").isEqualTo(1);
+			assertThat(counting.stats().withheld()).isZero();
+			assertNowhereOnDisk("Alice Secret", "alice@example.org");
 		}
 	}
 

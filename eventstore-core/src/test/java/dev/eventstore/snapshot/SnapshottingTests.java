@@ -88,7 +88,7 @@ class SnapshottingTests {
 		append("t", 10);
 		Snapshotting.Loaded<Tally> second = tallies.load("t");
 		assertThat(second).isEqualTo(new Snapshotting.Loaded<>(expected(260), 260, 250));
-		assertThat(tallies.stats()).isEqualTo(new Snapshotting.Stats(1, 0, 0, 1));
+		assertThat(tallies.stats()).isEqualTo(new Snapshotting.Stats(1, 0, 0, 1, 0));
 	}
 
 	@Test

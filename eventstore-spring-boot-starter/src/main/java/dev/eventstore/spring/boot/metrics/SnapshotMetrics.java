@@ -51,6 +51,10 @@ public class SnapshotMetrics implements MeterBinder {
 			.description("Snapshots saved")
 			.tag("state", this.state)
 			.register(registry);
+		FunctionCounter.builder("eventstore.snapshots.withheld", this.snapshotting, (s) -> s.stats().withheld())
+			.description("Snapshots not saved: the state held personal values in plain text")
+			.tag("state", this.state)
+			.register(registry);
 	}
 
 }

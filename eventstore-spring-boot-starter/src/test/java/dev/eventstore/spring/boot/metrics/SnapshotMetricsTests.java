@@ -46,6 +46,8 @@ class SnapshotMetricsTests {
 				.functionCounter()
 				.count()).isEqualTo(1.0);
 			assertThat(registry.get("eventstore.snapshots.saved").functionCounter().count()).isEqualTo(2.0);
+			assertThat(registry.get("eventstore.snapshots.withheld").tags("state", "count").functionCounter().count())
+				.isZero();
 		}
 	}
 
