@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.eventstore.StoredEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,9 +69,18 @@ final class CheckpointScheduler {
 		return this.replayUntil;
 	}
 
-	/** Counts an event handled outside a transaction towards the next save. */
+	/** Counts an event passed outside a transaction towards the next save. */
 	void handledOne() {
 		this.sinceSave++;
+	}
+
+	/**
+	 * Counts an event handled outside a transaction towards the next save; a pipelined
+	 * handler's work on it completes at the next flush.
+	 */
+	void handledOne(StoredEvent event) {
+		this.sinceSave++;
+		this.flush.handled(event);
 	}
 
 	/**

@@ -51,7 +51,7 @@ final class EventDelivery {
 				}
 				else {
 					this.config.handler().handle(event, delivery);
-					this.checkpoints.handledOne();
+					this.checkpoints.handledOne(event);
 				}
 				this.progress.handled = event.position();
 				if (this.config.observed()) {

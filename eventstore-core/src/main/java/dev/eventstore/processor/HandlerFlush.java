@@ -3,9 +3,13 @@ package dev.eventstore.processor;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import dev.eventstore.StoredEvent;
+import dev.eventstore.personal.Redaction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,6 +23,9 @@ final class HandlerFlush {
 
 	private static final System.Logger logger = System.getLogger(Processor.class.getName());
 
+	/** Handled events held before their personal values are asked for. */
+	private static final int IN_FLIGHT_HELD = 4_096;
+
 	private final ProcessorConfiguration config;
 
 	private final ProcessorProgress progress;
@@ -27,10 +34,48 @@ final class HandlerFlush {
 
 	private int failures;
 
+	/**
+	 * The events handled since the last completed flush, for the personal values a failed
+	 * flush's exception may quote; folded into {@link #revealed} every few thousand, so
+	 * as not to hold them all.
+	 */
+	private final List<StoredEvent> inFlight = new ArrayList<>();
+
+	private final Set<Redaction> revealed = new HashSet<>();
+
 	HandlerFlush(ProcessorConfiguration config, ProcessorProgress progress) {
 		this.config = config;
 		this.progress = progress;
 		this.pipelined = (config.handler() instanceof PipelinedEventHandler handler) ? handler : null;
+	}
+
+	/** Notes an event handed to a pipelined handler, whose work completes at a flush. */
+	void handled(StoredEvent event) {
+		if (this.pipelined == null) {
+			return;
+		}
+		this.inFlight.add(event);
+		if (this.inFlight.size() >= IN_FLIGHT_HELD) {
+			foldInFlight();
+		}
+	}
+
+	private void foldInFlight() {
+		for (StoredEvent event : this.inFlight) {
+			Redaction redaction = event.redaction();
+			if (!redaction.isEmpty()) {
+				this.revealed.add(redaction);
+			}
+		}
+		this.inFlight.clear();
+	}
+
+	/** What to withhold from a failed flush's exception: the events' personal values. */
+	private Redaction inFlightRedaction() {
+		foldInFlight();
+		Redaction redaction = Redaction.allOf(this.revealed);
+		this.revealed.clear();
+		return redaction;
 	}
 
 	/**
@@ -45,6 +90,8 @@ final class HandlerFlush {
 		try {
 			handler.flush();
 			this.failures = 0;
+			this.inFlight.clear();
+			this.revealed.clear();
 			return true;
 		}
 		catch (Throwable ex) {
@@ -61,11 +108,14 @@ final class HandlerFlush {
 		}
 	}
 
-	private void goBack(@Nullable Checkpoint saved, Throwable failure) {
+	private void goBack(@Nullable Checkpoint saved, Throwable thrown) {
 		long back = (saved != null) ? saved.position() : this.progress.handled;
 		this.progress.handled = back;
 		this.failures++;
-		String error = ProcessorFailure.describe(failure);
+		// What it says of the events' personal values stays out of logs and stores.
+		Redaction redaction = inFlightRedaction();
+		Throwable failure = redaction.apply(thrown);
+		String error = ProcessorFailure.describe(thrown, redaction);
 		this.progress.lastError = error;
 		if (this.progress.closed) {
 			return;

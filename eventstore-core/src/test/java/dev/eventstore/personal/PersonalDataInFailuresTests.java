@@ -18,7 +18,9 @@ import dev.eventstore.NewEvent;
 import dev.eventstore.OpenResources;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.processor.CheckpointStore;
+import dev.eventstore.processor.Delivery;
 import dev.eventstore.processor.ParkedEvent;
+import dev.eventstore.processor.PipelinedEventHandler;
 import dev.eventstore.processor.Processor;
 import dev.eventstore.processor.ProcessorObserver;
 import dev.eventstore.processor.ProcessorState;
@@ -185,6 +187,47 @@ class PersonalDataInFailuresTests {
 		await().atMost(WAIT).until(() -> processor.status().state() == ProcessorState.FAILED);
 		assertThat(Objects.requireNonNull(processor.status().failure()).error())
 			.isEqualTo("java.lang.IllegalStateException: cannot mail " + Redaction.MARK);
+	}
+
+	@Test
+	void aPipelinedHandlersFailedFlushIsKeptWithoutTheEventsPersonalValues() {
+		EventStore store = open();
+		store.append("c-1", NewEvent.of(new Registered("c-1", EMAIL, BORN, "web")));
+		store.append("c-2", NewEvent.of(new Registered("c-2", "bob@example.org", "1 May 1990", "shop")));
+		List<Throwable> observed = new CopyOnWriteArrayList<>();
+		PipelinedEventHandler handler = new PipelinedEventHandler() {
+
+			private final List<String> pending = new CopyOnWriteArrayList<>();
+
+			@Override
+			public void handle(StoredEvent event, Delivery delivery) {
+				this.pending.add(event.payload(Registered.class).email());
+			}
+
+			@Override
+			public void flush() {
+				throw new IllegalStateException("duplicate key (email)=(" + String.join(", ", this.pending) + ")");
+			}
+
+		};
+		Processor processor = this.open.keep(Processor.builder("mailer", store, handler)
+			.checkpoints(CheckpointStore.besideJournal(this.dir.resolve("events.ndjson")))
+			.checkpointEvery(2, Duration.ofSeconds(10))
+			.retry(new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), 1.0))
+			.observer(new ProcessorObserver() {
+				@Override
+				public void handlerFailed(String name, StoredEvent event, int attempt, Throwable failure) {
+					observed.add(failure);
+				}
+			})
+			.build());
+		processor.start();
+
+		await().atMost(WAIT).until(() -> processor.status().state() == ProcessorState.FAILED);
+		String redacted = "java.lang.IllegalStateException: duplicate key (email)=(" + Redaction.MARK + ", "
+				+ Redaction.MARK + ")";
+		assertThat(Objects.requireNonNull(processor.status().failure()).error()).isEqualTo(redacted);
+		assertThat(observed).isNotEmpty().allSatisfy((failure) -> assertThat(failure).hasToString(redacted));
 	}
 
 	@Test
