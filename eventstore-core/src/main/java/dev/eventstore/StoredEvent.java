@@ -24,8 +24,6 @@ import dev.eventstore.serialization.JacksonEventSerializer;
 import dev.eventstore.types.EventTypes;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.ObjectReadContext;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -73,7 +71,7 @@ public final class StoredEvent {
 	 * that it is decoded once however many reads return the event; or, after upcasting,
 	 * the tree the upcasters made.
 	 */
-	private final Body body;
+	private final EventBody body;
 
 	private final @Nullable EventTypes types;
 
@@ -100,7 +98,7 @@ public final class StoredEvent {
 	public StoredEvent(long position, String streamId, long version, String type, Map<String, Object> data,
 			@Nullable Map<String, Object> metadata, Instant timestamp, UUID id) {
 		this(position, streamId, version, type, 1,
-				new Body(JsonBody.ofValue(data, "Data of event '" + requireType(type) + "'"), null),
+				new EventBody(JsonBody.ofValue(data, "Data of event '" + requireType(type) + "'"), null),
 				immutable(metadata, type), timestamp, id, Set.of(), null, JacksonEventSerializer.defaults());
 	}
 
@@ -120,7 +118,7 @@ public final class StoredEvent {
 		this(position, streamId, version, type, data, metadata, timestamp, EventIds.derived(position));
 	}
 
-	private StoredEvent(long position, String streamId, long version, String type, int revision, Body body,
+	private StoredEvent(long position, String streamId, long version, String type, int revision, EventBody body,
 			@Nullable Map<String, Object> metadata, Instant timestamp, UUID id, Set<String> tags,
 			@Nullable EventTypes types, EventSerializer serializer) {
 		if (position < 1) {
@@ -203,8 +201,9 @@ public final class StoredEvent {
 	public static StoredEvent fromJson(long position, String streamId, long version, String type, int revision,
 			byte[] dataJson, @Nullable Map<String, Object> metadata, Instant timestamp, @Nullable UUID id,
 			List<String> tags) {
-		return new StoredEvent(position, streamId, version, type, revision, new Body(JsonBody.stored(dataJson), null),
-				metadata, timestamp, (id != null) ? id : EventIds.derived(position), Tags.stored(tags), null,
+		return new StoredEvent(position, streamId, version, type, revision,
+				new EventBody(JsonBody.stored(dataJson), null), metadata, timestamp,
+				(id != null) ? id : EventIds.derived(position), Tags.stored(tags), null,
 				JacksonEventSerializer.defaults());
 	}
 
@@ -220,7 +219,7 @@ public final class StoredEvent {
 	public static StoredEvent appended(long position, String streamId, long version, NewEvent event,
 			Instant timestamp) {
 		return new StoredEvent(position, streamId, version, event.type(), event.revision(),
-				new Body(event.body(), null), event.metadata(), timestamp, event.id(), event.tags(), null,
+				new EventBody(event.body(), null), event.metadata(), timestamp, event.id(), event.tags(), null,
 				JacksonEventSerializer.defaults());
 	}
 
@@ -232,17 +231,13 @@ public final class StoredEvent {
 	 * @return the event with that data
 	 */
 	StoredEvent withTree(int revision, ObjectNode tree) {
-		JsonBody stored = (this.body.json != null) ? this.body.json : this.body.upcastFrom;
-		return new StoredEvent(this.position, this.streamId, this.version, this.type, revision,
-				new Body(null, tree, stored), this.metadata, this.timestamp, this.id, this.tags, this.types,
-				this.serializer);
+		return new StoredEvent(this.position, this.streamId, this.version, this.type, revision, this.body.upcast(tree),
+				this.metadata, this.timestamp, this.id, this.tags, this.types, this.serializer);
 	}
 
 	/** The stored JSON of the data, parsed into a tree an upcaster may change. */
 	ObjectNode tree() {
-		JsonBody json = this.body.json;
-		return (json != null) ? (ObjectNode) JsonData.TREES.readTree(json.bytes())
-				: Objects.requireNonNull(this.body.tree).deepCopy();
+		return this.body.tree();
 	}
 
 	/**
@@ -316,30 +311,7 @@ public final class StoredEvent {
 	/** Its data: a deeply unmodifiable JSON object, decoded on first use. */
 	@JsonProperty
 	public Map<String, Object> data() {
-		Map<String, Object> decoded = this.body.data;
-		if (decoded == null) {
-			decoded = decode();
-			this.body.data = decoded;
-		}
-		return decoded;
-	}
-
-	@SuppressWarnings("unchecked")
-	private Map<String, Object> decode() {
-		JsonBody json = this.body.json;
-		if (json != null) {
-			try {
-				return json.map();
-			}
-			catch (IllegalStateException ex) {
-				throw new EventStoreException("The data of the event at position " + this.position
-						+ " is not a JSON object: " + ex.getMessage(), ex);
-			}
-		}
-		try (JsonParser parser = Objects.requireNonNull(this.body.tree).traverse(ObjectReadContext.empty())) {
-			parser.nextToken();
-			return (Map<String, Object>) Objects.requireNonNull(JsonData.read(parser));
-		}
+		return this.body.data(this.position);
 	}
 
 	/**
@@ -349,9 +321,7 @@ public final class StoredEvent {
 	 * @since 0.2.0
 	 */
 	public byte[] dataJson() {
-		JsonBody json = this.body.json;
-		return (json != null) ? json.bytes().clone()
-				: JsonData.MAPPER.writeValueAsBytes(Objects.requireNonNull(this.body.tree));
+		return this.body.jsonCopy();
 	}
 
 	/**
@@ -429,13 +399,11 @@ public final class StoredEvent {
 			return type.cast(last);
 		}
 		if (this.serializer instanceof ProtectingSerializer protecting && PersonalFields.of(type).any()) {
-			return revealedPayload(protecting, type);
+			return this.body.revealedPayload(protecting, type, this);
 		}
-		JsonBody json = this.body.json;
 		T decoded;
 		try {
-			decoded = (json != null) ? this.serializer.deserialize(json.bytes(), type)
-					: this.serializer.deserialize(Objects.requireNonNull(this.body.tree), type);
+			decoded = this.body.payload(this.serializer, type);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
 			throw new IllegalArgumentException(doesNotFit(type) + Texts.firstLine(ex.getMessage()), ex);
@@ -479,31 +447,8 @@ public final class StoredEvent {
 				+ (this.tags.isEmpty() ? "" : ", tags=" + this.tags) + "]";
 	}
 
-	/**
-	 * The payload of a class with personal components, decrypted. Never kept on the view:
-	 * once its subject is erased, no view of the event gives it again. The decrypted data
-	 * is kept on the shared body while servable.
-	 */
-	private <T> T revealedPayload(ProtectingSerializer protecting, Class<T> type) {
-		JsonBody json = this.body.json;
-		ProtectingSerializer.Revealed kept = this.body.revealed;
-		JsonBody upcastFrom = this.body.upcastFrom;
-		ProtectingSerializer.Revealed revealed = protecting.revealed(kept, type, this,
-				(json != null) ? json.bytes() : null, this::tree, (upcastFrom != null) ? upcastFrom.bytes() : null);
-		if (revealed != kept) {
-			this.body.revealed = revealed;
-		}
-		try {
-			return this.serializer.deserialize(revealed.json(), type);
-		}
-		catch (JacksonException | IllegalArgumentException ex) {
-			// The parser's message quotes the value it choked on, decrypted: withheld, as
-			// this exception is logged, shown and stored with parked events.
-			throw protecting.unfit(revealed, doesNotFit(type), ex);
-		}
-	}
-
-	private String doesNotFit(Class<?> type) {
+	/** The start of a message saying the data does not fit a class. */
+	String doesNotFit(Class<?> type) {
 		return "Event at position " + this.position + " ('" + this.type + "' in stream '" + this.streamId
 				+ "') does not fit " + type.getName() + ": ";
 	}
@@ -517,60 +462,7 @@ public final class StoredEvent {
 	 * @since 0.2.0
 	 */
 	public Redaction redaction() {
-		ProtectingSerializer.Revealed revealed = this.body.revealed;
-		if (revealed == null || !(this.serializer instanceof ProtectingSerializer protecting)) {
-			return Redaction.none();
-		}
-		Redacting last = this.body.redacting;
-		if (last != null && last.revealed() == revealed) {
-			return last.redaction();
-		}
-		Redaction redaction = protecting.redaction(revealed);
-		this.body.redacting = new Redacting(revealed, redaction);
-		return redaction;
-	}
-
-	/** The values to withhold of some decrypted data, found once. */
-	private record Redacting(ProtectingSerializer.Revealed revealed, Redaction redaction) {
-	}
-
-	/**
-	 * An event's data: the stored JSON, or the tree upcasters made; decoded on first use
-	 * into a deeply unmodifiable map.
-	 */
-	private static final class Body {
-
-		final @Nullable JsonBody json;
-
-		final @Nullable ObjectNode tree;
-
-		/**
-		 * The stored JSON the upcasters made {@link #tree} of: personal values are opened
-		 * under the fields they were stored in, which an upcaster may have renamed.
-		 */
-		final @Nullable JsonBody upcastFrom;
-
-		volatile @Nullable Map<String, Object> data;
-
-		/**
-		 * The data with its personal values decrypted for a payload class, while no
-		 * erasure since concerns it: kept on the heap like the payloads read from it.
-		 */
-		volatile ProtectingSerializer.@Nullable Revealed revealed;
-
-		/** What to withhold of {@link #revealed}, once asked for. */
-		volatile @Nullable Redacting redacting;
-
-		Body(@Nullable JsonBody json, @Nullable ObjectNode tree) {
-			this(json, tree, null);
-		}
-
-		Body(@Nullable JsonBody json, @Nullable ObjectNode tree, @Nullable JsonBody upcastFrom) {
-			this.json = json;
-			this.tree = tree;
-			this.upcastFrom = upcastFrom;
-		}
-
+		return this.body.redaction(this.serializer);
 	}
 
 }
