@@ -145,8 +145,8 @@ final class DefaultEventStore implements EventStore {
 		else {
 			batch = (this.serializer == null) ? List.copyOf(events) : serialized(events);
 		}
-		// Timed only for observers: reading the clock costs about as much as indexing
-		// the append.
+		// Timed only for observers: reading the clock costs about as much as indexing the
+		// append.
 		boolean timed = this.observers.any();
 		long start = timed ? System.nanoTime() : 0;
 		AppendResult stored;
@@ -158,10 +158,8 @@ final class DefaultEventStore implements EventStore {
 					}
 					catch (SubjectKeysChangedException changed) {
 						// Another instance erased a subject since its key was cached
-						// here:
-						// sealed again asking the store about each key, nothing having
-						// been
-						// written.
+						// here: sealed again asking the store about each key, nothing
+						// having been written.
 						batch = serialized(events);
 						stored = write(streamId, batch, expected, condition);
 					}

@@ -74,9 +74,8 @@ final class BoundaryScenarios {
 		long before = StoreScenarios.usedHeapAfterGc();
 		try (EventStore store = EventStore.builder().persistPath(directory).fsync(FsyncPolicy.NEVER).build()) {
 			// The first query builds the index (each sealed segment's postings file, from
-			// a
-			// scan of it: the journal was written without queries); the rows measure warm
-			// reads.
+			// a scan of it: the journal was written without queries); the rows measure
+			// warm reads.
 			long building = System.nanoTime();
 			store.read(EventQuery.ofTags("order:0"));
 			System.out.printf(Locale.ROOT, "segmented: the first query built the postings in %d ms%n",

@@ -63,8 +63,7 @@ final class PostgresScenarios implements AutoCloseable {
 					+ "version BIGINT NOT NULL, event_type TEXT NOT NULL, data JSON NOT NULL, metadata JSON, "
 					+ "created_at TIMESTAMPTZ NOT NULL)");
 			// The same rows with the journal's indexes (V1, V2, V7): what an INSERT into
-			// a
-			// table indexed like the journal's costs, for a fair reading of the ratio.
+			// a table indexed like the journal's costs, for a fair reading of the ratio.
 			statement.execute("CREATE TABLE indexed_events (position BIGSERIAL PRIMARY KEY, stream_id TEXT NOT NULL, "
 					+ "version BIGINT NOT NULL, event_type TEXT NOT NULL, data JSON NOT NULL, metadata JSON, "
 					+ "created_at TIMESTAMPTZ NOT NULL, event_uuid UUID, tags TEXT[], "

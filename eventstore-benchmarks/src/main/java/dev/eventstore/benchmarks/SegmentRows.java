@@ -21,8 +21,7 @@ final class SegmentRows extends RowGroup {
 	void run(SegmentScenarios.Sizes sizes) throws Exception {
 		Settings s = this.settings;
 		// Only the opt-in run drops the page cache: the smoke test in CI must not slow
-		// the
-		// machine down for everything else on it.
+		// the machine down for everything else on it.
 		boolean cold = s.segmentsOnly() && SegmentScenarios.dropPageCache();
 		SegmentScenarios.dropCaches = cold;
 		note("Segment rows: segments of " + (sizes.segmentSize() >> 10) + " KiB; opens "

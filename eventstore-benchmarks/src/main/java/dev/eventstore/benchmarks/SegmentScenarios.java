@@ -143,8 +143,7 @@ final class SegmentScenarios {
 			// Reads are measured warm, as in a service that has run a while: after one
 			// pass over the log through the store, which brings the files into the page
 			// cache and their pages into the store's memory maps. Right after a cold
-			// open,
-			// they would measure the disk and the kernel's page faults instead.
+			// open, they would measure the disk and the kernel's page faults instead.
 			for (long position = 1; position <= events; position += 10_000) {
 				store.readAll(position, 10_000);
 			}

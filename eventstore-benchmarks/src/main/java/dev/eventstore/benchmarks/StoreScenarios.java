@@ -233,8 +233,8 @@ final class StoreScenarios {
 							}
 						}
 					});
-			// Decoding alone, as #11's target words it: events already read (each time
-			// a fresh view, so no payload is remembered from an earlier round) against
+			// Decoding alone, as #11's target words it: events already read (each time a
+			// fresh view, so no payload is remembered from an earlier round) against
 			// Jackson over the same streams' payload bytes.
 			int held = Math.min(streams, 1_000);
 			List<List<StoredEvent>> read = new ArrayList<>(held);

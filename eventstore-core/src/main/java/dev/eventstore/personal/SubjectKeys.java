@@ -277,9 +277,8 @@ final class SubjectKeys {
 				return cached;
 			}
 			if (cached != null) {
-				// Erased by another instance (a shared store), and maybe made again
-				// there since: values decrypted with the key before are not served from
-				// now on.
+				// Erased by another instance (a shared store), and maybe made again there
+				// since: values decrypted with the key before are not served from now on.
 				this.cache.remove(subjectId);
 				this.erasures.incrementAndGet();
 			}

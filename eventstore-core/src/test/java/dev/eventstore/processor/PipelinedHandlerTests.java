@@ -60,8 +60,8 @@ class PipelinedHandlerTests {
 		await().atMost(WAIT).until(() -> checkpoints.last() == 1_000);
 		processor.close();
 		// Every save is asked for after a flush (at least one every 10 events); saves
-		// asked
-		// for while one runs coalesce, so how many reach the store depends on timing.
+		// asked for while one runs coalesce, so how many reach the store depends on
+		// timing.
 		assertThat(handler.flushes.get()).isGreaterThanOrEqualTo(100);
 		assertThat(checkpoints.saves).hasSizeGreaterThanOrEqualTo(2);
 		assertThat(checkpoints.violations).isEmpty();

@@ -34,8 +34,7 @@ final class SegmentedEffectsWriter {
 					// One write of an appending channel: whole lines, even across a kill.
 					effects.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
 					// 1 to 2 ms an event: at most 8,000 events a second over 8 segments,
-					// so a
-					// kill within 400 ms of the start lands mid-work.
+					// so a kill within 400 ms of the start lands mid-work.
 					LockSupport.parkNanos(1_000L * (1_000 + ThreadLocalRandom.current().nextInt(1_000)));
 				})
 					.segments(8)

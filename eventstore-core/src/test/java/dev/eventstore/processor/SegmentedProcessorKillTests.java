@@ -58,8 +58,7 @@ class SegmentedProcessorKillTests {
 				long before = Files.exists(effects) ? Files.size(effects) : 0;
 				assertThat(out.readLine()).isEqualTo("started");
 				// Killed while it works: once it has handled something (a cold JVM may
-				// take
-				// a while to start), at a random instant after.
+				// take a while to start), at a random instant after.
 				await().atMost(Duration.ofSeconds(30))
 					.until(() -> Files.exists(effects) && Files.size(effects) > before);
 				Thread.sleep(ThreadLocalRandom.current().nextInt(0, 150));

@@ -38,9 +38,8 @@ class BrokerOutageTests {
 				.build()
 				.start()) {
 				// The second half is appended while the broker is down: a broker that
-				// takes
-				// longer to stop than the appender takes to finish would otherwise leave
-				// nothing to forward during the outage.
+				// takes longer to stop than the appender takes to finish would otherwise
+				// leave nothing to forward during the outage.
 				CountDownLatch brokerDown = new CountDownLatch(1);
 				Thread appender = new Thread(() -> {
 					for (int i = 0; i < 3_000; i++) {

@@ -71,8 +71,7 @@ class TwoProcessConditionRaceTests {
 						.journal(PostgresJournal.builder(pool).tablePrefix(args[1]).build())
 						.build()) {
 				// Warmed by a claim of its own, so that a cold JVM does not trail the
-				// whole
-				// race: the parent's JVM has run the store for a while.
+				// whole race: the parent's JVM has run the store for a while.
 				SlotClaims.claim(store, "warm-up:" + args[2], args[2]);
 				System.out.println("ready");
 				System.out.flush();

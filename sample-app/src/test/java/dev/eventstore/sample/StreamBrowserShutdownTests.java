@@ -60,8 +60,8 @@ class StreamBrowserShutdownTests {
 			}
 		});
 
-		// Graceful shutdown would wait 30 s for the open request; 15 s leaves room for
-		// a slow machine.
+		// Graceful shutdown would wait 30 s for the open request; 15 s leaves room for a
+		// slow machine.
 		ended.get(15, TimeUnit.SECONDS);
 		stopping.get(15, TimeUnit.SECONDS);
 		assertThat(app.isActive()).isFalse();

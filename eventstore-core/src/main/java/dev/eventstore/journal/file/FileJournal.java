@@ -289,8 +289,8 @@ public final class FileJournal implements Journal {
 		return this.writer.layout().sealed().ranges();
 	}
 
-	// Reads take the committed position before the layout: a layout is published
-	// before any position of its new segment commits, so it always holds them all.
+	// Reads take the committed position before the layout: a layout is published before
+	// any position of its new segment commits, so it always holds them all.
 
 	@Override
 	public QueryResult read(EventQuery query, long fromPosition, int maxCount) {

@@ -298,8 +298,7 @@ public final class JournalFiles {
 					return events;
 				}
 				// A next segment means this one is complete: read what it gained
-				// meanwhile
-				// first.
+				// meanwhile first.
 				Segments.Listed next = nextSegment();
 				if (next == null || pollFile(events, max)) {
 					return events;

@@ -143,8 +143,7 @@ final class JournalIndex implements LineIndex {
 			}
 			if (lastPosition - this.base < this.recordedCount) {
 				// Never by recovery or a failed write, which cut after the close's end:
-				// held
-				// on the heap to be cut like the rest.
+				// held on the heap to be cut like the rest.
 				this.offsets = lineStartsOnHeap();
 				this.recorded = null;
 				this.recordedCount = 0;

@@ -68,8 +68,8 @@ final class LineBuffer {
 		int length = text.length();
 		raw('"');
 		for (int from = 0; from < length;) {
-			// Room for a chunk at its longest: 6 bytes a character (a control
-			// character's escape), and a surrogate pair's 4 bytes past its end.
+			// Room for a chunk at its longest: 6 bytes a character (a control character's
+			// escape), and a surrogate pair's 4 bytes past its end.
 			int to = Math.min(length, from + STRING_CHUNK);
 			ensure(6 * (to - from) + 4);
 			from = encode(text, from, to);

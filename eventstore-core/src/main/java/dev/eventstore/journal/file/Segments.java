@@ -100,9 +100,8 @@ final class Segments {
 	static void refuseInsideSegmentedJournal(Path path) {
 		for (Path directory = path.getParent(); directory != null; directory = directory.getParent()) {
 			// A few lookups of names only a segmented journal's directory holds (its
-			// first
-			// segment is always 1), not a listing: the directories above a journal may
-			// hold many files.
+			// first segment is always 1), not a listing: the directories above a journal
+			// may hold many files.
 			boolean segmented = Files.exists(segmentPath(directory, 1))
 					|| Files.exists(directory.resolve(SealedStreams.FILE))
 					|| Files.exists(directory.resolve(JournalIdentity.FILE));

@@ -38,8 +38,8 @@ final class StoredIds {
 			// Segments the filter covers are asked only when it says maybe; the others
 			// always.
 			if (sealedIds != null) {
-				// How far it covers is read before its bits: those are set before it
-				// says so.
+				// How far it covers is read before its bits: those are set before it says
+				// so.
 				long covered = sealedIds.end();
 				if (!sealedIds.mightContain(IdTable.fingerprint(id))) {
 					from = covered;

@@ -79,10 +79,10 @@ class TruncationSweepTests {
 		Path original = this.dir.resolve("original");
 		List<StoredEvent> events = new ArrayList<>();
 		long segmentSize = 1500;
-		// A fixed clock, so that every run writes lines of the same lengths and
-		// seals at the same places: a timestamp on a whole millisecond is three
-		// digits shorter, and on the second or third batch (odds of 1 in 500 a run)
-		// it moved the seals so that the last segment was left empty.
+		// A fixed clock, so that every run writes lines of the same lengths and seals at
+		// the same places: a timestamp on a whole millisecond is three digits shorter,
+		// and on the second or third batch (odds of 1 in 500 a run) it moved the seals so
+		// that the last segment was left empty.
 		java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.parse("2026-11-26T10:26:00.123456Z"),
 				java.time.ZoneOffset.UTC);
 		try (EventStore store = EventStore.builder()

@@ -175,8 +175,7 @@ public class CartService {
 			catch (AppendConditionFailedException ex) {
 				// Another cart sold a limited product meanwhile: decide again on the new
 				// sales. Bounded, but never a 409 while stock remains: each lost race
-				// means
-				// another checkout won.
+				// means another checkout won.
 				if (attempt == STOCK_ATTEMPTS) {
 					throw ex;
 				}

@@ -163,8 +163,7 @@ public final class EventStoreAutoConfiguration {
 							+ "set eventstore.personal-data.master-key to the base64 of 32 random bytes"));
 		}
 		// The journal first: a database's journal makes the schema (initialize-schema)
-		// that
-		// the key store's tables are in, and the protection reads them at once.
+		// that the key store's tables are in, and the protection reads them at once.
 		Journal journalBean = journal.getIfAvailable();
 		SubjectKeyStore keys = subjectKeys.getIfAvailable();
 		if (keys == null) {

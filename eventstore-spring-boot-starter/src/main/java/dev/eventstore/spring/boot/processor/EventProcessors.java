@@ -177,9 +177,8 @@ public final class EventProcessors implements SmartLifecycle, SmartInitializingS
 		}
 		else if (pipelined) {
 			// Its work completes after it returns, so it cannot commit with the
-			// checkpoint:
-			// the checkpoint store's saves commit on their own (outside a transaction the
-			// store's connections are autocommit ones).
+			// checkpoint: the checkpoint store's saves commit on their own (outside a
+			// transaction the store's connections are autocommit ones).
 			builder.checkpoints(new OwnCommits(this.infrastructure.checkpoints()))
 				.ownership(this.infrastructure.ownership());
 		}

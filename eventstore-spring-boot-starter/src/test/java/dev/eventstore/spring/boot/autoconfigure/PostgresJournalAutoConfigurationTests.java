@@ -59,8 +59,7 @@ class PostgresJournalAutoConfigurationTests {
 	@Test
 	void personalDataOnANewDatabaseStartsWithItsKeysInTheJournalsSchemaCheckedAtAppend() {
 		// The schema is made by the journal (initialize-schema): the protection, which
-		// reads
-		// the key tables at once, failed start-up when made before it.
+		// reads the key tables at once, failed start-up when made before it.
 		withPostgres().withBean(EventTypes.class, () -> EventTypes.of(CustomerRegistered.class))
 			.withPropertyValues("eventstore.personal-data.master-key=" + PersonalDataAutoConfigurationTests.MASTER_KEY)
 			.run((context) -> {

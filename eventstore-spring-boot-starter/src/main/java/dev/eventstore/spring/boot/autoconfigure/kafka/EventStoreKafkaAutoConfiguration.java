@@ -60,8 +60,8 @@ public final class EventStoreKafkaAutoConfiguration {
 	@EventProcessor(KafkaForwarder.NAME)
 	KafkaForwarder kafkaForwarder(KafkaForwarderProducer producer, EventStoreKafkaProperties properties,
 			EventStoreProperties store, Environment environment) {
-		// The forwarder's defaults, under whatever the application configured for it;
-		// put where the processors read their settings, before they are built.
+		// The forwarder's defaults, under whatever the application configured for it; put
+		// where the processors read their settings, before they are built.
 		ProcessorSettings defaults = new ProcessorSettings();
 		defaults.setCheckpointEvery(5_000);
 		defaults.setCheckpointInterval(Duration.ofSeconds(1));
