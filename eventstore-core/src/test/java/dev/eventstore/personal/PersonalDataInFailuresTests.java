@@ -146,12 +146,7 @@ class PersonalDataInFailuresTests {
 			.checkpoints(CheckpointStore.besideJournal(this.dir.resolve("events.ndjson")))
 			.retry(new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1), 1.0))
 			.whenRetriesExhausted(RetriesExhausted.PARK)
-			.observer(new ProcessorObserver() {
-				@Override
-				public void handlerFailed(String name, StoredEvent event, int attempt, Throwable failure) {
-					observed.add(failure);
-				}
-			})
+			.observer(recordingFailures(observed))
 			.build());
 		processor.start();
 
@@ -214,12 +209,7 @@ class PersonalDataInFailuresTests {
 			.checkpoints(CheckpointStore.besideJournal(this.dir.resolve("events.ndjson")))
 			.checkpointEvery(2, Duration.ofSeconds(10))
 			.retry(new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), 1.0))
-			.observer(new ProcessorObserver() {
-				@Override
-				public void handlerFailed(String name, StoredEvent event, int attempt, Throwable failure) {
-					observed.add(failure);
-				}
-			})
+			.observer(recordingFailures(observed))
 			.build());
 		processor.start();
 
@@ -269,6 +259,15 @@ class PersonalDataInFailuresTests {
 		assertThat(event.toString())
 			.contains("data=Registered[customerId=c-1, email=" + Redaction.MARK + ", born=null, channel=web]")
 			.doesNotContain(EMAIL);
+	}
+
+	private static ProcessorObserver recordingFailures(List<Throwable> observed) {
+		return new ProcessorObserver() {
+			@Override
+			public void handlerFailed(String name, StoredEvent event, int attempt, Throwable failure) {
+				observed.add(failure);
+			}
+		};
 	}
 
 	private List<Path> filesHolding(String text) throws IOException {
