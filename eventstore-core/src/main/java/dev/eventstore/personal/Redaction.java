@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -24,7 +25,7 @@ public final class Redaction {
 	/** What a withheld value reads as. */
 	public static final String MARK = "[personal data]";
 
-	private static final Redaction NONE = new Redaction(List.of());
+	private static final Redaction NONE = new Redaction(List.of(), Set.of());
 
 	/** Causes followed at most, in case a chain loops through a custom cause. */
 	private static final int MAX_CAUSES = 32;
@@ -32,8 +33,12 @@ public final class Redaction {
 	/** Longest first, so that a value holding another is replaced whole. */
 	private final List<String> values;
 
-	private Redaction(List<String> values) {
+	/** The same values, to find a text that is one of them at once. */
+	private final Set<String> distinct;
+
+	private Redaction(List<String> values, Set<String> distinct) {
 		this.values = values;
+		this.distinct = distinct;
 	}
 
 	/** A redaction that withholds nothing. */
@@ -47,17 +52,18 @@ public final class Redaction {
 	 * @return the redaction
 	 */
 	public static Redaction of(Collection<String> values) {
-		List<String> kept = new ArrayList<>();
+		Set<String> kept = new LinkedHashSet<>();
 		for (String value : values) {
-			if (value.length() > 1 && !kept.contains(value)) {
+			if (value.length() > 1) {
 				kept.add(value);
 			}
 		}
 		if (kept.isEmpty()) {
 			return NONE;
 		}
-		kept.sort(Comparator.comparingInt(String::length).reversed());
-		return new Redaction(List.copyOf(kept));
+		List<String> longestFirst = new ArrayList<>(kept);
+		longestFirst.sort(Comparator.comparingInt(String::length).reversed());
+		return new Redaction(List.copyOf(longestFirst), Set.copyOf(kept));
 	}
 
 	/**
@@ -79,6 +85,9 @@ public final class Redaction {
 	 * @return whether it does
 	 */
 	public boolean quotes(String text) {
+		if (this.distinct.contains(text)) {
+			return true;
+		}
 		for (String value : this.values) {
 			if (text.contains(value)) {
 				return true;

@@ -19,6 +19,17 @@ class RedactionTests {
 	}
 
 	@Test
+	void repeatedValuesAreKeptOnceAndATextIsFoundWholeOrInside() {
+		Redaction redaction = Redaction.allOf(List.of(Redaction.of(List.of("ada@example.org", "Ada")),
+				Redaction.of(List.of("ada@example.org", "Ada"))));
+
+		assertThat(redaction).hasToString("Redaction[2 values]");
+		assertThat(redaction.quotes("ada@example.org")).isTrue();
+		assertThat(redaction.quotes("Dear Ada!")).isTrue();
+		assertThat(redaction.quotes("Dear Bob!")).isFalse();
+	}
+
+	@Test
 	void oneCharacterValuesAndNullTextsAreLeftAlone() {
 		Redaction redaction = Redaction.of(List.of("a", ""));
 
