@@ -2,6 +2,7 @@ package dev.eventstore.processor;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.personal.PersonalDataErased;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,9 +64,15 @@ record ProcessorConfiguration(String name, EventStore store, EventHandler handle
 				: "'" + this.name + "' (segment " + this.segment + " of " + this.segments + ")";
 	}
 
-	/** Whether an event belongs to this segment. */
+	/**
+	 * Whether an event belongs to this segment. Every segment gets the erasures' events,
+	 * each after its own earlier events: a segment's handler may still be writing a copy
+	 * of personal data it read before the erasure, which only its own handling of the
+	 * erasure, after that work, erases.
+	 */
 	boolean owns(StoredEvent event) {
-		return this.segments == 1 || ProcessorSegments.of(event.streamId(), this.segments) == this.segment;
+		return this.segments == 1 || ProcessorSegments.of(event.streamId(), this.segments) == this.segment
+				|| event.streamId().equals(PersonalDataErased.STREAM);
 	}
 
 	/** Whether each event's handling and checkpoint commit together. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -58,12 +59,16 @@ public class Receipts {
 
 	private final PersonalDataProtection personalData;
 
+	/** Receipts written at once by different segments are written one at a time. */
+	private final Object[] locks = new Object[16];
+
 	Receipts(@Value("${sample.receipts-dir:./data/receipts}") Path directory, JsonMapper json, EventStore store,
 			PersonalDataProtection personalData) {
 		this.directory = directory;
 		this.json = json;
 		this.store = store;
 		this.personalData = personalData;
+		Arrays.setAll(this.locks, (i) -> new Object());
 	}
 
 	/** A cart's receipt. */
@@ -85,14 +90,21 @@ public class Receipts {
 		logger.info("Receipt written for cart " + cartId);
 	}
 
-	/** Writes a receipt whole or not at all: temporary file, forced, renamed over. */
+	/**
+	 * Writes a receipt whole or not at all: temporary file, forced, renamed over. One
+	 * writer a receipt at a time: every segment of the processor rewrites a customer's
+	 * receipts on an erasure. The temporary file's name is fixed, so that one a crash
+	 * left behind is overwritten by the receipt's next write rather than kept.
+	 */
 	private void write(Path file, Receipt receipt) throws IOException {
-		Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-		Files.write(temporary, this.json.writeValueAsBytes(receipt));
-		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-			channel.force(true);
+		synchronized (this.locks[Math.floorMod(file.getFileName().hashCode(), this.locks.length)]) {
+			Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+			Files.write(temporary, this.json.writeValueAsBytes(receipt));
+			try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+				channel.force(true);
+			}
+			Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 		}
-		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 	}
 
 	/**
