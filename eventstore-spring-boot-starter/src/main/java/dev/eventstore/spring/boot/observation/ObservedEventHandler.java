@@ -11,8 +11,8 @@ import io.micrometer.observation.transport.ReceiverContext;
  * A processor's handler whose every call is one {@link Observation}
  * ({@code eventstore.processor.handle}): low-cardinality keys {@code processor},
  * {@code event.type}, {@code replay}; high-cardinality {@code stream.id} and
- * {@code position}. An exception marks it failed; the processor's retry sees the same
- * exception.
+ * {@code position}. An exception marks it failed (with the event's decrypted personal
+ * values withheld from it); the processor's retry sees the same exception.
  *
  * @since 0.2.0
  */
@@ -53,7 +53,9 @@ public final class ObservedEventHandler implements EventHandler {
 			this.delegate.handle(event, delivery);
 		}
 		catch (Exception | Error ex) {
-			observation.error(ex);
+			// Traces leave the application: what the failure says of the event's
+			// personal values stays out of them.
+			observation.error(event.redaction().apply(ex));
 			throw ex;
 		}
 		finally {

@@ -1,5 +1,6 @@
 package dev.eventstore.spring.boot.observation;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,6 +11,9 @@ import dev.eventstore.EventStore;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.personal.InMemorySubjectKeyStore;
+import dev.eventstore.personal.PersonalDataProtection;
+import dev.eventstore.personal.Redaction;
 import dev.eventstore.processor.Delivery;
 import dev.eventstore.processor.EventHandler;
 import dev.eventstore.spring.boot.autoconfigure.EventProcessorAutoConfiguration;
@@ -17,6 +21,9 @@ import dev.eventstore.spring.boot.autoconfigure.EventStoreAutoConfiguration;
 import dev.eventstore.spring.boot.autoconfigure.observation.EventStoreObservationAutoConfiguration;
 import dev.eventstore.spring.boot.processor.EventProcessor;
 import dev.eventstore.spring.boot.processor.EventProcessors;
+import dev.eventstore.types.EventType;
+import dev.eventstore.types.EventTypes;
+import dev.eventstore.types.PersonalData;
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
@@ -75,6 +82,46 @@ class ObservationTests {
 			registry.observationConfig().observationHandler(this.recorder);
 			return registry;
 		});
+
+	@EventType("CustomerRegistered")
+	record CustomerRegistered(String customerId, @PersonalData(subject = "customerId") String email) {
+	}
+
+	@Test
+	void aFailedHandlingsObservationHoldsNoneOfTheEventsPersonalValues() {
+		List<Throwable> errors = new CopyOnWriteArrayList<>();
+		ObservationRegistry registry = ObservationRegistry.create();
+		registry.observationConfig().observationHandler(new ObservationHandler<>() {
+			@Override
+			public void onError(Observation.Context context) {
+				errors.add(context.getError());
+			}
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+		});
+		try (EventStore store = EventStore.builder()
+			.eventTypes(EventTypes.of(CustomerRegistered.class))
+			.personalData(
+					PersonalDataProtection.of("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII),
+							new InMemorySubjectKeyStore()))
+			.build()) {
+			store.append("customer-1", NewEvent.of(new CustomerRegistered("c-1", "ada@example.org")));
+			StoredEvent event = store.readStream("customer-1").get(0);
+			ObservedEventHandler handler = new ObservedEventHandler("mailer", (failing, delivery) -> {
+				throw new IllegalStateException("no mailbox for " + failing.payload(CustomerRegistered.class).email());
+			}, registry);
+
+			assertThatExceptionOfType(IllegalStateException.class)
+				.isThrownBy(() -> handler.handle(event, new Delivery(false, 1)))
+				.as("the processor gets the failure as thrown")
+				.withMessage("no mailbox for ada@example.org");
+			assertThat(errors).singleElement()
+				.hasToString("java.lang.IllegalStateException: no mailbox for " + Redaction.MARK);
+		}
+	}
 
 	@Test
 	void eachAppendAndEachHandledEventIsOneObservation() {
