@@ -109,15 +109,16 @@ final class EventBody {
 	}
 
 	/**
-	 * The data as a class with personal components, decrypted: never kept by the caller,
+	 * The data as a class, its personal values decrypted as another class's components
+	 * say (the same class, or the event type's registered one): never kept by the caller,
 	 * so that once its subject is erased no view of the event gives it again. The
 	 * decrypted data is kept here while servable.
 	 */
-	<T> T revealedPayload(ProtectingSerializer protecting, Class<T> type, StoredEvent event) {
+	<T> T revealedPayload(ProtectingSerializer protecting, Class<?> sealedAs, Class<T> type, StoredEvent event) {
 		ProtectingSerializer.Revealed kept = this.revealed;
 		JsonBody stored = this.json;
 		JsonBody upcast = this.upcastFrom;
-		ProtectingSerializer.Revealed opened = protecting.revealed(kept, type, event,
+		ProtectingSerializer.Revealed opened = protecting.revealed(kept, sealedAs, event,
 				(stored != null) ? stored.bytes() : null, this::tree, (upcast != null) ? upcast.bytes() : null);
 		if (opened != kept) {
 			this.revealed = opened;

@@ -105,6 +105,21 @@ final class ProtectingSerializer implements EventSerializer {
 	}
 
 	/**
+	 * The class whose personal components say which of a stored event's values to decrypt
+	 * for a payload class: that class when it has any, else the event type's registered
+	 * class when it has any (the class read into is the reader's own view of the event,
+	 * whose personal values are the event type's); null when neither has.
+	 */
+	@Nullable Class<?> sealedAs(String eventType, Class<?> payloadType) {
+		if (PersonalFields.of(payloadType).any()) {
+			return payloadType;
+		}
+		Class<?> registered = this.types.classFor(eventType).orElse(null);
+		return (registered != null && registered != payloadType && PersonalFields.of(registered).any()) ? registered
+				: null;
+	}
+
+	/**
 	 * Decrypted data: for which class, by which protection, the JSON, and
 	 * {@link PersonalDataProtection#erasures} and the time before it was decrypted. The
 	 * protection counts: a journal's events can outlive a store (an in-memory journal

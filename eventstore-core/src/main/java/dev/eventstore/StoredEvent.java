@@ -17,7 +17,6 @@ import dev.eventstore.internal.JsonBody;
 import dev.eventstore.internal.JsonData;
 import dev.eventstore.internal.Tags;
 import dev.eventstore.internal.Texts;
-import dev.eventstore.personal.PersonalFields;
 import dev.eventstore.personal.Redaction;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.serialization.JacksonEventSerializer;
@@ -398,8 +397,11 @@ public final class StoredEvent {
 		if (last != null && last.getClass() == type) {
 			return type.cast(last);
 		}
-		if (this.serializer instanceof ProtectingSerializer protecting && PersonalFields.of(type).any()) {
-			return this.body.revealedPayload(protecting, type, this);
+		if (this.serializer instanceof ProtectingSerializer protecting) {
+			Class<?> sealedAs = protecting.sealedAs(this.type, type);
+			if (sealedAs != null) {
+				return this.body.revealedPayload(protecting, sealedAs, type, this);
+			}
 		}
 		T decoded;
 		try {
