@@ -27,7 +27,10 @@ public final class Redaction {
 
 	private static final Redaction NONE = new Redaction(List.of(), Set.of());
 
-	/** Causes followed at most, in case a chain loops through a custom cause. */
+	/**
+	 * Causes and suppressed failures followed at most, in case a chain loops through a
+	 * custom cause.
+	 */
 	private static final int MAX_CAUSES = 32;
 
 	/** Longest first, so that a value holding another is replaced whole. */
@@ -119,9 +122,9 @@ public final class Redaction {
 
 	/**
 	 * A failure to log or show in place of one that may quote the values: the same one
-	 * when none of its messages (its causes' included) does, else a copy whose messages
-	 * withhold them. The copy reads as the original's class and message, keeps each stack
-	 * trace, and is unchecked.
+	 * when none of its messages (its causes' and suppressed failures' included) does,
+	 * else a copy whose messages withhold them. The copy reads as the original's class
+	 * and message, keeps each stack trace, and is unchecked.
 	 * @param failure the failure
 	 * @return it, or its redacted copy
 	 */
@@ -133,15 +136,25 @@ public final class Redaction {
 	}
 
 	private boolean quotes(Throwable failure) {
-		Throwable current = failure;
-		for (int depth = 0; current != null && depth < MAX_CAUSES; depth++) {
-			String message = current.getMessage();
-			if (message != null && quotes(message)) {
+		return quotes(failure, Collections.newSetFromMap(new IdentityHashMap<>()));
+	}
+
+	/** Whether its message, or a cause's or a suppressed failure's, quotes a value. */
+	private boolean quotes(Throwable failure, Set<Throwable> seen) {
+		if (!seen.add(failure) || seen.size() > MAX_CAUSES) {
+			return false;
+		}
+		String message = failure.getMessage();
+		if (message != null && quotes(message)) {
+			return true;
+		}
+		for (Throwable suppressed : failure.getSuppressed()) {
+			if (quotes(suppressed, seen)) {
 				return true;
 			}
-			current = current.getCause();
 		}
-		return false;
+		Throwable cause = failure.getCause();
+		return cause != null && quotes(cause, seen);
 	}
 
 	private Throwable copy(Throwable failure, Set<Throwable> seen) {
@@ -149,8 +162,14 @@ public final class Redaction {
 		Throwable cause = failure.getCause();
 		Throwable copiedCause = (cause != null && seen.size() < MAX_CAUSES && !seen.contains(cause)) ? copy(cause, seen)
 				: null;
-		return new Redacted(failure.getClass().getName(), apply(failure.getMessage()), failure.getStackTrace(),
+		Redacted copy = new Redacted(failure.getClass().getName(), apply(failure.getMessage()), failure.getStackTrace(),
 				copiedCause);
+		for (Throwable suppressed : failure.getSuppressed()) {
+			if (seen.size() < MAX_CAUSES && !seen.contains(suppressed)) {
+				copy.addSuppressed(copy(suppressed, seen));
+			}
+		}
+		return copy;
 	}
 
 	@Override
@@ -167,7 +186,7 @@ public final class Redaction {
 
 		Redacted(String originalClass, @Nullable String message, StackTraceElement[] stackTrace,
 				@Nullable Throwable cause) {
-			super(message, cause, false, true);
+			super(message, cause, true, true);
 			this.originalClass = originalClass;
 			setStackTrace(stackTrace);
 		}

@@ -57,6 +57,19 @@ class RedactionTests {
 	}
 
 	@Test
+	void aValueQuotedOnlyBySuppressedFailureIsWithheldThereToo() {
+		IllegalStateException failure = new IllegalStateException("cannot close the mailer");
+		failure.addSuppressed(new IllegalArgumentException("bounced: ada@example.org"));
+
+		Throwable redacted = Redaction.of(List.of("ada@example.org")).apply(failure);
+
+		assertThat(redacted).isNotSameAs(failure)
+			.hasToString("java.lang.IllegalStateException: cannot close the mailer");
+		assertThat(redacted.getSuppressed()).singleElement()
+			.hasToString("java.lang.IllegalArgumentException: bounced: " + Redaction.MARK);
+	}
+
+	@Test
 	void aFailureQuotingNoValueIsPassedOnAsItIs() {
 		IllegalStateException failure = new IllegalStateException("mail server down", new IOException(null, null));
 
