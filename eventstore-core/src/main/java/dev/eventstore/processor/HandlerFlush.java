@@ -4,9 +4,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 import dev.eventstore.StoredEvent;
 import dev.eventstore.personal.Redaction;
@@ -41,7 +39,7 @@ final class HandlerFlush {
 	 */
 	private final List<StoredEvent> inFlight = new ArrayList<>();
 
-	private final Set<Redaction> revealed = new HashSet<>();
+	private Redaction revealed = Redaction.none();
 
 	HandlerFlush(ProcessorConfiguration config, ProcessorProgress progress) {
 		this.config = config;
@@ -61,20 +59,20 @@ final class HandlerFlush {
 	}
 
 	private void foldInFlight() {
+		List<Redaction> all = new ArrayList<>();
+		all.add(this.revealed);
 		for (StoredEvent event : this.inFlight) {
-			Redaction redaction = event.redaction();
-			if (!redaction.isEmpty()) {
-				this.revealed.add(redaction);
-			}
+			all.add(event.redaction());
 		}
 		this.inFlight.clear();
+		this.revealed = Redaction.allOf(all);
 	}
 
 	/** What to withhold from a failed flush's exception: the events' personal values. */
 	private Redaction inFlightRedaction() {
 		foldInFlight();
-		Redaction redaction = Redaction.allOf(this.revealed);
-		this.revealed.clear();
+		Redaction redaction = this.revealed;
+		this.revealed = Redaction.none();
 		return redaction;
 	}
 
@@ -91,7 +89,7 @@ final class HandlerFlush {
 			handler.flush();
 			this.failures = 0;
 			this.inFlight.clear();
-			this.revealed.clear();
+			this.revealed = Redaction.none();
 			return true;
 		}
 		catch (Throwable ex) {

@@ -3,11 +3,9 @@ package dev.eventstore.snapshot;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -198,7 +196,7 @@ public final class Snapshotting<S> {
 		// The personal values the events gave (decrypted), which a snapshot must not keep
 		// in plain text: asked of the events only when one is saved, or every few
 		// thousand events of a long replay so as not to hold them all.
-		Set<Redaction> revealed = new HashSet<>();
+		Redaction revealed = Redaction.none();
 		List<StoredEvent> replayed = new ArrayList<>();
 		while (version < upToVersion) {
 			int page = (int) Math.min(1_000, upToVersion - version);
@@ -209,27 +207,30 @@ public final class Snapshotting<S> {
 			}
 			replayed.addAll(events);
 			if (replayed.size() >= REPLAYED_HELD) {
-				redactions(replayed, revealed);
+				revealed = revealed(revealed, replayed);
 			}
 			if (events.size() < page) {
 				break;
 			}
 		}
 		if (upToVersion == Long.MAX_VALUE && version - snapshotVersion >= this.every) {
-			redactions(replayed, revealed);
-			save(streamId, state, version, Redaction.allOf(revealed));
+			save(streamId, state, version, revealed(revealed, replayed));
 		}
 		return new Loaded<>(state, version, snapshotVersion);
 	}
 
-	private static void redactions(List<StoredEvent> replayed, Set<Redaction> revealed) {
+	/**
+	 * The values so far and those the replayed events gave, each once; forgets the
+	 * events.
+	 */
+	private static Redaction revealed(Redaction sofar, List<StoredEvent> replayed) {
+		List<Redaction> all = new ArrayList<>();
+		all.add(sofar);
 		for (StoredEvent event : replayed) {
-			Redaction redaction = event.redaction();
-			if (!redaction.isEmpty()) {
-				revealed.add(redaction);
-			}
+			all.add(event.redaction());
 		}
 		replayed.clear();
+		return Redaction.allOf(all);
 	}
 
 	private @Nullable Snapshot usableSnapshot(String streamId, long upToVersion) {
