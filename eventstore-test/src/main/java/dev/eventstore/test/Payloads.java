@@ -17,14 +17,24 @@ final class Payloads {
 
 	/** Why the event does not hold the payload, or null when it does. */
 	static @Nullable String mismatch(StoredEvent event, Object expected) {
+		Object payload = expected;
 		if (expected instanceof NewEvent newEvent) {
-			return (newEvent.type().equals(event.type()) && newEvent.data().equals(event.data())) ? null
-					: "type '" + event.type() + "' with data " + event.data();
+			if (newEvent.payload() == null) {
+				return (newEvent.type().equals(event.type()) && newEvent.data().equals(event.data())) ? null
+						: "type '" + event.type() + "' with data " + event.data();
+			}
+			// Compared as the payload it was built from: its data may have no plain JSON
+			// form (personal values are only ever written encrypted).
+			payload = newEvent.payload();
 		}
 		String type = typeOf(expected);
 		if (!type.equals(event.type())) {
 			return "type '" + event.type() + "', not '" + type + "'";
 		}
+		return payloadMismatch(event, payload);
+	}
+
+	private static @Nullable String payloadMismatch(StoredEvent event, Object expected) {
 		Object actual;
 		try {
 			actual = event.payload(expected.getClass());

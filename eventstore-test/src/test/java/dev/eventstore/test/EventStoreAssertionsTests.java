@@ -1,16 +1,21 @@
 package dev.eventstore.test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
+import dev.eventstore.personal.InMemorySubjectKeyStore;
+import dev.eventstore.personal.PersonalDataProtection;
 import dev.eventstore.processor.Processor;
 import dev.eventstore.processor.ProcessorState;
 import dev.eventstore.processor.RetryPolicy;
 import dev.eventstore.test.app.ShopEvents.CheckedOut;
 import dev.eventstore.test.app.ShopEvents.ItemAdded;
+import dev.eventstore.types.EventType;
 import dev.eventstore.types.EventTypes;
+import dev.eventstore.types.PersonalData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +69,31 @@ class EventStoreAssertionsTests {
 			.withMessageContaining("Expected stream 'cart-9' to have a last event but it is empty");
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> assertThat(this.store).isEmpty())
 			.withMessageContaining("Expected the store's last position to be 0 but was 1");
+	}
+
+	@EventType("CustomerRegistered")
+	record CustomerRegistered(String customerId, @PersonalData(subject = "customerId") String email) {
+	}
+
+	@Test
+	void eventsWithPersonalDataCompareByTheirDecryptedPayloads() {
+		try (EventStore protectedStore = EventStore.builder()
+			.eventTypes(EventTypes.of(CustomerRegistered.class))
+			.personalData(
+					PersonalDataProtection.of("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII),
+							new InMemorySubjectKeyStore()))
+			.build()) {
+			protectedStore.append("customer-1", NewEvent.of(new CustomerRegistered("c-1", "ada@example.org")));
+			assertThat(protectedStore).stream("customer-1")
+				.containsExactlyPayloads(NewEvent.of(new CustomerRegistered("c-1", "ada@example.org")))
+				.lastEvent()
+				.hasPayload(new CustomerRegistered("c-1", "ada@example.org"));
+			assertThatExceptionOfType(AssertionError.class)
+				.isThrownBy(() -> assertThat(protectedStore).stream("customer-1")
+					.lastEvent()
+					.hasPayload(NewEvent.of(new CustomerRegistered("c-1", "bob@example.org"))))
+				.withMessageContaining("but it has payload CustomerRegistered[customerId=c-1, email=ada@example.org]");
+		}
 	}
 
 	@Test
