@@ -43,7 +43,8 @@ public interface EventStoreObserver {
 	/**
 	 * A subscriber threw; the failure was isolated and the event counts as delivered.
 	 * @param event the event it was handling
-	 * @param failure what it threw
+	 * @param failure what it threw, as thrown: it may quote the event's decrypted
+	 * personal values, so log {@code event.redaction().apply(failure)} instead
 	 */
 	default void subscriberFailed(StoredEvent event, Throwable failure) {
 	}

@@ -75,7 +75,7 @@ final class Observers {
 					ex);
 			for (EventStoreObserver observer : this.observers) {
 				try {
-					observer.subscriberFailed(event, ex);
+					observer.subscriberFailed(event, thrown);
 				}
 				catch (RuntimeException observerFailure) {
 					logger.log(Level.WARNING, "Observer " + observer + " failed", observerFailure);

@@ -70,11 +70,11 @@ final class EventDelivery {
 				if (this.progress.closed && Thread.currentThread().isInterrupted()) {
 					return false;
 				}
-				// What it says of the event's personal values stays out of logs and
-				// stores.
+				// Observers get the failure as thrown (its class tags metrics); what it
+				// says of the event's personal values stays out of logs and stores.
+				this.config.observer().handlerFailed(this.config.name(), event, attempt, thrown);
 				Redaction redaction = event.redaction();
 				Throwable shown = redaction.apply(thrown);
-				this.config.observer().handlerFailed(this.config.name(), event, attempt, shown);
 				String error = ProcessorFailure.describe(thrown, redaction);
 				this.progress.lastError = error;
 				if (attempt >= retry.maxAttempts()) {

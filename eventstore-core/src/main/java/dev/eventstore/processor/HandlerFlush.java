@@ -120,7 +120,7 @@ final class HandlerFlush {
 		}
 		StoredEvent first = firstAfter(back);
 		if (first != null) {
-			this.config.observer().handlerFailed(this.config.name(), first, this.failures, failure);
+			this.config.observer().handlerFailed(this.config.name(), first, this.failures, thrown);
 		}
 		RetryPolicy retry = this.config.retry();
 		// A processor that already failed at a later event must not be skipped past the

@@ -240,8 +240,7 @@ final class ParkedStreams {
 			}
 			Redaction redaction = event.redaction();
 			String error = ProcessorFailure.describe(thrown, redaction);
-			this.config.observer()
-				.handlerFailed(this.config.name(), event, parked.attempts() + 1, redaction.apply(thrown));
+			this.config.observer().handlerFailed(this.config.name(), event, parked.attempts() + 1, thrown);
 			ParkedEvent failed = new ParkedEvent(parked.position(), parked.streamId(), parked.type(),
 					parked.attempts() + 1, error, Instant.now());
 			this.config.checkpoints().park(this.config.key(), failed);

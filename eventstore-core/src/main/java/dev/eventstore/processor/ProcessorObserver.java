@@ -24,7 +24,8 @@ public interface ProcessorObserver {
 	 * @param processor the processor's name
 	 * @param event the event
 	 * @param attempt the attempt that failed
-	 * @param failure what it threw
+	 * @param failure what it threw, as thrown: it may quote the event's decrypted
+	 * personal values, so log {@code event.redaction().apply(failure)} instead
 	 */
 	default void handlerFailed(String processor, StoredEvent event, int attempt, Throwable failure) {
 	}

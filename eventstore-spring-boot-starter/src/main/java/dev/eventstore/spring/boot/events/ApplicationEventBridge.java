@@ -181,7 +181,7 @@ public final class ApplicationEventBridge implements SmartLifecycle {
 				"Listener failed on stored event at position " + event.position() + " ('" + event.type()
 						+ "' in stream '" + event.streamId() + "'); the append stands and other listeners still run",
 				failure);
-		this.failures.accept(event, failure);
+		this.failures.accept(event, thrown);
 	}
 
 	/**
