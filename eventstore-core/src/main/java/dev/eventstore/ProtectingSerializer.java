@@ -185,10 +185,7 @@ final class ProtectingSerializer implements EventSerializer {
 		if (node == null) {
 			return;
 		}
-		if (node.isString()) {
-			values.add(node.asString());
-		}
-		else if (node.isNumber()) {
+		if (node.isString() || node.isNumber()) {
 			values.add(node.asString());
 		}
 		else if (node.isContainer()) {

@@ -287,10 +287,7 @@ public final class Snapshotting<S> {
 
 	/** Whether a written state's text holds one of the values (encrypted ones do not). */
 	private static boolean holdsAny(JsonNode node, Redaction values) {
-		if (node.isString()) {
-			return values.quotes(node.asString());
-		}
-		if (node.isNumber()) {
+		if (node.isString() || node.isNumber()) {
 			return values.quotes(node.asString());
 		}
 		for (JsonNode element : node.values()) {
