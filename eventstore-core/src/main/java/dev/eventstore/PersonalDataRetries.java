@@ -1,11 +1,15 @@
 package dev.eventstore;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
+import dev.eventstore.personal.PersonalFields;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -87,12 +91,62 @@ final class PersonalDataRetries {
 			return false;
 		}
 		try {
-			return payload.equals(stored.payload(payload.getClass()));
+			Object storedPayload = stored.payload(payload.getClass());
+			return payload.equals(storedPayload) || sameButErased(payload, storedPayload);
 		}
 		catch (RuntimeException ex) {
 			// Unreadable as the class (or no longer readable): not this event's first
 			// try.
 			return false;
+		}
+	}
+
+	/**
+	 * Whether a retry's payload is the stored one's but for personal values erased since
+	 * the first try, which read as their replacements: the retry is answered as the retry
+	 * it is, and its values are not stored again after the erasure.
+	 */
+	private static boolean sameButErased(Object retry, Object stored) {
+		Class<?> type = retry.getClass();
+		PersonalFields fields = PersonalFields.of(type);
+		if (!fields.any() || !type.isRecord() || stored.getClass() != type) {
+			return false;
+		}
+		boolean erased = false;
+		for (RecordComponent component : type.getRecordComponents()) {
+			Object retried = valueOf(component, retry);
+			Object kept = valueOf(component, stored);
+			if (Objects.equals(retried, kept)) {
+				continue;
+			}
+			PersonalFields.Field field = fields.fields()
+				.stream()
+				.filter((personal) -> personal.name().equals(component.getName()))
+				.findFirst()
+				.orElse(null);
+			if (field == null || !readsAsReplacement(field, kept)) {
+				return false;
+			}
+			erased = true;
+		}
+		return erased;
+	}
+
+	private static boolean readsAsReplacement(PersonalFields.Field field, @Nullable Object value) {
+		if (field.replacement().isEmpty()) {
+			return value == null;
+		}
+		return value != null && String.valueOf(value).equals(field.replacement());
+	}
+
+	private static @Nullable Object valueOf(RecordComponent component, Object record) {
+		try {
+			Method accessor = component.getAccessor();
+			accessor.setAccessible(true);
+			return accessor.invoke(record);
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			throw new IllegalStateException("Cannot read " + component.getName() + " of " + record.getClass(), ex);
 		}
 	}
 

@@ -96,4 +96,26 @@ class PersonalDataRetryTests {
 		}
 	}
 
+	@ParameterizedTest(name = "file journal: {0}")
+	@ValueSource(booleans = { true, false })
+	void aRetryAfterItsSubjectWasErasedIsAnsweredAsTheRetryItIsAndStoresNoValueAgain(boolean file) {
+		try (EventStore store = open(file)) {
+			NewEvent first = checkout("cart-1", "Ada");
+			long position = store.append("cart-1", first).position();
+			assertThat(store.erasePersonalData("c-1")).isTrue();
+
+			AppendResult retried = store.appendBatch("cart-1", List.of(first), ExpectedVersion.any());
+
+			assertThat(retried.isDuplicate()).isTrue();
+			assertThat(retried.get(0).position()).isEqualTo(position);
+			assertThat(store.lastPosition()).as("the erasure's event, and nothing since").isEqualTo(2);
+			assertThat(store.readStream("cart-1").get(0).payload())
+				.isEqualTo(new CartCheckedOut("cart-1", "c-1", null, "[erased]"));
+			NewEvent reusingTheId = NewEvent.of(new CartCheckedOut("cart-9", "c-1", "Ada", "Ada@example.org"))
+				.withId(first.id());
+			assertThatExceptionOfType(EventIdConflictException.class)
+				.isThrownBy(() -> store.append("cart-1", reusingTheId));
+		}
+	}
+
 }
