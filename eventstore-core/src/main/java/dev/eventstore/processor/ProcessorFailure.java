@@ -2,6 +2,7 @@ package dev.eventstore.processor;
 
 import java.time.Instant;
 
+import dev.eventstore.internal.Texts;
 import dev.eventstore.personal.Redaction;
 import org.jspecify.annotations.Nullable;
 
@@ -35,11 +36,12 @@ public record ProcessorFailure(long position, @Nullable String streamId, @Nullab
 
 	/**
 	 * The failure's class and message, without the personal values of the event it failed
-	 * on: an error is logged, shown by endpoints and stored with parked events.
+	 * on, and cut to its first 1,000 characters (an exception may quote a whole
+	 * response): an error is logged, shown by endpoints and stored with parked events.
 	 */
 	static String describe(Throwable failure, Redaction redaction) {
 		String message = redaction.apply(failure.getMessage());
-		return failure.getClass().getName() + ((message != null) ? ": " + message : "");
+		return Texts.abbreviate(failure.getClass().getName() + ((message != null) ? ": " + message : ""));
 	}
 
 }

@@ -165,6 +165,36 @@ class ParkingTests {
 	}
 
 	@Test
+	void aHugeErrorIsKeptCutShortWithTheParkedEventAndReadBackAfterARestart() {
+		String huge = "upstream said: " + "x".repeat(5_000_000);
+		try (EventStore store = EventStore.builder().persistPath(journal()).fsync(FsyncPolicy.NEVER).build();
+				Processor processor = Processor.builder("parking", store, (event, delivery) -> {
+					throw new IllegalStateException(huge);
+				})
+					.checkpoints(CheckpointStore.besideJournal(journal()))
+					.retry(RetryPolicy.none())
+					.whenRetriesExhausted(RetriesExhausted.PARK)
+					.build()
+					.start()) {
+			store.append("a", NewEvent.of("Fine", Map.of("v", 1)));
+			assertThat(processor.awaitHandled(1, WAIT)).isTrue();
+		}
+		try (EventStore store = EventStore.builder().persistPath(journal()).fsync(FsyncPolicy.NEVER).build();
+				Processor processor = Processor.builder("parking", store, new PoisonableHandler())
+					.checkpoints(CheckpointStore.besideJournal(journal()))
+					.whenRetriesExhausted(RetriesExhausted.PARK)
+					.build()
+					.start()) {
+			assertThat(processor.parked()).singleElement()
+				.extracting(ParkedEvent::error)
+				.asString()
+				.startsWith("java.lang.IllegalStateException: upstream said: xxx")
+				.endsWith("(" + ("java.lang.IllegalStateException: " + huge).length() + " characters)")
+				.hasSizeLessThan(1_100);
+		}
+	}
+
+	@Test
 	void aDiscardDropsTheFirstParkedEventOnceAndTheHeldOnesFollow() {
 		EventStore store = this.open.keep(EventStore.builder().persistPath(journal()).fsync(FsyncPolicy.NEVER).build());
 		List<Long> b = appendWithPoisonInB(store);
