@@ -51,6 +51,9 @@ final class DefaultEventStore implements EventStore {
 	 */
 	private final @Nullable PersonalDataProtection checkedKeys;
 
+	/** The erasures of personal data, when the store protects it. */
+	private final @Nullable PersonalDataErasures erasures;
+
 	/**
 	 * How often subscribers of a shared journal look for others' events without a
 	 * notification.
@@ -68,7 +71,9 @@ final class DefaultEventStore implements EventStore {
 	static DefaultEventStore open(Journal journal, Clock clock, List<EventStoreObserver> observers,
 			EventSerializer serializer) {
 		DefaultEventStore store = new DefaultEventStore(journal, clock, observers, serializer);
-		store.announcePendingErasures();
+		if (store.erasures != null) {
+			store.erasures.announcePending();
+		}
 		return store;
 	}
 
@@ -81,6 +86,10 @@ final class DefaultEventStore implements EventStore {
 				&& protecting.protection().keyStore().shared()
 				&& journal.checksSubjectKeys(protecting.protection().keyStore())) ? protecting.protection() : null;
 		this.observers = new Observers(observers);
+		this.erasures = (this.serializer instanceof ProtectingSerializer protecting)
+				? new PersonalDataErasures(protecting.protection(), journal, this.observers, clock,
+						(event) -> append(PersonalDataErased.STREAM, List.of(event), ExpectedVersion.any(), null))
+				: null;
 		if (journal.isShared()) {
 			this.dispatcher = new SharedLogDispatcher(journal, this.observers, this.commits, SHARED_POLL_MILLIS);
 			this.commitWatch = journal.watchCommits(this.commits::wakeAll);
@@ -269,77 +278,14 @@ final class DefaultEventStore implements EventStore {
 
 	@Override
 	public boolean erasePersonalData(String subjectId) {
-		if (!(this.serializer instanceof ProtectingSerializer protecting)) {
+		if (this.erasures == null) {
 			return EventStore.super.erasePersonalData(subjectId);
 		}
 		if (subjectId == null || subjectId.isEmpty()) {
 			throw new IllegalArgumentException("Subject id must not be null or empty");
 		}
 		ensureOpen();
-		if (this.journal.joinsCallerTransaction()) {
-			throw new IllegalStateException("erasePersonalData cannot run inside a transaction: it destroys the "
-					+ "subject's key at once, which no rollback undoes, while its PersonalDataErased event would roll "
-					+ "back with the transaction and never reach the handlers; call it after the transaction commits "
-					+ "(from a @TransactionalEventListener of phase AFTER_COMMIT, say); nothing was erased");
-		}
-		PersonalDataProtection protection = protecting.protection();
-		if (!protection.erase(subjectId)) {
-			return false;
-		}
-		String subject = protection.subjectReference(subjectId);
-		this.observers.personalDataErased(subject);
-		try {
-			announceErasure(protection, subject);
-		}
-		catch (RuntimeException ex) {
-			// The key is gone for good: the erasure holds, and a second call finds no
-			// key. Only the handlers' notice is missing, and only the caller can send it
-			// now.
-			throw new EventStoreException("The subject's personal data is erased (its key is destroyed), but the "
-					+ "PersonalDataErased event could not be appended to stream '" + PersonalDataErased.STREAM + "': "
-					+ ex.getMessage() + "; the store appends it when it opens next, or append new PersonalDataErased(\""
-					+ subject + "\", <now>) to that stream yourself once the journal takes appends (calling "
-					+ "erasePersonalData again does nothing: the key is gone)", ex);
-		}
-		return true;
-	}
-
-	/** Appends an erasure's {@link PersonalDataErased} event, then drops its note. */
-	private void announceErasure(PersonalDataProtection protection, String subject) {
-		append(PersonalDataErased.STREAM, List.of(NewEvent.of(new PersonalDataErased(subject, this.clock.instant()))),
-				ExpectedVersion.any(), null);
-		try {
-			protection.erasureAnnounced(subject);
-		}
-		catch (RuntimeException ex) {
-			// Announced all the same; the note left makes the next open announce it
-			// again.
-			logger.log(System.Logger.Level.WARNING, "An erasure is announced, but its note could not be dropped"
-					+ " (the next open announces it again): " + ex, ex);
-		}
-	}
-
-	/**
-	 * Announces the erasures a crash cut short (the key destroyed, its event not
-	 * appended): at open, so that handlers erase their copies. One the journal refuses
-	 * stays pending for the next open.
-	 */
-	private void announcePendingErasures() {
-		if (!(this.serializer instanceof ProtectingSerializer protecting)) {
-			return;
-		}
-		PersonalDataProtection protection = protecting.protection();
-		for (String subject : protection.pendingErasures()) {
-			try {
-				announceErasure(protection, subject);
-				logger.log(System.Logger.Level.INFO,
-						"Announced the erasure of subject " + subject + ", which a crash had cut short");
-			}
-			catch (RuntimeException ex) {
-				logger.log(System.Logger.Level.WARNING, "Cannot announce the erasure of subject " + subject
-						+ " (its key is destroyed); trying again at the next open: " + ex, ex);
-			}
-		}
+		return this.erasures.erase(subjectId);
 	}
 
 	@Override

@@ -1,0 +1,107 @@
+package dev.eventstore;
+
+import java.time.Clock;
+
+import dev.eventstore.personal.PersonalDataErased;
+import dev.eventstore.personal.PersonalDataProtection;
+
+/**
+ * A store's erasures of personal data: a subject's key destroyed, then announced by a
+ * {@link PersonalDataErased} event so that handlers erase their copies — at once, or at
+ * the store's next open when a crash or a refused append cut the announcement short.
+ * Thread-safe.
+ */
+final class PersonalDataErasures {
+
+	private static final System.Logger logger = System.getLogger(DefaultEventStore.class.getName());
+
+	/** Appends an erasure's event to its stream. */
+	@FunctionalInterface
+	interface Announcer {
+
+		void append(NewEvent event);
+
+	}
+
+	private final PersonalDataProtection protection;
+
+	private final Journal journal;
+
+	private final Observers observers;
+
+	private final Clock clock;
+
+	private final Announcer announcer;
+
+	PersonalDataErasures(PersonalDataProtection protection, Journal journal, Observers observers, Clock clock,
+			Announcer announcer) {
+		this.protection = protection;
+		this.journal = journal;
+		this.observers = observers;
+		this.clock = clock;
+		this.announcer = announcer;
+	}
+
+	/** See {@link EventStore#erasePersonalData}; the store is open and the id checked. */
+	boolean erase(String subjectId) {
+		if (this.journal.joinsCallerTransaction()) {
+			throw new IllegalStateException("erasePersonalData cannot run inside a transaction: it destroys the "
+					+ "subject's key at once, which no rollback undoes, while its PersonalDataErased event would roll "
+					+ "back with the transaction and never reach the handlers; call it after the transaction commits "
+					+ "(from a @TransactionalEventListener of phase AFTER_COMMIT, say); nothing was erased");
+		}
+		if (!this.protection.erase(subjectId)) {
+			return false;
+		}
+		String subject = this.protection.subjectReference(subjectId);
+		this.observers.personalDataErased(subject);
+		try {
+			announce(subject);
+		}
+		catch (RuntimeException ex) {
+			// The key is gone for good: the erasure holds, and a second call finds no
+			// key. Only the handlers' notice is missing, and only the caller can send it
+			// now.
+			throw new EventStoreException("The subject's personal data is erased (its key is destroyed), but the "
+					+ "PersonalDataErased event could not be appended to stream '" + PersonalDataErased.STREAM + "': "
+					+ ex.getMessage() + "; the store appends it when it opens next, or append new PersonalDataErased(\""
+					+ subject + "\", <now>) to that stream yourself once the journal takes appends (calling "
+					+ "erasePersonalData again does nothing: the key is gone)", ex);
+		}
+		return true;
+	}
+
+	/** Appends an erasure's {@link PersonalDataErased} event, then drops its note. */
+	private void announce(String subject) {
+		this.announcer.append(NewEvent.of(new PersonalDataErased(subject, this.clock.instant())));
+		try {
+			this.protection.erasureAnnounced(subject);
+		}
+		catch (RuntimeException ex) {
+			// Announced all the same; the note left makes the next open announce it
+			// again.
+			logger.log(System.Logger.Level.WARNING, "An erasure is announced, but its note could not be dropped"
+					+ " (the next open announces it again): " + ex, ex);
+		}
+	}
+
+	/**
+	 * Announces the erasures a crash cut short (the key destroyed, its event not
+	 * appended): at open, so that handlers erase their copies. One the journal refuses
+	 * stays pending for the next open.
+	 */
+	void announcePending() {
+		for (String subject : this.protection.pendingErasures()) {
+			try {
+				announce(subject);
+				logger.log(System.Logger.Level.INFO,
+						"Announced the erasure of subject " + subject + ", which a crash had cut short");
+			}
+			catch (RuntimeException ex) {
+				logger.log(System.Logger.Level.WARNING, "Cannot announce the erasure of subject " + subject
+						+ " (its key is destroyed); trying again at the next open: " + ex, ex);
+			}
+		}
+	}
+
+}
