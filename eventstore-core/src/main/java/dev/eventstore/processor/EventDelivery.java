@@ -79,11 +79,11 @@ final class EventDelivery {
 				this.progress.lastError = error;
 				if (attempt >= retry.maxAttempts()) {
 					if (this.config.exhausted() == RetriesExhausted.PARK) {
-						this.parking.parkFailed(event, attempt, error);
+						this.parking.parkFailed(event, attempt, error, shown);
 						return true;
 					}
 					this.progress.fail(new ProcessorFailure(event.position(), event.streamId(), event.type(), error,
-							attempt, Instant.now()));
+							attempt, Instant.now()), shown);
 					this.checkpoints.saveIfBehind();
 					return false;
 				}

@@ -129,7 +129,7 @@ final class HandlerFlush {
 			int attempts = this.failures;
 			this.failures = 0;
 			this.progress.fail(new ProcessorFailure(back + 1, (first != null) ? first.streamId() : "",
-					(first != null) ? first.type() : "", error, attempts, Instant.now()));
+					(first != null) ? first.type() : "", error, attempts, Instant.now()), failure);
 			return;
 		}
 		Duration delay = retry.delayAfter(this.failures);

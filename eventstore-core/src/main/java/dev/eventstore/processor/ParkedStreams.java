@@ -76,12 +76,13 @@ final class ParkedStreams {
 	}
 
 	/** Parks an event whose retries ran out, and passes it. */
-	void parkFailed(StoredEvent event, int attempts, String error) {
+	void parkFailed(StoredEvent event, int attempts, String error, Throwable shown) {
 		park(event, new ParkedEvent(event.position(), event.streamId(), event.type(), attempts, error, Instant.now()));
 		logger.log(Level.WARNING,
 				"Processor " + this.config.label() + " parked position " + event.position() + " (stream '"
 						+ event.streamId() + "', type '" + event.type() + "') after " + attempts + " attempts: " + error
-						+ ". Later events of the stream wait behind it; an operator retries or discards it");
+						+ ". Later events of the stream wait behind it; an operator retries or discards it",
+				shown);
 	}
 
 	/** Parks an event behind its stream's parked ones, and passes it. */

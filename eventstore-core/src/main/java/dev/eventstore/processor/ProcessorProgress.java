@@ -97,13 +97,22 @@ final class ProcessorProgress {
 
 	/** Stops delivery until an operator resumes, skips or resets. */
 	void fail(ProcessorFailure failed) {
+		fail(failed, null);
+	}
+
+	/**
+	 * Stops delivery until an operator resumes, skips or resets, logging what the handler
+	 * threw (its personal values withheld) with its stack trace.
+	 */
+	void fail(ProcessorFailure failed, @Nullable Throwable thrown) {
 		this.failure = failed;
 		this.lastError = failed.error();
 		logger.log(Level.ERROR,
 				"Processor " + this.name + " FAILED at position " + failed.position()
 						+ ((failed.streamId() != null) ? " (stream '" + failed.streamId() + "', type '" + failed.type()
 								+ "', after " + failed.attempts() + " attempts)" : "")
-						+ ": " + failed.error() + ". It waits for an operator to resume, skip or reset it");
+						+ ": " + failed.error() + ". It waits for an operator to resume, skip or reset it",
+				thrown);
 	}
 
 }

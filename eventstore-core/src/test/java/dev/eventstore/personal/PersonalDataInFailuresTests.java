@@ -176,7 +176,8 @@ class PersonalDataInFailuresTests {
 	}
 
 	@Test
-	void aProcessorThatFailsOnAnEventKeepsItsErrorWithoutThePersonalValues() {
+	void aProcessorThatFailsOnAnEventKeepsItsErrorAndLogsItsTraceWithoutThePersonalValues() {
+		LogCapture log = this.open.keep(new LogCapture());
 		EventStore store = open();
 		store.append("c-1", NewEvent.of(new Registered("c-1", EMAIL, BORN, "web")));
 		Processor processor = this.open.keep(Processor.builder("mailer", store, (event, delivery) -> {
@@ -190,6 +191,9 @@ class PersonalDataInFailuresTests {
 		await().atMost(WAIT).until(() -> processor.status().state() == ProcessorState.FAILED);
 		assertThat(Objects.requireNonNull(processor.status().failure()).error())
 			.isEqualTo("java.lang.IllegalStateException: cannot mail " + Redaction.MARK);
+		assertThat(log.text()).contains("FAILED at position 1")
+			.contains("java.lang.IllegalStateException: cannot mail " + Redaction.MARK + "\n\tat ")
+			.doesNotContain(EMAIL);
 	}
 
 	@Test
