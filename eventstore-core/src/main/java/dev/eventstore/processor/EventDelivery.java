@@ -26,12 +26,19 @@ final class EventDelivery {
 
 	private final ParkedStreams parking;
 
+	/** Most events' delivery, made once: a first attempt, or a replay's. */
+	private final Delivery first;
+
+	private final Delivery firstReplay;
+
 	EventDelivery(ProcessorConfiguration config, ProcessorProgress progress, CheckpointScheduler checkpoints,
 			ParkedStreams parking) {
 		this.config = config;
 		this.progress = progress;
 		this.checkpoints = checkpoints;
 		this.parking = parking;
+		this.first = new Delivery(false, 1, config.segment(), config.segments());
+		this.firstReplay = new Delivery(true, 1, config.segment(), config.segments());
 	}
 
 	/**
@@ -42,7 +49,8 @@ final class EventDelivery {
 		boolean replay = event.position() <= this.checkpoints.replayUntil();
 		RetryPolicy retry = this.config.retry();
 		for (int attempt = 1;; attempt++) {
-			Delivery delivery = Delivery.of(replay, attempt);
+			Delivery delivery = (attempt == 1) ? (replay ? this.firstReplay : this.first)
+					: new Delivery(replay, attempt, this.config.segment(), this.config.segments());
 			// Unobserved, a replay does not pay for reading the clock twice an event.
 			long start = this.config.observed() ? System.nanoTime() : 0;
 			try {

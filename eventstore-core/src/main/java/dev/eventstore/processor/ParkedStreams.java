@@ -213,7 +213,8 @@ final class ParkedStreams {
 					+ " is parked but no longer in the log");
 		}
 		StoredEvent event = read.get(0);
-		Delivery delivery = Delivery.of(event.position() <= this.checkpoints.replayUntil(), parked.attempts() + 1);
+		Delivery delivery = new Delivery(event.position() <= this.checkpoints.replayUntil(), parked.attempts() + 1,
+				this.config.segment(), this.config.segments());
 		long start = System.nanoTime();
 		try {
 			HandlerTransactions transactions = this.config.transactions();

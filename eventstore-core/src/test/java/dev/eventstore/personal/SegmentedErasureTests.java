@@ -15,6 +15,7 @@ import dev.eventstore.NewEvent;
 import dev.eventstore.OpenResources;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.processor.CheckpointStore;
+import dev.eventstore.processor.Delivery;
 import dev.eventstore.processor.Processor;
 import dev.eventstore.processor.ProcessorSegments;
 import dev.eventstore.types.EventType;
@@ -94,6 +95,39 @@ class SegmentedErasureTests {
 		await().atMost(WAIT).untilAsserted(() -> assertThat(copies).containsEntry("c-1", "[erased]"));
 		await().atMost(WAIT).until(() -> erasuresHandled.size() == SEGMENTS);
 		assertThat(copies).containsEntry("c-1", "[erased]");
+	}
+
+	@Test
+	void eachSegmentGetsTheErasureAndKnowsWhichStreamsAreItsOwn() {
+		EventStore store = this.open.keep(EventStore.builder()
+			.persistPath(this.dir.resolve("events.ndjson"))
+			.eventTypes(EventTypes.of(CustomerNamed.class))
+			.personalData(PersonalDataProtection.of(PersonalDataTests.MASTER_KEY, new InMemorySubjectKeyStore()))
+			.build());
+		String stream = streamBesideTheErasures();
+		List<Delivery> erasures = new CopyOnWriteArrayList<>();
+		List<Delivery> named = new CopyOnWriteArrayList<>();
+		Processor processor = this.open.keep(Processor.builder("copies", store, (event, delivery) -> {
+			if (event.type().equals(PersonalDataErased.TYPE)) {
+				erasures.add(delivery);
+			}
+			else {
+				assertThat(delivery.owns(event.streamId())).isTrue();
+				named.add(delivery);
+			}
+		}).segments(SEGMENTS).checkpoints(CheckpointStore.besideJournal(this.dir.resolve("events.ndjson"))).build());
+		processor.start();
+
+		store.append(stream, NewEvent.of(new CustomerNamed("c-1", "Ada Lovelace")));
+		store.erasePersonalData("c-1");
+
+		await().atMost(WAIT).until(() -> erasures.size() == SEGMENTS && named.size() == 1);
+		assertThat(erasures).extracting(Delivery::segment).containsExactlyInAnyOrder(0, 1);
+		assertThat(erasures).allSatisfy((delivery) -> assertThat(delivery.segments()).isEqualTo(SEGMENTS));
+		assertThat(erasures).filteredOn((delivery) -> delivery.owns(stream))
+			.singleElement()
+			.extracting(Delivery::segment)
+			.isEqualTo(named.get(0).segment());
 	}
 
 	private static void waitFor(CountDownLatch latch) {

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -16,6 +15,7 @@ import dev.eventstore.EventStore;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.personal.PersonalDataErased;
 import dev.eventstore.personal.PersonalDataProtection;
+import dev.eventstore.processor.Delivery;
 import dev.eventstore.sample.cart.CartEvents.CartCheckedOut;
 import dev.eventstore.spring.boot.processor.EventProcessor;
 import org.apache.commons.logging.Log;
@@ -59,16 +59,12 @@ public class Receipts {
 
 	private final PersonalDataProtection personalData;
 
-	/** Receipts written at once by different segments are written one at a time. */
-	private final Object[] locks = new Object[16];
-
 	Receipts(@Value("${sample.receipts-dir:./data/receipts}") Path directory, JsonMapper json, EventStore store,
 			PersonalDataProtection personalData) {
 		this.directory = directory;
 		this.json = json;
 		this.store = store;
 		this.personalData = personalData;
-		Arrays.setAll(this.locks, (i) -> new Object());
 	}
 
 	/** A cart's receipt. */
@@ -91,28 +87,28 @@ public class Receipts {
 	}
 
 	/**
-	 * Writes a receipt whole or not at all: temporary file, forced, renamed over. One
-	 * writer a receipt at a time: every segment of the processor rewrites a customer's
-	 * receipts on an erasure. The temporary file's name is fixed, so that one a crash
-	 * left behind is overwritten by the receipt's next write rather than kept.
+	 * Writes a receipt whole or not at all: temporary file, forced, renamed over. The
+	 * temporary file's name is fixed, so that one a crash left behind is overwritten by
+	 * the receipt's next write rather than kept.
 	 */
 	private void write(Path file, Receipt receipt) throws IOException {
-		synchronized (this.locks[Math.floorMod(file.getFileName().hashCode(), this.locks.length)]) {
-			Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-			Files.write(temporary, this.json.writeValueAsBytes(receipt));
-			try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-				channel.force(true);
-			}
-			Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+		Files.write(temporary, this.json.writeValueAsBytes(receipt));
+		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+			channel.force(true);
 		}
+		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 	}
 
 	/**
 	 * A customer's personal data was erased: every receipt of theirs is written again
 	 * from its checkout event, which now reads with the replacements, so that no file of
-	 * the sample keeps the name or e-mail. Idempotent, like the receipts themselves.
+	 * the sample keeps the name or e-mail. Every segment of the processor gets the
+	 * erasure after its own earlier checkouts and rewrites the receipts of its own carts,
+	 * so a receipt it was still writing is rewritten too, and no two segments write one
+	 * file. Idempotent, like the receipts themselves.
 	 */
-	public void on(PersonalDataErased erased) throws IOException {
+	public void on(PersonalDataErased erased, Delivery delivery) throws IOException {
 		if (!Files.isDirectory(this.directory)) {
 			return;
 		}
@@ -127,6 +123,9 @@ public class Receipts {
 				continue;
 			}
 			StoredEvent checkout = this.store.readAll(receipt.position(), 1).get(0);
+			if (!delivery.owns(checkout.streamId())) {
+				continue;
+			}
 			write(file, new Receipt(receipt.cartId(), receipt.position(), receipt.eventId(),
 					checkout.payload(CartCheckedOut.class)));
 			logger.info("Receipt of cart " + receipt.cartId() + " rewritten: its customer's personal data was erased");
