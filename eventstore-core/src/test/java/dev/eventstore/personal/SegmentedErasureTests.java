@@ -61,13 +61,17 @@ class SegmentedErasureTests {
 			.orElseThrow();
 	}
 
-	@Test
-	void aSegmentWritingACopyItReadBeforeTheErasureErasesItAfterwards() throws Exception {
-		EventStore store = this.open.keep(EventStore.builder()
+	private EventStore openStore() {
+		return this.open.keep(EventStore.builder()
 			.persistPath(this.dir.resolve("events.ndjson"))
 			.eventTypes(EventTypes.of(CustomerNamed.class))
 			.personalData(PersonalDataProtection.of(PersonalDataTests.MASTER_KEY, new InMemorySubjectKeyStore()))
 			.build());
+	}
+
+	@Test
+	void aSegmentWritingACopyItReadBeforeTheErasureErasesItAfterwards() throws Exception {
+		EventStore store = openStore();
 		String stream = streamBesideTheErasures();
 		Map<String, String> copies = new ConcurrentHashMap<>();
 		List<Long> erasuresHandled = new CopyOnWriteArrayList<>();
@@ -99,11 +103,7 @@ class SegmentedErasureTests {
 
 	@Test
 	void eachSegmentGetsTheErasureAndKnowsWhichStreamsAreItsOwn() {
-		EventStore store = this.open.keep(EventStore.builder()
-			.persistPath(this.dir.resolve("events.ndjson"))
-			.eventTypes(EventTypes.of(CustomerNamed.class))
-			.personalData(PersonalDataProtection.of(PersonalDataTests.MASTER_KEY, new InMemorySubjectKeyStore()))
-			.build());
+		EventStore store = openStore();
 		String stream = streamBesideTheErasures();
 		List<Delivery> erasures = new CopyOnWriteArrayList<>();
 		List<Delivery> named = new CopyOnWriteArrayList<>();
