@@ -354,7 +354,7 @@ public final class NewEvent {
 		}
 		String what = "Data of event '" + this.type + "'";
 		if (!(serializer instanceof ProtectingSerializer)) {
-			refuseUnprotectedPersonalData();
+			PersonalFields.refuseUnprotected(this.type, this.payload);
 		}
 		byte[] json;
 		try {
@@ -368,18 +368,6 @@ public final class NewEvent {
 		checkSize(this.type, body, this.metadata);
 		return new NewEvent(this.type, body, serializer, this.metadata, this.payloadType, this.id, this.revision,
 				this.payload, this.tags);
-	}
-
-	/**
-	 * Refuses to write a payload holding personal values in plain text: only a store with
-	 * personal-data protection writes it, encrypted.
-	 */
-	private void refuseUnprotectedPersonalData() {
-		if (this.payload != null && PersonalFields.of(this.payload.getClass()).anyValue(this.payload)) {
-			throw new IllegalStateException("Event '" + this.type + "' holds personal data ("
-					+ this.payload.getClass().getName() + " has @PersonalData components): it is only written "
-					+ "encrypted, by a store with personal-data protection (EventStore.builder().personalData(...))");
-		}
 	}
 
 	/**
@@ -399,7 +387,7 @@ public final class NewEvent {
 	JsonBody body() {
 		JsonBody body = this.data;
 		if (body == null) {
-			refuseUnprotectedPersonalData();
+			// serializedWith refuses a payload holding personal values.
 			body = this.defaultData;
 			if (body == null) {
 				body = Objects.requireNonNull(serializedWith(JacksonEventSerializer.defaults()).data);
@@ -495,17 +483,10 @@ public final class NewEvent {
 	@Override
 	public String toString() {
 		return "NewEvent[type=" + this.type + ", id=" + this.id + ", revision=" + this.revision + ", data="
-				+ ((this.data != null) ? this.data.text() : describe(this.payload)) + ", metadata="
-				+ this.metadata.text() + (this.tags.isEmpty() ? "" : ", tags=" + this.tags) + "]";
-	}
-
-	/** A payload as text, its personal values withheld: an event's text may be logged. */
-	private static String describe(@Nullable Object payload) {
-		if (payload == null) {
-			return "null";
-		}
-		PersonalFields fields = PersonalFields.of(payload.getClass());
-		return fields.any() ? fields.describe(payload) : payload.toString();
+				+ ((this.data != null) ? this.data.text()
+						: (this.payload != null) ? PersonalFields.of(this.payload.getClass()).describe(this.payload)
+								: "null")
+				+ ", metadata=" + this.metadata.text() + (this.tags.isEmpty() ? "" : ", tags=" + this.tags) + "]";
 	}
 
 	static String requireText(@Nullable String value, String what) {

@@ -72,13 +72,32 @@ public record PersonalFields(Class<?> type, List<Field> fields) {
 	}
 
 	/**
-	 * A payload as its record's {@code toString()} would read, each personal value shown
-	 * as {@value Redaction#MARK} (null ones as {@code null}): for texts about an event
-	 * that is not yet stored, which may be logged.
+	 * Refuses a payload holding personal values where they would be written in plain
+	 * text: only a store with personal-data protection writes them, encrypted.
+	 * @param eventType the event's type name
+	 * @param payload the payload, or null for data built by hand
+	 * @throws IllegalStateException if it holds a personal value
+	 */
+	public static void refuseUnprotected(String eventType, @Nullable Object payload) {
+		if (payload != null && of(payload.getClass()).anyValue(payload)) {
+			throw new IllegalStateException("Event '" + eventType + "' holds personal data ("
+					+ payload.getClass().getName() + " has @PersonalData components): it is only written "
+					+ "encrypted, by a store with personal-data protection (EventStore.builder().personalData(...))");
+		}
+	}
+
+	/**
+	 * A payload as text for texts about an event that is not yet stored, which may be
+	 * logged: its {@code toString()}, or for a class with personal components as its
+	 * record's {@code toString()} would read with each personal value shown as
+	 * {@value Redaction#MARK} (null ones as {@code null}).
 	 * @param payload a payload of this class
 	 * @return the text
 	 */
 	public String describe(Object payload) {
+		if (!any()) {
+			return payload.toString();
+		}
 		StringBuilder text = new StringBuilder(this.type.getSimpleName()).append('[');
 		RecordComponent[] components = this.type.getRecordComponents();
 		for (int i = 0; i < components.length; i++) {
