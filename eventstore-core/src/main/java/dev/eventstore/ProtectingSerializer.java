@@ -3,7 +3,9 @@ package dev.eventstore;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import dev.eventstore.internal.JsonData;
@@ -35,6 +37,12 @@ final class ProtectingSerializer implements EventSerializer {
 	 * The registered types: hand-built data of a type with personal components is sealed.
 	 */
 	private final EventTypes types;
+
+	/**
+	 * For each class read into that has no personal components, whether it reads one of
+	 * each event type class's: asked of the serializer once a pair.
+	 */
+	private final Map<Class<?>, Map<Class<?>, Boolean>> views = new ConcurrentHashMap<>();
 
 	ProtectingSerializer(EventSerializer delegate, PersonalDataProtection protection, EventTypes types) {
 		this.delegate = delegate;
@@ -107,16 +115,35 @@ final class ProtectingSerializer implements EventSerializer {
 	/**
 	 * The class whose personal components say which of a stored event's values to decrypt
 	 * for a payload class: that class when it has any, else the event type's registered
-	 * class when it has any (the class read into is the reader's own view of the event,
-	 * whose personal values are the event type's); null when neither has.
+	 * class when it has any and the class read into reads one of them (the reader's own
+	 * view of the event, whose personal values are the event type's); null when neither
+	 * has, or the view reads none: it then costs no decryption.
 	 */
 	@Nullable Class<?> sealedAs(String eventType, Class<?> payloadType) {
 		if (PersonalFields.of(payloadType).any()) {
 			return payloadType;
 		}
 		Class<?> registered = this.types.classFor(eventType).orElse(null);
-		return (registered != null && registered != payloadType && PersonalFields.of(registered).any()) ? registered
-				: null;
+		if (registered == null || registered == payloadType || !PersonalFields.of(registered).any()) {
+			return null;
+		}
+		return this.views.computeIfAbsent(payloadType, (view) -> new ConcurrentHashMap<>())
+			.computeIfAbsent(registered, (sealed) -> readsPersonal(payloadType, PersonalFields.of(sealed))) ? registered
+					: null;
+	}
+
+	private boolean readsPersonal(Class<?> view, PersonalFields fields) {
+		for (PersonalFields.Field field : fields.fields()) {
+			if (this.delegate.mayRead(view, field.json())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	@Override
+	public boolean mayRead(Class<?> type, String property) {
+		return this.delegate.mayRead(type, property);
 	}
 
 	/**

@@ -46,4 +46,18 @@ public interface EventSerializer {
 		return deserialize(JsonData.MAPPER.writeValueAsBytes(tree), type);
 	}
 
+	/**
+	 * Whether reading stored JSON as a class may read one of its properties. The store
+	 * asks before it decrypts an event's personal values for a class that is a reader's
+	 * own view of the event: a value the view never reads is not decrypted, so the view
+	 * costs no decryption and reads even when the subject's key cannot be had. By default
+	 * true: the serializer cannot tell.
+	 * @param type the class read into
+	 * @param property the property's name in the JSON
+	 * @return false only when reading the class never reads the property
+	 */
+	default boolean mayRead(Class<?> type, String property) {
+		return true;
+	}
+
 }

@@ -3,8 +3,10 @@ package dev.eventstore.serialization;
 import dev.eventstore.internal.JsonData;
 import dev.eventstore.internal.Texts;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JacksonModule;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -74,6 +76,29 @@ public final class JacksonEventSerializer implements EventSerializer {
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException(
 					"Cannot read event data as " + type.getName() + ": " + Texts.firstLine(ex.getMessage()), ex);
+		}
+	}
+
+	/**
+	 * Asks the mapper itself, so that its naming strategy, mix-ins, aliases and
+	 * any-setters count: the property is read unless the class's deserializer refuses it
+	 * as unknown. A class that ignores unknown properties is taken to read every
+	 * property.
+	 */
+	@Override
+	public boolean mayRead(Class<?> type, String property) {
+		byte[] probe = JsonData.MAPPER.writeValueAsBytes(JsonData.MAPPER.createObjectNode().putNull(property));
+		try {
+			this.mapper.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(probe);
+			return true;
+		}
+		catch (UnrecognizedPropertyException ex) {
+			return !property.equals(ex.getPropertyName());
+		}
+		catch (RuntimeException ex) {
+			// Known (its null refused, say), or a class Jackson cannot make: in doubt,
+			// read.
+			return true;
 		}
 	}
 

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.eventstore.AppendResult;
 import dev.eventstore.EventStore;
 import dev.eventstore.types.EventType;
@@ -29,6 +31,13 @@ class JacksonEventSerializerTests {
 	}
 
 	record Holder(Object value) {
+	}
+
+	record Lenient(String skuCode, @JsonAnySetter Map<String, Object> rest) {
+	}
+
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	record IgnoringUnknown(String skuCode) {
 	}
 
 	private static final JsonMapper snakeCase = JsonMapper.builder()
@@ -67,6 +76,32 @@ class JacksonEventSerializerTests {
 			assertThat(retry.isDuplicate()).isTrue();
 			assertThat(store.lastPosition()).isEqualTo(1);
 		}
+	}
+
+	@Test
+	void whetherAClassMayReadAPropertyIsAnsweredByTheMappersOwnRules() {
+		JacksonEventSerializer snake = new JacksonEventSerializer(snakeCase);
+		JacksonEventSerializer plain = JacksonEventSerializer.defaults();
+
+		assertThat(plain.mayRead(PriceChanged.class, "skuCode")).isTrue();
+		assertThat(plain.mayRead(PriceChanged.class, "email")).isFalse();
+		assertThat(plain.mayRead(PriceChanged.class, "sku_code")).isFalse();
+		assertThat(snake.mayRead(PriceChanged.class, "sku_code")).isTrue();
+		assertThat(snake.mayRead(PriceChanged.class, "skuCode")).isFalse();
+		assertThat(plain.mayRead(Lenient.class, "email")).as("an any-setter reads every property").isTrue();
+		assertThat(plain.mayRead(IgnoringUnknown.class, "email")).as("in doubt").isTrue();
+		assertThat(plain.mayRead(Map.class, "email")).isTrue();
+		assertThat(new EventSerializer() {
+			@Override
+			public byte[] serialize(Object payload) {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public <T> T deserialize(byte[] json, Class<T> type) {
+				throw new UnsupportedOperationException();
+			}
+		}.mayRead(PriceChanged.class, "email")).as("a serializer that cannot tell").isTrue();
 	}
 
 	@Test
