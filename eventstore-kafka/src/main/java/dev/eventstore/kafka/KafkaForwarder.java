@@ -1,15 +1,22 @@
 package dev.eventstore.kafka;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
+import dev.eventstore.EventLimits;
 import dev.eventstore.StoredEvent;
 import dev.eventstore.processor.Delivery;
 import dev.eventstore.processor.PipelinedEventHandler;
 import dev.eventstore.processor.Processor;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.record.AbstractRecords;
+import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.RecordBatch;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.core.KafkaTemplate;
@@ -44,6 +51,18 @@ public final class KafkaForwarder implements PipelinedEventHandler {
 
 	private final KafkaForwarderSettings settings;
 
+	/**
+	 * Records up to this size go unmeasured: far below the least a topic takes in
+	 * practice (Kafka's default is 1 MiB), so that they never wait for a topic's limit to
+	 * be known.
+	 */
+	private static final int UNCHECKED_BYTES = 64 * 1024;
+
+	private final TopicLimits limits;
+
+	/** How far under its topic's limit a record's value is small enough unmeasured. */
+	private final int slack;
+
 	private volatile Window window = new Window();
 
 	private volatile long acknowledged;
@@ -62,6 +81,11 @@ public final class KafkaForwarder implements PipelinedEventHandler {
 	public KafkaForwarder(KafkaTemplate<String, byte[]> template, KafkaForwarderSettings settings) {
 		this.template = Objects.requireNonNull(template, "template");
 		this.settings = Objects.requireNonNull(settings, "settings");
+		this.limits = new TopicLimits(template.getProducerFactory().getConfigurationProperties());
+		// Most of a record is its value: the key, headers and overheads take less than
+		// this, so a value this far under the limit needs no exact measure.
+		this.slack = 3 * (2 * EventLimits.MAX_STREAM_ID_LENGTH + EventLimits.MAX_TYPE_LENGTH)
+				+ settings.source().getBytes(StandardCharsets.UTF_8).length + 1024;
 	}
 
 	/**
@@ -83,18 +107,64 @@ public final class KafkaForwarder implements PipelinedEventHandler {
 			return;
 		}
 		Window current = this.window;
+		if (current.failure != null) {
+			// A record sent since the last flush failed: the flush before the next
+			// checkpoint fails and the processor sends everything after the checkpoint
+			// again, this event too. Sending it now would only put it ahead of the one
+			// that failed.
+			return;
+		}
+		String topic = this.settings.topicOf(event);
+		ProducerRecord<String, byte[]> record = CloudEventRecords.of(event, topic, this.settings.source());
+		refuseIfTooLarge(event, record);
 		current.sending(event.position());
 		try {
-			this.template.send(CloudEventRecords.of(event, this.settings.topicOf(event), this.settings.source()))
-				.whenComplete((result, failure) -> current.completed(failure));
+			long position = event.position();
+			this.template.send(record).whenComplete((result, failure) -> current.completed(position, failure));
 		}
 		catch (RuntimeException ex) {
 			// Refused before it was queued (no metadata within max.block.ms, a full
-			// buffer): the processor retries this event, the ones before stay in flight.
-			current.completed(ex);
-			failing("Kafka refused the record of position " + event.position() + ": " + ex);
-			throw ex;
+			// buffer, larger than max.request.size): nothing after it was sent either,
+			// so the processor's retry of this event keeps the order.
+			current.abandoned();
+			String error = "Kafka refused the record of position " + event.position() + ": " + rootCause(ex);
+			failing(error);
+			throw new KafkaForwardingException(error, ex);
 		}
+	}
+
+	/**
+	 * Refuses a record larger than its topic takes before it is sent: one that the
+	 * producer takes and the broker refuses fails only once the records behind it, of its
+	 * stream too, are on their way, and they would reach the topic without it.
+	 */
+	private void refuseIfTooLarge(StoredEvent event, ProducerRecord<String, byte[]> record) {
+		if (record.value().length + this.slack <= UNCHECKED_BYTES) {
+			this.limits.prefetch(record.topic());
+			return;
+		}
+		int limit = this.limits.maxRecordBytes(record.topic());
+		if (record.value().length + this.slack <= limit) {
+			return;
+		}
+		int size = AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE,
+				record.key().getBytes(StandardCharsets.UTF_8), record.value(), record.headers().toArray());
+		if (size > limit) {
+			String error = "The record of position " + event.position() + " (stream '" + event.streamId() + "', type '"
+					+ event.type() + "') is " + size + " bytes, more than topic '" + record.topic() + "' takes ("
+					+ limit + " bytes: the less of its max.message.bytes and the producer's max.request.size); the "
+					+ "forwarder stops at it: raise both, or skip the event";
+			failing(error);
+			throw new KafkaForwardingException(error, null);
+		}
+	}
+
+	private static String rootCause(Throwable failure) {
+		Throwable root = failure;
+		for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 16; depth++) {
+			root = root.getCause();
+		}
+		return (root == failure) ? failure.toString() : failure.getMessage() + ": " + root;
 	}
 
 	/**
@@ -129,8 +199,13 @@ public final class KafkaForwarder implements PipelinedEventHandler {
 			return;
 		}
 		this.template.getProducerFactory().reset();
-		String error = "Kafka did not take a record of positions " + current.first + " to " + current.last + ": "
-				+ failure;
+		if (rootCause(failure).contains(RecordTooLargeException.class.getSimpleName())) {
+			// The topic takes less than it did when asked: ask again.
+			this.limits.forgetAll();
+		}
+		String error = "Kafka did not take the record of position " + current.failedAt + " (" + rootCause(failure)
+				+ "); the records of positions " + current.first + " to " + current.last
+				+ " are sent again from the checkpoint";
 		failing(error);
 		throw new KafkaForwardingException(error, failure);
 	}
@@ -200,13 +275,27 @@ public final class KafkaForwarder implements PipelinedEventHandler {
 			}
 		}
 
+		/** The position of the first record that failed. */
+		volatile long failedAt;
+
 		/** On a producer thread: one record acknowledged or failed. */
-		void completed(@Nullable Throwable failed) {
+		void completed(long position, @Nullable Throwable failed) {
 			synchronized (this.lock) {
 				if (failed != null && this.failure == null) {
+					this.failedAt = position;
 					this.failure = failed;
 				}
 				this.done++;
+				if (this.done == this.sent) {
+					this.lock.notifyAll();
+				}
+			}
+		}
+
+		/** The record last counted as sent was not: the producer refused it at once. */
+		void abandoned() {
+			synchronized (this.lock) {
+				this.sent--;
 				if (this.done == this.sent) {
 					this.lock.notifyAll();
 				}
