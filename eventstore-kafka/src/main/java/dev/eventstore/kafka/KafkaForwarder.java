@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.eventstore.EventLimits;
@@ -35,6 +36,11 @@ import org.springframework.kafka.core.ProducerFactory;
  * again, with its retry policy's backoff: nothing is skipped.
  *
  * <p>
+ * The segments of a segmented processor share one forwarder: each segment's flush waits
+ * for the records its own thread sent, so that its checkpoint passes none Kafka does not
+ * have.
+ *
+ * <p>
  * Delivery is at-least-once: after a crash or an outage, records of the unacknowledged
  * window may reach Kafka twice; consumers deduplicate by the {@code ce_id} header. The
  * producer is idempotent with at most 5 requests in flight, so one stream's records never
@@ -63,9 +69,12 @@ public final class KafkaForwarder implements PipelinedEventHandler {
 	/** How far under its topic's limit a record's value is small enough unmeasured. */
 	private final int slack;
 
-	private volatile Window window = new Window();
-
-	private volatile long acknowledged;
+	/**
+	 * What each processor thread sent: a segmented processor's segments share this
+	 * forwarder, each on a thread of its own, and each flush must wait for its own
+	 * segment's records, every one of them, before that segment's checkpoint moves.
+	 */
+	private final Map<Thread, Lane> lanes = new ConcurrentHashMap<>();
 
 	private volatile @Nullable String lastError;
 
@@ -106,7 +115,7 @@ public final class KafkaForwarder implements PipelinedEventHandler {
 		if (!this.settings.forwards(event.type())) {
 			return;
 		}
-		Window current = this.window;
+		Window current = lane().window;
 		if (current.failure != null) {
 			// A record sent since the last flush failed: the flush before the next
 			// checkpoint fails and the processor sends everything after the checkpoint
@@ -179,8 +188,9 @@ public final class KafkaForwarder implements PipelinedEventHandler {
 	 */
 	@Override
 	public void flush() throws InterruptedException {
-		Window current = this.window;
-		if (current.sent == 0) {
+		Lane lane = this.lanes.get(Thread.currentThread());
+		Window current = (lane != null) ? lane.window : null;
+		if (current == null || current.sent == 0) {
 			return;
 		}
 		long since = System.nanoTime();
@@ -191,9 +201,9 @@ public final class KafkaForwarder implements PipelinedEventHandler {
 					+ " s (is the broker reachable?); the producer keeps trying");
 		}
 		Throwable failure = current.failure;
-		this.window = new Window();
+		lane.window = new Window();
 		if (failure == null) {
-			this.acknowledged = current.last;
+			lane.acknowledged = current.last;
 			this.lastError = null;
 			this.failingSince = null;
 			return;
@@ -224,25 +234,61 @@ public final class KafkaForwarder implements PipelinedEventHandler {
 	 * @return the status
 	 */
 	public KafkaForwarderStatus status() {
-		Window current = this.window;
-		long inFlight = current.sent - current.completed();
+		long acknowledged = Long.MAX_VALUE;
+		long inFlight = 0;
+		Window waiting = null;
+		for (Lane lane : this.lanes.values()) {
+			acknowledged = Math.min(acknowledged, lane.acknowledged);
+			Window current = lane.window;
+			long unacknowledged = current.sent - current.completed();
+			inFlight += unacknowledged;
+			if (unacknowledged > 0 && (waiting == null || current.firstAt - waiting.firstAt < 0)) {
+				waiting = current;
+			}
+		}
 		String error = this.lastError;
 		Instant since = this.failingSince;
-		if (since == null && inFlight > 0) {
-			long waited = System.nanoTime() - current.firstAt;
+		if (since == null && waiting != null) {
+			long waited = System.nanoTime() - waiting.firstAt;
 			if (waited > this.settings.ackTimeout().toNanos()) {
 				since = Instant.now().minusNanos(waited);
-				error = "Kafka has not acknowledged " + inFlight + " of the " + current.sent
-						+ " records since position " + current.first + " for " + Duration.ofNanos(waited).toSeconds()
+				error = "Kafka has not acknowledged " + inFlight + " records, the first of position " + waiting.first
+						+ ", for " + Duration.ofNanos(waited).toSeconds()
 						+ " s (is the broker reachable?); the producer keeps trying";
 			}
 		}
-		return new KafkaForwarderStatus(this.acknowledged, inFlight, error, since);
+		return new KafkaForwarderStatus(this.lanes.isEmpty() ? 0 : acknowledged, inFlight, error, since);
+	}
+
+	/** The calling thread's lane, made on its first record; dead threads' are dropped. */
+	private Lane lane() {
+		Thread thread = Thread.currentThread();
+		Lane lane = this.lanes.get(thread);
+		if (lane == null) {
+			// A processor restarted, or a segment handed over, on a new thread: what the
+			// old one sent and never flushed is sent again after its checkpoint.
+			this.lanes.keySet().removeIf((other) -> !other.isAlive());
+			lane = new Lane();
+			this.lanes.put(thread, lane);
+		}
+		return lane;
 	}
 
 	@Override
 	public String toString() {
 		return "KafkaForwarder[" + this.settings.topic() + "]";
+	}
+
+	/**
+	 * One processor thread's records: those sent since its last flush, and the last
+	 * position the broker acknowledged with every record the thread sent before it.
+	 */
+	private static final class Lane {
+
+		volatile Window window = new Window();
+
+		volatile long acknowledged;
+
 	}
 
 	/** The records sent since the last flush: how many, which, and how they fared. */

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  * How a {@link KafkaForwarder} fares.
  *
  * @param acknowledged the position of the last event the broker acknowledged, with every
- * forwarded event before it; 0 before the first
+ * forwarded event before it (of a segmented processor, the least of its segments'); 0
+ * before the first
  * @param inFlight records sent and not yet acknowledged
  * @param lastError why forwarding fails (the last flush failed, or records wait longer
  * than the acknowledgement timeout), null while it succeeds

@@ -115,6 +115,36 @@ class KafkaForwarderTests {
 		assertThat(new String(records.get(0).value(), StandardCharsets.UTF_8)).contains("\"note\":\"é ");
 	}
 
+	@Test
+	void theSegmentsOfASegmentedForwarderEachForwardTheirStreamsInOrderAndMoveTheirCheckpointsToTheEnd() {
+		EventStore store = this.open.keep(EventStore.inMemory());
+		for (int i = 0; i < 10_000; i++) {
+			store.append("order-" + (i % 200), NewEvent.of("OrderNoted", Map.of("i", i)));
+		}
+		KafkaForwarder forwarder = new KafkaForwarder(Topics.template(broker.getBrokersAsString()),
+				settings("segmented"));
+		Processor processor = this.open.keep(Processor.builder(KafkaForwarder.NAME, store, forwarder)
+			.segments(4)
+			.checkpointEvery(100, Duration.ofMillis(50))
+			.build()
+			.start());
+
+		await().atMost(WAIT)
+			.until(() -> processor.status().segments().stream().allMatch((segment) -> segment.checkpoint() == 10_000));
+		List<ConsumerRecord<String, byte[]>> records = Topics.read(broker.getBrokersAsString(), "segmented", 10_000,
+				WAIT);
+		Map<String, List<Long>> versions = new LinkedHashMap<>();
+		for (ConsumerRecord<String, byte[]> record : records) {
+			versions.computeIfAbsent(record.key(), (k) -> new ArrayList<>())
+				.add(Long.parseLong(Topics.header(record, CloudEventRecords.STREAM_VERSION)));
+		}
+		assertThat(versions).hasSize(200);
+		assertThat(versions.values()).allSatisfy((list) -> assertThat(list).isSorted().hasSize(50));
+		KafkaForwarderStatus status = forwarder.status();
+		assertThat(status.inFlight()).isZero();
+		assertThat(status.isHealthy()).isTrue();
+	}
+
 	@EventType("CustomerRegistered")
 	record CustomerRegistered(String customerId, @PersonalData(subject = "customerId") String name,
 			@PersonalData(subject = "customerId") String email) {
