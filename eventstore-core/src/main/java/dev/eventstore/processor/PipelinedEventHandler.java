@@ -10,7 +10,9 @@ package dev.eventstore.processor;
  * again, waiting between tries as its {@link RetryPolicy} says (the tries count as the
  * attempts of the first event after the checkpoint), and stops there when they are used
  * up. Delivery stays at-least-once: work in flight at a crash or a failed flush is done
- * again.
+ * again. A segmented processor's segments share the handler, each on its own thread:
+ * {@code flush()} answers for the events handled on the thread that calls it, and only
+ * for those (another segment's failure is that segment's to deliver again).
  *
  * <p>
  * A pipelined handler's effects cannot commit with the checkpoint, so a processor with
