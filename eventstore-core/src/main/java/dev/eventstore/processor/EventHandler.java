@@ -8,8 +8,8 @@ import dev.eventstore.StoredEvent;
  * events since the last saved checkpoint are delivered again, so a handler's effects
  * should be idempotent, or commit with the checkpoint (see {@link HandlerTransactions}).
  * A handler that throws is retried by the processor's {@link RetryPolicy}. The segments
- * of a segmented processor share its handler, each calling it on a thread of its own:
- * such a handler is thread-safe.
+ * of a segmented processor share its handler, each calling it on a thread of its own: the
+ * handler of one must be thread-safe.
  *
  * @since 0.2.0
  */
