@@ -8,7 +8,8 @@ import dev.eventstore.FsyncPolicy;
 
 /**
  * Processor segments (#30): a handler taking 2 ms an event, with 1 and 8 segments, in
- * turns (twice each); and a no-op replay of one segment beside paging with readAll.
+ * turns (twice each); a processor with a jammed stream beside the same one flowing; and a
+ * no-op replay of one segment beside paging with readAll.
  */
 final class ProcessorSegmentRows extends RowGroup {
 
@@ -56,6 +57,26 @@ final class ProcessorSegmentRows extends RowGroup {
 				System.out.println("PostgreSQL rows skipped: " + ex);
 			}
 		}
+		// A jammed stream: every event of it parked, which must not slow the other
+		// streams' events down to one forced write an event (it did: 0.7-1 ms a park).
+		int jamEvents = s.quick() ? 20_000 : 200_000;
+		double[] flowing = new double[2];
+		double[] jammed = new double[2];
+		for (int round = 0; round < 2; round++) {
+			discardFiles();
+			flowing[round] = ProcessorSegmentScenarios.jammedThroughput(file("flowing"), jamEvents, false);
+			discardFiles();
+			jammed[round] = ProcessorSegmentScenarios.jammedThroughput(file("jammed"), jamEvents, true);
+		}
+		System.out.printf(Locale.ROOT, "jammed stream: flowing %s, jammed %s events/s%n", Arrays.toString(flowing),
+				Arrays.toString(jammed));
+		String jamSize = String.format(Locale.ROOT, "%,d events", jamEvents);
+		Measurement.Result flowingMean = Measurement.Result.of((flowing[0] + flowing[1]) / 2);
+		row("processor: no-op handler, half the events in one stream, " + jamSize + " (mean of 2)", 1, flowingMean,
+				"events/s", null, Double.NaN, "");
+		row("processor: the same, that stream jammed: all its events parked (mean of 2)", 1,
+				Measurement.Result.of((jammed[0] + jammed[1]) / 2), "events/s", "the same, nothing jammed",
+				flowingMean.opsPerSecond(), "");
 		discardFiles();
 		int events = s.journalEvents();
 		try (EventStore store = StoreScenarios.fileStore(file("replay"), FsyncPolicy.NEVER)) {

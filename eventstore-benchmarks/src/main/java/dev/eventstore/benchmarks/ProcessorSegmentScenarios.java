@@ -16,6 +16,8 @@ import dev.eventstore.NewEvent;
 import dev.eventstore.processor.CheckpointStore;
 import dev.eventstore.processor.EventHandler;
 import dev.eventstore.processor.Processor;
+import dev.eventstore.processor.RetriesExhausted;
+import dev.eventstore.processor.RetryPolicy;
 
 /**
  * Processor segments (#30): the throughput of a handler that takes 2 ms an event (an
@@ -67,6 +69,38 @@ final class ProcessorSegmentScenarios {
 				.build()
 				.start()) {
 				awaitHandled(handled, events);
+				return events / ((System.nanoTime() - start) / 1e9);
+			}
+		}
+	}
+
+	/**
+	 * Events a second through a processor with checkpoints beside a file journal, from
+	 * its start until it passed every event: half the events are of one stream, and with
+	 * {@code jammed} the handler fails on that stream's first, which is parked, and every
+	 * later event of the stream is parked behind it; the other half are of 100 streams.
+	 */
+	static double jammedThroughput(Path journal, int events, boolean jammed) throws Exception {
+		try (EventStore store = StoreScenarios.fileStore(journal, FsyncPolicy.NEVER)) {
+			for (int i = 0; i < events; i += 2) {
+				store.append("jammed", NewEvent.of("Happened", Map.of("i", i)));
+				store.append("stream-" + (i % 100), NewEvent.of("Happened", Map.of("i", i + 1)));
+			}
+			EventHandler handler = (event, delivery) -> {
+				if (jammed && event.streamId().equals("jammed")) {
+					throw new IllegalStateException("jammed");
+				}
+			};
+			long start = System.nanoTime();
+			try (Processor processor = Processor.builder("jammed-" + System.nanoTime(), store, handler)
+				.checkpoints(CheckpointStore.besideJournal(journal))
+				.retry(new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), 2.0))
+				.whenRetriesExhausted(RetriesExhausted.PARK)
+				.build()
+				.start()) {
+				if (!processor.awaitHandled(events, Duration.ofMinutes(5))) {
+					throw new IllegalStateException("Not every event passed: " + processor.status());
+				}
 				return events / ((System.nanoTime() - start) / 1e9);
 			}
 		}

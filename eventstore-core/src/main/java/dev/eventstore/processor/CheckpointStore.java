@@ -63,7 +63,10 @@ public interface CheckpointStore {
 
 	/**
 	 * Parks an event, or replaces the parked event of the same position, durably before
-	 * it returns (in the handler's transaction when the store is transactional).
+	 * it returns (in the handler's transaction when the store is transactional), or at
+	 * the latest with the processor's next {@link #save}, before its checkpoint: the
+	 * processor passes a parked event only with that save, and until then a crash has it
+	 * delivered, and parked, again. The file store writes them with the save.
 	 * @param processor the processor's (or segment's) name
 	 * @param event the parked event
 	 */

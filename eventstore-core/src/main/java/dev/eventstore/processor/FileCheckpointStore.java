@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -193,6 +194,9 @@ final class FileCheckpointStore implements CheckpointStore {
 				throw new CheckpointConflictException("The checkpoint of processor '" + processor + "' is " + stored
 						+ ", not the expected " + expected + ": another instance moved it");
 			}
+			// The events parked since the last save are on disk before a checkpoint that
+			// passes them.
+			writeParked(processor);
 			write(processor, file, next);
 		}
 	}
@@ -237,7 +241,12 @@ final class FileCheckpointStore implements CheckpointStore {
 	@Override
 	public List<ParkedEvent> parked(String processor) {
 		Path file = parkedFile(processor);
-		synchronized (SAVING.computeIfAbsent(file.toAbsolutePath().normalize(), (key) -> new Object())) {
+		Path key = file.toAbsolutePath().normalize();
+		synchronized (SAVING.computeIfAbsent(key, (k) -> new Object())) {
+			ParkedLog written = PARKED.get(key);
+			if (written != null) {
+				writePending(processor, file, written);
+			}
 			// Read from the file at every load, so that an operator's repair counts.
 			ParkedLog log = ParkedLog.read(processor, file);
 			PARKED.put(file.toAbsolutePath().normalize(), log);
@@ -245,16 +254,108 @@ final class FileCheckpointStore implements CheckpointStore {
 		}
 	}
 
+	/**
+	 * Parks an event in memory; the file gets it with the processor's next checkpoint
+	 * save, before the checkpoint (or at the next list or unpark): every event of a
+	 * jammed stream is parked, and one forced write a save instead of one an event keeps
+	 * the other streams' events moving at the processor's pace rather than the disk's.
+	 * Until then a crash loses nothing: the checkpoint has not passed the event, which is
+	 * delivered, and parked, again.
+	 */
 	@Override
 	public void park(String processor, ParkedEvent event) {
-		ObjectNode line = json.createObjectNode()
+		Path file = parkedFile(processor);
+		Path key = file.toAbsolutePath().normalize();
+		synchronized (SAVING.computeIfAbsent(key, (k) -> new Object())) {
+			ParkedLog log = PARKED.get(key);
+			if (log == null) {
+				log = ParkedLog.read(processor, file);
+				PARKED.put(key, log);
+			}
+			log.parked.put(event.position(), event);
+			log.pending.add(event);
+		}
+	}
+
+	/** Writes the processor's parked events not written yet, if any. */
+	private void writeParked(String processor) {
+		Path file = parkedFile(processor);
+		Path key = file.toAbsolutePath().normalize();
+		synchronized (SAVING.computeIfAbsent(key, (k) -> new Object())) {
+			ParkedLog log = PARKED.get(key);
+			if (log != null) {
+				writePending(processor, file, log);
+			}
+		}
+	}
+
+	/**
+	 * Appends the parked events not written yet to the log in one forced write, or
+	 * rewrites the log whole when it holds many more lines than parked events or an
+	 * earlier write failed part way. Under the file's lock.
+	 */
+	private void writePending(String processor, Path file, ParkedLog log) {
+		if (log.pending.isEmpty() && !log.rewrite) {
+			return;
+		}
+		try {
+			if (log.parked.isEmpty()) {
+				Files.deleteIfExists(file);
+				log.lines = 0;
+				forceDirectory();
+			}
+			else if (log.rewrite || log.lines + log.pending.size() > 2 * log.parked.size() + 64) {
+				StringBuilder all = new StringBuilder();
+				for (ParkedEvent event : log.parked.values()) {
+					all.append(checked(lineOf(event)));
+				}
+				replace(file, all.toString().getBytes(StandardCharsets.UTF_8));
+				log.lines = log.parked.size();
+			}
+			else {
+				StringBuilder lines = new StringBuilder();
+				for (ParkedEvent event : log.pending) {
+					lines.append(checked(lineOf(event)));
+				}
+				append(file, lines.toString());
+				log.lines += log.pending.size();
+			}
+			log.pending.clear();
+			log.rewrite = false;
+		}
+		catch (IOException | RuntimeException ex) {
+			// What reached the file is not known: the next write replaces it whole, from
+			// what is parked here.
+			log.rewrite = true;
+			throw new EventStoreException("Cannot save the parked events of processor '" + processor + "' to " + file
+					+ ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static ObjectNode lineOf(ParkedEvent event) {
+		return json.createObjectNode()
 			.put("position", event.position())
 			.put("streamId", event.streamId())
 			.put("type", event.type())
 			.put("attempts", event.attempts())
 			.put("error", event.error())
 			.put("parkedAt", event.parkedAt().toString());
-		changeParked(processor, line, (parked) -> parked.put(event.position(), event));
+	}
+
+	/** Appends lines and forces them, and the directory when the file is new. */
+	private void append(Path file, String lines) throws IOException {
+		boolean created = !Files.exists(file);
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+				StandardOpenOption.APPEND)) {
+			ByteBuffer buffer = ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8));
+			while (buffer.hasRemaining()) {
+				channel.write(buffer);
+			}
+			channel.force(true);
+		}
+		if (created) {
+			forceDirectory();
+		}
 	}
 
 	@Override
@@ -263,10 +364,9 @@ final class FileCheckpointStore implements CheckpointStore {
 	}
 
 	/**
-	 * Appends one change to the processor's parked log and forces it: parking a stream's
-	 * events one after another costs a line each, not a rewrite of all of them. The log
-	 * is rewritten whole (temporary file, rename) once it holds many more lines than
-	 * parked events, and removed once none is parked.
+	 * Appends one change to the processor's parked log and forces it, after the parked
+	 * events not written yet. The log is rewritten whole (temporary file, rename) once it
+	 * holds many more lines than parked events, and removed once none is parked.
 	 */
 	private void changeParked(String processor, ObjectNode line, Consumer<SortedMap<Long, ParkedEvent>> change) {
 		Path file = parkedFile(processor);
@@ -277,6 +377,7 @@ final class FileCheckpointStore implements CheckpointStore {
 				log = ParkedLog.read(processor, file);
 				PARKED.put(key, log);
 			}
+			writePending(processor, file, log);
 			change.accept(log.parked);
 			try {
 				if (log.parked.isEmpty()) {
@@ -287,30 +388,13 @@ final class FileCheckpointStore implements CheckpointStore {
 				else if (log.lines + 1 > 2 * log.parked.size() + 64) {
 					StringBuilder all = new StringBuilder();
 					for (ParkedEvent event : log.parked.values()) {
-						all.append(checked(json.createObjectNode()
-							.put("position", event.position())
-							.put("streamId", event.streamId())
-							.put("type", event.type())
-							.put("attempts", event.attempts())
-							.put("error", event.error())
-							.put("parkedAt", event.parkedAt().toString())));
+						all.append(checked(lineOf(event)));
 					}
 					replace(file, all.toString().getBytes(StandardCharsets.UTF_8));
 					log.lines = log.parked.size();
 				}
 				else {
-					boolean created = !Files.exists(file);
-					try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-							StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-						ByteBuffer buffer = ByteBuffer.wrap(checked(line).getBytes(StandardCharsets.UTF_8));
-						while (buffer.hasRemaining()) {
-							channel.write(buffer);
-						}
-						channel.force(true);
-					}
-					if (created) {
-						forceDirectory();
-					}
+					append(file, checked(line));
 					log.lines++;
 				}
 			}
@@ -346,6 +430,12 @@ final class FileCheckpointStore implements CheckpointStore {
 
 		/** Lines in the file. */
 		int lines;
+
+		/** Parked since the last write, in order: not in the file yet. */
+		final List<ParkedEvent> pending = new ArrayList<>();
+
+		/** Whether a write failed part way: the next one replaces the file whole. */
+		boolean rewrite;
 
 		static ParkedLog read(String processor, Path file) {
 			ParkedLog log = new ParkedLog();

@@ -6,6 +6,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.stream.LongStream;
 
+import dev.eventstore.EventStoreException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,10 +55,48 @@ class FileCheckpointStoreTests extends CheckpointStoreContractTests {
 	}
 
 	@Test
+	void parkedEventsReachTheFileTogetherWithTheCheckpointThatPassesThemAndBeforeIt() throws Exception {
+		CheckpointStore store = newStore();
+		Path file = this.dir.resolve("events.ndjson.p.parked");
+		for (long p = 1; p <= 100; p++) {
+			store.park("p", parked(p));
+		}
+		assertThat(file).as("one forced write a save, not one an event").doesNotExist();
+
+		store.save("p", null, new Checkpoint(100, 0));
+		assertThat(Files.readAllLines(file)).hasSize(100);
+		assertThat(reopen(store).parked("p")).hasSize(100);
+		assertThat(store.load("p")).contains(new Checkpoint(100, 0));
+	}
+
+	@Test
+	void aSaveWhoseParkedEventsCannotBeWrittenSavesNoCheckpointAndTheNextSaveWritesThemAll() throws Exception {
+		CheckpointStore store = newStore();
+		Path file = this.dir.resolve("events.ndjson.p.parked");
+		store.park("p", parked(1));
+		store.save("p", null, new Checkpoint(1, 0));
+		store.park("p", parked(2));
+		store.park("p", parked(3));
+		Files.delete(file);
+		Files.createDirectory(file);
+
+		assertThatExceptionOfType(EventStoreException.class)
+			.isThrownBy(() -> store.save("p", new Checkpoint(1, 0), new Checkpoint(3, 0)))
+			.withMessageContaining("Cannot save the parked events of processor 'p'");
+		assertThat(store.load("p")).contains(new Checkpoint(1, 0));
+
+		Files.delete(file);
+		store.save("p", new Checkpoint(1, 0), new Checkpoint(3, 0));
+		assertThat(reopen(store).parked("p")).extracting(ParkedEvent::position).containsExactly(1L, 2L, 3L);
+		assertThat(store.load("p")).contains(new Checkpoint(3, 0));
+	}
+
+	@Test
 	void aTornLastLineOfTheParkedLogIsCutAndTheEventsBeforeItLoad() throws Exception {
 		CheckpointStore store = newStore();
 		store.park("p", parked(1));
 		store.park("p", parked(2));
+		store.save("p", null, new Checkpoint(2, 0));
 		Path file = this.dir.resolve("events.ndjson.p.parked");
 		byte[] whole = Files.readAllBytes(file);
 		// A crash in the middle of a third park's append.
@@ -67,6 +106,7 @@ class FileCheckpointStoreTests extends CheckpointStoreContractTests {
 		assertThat(reopened.parked("p")).extracting(ParkedEvent::position).containsExactly(1L, 2L);
 		assertThat(Files.readAllBytes(file)).isEqualTo(whole);
 		reopened.park("p", parked(3));
+		reopened.save("p", new Checkpoint(2, 0), new Checkpoint(3, 0));
 		assertThat(reopen(store).parked("p")).extracting(ParkedEvent::position).containsExactly(1L, 2L, 3L);
 	}
 
@@ -75,6 +115,7 @@ class FileCheckpointStoreTests extends CheckpointStoreContractTests {
 		CheckpointStore store = newStore();
 		store.park("p", parked(1));
 		store.park("p", parked(2));
+		store.save("p", null, new Checkpoint(2, 0));
 		Path file = this.dir.resolve("events.ndjson.p.parked");
 		String text = Files.readString(file);
 		Files.writeString(file, text.replaceFirst("\"type\":\"E\"", "\"type\":\"X\""));
