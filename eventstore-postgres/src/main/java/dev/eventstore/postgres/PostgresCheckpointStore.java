@@ -6,9 +6,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
@@ -47,6 +54,12 @@ public final class PostgresCheckpointStore implements CheckpointStore {
 	private final String table;
 
 	private final String parkedTable;
+
+	/**
+	 * Of a store whose saves commit on their own: each processor's events parked since
+	 * its last save, in order, committed with the next one.
+	 */
+	private final Map<String, List<ParkedEvent>> pending = new ConcurrentHashMap<>();
 
 	private PostgresCheckpointStore(ConnectionSource connections, boolean transactional, String tablePrefix) {
 		this.connections = Objects.requireNonNull(connections, "connections");
@@ -105,22 +118,20 @@ public final class PostgresCheckpointStore implements CheckpointStore {
 
 	@Override
 	public void save(String processor, @Nullable Checkpoint expected, Checkpoint next) {
+		List<ParkedEvent> parks = (this.transactional) ? List.of() : pendingParks(processor);
 		int changed;
 		try {
 			Connection connection = this.connections.acquire();
-			try (PreparedStatement save = connection.prepareStatement((expected == null)
-					? "INSERT INTO " + this.table + " (position, replay_until, processor) VALUES (?, ?, ?) "
-							+ "ON CONFLICT (processor) DO NOTHING"
-					: "UPDATE " + this.table + " SET position = ?, replay_until = ?, updated_at = now() "
-							+ "WHERE processor = ? AND position = ? AND replay_until = ?")) {
-				save.setLong(1, next.position());
-				save.setLong(2, next.replayUntil());
-				save.setString(3, processor);
-				if (expected != null) {
-					save.setLong(4, expected.position());
-					save.setLong(5, expected.replayUntil());
+			try {
+				if (parks.isEmpty()) {
+					changed = saveOn(connection, processor, expected, next);
 				}
-				changed = save.executeUpdate();
+				else {
+					// The events parked since the last save commit with the checkpoint
+					// that
+					// passes them: one commit a save rather than one a parked event.
+					changed = saveWithParks(connection, processor, expected, next, parks);
+				}
 			}
 			finally {
 				this.connections.release(connection);
@@ -128,12 +139,94 @@ public final class PostgresCheckpointStore implements CheckpointStore {
 		}
 		catch (SQLException ex) {
 			throw new EventStoreException("Cannot save the checkpoint of processor '" + processor + "' to " + this.table
-					+ ": " + ex.getMessage(), ex);
+					+ ((parks.isEmpty()) ? "" : " with " + parks.size() + " parked events") + ": " + ex.getMessage()
+					+ (MISSING_TABLE.equals(ex.getSQLState())
+							? " (a table is missing: apply V9__parked_events.sql, or enable initialize-schema)" : ""),
+					ex);
 		}
 		if (changed != 1) {
+			// Another instance runs the processor now and parks its events itself.
+			dropPending(processor, parks);
 			throw new CheckpointConflictException("The checkpoint of processor '" + processor + "' in " + this.table
 					+ " is no longer " + ((expected == null) ? "missing" : expected)
 					+ ": another instance moved it; nothing was saved");
+		}
+		dropPending(processor, parks);
+	}
+
+	private int saveOn(Connection connection, String processor, @Nullable Checkpoint expected, Checkpoint next)
+			throws SQLException {
+		try (PreparedStatement save = connection.prepareStatement((expected == null)
+				? "INSERT INTO " + this.table + " (position, replay_until, processor) VALUES (?, ?, ?) "
+						+ "ON CONFLICT (processor) DO NOTHING"
+				: "UPDATE " + this.table + " SET position = ?, replay_until = ?, updated_at = now() "
+						+ "WHERE processor = ? AND position = ? AND replay_until = ?")) {
+			save.setLong(1, next.position());
+			save.setLong(2, next.replayUntil());
+			save.setString(3, processor);
+			if (expected != null) {
+				save.setLong(4, expected.position());
+				save.setLong(5, expected.replayUntil());
+			}
+			return save.executeUpdate();
+		}
+	}
+
+	private int saveWithParks(Connection connection, String processor, @Nullable Checkpoint expected, Checkpoint next,
+			List<ParkedEvent> parks) throws SQLException {
+		boolean autoCommit = connection.getAutoCommit();
+		connection.setAutoCommit(false);
+		try {
+			try (PreparedStatement insert = connection.prepareStatement(parkSql())) {
+				for (ParkedEvent event : parks) {
+					insert.setString(1, processor);
+					setParked(insert, event);
+					insert.addBatch();
+				}
+				insert.executeBatch();
+			}
+			int changed = saveOn(connection, processor, expected, next);
+			if (changed == 1) {
+				connection.commit();
+			}
+			else {
+				connection.rollback();
+			}
+			return changed;
+		}
+		catch (SQLException | RuntimeException ex) {
+			connection.rollback();
+			throw ex;
+		}
+		finally {
+			connection.setAutoCommit(autoCommit);
+		}
+	}
+
+	/** A copy of the processor's events parked since its last save, in order. */
+	private List<ParkedEvent> pendingParks(String processor) {
+		List<ParkedEvent> parks = this.pending.get(processor);
+		if (parks == null) {
+			return List.of();
+		}
+		synchronized (parks) {
+			return List.copyOf(parks);
+		}
+	}
+
+	/** Forgets parks that are saved now, or never will be by this instance. */
+	private void dropPending(String processor, List<ParkedEvent> parks) {
+		if (parks.isEmpty()) {
+			return;
+		}
+		List<ParkedEvent> left = this.pending.get(processor);
+		if (left != null) {
+			// By identity: those parked, or unparked, during the save stay as they are.
+			Set<ParkedEvent> done = Collections.newSetFromMap(new IdentityHashMap<>());
+			done.addAll(parks);
+			synchronized (left) {
+				left.removeIf(done::contains);
+			}
 		}
 	}
 
@@ -150,14 +243,18 @@ public final class PostgresCheckpointStore implements CheckpointStore {
 				.prepareStatement("SELECT position, stream_id, type, attempts, error, parked_at FROM "
 						+ this.parkedTable + " WHERE processor = ? ORDER BY position")) {
 				select.setString(1, processor);
-				List<ParkedEvent> parked = new ArrayList<>();
+				SortedMap<Long, ParkedEvent> parked = new TreeMap<>();
 				try (ResultSet rows = select.executeQuery()) {
 					while (rows.next()) {
-						parked.add(new ParkedEvent(rows.getLong(1), rows.getString(2), rows.getString(3),
-								rows.getInt(4), rows.getString(5), rows.getTimestamp(6).toInstant()));
+						parked.put(rows.getLong(1),
+								new ParkedEvent(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getInt(4),
+										rows.getString(5), rows.getTimestamp(6).toInstant()));
 					}
 				}
-				return parked;
+				for (ParkedEvent event : pendingParks(processor)) {
+					parked.put(event.position(), event);
+				}
+				return List.copyOf(parked.values());
 			}
 			finally {
 				this.connections.release(connection);
@@ -173,23 +270,49 @@ public final class PostgresCheckpointStore implements CheckpointStore {
 		}
 	}
 
+	/**
+	 * Parks an event: in the handler's transaction when the store is transactional; else
+	 * in memory, committed with the processor's next checkpoint save, in its transaction
+	 * (a jammed stream's events would otherwise cost a commit each). Until then a crash
+	 * loses nothing: the checkpoint has not passed the event, which is delivered, and
+	 * parked, again; this instance's {@link #parked} lists it meanwhile.
+	 */
 	@Override
 	public void park(String processor, ParkedEvent event) {
-		change(processor, "INSERT INTO " + this.parkedTable
+		if (!this.transactional) {
+			List<ParkedEvent> parks = this.pending.computeIfAbsent(processor, (name) -> new ArrayList<>());
+			synchronized (parks) {
+				parks.add(event);
+			}
+			return;
+		}
+		change(processor, parkSql(), (statement) -> setParked(statement, event));
+	}
+
+	private String parkSql() {
+		return "INSERT INTO " + this.parkedTable
 				+ " (processor, position, stream_id, type, attempts, error, parked_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
 				+ "ON CONFLICT (processor, position) DO UPDATE SET attempts = excluded.attempts, "
-				+ "error = excluded.error, parked_at = excluded.parked_at", (statement) -> {
-					statement.setLong(2, event.position());
-					statement.setString(3, event.streamId());
-					statement.setString(4, event.type());
-					statement.setInt(5, event.attempts());
-					statement.setString(6, event.error());
-					statement.setTimestamp(7, Timestamp.from(event.parkedAt()));
-				});
+				+ "error = excluded.error, parked_at = excluded.parked_at";
+	}
+
+	private static void setParked(PreparedStatement statement, ParkedEvent event) throws SQLException {
+		statement.setLong(2, event.position());
+		statement.setString(3, event.streamId());
+		statement.setString(4, event.type());
+		statement.setInt(5, event.attempts());
+		statement.setString(6, event.error());
+		statement.setTimestamp(7, Timestamp.from(event.parkedAt()));
 	}
 
 	@Override
 	public void unpark(String processor, long position) {
+		List<ParkedEvent> parks = this.pending.get(processor);
+		if (parks != null) {
+			synchronized (parks) {
+				parks.removeIf((event) -> event.position() == position);
+			}
+		}
 		change(processor, "DELETE FROM " + this.parkedTable + " WHERE processor = ? AND position = ?",
 				(statement) -> statement.setLong(2, position));
 	}

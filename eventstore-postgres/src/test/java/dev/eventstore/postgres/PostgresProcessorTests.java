@@ -3,6 +3,7 @@ package dev.eventstore.postgres;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import dev.eventstore.NewEvent;
 import dev.eventstore.OpenResources;
 import dev.eventstore.processor.Checkpoint;
 import dev.eventstore.processor.CheckpointConflictException;
+import dev.eventstore.processor.ParkedEvent;
 import dev.eventstore.processor.Processor;
 import dev.eventstore.processor.ProcessorState;
 import org.junit.jupiter.api.Test;
@@ -84,6 +86,43 @@ class PostgresProcessorTests {
 			assertThat(rows.next()).isTrue();
 			assertThat(rows.getString(1)).isEqualTo("p");
 			assertThat(rows.getLong(2)).isEqualTo(9);
+		}
+	}
+
+	@Test
+	void parkedEventsCommitWithTheCheckpointThatPassesThemAndASaveThatConflictsCommitsNeither() throws Exception {
+		Instance instance = new Instance();
+		PostgresCheckpointStore checkpoints = PostgresCheckpointStore.of(instance.pool, this.prefix);
+		checkpoints.park("p", parked(1));
+		checkpoints.park("p", parked(2));
+		assertThat(parkedRows(instance)).as("one commit a save, not one a parked event").isZero();
+		assertThat(checkpoints.parked("p")).as("listed here meanwhile")
+			.extracting(ParkedEvent::position)
+			.containsExactly(1L, 2L);
+
+		checkpoints.save("p", null, new Checkpoint(2, 0));
+		assertThat(parkedRows(instance)).isEqualTo(2);
+		assertThat(checkpoints.load("p")).contains(new Checkpoint(2, 0));
+
+		checkpoints.park("p", parked(3));
+		assertThatExceptionOfType(CheckpointConflictException.class)
+			.isThrownBy(() -> checkpoints.save("p", new Checkpoint(1, 0), new Checkpoint(3, 0)));
+		assertThat(parkedRows(instance)).as("rolled back with the checkpoint").isEqualTo(2);
+		assertThat(checkpoints.parked("p")).as("the instance that moved it parks its own")
+			.extracting(ParkedEvent::position)
+			.containsExactly(1L, 2L);
+	}
+
+	private static ParkedEvent parked(long position) {
+		return new ParkedEvent(position, "s", "E", 0, "held behind position 1", Instant.EPOCH);
+	}
+
+	private long parkedRows(Instance instance) throws Exception {
+		try (Connection connection = instance.pool.getConnection();
+				Statement statement = connection.createStatement();
+				var rows = statement.executeQuery("SELECT count(*) FROM " + this.prefix + "parked_events")) {
+			rows.next();
+			return rows.getLong(1);
 		}
 	}
 
