@@ -90,7 +90,7 @@ public final class KafkaForwarder implements PipelinedEventHandler {
 	public KafkaForwarder(KafkaTemplate<String, byte[]> template, KafkaForwarderSettings settings) {
 		this.template = Objects.requireNonNull(template, "template");
 		this.settings = Objects.requireNonNull(settings, "settings");
-		this.limits = new TopicLimits(template.getProducerFactory().getConfigurationProperties());
+		this.limits = TopicLimits.of(template.getProducerFactory());
 		// Most of a record is its value: the key, headers and overheads take less than
 		// this, so a value this far under the limit needs no exact measure.
 		this.slack = 3 * (2 * EventLimits.MAX_STREAM_ID_LENGTH + EventLimits.MAX_TYPE_LENGTH)

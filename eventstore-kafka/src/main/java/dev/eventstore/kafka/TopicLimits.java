@@ -24,6 +24,8 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.kafka.core.ProducerFactory;
+
 /**
  * The largest record each topic takes: the least of the producer's
  * {@code max.request.size} and the topic's {@code max.message.bytes} (the broker's
@@ -45,6 +47,11 @@ final class TopicLimits {
 
 	private final Map<String, Object> admin;
 
+	/**
+	 * Whether the cluster is asked at all: not when the producer's settings are unknown.
+	 */
+	private final boolean ask;
+
 	private final int maxRequestSize;
 
 	/** How long a record waits for its topic's limit, and a lookup for each answer. */
@@ -56,6 +63,31 @@ final class TopicLimits {
 	private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
 	/**
+	 * Limits for a producer factory's producers; none (every record sent as it is) when
+	 * the factory does not tell its settings (a factory of the application's own, say),
+	 * since the producer's own limit is not known either.
+	 * @param factory the factory
+	 * @return the limits
+	 */
+	static TopicLimits of(ProducerFactory<?, ?> factory) {
+		Map<String, Object> settings;
+		try {
+			settings = factory.getConfigurationProperties();
+		}
+		catch (UnsupportedOperationException ex) {
+			settings = Map.of();
+		}
+		if (!settings.containsKey(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+			logger.log(Level.WARNING, "The Kafka forwarder's producer factory (" + factory.getClass().getName()
+					+ ") does not tell its settings: records are sent without being measured against their topic's "
+					+ "limit, and one the broker refuses may be overtaken by later records of its stream");
+			return new TopicLimits(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.MAX_VALUE), Duration.ZERO,
+					false);
+		}
+		return new TopicLimits(settings);
+	}
+
+	/**
 	 * Limits for a producer.
 	 * @param producer the producer's settings: its limit, and the cluster's address and
 	 * security settings to ask it with
@@ -65,7 +97,12 @@ final class TopicLimits {
 	}
 
 	TopicLimits(Map<String, Object> producer, Duration timeout) {
+		this(producer, timeout, true);
+	}
+
+	private TopicLimits(Map<String, Object> producer, Duration timeout, boolean ask) {
 		this.timeout = timeout;
+		this.ask = ask;
 		Map<String, Object> admin = new HashMap<>();
 		Set<String> adminSettings = AdminClientConfig.configNames();
 		producer.forEach((name, value) -> {
@@ -86,7 +123,9 @@ final class TopicLimits {
 	 * @param topic the topic
 	 */
 	void prefetch(String topic) {
-		lookup(topic);
+		if (this.ask) {
+			lookup(topic);
+		}
 	}
 
 	/**
@@ -97,6 +136,9 @@ final class TopicLimits {
 	 * @return the limit
 	 */
 	int maxRecordBytes(String topic) {
+		if (!this.ask) {
+			return this.maxRequestSize;
+		}
 		Lookup lookup = lookup(topic);
 		Integer limit;
 		try {

@@ -5,6 +5,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.kafka.core.ProducerFactory;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -29,6 +31,15 @@ class TopicLimitsTests {
 		TopicLimits limits = new TopicLimits(Map.of("bootstrap.servers", "localhost:9"), Duration.ofMillis(100));
 
 		assertThat(limits.maxRecordBytes("events")).isEqualTo(1_048_576);
+	}
+
+	@Test
+	void aProducerFactoryThatDoesNotTellItsSettingsLeavesRecordsUnmeasured() {
+		ProducerFactory<String, byte[]> factory = () -> {
+			throw new UnsupportedOperationException("no producers here");
+		};
+
+		assertThat(TopicLimits.of(factory).maxRecordBytes("events")).isEqualTo(Integer.MAX_VALUE);
 	}
 
 }
