@@ -63,15 +63,26 @@ public interface CheckpointStore {
 
 	/**
 	 * Parks an event, or replaces the parked event of the same position, durably before
-	 * it returns (in the handler's transaction when the store is transactional), or at
-	 * the latest with the processor's next {@link #save}, before its checkpoint: the
-	 * processor passes a parked event only with that save, and until then a crash has it
-	 * delivered, and parked, again. The file store writes them with the save.
+	 * it returns (in the handler's transaction when the store is transactional).
 	 * @param processor the processor's (or segment's) name
 	 * @param event the parked event
 	 */
 	default void park(String processor, ParkedEvent event) {
 		throw new UnsupportedOperationException(this + " keeps no parked events");
+	}
+
+	/**
+	 * Parks an event the processor passes (its retries used up, or held behind its
+	 * stream's parked one), durably at the latest when the processor's next {@link #save}
+	 * returns, before its checkpoint: until then a crash has it delivered, and parked,
+	 * again. A store may write the events parked since the last save with it, in one
+	 * write or transaction, rather than one each (the file store does; so does the
+	 * PostgreSQL store without transactions). By default {@link #park}.
+	 * @param processor the processor's (or segment's) name
+	 * @param event the parked event
+	 */
+	default void parkPassed(String processor, ParkedEvent event) {
+		park(processor, event);
 	}
 
 	/**

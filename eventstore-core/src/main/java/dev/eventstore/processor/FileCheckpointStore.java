@@ -254,16 +254,21 @@ final class FileCheckpointStore implements CheckpointStore {
 		}
 	}
 
+	@Override
+	public void park(String processor, ParkedEvent event) {
+		changeParked(processor, lineOf(event), (parked) -> parked.put(event.position(), event));
+	}
+
 	/**
 	 * Parks an event in memory; the file gets it with the processor's next checkpoint
-	 * save, before the checkpoint (or at the next list or unpark): every event of a
+	 * save, before the checkpoint (or at the next list or change): every event of a
 	 * jammed stream is parked, and one forced write a save instead of one an event keeps
 	 * the other streams' events moving at the processor's pace rather than the disk's.
 	 * Until then a crash loses nothing: the checkpoint has not passed the event, which is
 	 * delivered, and parked, again.
 	 */
 	@Override
-	public void park(String processor, ParkedEvent event) {
+	public void parkPassed(String processor, ParkedEvent event) {
 		Path file = parkedFile(processor);
 		Path key = file.toAbsolutePath().normalize();
 		synchronized (SAVING.computeIfAbsent(key, (k) -> new Object())) {

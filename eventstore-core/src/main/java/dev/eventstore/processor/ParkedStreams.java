@@ -104,7 +104,7 @@ final class ParkedStreams {
 			this.checkpoints.saved(next);
 		}
 		else {
-			this.config.checkpoints().park(this.config.key(), parked);
+			this.config.checkpoints().parkPassed(this.config.key(), parked);
 			this.checkpoints.handledOne();
 		}
 		remember(parked);

@@ -55,11 +55,11 @@ class FileCheckpointStoreTests extends CheckpointStoreContractTests {
 	}
 
 	@Test
-	void parkedEventsReachTheFileTogetherWithTheCheckpointThatPassesThemAndBeforeIt() throws Exception {
+	void passedEventsReachTheParkedFileWithTheCheckpointThatPassesThemAndBeforeIt() throws Exception {
 		CheckpointStore store = newStore();
 		Path file = this.dir.resolve("events.ndjson.p.parked");
 		for (long p = 1; p <= 100; p++) {
-			store.park("p", parked(p));
+			store.parkPassed("p", parked(p));
 		}
 		assertThat(file).as("one forced write a save, not one an event").doesNotExist();
 
@@ -67,16 +67,21 @@ class FileCheckpointStoreTests extends CheckpointStoreContractTests {
 		assertThat(Files.readAllLines(file)).hasSize(100);
 		assertThat(reopen(store).parked("p")).hasSize(100);
 		assertThat(store.load("p")).contains(new Checkpoint(100, 0));
+
+		ParkedEvent failedAgain = new ParkedEvent(7, "s", "E", 2, "failed again", Instant.EPOCH);
+		store.park("p", failedAgain);
+		assertThat(Files.readAllLines(file)).as("a replacement is written at once").hasSize(101);
+		assertThat(reopen(store).parked("p")).contains(failedAgain);
 	}
 
 	@Test
 	void aSaveWhoseParkedEventsCannotBeWrittenSavesNoCheckpointAndTheNextSaveWritesThemAll() throws Exception {
 		CheckpointStore store = newStore();
 		Path file = this.dir.resolve("events.ndjson.p.parked");
-		store.park("p", parked(1));
+		store.parkPassed("p", parked(1));
 		store.save("p", null, new Checkpoint(1, 0));
-		store.park("p", parked(2));
-		store.park("p", parked(3));
+		store.parkPassed("p", parked(2));
+		store.parkPassed("p", parked(3));
 		Files.delete(file);
 		Files.createDirectory(file);
 

@@ -214,6 +214,15 @@ public final class PostgresCheckpointStore implements CheckpointStore {
 		}
 	}
 
+	private void dropPending(String processor, long position) {
+		List<ParkedEvent> parks = this.pending.get(processor);
+		if (parks != null) {
+			synchronized (parks) {
+				parks.removeIf((event) -> event.position() == position);
+			}
+		}
+	}
+
 	/** Forgets parks that are saved now, or never will be by this instance. */
 	private void dropPending(String processor, List<ParkedEvent> parks) {
 		if (parks.isEmpty()) {
@@ -270,23 +279,31 @@ public final class PostgresCheckpointStore implements CheckpointStore {
 		}
 	}
 
-	/**
-	 * Parks an event: in the handler's transaction when the store is transactional; else
-	 * in memory, committed with the processor's next checkpoint save, in its transaction
-	 * (a jammed stream's events would otherwise cost a commit each). Until then a crash
-	 * loses nothing: the checkpoint has not passed the event, which is delivered, and
-	 * parked, again; this instance's {@link #parked} lists it meanwhile.
-	 */
 	@Override
 	public void park(String processor, ParkedEvent event) {
-		if (!this.transactional) {
-			List<ParkedEvent> parks = this.pending.computeIfAbsent(processor, (name) -> new ArrayList<>());
-			synchronized (parks) {
-				parks.add(event);
-			}
+		// A replacement (a retry failed again) wins over the same event parked earlier
+		// and not committed yet.
+		dropPending(processor, event.position());
+		change(processor, parkSql(), (statement) -> setParked(statement, event));
+	}
+
+	/**
+	 * Parks an event the processor passes: in the handler's transaction when the store is
+	 * transactional; else in memory, committed with the processor's next checkpoint save,
+	 * in its transaction (a jammed stream's events would otherwise cost a commit each).
+	 * Until then a crash loses nothing: the checkpoint has not passed the event, which is
+	 * delivered, and parked, again; this instance's {@link #parked} lists it meanwhile.
+	 */
+	@Override
+	public void parkPassed(String processor, ParkedEvent event) {
+		if (this.transactional) {
+			park(processor, event);
 			return;
 		}
-		change(processor, parkSql(), (statement) -> setParked(statement, event));
+		List<ParkedEvent> parks = this.pending.computeIfAbsent(processor, (name) -> new ArrayList<>());
+		synchronized (parks) {
+			parks.add(event);
+		}
 	}
 
 	private String parkSql() {
@@ -307,12 +324,7 @@ public final class PostgresCheckpointStore implements CheckpointStore {
 
 	@Override
 	public void unpark(String processor, long position) {
-		List<ParkedEvent> parks = this.pending.get(processor);
-		if (parks != null) {
-			synchronized (parks) {
-				parks.removeIf((event) -> event.position() == position);
-			}
-		}
+		dropPending(processor, position);
 		change(processor, "DELETE FROM " + this.parkedTable + " WHERE processor = ? AND position = ?",
 				(statement) -> statement.setLong(2, position));
 	}

@@ -90,11 +90,11 @@ class PostgresProcessorTests {
 	}
 
 	@Test
-	void parkedEventsCommitWithTheCheckpointThatPassesThemAndASaveThatConflictsCommitsNeither() throws Exception {
+	void passedEventsParkWithTheCheckpointThatPassesThemAndASaveThatConflictsCommitsNeither() throws Exception {
 		Instance instance = new Instance();
 		PostgresCheckpointStore checkpoints = PostgresCheckpointStore.of(instance.pool, this.prefix);
-		checkpoints.park("p", parked(1));
-		checkpoints.park("p", parked(2));
+		checkpoints.parkPassed("p", parked(1));
+		checkpoints.parkPassed("p", parked(2));
 		assertThat(parkedRows(instance)).as("one commit a save, not one a parked event").isZero();
 		assertThat(checkpoints.parked("p")).as("listed here meanwhile")
 			.extracting(ParkedEvent::position)
@@ -104,13 +104,20 @@ class PostgresProcessorTests {
 		assertThat(parkedRows(instance)).isEqualTo(2);
 		assertThat(checkpoints.load("p")).contains(new Checkpoint(2, 0));
 
-		checkpoints.park("p", parked(3));
+		checkpoints.parkPassed("p", parked(3));
 		assertThatExceptionOfType(CheckpointConflictException.class)
 			.isThrownBy(() -> checkpoints.save("p", new Checkpoint(1, 0), new Checkpoint(3, 0)));
 		assertThat(parkedRows(instance)).as("rolled back with the checkpoint").isEqualTo(2);
 		assertThat(checkpoints.parked("p")).as("the instance that moved it parks its own")
 			.extracting(ParkedEvent::position)
 			.containsExactly(1L, 2L);
+
+		checkpoints.parkPassed("p", parked(4));
+		ParkedEvent failedAgain = new ParkedEvent(4, "s", "E", 2, "failed again", Instant.EPOCH);
+		checkpoints.park("p", failedAgain);
+		assertThat(parkedRows(instance)).as("a replacement is committed at once").isEqualTo(3);
+		checkpoints.save("p", new Checkpoint(2, 0), new Checkpoint(4, 0));
+		assertThat(checkpoints.parked("p")).as("and is not overwritten by the earlier park").contains(failedAgain);
 	}
 
 	private static ParkedEvent parked(long position) {
