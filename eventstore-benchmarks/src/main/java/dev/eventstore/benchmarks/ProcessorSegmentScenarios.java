@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -75,19 +76,32 @@ final class ProcessorSegmentScenarios {
 	}
 
 	/**
-	 * Events a second through a processor with checkpoints beside a file journal, from
-	 * its start until it passed every event: half the events are of one stream, and with
-	 * {@code jammed} the handler fails on that stream's first, which is parked, and every
-	 * later event of the stream is parked behind it; the other half are of 100 streams.
+	 * A processor with a jammed stream: events a second passed from its start until it
+	 * passed every event, and, once the handler is fixed, the held events a second that
+	 * an operator's retry of the stream's first parked event let follow (0 when nothing
+	 * was jammed).
+	 *
+	 * @param passing events a second, parked or handled
+	 * @param releasing held events a second handled after the retry
 	 */
-	static double jammedThroughput(Path journal, int events, boolean jammed) throws Exception {
+	record Jam(double passing, double releasing) {
+	}
+
+	/**
+	 * Runs {@link Jam}: half the events are of one stream, and with {@code jammed} the
+	 * handler fails on that stream's first, which is parked, and every later event of the
+	 * stream is parked behind it; the other half are of 100 streams. Checkpoints beside a
+	 * file journal.
+	 */
+	static Jam jammed(Path journal, int events, boolean jammed) throws Exception {
 		try (EventStore store = StoreScenarios.fileStore(journal, FsyncPolicy.NEVER)) {
 			for (int i = 0; i < events; i += 2) {
 				store.append("jammed", NewEvent.of("Happened", Map.of("i", i)));
 				store.append("stream-" + (i % 100), NewEvent.of("Happened", Map.of("i", i + 1)));
 			}
+			AtomicBoolean broken = new AtomicBoolean(jammed);
 			EventHandler handler = (event, delivery) -> {
-				if (jammed && event.streamId().equals("jammed")) {
+				if (broken.get() && event.streamId().equals("jammed")) {
 					throw new IllegalStateException("jammed");
 				}
 			};
@@ -101,7 +115,35 @@ final class ProcessorSegmentScenarios {
 				if (!processor.awaitHandled(events, Duration.ofMinutes(5))) {
 					throw new IllegalStateException("Not every event passed: " + processor.status());
 				}
-				return events / ((System.nanoTime() - start) / 1e9);
+				double passing = events / ((System.nanoTime() - start) / 1e9);
+				if (!jammed) {
+					return new Jam(passing, 0);
+				}
+				broken.set(false);
+				long retried = System.nanoTime();
+				retry(processor);
+				long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+				while (processor.status().parked() > 0) {
+					if (System.nanoTime() > deadline) {
+						throw new IllegalStateException("Still parked: " + processor.status());
+					}
+					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+				}
+				return new Jam(passing, (events / 2) / ((System.nanoTime() - retried) / 1e9));
+			}
+		}
+	}
+
+	/**
+	 * Retries position 1; a retry that outlasts the command's wait goes on regardless.
+	 */
+	private static void retry(Processor processor) {
+		try {
+			processor.retryParked(1);
+		}
+		catch (IllegalStateException ex) {
+			if (!ex.getMessage().contains("is busy")) {
+				throw ex;
 			}
 		}
 	}

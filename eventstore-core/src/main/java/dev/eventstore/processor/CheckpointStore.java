@@ -96,6 +96,18 @@ public interface CheckpointStore {
 	}
 
 	/**
+	 * Removes parked events, durably before it returns, as {@link #unpark} does each, in
+	 * one write or transaction where the store can. By default one {@code unpark} each.
+	 * @param processor the processor's (or segment's) name
+	 * @param positions the events' positions
+	 */
+	default void unparkAll(String processor, List<Long> positions) {
+		for (long position : positions) {
+			unpark(processor, position);
+		}
+	}
+
+	/**
 	 * Checkpoints on the heap: a processor starts from its start point in every process.
 	 */
 	static CheckpointStore inMemory() {

@@ -256,7 +256,7 @@ final class FileCheckpointStore implements CheckpointStore {
 
 	@Override
 	public void park(String processor, ParkedEvent event) {
-		changeParked(processor, lineOf(event), (parked) -> parked.put(event.position(), event));
+		changeParked(processor, checked(lineOf(event)), (parked) -> parked.put(event.position(), event));
 	}
 
 	/**
@@ -365,7 +365,18 @@ final class FileCheckpointStore implements CheckpointStore {
 
 	@Override
 	public void unpark(String processor, long position) {
-		changeParked(processor, json.createObjectNode().put("unpark", position), (parked) -> parked.remove(position));
+		changeParked(processor, checked(json.createObjectNode().put("unpark", position)),
+				(parked) -> parked.remove(position));
+	}
+
+	/** One line each, in one forced write. */
+	@Override
+	public void unparkAll(String processor, List<Long> positions) {
+		StringBuilder lines = new StringBuilder();
+		for (long position : positions) {
+			lines.append(checked(json.createObjectNode().put("unpark", position)));
+		}
+		changeParked(processor, lines.toString(), (parked) -> positions.forEach(parked::remove), positions.size());
 	}
 
 	/**
@@ -373,7 +384,15 @@ final class FileCheckpointStore implements CheckpointStore {
 	 * events not written yet. The log is rewritten whole (temporary file, rename) once it
 	 * holds many more lines than parked events, and removed once none is parked.
 	 */
-	private void changeParked(String processor, ObjectNode line, Consumer<SortedMap<Long, ParkedEvent>> change) {
+	private void changeParked(String processor, String line, Consumer<SortedMap<Long, ParkedEvent>> change) {
+		changeParked(processor, line, change, 1);
+	}
+
+	/**
+	 * The same for several changes: their lines, each checked, and how many there are.
+	 */
+	private void changeParked(String processor, String lines, Consumer<SortedMap<Long, ParkedEvent>> change,
+			int count) {
 		Path file = parkedFile(processor);
 		Path key = file.toAbsolutePath().normalize();
 		synchronized (SAVING.computeIfAbsent(key, (k) -> new Object())) {
@@ -390,7 +409,7 @@ final class FileCheckpointStore implements CheckpointStore {
 					log.lines = 0;
 					forceDirectory();
 				}
-				else if (log.lines + 1 > 2 * log.parked.size() + 64) {
+				else if (log.lines + count > 2 * log.parked.size() + 64) {
 					StringBuilder all = new StringBuilder();
 					for (ParkedEvent event : log.parked.values()) {
 						all.append(checked(lineOf(event)));
@@ -399,8 +418,8 @@ final class FileCheckpointStore implements CheckpointStore {
 					log.lines = log.parked.size();
 				}
 				else {
-					append(file, checked(line));
-					log.lines++;
+					append(file, lines);
+					log.lines += count;
 				}
 			}
 			catch (IOException | RuntimeException ex) {

@@ -97,6 +97,21 @@ class FileCheckpointStoreTests extends CheckpointStoreContractTests {
 	}
 
 	@Test
+	void unparkingManyAtOnceWritesALineEachInOneWrite() throws Exception {
+		CheckpointStore store = newStore();
+		Path file = this.dir.resolve("events.ndjson.p.parked");
+		for (long p = 1; p <= 300; p++) {
+			store.park("p", parked(p));
+		}
+		store.unparkAll("p", LongStream.rangeClosed(1, 100).boxed().toList());
+		assertThat(Files.readAllLines(file)).hasSize(400);
+		assertThat(reopen(store).parked("p")).extracting(ParkedEvent::position)
+			.containsExactlyElementsOf(LongStream.rangeClosed(101, 300).boxed().toList());
+		store.unparkAll("p", LongStream.rangeClosed(101, 300).boxed().toList());
+		assertThat(file).doesNotExist();
+	}
+
+	@Test
 	void aTornLastLineOfTheParkedLogIsCutAndTheEventsBeforeItLoad() throws Exception {
 		CheckpointStore store = newStore();
 		store.park("p", parked(1));

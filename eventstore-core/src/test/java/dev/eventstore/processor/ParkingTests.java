@@ -11,6 +11,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.FsyncPolicy;
@@ -162,6 +163,45 @@ class ParkingTests {
 		assertThat(Files
 			.exists(this.dir.resolve("events.ndjson.parking.segment-" + ProcessorSegments.of("b", 3) + "-of-3.parked")))
 			.isFalse();
+	}
+
+	@Test
+	void aRetryLetsThousandsOfHeldEventsFollowInOrderUntilOneFailsAndARestartSeesWhatIsLeft() {
+		EventStore store = this.open.keep(EventStore.builder().persistPath(journal()).fsync(FsyncPolicy.NEVER).build());
+		for (int v = 1; v <= 3_000; v++) {
+			store.append("b", NewEvent.of("Fine", Map.of("v", v)));
+		}
+		Set<Long> broken = ConcurrentHashMap.newKeySet();
+		broken.add(1L);
+		List<Long> handled = new CopyOnWriteArrayList<>();
+		EventHandler handler = (event, delivery) -> {
+			if (broken.contains(event.version())) {
+				throw new IllegalStateException("still broken at v" + event.version());
+			}
+			handled.add(event.version());
+		};
+		try (Processor processor = processor(store, handler, 1).start()) {
+			assertThat(processor.awaitHandled(3_000, WAIT)).isTrue();
+			assertThat(processor.status().parked()).isEqualTo(3_000);
+
+			// The first is fixed; the 2,600th, held behind it, is not: the 2,598 before
+			// it follow (unparked in more than one write), it stays parked with those
+			// after it.
+			broken.clear();
+			broken.add(2_600L);
+			processor.retryParked(1);
+			assertThat(handled).containsExactlyElementsOf(LongStream.rangeClosed(1, 2_599).boxed().toList());
+			List<ParkedEvent> left = processor.parked();
+			assertThat(left).extracting(ParkedEvent::position)
+				.containsExactlyElementsOf(LongStream.rangeClosed(2_600, 3_000).boxed().toList());
+			assertThat(left.get(0).attempts()).isEqualTo(1);
+			assertThat(left.get(0).error()).contains("still broken at v2600");
+		}
+		try (Processor processor = processor(store, handler, 1).start()) {
+			assertThat(processor.parked()).as("after a restart")
+				.extracting(ParkedEvent::position)
+				.containsExactlyElementsOf(LongStream.rangeClosed(2_600, 3_000).boxed().toList());
+		}
 	}
 
 	@Test

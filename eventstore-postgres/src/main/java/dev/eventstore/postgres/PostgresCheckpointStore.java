@@ -214,6 +214,17 @@ public final class PostgresCheckpointStore implements CheckpointStore {
 		}
 	}
 
+	/** One statement. */
+	@Override
+	public void unparkAll(String processor, List<Long> positions) {
+		for (long position : positions) {
+			dropPending(processor, position);
+		}
+		change(processor, "DELETE FROM " + this.parkedTable + " WHERE processor = ? AND position = ANY (?)",
+				(statement) -> statement.setArray(2,
+						statement.getConnection().createArrayOf("bigint", positions.toArray(new Long[0]))));
+	}
+
 	private void dropPending(String processor, long position) {
 		List<ParkedEvent> parks = this.pending.get(processor);
 		if (parks != null) {

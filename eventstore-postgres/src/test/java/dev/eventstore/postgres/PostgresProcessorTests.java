@@ -118,6 +118,10 @@ class PostgresProcessorTests {
 		assertThat(parkedRows(instance)).as("a replacement is committed at once").isEqualTo(3);
 		checkpoints.save("p", new Checkpoint(2, 0), new Checkpoint(4, 0));
 		assertThat(checkpoints.parked("p")).as("and is not overwritten by the earlier park").contains(failedAgain);
+
+		checkpoints.unparkAll("p", List.of(1L, 2L, 4L));
+		assertThat(parkedRows(instance)).as("in one statement").isZero();
+		assertThat(checkpoints.parked("p")).isEmpty();
 	}
 
 	private static ParkedEvent parked(long position) {
