@@ -23,7 +23,8 @@ package dev.eventstore.processor;
 public interface PipelinedEventHandler extends EventHandler {
 
 	/**
-	 * Returns once the work of every event handled so far has completed.
+	 * Returns once the work of every event handled so far on the calling thread has
+	 * completed.
 	 * @throws Exception if some of it failed or did not complete in the handler's own
 	 * time limit; the processor then delivers again the events after its last checkpoint
 	 */
