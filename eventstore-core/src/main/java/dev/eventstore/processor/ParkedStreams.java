@@ -193,9 +193,9 @@ final class ParkedStreams {
 
 	/**
 	 * Lets the events held behind a stream's first parked event follow it, in order.
-	 * Without transactions they are unparked a thousand at a time, in one write, rather
-	 * than one write each: a crash in between has some handled again on the next retry
-	 * (at-least-once, as everywhere).
+	 * Without transactions they are completed a thousand at a time (a pipelined handler
+	 * flushed once, then unparked in one write) rather than one by one: a crash in
+	 * between has some handled again on the next retry (at-least-once, as everywhere).
 	 */
 	private void release(String streamId) {
 		TreeSet<Long> stream = this.byStream.get(streamId);
@@ -219,20 +219,37 @@ final class ParkedStreams {
 					return;
 				}
 				handled.add(next);
-				if (handled.size() == UNPARKED_AT_ONCE) {
-					unpark(handled);
+				if (handled.size() == UNPARKED_AT_ONCE && !complete(handled)) {
+					return;
 				}
 			}
 		}
 		finally {
-			unpark(handled);
+			complete(handled);
 		}
 	}
 
-	/** Unparks held events that were handled, in one write, and forgets them. */
-	private void unpark(List<ParkedEvent> handled) {
+	/**
+	 * Completes held events that were handled: a pipelined handler's work flushed (once
+	 * for them all), then unparked in one write and forgotten. When the flush fails none
+	 * is unparked (some may be done: delivered again on the next retry) and the first
+	 * records the failure.
+	 * @return whether they were unparked
+	 */
+	private boolean complete(List<ParkedEvent> handled) {
 		if (handled.isEmpty()) {
-			return;
+			return true;
+		}
+		if (this.config.handler() instanceof PipelinedEventHandler pipelined) {
+			try {
+				pipelined.flush();
+			}
+			catch (Throwable ex) {
+				ParkedEvent first = handled.get(0);
+				handled.clear();
+				failed(first, read(first), ex);
+				return false;
+			}
 		}
 		List<Long> positions = new ArrayList<>(handled.size());
 		for (ParkedEvent event : handled) {
@@ -243,6 +260,7 @@ final class ParkedStreams {
 			forget(event);
 		}
 		handled.clear();
+		return true;
 	}
 
 	/**
@@ -263,12 +281,7 @@ final class ParkedStreams {
 	}
 
 	private @Nullable String handle(ParkedEvent parked, boolean unpark) {
-		List<StoredEvent> read = this.config.store().readAll(parked.position(), 1);
-		if (read.isEmpty() || read.get(0).position() != parked.position()) {
-			throw new IllegalStateException("Position " + parked.position() + " of processor " + this.config.label()
-					+ " is parked but no longer in the log");
-		}
-		StoredEvent event = read.get(0);
+		StoredEvent event = read(parked);
 		Delivery delivery = new Delivery(event.position() <= this.checkpoints.replayUntil(), parked.attempts() + 1,
 				this.config.segment(), this.config.segments());
 		long start = System.nanoTime();
@@ -282,7 +295,8 @@ final class ParkedStreams {
 			}
 			else {
 				this.config.handler().handle(event, delivery);
-				if (this.config.handler() instanceof PipelinedEventHandler pipelined) {
+				// Held events that follow a retry are flushed together (complete).
+				if (unpark && this.config.handler() instanceof PipelinedEventHandler pipelined) {
 					pipelined.flush();
 				}
 				if (unpark) {
@@ -291,28 +305,42 @@ final class ParkedStreams {
 			}
 		}
 		catch (Throwable ex) {
-			Throwable thrown = (ex instanceof HandlerFailed wrapped) ? wrapped.getCause() : ex;
-			if (thrown instanceof VirtualMachineError fatal) {
-				throw fatal;
-			}
-			if (thrown instanceof InterruptedException) {
-				Thread.currentThread().interrupt();
-			}
-			Redaction redaction = event.redaction();
-			String error = ProcessorFailure.describe(thrown, redaction);
-			this.config.observer().handlerFailed(this.config.name(), event, parked.attempts() + 1, thrown);
-			ParkedEvent failed = new ParkedEvent(parked.position(), parked.streamId(), parked.type(),
-					parked.attempts() + 1, error, Instant.now());
-			this.config.checkpoints().park(this.config.key(), failed);
-			remember(failed);
-			this.progress.lastError = error;
-			return error;
+			return failed(parked, event, ex);
 		}
 		if (unpark) {
 			forget(parked);
 		}
 		this.config.observer().handled(this.config.name(), event, System.nanoTime() - start);
 		return null;
+	}
+
+	private StoredEvent read(ParkedEvent parked) {
+		List<StoredEvent> read = this.config.store().readAll(parked.position(), 1);
+		if (read.isEmpty() || read.get(0).position() != parked.position()) {
+			throw new IllegalStateException("Position " + parked.position() + " of processor " + this.config.label()
+					+ " is parked but no longer in the log");
+		}
+		return read.get(0);
+	}
+
+	/** Records a parked event's failed attempt: it stays parked, one attempt more. */
+	private String failed(ParkedEvent parked, StoredEvent event, Throwable ex) {
+		Throwable thrown = (ex instanceof HandlerFailed wrapped) ? wrapped.getCause() : ex;
+		if (thrown instanceof VirtualMachineError fatal) {
+			throw fatal;
+		}
+		if (thrown instanceof InterruptedException) {
+			Thread.currentThread().interrupt();
+		}
+		Redaction redaction = event.redaction();
+		String error = ProcessorFailure.describe(thrown, redaction);
+		this.config.observer().handlerFailed(this.config.name(), event, parked.attempts() + 1, thrown);
+		ParkedEvent failed = new ParkedEvent(parked.position(), parked.streamId(), parked.type(), parked.attempts() + 1,
+				error, Instant.now());
+		this.config.checkpoints().park(this.config.key(), failed);
+		remember(failed);
+		this.progress.lastError = error;
+		return error;
 	}
 
 }

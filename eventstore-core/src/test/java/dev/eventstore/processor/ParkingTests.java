@@ -11,6 +11,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
 import dev.eventstore.EventStore;
@@ -201,6 +202,85 @@ class ParkingTests {
 			assertThat(processor.parked()).as("after a restart")
 				.extracting(ParkedEvent::position)
 				.containsExactlyElementsOf(LongStream.rangeClosed(2_600, 3_000).boxed().toList());
+		}
+	}
+
+	/** Sends each event somewhere that acknowledges at the flush; can fail a flush. */
+	static final class PipelinedHandler implements PipelinedEventHandler {
+
+		final Set<Long> broken = ConcurrentHashMap.newKeySet();
+
+		final List<Long> sent = new CopyOnWriteArrayList<>();
+
+		final AtomicInteger flushes = new AtomicInteger();
+
+		/** The flush to fail, counting from 1; 0 for none. */
+		volatile int failingFlush;
+
+		@Override
+		public void handle(StoredEvent event, Delivery delivery) {
+			if (this.broken.contains(event.version())) {
+				throw new IllegalStateException("still broken at v" + event.version());
+			}
+			this.sent.add(event.version());
+		}
+
+		@Override
+		public void flush() {
+			if (this.flushes.incrementAndGet() == this.failingFlush) {
+				throw new IllegalStateException("the broker went away");
+			}
+		}
+
+	}
+
+	private static EventStore jammedStream(EventStore store, int events) {
+		for (int v = 1; v <= events; v++) {
+			store.append("b", NewEvent.of("Fine", Map.of("v", v)));
+		}
+		return store;
+	}
+
+	@Test
+	void aRetryFlushesAPipelinedHandlerOnceForAThousandHeldEventsNotOnceEach() {
+		EventStore store = jammedStream(
+				this.open.keep(EventStore.builder().persistPath(journal()).fsync(FsyncPolicy.NEVER).build()), 2_500);
+		PipelinedHandler handler = new PipelinedHandler();
+		handler.broken.add(1L);
+		try (Processor processor = processor(store, handler, 1).start()) {
+			assertThat(processor.awaitHandled(2_500, WAIT)).isTrue();
+			handler.broken.clear();
+			handler.flushes.set(0);
+
+			processor.retryParked(1);
+			assertThat(processor.parked()).isEmpty();
+			assertThat(handler.sent).containsExactlyElementsOf(LongStream.rangeClosed(1, 2_500).boxed().toList());
+			assertThat(handler.flushes.get()).as("the retried event, then each thousand held").isEqualTo(4);
+		}
+	}
+
+	@Test
+	void aFailedFlushOfHeldEventsUnparksNoneOfThemAndTheFirstRecordsTheFailure() {
+		EventStore store = jammedStream(
+				this.open.keep(EventStore.builder().persistPath(journal()).fsync(FsyncPolicy.NEVER).build()), 2_500);
+		PipelinedHandler handler = new PipelinedHandler();
+		handler.broken.add(1L);
+		try (Processor processor = processor(store, handler, 1).start()) {
+			assertThat(processor.awaitHandled(2_500, WAIT)).isTrue();
+			handler.broken.clear();
+			handler.flushes.set(0);
+			handler.failingFlush = 2;
+
+			processor.retryParked(1);
+			List<ParkedEvent> left = processor.parked();
+			assertThat(left).extracting(ParkedEvent::position)
+				.containsExactlyElementsOf(LongStream.rangeClosed(2, 2_500).boxed().toList());
+			assertThat(left.get(0).attempts()).isEqualTo(1);
+			assertThat(left.get(0).error()).contains("the broker went away");
+			assertThat(left.get(1).attempts()).isZero();
+		}
+		try (Processor processor = processor(store, new PipelinedHandler(), 1).start()) {
+			assertThat(processor.parked()).as("after a restart").hasSize(2_499);
 		}
 	}
 
