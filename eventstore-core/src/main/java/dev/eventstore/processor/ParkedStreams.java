@@ -168,10 +168,18 @@ final class ParkedStreams {
 		release(parked.streamId());
 	}
 
-	/** Forgets the events a reset delivers again. */
+	/** Forgets the events a reset delivers again: unparked in one write. */
 	void dropFrom(long fromPosition) {
-		for (ParkedEvent event : new ArrayList<>(this.byPosition.tailMap(fromPosition, true).values())) {
-			this.config.checkpoints().unpark(this.config.key(), event.position());
+		List<ParkedEvent> dropped = new ArrayList<>(this.byPosition.tailMap(fromPosition, true).values());
+		if (dropped.isEmpty()) {
+			return;
+		}
+		List<Long> positions = new ArrayList<>(dropped.size());
+		for (ParkedEvent event : dropped) {
+			positions.add(event.position());
+		}
+		this.config.checkpoints().unparkAll(this.config.key(), positions);
+		for (ParkedEvent event : dropped) {
 			forget(event);
 		}
 	}
