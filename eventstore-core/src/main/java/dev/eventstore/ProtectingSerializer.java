@@ -127,9 +127,14 @@ final class ProtectingSerializer implements EventSerializer {
 		if (registered == null || registered == payloadType || !PersonalFields.of(registered).any()) {
 			return null;
 		}
-		return this.views.computeIfAbsent(payloadType, (view) -> new ConcurrentHashMap<>())
-			.computeIfAbsent(registered, (sealed) -> readsPersonal(payloadType, PersonalFields.of(sealed))) ? registered
-					: null;
+		Map<Class<?>, Boolean> byType = this.views.get(payloadType);
+		Boolean reads = (byType != null) ? byType.get(registered) : null;
+		if (reads == null) {
+			// Asked once a pair; lookups after it allocate nothing.
+			reads = readsPersonal(payloadType, PersonalFields.of(registered));
+			this.views.computeIfAbsent(payloadType, (view) -> new ConcurrentHashMap<>()).put(registered, reads);
+		}
+		return reads ? registered : null;
 	}
 
 	private boolean readsPersonal(Class<?> view, PersonalFields fields) {

@@ -170,16 +170,20 @@ final class ParkedStreams {
 
 	/** Forgets the events a reset delivers again: unparked in one write. */
 	void dropFrom(long fromPosition) {
-		List<ParkedEvent> dropped = new ArrayList<>(this.byPosition.tailMap(fromPosition, true).values());
-		if (dropped.isEmpty()) {
+		unparkAll(new ArrayList<>(this.byPosition.tailMap(fromPosition, true).values()));
+	}
+
+	/** Unparks events in one write, and forgets them. */
+	private void unparkAll(List<ParkedEvent> events) {
+		if (events.isEmpty()) {
 			return;
 		}
-		List<Long> positions = new ArrayList<>(dropped.size());
-		for (ParkedEvent event : dropped) {
+		List<Long> positions = new ArrayList<>(events.size());
+		for (ParkedEvent event : events) {
 			positions.add(event.position());
 		}
 		this.config.checkpoints().unparkAll(this.config.key(), positions);
-		for (ParkedEvent event : dropped) {
+		for (ParkedEvent event : events) {
 			forget(event);
 		}
 	}
@@ -259,14 +263,7 @@ final class ParkedStreams {
 				return false;
 			}
 		}
-		List<Long> positions = new ArrayList<>(handled.size());
-		for (ParkedEvent event : handled) {
-			positions.add(event.position());
-		}
-		this.config.checkpoints().unparkAll(this.config.key(), positions);
-		for (ParkedEvent event : handled) {
-			forget(event);
-		}
+		unparkAll(handled);
 		handled.clear();
 		return true;
 	}

@@ -44,6 +44,9 @@ class ParkingTests {
 	@RegisterExtension
 	final OpenResources open = new OpenResources();
 
+	/** The store of {@link #jammedAndFixed}. */
+	private EventStore jammed;
+
 	private Path journal() {
 		return this.dir.resolve("events.ndjson");
 	}
@@ -234,53 +237,52 @@ class ParkingTests {
 
 	}
 
-	private static EventStore jammedStream(EventStore store, int events) {
-		for (int v = 1; v <= events; v++) {
+	/**
+	 * A processor of 2,500 events of one stream whose first failed: parked, the others
+	 * held behind it; the handler fixed since, its flushes counted from 0.
+	 */
+	private Processor jammedAndFixed(PipelinedHandler handler) {
+		EventStore store = this.open.keep(EventStore.builder().persistPath(journal()).fsync(FsyncPolicy.NEVER).build());
+		this.jammed = store;
+		for (int v = 1; v <= 2_500; v++) {
 			store.append("b", NewEvent.of("Fine", Map.of("v", v)));
 		}
-		return store;
+		handler.broken.add(1L);
+		Processor processor = this.open.keep(processor(store, handler, 1).start());
+		assertThat(processor.awaitHandled(2_500, WAIT)).isTrue();
+		assertThat(processor.status().parked()).isEqualTo(2_500);
+		handler.broken.clear();
+		handler.flushes.set(0);
+		return processor;
 	}
 
 	@Test
 	void aRetryFlushesAPipelinedHandlerOnceForAThousandHeldEventsNotOnceEach() {
-		EventStore store = jammedStream(
-				this.open.keep(EventStore.builder().persistPath(journal()).fsync(FsyncPolicy.NEVER).build()), 2_500);
 		PipelinedHandler handler = new PipelinedHandler();
-		handler.broken.add(1L);
-		try (Processor processor = processor(store, handler, 1).start()) {
-			assertThat(processor.awaitHandled(2_500, WAIT)).isTrue();
-			handler.broken.clear();
-			handler.flushes.set(0);
+		Processor processor = jammedAndFixed(handler);
 
-			processor.retryParked(1);
-			assertThat(processor.parked()).isEmpty();
-			assertThat(handler.sent).containsExactlyElementsOf(LongStream.rangeClosed(1, 2_500).boxed().toList());
-			assertThat(handler.flushes.get()).as("the retried event, then each thousand held").isEqualTo(4);
-		}
+		processor.retryParked(1);
+		assertThat(processor.parked()).isEmpty();
+		assertThat(handler.sent).containsExactlyElementsOf(LongStream.rangeClosed(1, 2_500).boxed().toList());
+		assertThat(handler.flushes.get()).as("the retried event, then each thousand held").isEqualTo(4);
 	}
 
 	@Test
 	void aFailedFlushOfHeldEventsUnparksNoneOfThemAndTheFirstRecordsTheFailure() {
-		EventStore store = jammedStream(
-				this.open.keep(EventStore.builder().persistPath(journal()).fsync(FsyncPolicy.NEVER).build()), 2_500);
 		PipelinedHandler handler = new PipelinedHandler();
-		handler.broken.add(1L);
-		try (Processor processor = processor(store, handler, 1).start()) {
-			assertThat(processor.awaitHandled(2_500, WAIT)).isTrue();
-			handler.broken.clear();
-			handler.flushes.set(0);
-			handler.failingFlush = 2;
+		Processor processor = jammedAndFixed(handler);
+		handler.failingFlush = 2;
 
-			processor.retryParked(1);
-			List<ParkedEvent> left = processor.parked();
-			assertThat(left).extracting(ParkedEvent::position)
-				.containsExactlyElementsOf(LongStream.rangeClosed(2, 2_500).boxed().toList());
-			assertThat(left.get(0).attempts()).isEqualTo(1);
-			assertThat(left.get(0).error()).contains("the broker went away");
-			assertThat(left.get(1).attempts()).isZero();
-		}
-		try (Processor processor = processor(store, new PipelinedHandler(), 1).start()) {
-			assertThat(processor.parked()).as("after a restart").hasSize(2_499);
+		processor.retryParked(1);
+		List<ParkedEvent> left = processor.parked();
+		assertThat(left).extracting(ParkedEvent::position)
+			.containsExactlyElementsOf(LongStream.rangeClosed(2, 2_500).boxed().toList());
+		assertThat(left.get(0).attempts()).isEqualTo(1);
+		assertThat(left.get(0).error()).contains("the broker went away");
+		assertThat(left.get(1).attempts()).isZero();
+		processor.close();
+		try (Processor restarted = processor(this.jammed, new PipelinedHandler(), 1).start()) {
+			assertThat(restarted.parked()).as("after a restart").hasSize(2_499);
 		}
 	}
 

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.eventstore.EventStore;
+import dev.eventstore.EventStoreException;
 import dev.eventstore.NewEvent;
 import dev.eventstore.OpenResources;
 import dev.eventstore.processor.Checkpoint;
@@ -122,6 +123,33 @@ class PostgresProcessorTests {
 		checkpoints.unparkAll("p", List.of(1L, 2L, 4L));
 		assertThat(parkedRows(instance)).as("in one statement").isZero();
 		assertThat(checkpoints.parked("p")).isEmpty();
+	}
+
+	@Test
+	void aSaveWhoseParkedEventsCannotBeWrittenSavesNoCheckpointAndTheNextSaveWritesThem() throws Exception {
+		Instance instance = new Instance();
+		PostgresCheckpointStore checkpoints = PostgresCheckpointStore.of(instance.pool, this.prefix);
+		checkpoints.save("p", null, new Checkpoint(1, 0));
+		checkpoints.parkPassed("p", parked(2));
+		execute(instance, "ALTER TABLE " + this.prefix + "parked_events RENAME TO " + this.prefix + "parked_away");
+
+		assertThatExceptionOfType(EventStoreException.class)
+			.isThrownBy(() -> checkpoints.save("p", new Checkpoint(1, 0), new Checkpoint(2, 0)))
+			.withMessageContaining("with 1 parked events")
+			.withMessageContaining("apply V9__parked_events.sql");
+		assertThat(checkpoints.load("p")).contains(new Checkpoint(1, 0));
+
+		execute(instance, "ALTER TABLE " + this.prefix + "parked_away RENAME TO " + this.prefix + "parked_events");
+		checkpoints.save("p", new Checkpoint(1, 0), new Checkpoint(2, 0));
+		assertThat(parkedRows(instance)).isEqualTo(1);
+		assertThat(checkpoints.load("p")).contains(new Checkpoint(2, 0));
+	}
+
+	private static void execute(Instance instance, String sql) throws Exception {
+		try (Connection connection = instance.pool.getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
 	}
 
 	private static ParkedEvent parked(long position) {
