@@ -1,6 +1,5 @@
 package dev.eventstore;
 
-import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
+import dev.eventstore.internal.RecordValues;
 import dev.eventstore.personal.PersonalFields;
 import org.jspecify.annotations.Nullable;
 
@@ -114,8 +114,8 @@ final class PersonalDataRetries {
 		}
 		boolean erased = false;
 		for (RecordComponent component : type.getRecordComponents()) {
-			Object retried = valueOf(component, retry);
-			Object kept = valueOf(component, stored);
+			Object retried = RecordValues.of(component, retry);
+			Object kept = RecordValues.of(component, stored);
 			if (Objects.equals(retried, kept)) {
 				continue;
 			}
@@ -137,17 +137,6 @@ final class PersonalDataRetries {
 			return value == null;
 		}
 		return value != null && String.valueOf(value).equals(field.replacement());
-	}
-
-	private static @Nullable Object valueOf(RecordComponent component, Object record) {
-		try {
-			Method accessor = component.getAccessor();
-			accessor.setAccessible(true);
-			return accessor.invoke(record);
-		}
-		catch (ReflectiveOperationException | RuntimeException ex) {
-			throw new IllegalStateException("Cannot read " + component.getName() + " of " + record.getClass(), ex);
-		}
 	}
 
 }

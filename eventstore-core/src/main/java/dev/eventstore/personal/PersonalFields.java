@@ -15,6 +15,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.eventstore.internal.JsonData;
+import dev.eventstore.internal.RecordValues;
 import dev.eventstore.types.EventTag;
 import dev.eventstore.types.PersonalData;
 import org.jspecify.annotations.Nullable;
@@ -113,19 +114,18 @@ public record PersonalFields(Class<?> type, List<Field> fields) {
 				text.append((personal.value(payload) != null) ? Redaction.MARK : "null");
 			}
 			else {
-				Method accessor = component.getAccessor();
-				accessor.setAccessible(true);
-				text.append(componentValue(accessor, payload));
+				text.append(componentValue(component, payload));
 			}
 		}
 		return text.append(']').toString();
 	}
 
-	private static @Nullable Object componentValue(Method accessor, Object payload) {
+	private static @Nullable Object componentValue(RecordComponent component, Object payload) {
 		try {
-			return accessor.invoke(payload);
+			return RecordValues.of(component, payload);
 		}
-		catch (IllegalAccessException | InvocationTargetException ex) {
+		catch (IllegalStateException ex) {
+			// A text for logs: an accessor that fails does not make it fail.
 			return "?";
 		}
 	}
