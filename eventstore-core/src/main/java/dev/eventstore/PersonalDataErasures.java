@@ -1,6 +1,7 @@
 package dev.eventstore;
 
 import java.time.Clock;
+import java.util.UUID;
 
 import dev.eventstore.personal.PersonalDataErased;
 import dev.eventstore.personal.PersonalDataProtection;
@@ -71,9 +72,25 @@ final class PersonalDataErasures {
 		return true;
 	}
 
-	/** Appends an erasure's {@link PersonalDataErased} event, then drops its note. */
+	/**
+	 * Appends an erasure's {@link PersonalDataErased} event, then drops its note. The
+	 * event's id is the erasure's own when the key store keeps a fingerprint of it: an
+	 * event of that id already stored is this erasure's, announced before its note could
+	 * be dropped, and is not appended again.
+	 */
 	private void announce(String subject) {
-		this.announcer.append(NewEvent.of(new PersonalDataErased(subject, this.clock.instant())));
+		UUID id = this.protection.erasureEventId(subject);
+		NewEvent event = NewEvent.of(new PersonalDataErased(subject, this.clock.instant()));
+		try {
+			this.announcer.append((id != null) ? event.withId(id) : event);
+		}
+		catch (EventIdConflictException ex) {
+			if (id == null || !ex.eventId().equals(id)) {
+				throw ex;
+			}
+			logger.log(System.Logger.Level.INFO, "The erasure of subject " + subject
+					+ " was announced before its note could be dropped (event " + id + "); not announced again");
+		}
 		try {
 			this.protection.erasureAnnounced(subject);
 		}

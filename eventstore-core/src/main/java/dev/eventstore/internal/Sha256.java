@@ -11,6 +11,9 @@ import java.security.NoSuchAlgorithmException;
  */
 public final class Sha256 {
 
+	/** The length of a digest. */
+	public static final int BYTES = 32;
+
 	private Sha256() {
 	}
 

@@ -288,6 +288,25 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 		return List.copyOf(this.pending);
 	}
 
+	/** The note's content: the fingerprint of the key the erasure destroyed. */
+	@Override
+	public byte @Nullable [] erasureFingerprint(String subject) {
+		if (!this.pending.contains(subject)) {
+			return null;
+		}
+		Path note = noteOf(subject);
+		try {
+			byte[] fingerprint = Files.readAllBytes(note);
+			return (fingerprint.length == Sha256.BYTES) ? fingerprint : null;
+		}
+		catch (NoSuchFileException ex) {
+			return null;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read the note of an erasure " + note + ": " + ex, ex);
+		}
+	}
+
 	@Override
 	public byte @Nullable [] checkValue() {
 		Path path = this.directory.resolve(CHECK);

@@ -1,11 +1,11 @@
 package dev.eventstore.personal;
 
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiConsumer;
 
+import dev.eventstore.internal.Sha256;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,7 +17,8 @@ public final class InMemorySubjectKeyStore implements SubjectKeyStore {
 
 	private final ConcurrentMap<String, byte[]> keys = new ConcurrentHashMap<>();
 
-	private final Set<String> pending = ConcurrentHashMap.newKeySet();
+	/** Pending erasures' fingerprints, by subject. */
+	private final ConcurrentMap<String, byte[]> pending = new ConcurrentHashMap<>();
 
 	private volatile byte @Nullable [] checkValue;
 
@@ -40,10 +41,11 @@ public final class InMemorySubjectKeyStore implements SubjectKeyStore {
 
 	@Override
 	public boolean erase(String subject) {
-		if (this.keys.remove(subject) == null) {
+		byte[] key = this.keys.remove(subject);
+		if (key == null) {
 			return false;
 		}
-		this.pending.add(subject);
+		this.pending.put(subject, Sha256.of(key));
 		return true;
 	}
 
@@ -54,7 +56,13 @@ public final class InMemorySubjectKeyStore implements SubjectKeyStore {
 
 	@Override
 	public List<String> pendingErasures() {
-		return List.copyOf(this.pending);
+		return List.copyOf(this.pending.keySet());
+	}
+
+	@Override
+	public byte @Nullable [] erasureFingerprint(String subject) {
+		byte[] fingerprint = this.pending.get(subject);
+		return (fingerprint != null) ? fingerprint.clone() : null;
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package dev.eventstore.personal;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import dev.eventstore.internal.JsonData;
+import dev.eventstore.internal.Sha256;
 import dev.eventstore.serialization.EventSerializer;
 import dev.eventstore.serialization.JacksonEventSerializer;
 import org.jspecify.annotations.Nullable;
@@ -42,6 +44,8 @@ public final class PersonalDataProtection {
 
 	/** The prefix of an encrypted value in stored JSON. */
 	public static final String ENVELOPE_PREFIX = "pd1:";
+
+	private static final byte[] ERASURE_EVENT_ID = "eventstore erasure event id\0".getBytes(StandardCharsets.US_ASCII);
 
 	private final SubjectKeys keys;
 
@@ -131,6 +135,27 @@ public final class PersonalDataProtection {
 	 */
 	public List<String> pendingErasures() {
 		return this.keys.pendingErasures();
+	}
+
+	/**
+	 * The id a subject's pending erasure's {@link PersonalDataErased} event takes:
+	 * derived from the key store's {@link SubjectKeyStore#erasureFingerprint fingerprint}
+	 * of the key it destroyed, so that announcing the erasure again (after a crash that
+	 * came between the event and the note's removal, or from a second instance) names the
+	 * same event, and the journal does not store it twice. For the store.
+	 * @param subjectReference the subject's reference
+	 * @return the id, or null when the key store keeps no fingerprint for the erasure
+	 */
+	public @Nullable UUID erasureEventId(String subjectReference) {
+		byte[] fingerprint = this.keys.store().erasureFingerprint(subjectReference);
+		if (fingerprint == null) {
+			return null;
+		}
+		byte[] digest = Sha256.of(ERASURE_EVENT_ID, fingerprint);
+		// A version 8 (custom) UUID of the digest's first 128 bits.
+		long high = (ByteBuffer.wrap(digest, 0, 8).getLong() & ~0xF000L) | 0x8000L;
+		long low = (ByteBuffer.wrap(digest, 8, 8).getLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+		return new UUID(high, low);
 	}
 
 	/**

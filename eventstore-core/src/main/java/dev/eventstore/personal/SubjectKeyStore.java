@@ -69,6 +69,23 @@ public interface SubjectKeyStore {
 	}
 
 	/**
+	 * What tells a subject's pending erasure (one {@link #pendingErasures} lists) apart
+	 * from any other: the SHA-256 of the wrapped key it destroyed, kept with its note.
+	 * The store names the erasure's {@link PersonalDataErased} event after it, so that an
+	 * announcement made again (a crash after the event was appended but before the note
+	 * was dropped; another instance sharing the store announcing it at its open) is known
+	 * as the same one and not appended twice.
+	 * @param subject the subject's reference
+	 * @return the 32 bytes, or null when the subject has no pending erasure or the store
+	 * keeps none; by default null (each announcement is then an event of its own, and
+	 * such a repetition appends a second one)
+	 * @since 0.2.0
+	 */
+	default byte @Nullable [] erasureFingerprint(String subject) {
+		return null;
+	}
+
+	/**
 	 * The subjects erased whose erasure is not yet announced: a crash came between the
 	 * two. Their keys must be gone: a store whose {@link #erase} is not one atomic step
 	 * (a note written, then the key deleted) finishes an erasure a crash cut short in

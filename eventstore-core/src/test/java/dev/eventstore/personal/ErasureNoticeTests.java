@@ -229,9 +229,11 @@ class ErasureNoticeTests {
 		assertThat(new FileSubjectKeyStore(this.dir.resolve("keys")).pendingErasures()).isEmpty();
 	}
 
-	@Test
-	void anErasureWhoseNoteCannotBeDroppedIsAnnouncedNowAndAgainByTheNextOpen() {
+	@ParameterizedTest(name = "key store keeps fingerprints: {0}")
+	@ValueSource(booleans = { true, false })
+	void anErasureWhoseNoteCannotBeDroppedIsAnnouncedOnceWhenItsStoreKeepsAFingerprint(boolean fingerprints) {
 		TestKeyStore keys = new TestKeyStore(false);
+		keys.withoutFingerprints.set(!fingerprints);
 		PersonalDataProtection protection = PersonalDataProtection.of(PersonalDataTests.MASTER_KEY, keys);
 		InMemoryJournal journal = new InMemoryJournal();
 		String reference = protection.subjectReference("c-1");
@@ -247,13 +249,56 @@ class ErasureNoticeTests {
 		}
 		keys.refusingAnnouncements.set(false);
 		try (EventStore store = EventStore.builder().journal(journal).personalData(protection).build()) {
-			assertThat(store.readStream(PersonalDataErased.STREAM)).as("a second notice, which handlers take in stride")
+			assertThat(store.readStream(PersonalDataErased.STREAM))
+				.as(fingerprints ? "the event of the erasure's id is stored: not appended again"
+						: "without a fingerprint, a second notice, which handlers take in stride")
 				.extracting((event) -> event.payload(PersonalDataErased.class).subject())
-				.containsExactly(reference, reference);
-			assertThat(keys.pendingErasures()).isEmpty();
+				.containsExactlyElementsOf(fingerprints ? List.of(reference) : List.of(reference, reference));
+			assertThat(keys.pendingErasures()).as("the note is dropped").isEmpty();
 		}
 		try (EventStore store = EventStore.builder().journal(journal).personalData(protection).build()) {
-			assertThat(store.readStream(PersonalDataErased.STREAM)).as("and no third").hasSize(2);
+			assertThat(store.readStream(PersonalDataErased.STREAM)).as("and none more").hasSize(fingerprints ? 1 : 2);
+		}
+	}
+
+	@Test
+	void aCrashBetweenTheNoticeAndTheNotesRemovalLeavesOneNoticeInTheFileJournal() throws IOException {
+		Path keys = this.dir.resolve("keys");
+		PersonalDataProtection references = PersonalDataProtection.of(PersonalDataTests.MASTER_KEY,
+				new InMemorySubjectKeyStore());
+		String reference = references.subjectReference("c-1");
+		byte[] fingerprint;
+		try (EventStore store = open()) {
+			store.append("cart-1", NewEvent.of(new PersonalDataTests.CartCheckedOut("cart-1", "c-1", "Ada", "a@x")));
+			fingerprint = FileSubjectKeyStore
+				.fingerprint(Files.readAllBytes(keys.resolve(reference.substring(0, 2)).resolve(reference + ".key")));
+			assertThat(store.erasePersonalData("c-1")).isTrue();
+		}
+		// The note as a crash after the event's append, before the note's removal, leaves
+		// it.
+		Files.write(keys.resolve("erased").resolve(reference), fingerprint);
+		assertThat(new FileSubjectKeyStore(keys).pendingErasures()).containsExactly(reference);
+
+		try (EventStore store = open()) {
+			assertThat(store.readStream(PersonalDataErased.STREAM)).as("announced once")
+				.extracting((event) -> event.payload(PersonalDataErased.class).subject())
+				.containsExactly(reference);
+		}
+		assertThat(new FileSubjectKeyStore(keys).pendingErasures()).isEmpty();
+	}
+
+	@Test
+	void aSubjectErasedAgainAfterItCameBackIsAnnouncedAgain() {
+		try (EventStore store = open()) {
+			for (int round = 0; round < 2; round++) {
+				store.append("cart-" + round,
+						NewEvent.of(new PersonalDataTests.CartCheckedOut("cart-" + round, "c-1", "Ada", "a@x")));
+				assertThat(store.erasePersonalData("c-1")).isTrue();
+			}
+			assertThat(store.readStream(PersonalDataErased.STREAM)).as("one notice an erasure, each its own id")
+				.hasSize(2)
+				.extracting((event) -> event.id())
+				.doesNotHaveDuplicates();
 		}
 	}
 

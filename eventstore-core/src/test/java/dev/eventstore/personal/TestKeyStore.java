@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Keys in memory for tests that need a key store said to be shared by several processes,
- * one that counts its lookups, or one whose erasures' notes cannot be dropped while asked
- * to (a key table refusing the delete).
+ * one that counts its lookups, one whose erasures' notes cannot be dropped while asked to
+ * (a key table refusing the delete), or one that keeps no fingerprints of erasures.
  */
 final class TestKeyStore implements SubjectKeyStore {
 
@@ -19,6 +19,11 @@ final class TestKeyStore implements SubjectKeyStore {
 	final AtomicInteger finds = new AtomicInteger();
 
 	final AtomicBoolean refusingAnnouncements = new AtomicBoolean();
+
+	/**
+	 * Whether it keeps no fingerprints of erasures, as a store of an application's may.
+	 */
+	final AtomicBoolean withoutFingerprints = new AtomicBoolean();
 
 	private final boolean shared;
 
@@ -58,6 +63,11 @@ final class TestKeyStore implements SubjectKeyStore {
 	@Override
 	public List<String> pendingErasures() {
 		return this.keys.pendingErasures();
+	}
+
+	@Override
+	public byte @Nullable [] erasureFingerprint(String subject) {
+		return this.withoutFingerprints.get() ? null : this.keys.erasureFingerprint(subject);
 	}
 
 	@Override

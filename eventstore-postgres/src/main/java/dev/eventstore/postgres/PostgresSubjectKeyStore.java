@@ -12,6 +12,7 @@ import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 
 import dev.eventstore.EventStoreException;
+import dev.eventstore.internal.Sha256;
 import dev.eventstore.personal.SubjectKeyStore;
 import org.jspecify.annotations.Nullable;
 
@@ -114,15 +115,18 @@ public final class PostgresSubjectKeyStore implements SubjectKeyStore {
 
 	/**
 	 * Deletes the key and writes the erasure's note (a row named {@value #ERASED} and the
-	 * reference, with no key) in one statement: both or neither.
+	 * reference, holding the SHA-256 of the key it destroyed in place of a key) in one
+	 * statement: both or neither. A note left by an earlier erasure of the subject (not
+	 * yet announced) takes this one's fingerprint: one announcement covers both.
 	 */
 	@Override
 	public boolean erase(String subject) {
 		try (Connection connection = autocommit(this.dataSource.getConnection());
 				PreparedStatement erase = connection.prepareStatement("WITH gone AS (DELETE FROM " + this.keys
-						+ " WHERE subject = ? RETURNING subject), noted AS (INSERT INTO " + this.keys
-						+ " (subject, wrapped_key) SELECT ? || subject, ''::bytea FROM gone"
-						+ " ON CONFLICT (subject) DO NOTHING) SELECT count(*) FROM gone")) {
+						+ " WHERE subject = ? RETURNING subject, wrapped_key), noted AS (INSERT INTO " + this.keys
+						+ " (subject, wrapped_key) SELECT ? || subject, sha256(wrapped_key) FROM gone"
+						+ " ON CONFLICT (subject) DO UPDATE SET wrapped_key = EXCLUDED.wrapped_key)"
+						+ " SELECT count(*) FROM gone")) {
 			erase.setString(1, subject);
 			erase.setString(2, ERASED);
 			try (ResultSet row = erase.executeQuery()) {
@@ -146,6 +150,16 @@ public final class PostgresSubjectKeyStore implements SubjectKeyStore {
 		catch (SQLException ex) {
 			throw failure("drop the note of an announced erasure", ex);
 		}
+	}
+
+	/**
+	 * The note's fingerprint; null for a note written before notes kept one (empty).
+	 */
+	@Override
+	public byte @Nullable [] erasureFingerprint(String subject) {
+		byte[] fingerprint = queryBytes("SELECT wrapped_key FROM " + this.keys + " WHERE subject = ?", ERASED + subject,
+				"read the note of an erasure");
+		return (fingerprint != null && fingerprint.length == Sha256.BYTES) ? fingerprint : null;
 	}
 
 	/**

@@ -20,6 +20,7 @@ import dev.eventstore.EventStore;
 import dev.eventstore.EventStoreException;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
+import dev.eventstore.internal.Sha256;
 import dev.eventstore.personal.PersonalDataErased;
 import dev.eventstore.personal.PersonalDataProtection;
 import dev.eventstore.types.EventType;
@@ -154,9 +155,12 @@ class PostgresPersonalDataTests {
 			// The crash: the key destroyed and its note written (one statement), the
 			// event never appended.
 			PostgresSubjectKeyStore keys = PostgresSubjectKeyStore.of(pool, prefix);
+			byte[] key = keys.find(reference);
 			assertThat(keys.erase(reference)).isTrue();
 			assertThat(keys.erase(reference)).as("no key left").isFalse();
 			assertThat(keys.pendingErasures()).containsExactly(reference);
+			assertThat(keys.erasureFingerprint(reference)).as("the note names the key it destroyed")
+				.isEqualTo(Sha256.of(key));
 			assertThat(keys.size()).as("a note is not a key").isEqualTo(1);
 			try (EventStore store = store(pool, prefix, MASTER_KEY)) {
 				assertThat(store.readStream(PersonalDataErased.STREAM)).hasSize(1)
@@ -172,6 +176,46 @@ class PostgresPersonalDataTests {
 			try (EventStore store = store(pool, prefix, MASTER_KEY)) {
 				assertThat(store.readStream(PersonalDataErased.STREAM)).as("announced once").hasSize(1);
 			}
+		}
+	}
+
+	@Test
+	void anErasureAnnouncedBeforeItsNoteWasDroppedIsNotAnnouncedAgainByTheNextInstanceToOpen() throws SQLException {
+		String prefix = EmbeddedPostgresServer.freshPrefix();
+		try (HikariDataSource pool = EmbeddedPostgresServer.pool(4)) {
+			PostgresSubjectKeyStore keys = PostgresSubjectKeyStore.of(pool, prefix);
+			String first;
+			String second;
+			byte[] fingerprint;
+			try (EventStore store = store(pool, prefix, MASTER_KEY)) {
+				store.append("c-1", NewEvent.of(new CustomerRegistered("c-1", "Alice Secret", "alice@example.org")));
+				store.append("c-2", NewEvent.of(new CustomerRegistered("c-2", "Bob Secret", "bob@example.org")));
+				PersonalDataProtection protection = PersonalDataProtection.of(MASTER_KEY, keys);
+				first = protection.subjectReference("c-1");
+				second = protection.subjectReference("c-2");
+				fingerprint = Sha256.of(keys.find(first));
+				assertThat(store.erasePersonalData("c-1")).isTrue();
+			}
+			try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+				// A crash after c-1's notice was appended, before its note was dropped:
+				// the note as the erasure wrote it.
+				statement.execute("INSERT INTO " + prefix + "subject_keys (subject, wrapped_key) VALUES ('erased:"
+						+ first + "', decode('" + HexFormat.of().formatHex(fingerprint) + "', 'hex'))");
+				// And c-2's erasure cut short before its notice by a version whose notes
+				// kept no fingerprint (an empty key).
+				statement.execute("DELETE FROM " + prefix + "subject_keys WHERE subject = '" + second + "'");
+				statement.execute("INSERT INTO " + prefix + "subject_keys (subject, wrapped_key) VALUES ('erased:"
+						+ second + "', ''::bytea)");
+			}
+			assertThat(keys.erasureFingerprint(first)).isEqualTo(fingerprint);
+			assertThat(keys.erasureFingerprint(second)).as("an old note").isNull();
+			try (EventStore store = store(pool, prefix, MASTER_KEY)) {
+				assertThat(store.readStream(PersonalDataErased.STREAM))
+					.as("c-1 announced once, c-2's erasure announced now")
+					.extracting((event) -> event.payload(PersonalDataErased.class).subject())
+					.containsExactly(first, second);
+			}
+			assertThat(keys.pendingErasures()).isEmpty();
 		}
 	}
 
