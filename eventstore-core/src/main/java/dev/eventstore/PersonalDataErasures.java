@@ -77,10 +77,12 @@ final class PersonalDataErasures {
 	 * event's id is the erasure's own when the key store keeps a fingerprint of it: an
 	 * event of that id already stored is this erasure's, announced before its note could
 	 * be dropped, and is not appended again.
+	 * @return whether the event was appended now
 	 */
-	private void announce(String subject) {
+	private boolean announce(String subject) {
 		UUID id = this.protection.erasureEventId(subject);
 		NewEvent event = NewEvent.of(new PersonalDataErased(subject, this.clock.instant()));
+		boolean appended = true;
 		try {
 			this.announcer.append((id != null) ? event.withId(id) : event);
 		}
@@ -90,16 +92,19 @@ final class PersonalDataErasures {
 			}
 			logger.log(System.Logger.Level.INFO, "The erasure of subject " + subject
 					+ " was announced before its note could be dropped (event " + id + "); not announced again");
+			appended = false;
 		}
 		try {
 			this.protection.erasureAnnounced(subject);
 		}
 		catch (RuntimeException ex) {
-			// Announced all the same; the note left makes the next open announce it
-			// again.
-			logger.log(System.Logger.Level.WARNING, "An erasure is announced, but its note could not be dropped"
-					+ " (the next open announces it again): " + ex, ex);
+			// Announced all the same; the next open finds the note left, and the event
+			// stored under the erasure's id (or, without a fingerprint, announces again).
+			logger.log(System.Logger.Level.WARNING,
+					"An erasure is announced, but its note could not be dropped" + " (the next open drops it): " + ex,
+					ex);
 		}
+		return appended;
 	}
 
 	/**
@@ -110,9 +115,10 @@ final class PersonalDataErasures {
 	void announcePending() {
 		for (String subject : this.protection.pendingErasures()) {
 			try {
-				announce(subject);
-				logger.log(System.Logger.Level.INFO,
-						"Announced the erasure of subject " + subject + ", which a crash had cut short");
+				if (announce(subject)) {
+					logger.log(System.Logger.Level.INFO,
+							"Announced the erasure of subject " + subject + ", which a crash had cut short");
+				}
 			}
 			catch (RuntimeException ex) {
 				logger.log(System.Logger.Level.WARNING, "Cannot announce the erasure of subject " + subject
