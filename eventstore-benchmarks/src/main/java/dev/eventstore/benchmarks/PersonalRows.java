@@ -8,10 +8,11 @@ import dev.eventstore.FsyncPolicy;
 
 /**
  * Personal data (#29): the same event with and without two personal fields, appended
- * ({@code NEVER} 1 thread, {@code ALWAYS} 16 threads) and read (a 100-event stream
- * decoded into its class: of streams that the decoded-events cache holds a tenth of, most
- * of, and all of), in turns; then erasures among 100,000 subjects in a file key store,
- * the journal fsyncing ALWAYS; and the open of that store after a clean close.
+ * ({@code NEVER} 1 thread, {@code ALWAYS} 16 threads; and under {@code ALWAYS} the first
+ * events of new subjects, whose keys are made) and read (a 100-event stream decoded into
+ * its class: of streams that the decoded-events cache holds a tenth of, most of, and all
+ * of), in turns; then erasures among 100,000 subjects in a file key store, the journal
+ * fsyncing ALWAYS; and the open of that store after a clean close.
  */
 final class PersonalRows extends RowGroup {
 
@@ -38,6 +39,16 @@ final class PersonalRows extends RowGroup {
 					null, Double.NaN, "");
 			row("store: append, two @PersonalData fields, fsync " + fsync + " (mean of 2)", threads, results[1],
 					"appends/s", "the same event without them", results[0].opsPerSecond(), ">= 0.85");
+			if (fsync == FsyncPolicy.ALWAYS) {
+				// The first event of each subject: its key made and forced before the
+				// append; against the events of subjects with keys, just measured.
+				Measurement.Result first;
+				try (EventStore store = PersonalScenarios.store(dir, "personal-new", fsync, true)) {
+					first = PersonalScenarios.appendNewSubjects(store, threads, s);
+				}
+				row("store: append, two @PersonalData fields of a new subject (its key made), fsync " + fsync, threads,
+						first, "appends/s", "the same for subjects with keys", results[1].opsPerSecond(), "");
+			}
 		}
 		for (int streams : new int[] { 1_000, 100, 50 }) {
 			Measurement.Result[] reads = alternating(() -> {
@@ -73,6 +84,7 @@ final class PersonalRows extends RowGroup {
 				"store: open + one durable append after a clean close, %,d subjects' keys in a file key store (median of 7)",
 				subjects), 1, Measurement.Result.of(opens[1]), "ms", "the same without personal data", opens[0], "");
 		deleteTree(dir.resolve("personal.keys"));
+		deleteTree(dir.resolve("personal-new.keys"));
 		deleteTree(dir.resolve("personal-read.keys"));
 		deleteTree(dir.resolve("erasures.keys"));
 	}

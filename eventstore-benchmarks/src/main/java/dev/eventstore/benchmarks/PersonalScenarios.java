@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.FsyncPolicy;
@@ -87,6 +88,19 @@ final class PersonalScenarios {
 			throws Exception {
 		return Measurement.run(threads, settings.warmupMillis(), settings.measureMillis(), true,
 				(t, i) -> store.append("order-" + t + "-" + (i % 1000), NewEvent.of(event(i, personal))));
+	}
+
+	/**
+	 * Appends of events each of a subject the store has no key for yet: each makes its
+	 * subject's key and forces it to the key store before the append.
+	 */
+	static Measurement.Result appendNewSubjects(EventStore store, int threads, Settings settings) throws Exception {
+		AtomicLong subjects = new AtomicLong();
+		return Measurement.run(threads, settings.warmupMillis(), settings.measureMillis(), true, (t, i) -> {
+			long n = subjects.incrementAndGet();
+			store.append("order-" + t + "-" + (i % 1000), NewEvent.of(new PersonalCheckout("order-" + i,
+					"new-customer-" + n, "Customer Name " + n, "customer" + n + "@example.org", "sku-1", 2, 9.99)));
+		});
 	}
 
 	/**

@@ -1,11 +1,23 @@
 package dev.eventstore.personal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
+import dev.eventstore.internal.Sha256;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,6 +139,100 @@ class FileSubjectKeyStoreTests {
 			.withMessageContaining("Not a subject reference: ../check");
 		assertThatIllegalArgumentException().isThrownBy(() -> store.erase("ERASED"))
 			.withMessageContaining("Not a subject reference");
+	}
+
+	@Test
+	void subjectsKeysMadeOnManyThreadsAtOnceEachKeepTheFirstKeyAndAreAllCounted() throws Exception {
+		FileSubjectKeyStore store = new FileSubjectKeyStore(this.dir);
+		int threads = 8;
+		int subjects = 40;
+		CountDownLatch start = new CountDownLatch(1);
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<Map<String, byte[]>>> kept = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				byte[] own = new byte[60];
+				Arrays.fill(own, (byte) t);
+				kept.add(pool.submit(() -> {
+					start.await();
+					Map<String, byte[]> keys = new TreeMap<>();
+					for (int s = 0; s < subjects; s++) {
+						String subject = referenceOf(s);
+						keys.put(subject, store.putIfAbsent(subject, own));
+						if (s % 8 == 0) {
+							// Counted while others write: no key half-made is counted.
+							assertThat(store.size()).isBetween(1L, (long) subjects);
+						}
+					}
+					return keys;
+				}));
+			}
+			start.countDown();
+			Map<String, byte[]> first = kept.get(0).get(30, TimeUnit.SECONDS);
+			for (Future<Map<String, byte[]>> other : kept) {
+				Map<String, byte[]> keys = other.get(30, TimeUnit.SECONDS);
+				for (int s = 0; s < subjects; s++) {
+					String subject = referenceOf(s);
+					assertThat(keys.get(subject)).as("every thread is given the key the store kept for " + subject)
+						.isEqualTo(first.get(subject))
+						.isEqualTo(store.find(subject));
+				}
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(store.size()).isEqualTo(subjects);
+		assertThat(new FileSubjectKeyStore(this.dir).size()).as("the files agree").isEqualTo(subjects);
+		try (Stream<Path> files = Files.walk(this.dir)) {
+			assertThat(files.map(Path::toString)).noneMatch((name) -> name.endsWith(".tmp"));
+		}
+	}
+
+	@Test
+	void erasuresAndNewKeysOfDifferentSubjectsOnManyThreadsLeaveEachSubjectAsItsLastChangeSaid() throws Exception {
+		FileSubjectKeyStore store = new FileSubjectKeyStore(this.dir);
+		assertThat(store.size()).isZero();
+		int subjects = 64;
+		for (int s = 0; s < subjects; s++) {
+			store.putIfAbsent(referenceOf(s), KEY);
+		}
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<?>> done = new ArrayList<>();
+			for (int s = 0; s < subjects; s++) {
+				String subject = referenceOf(s);
+				String newcomer = referenceOf(subjects + s);
+				boolean erased = s % 2 == 0;
+				done.add(pool.submit(() -> {
+					if (erased) {
+						assertThat(store.erase(subject)).isTrue();
+					}
+					store.putIfAbsent(newcomer, KEY);
+				}));
+			}
+			for (Future<?> each : done) {
+				each.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(store.size()).as("64 kept or new, 32 erased").isEqualTo(subjects + subjects / 2);
+		assertThat(store.pendingErasures()).hasSize(subjects / 2);
+		FileSubjectKeyStore reopened = new FileSubjectKeyStore(this.dir);
+		assertThat(reopened.size()).isEqualTo(subjects + subjects / 2);
+		assertThat(reopened.pendingErasures()).as("each erasure's note, found at open")
+			.containsExactlyInAnyOrderElementsOf(store.pendingErasures());
+		for (int s = 0; s < subjects; s += 2) {
+			assertThat(reopened.find(referenceOf(s))).isNull();
+			assertThat(reopened.erasureFingerprint(referenceOf(s))).isEqualTo(FileSubjectKeyStore.fingerprint(KEY));
+		}
+	}
+
+	/** A reference of a subject numbered {@code n}: spread over the shards. */
+	private static String referenceOf(int n) {
+		return HexFormat.of().formatHex(Sha256.of(Integer.toString(n).getBytes(StandardCharsets.US_ASCII)));
 	}
 
 }
