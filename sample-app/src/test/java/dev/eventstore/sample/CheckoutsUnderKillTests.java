@@ -44,11 +44,11 @@ import static org.awaitility.Awaitility.await;
  * Every checkout and erasure it acknowledged holds: the checkout is stored, no more
  * {@code gold-1} was sold than the stock, an erased customer's name and e-mail are in no
  * file under the data directory, each erasure is announced once, and every checked-out
- * cart has one receipt. Rounds: {@code -Dsample.kill.rounds} (3 by default).
+ * cart has one receipt. Three rounds; thirty with {@code -Deventstore.torture=true}.
  */
 class CheckoutsUnderKillTests {
 
-	private static final int ROUNDS = Integer.getInteger("sample.kill.rounds", 3);
+	private static final int ROUNDS = Boolean.getBoolean("eventstore.torture") ? 30 : 3;
 
 	private static final int CLIENTS = 6;
 
