@@ -245,4 +245,20 @@ class NewEventTests {
 			.withMessageContaining(WithDouble.class.getName());
 	}
 
+	@Test
+	void anEventGivenAsAPayloadIsRefusedSayingWhatToDoInstead() {
+		NewEvent event = NewEvent.of(new Plain("x"));
+		assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of(event))
+			.withMessageContaining("not a NewEvent: append the NewEvent itself");
+		assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of("Copied", event))
+			.withMessageContaining("not a NewEvent");
+		try (EventStore store = EventStore.inMemory()) {
+			StoredEvent stored = store.append("s-1", event);
+			assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of(stored))
+				.withMessageContaining("NewEvent.ofJson(stored.type(), stored.dataJson(), stored.metadata())");
+			NewEvent copy = NewEvent.ofJson(stored.type(), stored.dataJson(), stored.metadata());
+			assertThat(store.append("s-2", copy).data()).isEqualTo(Map.of("name", "x"));
+		}
+	}
+
 }
