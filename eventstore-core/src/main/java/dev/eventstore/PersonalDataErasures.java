@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import dev.eventstore.personal.PersonalDataErased;
 import dev.eventstore.personal.PersonalDataProtection;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A store's erasures of personal data: a subject's key destroyed, then announced by a
@@ -15,6 +16,9 @@ import dev.eventstore.personal.PersonalDataProtection;
 final class PersonalDataErasures {
 
 	private static final System.Logger logger = System.getLogger(DefaultEventStore.class.getName());
+
+	/** How many of the erasures' stream's last events an open looks through. */
+	private static final int RECENT = 256;
 
 	/** Appends an erasure's event to its stream. */
 	@FunctionalInterface
@@ -57,7 +61,7 @@ final class PersonalDataErasures {
 		String subject = this.protection.subjectReference(subjectId);
 		this.observers.personalDataErased(subject);
 		try {
-			announce(subject);
+			announce(subject, false);
 		}
 		catch (RuntimeException ex) {
 			// The key is gone for good: the erasure holds, and a second call finds no
@@ -77,22 +81,18 @@ final class PersonalDataErasures {
 	 * event's id is the erasure's own when the key store keeps a fingerprint of it: an
 	 * event of that id already stored is this erasure's, announced before its note could
 	 * be dropped, and is not appended again.
+	 * @param pending whether the erasure was found pending at open: its event may be
+	 * stored already, looked for among the stream's last events before appending
 	 * @return whether the event was appended now
 	 */
-	private boolean announce(String subject) {
+	private boolean announce(String subject, boolean pending) {
 		UUID id = this.protection.erasureEventId(subject);
-		NewEvent event = NewEvent.of(new PersonalDataErased(subject, this.clock.instant()));
-		boolean appended = true;
-		try {
-			this.announcer.append((id != null) ? event.withId(id) : event);
-		}
-		catch (EventIdConflictException ex) {
-			if (id == null || !ex.eventId().equals(id)) {
-				throw ex;
-			}
+		// Looked for first rather than found by an append refusing the id, which the
+		// store's metrics would count as a failed append.
+		boolean appended = (id == null || !pending || !storedRecently(id)) && append(subject, id);
+		if (!appended) {
 			logger.log(System.Logger.Level.INFO, "The erasure of subject " + subject
 					+ " was announced before its note could be dropped (event " + id + "); not announced again");
-			appended = false;
 		}
 		try {
 			this.protection.erasureAnnounced(subject);
@@ -107,6 +107,41 @@ final class PersonalDataErasures {
 		return appended;
 	}
 
+	/** Appends the event; false when the journal holds an event of the erasure's id. */
+	private boolean append(String subject, @Nullable UUID id) {
+		NewEvent event = NewEvent.of(new PersonalDataErased(subject, this.clock.instant()));
+		try {
+			this.announcer.append((id != null) ? event.withId(id) : event);
+			return true;
+		}
+		catch (EventIdConflictException ex) {
+			if (id == null || !ex.eventId().equals(id)) {
+				throw ex;
+			}
+			return false;
+		}
+	}
+
+	/**
+	 * Whether one of the last {@value #RECENT} events of the erasures' stream has this
+	 * id: an erasure a crash cut short after its event was appended, before its note was
+	 * dropped, has its event there. An older one (or one another instance appends in
+	 * between) is found by the append, which refuses the id.
+	 */
+	private boolean storedRecently(UUID id) {
+		long version = this.journal.streamVersion(PersonalDataErased.STREAM);
+		if (version == 0) {
+			return false;
+		}
+		long from = Math.max(1, version - RECENT + 1);
+		for (StoredEvent stored : this.journal.readStream(PersonalDataErased.STREAM, from, RECENT)) {
+			if (stored.id().equals(id)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/**
 	 * Announces the erasures a crash cut short (the key destroyed, its event not
 	 * appended): at open, so that handlers erase their copies. One the journal refuses
@@ -115,7 +150,7 @@ final class PersonalDataErasures {
 	void announcePending() {
 		for (String subject : this.protection.pendingErasures()) {
 			try {
-				if (announce(subject)) {
+				if (announce(subject, true)) {
 					logger.log(System.Logger.Level.INFO,
 							"Announced the erasure of subject " + subject + ", which a crash had cut short");
 				}
