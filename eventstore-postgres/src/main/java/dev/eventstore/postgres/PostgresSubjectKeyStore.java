@@ -12,7 +12,6 @@ import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 
 import dev.eventstore.EventStoreException;
-import dev.eventstore.internal.Sha256;
 import dev.eventstore.personal.SubjectKeyStore;
 import org.jspecify.annotations.Nullable;
 
@@ -34,6 +33,9 @@ public final class PostgresSubjectKeyStore implements SubjectKeyStore {
 	 * never this), in a row of the same table with an empty key.
 	 */
 	private static final String ERASED = "erased:";
+
+	/** A note's fingerprint: the SHA-256 of the key it destroyed. */
+	private static final int FINGERPRINT_BYTES = 32;
 
 	/** Which rows are notes: the predicate of the table's partial index of them. */
 	private static final String NOTE = "starts_with(subject, '" + ERASED + "')";
@@ -159,7 +161,7 @@ public final class PostgresSubjectKeyStore implements SubjectKeyStore {
 	public byte @Nullable [] erasureFingerprint(String subject) {
 		byte[] fingerprint = queryBytes("SELECT wrapped_key FROM " + this.keys + " WHERE subject = ?", ERASED + subject,
 				"read the note of an erasure");
-		return (fingerprint != null && fingerprint.length == Sha256.BYTES) ? fingerprint : null;
+		return (fingerprint != null && fingerprint.length == FINGERPRINT_BYTES) ? fingerprint : null;
 	}
 
 	/**
