@@ -91,8 +91,9 @@ final class PersonalDataErasures {
 		// store's metrics would count as a failed append.
 		boolean appended = (id == null || !pending || !storedRecently(id)) && append(subject, id);
 		if (!appended) {
-			logger.log(System.Logger.Level.INFO, "The erasure of subject " + subject
-					+ " was announced before its note could be dropped (event " + id + "); not announced again");
+			logger.log(System.Logger.Level.INFO, "The erasure of subject " + subject + " is announced already (event "
+					+ id
+					+ ", before a crash kept its note from being dropped, or by another instance); not announced again");
 		}
 		try {
 			this.protection.erasureAnnounced(subject);
