@@ -41,6 +41,9 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 
 	private static final String SUFFIX = ".key";
 
+	/** How many locks the subjects' key changes are spread over. */
+	private static final int STRIPES = 64;
+
 	private static final String CHECK = "check";
 
 	/**
@@ -69,8 +72,6 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 	 * held to one key's two forced writes at a time (docs/performance.md).
 	 */
 	private final Object[] stripes = new Object[STRIPES];
-
-	private static final int STRIPES = 64;
 
 	/**
 	 * Held shared by every change of a key and alone by the first count, which so sees no
