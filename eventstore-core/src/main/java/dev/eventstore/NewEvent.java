@@ -272,7 +272,7 @@ public final class NewEvent {
 		String name = Texts.requireType(requireText(type, "Event type"));
 		JsonBody meta = metadataOf(metadata, name);
 		String what = "Data of event '" + name + "'";
-		refuseEvent(data);
+		PayloadClass.refuseEvent(data);
 		if (data == null || data instanceof Map<?, ?> || !PayloadClass.isPayload(data)) {
 			JsonBody body = JsonBody.ofValue(data, what);
 			checkSize(name, body, meta);
@@ -294,7 +294,7 @@ public final class NewEvent {
 		if (payload == null) {
 			throw new IllegalArgumentException("Event payload must not be null");
 		}
-		refuseEvent(payload);
+		PayloadClass.refuseEvent(payload);
 		if (payload instanceof Map<?, ?> || !PayloadClass.isPayload(payload)) {
 			throw new IllegalArgumentException("NewEvent.of(payload) takes a typed payload such as a record, not a "
 					+ payload.getClass().getName() + "; use NewEvent.of(type, data) to name the type yourself");
@@ -302,21 +302,6 @@ public final class NewEvent {
 		PayloadClass payloadClass = PayloadClass.of(payload.getClass());
 		return new NewEvent(payloadClass.typeName(), null, null, JsonBody.empty(), payload.getClass(), EventIds.next(),
 				payloadClass.revision(), payload, payloadClass.tagsOf(payload));
-	}
-
-	/**
-	 * An event is not a payload: wrapped, it would be stored as an empty object or fail
-	 * with the serializer's message, which does not say what went wrong.
-	 */
-	private static void refuseEvent(@Nullable Object payload) {
-		if (payload instanceof NewEvent) {
-			throw new IllegalArgumentException(
-					"NewEvent.of takes an event's payload, not a NewEvent: append the NewEvent itself");
-		}
-		if (payload instanceof StoredEvent) {
-			throw new IllegalArgumentException("NewEvent.of takes an event's payload, not a StoredEvent: to copy a "
-					+ "stored event, use NewEvent.ofJson(stored.type(), stored.dataJson(), stored.metadata())");
-		}
 	}
 
 	/**

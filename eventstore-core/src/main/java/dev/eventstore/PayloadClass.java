@@ -7,6 +7,7 @@ import dev.eventstore.internal.Tags;
 import dev.eventstore.internal.Texts;
 import dev.eventstore.personal.PersonalFields;
 import dev.eventstore.types.EventTag;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link NewEvent#of(Object)} needs of a payload's class, looked up once per class:
@@ -34,6 +35,23 @@ record PayloadClass(String typeName, int revision, List<Tags.Tagging> taggings) 
 
 	static PayloadClass of(Class<?> type) {
 		return CLASSES.get(type);
+	}
+
+	/**
+	 * Refuses an event given as a payload: wrapped, it would fail only at append, with
+	 * the serializer's message, which does not say what went wrong.
+	 * @throws IllegalArgumentException if it is a {@link NewEvent} or a
+	 * {@link StoredEvent}
+	 */
+	static void refuseEvent(@Nullable Object payload) {
+		if (payload instanceof NewEvent) {
+			throw new IllegalArgumentException(
+					"NewEvent.of takes an event's payload, not a NewEvent: append the NewEvent itself");
+		}
+		if (payload instanceof StoredEvent) {
+			throw new IllegalArgumentException("NewEvent.of takes an event's payload, not a StoredEvent: to copy a "
+					+ "stored event, use NewEvent.ofJson(stored.type(), stored.dataJson(), stored.metadata())");
+		}
 	}
 
 	/**

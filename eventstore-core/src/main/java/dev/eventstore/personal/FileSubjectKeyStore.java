@@ -80,13 +80,11 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 	private final ReadWriteLock counting = new ReentrantReadWriteLock();
 
 	/**
-	 * Shards whose entries in the directory are known forced: a key written into a shard
-	 * another thread has just made does not return before the shard is on the disk too.
+	 * Shards (and the notes' directory) whose entries in the key directory are known
+	 * forced: a key written into a shard another thread has just made does not return
+	 * before the shard is on the disk too.
 	 */
 	private final Set<Path> durableShards = ConcurrentHashMap.newKeySet();
-
-	/** Whether the notes' directory's entry is known forced. */
-	private volatile boolean durableNotes;
 
 	/**
 	 * Opens (creating it if missing) a key directory.
@@ -263,12 +261,23 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 		}
 	}
 
-	/** Makes a shard if it is missing, and forces its entry once whoever made it. */
-	private void ensureDurable(Path shard) throws IOException {
-		if (!this.durableShards.contains(shard)) {
-			Files.createDirectories(shard);
-			DurableFiles.forceDirectory(this.directory);
-			this.durableShards.add(shard);
+	/**
+	 * Makes a directory in the key directory if it is missing, forcing its entry. Under
+	 * one lock, so that a directory found there is one that was there at open or one
+	 * whose maker forced it before letting go: none is forced twice, none used unforced.
+	 */
+	private void ensureDurable(Path made) throws IOException {
+		if (this.durableShards.contains(made)) {
+			return;
+		}
+		synchronized (this.durableShards) {
+			if (!this.durableShards.contains(made)) {
+				if (!Files.isDirectory(made)) {
+					Files.createDirectories(made);
+					DurableFiles.forceDirectory(this.directory);
+				}
+				this.durableShards.add(made);
+			}
 		}
 	}
 
@@ -311,11 +320,7 @@ public final class FileSubjectKeyStore implements SubjectKeyStore {
 				return false;
 			}
 			try {
-				if (!this.durableNotes) {
-					Files.createDirectories(this.notes);
-					DurableFiles.forceDirectory(this.directory);
-					this.durableNotes = true;
-				}
+				ensureDurable(this.notes);
 				DurableFiles.replace(note, fingerprint(wrapped));
 			}
 			catch (IOException ex) {

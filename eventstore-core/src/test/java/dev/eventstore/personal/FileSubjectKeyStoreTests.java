@@ -230,6 +230,24 @@ class FileSubjectKeyStoreTests {
 		}
 	}
 
+	@Test
+	void anErasuresFingerprintIsItsNotesAndNoneForADamagedNoteOrNoErasure() throws IOException {
+		FileSubjectKeyStore store = new FileSubjectKeyStore(this.dir);
+		store.putIfAbsent(reference('1'), KEY);
+		store.putIfAbsent(reference('2'), KEY);
+		assertThat(store.erasureFingerprint(reference('1'))).as("not erased").isNull();
+		assertThat(store.erase(reference('1'))).isTrue();
+		assertThat(store.erase(reference('2'))).isTrue();
+		assertThat(store.erasureFingerprint(reference('1'))).isEqualTo(FileSubjectKeyStore.fingerprint(KEY));
+
+		Files.write(this.dir.resolve("erased").resolve(reference('2')), new byte[] { 1, 2, 3 });
+		FileSubjectKeyStore reopened = new FileSubjectKeyStore(this.dir);
+		assertThat(reopened.pendingErasures()).containsExactlyInAnyOrder(reference('1'), reference('2'));
+		assertThat(reopened.erasureFingerprint(reference('2'))).as("a damaged note: announced as before").isNull();
+		reopened.erasureAnnounced(reference('1'));
+		assertThat(reopened.erasureFingerprint(reference('1'))).as("announced").isNull();
+	}
+
 	/** A reference of a subject numbered {@code n}: spread over the shards. */
 	private static String referenceOf(int n) {
 		return HexFormat.of().formatHex(Sha256.of(Integer.toString(n).getBytes(StandardCharsets.US_ASCII)));
