@@ -1,6 +1,7 @@
 package dev.eventstore.processor;
 
 import java.lang.System.Logger.Level;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -103,6 +104,13 @@ final class OperatorCommands {
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = ex.getCause();
+			if (cause instanceof CheckpointConflictException moved) {
+				// What the caller is told of an instance that does not run the processor,
+				// found out only now.
+				throw new IllegalStateException("Processor " + this.config.label()
+						+ " did not run the command: another instance took it over (" + moved.getMessage() + ")",
+						moved);
+			}
 			if (cause instanceof RuntimeException runtime) {
 				throw runtime;
 			}
@@ -153,6 +161,15 @@ final class OperatorCommands {
 		// With segments, the handler is reset once, by segment 0, while every segment's
 		// thread waits at the barrier: no event is handled across the reset.
 		boolean resetsHandler = barrier == null || this.config.segment() == 0;
+		try {
+			requireCheckpointUnmoved(expected);
+		}
+		catch (RuntimeException ex) {
+			if (barrier != null) {
+				barrier.refuse(ex);
+			}
+			throw ex;
+		}
 		if (barrier != null) {
 			barrier.arrive();
 			if (!resetsHandler) {
@@ -197,6 +214,30 @@ final class OperatorCommands {
 		this.progress.caughtUp = false;
 		logger.log(Level.WARNING, "Processor " + this.config.label()
 				+ " was reset by an operator; it delivers again from position " + fromPosition);
+	}
+
+	/**
+	 * Before a reset touches the handler: another instance that took this segment over
+	 * and moved its checkpoint, before this one noticed, would not replay into a handler
+	 * reset here (a shared read model cleared for good). The save checks it again; this
+	 * check keeps the handler out of it. A damaged checkpoint is left to the save, which
+	 * an operator's reset replaces.
+	 */
+	private void requireCheckpointUnmoved(@Nullable Checkpoint expected) {
+		Checkpoint stored;
+		try {
+			stored = this.config.checkpoints().load(this.config.key()).orElse(null);
+		}
+		catch (CheckpointConflictException ex) {
+			throw ex;
+		}
+		catch (CheckpointException ex) {
+			return;
+		}
+		if (!Objects.equals(stored, expected)) {
+			throw new CheckpointConflictException("The checkpoint of processor '" + this.config.key() + "' is " + stored
+					+ ", not the expected " + expected + ": another instance moved it");
+		}
 	}
 
 	private void doSkip(long position) {

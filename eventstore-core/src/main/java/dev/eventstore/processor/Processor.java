@@ -194,7 +194,9 @@ public final class Processor implements AutoCloseable {
 	 * past the log's last position (the end)
 	 * @throws IllegalArgumentException if the position is outside that range
 	 * @throws IllegalStateException if the processor, or one of its segments, is not
-	 * running on this instance (nothing is reset then), or the handler refused the reset
+	 * running on this instance, or another instance took one over (moved its checkpoint)
+	 * before this one noticed: nothing is reset then, not even the handler; or if the
+	 * handler refused the reset
 	 */
 	public void reset(long fromPosition) {
 		long last = this.store.lastPosition();

@@ -23,12 +23,24 @@ final class ResetBarrier {
 
 	private final CompletableFuture<@Nullable Void> handlerReset = new CompletableFuture<>();
 
+	private volatile @Nullable RuntimeException refusal;
+
 	ResetBarrier(String processor, int segments) {
 		this.processor = processor;
 		this.arrived = new CountDownLatch(segments);
 	}
 
 	void arrive() {
+		this.arrived.countDown();
+	}
+
+	/**
+	 * On a segment's thread that cannot take part: the handler is not reset, and no
+	 * segment moves its checkpoint.
+	 */
+	void refuse(RuntimeException why) {
+		this.refusal = why;
+		this.handlerReset.completeExceptionally(why);
 		this.arrived.countDown();
 	}
 
@@ -46,6 +58,11 @@ final class ResetBarrier {
 			Thread.currentThread().interrupt();
 			this.handlerReset.completeExceptionally(ex);
 			throw new IllegalStateException("Interrupted while resetting processor '" + this.processor + "'", ex);
+		}
+		RuntimeException refused = this.refusal;
+		if (refused != null) {
+			throw new IllegalStateException("Processor '" + this.processor + "' was not reset: " + refused.getMessage(),
+					refused);
 		}
 	}
 

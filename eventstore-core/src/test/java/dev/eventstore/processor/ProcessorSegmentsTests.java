@@ -229,6 +229,37 @@ class ProcessorSegmentsTests {
 		handler.handledEachOnceInStreamOrder(store, 10_000);
 	}
 
+	/**
+	 * One segment was taken over by another instance, which moved its checkpoint, before
+	 * this instance noticed: a reset here is refused whole. The handler is not reset (the
+	 * other instance would not replay that segment into it) and no segment's checkpoint
+	 * moves.
+	 */
+	@Test
+	void aResetWhileAnotherInstanceHoldsOneSegmentsCheckpointResetsNothing() {
+		EventStore store = fileStore();
+		appendRandomly(store, 11);
+		StreamOrder handler = new StreamOrder(0);
+		CheckpointStore checkpoints = CheckpointStore.besideJournal(this.dir.resolve("events.ndjson"));
+		Processor processor = this.open
+			.keep(Processor.builder("segmented", store, handler).segments(3).checkpoints(checkpoints).build().start());
+		assertThat(processor.awaitHandled(10_000, WAIT)).isTrue();
+		List<String> keys = List.of("segmented.segment-0-of-3", "segmented.segment-1-of-3", "segmented.segment-2-of-3");
+		await().atMost(WAIT)
+			.until(() -> keys.stream()
+				.allMatch((key) -> checkpoints.load(key).map(Checkpoint::position).orElse(0L) == 10_000));
+		Checkpoint moved = new Checkpoint(7_000, 0);
+		checkpoints.save(keys.get(2), checkpoints.load(keys.get(2)).orElseThrow(), moved);
+		assertThatIllegalStateException().isThrownBy(() -> processor.reset(1))
+			.withMessageContaining("another instance moved it");
+		assertThat(handler.resets).isEmpty();
+		assertThat(checkpoints.load(keys.get(0)).orElseThrow().position()).isEqualTo(10_000);
+		assertThat(checkpoints.load(keys.get(1)).orElseThrow().position()).isEqualTo(10_000);
+		// This instance, the only one here, takes segment 2 back and goes on from where
+		// the other left it: not from a reset.
+		assertThat(checkpoints.load(keys.get(2)).orElseThrow().position()).isGreaterThanOrEqualTo(moved.position());
+	}
+
 	@Test
 	void pauseAndResumeActOnEverySegment() {
 		EventStore store = EventStore.inMemory();

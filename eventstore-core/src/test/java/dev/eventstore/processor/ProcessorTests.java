@@ -348,6 +348,33 @@ class ProcessorTests {
 		assertThat(processor.status().checkpoint()).isEqualTo(3);
 	}
 
+	/**
+	 * Another instance took the processor over and moved its checkpoint while this one
+	 * had not noticed yet: an operator's reset here must neither clear the read model
+	 * (the other instance would not replay into it) nor fail with an exception the method
+	 * does not declare.
+	 */
+	@Test
+	void aResetAfterAnotherInstanceMovedTheCheckpointIsRefusedBeforeTheHandlerIsReset() {
+		EventStore store = store();
+		append(store, 5);
+		RecordingHandler recorder = new RecordingHandler();
+		CheckpointStore checkpoints = CheckpointStore.besideJournal(this.dir.resolve("events.ndjson"));
+		Processor processor = this.open.keep(processor(store, recorder).checkpoints(checkpoints).build().start());
+		assertThat(processor.awaitHandled(5, WAIT)).isTrue();
+		await().atMost(WAIT).until(() -> checkpoints.load("test").map(Checkpoint::position).orElse(0L) == 5);
+		Checkpoint moved = new Checkpoint(2, 0);
+		checkpoints.save("test", checkpoints.load("test").orElseThrow(), moved);
+		assertThatIllegalStateException().isThrownBy(() -> processor.reset(1))
+			.withMessageContaining("Processor 'test'")
+			.withMessageContaining("another instance moved it");
+		assertThat(recorder.resets).isEmpty();
+		// No other instance runs here: this one takes the processor back and goes on from
+		// where the other left it, not from a reset.
+		assertThat(checkpoints.load("test").orElseThrow().position()).isGreaterThanOrEqualTo(moved.position());
+		assertThat(recorder.deliveries).noneMatch(Delivery::replay);
+	}
+
 	@Test
 	void pausingStopsDeliveryUntilResumed() {
 		EventStore store = store();

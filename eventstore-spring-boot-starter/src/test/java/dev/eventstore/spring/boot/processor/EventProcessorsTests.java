@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
+import dev.eventstore.processor.Checkpoint;
 import dev.eventstore.processor.CheckpointStore;
 import dev.eventstore.processor.Delivery;
 import dev.eventstore.processor.EventHandler;
@@ -406,6 +407,34 @@ class EventProcessorsTests {
 					assertThat(endpoint.command("totals", action, null).getStatus()).as(action).isEqualTo(409);
 				}
 				assertThat(processor.status().state()).isEqualTo(ProcessorState.NOT_OWNER);
+			});
+	}
+
+	/**
+	 * Another instance took the processor over and moved its checkpoint before this one
+	 * noticed: an operator's reset here is a 409 naming that, not a 500, and the read
+	 * model is not reset.
+	 */
+	@Test
+	void aResetAfterAnotherInstanceMovedTheCheckpointIs409AndResetsNothing() {
+		Path journal = this.dir.resolve("events.ndjson");
+		this.contextRunner.withUserConfiguration(TotalsConfiguration.class)
+			.withPropertyValues("eventstore.persist-path=" + journal, "eventstore.fsync=never",
+					"management.endpoints.web.exposure.include=eventprocessors")
+			.run((context) -> {
+				appendShopping(context.getBean(EventStore.class));
+				Processor processor = context.getBean(EventProcessors.class).find("totals").orElseThrow();
+				assertThat(processor.awaitHandled(4, WAIT)).isTrue();
+				CheckpointStore checkpoints = CheckpointStore.besideJournal(journal);
+				await().atMost(WAIT).until(() -> checkpoints.load("totals").map(Checkpoint::position).orElse(0L) == 4);
+				checkpoints.save("totals", checkpoints.load("totals").orElseThrow(), new Checkpoint(2, 0));
+				WebEndpointResponse<Object> response = context.getBean(EventProcessorsEndpoint.class)
+					.operate("totals", "reset");
+				assertThat(response.getStatus()).isEqualTo(409);
+				assertThat(response.getBody()).asInstanceOf(InstanceOfAssertFactories.MAP)
+					.extractingByKey("error", InstanceOfAssertFactories.STRING)
+					.contains("did not run the command: another instance took it over");
+				assertThat(context.getBean(Totals.class).resets).isEmpty();
 			});
 	}
 
