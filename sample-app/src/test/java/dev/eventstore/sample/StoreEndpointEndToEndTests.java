@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import dev.eventstore.EventLimits;
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,27 @@ class StoreEndpointEndToEndTests extends SampleEndToEndTest {
 		assertThat(this.api.get("/actuator/eventstore/streams?limit=5000").getStatusCode().value()).isEqualTo(400);
 		assertThat(this.api.get("/actuator/eventstore/events?from=0").getStatusCode().value()).isEqualTo(400);
 		assertThat(this.api.get("/actuator/eventstore/whatever").getStatusCode().value()).isEqualTo(404);
+	}
+
+	/**
+	 * A stream id the store refuses (blank, or over its length limit), and the browser's
+	 * stream API asked without an id: a 400 saying so, where each was a 500 (found by
+	 * sending the endpoints random paths and parameters).
+	 */
+	@Test
+	void aStreamIdTheStoreRefusesOrNoIdAtAllIs400SayingWhy() {
+		String overlong = "a".repeat(EventLimits.MAX_STREAM_ID_LENGTH + 1);
+		for (String path : List.of("/actuator/eventstore/streams/%20", "/actuator/eventstore/streams?id=%0D%0A",
+				"/actuator/eventstore/streams/" + overlong, "/actuator/eventstore/streams?id=" + overlong,
+				"/eventstore/api/streams/%20", "/eventstore/api/stream?id=%20", "/eventstore/api/streams/" + overlong,
+				"/eventstore/api/stream?id=" + overlong)) {
+			var response = this.api.getEncoded(path);
+			assertThat(response.getStatusCode().value()).as(path).isEqualTo(400);
+			assertThat(response.getBody().toString()).as(path).containsAnyOf("blank", "longer than the limit");
+		}
+		var noId = this.api.getEncoded("/eventstore/api/stream");
+		assertThat(noId.getStatusCode().value()).isEqualTo(400);
+		assertThat(noId.getBody().toString()).contains("id=");
 	}
 
 }

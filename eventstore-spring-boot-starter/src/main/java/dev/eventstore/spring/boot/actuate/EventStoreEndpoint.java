@@ -137,7 +137,14 @@ public class EventStoreEndpoint {
 		if (first < 1) {
 			return error(WebEndpointResponse.STATUS_BAD_REQUEST, "from must be at least 1, was " + first);
 		}
-		List<StoredEvent> events = this.store.readStream(id, first, size);
+		List<StoredEvent> events;
+		try {
+			events = this.store.readStream(id, first, size);
+		}
+		catch (IllegalArgumentException ex) {
+			// An id no stream can have: blank, or longer than the store allows.
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, String.valueOf(ex.getMessage()));
+		}
 		if (events.isEmpty() && this.store.streamVersion(id) == 0) {
 			return error(WebEndpointResponse.STATUS_NOT_FOUND, "No stream '" + id + "'");
 		}

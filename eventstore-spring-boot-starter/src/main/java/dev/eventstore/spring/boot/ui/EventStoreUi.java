@@ -150,12 +150,28 @@ public final class EventStoreUi implements SmartLifecycle {
 	 */
 	private ServerResponse stream(ServerRequest request) {
 		String id = request.param("id").orElseGet(() -> {
-			String rest = request.pathVariable("id");
-			return rest.startsWith("/") ? rest.substring(1) : rest;
+			String rest = request.pathVariables().get("id");
+			return (rest == null || !rest.startsWith("/")) ? rest : rest.substring(1);
 		});
+		if (id == null) {
+			return badRequest("Which stream? Give its id: api/stream?id=… or api/streams/{id}");
+		}
 		long from = number(request.param("from"), 1);
-		List<StoredEvent> events = this.store.readStream(id, Math.max(1, from), limit(request));
+		List<StoredEvent> events;
+		try {
+			events = this.store.readStream(id, Math.max(1, from), limit(request));
+		}
+		catch (IllegalArgumentException ex) {
+			// An id no stream can have: blank, or longer than the store allows.
+			return badRequest(ex.getMessage());
+		}
 		return json(page(events, (events.size() == limit(request)) ? events.get(events.size() - 1).version() + 1 : -1));
+	}
+
+	private static ServerResponse badRequest(@Nullable String message) {
+		return ServerResponse.badRequest()
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("status", 400, "error", String.valueOf(message)));
 	}
 
 	private ServerResponse events(ServerRequest request) {
