@@ -195,13 +195,7 @@ class PostgresErasureKillTests {
 		// Each row as text: a text or JSON column as it is, a byte column in hex.
 		String hex = HexFormat.of().formatHex("@example.org".getBytes(StandardCharsets.UTF_8));
 		try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
-			List<String> tables = new ArrayList<>();
-			try (ResultSet rs = statement.executeQuery(
-					"SELECT table_name FROM information_schema.tables WHERE table_name LIKE '" + prefix + "%'")) {
-				while (rs.next()) {
-					tables.add(rs.getString(1));
-				}
-			}
+			List<String> tables = PostgresPersonalDataTests.tables(statement, prefix);
 			assertThat(tables).contains(prefix + "events", prefix + "subject_keys");
 			for (String table : tables) {
 				try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + table + " t WHERE t::text LIKE "

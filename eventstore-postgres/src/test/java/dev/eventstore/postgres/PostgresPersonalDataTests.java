@@ -81,13 +81,7 @@ class PostgresPersonalDataTests {
 	private static List<String> everyValue(HikariDataSource pool, String prefix) throws SQLException {
 		List<String> values = new ArrayList<>();
 		try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
-			List<String> tables = new ArrayList<>();
-			try (ResultSet rs = statement.executeQuery(
-					"SELECT table_name FROM information_schema.tables WHERE table_name LIKE '" + prefix + "%'")) {
-				while (rs.next()) {
-					tables.add(rs.getString(1));
-				}
-			}
+			List<String> tables = tables(statement, prefix);
 			assertThat(tables).contains(prefix + "events", prefix + "subject_keys", prefix + "subject_key_check");
 			for (String table : tables) {
 				try (ResultSet rs = statement.executeQuery("SELECT * FROM " + table)) {
@@ -104,6 +98,18 @@ class PostgresPersonalDataTests {
 			}
 		}
 		return values;
+	}
+
+	/** The tables of a prefix. */
+	static List<String> tables(Statement statement, String prefix) throws SQLException {
+		List<String> tables = new ArrayList<>();
+		try (ResultSet rs = statement
+			.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_name LIKE '" + prefix + "%'")) {
+			while (rs.next()) {
+				tables.add(rs.getString(1));
+			}
+		}
+		return tables;
 	}
 
 	@Test
