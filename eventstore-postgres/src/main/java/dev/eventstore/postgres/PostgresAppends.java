@@ -94,6 +94,17 @@ final class PostgresAppends {
 		return this.functions;
 	}
 
+	/**
+	 * The statements of an append under the head lock, for an import of tagged events.
+	 */
+	PostgresStatements statements() {
+		return this.statements;
+	}
+
+	PostgresSql sql() {
+		return this.sql;
+	}
+
 	/** Appends in the caller's transaction, or in a group of this process's appends. */
 	AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
 			@Nullable AppendCondition condition, Instant timestamp, @Nullable SubjectKeysUsed keys) {

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -70,23 +72,11 @@ final class PostgresImport {
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try {
-				List<AppendFunctions.Outcome> outcomes = this.appends.functions().call(connection, requests);
-				if (outcomes == null) {
-					throw new EventStoreException("Cannot import positions " + events.get(0).position() + " to "
-							+ events.get(events.size() - 1).position() + " into " + this.location
-							+ ": some of their ids are stored already; import into a journal without them");
+				if (requests.stream().anyMatch(PostgresAppends.Request::needsStatements)) {
+					importByStatements(connection, requests, firsts, events);
 				}
-				for (AppendFunctions.Outcome outcome : outcomes) {
-					StoredEvent first = firsts.get(outcome.request() - 1);
-					if (outcome.firstPosition() == null || outcome.firstPosition() != first.position()) {
-						throw new EventStoreException("Cannot import the event at position " + first.position()
-								+ " (stream " + ErrorText.quote(first.streamId()) + ", version " + first.version()
-								+ ") into " + this.location + ": "
-								+ ((outcome.firstPosition() == null)
-										? "the stream is at version " + outcome.versionBefore()
-										: "it would be stored at position " + outcome.firstPosition())
-								+ "; the journal must end just before the imported events; nothing was imported");
-					}
+				else {
+					importByFunction(connection, requests, firsts, events);
 				}
 				committing = true;
 				connection.commit();
@@ -109,6 +99,68 @@ final class PostgresImport {
 									: "; nothing was imported"),
 					ex);
 		}
+	}
+
+	private void importByFunction(Connection connection, List<PostgresAppends.Request> requests,
+			List<StoredEvent> firsts, List<StoredEvent> events) throws SQLException {
+		List<AppendFunctions.Outcome> outcomes = this.appends.functions().call(connection, requests);
+		if (outcomes == null) {
+			throw idsStored(events);
+		}
+		for (AppendFunctions.Outcome outcome : outcomes) {
+			StoredEvent first = firsts.get(outcome.request() - 1);
+			if (outcome.firstPosition() == null) {
+				throw refused(first, "the stream is at version " + outcome.versionBefore());
+			}
+			if (outcome.firstPosition() != first.position()) {
+				throw refused(first, "it would be stored at position " + outcome.firstPosition());
+			}
+		}
+	}
+
+	/**
+	 * A page holding tagged events: the append function of V6 writes no tags, so the page
+	 * is written as a tagged append is, by statements under the head lock, with the same
+	 * checks the function makes.
+	 */
+	private void importByStatements(Connection connection, List<PostgresAppends.Request> requests,
+			List<StoredEvent> firsts, List<StoredEvent> events) throws SQLException {
+		PostgresStatements statements = this.appends.statements();
+		long next = statements.lockHead(connection) + 1;
+		if (!statements.storedWithIds(connection, requests).isEmpty()) {
+			throw idsStored(events);
+		}
+		Map<String, Long> versions = new HashMap<>();
+		for (int i = 0; i < requests.size(); i++) {
+			PostgresAppends.Request request = requests.get(i);
+			StoredEvent first = firsts.get(i);
+			Long known = versions.get(first.streamId());
+			long version = (known != null) ? known
+					: PostgresRows.streamVersion(connection, this.appends.sql(), first.streamId());
+			if (version != first.version() - 1) {
+				throw refused(first, "the stream is at version " + version);
+			}
+			if (first.position() != next) {
+				throw refused(first, "it would be stored at position " + next);
+			}
+			request.prepare(first.position(), first.version(), null);
+			versions.put(first.streamId(), version + request.events.size());
+			next += request.events.size();
+		}
+		statements.insertRows(connection, requests);
+		statements.advanceHead(connection, next - 1);
+	}
+
+	private EventStoreException idsStored(List<StoredEvent> events) {
+		return new EventStoreException("Cannot import positions " + events.get(0).position() + " to "
+				+ events.get(events.size() - 1).position() + " into " + this.location
+				+ ": some of their ids are stored already; import into a journal without them");
+	}
+
+	private EventStoreException refused(StoredEvent first, String why) {
+		return new EventStoreException("Cannot import the event at position " + first.position() + " (stream "
+				+ ErrorText.quote(first.streamId()) + ", version " + first.version() + ") into " + this.location + ": "
+				+ why + "; the journal must end just before the imported events; nothing was imported");
 	}
 
 	/** Whether an event goes in the same append as the batch it would be the n-th of. */

@@ -4,10 +4,15 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.eventstore.AppendCondition;
+import dev.eventstore.AppendConditionFailedException;
+import dev.eventstore.EventQuery;
+import dev.eventstore.EventStore;
 import dev.eventstore.EventStoreException;
 import dev.eventstore.ExpectedVersion;
 import dev.eventstore.NewEvent;
@@ -67,6 +72,59 @@ class ImportEventsTests {
 		assertThat(this.journal.append("b", List.of(NewEvent.of("Next", Map.of())), ExpectedVersion.exactly(2), T2)
 			.get(0)
 			.position()).isEqualTo(6);
+	}
+
+	/**
+	 * A copied journal's tags: the append function writes none, so a page holding tagged
+	 * events is written as a tagged append is. Without them a query by tag, and so a
+	 * conditional append's consistency boundary, would find nothing of what was copied.
+	 */
+	@Test
+	void importedEventsKeepTheirTagsAndAConditionOnThemHoldsAfterTheCopy() {
+		List<StoredEvent> source = List.of(event(1, "a", 1, T1), tagged(event(2, "a", 2, T1), "customer:7"),
+				tagged(event(3, "b", 1, T1), "customer:7", "order:3"), event(4, "a", 3, T2));
+
+		this.journal.importEvents(source);
+		this.journal.importEvents(List.of(tagged(event(5, "b", 2, T2), "order:3")));
+
+		assertThat(this.journal.readAll(1, 10)).extracting(StoredEvent::tags)
+			.containsExactly(Set.of(), Set.of("customer:7"), Set.of("customer:7", "order:3"), Set.of(),
+					Set.of("order:3"));
+		assertThat(this.journal.lastPosition()).isEqualTo(5);
+		assertThat(this.journal.streamVersion("b")).isEqualTo(2);
+		try (EventStore store = EventStore.builder().journal(this.journal).build()) {
+			assertThat(store.read(EventQuery.ofTags("customer:7")).events()).extracting(StoredEvent::position)
+				.containsExactly(2L, 3L);
+			// A decision taken on customer 7 knowing nothing of it is refused.
+			assertThatExceptionOfType(AppendConditionFailedException.class)
+				.isThrownBy(() -> store.append("c", NewEvent.of("Decided", Map.of()).withTags("customer:7"),
+						AppendCondition.failIfEventsMatch(EventQuery.ofTags("customer:7"))));
+		}
+	}
+
+	@Test
+	void aTaggedPageThatDoesNotFollowTheJournalOrItsStreamsOrRepeatsAnIdIsRefusedWhole() {
+		this.journal.importEvents(List.of(tagged(event(1, "a", 1, T1), "t:1")));
+
+		assertThatExceptionOfType(EventStoreException.class)
+			.isThrownBy(() -> this.journal.importEvents(List.of(tagged(event(3, "b", 1, T1), "t:3"))))
+			.withMessageContaining("position 3")
+			.withMessageContaining("would be stored at position 2")
+			.withMessageContaining("nothing was imported");
+		assertThatExceptionOfType(EventStoreException.class)
+			.isThrownBy(() -> this.journal
+				.importEvents(List.of(tagged(event(2, "b", 1, T1), "t:2"), tagged(event(3, "a", 5, T2), "t:3"))))
+			.withMessageContaining("stream 'a', version 5")
+			.withMessageContaining("the stream is at version 1")
+			.withMessageContaining("nothing was imported");
+		StoredEvent first = this.journal.readAll(1, 1).get(0);
+		StoredEvent sameId = StoredEvent.appended(2, "b", 1,
+				NewEvent.of("Copied", Map.of("n", 2)).withId(first.id()).withTags("t:2"), T1);
+		assertThatExceptionOfType(EventStoreException.class)
+			.isThrownBy(() -> this.journal.importEvents(List.of(sameId)))
+			.withMessageContaining("ids are stored already");
+		assertThat(this.journal.lastPosition()).isEqualTo(1);
+		assertThat(this.journal.readStream("b", 1, 10)).isEmpty();
 	}
 
 	@Test
@@ -190,6 +248,15 @@ class ImportEventsTests {
 		this.journal.importEvents(List.of());
 
 		assertThat(this.journal.lastPosition()).isZero();
+	}
+
+	private static StoredEvent tagged(StoredEvent event, String... tags) {
+		return StoredEvent.appended(event.position(), event.streamId(), event.version(),
+				NewEvent.ofJson(event.type(), event.dataJson(), event.metadata())
+					.withId(event.id())
+					.withRevision(event.revision())
+					.withTags(tags),
+				event.timestamp());
 	}
 
 	private static StoredEvent event(long position, String stream, long version, Instant time) {
