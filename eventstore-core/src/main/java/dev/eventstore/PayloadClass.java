@@ -50,7 +50,8 @@ record PayloadClass(String typeName, int revision, List<Tags.Tagging> taggings) 
 		}
 		if (payload instanceof StoredEvent) {
 			throw new IllegalArgumentException("NewEvent.of takes an event's payload, not a StoredEvent: to copy a "
-					+ "stored event, use NewEvent.ofJson(stored.type(), stored.dataJson(), stored.metadata())");
+					+ "stored event, use NewEvent.ofJson(stored.type(), stored.dataJson(), stored.metadata())"
+					+ ".withTags(stored.tags().toArray(String[]::new))");
 		}
 	}
 

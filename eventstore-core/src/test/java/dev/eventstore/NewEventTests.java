@@ -247,7 +247,7 @@ class NewEventTests {
 
 	@Test
 	void anEventGivenAsAPayloadIsRefusedSayingWhatToDoInstead() {
-		NewEvent event = NewEvent.of(new Plain("x"));
+		NewEvent event = NewEvent.of(new Plain("x")).withTags("customer:7");
 		assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of(event))
 			.withMessageContaining("not a NewEvent: append the NewEvent itself");
 		assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of("Copied", event))
@@ -255,9 +255,14 @@ class NewEventTests {
 		try (EventStore store = EventStore.inMemory()) {
 			StoredEvent stored = store.append("s-1", event);
 			assertThatIllegalArgumentException().isThrownBy(() -> NewEvent.of(stored))
-				.withMessageContaining("NewEvent.ofJson(stored.type(), stored.dataJson(), stored.metadata())");
-			NewEvent copy = NewEvent.ofJson(stored.type(), stored.dataJson(), stored.metadata());
-			assertThat(store.append("s-2", copy).data()).isEqualTo(Map.of("name", "x"));
+				.withMessageContaining("NewEvent.ofJson(stored.type(), stored.dataJson(), stored.metadata())"
+						+ ".withTags(stored.tags().toArray(String[]::new))");
+			// The copy the message gives, tags and all.
+			NewEvent copy = NewEvent.ofJson(stored.type(), stored.dataJson(), stored.metadata())
+				.withTags(stored.tags().toArray(String[]::new));
+			StoredEvent copied = store.append("s-2", copy);
+			assertThat(copied.data()).isEqualTo(Map.of("name", "x"));
+			assertThat(copied.tags()).containsExactly("customer:7");
 		}
 	}
 
