@@ -2,11 +2,14 @@ package dev.eventstore.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
+import java.util.TreeSet;
 
 import dev.eventstore.StoredEvent;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Kafka record of a stored event, in the CloudEvents 1.0 Kafka protocol binding's
@@ -16,7 +19,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * deduplicate by it), {@code ce_type}, {@code ce_source}, {@code ce_time} (RFC 3339),
  * {@code ce_subject} (the stream id) and {@code content-type} ({@code application/json});
  * the store adds {@code eventstore_position} and {@code eventstore_stream_version}
- * (decimal text).
+ * (decimal text) and, when the event has them, {@code eventstore_tags} (a JSON array of
+ * its tags) and {@code eventstore_metadata} (its metadata, a JSON object): a consumer
+ * gets everything the event holds, correlation ids in the metadata included.
  *
  * @since 0.2.0
  */
@@ -36,6 +41,14 @@ public final class CloudEventRecords {
 
 	/** Header of the event's version in its stream. */
 	public static final String STREAM_VERSION = "eventstore_stream_version";
+
+	/** Header of the event's tags, a JSON array; left out when it has none. */
+	public static final String TAGS = "eventstore_tags";
+
+	/** Header of the event's metadata, a JSON object; left out when it has none. */
+	public static final String METADATA = "eventstore_metadata";
+
+	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private static final byte[] SPEC_VERSION = bytes("1.0");
 
@@ -62,9 +75,31 @@ public final class CloudEventRecords {
 		headers.add("content-type", JSON);
 		headers.add(POSITION, bytes(Long.toString(event.position())));
 		headers.add(STREAM_VERSION, bytes(Long.toString(event.version())));
+		if (!event.tags().isEmpty()) {
+			headers.add(TAGS, json.writeValueAsBytes(new TreeSet<>(event.tags())));
+		}
+		if (!event.metadata().isEmpty()) {
+			headers.add(METADATA, json.writeValueAsBytes(event.metadata()));
+		}
 		// No record timestamp: the producer's send time, so that retention does not drop
 		// old events the moment a late forward (a replay, a catch-up) writes them.
 		return new ProducerRecord<>(topic, null, null, event.streamId(), event.dataJson(), headers);
+	}
+
+	/**
+	 * The bytes of a record's headers that grow with its event (its tags and metadata):
+	 * the others are bounded by the event limits.
+	 * @param record a record of this class
+	 * @return their bytes
+	 */
+	static int variableHeaderBytes(ProducerRecord<String, byte[]> record) {
+		int bytes = 0;
+		for (Header header : record.headers()) {
+			if (header.key().equals(TAGS) || header.key().equals(METADATA)) {
+				bytes += header.value().length;
+			}
+		}
+		return bytes;
 	}
 
 	private static byte[] bytes(String text) {

@@ -91,8 +91,10 @@ public final class KafkaForwarder implements PipelinedEventHandler {
 		this.template = Objects.requireNonNull(template, "template");
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.limits = TopicLimits.of(template.getProducerFactory());
-		// Most of a record is its value: the key, headers and overheads take less than
-		// this, so a value this far under the limit needs no exact measure.
+		// Most of a record is its value, its tags and its metadata: the key, the other
+		// headers and the overheads take less than this, so a record whose value, tags
+		// and
+		// metadata are this far under the limit needs no exact measure.
 		this.slack = 3 * (2 * EventLimits.MAX_STREAM_ID_LENGTH + EventLimits.MAX_TYPE_LENGTH)
 				+ settings.source().getBytes(StandardCharsets.UTF_8).length + 1024;
 	}
@@ -148,12 +150,13 @@ public final class KafkaForwarder implements PipelinedEventHandler {
 	 * stream too, are on their way, and they would reach the topic without it.
 	 */
 	private void refuseIfTooLarge(StoredEvent event, ProducerRecord<String, byte[]> record) {
-		if (record.value().length + this.slack <= UNCHECKED_BYTES) {
+		long bytes = (long) record.value().length + CloudEventRecords.variableHeaderBytes(record) + this.slack;
+		if (bytes <= UNCHECKED_BYTES) {
 			this.limits.prefetch(record.topic());
 			return;
 		}
 		int limit = this.limits.maxRecordBytes(record.topic());
-		if (record.value().length + this.slack <= limit) {
+		if (bytes <= limit) {
 			return;
 		}
 		int size = AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE,

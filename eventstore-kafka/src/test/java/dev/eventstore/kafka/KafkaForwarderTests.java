@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import dev.eventstore.EventStore;
 import dev.eventstore.NewEvent;
@@ -76,7 +77,9 @@ class KafkaForwarderTests {
 	void forwardsTenThousandEventsOfTwoHundredStreamsEachStreamInOrderWithCloudEventsHeaders() {
 		EventStore store = this.open.keep(EventStore.inMemory());
 		for (int i = 0; i < 10_000; i++) {
-			store.append("order-" + (i % 200), NewEvent.of("OrderNoted", Map.of("i", i, "note", "é " + i)));
+			NewEvent event = NewEvent.of("OrderNoted", Map.of("i", i, "note", "é " + i),
+					(i % 2 == 0) ? Map.of("correlationId", "c-" + i) : null);
+			store.append("order-" + (i % 200), (i % 3 == 0) ? event.withTags("order:" + (i % 200), "even") : event);
 		}
 		Processor processor = forward(store, settings("all-events"), broker.getBrokersAsString());
 		await().atMost(WAIT).until(() -> processor.status().checkpoint() == 10_000);
@@ -111,7 +114,18 @@ class KafkaForwarderTests {
 			assertThat(Topics.header(record, "ce_subject")).isEqualTo(event.streamId());
 			assertThat(Topics.header(record, "content-type")).isEqualTo("application/json");
 			assertThat(Topics.header(record, "eventstore_stream_version")).isEqualTo(String.valueOf(event.version()));
+			// Everything else the event holds: its tags and metadata, when it has them.
+			assertThat(Topics.header(record, "eventstore_tags"))
+				.isEqualTo(event.tags().isEmpty() ? "" : Topics.json(new TreeSet<>(event.tags())));
+			assertThat(Topics.header(record, "eventstore_metadata"))
+				.isEqualTo(event.metadata().isEmpty() ? "" : Topics.json(event.metadata()));
 		});
+		assertThat(records).filteredOn((record) -> !Topics.header(record, "eventstore_metadata").isEmpty())
+			.hasSize(5_000)
+			.first()
+			.satisfies((record) -> assertThat(Topics.header(record, "eventstore_metadata"))
+				.startsWith("{\"correlationId\":\"c-"));
+		assertThat(records).filteredOn((record) -> !Topics.header(record, "eventstore_tags").isEmpty()).hasSize(3_334);
 		assertThat(new String(records.get(0).value(), StandardCharsets.UTF_8)).contains("\"note\":\"é ");
 	}
 

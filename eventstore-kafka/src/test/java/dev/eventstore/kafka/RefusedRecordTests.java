@@ -102,6 +102,27 @@ class RefusedRecordTests {
 		assertThat(records).extracting(Topics::position).as("nothing after the refused event").containsOnly(1L);
 	}
 
+	/**
+	 * The metadata travel in a header: a record whose value is small and whose metadata
+	 * are not is measured all the same.
+	 */
+	@Test
+	void aRecordWhoseMetadataMakeItLargerThanItsTopicTakesIsRefusedBeforeItIsSent() {
+		EventStore store = this.open.keep(EventStore.inMemory());
+		store.append("order-1", NewEvent.of("Placed", Map.of("n", 1)));
+		store.append("order-1", NewEvent.of("Noted", Map.of("n", 2), Map.of("trace", "x".repeat(2 * MEGABYTE))));
+		store.append("order-1", NewEvent.of("Placed", Map.of("n", 3)));
+		Processor processor = forward(store, "metadata-records", Map.of("max.request.size", 8 * MEGABYTE));
+
+		await().atMost(Duration.ofSeconds(60)).until(() -> processor.status().state() == ProcessorState.FAILED);
+		assertThat(processor.status().checkpoint()).isEqualTo(1);
+		assertThat(processor.status().lastError()).contains("position 2")
+			.contains("more than topic 'metadata-records' takes");
+		List<ConsumerRecord<String, byte[]>> records = Topics.read(broker.getBrokersAsString(), "metadata-records", 1,
+				Duration.ofSeconds(3));
+		assertThat(records).extracting(Topics::position).as("nothing after the refused event").containsOnly(1L);
+	}
+
 	@Test
 	void aTopicThatTakesLargerRecordsGetsEveryEventInOrder() {
 		EventStore store = store();
