@@ -6,6 +6,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -507,6 +511,66 @@ class CliIT {
 			Run refused = run("copy", other.toString(), url, "--table-prefix", "cli_");
 			assertThat(refused.exit()).isEqualTo(1);
 			assertThat(refused.err()).contains("not the start of this copy");
+		}
+	}
+
+	/**
+	 * The copy to PostgreSQL killed with SIGKILL twice, each time once it committed a
+	 * page, then run again to the end: the target is the source, tags included, byte for
+	 * byte in {@code cat --json}.
+	 */
+	@Test
+	void aCopyKilledMidwayAndRunAgainEndsWithTheWholeJournal() throws Exception {
+		Path journal = this.dir.resolve("large.ndjson");
+		int total = 0;
+		try (EventStore store = EventStore.builder().persistPath(journal).fsync(FsyncPolicy.NEVER).build()) {
+			while (total < 40_000) {
+				List<NewEvent> batch = new ArrayList<>();
+				for (int k = 0; k <= total % 4; k++) {
+					batch.add(NewEvent.of("Noted", Map.of("n", total + k), Map.of("by", "kill-test"))
+						.withTags("customer:" + ((total + k) % 50)));
+				}
+				store.appendBatch("order-" + (total % 300), batch);
+				total += batch.size();
+			}
+		}
+		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+			String url = postgres.getJdbcUrl("postgres", "postgres");
+			DataSource database = postgres.getPostgresDatabase();
+			List<Long> killedAt = new ArrayList<>();
+			for (int kill = 0; kill < 2; kill++) {
+				long before = copiedEvents(database);
+				Process copy = start("copy", journal.toString(), url, "--table-prefix", "killed_");
+				try {
+					await().atMost(Duration.ofSeconds(60))
+						.pollInterval(Duration.ofMillis(20))
+						.until(() -> copiedEvents(database) > before || !copy.isAlive());
+				}
+				finally {
+					copy.destroyForcibly();
+					assertThat(copy.waitFor(30, TimeUnit.SECONDS)).isTrue();
+				}
+				killedAt.add(copiedEvents(database));
+			}
+			assertThat(killedAt.get(0)).as("killed midway").isBetween(1L, total - 1L);
+			Run rest = run("copy", journal.toString(), url, "--table-prefix", "killed_");
+			assertThat(rest.exit()).as(rest.err()).isZero();
+			assertThat(rest.out()).contains("resumed after position " + killedAt.get(1), "it now holds " + total);
+			assertThat(run("cat", url, "--table-prefix", "killed_", "--json").out())
+				.isEqualTo(run("cat", journal.toString(), "--json").out());
+		}
+	}
+
+	private static long copiedEvents(DataSource database) {
+		try (Connection connection = database.getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT count(*) FROM killed_events")) {
+			rows.next();
+			return rows.getLong(1);
+		}
+		catch (SQLException ex) {
+			// Not made yet.
+			return 0;
 		}
 	}
 
