@@ -1,5 +1,7 @@
 package dev.eventstore.test;
 
+import java.util.TreeSet;
+
 import dev.eventstore.NewEvent;
 import dev.eventstore.StoredEvent;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +21,15 @@ final class Payloads {
 	static @Nullable String mismatch(StoredEvent event, Object expected) {
 		Object payload = expected;
 		if (expected instanceof NewEvent newEvent) {
+			// What a NewEvent says besides its payload: its tags always (none expects
+			// none;
+			// they are its consistency boundary), its metadata when it gives any.
+			if (!newEvent.tags().equals(event.tags())) {
+				return "tags " + new TreeSet<>(event.tags()) + ", not " + new TreeSet<>(newEvent.tags());
+			}
+			if (!newEvent.metadata().isEmpty() && !newEvent.metadata().equals(event.metadata())) {
+				return "metadata " + event.metadata() + ", not " + newEvent.metadata();
+			}
 			if (newEvent.payload() == null) {
 				return (newEvent.type().equals(event.type()) && newEvent.data().equals(event.data())) ? null
 						: "type '" + event.type() + "' with data " + event.data();

@@ -134,6 +134,40 @@ class EventStoreAssertionsTests {
 			.withMessageContaining("Expected the command to append nothing but it appended [cart-3@1");
 	}
 
+	/**
+	 * An expected {@code NewEvent}'s tags (its consistency boundary) and, when it gives
+	 * them, its metadata are part of what is checked: a command that forgets a tag fails
+	 * its test. A plain payload expects nothing of either.
+	 */
+	@Test
+	void anExpectedNewEventsTagsAndMetadataAreCheckedToo() {
+		NewEvent tagged = NewEvent.of(new CheckedOut(2)).withMetadata(Map.of("by", "alice")).withTags("customer:7");
+		CommandScenario.on(this.store)
+			.when(() -> this.store.append("cart-5", tagged))
+			.thenAppended("cart-5", NewEvent.of(new CheckedOut(2)).withTags("customer:7"))
+			.thenAppended("cart-5",
+					NewEvent.of(new CheckedOut(2)).withMetadata(Map.of("by", "alice")).withTags("customer:7"))
+			.thenAppended("cart-5", new CheckedOut(2));
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> CommandScenario.on(this.store)
+				.when(() -> this.store.append("cart-6", NewEvent.of(new CheckedOut(2))))
+				.thenAppended("cart-6", NewEvent.of(new CheckedOut(2)).withTags("customer:7")))
+			.withMessageContaining("but it has tags [], not [customer:7]");
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> CommandScenario.on(this.store)
+				.when(() -> this.store.append("cart-7",
+						NewEvent.of(new CheckedOut(2)).withMetadata(Map.of("by", "alice")).withTags("customer:7")))
+				.thenAppended("cart-7",
+						NewEvent.of(new CheckedOut(2)).withMetadata(Map.of("by", "bob")).withTags("customer:7")))
+			.withMessageContaining("but it has metadata {by=alice}");
+		this.store.append("cart-8", NewEvent.of(new ItemAdded("pear", 1)).withTags("sku:pear"));
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> EventStoreAssertions.assertThat(this.store)
+				.stream("cart-8")
+				.containsExactlyPayloads(NewEvent.of(new ItemAdded("pear", 1)).withTags("sku:apple")))
+			.withMessageContaining("tags [sku:pear], not [sku:apple]");
+	}
+
 	@Test
 	void aFailingCommandMustAppendNothing() {
 		CommandScenario.on(this.store).when(() -> {

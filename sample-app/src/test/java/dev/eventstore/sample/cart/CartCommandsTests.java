@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.eventstore.EventStore;
+import dev.eventstore.NewEvent;
 import dev.eventstore.sample.cart.CartEvents.CartCheckedOut;
 import dev.eventstore.sample.cart.CartEvents.Customer;
 import dev.eventstore.sample.cart.CartEvents.ItemAdded;
@@ -51,11 +52,16 @@ class CartCommandsTests {
 	}
 
 	@Test
-	void checkingOutRecordsEveryLine() {
+	void checkingOutRecordsEveryLineTaggedWithItsProduct() {
+		// Expected as a NewEvent, its tags are checked too: they are what the stock
+		// limit's
+		// conditional append queries.
 		CommandScenario.on(this.store)
 			.given("cart-full", new ItemAdded("apple", 2), new ItemAdded("pear", 1), new ItemAdded("apple", 1))
 			.when(() -> this.carts.checkout("full", null))
-			.thenAppended("cart-full", new CartCheckedOut(List.of(new Line("apple", 3), new Line("pear", 1))));
+			.thenAppended("cart-full",
+					NewEvent.of(new CartCheckedOut(List.of(new Line("apple", 3), new Line("pear", 1))))
+						.withTags("sku:apple", "sku:pear"));
 	}
 
 	@Test
