@@ -21,6 +21,8 @@ final class CatchUpSubscription implements Subscription {
 
 	private final Journal journal;
 
+	private final ErasuresSeen erasuresSeen;
+
 	private final CommitSignal signal;
 
 	private final Consumer<StoredEvent> subscriber;
@@ -38,8 +40,9 @@ final class CatchUpSubscription implements Subscription {
 	private final Observers observers;
 
 	CatchUpSubscription(Journal journal, CommitSignal signal, Observers observers, long fromPosition,
-			Consumer<StoredEvent> subscriber, Runnable onClose) {
+			Consumer<StoredEvent> subscriber, Runnable onClose, ErasuresSeen erasuresSeen) {
 		this.journal = journal;
+		this.erasuresSeen = erasuresSeen;
 		this.observers = observers;
 		this.signal = signal;
 		this.next = fromPosition;
@@ -61,7 +64,7 @@ final class CatchUpSubscription implements Subscription {
 			long seen = this.signal.current();
 			List<StoredEvent> page;
 			try {
-				page = this.journal.readAll(this.next, PAGE);
+				page = this.erasuresSeen.in(this.journal.readAll(this.next, PAGE));
 			}
 			catch (RuntimeException ex) {
 				if (this.closed) {

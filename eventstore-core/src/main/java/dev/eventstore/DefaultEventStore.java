@@ -54,6 +54,9 @@ final class DefaultEventStore implements EventStore {
 	/** The erasures of personal data, when the store protects it. */
 	private final @Nullable PersonalDataErasures erasures;
 
+	/** Forgets a subject another instance erased when its notice is read here. */
+	private final ErasuresSeen erasuresSeen;
+
 	/**
 	 * How often subscribers of a shared journal look for others' events without a
 	 * notification.
@@ -90,8 +93,11 @@ final class DefaultEventStore implements EventStore {
 				? new PersonalDataErasures(protecting.protection(), journal, this.observers, clock,
 						(event) -> append(PersonalDataErased.STREAM, List.of(event), ExpectedVersion.any(), null))
 				: null;
+		this.erasuresSeen = ErasuresSeen
+			.of((this.serializer instanceof ProtectingSerializer protecting) ? protecting.protection() : null);
 		if (journal.isShared()) {
-			this.dispatcher = new SharedLogDispatcher(journal, this.observers, this.commits, SHARED_POLL_MILLIS);
+			this.dispatcher = new SharedLogDispatcher(journal, this.observers, this.commits, SHARED_POLL_MILLIS,
+					this.erasuresSeen);
 			this.commitWatch = journal.watchCommits(this.commits::wakeAll);
 		}
 		else {
@@ -121,7 +127,9 @@ final class DefaultEventStore implements EventStore {
 			throw new IllegalArgumentException("Query must not be null; use EventQuery.all()");
 		}
 		ensureOpen();
-		return this.journal.read(query, fromPosition, maxCount);
+		QueryResult result = this.journal.read(query, fromPosition, maxCount);
+		this.erasuresSeen.in(result.events());
+		return result;
 	}
 
 	private AppendResult append(String streamId, List<NewEvent> events, ExpectedVersion expected,
@@ -296,7 +304,7 @@ final class DefaultEventStore implements EventStore {
 		}
 		requireMaxCount(maxCount);
 		ensureOpen();
-		return this.journal.readStream(streamId, fromVersion, maxCount);
+		return this.erasuresSeen.in(this.journal.readStream(streamId, fromVersion, maxCount));
 	}
 
 	@Override
@@ -304,7 +312,7 @@ final class DefaultEventStore implements EventStore {
 		requireFromPosition(fromPosition);
 		requireMaxCount(maxCount);
 		ensureOpen();
-		return this.journal.readAll(fromPosition, maxCount);
+		return this.erasuresSeen.in(this.journal.readAll(fromPosition, maxCount));
 	}
 
 	@Override
@@ -352,7 +360,7 @@ final class DefaultEventStore implements EventStore {
 		ensureOpen();
 		CatchUpSubscription[] self = new CatchUpSubscription[1];
 		self[0] = new CatchUpSubscription(this.journal, this.commits, this.observers, fromPosition, subscriber,
-				() -> this.catchUps.remove(self[0]));
+				() -> this.catchUps.remove(self[0]), this.erasuresSeen);
 		this.catchUps.add(self[0]);
 		return self[0].start();
 	}

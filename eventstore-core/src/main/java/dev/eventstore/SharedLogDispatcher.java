@@ -30,6 +30,8 @@ final class SharedLogDispatcher implements Dispatcher {
 
 	private final Journal journal;
 
+	private final ErasuresSeen erasuresSeen;
+
 	private final Observers observers;
 
 	private final CommitSignal commits;
@@ -53,8 +55,10 @@ final class SharedLogDispatcher implements Dispatcher {
 
 	private volatile boolean closed;
 
-	SharedLogDispatcher(Journal journal, Observers observers, CommitSignal commits, long pollMillis) {
+	SharedLogDispatcher(Journal journal, Observers observers, CommitSignal commits, long pollMillis,
+			ErasuresSeen erasuresSeen) {
 		this.journal = journal;
+		this.erasuresSeen = erasuresSeen;
 		this.observers = observers;
 		this.commits = commits;
 		this.next = journal.lastPosition() + 1;
@@ -130,7 +134,7 @@ final class SharedLogDispatcher implements Dispatcher {
 				this.lock.unlock();
 				List<StoredEvent> page;
 				try {
-					page = this.journal.readAll(from, PAGE);
+					page = this.erasuresSeen.in(this.journal.readAll(from, PAGE));
 					for (StoredEvent event : page) {
 						for (LiveSubscription subscription : this.subscriptions) {
 							if (subscription.wants(event)) {

@@ -111,6 +111,20 @@ public final class PersonalDataProtection {
 		return this.keys.reference(subjectId);
 	}
 
+	/**
+	 * Forgets what this instance holds of a subject another instance erased: its cached
+	 * key, and every value decrypted before now is decrypted again when next read. A
+	 * store whose key store is {@link SubjectKeyStore#shared() shared} calls it for each
+	 * {@link PersonalDataErased} event it reads, so that the erasure holds here from the
+	 * moment its notice is read rather than once the cached key goes stale. Harmless for
+	 * a subject this instance holds nothing of.
+	 * @param subjectReference the subject's reference, as the notice names it
+	 * @since 0.2.0
+	 */
+	public void forgetErased(String subjectReference) {
+		this.keys.forgetErased(subjectReference);
+	}
+
 	/** The store of the subjects' keys. */
 	public SubjectKeyStore keyStore() {
 		return this.keys.store();

@@ -214,6 +214,22 @@ final class SubjectKeys {
 	}
 
 	/**
+	 * Drops the cached key of a subject erased elsewhere (the cache is by subject id, the
+	 * notice names the reference: each cached key knows its subject's reference) and
+	 * moves {@link #erasures()} on, so that no value decrypted before is served again.
+	 */
+	void forgetErased(String reference) {
+		for (Map.Entry<String, DataKey> cached : this.cache.entrySet()) {
+			if (cached.getValue().subject.equals(reference)) {
+				synchronized (lock(cached.getKey())) {
+					this.cache.remove(cached.getKey(), cached.getValue());
+				}
+			}
+		}
+		this.erasures.incrementAndGet();
+	}
+
+	/**
 	 * The references of subjects erased whose erasure a crash kept from being announced;
 	 * moves {@link #erasures()} on when there are any. Their keys are gone (the key store
 	 * finishes an erasure a crash cut short); a key such a subject has now is one it got
