@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
  * A read model: units of each product sitting in open carts and units sold. The
  * {@code sku-totals} processor feeds it every event in order, once, from the beginning of
  * the journal at each start (its checkpoint is in memory, as the model is), then live; an
- * operator's reset clears it and replays. Thread-safe.
+ * operator's reset to the beginning clears it and replays (a reset to a later position is
+ * refused). Thread-safe.
  */
 @Component
 @EventProcessor(value = "sku-totals", checkpoints = EventProcessor.Checkpoints.MEMORY)
@@ -53,8 +54,18 @@ public class SkuTotals {
 		}
 	}
 
+	/**
+	 * Clears the totals for a replay of the whole log. A replay from a later position
+	 * would count only part of it, so the model refuses one: the operator's reset answers
+	 * that, and nothing changes.
+	 * @param fromPosition the first position delivered again
+	 */
 	@ResetHandler
-	public synchronized void clear() {
+	public synchronized void reset(long fromPosition) {
+		if (fromPosition > 1) {
+			throw new IllegalArgumentException("the SKU totals are rebuilt from the beginning only (reset to "
+					+ "position 1): a replay from position " + fromPosition + " would count only part of the log");
+		}
 		this.totals.clear();
 	}
 
