@@ -1,6 +1,11 @@
 package dev.eventstore.postgres;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -27,6 +32,7 @@ import dev.eventstore.types.EventType;
 import dev.eventstore.types.EventTypes;
 import dev.eventstore.types.PersonalData;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,7 +42,7 @@ import static org.awaitility.Awaitility.await;
  * schema register customers and erase them, each erasing its own customers and some of
  * the other's, the same customer now and then by both at once; both are killed with
  * SIGKILL at random moments, a few rounds by default, many with
- * {@code -Deventstore.torture=true}. Each instance prints, with the machine's monotonic
+ * {@code -Deventstore.torture=true}. Each instance reports, with the machine's monotonic
  * clock (one clock for every process here), when each registration was acknowledged and
  * when each erasure began and returned. After every round: every customer registered
  * before an erasure of it that destroyed a key began reads as the replacement; every
@@ -105,6 +111,9 @@ class PostgresErasureKillTests {
 	record Erasure(String customer, long began) {
 	}
 
+	@TempDir
+	Path dir;
+
 	@Test
 	void acknowledgedErasuresHoldAndEachIsAnnouncedOnceWhenTwoInstancesAreKilled() throws Exception {
 		String prefix = EmbeddedPostgresServer.freshPrefix();
@@ -114,17 +123,20 @@ class PostgresErasureKillTests {
 		try (HikariDataSource pool = EmbeddedPostgresServer.pool(4)) {
 			for (int round = 0; round < rounds; round++) {
 				List<Process> children = new ArrayList<>();
-				List<Thread> readers = new ArrayList<>();
+				Map<String, Path> reports = new HashMap<>();
 				for (String instance : List.of("a", "b")) {
 					String other = instance.equals("a") ? "b" : "a";
-					Process child = ChildJvm.start(Instance.class, List.of("-Xmx128m"),
-							EmbeddedPostgresServer.jdbcUrl(), prefix, instance + round, other + round);
-					children.add(child);
-					readers.add(ChildJvm.readLines(child, (line) -> log.line(instance, line)));
+					Path report = this.dir.resolve(instance + round + ".log");
+					reports.put(instance, report);
+					children.add(ChildJvm.start(Instance.class, List.of("-Xmx128m"), EmbeddedPostgresServer.jdbcUrl(),
+							prefix, instance + round, other + round, report.toString()));
 				}
-				String mine = "a" + round + "-";
+				Path mine = reports.get("a");
 				await().atMost(Duration.ofSeconds(60))
-					.until(() -> log.registered.keySet().stream().filter((c) -> c.startsWith(mine)).count() > 30);
+					.until(() -> Files.exists(mine) && Files.readAllLines(mine)
+						.stream()
+						.filter((line) -> line.startsWith("registered"))
+						.count() > 30);
 				for (Process child : children) {
 					Thread.sleep(random.nextInt(TORTURE ? 300 : 150));
 					child.destroyForcibly();
@@ -132,8 +144,15 @@ class PostgresErasureKillTests {
 				for (Process child : children) {
 					assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
 				}
-				for (Thread reader : readers) {
-					reader.join(10_000);
+				// Read once both are dead: each line went to the file in one write, so
+				// none
+				// is lost to a kill (a pipe's tail was, now and then); a line the kill
+				// cut
+				// short has no line end and is dropped.
+				for (Map.Entry<String, Path> report : reports.entrySet()) {
+					String text = Files.readString(report.getValue());
+					String whole = text.substring(0, text.lastIndexOf('\n') + 1);
+					whole.lines().forEach((line) -> log.line(report.getKey(), line));
 				}
 				log.begun.clear();
 				try (EventStore store = open(pool, prefix)) {
@@ -215,9 +234,12 @@ class PostgresErasureKillTests {
 	 */
 	static final class Instance {
 
+		private static Path report;
+
 		public static void main(String[] args) {
 			String me = args[2];
 			String other = args[3];
+			report = Path.of(args[4]);
 			try (HikariDataSource pool = EmbeddedPostgresServer.pool(args[0], 4);
 					EventStore store = open(pool, args[1])) {
 				for (int i = 0;; i++) {
@@ -235,15 +257,20 @@ class PostgresErasureKillTests {
 		}
 
 		private static void erase(EventStore store, String customer) {
-			say("erasing " + customer);
+			say("erasing " + customer + " " + System.nanoTime());
 			boolean destroyed = store.erasePersonalData(customer);
-			System.out.println("erased " + customer + " " + destroyed);
-			System.out.flush();
+			say("erased " + customer + " " + destroyed);
 		}
 
 		private static void say(String what) {
-			System.out.println(what + " " + System.nanoTime());
-			System.out.flush();
+			String line = what.startsWith("registered") ? what + " " + System.nanoTime() : what;
+			try {
+				// One write a line, appended: a kill keeps every line written before it.
+				Files.writeString(report, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
 		}
 
 	}
