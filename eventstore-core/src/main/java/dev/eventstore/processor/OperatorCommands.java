@@ -228,9 +228,6 @@ final class OperatorCommands {
 		try {
 			stored = this.config.checkpoints().load(this.config.key()).orElse(null);
 		}
-		catch (CheckpointConflictException ex) {
-			throw ex;
-		}
 		catch (CheckpointException ex) {
 			return;
 		}
